@@ -1,0 +1,66 @@
+// One error class for the whole service, with a closed list of codes. Only the HTTP error
+// handler (src/http/problem.ts) turns a code into a status and an RFC 9457 problem document.
+// Pure: no node imports, so the protocol core and the browser may use it too.
+
+export const ERROR_CODES = {
+  // request shape
+  malformed_json: { status: 400, title: '请求体不是合法的 JSON / Malformed JSON body' },
+  unsupported_media_type: { status: 415, title: '仅接受 application/json / Unsupported media type' },
+  payload_too_large: { status: 413, title: '请求体过大 / Payload too large' },
+  validation_failed: { status: 400, title: '请求参数无效 / Request validation failed' },
+  route_not_found: { status: 404, title: '路径不存在 / No such route' },
+  method_not_allowed: { status: 405, title: '不支持该方法 / Method not allowed' },
+  // authentication and authorisation
+  unauthenticated: { status: 401, title: '需要登录 / Authentication required' },
+  token_invalid: { status: 401, title: '令牌无效或已过期 / Invalid or expired token' },
+  enrolment_code_invalid: { status: 401, title: '登记码无效、已用或已过期 / Enrolment code invalid, used or expired' },
+  challenge_invalid: { status: 401, title: '登录挑战无效或签名不符 / Login challenge invalid or signature mismatch' },
+  device_revoked: { status: 401, title: '设备已被吊销 / Device revoked' },
+  forbidden: { status: 403, title: '无权执行此操作 / Forbidden' },
+  credentials_not_allowed: { status: 400, title: '投票请求不得携带身份凭据 / Cast requests must carry no credentials' },
+  // resources and state
+  not_found: { status: 404, title: '对象不存在 / Not found' },
+  conflict: { status: 409, title: '与现有数据冲突 / Conflict with existing data' },
+  invalid_state: { status: 409, title: '当前状态不允许此操作 / Not allowed in the current state' },
+  quorum_not_met: { status: 409, title: '到会人数不足法定人数 / Quorum not met' },
+  already_bootstrapped: { status: 409, title: '服务已初始化 / Service already bootstrapped' },
+  token_already_issued: { status: 409, title: '本人已领取另一票证 / A different token was already issued to this member' },
+  ballot_conflict: { status: 409, title: '该票证已用于内容不同的选票 / Token already spent on a different ballot' },
+  not_eligible: { status: 403, title: '不具备领票资格 / Not eligible for a ballot token' },
+  // protocol input
+  invalid_point: { status: 422, title: '曲线点无效 / Invalid curve point' },
+  invalid_signature: { status: 422, title: '签名无效 / Invalid signature' },
+  invalid_ballot: { status: 422, title: '选票格式无效 / Malformed ballot' },
+  candidate_ratio_too_low: { status: 422, title: '差额人选不足 / Too few candidates for a differential item' },
+  // last resort: never carries internal detail to a client
+  internal: { status: 500, title: '服务内部错误 / Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** The offending input field, as a JSON pointer or dotted path, where there is one. */
+  readonly field: string | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { field?: string; cause?: unknown; extra?: Record<string, unknown> } = {},
+  ) {
+    super(detail ?? ERROR_CODES[code].title, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.field = options.field;
+    this.extra = options.extra;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

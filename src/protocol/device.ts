@@ -1,0 +1,89 @@
+// Device keys: each enrolled phone or tablet holds one key pair (ECDSA P-256 or Ed25519, made
+// with WebCrypto and never exported). The device signs login challenges and token requests; the
+// service and every observer check those signatures with the functions here.
+import { p256 } from '@noble/curves/nist.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, canonicalBytes, concatBytes, fromBase64url, utf8ToBytes } from './encoding.ts';
+
+export const DEVICE_ALGORITHMS = ['ES256', 'Ed25519'] as const;
+export type DeviceAlgorithm = (typeof DEVICE_ALGORITHMS)[number];
+
+/** A device public key as it is enrolled and recorded: raw key bytes, base64url. */
+export interface DevicePublicKey {
+  alg: DeviceAlgorithm;
+  /** ES256: 65-byte uncompressed SEC1 point (WebCrypto 'raw'); Ed25519: 32 bytes (RFC 8032). */
+  key: string;
+}
+
+/** Why a device key or signature was refused; callers map it to their own coded error. */
+export class DeviceKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceKeyError';
+  }
+}
+
+/** Decodes and validates a device public key; throws DeviceKeyError when it is not a usable key. */
+export function parseDevicePublicKey(pub: DevicePublicKey): Uint8Array {
+  let raw: Uint8Array;
+  try {
+    raw = fromBase64url(pub.key);
+  } catch {
+    throw new DeviceKeyError('device key is not base64url');
+  }
+  if (pub.alg === 'ES256') {
+    if (raw.length !== 65 || raw[0] !== 0x04) throw new DeviceKeyError('ES256 key must be a 65-byte uncompressed point');
+    try {
+      p256.Point.fromBytes(raw).assertValidity();
+    } catch {
+      throw new DeviceKeyError('ES256 key is not a point on P-256');
+    }
+  } else if (pub.alg === 'Ed25519') {
+    if (raw.length !== 32) throw new DeviceKeyError('Ed25519 key must be 32 bytes');
+    try {
+      const point = ed25519.Point.fromBytes(raw);
+      // A small-order key would let anyone forge "signatures" that verify.
+      if (point.isSmallOrder()) throw new Error('small order');
+    } catch {
+      throw new DeviceKeyError('Ed25519 key is not a valid point');
+    }
+  } else {
+    throw new DeviceKeyError('unsupported device key algorithm');
+  }
+  return raw;
+}
+
+/** SHA-256 fingerprint of a device key, hex: how the record refers to a device. */
+export function deviceKeyFingerprint(pub: DevicePublicKey): string {
+  return bytesToHex(sha256(concatBytes(utf8ToBytes(`${pub.alg}:`), parseDevicePublicKey(pub))));
+}
+
+/**
+ * The exact bytes a device signs: RFC 8785 canonical JSON of the fields plus a `purpose`
+ * that separates login challenges from token requests, so a signature for one can never be
+ * replayed as the other.
+ */
+export function deviceMessage(purpose: 'piaojue/v1/login' | 'piaojue/v1/token-request', fields: Record<string, string>): Uint8Array {
+  return canonicalBytes({ ...fields, purpose });
+}
+
+/**
+ * Verifies a device signature. ES256 signatures are IEEE P1363 r‖s (64 bytes, what WebCrypto
+ * produces) over SHA-256 of the message; high-S is accepted because WebCrypto does not
+ * normalise S. Ed25519 per RFC 8032. Never throws on attacker-controlled input: false instead.
+ */
+export function verifyDeviceSignature(pub: DevicePublicKey, message: Uint8Array, signatureB64: string): boolean {
+  try {
+    const raw = parseDevicePublicKey(pub);
+    const sig = fromBase64url(signatureB64);
+    if (pub.alg === 'ES256') {
+      if (sig.length !== 64) return false;
+      return p256.verify(sig, message, raw, { prehash: true, lowS: false, format: 'compact' });
+    }
+    if (sig.length !== 64) return false;
+    return ed25519.verify(sig, message, raw, { zip215: false });
+  } catch {
+    return false;
+  }
+}
