@@ -32,6 +32,12 @@ export const ERROR_CODES = {
   invalid_signature: { status: 422, title: '签名无效 / Invalid signature' },
   invalid_ballot: { status: 422, title: '选票格式无效 / Malformed ballot' },
   candidate_ratio_too_low: { status: 422, title: '差额人选不足 / Too few candidates for a differential item' },
+  invalid_length: { status: 422, title: '字节长度不符 / Wrong byte length' },
+  invalid_encoding: { status: 422, title: '编码无效 / Invalid encoding' },
+  invalid_scalar: { status: 422, title: '标量无效 / Invalid scalar' },
+  invalid_key: { status: 422, title: '公钥无效 / Invalid public key' },
+  invalid_definition: { status: 422, title: '表决定义无效 / Invalid vote definition' },
+  invalid_entry: { status: 422, title: '记录条目无效 / Invalid record entry' },
   // last resort: never carries internal detail to a client
   internal: { status: 500, title: '服务内部错误 / Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

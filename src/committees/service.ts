@@ -1,0 +1,173 @@
+// Committees, their members and secretaries. Every roster change appends a roster snapshot to
+// the committee's chain, so observers can check 应到 and who may hold a token.
+import { AppError } from '../errors.ts';
+import type { Queryable } from '../db/database.ts';
+import type { AppContext } from '../http/context.ts';
+import { appendEntry, chainHead, initChain } from '../ledger/ledger.ts';
+import type { DevicePublicKey } from '../protocol/device.ts';
+import type { DeviceEvent } from '../people/enrolment.ts';
+import type { CommitteeRules } from './rules.ts';
+
+export type CommitteeKind = 'standing' | 'full' | 'other';
+
+export interface Committee {
+  id: string;
+  name: string;
+  kind: CommitteeKind;
+  rules: CommitteeRules;
+  entitled: number;
+  createdAt: string;
+  head: { seq: number; hash: string };
+}
+
+export interface Member {
+  memberId: string;
+  name: string;
+  votingRight: boolean;
+  active: boolean;
+}
+
+export interface PersonRef {
+  personId: string;
+  name: string;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+export async function createCommittee(ctx: AppContext, input: { name: string; kind: CommitteeKind; rules: CommitteeRules }): Promise<Committee> {
+  const id = await ctx.db.transaction(async (tx) => {
+    const row = (await tx.query<{ id: string }>('INSERT INTO committees (name, kind, rules) VALUES ($1, $2, $3) RETURNING id', [input.name, input.kind, JSON.stringify(input.rules)]))[0]!;
+    await initChain(tx, row.id);
+    await appendEntry(tx, row.id, 'committee.created', { name: input.name, kind: input.kind, rules: input.rules });
+    return row.id;
+  });
+  return getCommittee(ctx.db, id);
+}
+
+export async function getCommittee(q: Queryable, id: string): Promise<Committee> {
+  const row = (
+    await q.query<{ id: string; name: string; kind: CommitteeKind; rules: CommitteeRules; created_at: Date; entitled: number }>(
+      `SELECT c.*, (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.active AND m.voting_right) AS entitled
+         FROM committees c WHERE c.id = $1`,
+      [id],
+    )
+  )[0];
+  if (!row) throw new AppError('not_found', 'No such committee.');
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    rules: row.rules,
+    entitled: Number(row.entitled),
+    createdAt: iso(row.created_at),
+    head: (await chainHead(q, id))!,
+  };
+}
+
+export async function listCommitteeIds(q: Queryable, filter: 'all' | string[]): Promise<string[]> {
+  const rows =
+    filter === 'all'
+      ? await q.query<{ id: string }>('SELECT id FROM committees ORDER BY created_at, id')
+      : await q.query<{ id: string }>('SELECT id FROM committees WHERE id = ANY($1::uuid[]) ORDER BY created_at, id', [filter]);
+  return rows.map((r) => r.id);
+}
+
+export async function listMembers(q: Queryable, committeeId: string): Promise<Member[]> {
+  const rows = await q.query<{ person_id: string; name: string; voting_right: boolean; active: boolean }>(
+    `SELECT m.person_id, p.name, m.voting_right, m.active
+       FROM committee_members m JOIN people p ON p.id = m.person_id
+      WHERE m.committee_id = $1 ORDER BY m.added_at, m.person_id`,
+    [committeeId],
+  );
+  return rows.map((r) => ({ memberId: r.person_id, name: r.name, votingRight: r.voting_right, active: r.active }));
+}
+
+async function appendRoster(tx: Queryable, committeeId: string): Promise<void> {
+  const members = (await listMembers(tx, committeeId)).sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
+  await appendEntry(tx, committeeId, 'roster.changed', { members });
+}
+
+async function lockCommittee(tx: Queryable, committeeId: string): Promise<void> {
+  const rows = await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR UPDATE', [committeeId]);
+  if (rows.length === 0) throw new AppError('not_found', 'No such committee.');
+}
+
+async function personOrNew(tx: Queryable, input: { name?: string | undefined; personId?: string | undefined }): Promise<string> {
+  if (input.personId) {
+    const rows = await tx.query('SELECT 1 FROM people WHERE id = $1', [input.personId]);
+    if (rows.length === 0) throw new AppError('not_found', 'No such person.', { field: 'personId' });
+    return input.personId;
+  }
+  return (await tx.query<{ id: string }>('INSERT INTO people (name) VALUES ($1) RETURNING id', [input.name]))[0]!.id;
+}
+
+export async function addMember(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined; votingRight: boolean }): Promise<Member> {
+  const memberId = await ctx.db.transaction(async (tx) => {
+    await lockCommittee(tx, committeeId);
+    const personId = await personOrNew(tx, input);
+    const exists = await tx.query('SELECT 1 FROM committee_members WHERE committee_id = $1 AND person_id = $2', [committeeId, personId]);
+    if (exists.length > 0) throw new AppError('conflict', 'This person is already a member of the committee.', { field: 'personId' });
+    await tx.query('INSERT INTO committee_members (committee_id, person_id, voting_right) VALUES ($1, $2, $3)', [committeeId, personId, input.votingRight]);
+    await appendRoster(tx, committeeId);
+    // A person who already has devices brings them into this committee's record too.
+    const devices = await tx.query<{ alg: DevicePublicKey['alg']; public_key: string; fingerprint: string; revoked_at: Date | null }>(
+      'SELECT alg, public_key, fingerprint, revoked_at FROM devices WHERE person_id = $1 ORDER BY enrolled_at, id',
+      [personId],
+    );
+    for (const d of devices) {
+      await appendEntry(tx, committeeId, 'device.enrolled', { memberId: personId, device: { alg: d.alg, key: d.public_key }, fingerprint: d.fingerprint });
+      if (d.revoked_at) await appendEntry(tx, committeeId, 'device.revoked', { memberId: personId, fingerprint: d.fingerprint });
+    }
+    return personId;
+  });
+  return (await listMembers(ctx.db, committeeId)).find((m) => m.memberId === memberId)!;
+}
+
+export async function updateMember(ctx: AppContext, committeeId: string, memberId: string, patch: { votingRight?: boolean | undefined; active?: boolean | undefined }): Promise<Member> {
+  await ctx.db.transaction(async (tx) => {
+    await lockCommittee(tx, committeeId);
+    const rows = await tx.query<{ voting_right: boolean; active: boolean }>(
+      'SELECT voting_right, active FROM committee_members WHERE committee_id = $1 AND person_id = $2',
+      [committeeId, memberId],
+    );
+    const row = rows[0];
+    if (!row) throw new AppError('not_found', 'No such member.');
+    const votingRight = patch.votingRight ?? row.voting_right;
+    const active = patch.active ?? row.active;
+    if (votingRight === row.voting_right && active === row.active) return;
+    await tx.query('UPDATE committee_members SET voting_right = $3, active = $4 WHERE committee_id = $1 AND person_id = $2', [committeeId, memberId, votingRight, active]);
+    await appendRoster(tx, committeeId);
+  });
+  return (await listMembers(ctx.db, committeeId)).find((m) => m.memberId === memberId)!;
+}
+
+export async function addSecretary(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined }): Promise<PersonRef> {
+  return ctx.db.transaction(async (tx) => {
+    await lockCommittee(tx, committeeId);
+    const personId = await personOrNew(tx, input);
+    const rows = await tx.query('INSERT INTO committee_secretaries (committee_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [committeeId, personId]);
+    if (rows.length === 0) throw new AppError('conflict', 'This person is already a secretary of the committee.', { field: 'personId' });
+    const name = (await tx.query<{ name: string }>('SELECT name FROM people WHERE id = $1', [personId]))[0]!.name;
+    return { personId, name };
+  });
+}
+
+export async function listSecretaries(q: Queryable, committeeId: string): Promise<PersonRef[]> {
+  const rows = await q.query<{ person_id: string; name: string }>(
+    'SELECT s.person_id, p.name FROM committee_secretaries s JOIN people p ON p.id = s.person_id WHERE s.committee_id = $1 ORDER BY p.name, s.person_id',
+    [committeeId],
+  );
+  return rows.map((r) => ({ personId: r.person_id, name: r.name }));
+}
+
+/** Device enrolments and revocations enter the chain of every committee the person is on. */
+export async function recordDeviceEvent(tx: Queryable, event: DeviceEvent): Promise<void> {
+  const committees = await tx.query<{ committee_id: string }>('SELECT committee_id FROM committee_members WHERE person_id = $1 ORDER BY committee_id', [event.personId]);
+  for (const { committee_id } of committees) {
+    if (event.kind === 'device.enrolled') {
+      await appendEntry(tx, committee_id, 'device.enrolled', { memberId: event.personId, device: event.device, fingerprint: event.fingerprint });
+    } else {
+      await appendEntry(tx, committee_id, 'device.revoked', { memberId: event.personId, fingerprint: event.fingerprint });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Configuration from the environment, validated once at start. A bad value stops the start
+// with a message naming the variable.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PIAOJUE_DATA_DIR: z.string().min(1).default('./data'),
+  PIAOJUE_SIGNING_KEY: z.string().min(1).optional(),
+  PIAOJUE_ISSUER: z.string().min(1).default('piaojue'),
+  PIAOJUE_ACCESS_TOKEN_TTL: seconds(60, 86_400).default(900),
+  PIAOJUE_ENROLMENT_CODE_TTL: seconds(60, 30 * 86_400).default(72 * 3600),
+  PIAOJUE_LOG: z.enum(['silent', 'info']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  signingKey: string | undefined;
+  issuer: string;
+  accessTokenTtl: number;
+  enrolmentCodeTtl: number;
+  log: 'silent' | 'info';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as a shell user would expect from `PORT= npm start`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: c.PIAOJUE_DATA_DIR,
+    signingKey: c.PIAOJUE_SIGNING_KEY,
+    issuer: c.PIAOJUE_ISSUER,
+    accessTokenTtl: c.PIAOJUE_ACCESS_TOKEN_TTL,
+    enrolmentCodeTtl: c.PIAOJUE_ENROLMENT_CODE_TTL,
+    log: c.PIAOJUE_LOG,
+  };
+}

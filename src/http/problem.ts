@@ -1,0 +1,73 @@
+// The only place where error codes become HTTP: RFC 9457 problem+json, a stable `type` per
+// code, a Chinese-and-English title, the offending field where there is one, and never a stack.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
+import { ProtocolError } from '../protocol/errors.ts';
+import type { Logger } from '../log.ts';
+
+export const PROBLEM_TYPE_BASE = 'urn:piaojue:problem:';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  field?: string;
+  [extra: string]: unknown;
+}
+
+export function problemFor(e: AppError): Problem {
+  const { status, title } = ERROR_CODES[e.code];
+  return {
+    ...(e.extra ?? {}),
+    type: PROBLEM_TYPE_BASE + e.code,
+    title,
+    status,
+    detail: e.message,
+    code: e.code,
+    ...(e.field !== undefined ? { field: e.field } : {}),
+  };
+}
+
+/** body-parser and express raise errors with a `type`; map the ones a client can cause. */
+function fromParserError(err: { type?: unknown; status?: unknown; message?: unknown }): AppError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError('malformed_json', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new AppError('payload_too_large', 'The request body is larger than the limit.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('unsupported_media_type', 'Only UTF-8 JSON bodies are accepted.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AppError('validation_failed', 'The request body could not be read.');
+    default:
+      return undefined;
+  }
+}
+
+/** Protocol errors are the client's fault when they reach the HTTP layer (bad points, ballots…). */
+function fromProtocolError(err: ProtocolError): AppError {
+  // invalid_randomness is our own bug, not the client's: it stays a 500.
+  const code: ErrorCode = err.code !== 'invalid_randomness' && err.code in ERROR_CODES ? (err.code as ErrorCode) : 'internal';
+  return new AppError(code, err.message, err.field !== undefined ? { field: err.field } : {});
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    let appError: AppError;
+    if (err instanceof AppError) appError = err;
+    else if (err instanceof ProtocolError) appError = fromProtocolError(err);
+    else appError = fromParserError(err ?? {}) ?? new AppError('internal', 'Something went wrong on our side.');
+    if (appError.code === 'internal') log.error('internal error', err);
+    if (res.headersSent) return;
+    res.status(appError.status).type('application/problem+json').json(problemFor(appError));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('route_not_found', `No route for ${req.method} ${req.path}.`));
+};

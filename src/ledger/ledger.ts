@@ -1,0 +1,44 @@
+// Appending to and reading a committee's chain. The hashing and entry format live in the
+// protocol core (src/protocol/chain.ts) so the verifier computes exactly what is stored here.
+import { AppError } from '../errors.ts';
+import type { Queryable } from '../db/database.ts';
+import { GENESIS_PREV, hashEntry, type ChainEntry, type EntryKind, type EntryBody } from '../protocol/chain.ts';
+import { canonicalBytes } from '../protocol/encoding.ts';
+
+const decoder = new TextDecoder();
+
+/** Creates the chain's head row; call in the transaction that creates the committee. */
+export async function initChain(tx: Queryable, committeeId: string): Promise<void> {
+  await tx.query('INSERT INTO chain_heads (committee_id, seq, hash) VALUES ($1, -1, $2)', [committeeId, GENESIS_PREV]);
+}
+
+export async function appendEntry<K extends EntryKind>(tx: Queryable, committeeId: string, kind: K, body: EntryBody<K>): Promise<ChainEntry> {
+  // The row lock serialises appends across transactions and service instances.
+  const head = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [committeeId]))[0];
+  if (!head) throw new AppError('not_found', 'No such committee.');
+  const unsigned = { committeeId, seq: Number(head.seq) + 1, prev: head.hash, kind, body } as Omit<ChainEntry, 'hash'>;
+  const hash = hashEntry(unsigned);
+  const entry = { ...unsigned, hash } as ChainEntry;
+  await tx.query('INSERT INTO chain_entries (committee_id, seq, kind, hash, entry) VALUES ($1, $2, $3, $4, $5)', [
+    committeeId,
+    entry.seq,
+    kind,
+    hash,
+    decoder.decode(canonicalBytes(entry)),
+  ]);
+  await tx.query('UPDATE chain_heads SET seq = $2, hash = $3 WHERE committee_id = $1', [committeeId, entry.seq, hash]);
+  return entry;
+}
+
+export async function chainHead(q: Queryable, committeeId: string): Promise<{ seq: number; hash: string } | undefined> {
+  const row = (await q.query<{ seq: number; hash: string }>('SELECT seq, hash FROM chain_heads WHERE committee_id = $1', [committeeId]))[0];
+  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+}
+
+export async function readEntries(q: Queryable, committeeId: string, range: { from?: number; to?: number } = {}): Promise<ChainEntry[]> {
+  const rows = await q.query<{ entry: string }>(
+    'SELECT entry FROM chain_entries WHERE committee_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
+    [committeeId, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER],
+  );
+  return rows.map((r) => JSON.parse(r.entry) as ChainEntry);
+}

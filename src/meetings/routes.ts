@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../http/context.ts';
+import { requirePrincipal } from '../http/auth.ts';
+import { parseBody, parseId } from '../http/validate.ts';
+import { assertCanRead, assertSecretary } from '../committees/access.ts';
+import { getCommittee } from '../committees/service.ts';
+import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from './service.ts';
+
+const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
+const attendanceSchema = z.strictObject({ present: z.array(z.uuid()).max(1000) });
+const noBody = z.strictObject({});
+
+export function meetingsRouter(ctx: AppContext): Router {
+  const r = Router();
+
+  r.post('/v1/committees/:committeeId/meetings', async (req, res) => {
+    const p = requirePrincipal(req);
+    const committeeId = parseId(req.params.committeeId, 'committee');
+    assertSecretary(p, committeeId);
+    await getCommittee(ctx.db, committeeId);
+    const { title } = parseBody(createSchema, req.body);
+    res.status(201).json(await createMeeting(ctx, committeeId, title));
+  });
+
+  r.get('/v1/committees/:committeeId/meetings', async (req, res) => {
+    const p = requirePrincipal(req);
+    const committeeId = parseId(req.params.committeeId, 'committee');
+    assertCanRead(p, committeeId);
+    await getCommittee(ctx.db, committeeId);
+    res.json({ meetings: await listMeetings(ctx.db, committeeId) });
+  });
+
+  /** Loads a meeting the caller may see; 404 for anyone outside its committee. */
+  async function visibleMeeting(req: Parameters<Parameters<typeof r.get>[1]>[0]) {
+    const p = requirePrincipal(req);
+    const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
+    assertCanRead(p, meeting.committeeId, 'meeting');
+    return { p, meeting };
+  }
+
+  r.get('/v1/meetings/:meetingId', async (req, res) => {
+    const { meeting } = await visibleMeeting(req);
+    res.json(meeting);
+  });
+
+  r.get('/v1/meetings/:meetingId/attendance', async (req, res) => {
+    const { meeting } = await visibleMeeting(req);
+    res.json(await getAttendance(ctx.db, meeting.id));
+  });
+
+  r.put('/v1/meetings/:meetingId/attendance', async (req, res) => {
+    const { p, meeting } = await visibleMeeting(req);
+    assertSecretary(p, meeting.committeeId, 'meeting');
+    const { present } = parseBody(attendanceSchema, req.body);
+    res.json(await recordAttendance(ctx, meeting.id, present));
+  });
+
+  r.post('/v1/meetings/:meetingId/open', async (req, res) => {
+    const { p, meeting } = await visibleMeeting(req);
+    assertSecretary(p, meeting.committeeId, 'meeting');
+    parseBody(noBody, req.body);
+    res.json(await openMeeting(ctx, meeting.id));
+  });
+
+  r.post('/v1/meetings/:meetingId/close', async (req, res) => {
+    const { p, meeting } = await visibleMeeting(req);
+    assertSecretary(p, meeting.committeeId, 'meeting');
+    parseBody(noBody, req.body);
+    res.json(await closeMeeting(ctx, meeting.id));
+  });
+
+  return r;
+}

@@ -1,0 +1,134 @@
+// Meetings (draft → open → closed), attendance (实到) and the quorum it gives.
+import { AppError } from '../errors.ts';
+import type { Queryable } from '../db/database.ts';
+import type { AppContext } from '../http/context.ts';
+import { appendEntry } from '../ledger/ledger.ts';
+import { quorumRequired, type CommitteeRules } from '../committees/rules.ts';
+
+export type MeetingState = 'draft' | 'open' | 'closed';
+
+export interface Meeting {
+  id: string;
+  committeeId: string;
+  title: string;
+  state: MeetingState;
+  attendanceRecorded: boolean;
+  createdAt: string;
+  openedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface Attendance {
+  meetingId: string;
+  entitled: number;
+  present: number;
+  quorumRequired: number;
+  quorumMet: boolean;
+  presentMemberIds: string[];
+}
+
+interface MeetingRow {
+  id: string;
+  committee_id: string;
+  title: string;
+  state: MeetingState;
+  attendance_recorded: boolean;
+  created_at: Date;
+  opened_at: Date | null;
+  closed_at: Date | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const toMeeting = (r: MeetingRow): Meeting => ({
+  id: r.id,
+  committeeId: r.committee_id,
+  title: r.title,
+  state: r.state,
+  attendanceRecorded: r.attendance_recorded,
+  createdAt: iso(r.created_at)!,
+  openedAt: iso(r.opened_at),
+  closedAt: iso(r.closed_at),
+});
+
+export async function findMeeting(q: Queryable, id: string, lock = false): Promise<Meeting> {
+  const row = (await q.query<MeetingRow>(`SELECT * FROM meetings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
+  if (!row) throw new AppError('not_found', 'No such meeting.');
+  return toMeeting(row);
+}
+
+export async function createMeeting(ctx: AppContext, committeeId: string, title: string): Promise<Meeting> {
+  const row = (await ctx.db.query<MeetingRow>('INSERT INTO meetings (committee_id, title, created_at) VALUES ($1, $2, $3) RETURNING *', [committeeId, title, ctx.now()]))[0]!;
+  return toMeeting(row);
+}
+
+export async function listMeetings(q: Queryable, committeeId: string): Promise<Meeting[]> {
+  return (await q.query<MeetingRow>('SELECT * FROM meetings WHERE committee_id = $1 ORDER BY created_at, id', [committeeId])).map(toMeeting);
+}
+
+export async function getAttendance(q: Queryable, meetingId: string): Promise<Attendance> {
+  const meeting = await findMeeting(q, meetingId);
+  const rules = (await q.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1', [meeting.committeeId]))[0]!.rules;
+  const entitled = Number(
+    (await q.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [meeting.committeeId]))[0]!.n,
+  );
+  const present = (await q.query<{ person_id: string }>('SELECT person_id FROM attendance WHERE meeting_id = $1 ORDER BY person_id', [meetingId])).map((r) => r.person_id);
+  const required = quorumRequired(entitled, rules.quorum);
+  return {
+    meetingId,
+    entitled,
+    present: present.length,
+    quorumRequired: required,
+    quorumMet: entitled > 0 && present.length >= required,
+    presentMemberIds: present,
+  };
+}
+
+/** Replaces the attendance list (实到) and records it in the chain. */
+export async function recordAttendance(ctx: AppContext, meetingId: string, presentIds: string[]): Promise<Attendance> {
+  await ctx.db.transaction(async (tx) => {
+    const meeting = await findMeeting(tx, meetingId, true);
+    if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; attendance can no longer change.');
+    const unique = [...new Set(presentIds.map((id) => id.toLowerCase()))].sort();
+    const eligible = new Set(
+      (
+        await tx.query<{ person_id: string }>(
+          'SELECT person_id FROM committee_members WHERE committee_id = $1 AND active AND voting_right',
+          [meeting.committeeId],
+        )
+      ).map((r) => r.person_id),
+    );
+    const bad = presentIds.findIndex((id) => !eligible.has(id.toLowerCase()));
+    if (bad >= 0) throw new AppError('validation_failed', 'Every present member must be an active voting member of this committee.', { field: `present.${bad}` });
+    // Members who were issued a token stay present: a token cannot be taken back.
+    const keep = await tx.query<{ person_id: string }>(
+      `SELECT DISTINCT i.person_id FROM token_issuances i JOIN votes v ON v.id = i.vote_id WHERE v.meeting_id = $1`,
+      [meetingId],
+    );
+    const missing = keep.find((r) => !unique.includes(r.person_id));
+    if (missing) throw new AppError('invalid_state', 'A member who already received a ballot token cannot be marked absent.', { field: 'present' });
+    await tx.query('DELETE FROM attendance WHERE meeting_id = $1', [meetingId]);
+    await tx.query('INSERT INTO attendance (meeting_id, person_id) SELECT $1, unnest($2::uuid[])', [meetingId, unique]);
+    await tx.query('UPDATE meetings SET attendance_recorded = true WHERE id = $1', [meetingId]);
+    const entitled = eligible.size;
+    await appendEntry(tx, meeting.committeeId, 'attendance.recorded', { meetingId, present: unique, entitled });
+  });
+  return getAttendance(ctx.db, meetingId);
+}
+
+export async function openMeeting(ctx: AppContext, meetingId: string): Promise<Meeting> {
+  return ctx.db.transaction(async (tx) => {
+    const m = await findMeeting(tx, meetingId, true);
+    if (m.state !== 'draft') throw new AppError('invalid_state', `The meeting is ${m.state}; only a draft meeting can be opened.`);
+    return toMeeting((await tx.query<MeetingRow>("UPDATE meetings SET state = 'open', opened_at = $2 WHERE id = $1 RETURNING *", [meetingId, ctx.now()]))[0]!);
+  });
+}
+
+export async function closeMeeting(ctx: AppContext, meetingId: string): Promise<Meeting> {
+  return ctx.db.transaction(async (tx) => {
+    const m = await findMeeting(tx, meetingId, true);
+    if (m.state !== 'open') throw new AppError('invalid_state', `The meeting is ${m.state}; only an open meeting can be closed.`);
+    const openVotes = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state = 'open'", [meetingId]);
+    if (openVotes.length > 0) throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
+    return toMeeting((await tx.query<MeetingRow>("UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING *", [meetingId, ctx.now()]))[0]!);
+  });
+}

@@ -1,0 +1,58 @@
+// Starting and stopping the service: config → database → migrations → keys → HTTP.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { loadServiceKeys, type ServiceKeys } from './keys.ts';
+import { createLogger } from './log.ts';
+import { createApp } from './http/app.ts';
+import type { AppContext } from './http/context.ts';
+import { bootstrapAdmin } from './people/enrolment.ts';
+
+export interface RunningService {
+  ctx: AppContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function buildContext(config: Config, overrides: { db?: Database; keys?: ServiceKeys; now?: () => Date } = {}): Promise<AppContext> {
+  const db = overrides.db ?? (await openDatabase(config));
+  await migrate(db);
+  const keys = overrides.keys ?? (await loadServiceKeys(config));
+  return { config, db, keys, log: createLogger(config.log), now: overrides.now ?? (() => new Date()) };
+}
+
+export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {
+  const ctx = await buildContext(config, overrides);
+  const first = await bootstrapAdmin(ctx);
+  if (first) {
+    ctx.log.info(
+      [
+        '',
+        '  首次启动：管理员一次性登记码 / First start: one-time administrator enrolment code',
+        `  ${first.code}   (expires ${first.expiresAt}; shown once)`,
+        '',
+      ].join('\n'),
+    );
+  }
+  const app = createApp(ctx);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}`;
+  ctx.log.info(`piaojue listening on ${url} (${ctx.db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL'})`);
+  return {
+    ctx,
+    url,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      if (!overrides.db) await ctx.db.close();
+    },
+  };
+}
