@@ -13,6 +13,8 @@ import { bootstrapAdmin } from './people/enrolment.ts';
 export interface RunningService {
   ctx: AppContext;
   url: string;
+  /** The first-start administrator code, when this start created the administrator. */
+  firstAdmin: { personId: string; code: string; expiresAt: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startService(config: Config, overrides: Parameters<typeof 
   return {
     ctx,
     url,
+    firstAdmin: first,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

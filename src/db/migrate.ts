@@ -37,10 +37,14 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 export async function migrate(db: Database, migrations?: Migration[]): Promise<number[]> {
   const all = migrations ?? (await loadMigrations());
   const applied: number[] = [];
+  // Under the lock, since two concurrent CREATE TABLE IF NOT EXISTS can still collide.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.exec(CREATE_TABLE);
+  });
   for (const m of all) {
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-      await tx.exec(CREATE_TABLE);
       const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (rows.length > 0) return false;
       await tx.exec(m.sql);

@@ -1,0 +1,4 @@
+// Public surface of the collation module (isomorphic: service, CLI and browser).
+export { CONVENTIONS, characterStrokes, compareNames, sortNames, strokeSortKey } from './collate.ts';
+export type { CharacterStrokes, Convention, SortedNames } from './collate.ts';
+export { STROKE_DATA_SOURCE } from './stroke-data.ts';

@@ -1,0 +1,68 @@
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collationRouter } from '../../src/collation/routes.ts';
+import { isAppError } from '../../src/errors.ts';
+
+let server: ReturnType<express.Express['listen']>;
+let base = '';
+
+beforeAll(async () => {
+  const app = express();
+  app.use(express.json({ limit: '2mb' }));
+  app.use(collationRouter());
+  app.use((e: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isAppError(e)) res.status(e.status).json({ code: e.code, field: e.field, detail: e.message });
+    else res.status(500).json({ code: 'internal' });
+  });
+  await new Promise<void>((resolve) => { server = app.listen(0, () => resolve()); });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const post = (body: unknown) =>
+  fetch(`${base}/v1/collation/stroke-order`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('POST /v1/collation/stroke-order', () => {
+  it('returns the names in surname stroke order by default', async () => {
+    const res = await post({ names: ['王小洪', '万立骏', '王毅', '于伟国'] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ names: ['于伟国', '万立骏', '王毅', '王小洪'], unknownCharacters: [] });
+  });
+  it('uses the fullname convention when asked', async () => {
+    const res = await post({ names: ['王毅', '王小洪'], convention: 'fullname' });
+    expect(await res.json()).toEqual({ names: ['王小洪', '王毅'], unknownCharacters: [] });
+  });
+  it('reports unknown characters', async () => {
+    const res = await post({ names: ['刘䶮'] });
+    expect(await res.json()).toEqual({ names: ['刘䶮'], unknownCharacters: ['䶮'] });
+  });
+  it('accepts exactly 5,000 names', async () => {
+    const res = await post({ names: Array.from({ length: 5000 }, () => '王毅') });
+    expect(res.status).toBe(200);
+  });
+  const refused: [string, unknown, string][] = [
+    ['when there are more than 5,000 names', { names: Array.from({ length: 5001 }, () => '王毅') }, 'names'],
+    ['when a name is empty', { names: ['王毅', '', '丁'] }, 'names[1]'],
+    ['when a name is blank', { names: ['王毅', '丁', '　 '] }, 'names[2]'],
+    ['when a name is longer than 64 characters', { names: ['王'.repeat(65)] }, 'names[0]'],
+    ['when a name is not a string', { names: ['王毅', 7] }, 'names[1]'],
+    ['when names is missing', {}, 'names'],
+    ['when the convention is unknown', { names: ['王毅'], convention: 'pinyin' }, 'convention'],
+    ['when the body has an unknown field', { names: ['王毅'], order: 'asc' }, 'order'],
+    ['when the body is not an object', ['王毅'], ''],
+  ];
+  for (const [when, body, field] of refused) {
+    it(`refuses with validation_failed ${when}`, async () => {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { code: string; field: string };
+      expect(json.code).toBe('validation_failed');
+      expect(json.field).toBe(field);
+    });
+  }
+});

@@ -1,0 +1,33 @@
+// A real service on an ephemeral port over a real database, for API tests.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.ts';
+import { generateServiceKeys, type ServiceKeys } from '../../src/keys.ts';
+import { startService, type RunningService } from '../../src/server.ts';
+import { createTestDatabase } from './db.ts';
+
+export interface TestService extends RunningService {
+  adminCode: string;
+  /** Moves the service clock forward (JWT expiry, code expiry). */
+  advance(ms: number): void;
+}
+
+export async function startTestService(options: { env?: Record<string, string>; keys?: ServiceKeys } = {}): Promise<TestService> {
+  const db = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'piaojue-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: dataDir, ...options.env });
+  let offset = 0;
+  const service = await startService(config, { db, keys: options.keys ?? (await generateServiceKeys()), now: () => new Date(Date.now() + offset) });
+  return {
+    ...service,
+    adminCode: service.firstAdmin!.code,
+    advance(ms) {
+      offset += ms;
+    },
+    async close() {
+      await service.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { characterStrokes, compareNames, sortNames, STROKE_DATA_SOURCE, type Convention } from '../../src/collation/index.ts';
+
+const STROKE_DIR = join(import.meta.dirname, '../../../shared/data/stroke');
+const FALLBACK_STROKE_DIR = '/work/shared/data/stroke';
+
+interface PublishedList { file: string; source: string; convention: Convention; names: string[] }
+
+function publishedLists(): PublishedList[] {
+  const dir = (() => { try { readdirSync(STROKE_DIR); return STROKE_DIR; } catch { return FALLBACK_STROKE_DIR; } })();
+  return readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((file) => {
+    const [source = '', ...lines] = readFileSync(join(dir, file), 'utf8').split('\n');
+    return {
+      file,
+      source,
+      convention: /按姓名笔[划画]/.test(source) ? 'fullname' : 'surname',
+      names: lines.map((l) => l.trim()).filter((l) => l.length > 0),
+    };
+  });
+}
+
+/** Fisher–Yates with mulberry32, so every run shuffles the same way. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+const order = (names: string[], convention: Convention = 'surname') => sortNames(names, convention).names;
+
+describe('published lists', () => {
+  const lists = publishedLists();
+  it('finds both shared lists, one per convention', () => {
+    expect(lists.map((l) => l.convention).sort()).toEqual(['fullname', 'surname']);
+  });
+  for (const list of lists) {
+    for (const seed of [1, 2024, 0xdeadbeef]) {
+      it(`${list.file}: shuffled (seed ${seed}) and sorted with ${list.convention} comes out as published`, () => {
+        const result = sortNames(shuffled(list.names, seed), list.convention);
+        expect(result.names).toEqual(list.names);
+        expect(result.unknownCharacters).toEqual([]);
+      });
+    }
+    it(`${list.file}: Intl.Collator('zh-u-co-stroke') agreement on adjacent pairs is reported`, () => {
+      const collator = new Intl.Collator('zh-u-co-stroke');
+      const ours = { agree: 0, total: 0 };
+      const intl = { agree: 0, total: 0 };
+      for (let i = 1; i < list.names.length; i++) {
+        const [a, b] = [list.names[i - 1]!, list.names[i]!];
+        ours.total++; intl.total++;
+        if (compareNames(a, b, list.convention) <= 0) ours.agree++;
+        if (collator.compare(a, b) <= 0) intl.agree++;
+      }
+      console.log(
+        `[collation] ${list.file}: adjacent pairs in published order — ours ${ours.agree}/${ours.total}, ` +
+          `Intl.Collator('zh-u-co-stroke') ${intl.agree}/${intl.total} (${((100 * intl.agree) / intl.total).toFixed(1)}%)`,
+      );
+      expect(ours.agree).toBe(ours.total);
+    });
+  }
+});
+
+describe('character order', () => {
+  it('puts 于 before 万: same count (3), first differing stroke 横 (于 一一亅) before 折 (万 一𠃌丿)', () => {
+    expect(order(['万', '于'])).toEqual(['于', '万']);
+    expect(compareNames('于伟国', '万立骏')).toBeLessThan(0);
+  });
+  it('orders by total strokes before anything else: 丁 (2) before 王 (4) before 龚 (11)', () => {
+    expect(order(['龚正', '王毅', '丁薛祥'])).toEqual(['丁薛祥', '王毅', '龚正']);
+  });
+  it('orders same-count characters stroke by stroke 横 < 竖 < 撇 < 点 < 折: 王 丰 (横…) before 中 (竖) before 什 (撇) before 文 (点) before 孔 (折)', () => {
+    expect(order(['孔', '文', '什', '中', '王'])).toEqual(['王', '中', '什', '文', '孔']);
+  });
+  it('counts 提 as 横 and 竖钩 as 竖, 捺 as 点', () => {
+    // 江 丶丶㇀… : the 提 of 氵 sorts as 横; 小 亅丿丶: 竖钩 as 竖.
+    expect(characterStrokes('江')).toEqual({ strokes: 6, known: true });
+    expect(order(['小', '川', '三'])).toEqual(['三', '小', '川']);
+  });
+  it('falls back to the code point when even the stroke shapes tie (亍 U+4E8D before 于 U+4E8E)', () => {
+    expect(order(['于', '亍'])).toEqual(['亍', '于']);
+  });
+});
+
+describe('conventions', () => {
+  it('surname: a single-character given name comes before a two-character one (王毅 before 王小洪)', () => {
+    expect(order(['王小洪', '王毅'], 'surname')).toEqual(['王毅', '王小洪']);
+  });
+  it('fullname: the whole name character by character, regardless of length (王小洪 before 王毅)', () => {
+    expect(order(['王毅', '王小洪'], 'fullname')).toEqual(['王小洪', '王毅']);
+  });
+  it('surname: the surname decides first, whatever the given name (丁薛祥 before 于伟国)', () => {
+    expect(order(['于伟国', '丁薛祥'], 'surname')).toEqual(['丁薛祥', '于伟国']);
+  });
+  it('a name that is a prefix of another comes first in both conventions', () => {
+    expect(order(['王毅', '王'], 'surname')).toEqual(['王', '王毅']);
+    expect(order(['王毅', '王'], 'fullname')).toEqual(['王', '王毅']);
+  });
+});
+
+describe('special names', () => {
+  it('sorts names with · by their characters, ignoring the dot', () => {
+    expect(compareNames('买买提·艾力', '买买提艾力', 'fullname')).toBe(0);
+    expect(order(['热地', '乃依木·亚森', '王毅'], 'surname')).toEqual(['乃依木·亚森', '王毅', '热地']);
+  });
+  it('ignores the full-width space official lists pad two-character names with', () => {
+    expect(compareNames('王　毅', '王毅')).toBe(0);
+  });
+  it('puts Latin-script names after all Chinese names, in code point order', () => {
+    expect(order(['Zhang Wei', '龚正', 'Alice', 'alice', '丁薛祥'])).toEqual(['丁薛祥', '龚正', 'Alice', 'Zhang Wei', 'alice']);
+  });
+  it('keeps identical names in their input order (stable)', () => {
+    const a = '王凯';
+    const b = '王　凯';
+    expect(order([b, '王宁', a], 'surname')).toEqual(['王宁', b, a]);
+    expect(order([a, '王宁', b], 'surname')).toEqual(['王宁', a, b]);
+  });
+});
+
+describe('unknown characters', () => {
+  it('reports characters without stroke data and sorts them by Unihan total strokes, then code point', () => {
+    // 䶮 (U+4DAE, 通用规范汉字表 level 3) has no stroke sequence in the data; Unihan: 9 strokes (龙 + 天).
+    expect(characterStrokes('䶮')).toEqual({ strokes: 9, known: false });
+    const result = sortNames(['刘䶮', '刘一', '刘鑫', 'Bob'], 'fullname');
+    expect(result.unknownCharacters).toEqual(['䶮']);
+    expect(result.names).toEqual(['刘一', '刘䶮', '刘鑫', 'Bob']); // 鑫 is 24 strokes
+  });
+  it('sorts a Han character unknown even to Unihan after every counted one, deterministically', () => {
+    const unassigned = String.fromCodePoint(0x2ebf0); // CJK Ext I (Unicode 15.1), newer than the Unihan data
+    const result = sortNames([`王${unassigned}`, '王鑫'], 'fullname');
+    expect(result.names).toEqual(['王鑫', `王${unassigned}`]);
+  });
+  it('reports each unknown character once, in code point order', () => {
+    expect(sortNames(['䶮䶮', '㑇', '䶮'], 'surname').unknownCharacters).toEqual(['㑇', '䶮']);
+  });
+});
+
+describe('coverage', () => {
+  const tgh = [...readFileSync(join(import.meta.dirname, 'collation-fixtures/tongyong-guifan-8105.txt'), 'utf8').split('\n')[1]!];
+  it('measures coverage of the 8,105 characters of 通用规范汉字表 and of the published lists', () => {
+    expect(tgh).toHaveLength(8105);
+    const withSequence = tgh.filter((c) => characterStrokes(c).known).length;
+    const withCount = tgh.filter((c) => characterStrokes(c).strokes !== undefined).length;
+    const level1 = tgh.slice(0, 3500).filter((c) => characterStrokes(c).known).length;
+    const level2 = tgh.slice(3500, 6500).filter((c) => characterStrokes(c).known).length;
+    const level3 = tgh.slice(6500).filter((c) => characterStrokes(c).known).length;
+    const lists = publishedLists();
+    const surnames = new Set(lists.flatMap((l) => l.names.map((n) => [...n][0]!)));
+    const listChars = new Set(lists.flatMap((l) => l.names.flatMap((n) => [...n.replace(/[\s·]/g, '')])));
+    const knownSurnames = [...surnames].filter((c) => characterStrokes(c).known).length;
+    const knownListChars = [...listChars].filter((c) => characterStrokes(c).known).length;
+    console.log(
+      `[collation] data: ${STROKE_DATA_SOURCE.strokeOrders.package} ${STROKE_DATA_SOURCE.strokeOrders.version}, Unihan ${STROKE_DATA_SOURCE.totalStrokes.unicodeVersion}\n` +
+        `[collation] 通用规范汉字表: stroke sequence ${withSequence}/8105 (${((100 * withSequence) / 8105).toFixed(1)}%) ` +
+        `[level 1 ${level1}/3500, level 2 ${level2}/3000, level 3 ${level3}/1605]; total strokes (with Unihan fallback) ${withCount}/8105\n` +
+        `[collation] published lists: surnames ${knownSurnames}/${surnames.size}, all characters ${knownListChars}/${listChars.size}`,
+    );
+    expect(withCount).toBe(8105);
+    expect(level1).toBe(3500);
+    expect(knownSurnames).toBe(surnames.size);
+    expect(knownListChars).toBe(listChars.size);
+    // Measured with cnchar-order 3.2.6: 6,770. Fail loudly if a data rebuild loses coverage.
+    expect(withSequence).toBeGreaterThanOrEqual(6770);
+  });
+});
+
+describe('performance', () => {
+  it('sorts 10,000 names in at most 50 ms (median of 5, after warm-up)', () => {
+    const pool = publishedLists().flatMap((l) => l.names);
+    const names = Array.from({ length: 10_000 }, (_, i) => pool[(i * 7919) % pool.length]! + (i % 3 === 0 ? '' : pool[(i * 104729) % pool.length]![1]!));
+    sortNames(names, 'surname');
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      sortNames(names, i % 2 === 0 ? 'surname' : 'fullname');
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`[collation] sortNames 10,000 names: median ${times[2]!.toFixed(1)} ms`);
+    expect(times[2]!).toBeLessThanOrEqual(50);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('configuration', () => {
+  it('has defaults that run on a fresh machine', () => {
+    expect(loadConfig({})).toMatchObject({ port: 8080, dataDir: './data', databaseUrl: undefined, issuer: 'piaojue', accessTokenTtl: 900 });
+  });
+
+  it('reads PORT, DATABASE_URL and PIAOJUE_DATA_DIR', () => {
+    const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u@h/db', PIAOJUE_DATA_DIR: '/tmp/x' });
+    expect(c).toMatchObject({ port: 9000, databaseUrl: 'postgres://u@h/db', dataDir: '/tmp/x' });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['PIAOJUE_ACCESS_TOKEN_TTL', '5'],
+    ['PIAOJUE_LOG', 'loud'],
+  ])('stops on a bad %s naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      expect((e as ConfigError).variable).toBe(name);
+      expect((e as Error).message.startsWith(`${name}:`)).toBe(true);
+    }
+  });
+});
