@@ -87,3 +87,8 @@ export function verifyDeviceSignature(pub: DevicePublicKey, message: Uint8Array,
     return false;
   }
 }
+
+/** The bytes a device signs to ask for a ballot token; the record keeps the signature (issuance). */
+export function tokenRequestMessage(voteId: string, blindedPoint: string): Uint8Array {
+  return deviceMessage('piaojue/v1/token-request', { voteId, blindedPoint });
+}

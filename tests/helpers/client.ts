@@ -2,6 +2,7 @@
 import { webcrypto } from 'node:crypto';
 import { deviceMessage, type DeviceAlgorithm, type DevicePublicKey } from '../../src/protocol/device.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
+import { checkResponse } from './openapi.ts';
 
 export interface Reply<T = any> {
   status: number;
@@ -32,6 +33,8 @@ export class Api {
     } catch {
       // not JSON: keep the text
     }
+    // Every response an API test sees must match openapi.yaml.
+    checkResponse(method, new URL(this.url + path).pathname, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
