@@ -1,0 +1,107 @@
+// Every authenticated route, tried by every role that must not use it — another role, and the
+// same role on another committee — gets 403 or 404 and changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../helpers/client.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
+import { adminSession, createCommittee, type CommitteeFixture } from '../helpers/world.ts';
+import { specRoutes } from '../helpers/openapi.ts';
+
+let service: TestService;
+let admin: Session;
+let a: CommitteeFixture;
+let b: CommitteeFixture;
+let meetingA: string;
+
+beforeAll(async () => {
+  service = await startTestService();
+  admin = await adminSession(service);
+  a = await createCommittee(admin, '甲县委常委会', ['王一', '李二', '张三']);
+  b = await createCommittee(admin, '乙县委常委会', ['赵四', '钱五', '孙六']);
+  meetingA = (await a.secretary.api.post(`/v1/committees/${a.id}/meetings`, { title: '甲会议' })).body.id;
+});
+afterAll(async () => service?.close());
+
+/** Everything a denied request could have changed. */
+async function snapshot(): Promise<string> {
+  const db = service.ctx.db;
+  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots'];
+  const counts = await Promise.all(tables.map(async (t) => `${t}=${(await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n}`));
+  const states = await db.query("SELECT id, state, attendance_recorded FROM meetings ORDER BY id");
+  const devices = await db.query('SELECT id, revoked_at FROM devices ORDER BY id');
+  const members = await db.query('SELECT committee_id, person_id, voting_right, active FROM committee_members ORDER BY 1, 2');
+  return JSON.stringify({ counts, states, devices, members });
+}
+
+type Who = 'admin' | 'secA' | 'memA' | 'secB' | 'memB';
+const session = (who: Who): Session => ({ admin, secA: a.secretary, memA: a.members[0]!, secB: b.secretary, memB: b.members[0]! })[who];
+
+interface Case {
+  route: string; // "method /openapi/template"
+  call: (s: Session) => Promise<{ status: number; body: any }>;
+  denied: Partial<Record<Who, 403 | 404>>;
+}
+
+const cases = (): Case[] => [
+  { route: 'post /v1/people/{personId}/enrolment-codes', call: (s) => s.api.post(`/v1/people/${a.members[1]!.personId}/enrolment-codes`), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'get /v1/people/{personId}/devices', call: (s) => s.api.get(`/v1/people/${a.members[1]!.personId}/devices`), denied: { secA: 404, memA: 404, secB: 404, memB: 404 } },
+  { route: 'post /v1/devices/{deviceId}/revoke', call: (s) => s.api.post(`/v1/devices/${a.members[1]!.deviceId}/revoke`), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees', call: (s) => s.api.post('/v1/committees', { name: '丙委员会' }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'get /v1/committees/{committeeId}', call: (s) => s.api.get(`/v1/committees/${a.id}`), denied: { secB: 404, memB: 404 } },
+  { route: 'get /v1/committees/{committeeId}/members', call: (s) => s.api.get(`/v1/committees/${a.id}/members`), denied: { secB: 404, memB: 404 } },
+  { route: 'post /v1/committees/{committeeId}/members', call: (s) => s.api.post(`/v1/committees/${a.id}/members`, { name: '周七' }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'patch /v1/committees/{committeeId}/members/{memberId}', call: (s) => s.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'get /v1/committees/{committeeId}/secretaries', call: (s) => s.api.get(`/v1/committees/${a.id}/secretaries`), denied: { secB: 404, memB: 404 } },
+  { route: 'post /v1/committees/{committeeId}/secretaries', call: (s) => s.api.post(`/v1/committees/${a.id}/secretaries`, { name: '吴八' }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees/{committeeId}/meetings', call: (s) => s.api.post(`/v1/committees/${a.id}/meetings`, { title: '另一次会议' }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/committees/{committeeId}/meetings', call: (s) => s.api.get(`/v1/committees/${a.id}/meetings`), denied: { secB: 404, memB: 404 } },
+  { route: 'get /v1/meetings/{meetingId}', call: (s) => s.api.get(`/v1/meetings/${meetingA}`), denied: { secB: 404, memB: 404 } },
+  { route: 'get /v1/meetings/{meetingId}/attendance', call: (s) => s.api.get(`/v1/meetings/${meetingA}/attendance`), denied: { secB: 404, memB: 404 } },
+  { route: 'put /v1/meetings/{meetingId}/attendance', call: (s) => s.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/meetings/{meetingId}/open', call: (s) => s.api.post(`/v1/meetings/${meetingA}/open`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/meetings/{meetingId}/close', call: (s) => s.api.post(`/v1/meetings/${meetingA}/close`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+];
+
+/** Routes open to anyone, or to any signed-in person, with nothing scoped to a committee. */
+const UNSCOPED = new Set([
+  'get /healthz',
+  'get /readyz',
+  'get /.well-known/jwks.json',
+  'post /v1/enrol',
+  'post /v1/auth/challenge',
+  'post /v1/auth/token',
+  'get /v1/me',
+  'get /v1/committees',
+  'post /v1/collation/stroke-order',
+]);
+
+describe('authorisation', () => {
+  it('has a case for every scoped route in openapi.yaml', () => {
+    const covered = new Set(cases().map((c) => c.route));
+    expect(specRoutes().filter((r) => !UNSCOPED.has(r) && !covered.has(r))).toEqual([]);
+  });
+
+  it.each(cases().map((c) => [c.route, c] as const))('%s: refused to the wrong role or committee, nothing changed', async (_route, c) => {
+    for (const [who, status] of Object.entries(c.denied) as [Who, number][]) {
+      const before = await snapshot();
+      const r = await c.call(session(who));
+      expect({ who, status: r.status, code: r.body?.code }).toEqual({ who, status, code: status === 403 ? 'forbidden' : 'not_found' });
+      expect(await snapshot()).toBe(before);
+    }
+    // And without a token at all.
+    const anon = await c.call({ ...admin, api: admin.api.as(undefined) });
+    expect(anon.status).toBe(401);
+  });
+
+  it('lists to each person only the committees they belong to', async () => {
+    const seen = async (s: Session) => (await s.api.get('/v1/committees')).body.committees.map((c: { id: string }) => c.id).sort();
+    expect(await seen(b.members[0]!)).toEqual([b.id]);
+    expect(await seen(a.secretary)).toEqual([a.id]);
+    expect(await seen(admin)).toEqual([a.id, b.id].sort());
+  });
+
+  it('lets the allowed role do each thing', async () => {
+    expect((await a.secretary.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) })).status).toBe(200);
+    expect((await a.members[0]!.api.get(`/v1/people/${a.members[0]!.personId}/devices`)).status).toBe(200);
+    expect((await admin.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false })).body.votingRight).toBe(false);
+  });
+});
