@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.ts';
 import { buildContext, startService } from '../server.ts';
 import { bootstrapAdmin } from '../people/enrolment.ts';
 import { sortNamesCommand } from './sort-names.ts';
+import { deviceCommand } from './device.ts';
 
 function configOrExit() {
   try {
@@ -64,5 +65,6 @@ admin
   });
 
 program.addCommand(sortNamesCommand());
+program.addCommand(deviceCommand());
 
 await program.parseAsync(process.argv);

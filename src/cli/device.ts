@@ -1,0 +1,60 @@
+// `piaojue device`: plays a member's device from a shell — an Ed25519 key kept in a file,
+// enrolment with a one-time code, and login by signing the server's challenge. The browser
+// client does the same with a non-extractable WebCrypto key.
+import { readFile, writeFile } from 'node:fs/promises';
+import { webcrypto } from 'node:crypto';
+import { Command } from 'commander';
+import { deviceMessage } from '../protocol/device.ts';
+import { toBase64url } from '../protocol/encoding.ts';
+
+interface KeyFile {
+  url: string;
+  deviceId: string;
+  personId: string;
+  privateJwk: JsonWebKey;
+}
+
+async function postJson(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${res.status} ${json.code ?? ''}: ${json.detail ?? res.statusText}`);
+  return json;
+}
+
+async function signWith(jwk: JsonWebKey, message: Uint8Array): Promise<string> {
+  const key = await webcrypto.subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign']);
+  return toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key, message)));
+}
+
+export async function deviceLogin(file: KeyFile): Promise<string> {
+  const ch = await postJson(`${file.url}/v1/auth/challenge`, { deviceId: file.deviceId });
+  const message = deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: file.deviceId });
+  const token = await postJson(`${file.url}/v1/auth/token`, { challengeId: ch.challengeId, signature: await signWith(file.privateJwk, message) });
+  return token.accessToken as string;
+}
+
+export function deviceCommand(): Command {
+  const cmd = new Command('device').description('act as an enrolled device from the shell (for scripts and the README walkthrough)');
+  cmd
+    .command('enrol')
+    .argument('<url>', 'service URL, e.g. http://localhost:8080')
+    .argument('<code>', 'one-time enrolment code')
+    .argument('<keyfile>', 'file to keep this device key in (created, mode 0600)')
+    .action(async (url: string, code: string, keyfile: string) => {
+      const pair = (await webcrypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey));
+      const base = url.replace(/\/+$/, '');
+      const out = await postJson(`${base}/v1/enrol`, { code, device: { alg: 'Ed25519', key: toBase64url(raw) } });
+      const file: KeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: await webcrypto.subtle.exportKey('jwk', pair.privateKey) };
+      await writeFile(keyfile, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
+      console.log(JSON.stringify({ personId: out.personId, deviceId: out.deviceId, fingerprint: out.fingerprint }));
+    });
+  cmd
+    .command('login')
+    .argument('<keyfile>', 'the key file written by `device enrol`')
+    .description('print a fresh access token')
+    .action(async (keyfile: string) => {
+      console.log(await deviceLogin(JSON.parse(await readFile(keyfile, 'utf8')) as KeyFile));
+    });
+  return cmd;
+}

@@ -1,0 +1,264 @@
+// Vote definitions and ballots: the shapes, and the rules a ballot must follow to be counted.
+// Wire format of every binary field: base64url without padding (RFC 4648 §5).
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, canonicalBytes } from './encoding.ts';
+import { ProtocolError } from './errors.ts';
+import {
+  decodeB64,
+  expectArray,
+  expectInt,
+  expectObject,
+  expectOneOf,
+  expectString,
+  isPlainObject,
+} from './guards.ts';
+import { G1_LENGTH, G2_LENGTH, TOKEN_LENGTH } from './tokens.ts';
+
+/** 同意 / 不同意 / 弃权 / 缓议. */
+export const MARKS = ['approve', 'disapprove', 'abstain', 'defer'] as const;
+export type Mark = (typeof MARKS)[number];
+
+export interface Candidate {
+  candidateId: string;
+  name: string;
+}
+
+export interface VoteItem {
+  itemId: string;
+  /** The post (职务) this item fills. */
+  post: string;
+  /** k: how many candidates the item elects. */
+  seats: number;
+  /** In surname stroke order, as the service sorted them; the ballot and the tally keep this order. */
+  candidates: Candidate[];
+}
+
+export interface Fraction {
+  num: number;
+  den: number;
+}
+
+export interface VoteRules {
+  /** Approval needs approve > base/2, base = 应到 (entitled) or 实到 (present). */
+  majorityBase: 'entitled' | 'present';
+  /** Meeting quorum as a fraction of entitled members (2/3 for personnel decisions). */
+  quorum: Fraction;
+  /** Minimum candidates per seat for a differential item: n ≥ k × ratio (1.5 = "1 : 1.5"). */
+  minCandidateRatio: number;
+  collation: 'surname' | 'fullname';
+}
+
+export interface VoteDefinition {
+  voteId: string;
+  committeeId: string;
+  meetingId: string;
+  title: string;
+  items: VoteItem[];
+  /** The marks this vote offers, always including 'approve'. */
+  marks: Mark[];
+  rules: VoteRules;
+  /** 应到: voting members of the committee when the vote was created. */
+  entitled: number;
+  /** 实到: members recorded present at the meeting when the vote was created. */
+  present: number;
+  /** 96-byte compressed G2 vote key, base64url. */
+  publicKey: string;
+}
+
+export type Choices = Record<string, Record<string, Mark>>;
+
+export interface Ballot {
+  voteId: string;
+  /** 32-byte token, base64url. */
+  t: string;
+  /** 48-byte compressed G1 token signature, base64url. */
+  signature: string;
+  /** itemId → candidateId → mark; every item and every candidate of it, nothing else. */
+  choices: Choices;
+}
+
+export type ItemKind = 'confirmation' | 'differential';
+
+/** 等额 (n = k) or 差额 (n > k). n < k is not a valid item. */
+export function itemKind(item: Pick<VoteItem, 'seats' | 'candidates'>): ItemKind {
+  return item.candidates.length > item.seats ? 'differential' : 'confirmation';
+}
+
+/** How many candidates a differential item with k seats needs: ⌈k × ratio⌉ (k=1 → 2, k=2 → 3, k=3 → 5 at 1.5). */
+export function minimumCandidates(seats: number, ratio: number): number {
+  // The epsilon keeps decimal ratios exact (1.2 × 5 = 6.000000000000001 in binary floating point).
+  return Math.ceil(seats * ratio - 1e-9);
+}
+
+/**
+ * "1 : 1.5" means at least 1.5 candidates per seat: n ≥ k × 1.5, i.e. n ≥ ⌈1.5k⌉. Applies to
+ * differential items only (a confirmation item, n = k, is exempt), and only at creation: a
+ * run-off (再次票决) among tied candidates is exempt because its candidates are fixed by the tie.
+ * Throws ProtocolError('candidate_ratio_too_low').
+ */
+export function checkCandidateRatio(item: Pick<VoteItem, 'itemId' | 'seats' | 'candidates'>, ratio: number): void {
+  if (itemKind(item) !== 'differential') return;
+  const need = minimumCandidates(item.seats, ratio);
+  if (item.candidates.length < need) {
+    throw new ProtocolError(
+      'candidate_ratio_too_low',
+      `item ${item.itemId}: ${item.seats} seats need at least ${need} candidates (ratio 1 : ${ratio}), got ${item.candidates.length}`,
+      { field: `items.${item.itemId}.candidates` },
+    );
+  }
+}
+
+/** present ≥ entitled × num/den, in integers. */
+export function hasQuorum(present: number, entitled: number, quorum: Fraction): boolean {
+  return present * quorum.den >= entitled * quorum.num;
+}
+
+const RULE_KEYS = ['majorityBase', 'quorum', 'minCandidateRatio', 'collation'] as const;
+
+export function parseVoteRules(value: unknown, field = 'rules'): VoteRules {
+  const o = expectObject(value, field, 'invalid_definition', RULE_KEYS);
+  const q = expectObject(o.quorum, `${field}.quorum`, 'invalid_definition', ['num', 'den']);
+  const num = expectInt(q.num, `${field}.quorum.num`, 'invalid_definition', 1, 1000);
+  const den = expectInt(q.den, `${field}.quorum.den`, 'invalid_definition', 1, 1000);
+  if (num > den) throw new ProtocolError('invalid_definition', `${field}.quorum must not exceed 1`, { field: `${field}.quorum` });
+  const ratio = o.minCandidateRatio;
+  if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio < 1 || ratio > 10) {
+    throw new ProtocolError('invalid_definition', `${field}.minCandidateRatio must be a number in [1, 10]`, { field: `${field}.minCandidateRatio` });
+  }
+  return {
+    majorityBase: expectOneOf(o.majorityBase, ['entitled', 'present'] as const, `${field}.majorityBase`, 'invalid_definition'),
+    quorum: { num, den },
+    minCandidateRatio: ratio,
+    collation: expectOneOf(o.collation, ['surname', 'fullname'] as const, `${field}.collation`, 'invalid_definition'),
+  };
+}
+
+const DEFINITION_KEYS = ['voteId', 'committeeId', 'meetingId', 'title', 'items', 'marks', 'rules', 'entitled', 'present', 'publicKey'] as const;
+
+/**
+ * Reads a vote definition from untrusted JSON (the record) and checks its structure: unique
+ * ids, 1 ≤ k ≤ n, marks a set including 'approve', present ≤ entitled, a 96-byte key encoding
+ * (point validity is the verifier's key check). Does not apply the candidate ratio (see
+ * checkCandidateRatio). Throws ProtocolError('invalid_definition') naming the field.
+ */
+export function parseVoteDefinition(value: unknown): VoteDefinition {
+  const code = 'invalid_definition';
+  const o = expectObject(value, 'definition', code, DEFINITION_KEYS);
+  const itemsRaw = expectArray(o.items, 'items', code);
+  if (itemsRaw.length === 0 || itemsRaw.length > 100) throw new ProtocolError(code, 'items must hold 1 to 100 items', { field: 'items' });
+  const itemIds = new Set<string>();
+  const items = itemsRaw.map((raw, i): VoteItem => {
+    const it = expectObject(raw, `items.${i}`, code, ['itemId', 'post', 'seats', 'candidates']);
+    const itemId = expectString(it.itemId, `items.${i}.itemId`, code, 128);
+    if (itemIds.has(itemId)) throw new ProtocolError(code, `items.${i}.itemId repeats ${itemId}`, { field: `items.${i}.itemId` });
+    itemIds.add(itemId);
+    const candRaw = expectArray(it.candidates, `items.${i}.candidates`, code);
+    const candidateIds = new Set<string>();
+    const candidates = candRaw.map((c, j): Candidate => {
+      const f = `items.${i}.candidates.${j}`;
+      const co = expectObject(c, f, code, ['candidateId', 'name']);
+      const candidateId = expectString(co.candidateId, `${f}.candidateId`, code, 128);
+      if (candidateIds.has(candidateId)) throw new ProtocolError(code, `${f}.candidateId repeats ${candidateId}`, { field: `${f}.candidateId` });
+      candidateIds.add(candidateId);
+      return { candidateId, name: expectString(co.name, `${f}.name`, code, 256) };
+    });
+    const seats = expectInt(it.seats, `items.${i}.seats`, code, 1, 1000);
+    if (candidates.length < seats || candidates.length > 1000) {
+      throw new ProtocolError(code, `items.${i} needs at least as many candidates as seats`, { field: `items.${i}.candidates` });
+    }
+    return { itemId, post: expectString(it.post, `items.${i}.post`, code, 512), seats, candidates };
+  });
+  const marksRaw = expectArray(o.marks, 'marks', code);
+  const marks = marksRaw.map((m, i) => expectOneOf(m, MARKS, `marks.${i}`, code));
+  if (new Set(marks).size !== marks.length || !marks.includes('approve')) {
+    throw new ProtocolError(code, 'marks must be distinct and include approve', { field: 'marks' });
+  }
+  const entitled = expectInt(o.entitled, 'entitled', code, 1, 100_000);
+  const present = expectInt(o.present, 'present', code, 0, entitled);
+  const publicKey = expectString(o.publicKey, 'publicKey', code, 200);
+  try {
+    decodeB64(publicKey, G2_LENGTH, 'publicKey');
+  } catch (cause) {
+    throw new ProtocolError(code, 'publicKey must be 96 bytes of base64url', { field: 'publicKey', cause });
+  }
+  return {
+    voteId: expectString(o.voteId, 'voteId', code, 256),
+    committeeId: expectString(o.committeeId, 'committeeId', code, 256),
+    meetingId: expectString(o.meetingId, 'meetingId', code, 256),
+    title: expectString(o.title, 'title', code, 1024),
+    items,
+    marks,
+    rules: parseVoteRules(o.rules),
+    entitled,
+    present,
+    publicKey,
+  };
+}
+
+/**
+ * Checks a ballot (attacker-controlled: it arrives without credentials) against its vote.
+ * Throws ProtocolError('invalid_ballot') naming the field for: wrong or extra fields, wrong
+ * vote, t not 32 bytes, signature not 48 bytes, unknown or missing item, unknown or missing
+ * candidate, a mark the vote does not offer. Does NOT check the token signature (tokens.ts)
+ * and does NOT refuse over-marked items: those are valid input, counted 无效 for that item.
+ * Returns the ballot typed, with exactly the four fields.
+ */
+export function validateBallot(definition: VoteDefinition, ballot: unknown): Ballot {
+  const code = 'invalid_ballot';
+  const b = expectObject(ballot, 'ballot', code, ['voteId', 't', 'signature', 'choices']);
+  if (b.voteId !== definition.voteId) throw new ProtocolError(code, 'ballot.voteId does not name this vote', { field: 'voteId' });
+  try {
+    decodeB64(b.t, TOKEN_LENGTH, 't');
+    decodeB64(b.signature, G1_LENGTH, 'signature');
+  } catch (cause) {
+    const field = (cause as ProtocolError).field ?? 'ballot';
+    throw new ProtocolError(code, `${field}: ${(cause as Error).message}`, { field, cause });
+  }
+  if (!isPlainObject(b.choices)) throw new ProtocolError(code, 'choices must be an object', { field: 'choices' });
+  const choices = b.choices;
+  for (const itemId of Object.keys(choices)) {
+    if (!definition.items.some((it) => it.itemId === itemId)) {
+      throw new ProtocolError(code, `choices.${itemId} is not an item of this vote`, { field: `choices.${itemId}` });
+    }
+  }
+  for (const item of definition.items) {
+    const marks = choices[item.itemId];
+    if (marks === undefined) throw new ProtocolError(code, `choices.${item.itemId} is missing`, { field: `choices.${item.itemId}` });
+    if (!isPlainObject(marks)) throw new ProtocolError(code, `choices.${item.itemId} must be an object`, { field: `choices.${item.itemId}` });
+    for (const candidateId of Object.keys(marks)) {
+      if (!item.candidates.some((c) => c.candidateId === candidateId)) {
+        throw new ProtocolError(code, `choices.${item.itemId}.${candidateId} is not a candidate of this item`, {
+          field: `choices.${item.itemId}.${candidateId}`,
+        });
+      }
+    }
+    for (const c of item.candidates) {
+      const field = `choices.${item.itemId}.${c.candidateId}`;
+      const mark = marks[c.candidateId];
+      if (mark === undefined) throw new ProtocolError(code, `${field} is missing`, { field });
+      if (typeof mark !== 'string' || !(definition.marks as string[]).includes(mark)) {
+        throw new ProtocolError(code, `${field} must be one of ${definition.marks.join(', ')}`, { field });
+      }
+    }
+  }
+  return ballot as Ballot;
+}
+
+/** True when the ballot gives 'approve' to more candidates than the item has seats: 无效 for that item. */
+export function isItemOverMarked(item: VoteItem, marks: Record<string, Mark> | undefined): boolean {
+  if (!marks) return false;
+  let approvals = 0;
+  for (const c of item.candidates) if (marks[c.candidateId] === 'approve') approvals++;
+  return approvals > item.seats;
+}
+
+/** Item ids the client should warn about before sending (the ballot is still accepted). */
+export function overMarkedItems(definition: VoteDefinition, choices: Choices): string[] {
+  return definition.items.filter((it) => isItemOverMarked(it, choices[it.itemId])).map((it) => it.itemId);
+}
+
+/** Lower-case hex SHA-256 over the RFC 8785 canonical JSON of the ballot (its four fields). */
+export function ballotHash(ballot: Ballot): string {
+  const { voteId, t, signature, choices } = ballot;
+  return bytesToHex(sha256(canonicalBytes({ voteId, t, signature, choices })));
+}

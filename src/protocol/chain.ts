@@ -1,0 +1,306 @@
+// A committee's record: one append-only hash chain per committee.
+//
+// Entry  = { committeeId, seq, prev, kind, body, hash }
+// hash   = lower-case hex SHA-256( RFC 8785 canonical JSON of the entry without `hash` )
+// prev   = hash of entry seq − 1; GENESIS_PREV (64 zeros) for seq 0. seq counts 0, 1, 2, …
+// Entries carry no timestamps: nothing in the record may reveal when a ballot arrived.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { parseVoteDefinition, parseVoteRules, type Ballot, type VoteDefinition, type VoteRules } from './ballot.ts';
+import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device.ts';
+import { bytesToHex, canonicalBytes } from './encoding.ts';
+import { ProtocolError } from './errors.ts';
+import { decodeB64, expectArray, expectHex64, expectInt, expectObject, expectOneOf, expectString, isPlainObject } from './guards.ts';
+import type { Tally } from './tally.ts';
+import { G1_LENGTH } from './tokens.ts';
+
+export const GENESIS_PREV = '0'.repeat(64);
+
+export interface RosterMember {
+  memberId: string;
+  name: string;
+  /** Has a vote (表决权); 应到 counts active members with a voting right. */
+  votingRight: boolean;
+  active: boolean;
+}
+
+/** One token issuance as the record keeps it: who asked, with which device, for which blinded point. */
+export interface Issuance {
+  memberId: string;
+  /** 48-byte compressed G1 point, base64url: what the member's device sent. */
+  blindedPoint: string;
+  /** The device's signature over tokenRequestMessage(voteId, blindedPoint), base64url. */
+  deviceSignature: string;
+  /** deviceKeyFingerprint of the signing device (hex), enrolled earlier in the chain. */
+  deviceFingerprint: string;
+}
+
+export interface EntryBodies {
+  'committee.created': { name: string; kind: string; rules: VoteRules };
+  /** A full snapshot of the roster after the change, sorted by memberId. */
+  'roster.changed': { members: RosterMember[] };
+  'device.enrolled': { memberId: string; device: DevicePublicKey; fingerprint: string };
+  'device.revoked': { memberId: string; fingerprint: string };
+  /** 实到 of a meeting: present member ids sorted; re-recording supersedes the earlier entry. */
+  'attendance.recorded': { meetingId: string; present: string[]; entitled: number };
+  /** Candidates already in stroke order; the definition carries the vote's public key. */
+  'vote.created': { definition: VoteDefinition };
+  /** Issuances sorted by memberId, ballots sorted by ballotHash, tally and its compact JWS. */
+  'vote.closed': { voteId: string; issuances: Issuance[]; ballots: Ballot[]; tally: Tally; tallySignature: string };
+}
+
+export type EntryKind = keyof EntryBodies;
+export type EntryBody<K extends EntryKind> = EntryBodies[K];
+export const ENTRY_KINDS: readonly EntryKind[] = [
+  'committee.created',
+  'roster.changed',
+  'device.enrolled',
+  'device.revoked',
+  'attendance.recorded',
+  'vote.created',
+  'vote.closed',
+];
+
+interface EntryOf<K extends EntryKind> {
+  committeeId: string;
+  seq: number;
+  prev: string;
+  kind: K;
+  body: EntryBodies[K];
+  hash: string;
+}
+/** A chain entry, discriminated by kind. */
+export type ChainEntry = { [K in EntryKind]: EntryOf<K> }[EntryKind];
+export type UnhashedEntry = { [K in EntryKind]: Omit<EntryOf<K>, 'hash'> }[EntryKind];
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** What GET /v1/votes/{id}/record serves and a verifier reads: the chain from genesis through the vote's close. */
+export interface VoteRecord {
+  committeeId: string;
+  voteId: string;
+  entries: ChainEntry[];
+  /** The last entry's seq and hash. */
+  head: ChainHead;
+}
+
+/** SHA-256 over the canonical entry without its `hash` field (any `hash` present is ignored). */
+export function hashEntry(entry: UnhashedEntry | ChainEntry | Record<string, unknown>): string {
+  const { committeeId, seq, prev, kind, body } = entry as Record<string, unknown>;
+  return bytesToHex(sha256(canonicalBytes({ committeeId, seq, prev, kind, body })));
+}
+
+const CODE = 'invalid_entry';
+
+function wrap<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ProtocolError) throw new ProtocolError(CODE, `${field}: ${e.message}`, { field: `${field}.${e.field ?? ''}`, cause: e });
+    throw e;
+  }
+}
+
+function parseBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new ProtocolError(CODE, `${field} must be a boolean`, { field });
+  return value;
+}
+
+export function parseIssuance(value: unknown, field = 'issuance'): Issuance {
+  const o = expectObject(value, field, CODE, ['memberId', 'blindedPoint', 'deviceSignature', 'deviceFingerprint']);
+  const blindedPoint = expectString(o.blindedPoint, `${field}.blindedPoint`, CODE, 100);
+  wrap(field, () => decodeB64(blindedPoint, G1_LENGTH, 'blindedPoint'));
+  return {
+    memberId: expectString(o.memberId, `${field}.memberId`, CODE, 256),
+    blindedPoint,
+    deviceSignature: expectString(o.deviceSignature, `${field}.deviceSignature`, CODE, 200),
+    deviceFingerprint: expectHex64(o.deviceFingerprint, `${field}.deviceFingerprint`, CODE),
+  };
+}
+
+/**
+ * Runtime guard for an entry body (the record is attacker-controlled). Checks shapes and
+ * encodings; the verifier checks meaning (signatures, sort orders, counts) with its own codes.
+ * Throws ProtocolError('invalid_entry') naming the field.
+ */
+export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): EntryBodies[K] {
+  const f = 'body';
+  switch (kind as EntryKind) {
+    case 'committee.created': {
+      const o = expectObject(value, f, CODE, ['name', 'kind', 'rules']);
+      return {
+        name: expectString(o.name, `${f}.name`, CODE),
+        kind: expectString(o.kind, `${f}.kind`, CODE, 64),
+        rules: wrap(`${f}.rules`, () => parseVoteRules(o.rules)),
+      } as EntryBodies[K];
+    }
+    case 'roster.changed': {
+      const o = expectObject(value, f, CODE, ['members']);
+      const members = expectArray(o.members, `${f}.members`, CODE).map((m, i): RosterMember => {
+        const mf = `${f}.members.${i}`;
+        const mo = expectObject(m, mf, CODE, ['memberId', 'name', 'votingRight', 'active']);
+        return {
+          memberId: expectString(mo.memberId, `${mf}.memberId`, CODE, 256),
+          name: expectString(mo.name, `${mf}.name`, CODE),
+          votingRight: parseBoolean(mo.votingRight, `${mf}.votingRight`),
+          active: parseBoolean(mo.active, `${mf}.active`),
+        };
+      });
+      if (new Set(members.map((m) => m.memberId)).size !== members.length) {
+        throw new ProtocolError(CODE, `${f}.members repeats a memberId`, { field: `${f}.members` });
+      }
+      return { members } as EntryBodies[K];
+    }
+    case 'device.enrolled': {
+      const o = expectObject(value, f, CODE, ['memberId', 'device', 'fingerprint']);
+      const d = expectObject(o.device, `${f}.device`, CODE, ['alg', 'key']);
+      const device: DevicePublicKey = {
+        alg: expectOneOf(d.alg, DEVICE_ALGORITHMS, `${f}.device.alg`, CODE),
+        key: expectString(d.key, `${f}.device.key`, CODE, 200),
+      };
+      const fingerprint = expectHex64(o.fingerprint, `${f}.fingerprint`, CODE);
+      let actual: string;
+      try {
+        actual = deviceKeyFingerprint(device);
+      } catch (cause) {
+        throw new ProtocolError(CODE, `${f}.device is not a valid device key`, { field: `${f}.device`, cause });
+      }
+      if (actual !== fingerprint) throw new ProtocolError(CODE, `${f}.fingerprint does not match the device key`, { field: `${f}.fingerprint` });
+      return { memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256), device, fingerprint } as EntryBodies[K];
+    }
+    case 'device.revoked': {
+      const o = expectObject(value, f, CODE, ['memberId', 'fingerprint']);
+      return {
+        memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256),
+        fingerprint: expectHex64(o.fingerprint, `${f}.fingerprint`, CODE),
+      } as EntryBodies[K];
+    }
+    case 'attendance.recorded': {
+      const o = expectObject(value, f, CODE, ['meetingId', 'present', 'entitled']);
+      const present = expectArray(o.present, `${f}.present`, CODE).map((m, i) => expectString(m, `${f}.present.${i}`, CODE, 256));
+      for (let i = 1; i < present.length; i++) {
+        if (!(present[i - 1]! < present[i]!)) throw new ProtocolError(CODE, `${f}.present must be sorted and distinct`, { field: `${f}.present` });
+      }
+      return {
+        meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256),
+        present,
+        entitled: expectInt(o.entitled, `${f}.entitled`, CODE, 0, 100_000),
+      } as EntryBodies[K];
+    }
+    case 'vote.created': {
+      const o = expectObject(value, f, CODE, ['definition']);
+      return { definition: wrap(`${f}.definition`, () => parseVoteDefinition(o.definition)) } as EntryBodies[K];
+    }
+    case 'vote.closed': {
+      const o = expectObject(value, f, CODE, ['voteId', 'issuances', 'ballots', 'tally', 'tallySignature']);
+      const issuances = expectArray(o.issuances, `${f}.issuances`, CODE).map((x, i) => parseIssuance(x, `${f}.issuances.${i}`));
+      // Ballots are checked against the definition by validateBallot; here only that they are objects.
+      const ballots = expectArray(o.ballots, `${f}.ballots`, CODE).map((b, i) => expectObject(b, `${f}.ballots.${i}`, CODE) as unknown as Ballot);
+      if (!isPlainObject(o.tally)) throw new ProtocolError(CODE, `${f}.tally must be an object`, { field: `${f}.tally` });
+      return {
+        voteId: expectString(o.voteId, `${f}.voteId`, CODE, 256),
+        issuances,
+        ballots,
+        tally: o.tally as unknown as Tally,
+        tallySignature: expectString(o.tallySignature, `${f}.tallySignature`, CODE, 100_000),
+      } as EntryBodies[K];
+    }
+    default:
+      throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind' });
+  }
+}
+
+/** Runtime guard for a whole entry from untrusted JSON; does not check the hash or the link. */
+export function parseEntry(value: unknown, field = 'entry'): ChainEntry {
+  return wrap(field, () => {
+    const o = expectObject(value, 'entry', CODE, ['committeeId', 'seq', 'prev', 'kind', 'body', 'hash']);
+    const kind = expectOneOf(o.kind, ENTRY_KINDS, 'kind', CODE);
+    return {
+      committeeId: expectString(o.committeeId, 'committeeId', CODE, 256),
+      seq: expectInt(o.seq, 'seq', CODE),
+      prev: expectHex64(o.prev, 'prev', CODE),
+      kind,
+      body: parseEntryBody(kind, o.body),
+      hash: expectHex64(o.hash, 'hash', CODE),
+    } as ChainEntry;
+  });
+}
+
+/**
+ * The next entry after `prev` (null for genesis), body checked by parseEntryBody. Throws
+ * ProtocolError('invalid_entry') when the body is malformed or `prev` is of another committee.
+ */
+export function makeEntry<K extends EntryKind>(prev: ChainEntry | null, committeeId: string, kind: K, body: EntryBodies[K]): EntryOf<K> & ChainEntry {
+  if (prev && prev.committeeId !== committeeId) throw new ProtocolError(CODE, 'previous entry belongs to another committee', { field: 'committeeId' });
+  parseEntryBody(kind, body);
+  const unhashed = { committeeId, seq: prev ? prev.seq + 1 : 0, prev: prev ? prev.hash : GENESIS_PREV, kind, body };
+  return { ...unhashed, hash: hashEntry(unhashed) } as EntryOf<K> & ChainEntry;
+}
+
+/** Code-unit order of strings, the order the record uses for member ids and ballot hashes. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The vote.closed body with issuances sorted by memberId and ballots by ballotHash. */
+export function voteClosedBody(input: {
+  voteId: string;
+  issuances: Issuance[];
+  ballots: { ballot: Ballot; hash: string }[];
+  tally: Tally;
+  tallySignature: string;
+}): EntryBodies['vote.closed'] {
+  return {
+    voteId: input.voteId,
+    issuances: [...input.issuances].sort((a, b) => compareStrings(a.memberId, b.memberId)),
+    ballots: [...input.ballots].sort((a, b) => compareStrings(a.hash, b.hash)).map((b) => b.ballot),
+    tally: input.tally,
+    tallySignature: input.tallySignature,
+  };
+}
+
+export type ChainCheckCode = 'record_malformed' | 'chain_seq' | 'chain_committee' | 'chain_link' | 'chain_hash' | 'pinned_head_mismatch';
+
+export type ChainCheck =
+  | { ok: true; head: ChainHead | null }
+  | { ok: false; code: ChainCheckCode; index: number; detail: string };
+
+/**
+ * Checks that entries form one chain from genesis: each entry parses, seq = index, one
+ * committee, prev = hash of the entry before (GENESIS_PREV first), and hash = hashEntry(entry).
+ * With a pinned head (one an observer saw earlier), the chain must hold that very entry — a
+ * shorter chain or another hash at that seq means history was truncated, rewritten or forked.
+ * Never throws.
+ */
+export function verifyChainLinks(entries: unknown, pinnedHead?: ChainHead): ChainCheck {
+  if (!Array.isArray(entries)) return { ok: false, code: 'record_malformed', index: -1, detail: 'entries must be an array' };
+  let previous: ChainEntry | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    let entry: ChainEntry;
+    try {
+      entry = parseEntry(entries[i], `entries.${i}`);
+    } catch (e) {
+      return { ok: false, code: 'record_malformed', index: i, detail: (e as Error).message };
+    }
+    if (entry.seq !== i) return { ok: false, code: 'chain_seq', index: i, detail: `entry ${i} has seq ${entry.seq}` };
+    if (previous && entry.committeeId !== previous.committeeId) {
+      return { ok: false, code: 'chain_committee', index: i, detail: `entry ${i} belongs to committee ${entry.committeeId}` };
+    }
+    const expectedPrev = previous ? previous.hash : GENESIS_PREV;
+    if (entry.prev !== expectedPrev) return { ok: false, code: 'chain_link', index: i, detail: `entry ${i} does not link to entry ${i - 1}` };
+    if (hashEntry(entry) !== entry.hash) return { ok: false, code: 'chain_hash', index: i, detail: `entry ${i} does not hash to its stated hash` };
+    previous = entry;
+  }
+  if (pinnedHead) {
+    const at = entries[pinnedHead.seq] as ChainEntry | undefined;
+    if (!Number.isSafeInteger(pinnedHead.seq) || pinnedHead.seq < 0 || at === undefined) {
+      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `the chain ends before the pinned head at seq ${pinnedHead.seq}` };
+    }
+    if (at.hash !== pinnedHead.hash) {
+      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `entry ${pinnedHead.seq} differs from the pinned head: history was rewritten or forked` };
+    }
+  }
+  return { ok: true, head: previous ? { seq: previous.seq, hash: previous.hash } : null };
+}

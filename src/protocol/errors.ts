@@ -1,0 +1,72 @@
+// The protocol core's own coded errors. Pure: the HTTP layer (src/http) maps each code to a
+// status and a problem document; nothing here knows about HTTP. Codes are a closed list so a
+// caller can switch on them exhaustively.
+
+/**
+ * Why protocol input was refused.
+ * - `invalid_length`   a byte string had the wrong length (detail names the field) → 422
+ * - `invalid_encoding` a value was not strict base64url / hex / the expected JSON shape → 422
+ * - `invalid_point`    a curve point was not a canonical compressed point on the curve, in the
+ *                      prime-order subgroup and not the identity → 422
+ * - `invalid_scalar`   a scalar (secret key, blinding factor) was zero or ≥ the group order → 422
+ * - `invalid_key`      a public key (vote key) failed strict decoding → 422
+ * - `invalid_signature` a token, receipt or tally signature did not verify → 422
+ * - `invalid_ballot`   a ballot does not fit its vote definition (detail names the field) → 422
+ * - `invalid_definition` a vote definition is malformed (ids, seats, marks, rules) → 422
+ * - `candidate_ratio_too_low` a differential item has fewer candidates than the ratio requires → 422
+ * - `invalid_entry`    a chain entry or its body is malformed, or links to the wrong predecessor → 422
+ * - `invalid_randomness` the caller's randomBytes returned the wrong number of bytes → 500 (caller bug)
+ */
+export const PROTOCOL_ERROR_CODES = [
+  'invalid_length',
+  'invalid_encoding',
+  'invalid_point',
+  'invalid_scalar',
+  'invalid_key',
+  'invalid_signature',
+  'invalid_ballot',
+  'invalid_definition',
+  'candidate_ratio_too_low',
+  'invalid_entry',
+  'invalid_randomness',
+] as const;
+
+export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
+
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  /** The offending field as a dotted path (`items.0.candidates`), where there is one. */
+  readonly field: string | undefined;
+
+  constructor(code: ProtocolErrorCode, detail: string, options: { field?: string; cause?: unknown } = {}) {
+    super(detail, { cause: options.cause });
+    this.name = 'ProtocolError';
+    this.code = code;
+    this.field = options.field;
+  }
+}
+
+export function isProtocolError(e: unknown): e is ProtocolError {
+  return e instanceof ProtocolError;
+}
+
+/** Source of randomness the caller passes in (WebCrypto getRandomValues, node:crypto, or a seeded test stream). */
+export type RandomBytes = (n: number) => Uint8Array;
+
+/** Draws n bytes and checks the caller's source returned exactly n. */
+export function drawBytes(randomBytes: RandomBytes, n: number, field: string): Uint8Array {
+  const out = randomBytes(n);
+  if (!(out instanceof Uint8Array) || out.length !== n) {
+    throw new ProtocolError('invalid_randomness', `randomBytes(${n}) for ${field} returned the wrong length`, { field });
+  }
+  return out;
+}
+
+/** Named byte-length check before any math runs (noble's abytes habit). */
+export function abytes(value: unknown, length: number, field: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new ProtocolError('invalid_encoding', `${field} must be bytes`, { field });
+  if (value.length !== length) {
+    throw new ProtocolError('invalid_length', `${field} must be ${length} bytes, got ${value.length}`, { field });
+  }
+  return value;
+}

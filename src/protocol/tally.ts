@@ -1,0 +1,137 @@
+// Counting: from a vote definition and the ballots in the record to the published result.
+// Deterministic and independent of ballot order: only counts are kept, and every list follows
+// the definition's order.
+import { isItemOverMarked, itemKind, validateBallot, type ItemKind, type VoteDefinition } from './ballot.ts';
+import { expectInt } from './guards.ts';
+import { ProtocolError } from './errors.ts';
+
+export type Outcome = 'elected' | 'not_elected' | 'undecided';
+
+export interface CandidateTally {
+  candidateId: string;
+  name: string;
+  approve: number;
+  disapprove: number;
+  abstain: number;
+  defer: number;
+  outcome: Outcome;
+}
+
+export interface ItemTally {
+  itemId: string;
+  post: string;
+  kind: ItemKind;
+  seats: number;
+  /** 有效: ballots whose marks for this item count. */
+  valid: number;
+  /** 无效: ballots that approved more candidates than seats in this item. */
+  invalid: number;
+  candidates: CandidateTally[];
+  /** Seats left open by a tie at the last seat. */
+  undecidedSeats: number;
+  /** 再次票决 among the tied candidates (definition order), or null. */
+  runoff: null | { seats: number; candidateIds: string[] };
+}
+
+export interface Tally {
+  voteId: string;
+  /** 应到 */
+  entitled: number;
+  /** 实到 */
+  present: number;
+  /** 发出: tokens issued. */
+  issued: number;
+  /** 收回: ballots in the record. */
+  returned: number;
+  majorityBase: 'entitled' | 'present';
+  /** 同意 needed for approval: more than half of the base, i.e. ⌊base/2⌋ + 1. */
+  required: number;
+  items: ItemTally[];
+}
+
+/** Smallest approve count that is "more than half" of base: ⌊base/2⌋ + 1. */
+export function approvalsRequired(base: number): number {
+  return Math.floor(base / 2) + 1;
+}
+
+/**
+ * Outcome rule per item (k seats):
+ * 1. a candidate is approved only with approve > base/2 (base = 应到 or 实到 per the rules);
+ * 2. approved candidates ranked by approve count take the k seats;
+ * 3. if the k-th and (k+1)-th approved candidates have the same count, every approved candidate
+ *    with that count is 'undecided', the seats they would share stay open (undecidedSeats) and
+ *    they are the run-off; candidates above that count are elected, all others not elected.
+ */
+function decideItem(counts: { candidateId: string; approve: number }[], seats: number, required: number) {
+  const approved = counts.filter((c) => c.approve >= required).sort((a, b) => b.approve - a.approve);
+  const outcome = new Map<string, Outcome>(counts.map((c) => [c.candidateId, 'not_elected']));
+  if (approved.length <= seats) {
+    for (const c of approved) outcome.set(c.candidateId, 'elected');
+    return { outcome, undecidedSeats: 0, tied: [] as string[] };
+  }
+  const last = approved[seats - 1]!.approve;
+  const next = approved[seats]!.approve;
+  if (last > next) {
+    for (const c of approved.slice(0, seats)) outcome.set(c.candidateId, 'elected');
+    return { outcome, undecidedSeats: 0, tied: [] as string[] };
+  }
+  const above = approved.filter((c) => c.approve > last);
+  const tied = approved.filter((c) => c.approve === last);
+  for (const c of above) outcome.set(c.candidateId, 'elected');
+  for (const c of tied) outcome.set(c.candidateId, 'undecided');
+  return { outcome, undecidedSeats: seats - above.length, tied: tied.map((c) => c.candidateId) };
+}
+
+/**
+ * Counts the ballots. Every ballot is validated against the definition first (throws
+ * ProtocolError('invalid_ballot') — the service validated them at cast, so this is a guard, and
+ * the verifier reports it). `issued` (发出) is the number of issuance entries.
+ */
+export function computeTally(definition: VoteDefinition, ballots: readonly unknown[], turnout: { issued: number }): Tally {
+  const issued = expectInt(turnout.issued, 'issued', 'invalid_definition');
+  const valid = ballots.map((b, i) => {
+    try {
+      return validateBallot(definition, b);
+    } catch (e) {
+      if (e instanceof ProtocolError) throw new ProtocolError(e.code, `ballots.${i}: ${e.message}`, { field: `ballots.${i}.${e.field ?? ''}`, cause: e });
+      throw e;
+    }
+  });
+  const base = definition.rules.majorityBase === 'present' ? definition.present : definition.entitled;
+  const required = approvalsRequired(base);
+  const items = definition.items.map((item): ItemTally => {
+    const counts = item.candidates.map((c) => ({ candidateId: c.candidateId, name: c.name, approve: 0, disapprove: 0, abstain: 0, defer: 0 }));
+    let invalid = 0;
+    for (const ballot of valid) {
+      const marks = ballot.choices[item.itemId]!;
+      if (isItemOverMarked(item, marks)) {
+        invalid++;
+        continue;
+      }
+      for (const c of counts) c[marks[c.candidateId]!]++;
+    }
+    const { outcome, undecidedSeats, tied } = decideItem(counts, item.seats, required);
+    const tiedInOrder = item.candidates.map((c) => c.candidateId).filter((id) => tied.includes(id));
+    return {
+      itemId: item.itemId,
+      post: item.post,
+      kind: itemKind(item),
+      seats: item.seats,
+      valid: valid.length - invalid,
+      invalid,
+      candidates: counts.map((c) => ({ ...c, outcome: outcome.get(c.candidateId)! })),
+      undecidedSeats,
+      runoff: undecidedSeats > 0 ? { seats: undecidedSeats, candidateIds: tiedInOrder } : null,
+    };
+  });
+  return {
+    voteId: definition.voteId,
+    entitled: definition.entitled,
+    present: definition.present,
+    issued,
+    returned: valid.length,
+    majorityBase: definition.rules.majorityBase,
+    required,
+    items,
+  };
+}

@@ -1,0 +1,241 @@
+// Blind BLS tokens (Boldyreva 2003 blind signatures; BLS short signatures in G1, keys in G2).
+// Never blind Schnorr: it falls to the ROS attack under concurrent sessions.
+//
+// Member device:  H = hash_to_curve(utf8(voteId) ‖ t), B = r·H           (blindToken)
+// Issuer:         S' = sk·B                                              (signBlinded)
+// Member device:  S = r⁻¹·S' = sk·H, check e(S, g2) = e(H, pk)           (unblind, verifyToken)
+// The issuer sees only B, uniformly distributed in G1 for uniform r ≠ 0: blinding is perfect.
+//
+// Byte formats: G1 points 48-byte compressed, G2 points 96-byte compressed (ZCash serialisation,
+// draft-irtf-cfrg-pairing-friendly-curves-11 Appendix C); scalars 32-byte big-endian in [1, r).
+import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { pippenger } from '@noble/curves/abstract/curve.js';
+import { bytesToHex, concatBytes, utf8ToBytes } from './encoding.ts';
+import { abytes, drawBytes, ProtocolError, type RandomBytes } from './errors.ts';
+
+const G1 = bls12_381.G1.Point;
+const G2 = bls12_381.G2.Point;
+const Fr = bls12_381.fields.Fr;
+const Fp12 = bls12_381.fields.Fp12;
+/** Order r of G1, G2 and the scalar field. */
+export const GROUP_ORDER: bigint = Fr.ORDER;
+
+export type G1Point = ReturnType<typeof G1.fromBytes>;
+export type G2Point = ReturnType<typeof G2.fromBytes>;
+
+/** RFC 9380 §3.1 domain separation tag, versioned so a v2 token can never verify as v1. */
+export const TOKEN_DST = 'PIAOJUE-V1-TOKEN_BLS12381G1_XMD:SHA-256_SSWU_RO_';
+export const TOKEN_LENGTH = 32;
+export const G1_LENGTH = 48;
+export const G2_LENGTH = 96;
+export const SCALAR_LENGTH = 32;
+/** Bytes drawn per uniform scalar: 64 > 32 + 16, so reduction bias is below 2⁻²⁵⁶ (FIPS 186-5 A.2.1). */
+const SCALAR_SEED_LENGTH = 64;
+/** Batch-verification coefficients are 128-bit: a forged batch passes with probability ≤ 2⁻¹²⁸. */
+const BATCH_COEFFICIENT_LENGTH = 16;
+const MAX_VOTE_ID_LENGTH = 256;
+
+function bytesToNumberBE(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt('0x' + bytesToHex(bytes));
+}
+
+function numberToBytesBE(n: bigint, length: number): Uint8Array {
+  const hex = n.toString(16).padStart(length * 2, '0');
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Strict G1 decoding: 48-byte canonical compressed, on the curve, in the subgroup, not the identity. */
+export function decodeG1(bytes: Uint8Array, field: string): G1Point {
+  abytes(bytes, G1_LENGTH, field);
+  let point: G1Point;
+  try {
+    point = G1.fromBytes(bytes);
+    point.assertValidity(); // on curve and in the prime-order subgroup
+  } catch (cause) {
+    throw new ProtocolError('invalid_point', `${field} is not a valid compressed G1 subgroup point`, { field, cause });
+  }
+  // The identity would let a blinded request or a "signature" carry no information.
+  if (point.is0()) throw new ProtocolError('invalid_point', `${field} is the identity point`, { field });
+  // One point, one spelling: refuse non-canonical encodings (x ≥ p, wrong sort flag).
+  if (bytesToHex(point.toBytes(true)) !== bytesToHex(bytes)) {
+    throw new ProtocolError('invalid_point', `${field} is not canonically encoded`, { field });
+  }
+  return point;
+}
+
+/** Strict G2 decoding for vote public keys; failures are `invalid_key`. */
+export function decodeG2(bytes: Uint8Array, field: string): G2Point {
+  abytes(bytes, G2_LENGTH, field);
+  let point: G2Point;
+  try {
+    point = G2.fromBytes(bytes);
+    point.assertValidity();
+  } catch (cause) {
+    throw new ProtocolError('invalid_key', `${field} is not a valid compressed G2 subgroup point`, { field, cause });
+  }
+  if (point.is0()) throw new ProtocolError('invalid_key', `${field} is the identity point`, { field });
+  if (bytesToHex(point.toBytes(true)) !== bytesToHex(bytes)) {
+    throw new ProtocolError('invalid_key', `${field} is not canonically encoded`, { field });
+  }
+  return point;
+}
+
+/** Reads a 32-byte big-endian scalar in [1, r). */
+export function decodeScalar(bytes: Uint8Array, field: string): bigint {
+  abytes(bytes, SCALAR_LENGTH, field);
+  const n = bytesToNumberBE(bytes);
+  if (n === 0n || n >= GROUP_ORDER) throw new ProtocolError('invalid_scalar', `${field} must be in [1, r)`, { field });
+  return n;
+}
+
+/** A uniform scalar in [1, r) from 64 random bytes: (x mod (r − 1)) + 1. */
+export function randomScalar(randomBytes: RandomBytes, field = 'scalar'): Uint8Array {
+  const seed = drawBytes(randomBytes, SCALAR_SEED_LENGTH, field);
+  return numberToBytesBE((bytesToNumberBE(seed) % (GROUP_ORDER - 1n)) + 1n, SCALAR_LENGTH);
+}
+
+function checkVoteId(voteId: unknown): string {
+  if (typeof voteId !== 'string' || voteId.length === 0 || voteId.length > MAX_VOTE_ID_LENGTH) {
+    throw new ProtocolError('invalid_encoding', `voteId must be a non-empty string of at most ${MAX_VOTE_ID_LENGTH} characters`, { field: 'voteId' });
+  }
+  return voteId;
+}
+
+/** The hashed message utf8(voteId) ‖ t; t is a fixed 32 bytes at the end, so the split is unambiguous. */
+export function tokenMessage(voteId: string, t: Uint8Array): Uint8Array {
+  return concatBytes(utf8ToBytes(checkVoteId(voteId)), abytes(t, TOKEN_LENGTH, 't'));
+}
+
+function hashTokenPoint(voteId: string, t: Uint8Array): G1Point {
+  // RFC 9380 §3 hash_to_curve (random-oracle variant, §8.8.1 suite with our DST), not encode_to_curve.
+  return bls12_381.G1.hashToCurve(tokenMessage(voteId, t), { DST: TOKEN_DST }) as G1Point;
+}
+
+/** H(voteId, t) as a 48-byte compressed G1 point. */
+export function hashToken(voteId: string, t: Uint8Array): Uint8Array {
+  return hashTokenPoint(voteId, t).toBytes(true);
+}
+
+export interface VoteKeyPair {
+  /** 32-byte big-endian scalar in [1, r). Never leaves the service. */
+  secretKey: Uint8Array;
+  /** 96-byte compressed G2 point, published in the record. */
+  publicKey: Uint8Array;
+}
+
+export function generateVoteKey(randomBytes: RandomBytes): VoteKeyPair {
+  const secretKey = randomScalar(randomBytes, 'secretKey');
+  return { secretKey, publicKey: publicKeyOf(secretKey) };
+}
+
+export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  return G2.BASE.multiply(decodeScalar(secretKey, 'secretKey')).toBytes(true);
+}
+
+/** A fresh blinding factor r, uniform in [1, r). The device stores it before sending the request. */
+export function randomBlindingScalar(randomBytes: RandomBytes): Uint8Array {
+  return randomScalar(randomBytes, 'r');
+}
+
+/** Client: B = r·H(voteId, t), 48-byte compressed. */
+export function blindToken(voteId: string, t: Uint8Array, r: Uint8Array): Uint8Array {
+  const scalar = decodeScalar(r, 'r');
+  return hashTokenPoint(voteId, t).multiply(scalar).toBytes(true);
+}
+
+/** Issuer: S' = sk·B. `blindedPoint` is attacker-controlled and decoded strictly first. */
+export function signBlinded(secretKey: Uint8Array, blindedPoint: Uint8Array): Uint8Array {
+  const sk = decodeScalar(secretKey, 'secretKey');
+  const point = decodeG1(blindedPoint, 'blindedPoint');
+  return point.multiply(sk).toBytes(true);
+}
+
+/** Client: S = r⁻¹·S'. The issuer's answer is decoded strictly (a hostile server is in scope). */
+export function unblind(blindSignature: Uint8Array, r: Uint8Array): Uint8Array {
+  const scalar = decodeScalar(r, 'r');
+  const point = decodeG1(blindSignature, 'blindSignature');
+  return point.multiply(Fr.inv(scalar)).toBytes(true);
+}
+
+function pairingCheck(signature: G1Point, hashed: G1Point, publicKey: G2Point): boolean {
+  // e(S, g2) · e(−H, pk) = 1  ⇔  e(S, g2) = e(H, pk). noble's pairing refuses identity inputs.
+  if (signature.is0() || hashed.is0()) return signature.is0() && hashed.is0();
+  const gt = bls12_381.pairingBatch([
+    { g1: signature, g2: G2.BASE },
+    { g1: hashed.negate(), g2: publicKey },
+  ]);
+  return Fp12.eql(gt, Fp12.ONE);
+}
+
+/**
+ * Checks one token signature. Malformed t or signature (attacker-controlled) give false;
+ * a malformed public key (pinned by the caller) throws ProtocolError('invalid_key').
+ */
+export function verifyToken(publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array): boolean {
+  const pk = decodeG2(publicKey, 'publicKey');
+  let sig: G1Point;
+  let hashed: G1Point;
+  try {
+    sig = decodeG1(signature, 'signature');
+    hashed = hashTokenPoint(voteId, t);
+  } catch {
+    return false;
+  }
+  return pairingCheck(sig, hashed, pk);
+}
+
+export interface TokenItem {
+  voteId: string;
+  t: Uint8Array;
+  signature: Uint8Array;
+}
+
+export interface BatchOptions {
+  /** Called after each token is hashed and decoded (the costly part), for progress bars. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Random-linear-combination batch verification (Bellare–Garay–Rabin 1998, small-exponent test):
+ * with 128-bit random c_i, checks e(Σ c_i·S_i, g2) = e(Σ c_i·H_i, pk) using two Pippenger
+ * multi-scalar multiplications and one two-pairing product. Any malformed item makes it false.
+ * The coefficients must be unpredictable to whoever made the signatures: pass real randomness.
+ */
+export function verifyTokensBatch(publicKey: Uint8Array, items: readonly TokenItem[], randomBytes: RandomBytes, options: BatchOptions = {}): boolean {
+  const pk = decodeG2(publicKey, 'publicKey');
+  if (items.length === 0) return true;
+  const sigs: G1Point[] = [];
+  const hashes: G1Point[] = [];
+  try {
+    items.forEach((item, i) => {
+      sigs.push(decodeG1(item.signature, `items.${i}.signature`));
+      hashes.push(hashTokenPoint(item.voteId, item.t));
+      options.onProgress?.(i + 1, items.length);
+    });
+  } catch {
+    return false;
+  }
+  const coins = drawBytes(randomBytes, BATCH_COEFFICIENT_LENGTH * items.length, 'batch coefficients');
+  const coefficients = items.map((_, i) => {
+    const c = bytesToNumberBE(coins.subarray(i * BATCH_COEFFICIENT_LENGTH, (i + 1) * BATCH_COEFFICIENT_LENGTH));
+    return c === 0n ? 1n : c;
+  });
+  const sigSum = pippenger(G1, sigs, coefficients);
+  const hashSum = pippenger(G1, hashes, coefficients);
+  return pairingCheck(sigSum, hashSum, pk);
+}
+
+/**
+ * Indices of the items whose signature fails: one batch check, and only if it fails, a single
+ * check per item to name the bad ones. Empty array when all verify.
+ */
+export function findInvalidTokens(publicKey: Uint8Array, items: readonly TokenItem[], randomBytes: RandomBytes, options: BatchOptions = {}): number[] {
+  if (verifyTokensBatch(publicKey, items, randomBytes, options)) return [];
+  const bad: number[] = [];
+  items.forEach((item, i) => {
+    if (!verifyToken(publicKey, item.voteId, item.t, item.signature)) bad.push(i);
+  });
+  return bad;
+}

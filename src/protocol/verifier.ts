@@ -1,0 +1,426 @@
+// The observer's verifier: trusts nothing but the record it is given and the service's public
+// JWKS. Pure and isomorphic (CLI and browser). Every field of the record is attacker-controlled:
+// each check catches its own failures and reports a code; verifyRecord never throws on input.
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { JSONWebKeySet } from 'jose';
+import { validateBallot, type Ballot, type VoteDefinition } from './ballot.ts';
+import { compareStrings, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
+import { tokenRequestMessage, verifyDeviceSignature, type DevicePublicKey } from './device.ts';
+import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
+import type { RandomBytes } from './errors.ts';
+import { HEX64, isPlainObject } from './guards.ts';
+import { verifyTallySignature } from './receipt.ts';
+import { computeTally, type Tally } from './tally.ts';
+import { decodeG2, findInvalidTokens, G1_LENGTH, TOKEN_LENGTH, type TokenItem } from './tokens.ts';
+
+/**
+ * Why a check failed. One code per kind of fault, so a tamper test can name what it broke.
+ * - record_malformed      the record or an entry is not of the documented shape
+ * - chain_seq             entries are not numbered 0, 1, 2, … in order (dropped or inserted entry)
+ * - chain_committee       an entry belongs to another committee than the record
+ * - chain_link            an entry's prev is not the hash of the entry before it
+ * - chain_hash            an entry's hash is not the SHA-256 of its canonical form
+ * - chain_head            the record's stated head is not its last entry
+ * - pinned_head_mismatch  the chain does not contain the head the observer pinned earlier
+ * - vote_missing          no vote.created entry for this vote (or more than one)
+ * - vote_not_closed       no vote.closed entry after it (or more than one)
+ * - vote_key_invalid      the vote's public key is not a valid G2 subgroup point
+ * - vote_definition_invalid the vote belongs to another committee or its definition is malformed
+ * - attendance_inconsistent 实到/应到 in the vote differ from the attendance and roster entries
+ * - issuance_order        issuances are not sorted by memberId, or one member appears twice
+ * - issuance_member_absent a token went to a member not recorded present
+ * - issuance_device_unknown the signing device was never enrolled for that member
+ * - issuance_device_revoked the signing device was revoked before the vote was created
+ * - issuance_signature_invalid the device signature over (voteId, blindedPoint) does not verify
+ * - turnout_inconsistent  not 收回 ≤ 发出 ≤ 实到 ≤ 应到
+ * - ballot_invalid        a ballot does not fit the vote definition
+ * - ballot_order          ballots are not strictly ascending by ballotHash
+ * - token_reused          two ballots carry the same token t
+ * - token_signature_invalid a ballot's token signature does not verify under the vote key
+ * - tally_mismatch        the recomputed tally differs from the published one
+ * - tally_signature_invalid the tally JWS does not verify or does not sign the published tally
+ * - not_checked           a check that could not run because an earlier one failed
+ */
+export const VERIFICATION_CODES = [
+  'record_malformed',
+  'chain_seq',
+  'chain_committee',
+  'chain_link',
+  'chain_hash',
+  'chain_head',
+  'pinned_head_mismatch',
+  'vote_missing',
+  'vote_not_closed',
+  'vote_key_invalid',
+  'vote_definition_invalid',
+  'attendance_inconsistent',
+  'issuance_order',
+  'issuance_member_absent',
+  'issuance_device_unknown',
+  'issuance_device_revoked',
+  'issuance_signature_invalid',
+  'turnout_inconsistent',
+  'ballot_invalid',
+  'ballot_order',
+  'token_reused',
+  'token_signature_invalid',
+  'tally_mismatch',
+  'tally_signature_invalid',
+  'not_checked',
+] as const;
+export type VerificationCode = (typeof VERIFICATION_CODES)[number];
+
+/** For callers (the CLI) that want to throw a failed verification as one coded error. */
+export class VerificationError extends Error {
+  readonly code: VerificationCode;
+  constructor(code: VerificationCode, detail: string, options: { cause?: unknown } = {}) {
+    super(detail, { cause: options.cause });
+    this.name = 'VerificationError';
+    this.code = code;
+  }
+}
+
+export const CHECKS = {
+  record: { zh: '记录格式完整', en: 'Record is well formed' },
+  chain: { zh: '哈希链逐条相连、哈希正确', en: 'Chain links and entry hashes' },
+  pinnedHead: { zh: '与先前固定的链头一致（未改写历史）', en: 'Extends the pinned head (history not rewritten)' },
+  vote: { zh: '表决定义与公钥有效', en: 'Vote definition and public key' },
+  attendance: { zh: '应到、实到与名册和签到一致', en: 'Entitled and present match roster and attendance' },
+  issuances: { zh: '每张票证均由到会成员的登记设备申领', en: 'Every token was requested by an enrolled device of a present member' },
+  turnout: { zh: '收回 ≤ 发出 ≤ 实到 ≤ 应到', en: 'Returned ≤ issued ≤ present ≤ entitled' },
+  ballots: { zh: '每张选票格式有效', en: 'Every ballot is well formed' },
+  ballotOrder: { zh: '选票按哈希排序（不泄露投票顺序）', en: 'Ballots sorted by hash (no arrival order)' },
+  tokensUnique: { zh: '票证无重复使用', en: 'No token used twice' },
+  tokenSignatures: { zh: '每张选票的票证签名有效', en: 'Every ballot’s token signature verifies' },
+  tally: { zh: '重新计票与公布结果一致', en: 'Recomputed tally equals the published tally' },
+  tallySignature: { zh: '计票结果签名有效', en: 'Tally signature verifies' },
+} as const;
+export type CheckId = keyof typeof CHECKS;
+
+export interface Check {
+  id: CheckId;
+  ok: boolean;
+  code?: VerificationCode;
+  detail: string;
+  zh: string;
+  en: string;
+}
+
+export interface VerificationReport {
+  /** True only when every check passed. */
+  ok: boolean;
+  checks: Check[];
+  /** The head of the verified chain, to pin for next time (only when the chain check passed). */
+  head: ChainHead | null;
+  /** The published tally, for display (only when present). */
+  tally: Tally | null;
+}
+
+export interface VerifyOptions {
+  /** The service's published keys (/.well-known/jwks.json), fetched by the caller. */
+  jwks: JSONWebKeySet;
+  /** A head seen earlier; the record must contain that very entry. */
+  pinnedHead?: ChainHead;
+  /** Real randomness for the batch-verification coefficients. */
+  randomBytes: RandomBytes;
+  onProgress?: (progress: { phase: 'tokens'; done: number; total: number }) => void;
+}
+
+type Outcome = { ok: true; detail: string } | { ok: false; code: VerificationCode; detail: string };
+const pass = (detail: string): Outcome => ({ ok: true, detail });
+const fail = (code: VerificationCode, detail: string): Outcome => ({ ok: false, code, detail });
+
+type Entry<K extends keyof EntryBodies> = Extract<ChainEntry, { kind: K }>;
+
+export async function verifyRecord(record: unknown, options: VerifyOptions): Promise<VerificationReport> {
+  const checks: Check[] = [];
+  const add = (id: CheckId, o: Outcome) => checks.push({ id, ...o, ...CHECKS[id] });
+  const run = async (id: CheckId, body: () => Outcome | Promise<Outcome>) => {
+    try {
+      add(id, await body());
+    } catch (e) {
+      // A check that trips over malformed input fails; it never takes the verifier down.
+      add(id, fail('record_malformed', `unexpected input: ${(e as Error)?.message ?? String(e)}`));
+    }
+  };
+  const skip = (ids: CheckId[], because: string) => ids.forEach((id) => add(id, fail('not_checked', `not checked: ${because}`)));
+  const ALL: CheckId[] = Object.keys(CHECKS) as CheckId[];
+  const finish = (head: ChainHead | null, tally: Tally | null): VerificationReport => {
+    // Every check appears in the report, in the documented order.
+    const seen = new Set(checks.map((c) => c.id));
+    for (const id of ALL) if (!seen.has(id) && (id !== 'pinnedHead' || options.pinnedHead)) add(id, fail('not_checked', 'not checked'));
+    checks.sort((a, b) => ALL.indexOf(a.id) - ALL.indexOf(b.id));
+    return { ok: checks.every((c) => c.ok), checks, head, tally };
+  };
+
+  // 1. Shape. Without parseable entries nothing else can be checked.
+  const r = isPlainObject(record) ? record : null;
+  let entries: ChainEntry[] = [];
+  {
+    let problem: string | null = null;
+    if (!r) problem = 'the record is not an object';
+    else if (typeof r.committeeId !== 'string' || typeof r.voteId !== 'string') problem = 'committeeId and voteId must be strings';
+    else if (!Array.isArray(r.entries) || r.entries.length === 0) problem = 'entries must be a non-empty array';
+    else if (!isPlainObject(r.head) || !Number.isSafeInteger(r.head.seq) || typeof r.head.hash !== 'string' || !HEX64.test(r.head.hash)) problem = 'head must be { seq, hash }';
+    else {
+      try {
+        entries = r.entries.map((e, i) => parseEntry(e, `entries.${i}`));
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+    }
+    if (problem !== null || !r) {
+      add('record', fail('record_malformed', problem ?? 'malformed'));
+      skip(ALL.filter((id) => id !== 'record' && (id !== 'pinnedHead' || options.pinnedHead)), 'the record is malformed');
+      return finish(null, null);
+    }
+    add('record', pass(`${entries.length} entries`));
+  }
+  const committeeId = r.committeeId as string;
+  const voteId = r.voteId as string;
+  const statedHead = r.head as unknown as ChainHead;
+
+  // 2. Chain links, hashes, and the stated head.
+  let head: ChainHead | null = null;
+  await run('chain', () => {
+    const links = verifyChainLinks(entries);
+    if (!links.ok) return fail(links.code, links.detail);
+    const stranger = entries.findIndex((e) => e.committeeId !== committeeId);
+    if (stranger >= 0) return fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`);
+    if (!links.head || links.head.seq !== statedHead.seq || links.head.hash !== statedHead.hash) {
+      return fail('chain_head', `the stated head (seq ${statedHead.seq}) is not the last entry`);
+    }
+    head = links.head;
+    return pass(`${entries.length} entries link from genesis to head ${links.head.hash.slice(0, 16)}…`);
+  });
+
+  // 3. Pinned head: the chain must contain the entry the observer saw before.
+  if (options.pinnedHead) {
+    const pin = options.pinnedHead;
+    await run('pinnedHead', () => {
+      const at = entries[pin.seq];
+      if (!at) return fail('pinned_head_mismatch', `the chain ends at seq ${entries.length - 1}, before the pinned head at seq ${pin.seq}: history was truncated`);
+      if (at.hash !== pin.hash) return fail('pinned_head_mismatch', `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`);
+      return pass(`entry ${pin.seq} is the pinned head`);
+    });
+  }
+
+  // 4. The vote: one creation, one close after it.
+  const created = entries.filter((e): e is Entry<'vote.created'> => e.kind === 'vote.created' && e.body.definition.voteId === voteId);
+  const closed = entries.filter((e): e is Entry<'vote.closed'> => e.kind === 'vote.closed' && e.body.voteId === voteId);
+  const createdEntry = created.length === 1 ? created[0]! : null;
+  const closedEntry = closed.length === 1 && createdEntry && closed[0]!.seq > createdEntry.seq ? closed[0]! : null;
+  let definition: VoteDefinition | null = null;
+  let publicKey: Uint8Array | null = null;
+  await run('vote', () => {
+    if (!createdEntry) return fail('vote_missing', `${created.length} vote.created entries for vote ${voteId}, expected 1`);
+    if (!closedEntry) return fail('vote_not_closed', `no single vote.closed entry after the vote.created entry for vote ${voteId}`);
+    const def = createdEntry.body.definition;
+    if (def.committeeId !== committeeId) return fail('vote_definition_invalid', `the vote belongs to committee ${def.committeeId}`);
+    try {
+      const raw = fromBase64url(def.publicKey);
+      decodeG2(raw, 'publicKey');
+      publicKey = raw;
+    } catch (e) {
+      return fail('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`);
+    }
+    definition = def;
+    return pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`);
+  });
+  if (!definition || !publicKey || !createdEntry || !closedEntry) {
+    skip(['attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'tally', 'tallySignature'], 'no valid vote');
+    return finish(head, null);
+  }
+  const def: VoteDefinition = definition;
+  const key: Uint8Array = publicKey;
+  const created_ = createdEntry as Entry<'vote.created'>;
+  const closed_ = closedEntry as Entry<'vote.closed'>;
+  const { issuances, ballots, tally, tallySignature } = closed_.body;
+
+  // 5. Attendance: the latest attendance for the meeting before the vote, and the roster.
+  const before = (seq: number) => entries.filter((e) => e.seq < seq);
+  const attendance = before(created_.seq)
+    .filter((e): e is Entry<'attendance.recorded'> => e.kind === 'attendance.recorded' && e.body.meetingId === def.meetingId)
+    .at(-1);
+  const present = new Set(attendance?.body.present ?? []);
+  await run('attendance', () => {
+    if (!attendance) return fail('attendance_inconsistent', `no attendance for meeting ${def.meetingId} before the vote`);
+    if (attendance.body.present.length !== def.present) {
+      return fail('attendance_inconsistent', `the vote states 实到 ${def.present}, attendance records ${attendance.body.present.length}`);
+    }
+    if (attendance.body.entitled !== def.entitled) {
+      return fail('attendance_inconsistent', `the vote states 应到 ${def.entitled}, attendance records ${attendance.body.entitled}`);
+    }
+    const roster = before(created_.seq).filter((e): e is Entry<'roster.changed'> => e.kind === 'roster.changed').at(-1);
+    if (roster) {
+      const voting = roster.body.members.filter((m) => m.votingRight && m.active);
+      if (voting.length !== def.entitled) return fail('attendance_inconsistent', `the roster has ${voting.length} voting members, the vote states 应到 ${def.entitled}`);
+      const ids = new Set(voting.map((m) => m.memberId));
+      const stranger = attendance.body.present.find((m) => !ids.has(m));
+      if (stranger !== undefined) return fail('attendance_inconsistent', `${stranger} is recorded present but is not a voting member`);
+    }
+    return pass(`应到 ${def.entitled}, 实到 ${def.present}`);
+  });
+
+  // 6. Issuances: sorted, one per member, each asked for by that member's enrolled device.
+  await run('issuances', () => {
+    for (let i = 1; i < issuances.length; i++) {
+      if (compareStrings(issuances[i - 1]!.memberId, issuances[i]!.memberId) >= 0) {
+        return fail('issuance_order', `issuance ${i} (${issuances[i]!.memberId}) is out of order or repeats a member`);
+      }
+    }
+    const devices = new Map<string, { device: DevicePublicKey; memberId: string; seq: number }[]>();
+    const revoked = new Map<string, number>();
+    for (const e of before(closed_.seq)) {
+      if (e.kind === 'device.enrolled') devices.set(e.body.fingerprint, [...(devices.get(e.body.fingerprint) ?? []), { device: e.body.device, memberId: e.body.memberId, seq: e.seq }]);
+      if (e.kind === 'device.revoked' && !revoked.has(`${e.body.memberId}/${e.body.fingerprint}`)) revoked.set(`${e.body.memberId}/${e.body.fingerprint}`, e.seq);
+    }
+    for (const [i, iss] of issuances.entries()) {
+      if (!present.has(iss.memberId)) return fail('issuance_member_absent', `issuance ${i}: ${iss.memberId} was not recorded present`);
+      const enrolled = (devices.get(iss.deviceFingerprint) ?? []).find((d) => d.memberId === iss.memberId);
+      if (!enrolled) return fail('issuance_device_unknown', `issuance ${i}: device ${iss.deviceFingerprint.slice(0, 16)}… is not enrolled for ${iss.memberId}`);
+      const revokedAt = revoked.get(`${iss.memberId}/${iss.deviceFingerprint}`);
+      if (revokedAt !== undefined && revokedAt < created_.seq) return fail('issuance_device_revoked', `issuance ${i}: the device was revoked at seq ${revokedAt}, before the vote`);
+      if (!verifyDeviceSignature(enrolled.device, tokenRequestMessage(voteId, iss.blindedPoint), iss.deviceSignature)) {
+        return fail('issuance_signature_invalid', `issuance ${i}: the device signature of ${iss.memberId} does not verify`);
+      }
+    }
+    return pass(`${issuances.length} tokens, each requested by a present member's enrolled device`);
+  });
+
+  // 7. Turnout.
+  await run('turnout', () => {
+    const returned = ballots.length;
+    const issued = issuances.length;
+    if (!(returned <= issued && issued <= def.present && def.present <= def.entitled)) {
+      return fail('turnout_inconsistent', `收回 ${returned}, 发出 ${issued}, 实到 ${def.present}, 应到 ${def.entitled}`);
+    }
+    return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${def.present} ≤ 应到 ${def.entitled}`);
+  });
+
+  // 8. Ballots well formed.
+  const wellFormed: (Ballot | null)[] = ballots.map((b) => {
+    try {
+      return validateBallot(def, b);
+    } catch {
+      return null;
+    }
+  });
+  await run('ballots', () => {
+    const bad = wellFormed.findIndex((b) => b === null);
+    if (bad >= 0) {
+      let why = '';
+      try {
+        validateBallot(def, ballots[bad]);
+      } catch (e) {
+        why = (e as Error).message;
+      }
+      return fail('ballot_invalid', `ballot ${bad}: ${why}`);
+    }
+    return pass(`${ballots.length} ballots fit the vote`);
+  });
+
+  // 9. Sorted by hash: the record must not carry arrival order.
+  const hashes = ballots.map((b) => {
+    try {
+      return bytesToHex(sha256Canonical(b));
+    } catch {
+      return '';
+    }
+  });
+  await run('ballotOrder', () => {
+    for (let i = 1; i < hashes.length; i++) {
+      if (compareStrings(hashes[i - 1]!, hashes[i]!) >= 0) return fail('ballot_order', `ballot ${i} is not after ballot ${i - 1} in hash order`);
+    }
+    return pass('strictly ascending by ballot hash');
+  });
+
+  // 10. No token twice.
+  await run('tokensUnique', () => {
+    const seen = new Map<string, number>();
+    for (const [i, b] of ballots.entries()) {
+      const t = (b as { t?: unknown }).t;
+      if (typeof t !== 'string') continue;
+      const first = seen.get(t);
+      if (first !== undefined) return fail('token_reused', `ballots ${first} and ${i} carry the same token`);
+      seen.set(t, i);
+    }
+    return pass(`${seen.size} distinct tokens`);
+  });
+
+  // 11. Token signatures: one batch check, single checks only to name the bad ones.
+  await run('tokenSignatures', () => {
+    const items: TokenItem[] = [];
+    const index: number[] = [];
+    const bad: number[] = [];
+    ballots.forEach((b, i) => {
+      try {
+        const t = fromBase64url((b as Ballot).t);
+        const signature = fromBase64url((b as Ballot).signature);
+        if (t.length !== TOKEN_LENGTH || signature.length !== G1_LENGTH || (b as Ballot).voteId !== voteId) throw new Error('malformed');
+        items.push({ voteId, t, signature });
+        index.push(i);
+      } catch {
+        bad.push(i);
+      }
+    });
+    const onProgress = options.onProgress;
+    const invalid = findInvalidTokens(key, items, options.randomBytes, onProgress ? { onProgress: (done, total) => onProgress({ phase: 'tokens', done, total }) } : {});
+    bad.push(...invalid.map((k) => index[k]!));
+    bad.sort((a, b) => a - b);
+    if (bad.length > 0) return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${bad.join(', ')}: token signature does not verify under the vote key`);
+    return pass(`${ballots.length} token signatures verify (batch)`);
+  });
+
+  // 12. Recount.
+  await run('tally', () => {
+    if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed');
+    const recomputed = computeTally(def, wellFormed as Ballot[], { issued: issuances.length });
+    let published: string;
+    try {
+      published = bytesToHex(canonicalBytes(tally));
+    } catch {
+      return fail('tally_mismatch', 'the published tally cannot be canonicalised');
+    }
+    if (bytesToHex(canonicalBytes(recomputed)) !== published) return fail('tally_mismatch', describeDifference(recomputed, tally));
+    return pass('the recount equals the published tally, outcomes included');
+  });
+
+  // 13. The service's signature on the tally.
+  await run('tallySignature', async () => {
+    try {
+      await verifyTallySignature(tallySignature, options.jwks, tally);
+    } catch (e) {
+      return fail('tally_signature_invalid', (e as Error).message);
+    }
+    return pass('EdDSA signature by the service key over the published tally');
+  });
+
+  return finish(head, tally);
+}
+
+function sha256Canonical(value: unknown): Uint8Array {
+  return sha256(canonicalBytes(value));
+}
+
+/** The first differing path between the recount and the published tally, for a readable report. */
+function describeDifference(expected: unknown, actual: unknown, path = 'tally'): string {
+  if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || expected === null || actual === null || typeof expected !== 'object') {
+    return `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`;
+  }
+  const e = expected as Record<string, unknown>;
+  const a = actual as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(e), ...Object.keys(a)])) {
+    const ek = canonicalOrNull(e[k]);
+    if (ek !== canonicalOrNull(a[k])) return describeDifference(e[k], a[k], `${path}.${k}`);
+  }
+  return `${path} differs`;
+}
+
+function canonicalOrNull(v: unknown): string | null {
+  try {
+    return v === undefined ? null : bytesToHex(canonicalBytes(v));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,151 @@
+// A complete small committee history built with the protocol functions alone, from a seed:
+// what the service would publish. Shared by the tally, chain and verifier tests and the vectors.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
+import { ballotHash, type Ballot, type Choices, type Mark, type VoteDefinition, type VoteRules } from '../../src/protocol/ballot.ts';
+import { makeEntry, voteClosedBody, type ChainEntry, type Issuance, type RosterMember, type VoteRecord } from '../../src/protocol/chain.ts';
+import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../../src/protocol/device.ts';
+import { toBase64url } from '../../src/protocol/encoding.ts';
+import { buildBallot, createTokenRequest, finishToken } from '../../src/protocol/member.ts';
+import { signTally } from '../../src/protocol/receipt.ts';
+import { computeTally } from '../../src/protocol/tally.ts';
+import { generateVoteKey, signBlinded } from '../../src/protocol/tokens.ts';
+import { fromBase64url } from '../../src/protocol/encoding.ts';
+import { seededRandom } from './seeded-random.ts';
+
+export const RULES: VoteRules = { majorityBase: 'entitled', quorum: { num: 2, den: 3 }, minCandidateRatio: 1.5, collation: 'surname' };
+
+export interface ServiceKey {
+  kid: string;
+  privateJwk: JWK;
+  jwks: JSONWebKeySet;
+}
+
+export function serviceKey(seed: string): ServiceKey {
+  const d = seededRandom(`${seed}/service-key`)(32);
+  const x = ed25519.getPublicKey(d);
+  const kid = 'svc-1';
+  const pub = { kty: 'OKP', crv: 'Ed25519', x: toBase64url(x), kid, alg: 'EdDSA', use: 'sig' };
+  return { kid, privateJwk: { ...pub, d: toBase64url(d) }, jwks: { keys: [pub] } };
+}
+
+export interface Scenario {
+  committeeId: string;
+  definition: VoteDefinition;
+  voteSecretKey: Uint8Array;
+  members: RosterMember[];
+  present: string[];
+  devices: Map<string, { secret: Uint8Array; device: DevicePublicKey; fingerprint: string }>;
+  ballots: Ballot[];
+  record: VoteRecord;
+  service: ServiceKey;
+}
+
+/** Rotates marks so the outcome is interesting: item A (等额, 1 seat), item B (差额, 2 seats, 3 candidates). */
+export function defaultChoices(i: number): Choices {
+  const a: Mark[] = ['approve', 'approve', 'approve', 'disapprove'];
+  const b: [Mark, Mark, Mark][] = [
+    ['approve', 'approve', 'disapprove'],
+    ['approve', 'disapprove', 'approve'],
+    ['approve', 'approve', 'approve'], // over-marked: 无效 for item B only
+    ['disapprove', 'approve', 'abstain'],
+  ];
+  const [b1, b2, b3] = b[i % b.length]!;
+  return { A: { a1: a[i % a.length]! }, B: { b1, b2, b3 } };
+}
+
+export async function buildScenario(
+  seed = 'piaojue-test',
+  options: { memberCount?: number; presentCount?: number; voters?: number; choices?: (i: number) => Choices } = {},
+): Promise<Scenario> {
+  const memberCount = options.memberCount ?? 11;
+  const presentCount = options.presentCount ?? 9;
+  const voters = options.voters ?? presentCount;
+  const choices = options.choices ?? defaultChoices;
+  const rnd = seededRandom(seed);
+  const committeeId = 'c-1';
+  const members: RosterMember[] = Array.from({ length: memberCount }, (_, i) => ({
+    memberId: `m-${String(i + 1).padStart(2, '0')}`,
+    name: `委员${i + 1}`,
+    votingRight: true,
+    active: true,
+  }));
+  const present = members.slice(0, presentCount).map((m) => m.memberId).sort();
+  const service = serviceKey(seed);
+  const entries: ChainEntry[] = [];
+  const push = (e: ChainEntry) => {
+    entries.push(e);
+    return e;
+  };
+  const last = () => entries[entries.length - 1] ?? null;
+  push(makeEntry(null, committeeId, 'committee.created', { name: '县委常委会', kind: 'standing', rules: RULES }));
+  push(makeEntry(last(), committeeId, 'roster.changed', { members }));
+  const devices: Scenario['devices'] = new Map();
+  for (const m of members) {
+    const secret = rnd(32);
+    const device: DevicePublicKey = { alg: 'Ed25519', key: toBase64url(ed25519.getPublicKey(secret)) };
+    const fingerprint = deviceKeyFingerprint(device);
+    devices.set(m.memberId, { secret, device, fingerprint });
+    push(makeEntry(last(), committeeId, 'device.enrolled', { memberId: m.memberId, device, fingerprint }));
+  }
+  push(makeEntry(last(), committeeId, 'attendance.recorded', { meetingId: 'mt-1', present, entitled: memberCount }));
+  const key = generateVoteKey(rnd);
+  const definition: VoteDefinition = {
+    voteId: 'v-1',
+    committeeId,
+    meetingId: 'mt-1',
+    title: '干部任免表决',
+    items: [
+      { itemId: 'A', post: '县财政局局长', seats: 1, candidates: [{ candidateId: 'a1', name: '王芳' }] },
+      {
+        itemId: 'B',
+        post: '乡镇党委书记',
+        seats: 2,
+        candidates: [
+          { candidateId: 'b1', name: '于明' },
+          { candidateId: 'b2', name: '万里' },
+          { candidateId: 'b3', name: '李强' },
+        ],
+      },
+    ],
+    marks: ['approve', 'disapprove', 'abstain'],
+    rules: RULES,
+    entitled: memberCount,
+    present: presentCount,
+    publicKey: toBase64url(key.publicKey),
+  };
+  push(makeEntry(last(), committeeId, 'vote.created', { definition }));
+  const issuances: Issuance[] = [];
+  const ballots: Ballot[] = [];
+  for (const [i, memberId] of present.entries()) {
+    const dev = devices.get(memberId)!;
+    const request = createTokenRequest(definition.voteId, rnd);
+    const deviceSignature = toBase64url(ed25519.sign(tokenRequestMessage(definition.voteId, request.blindedPoint), dev.secret));
+    issuances.push({ memberId, blindedPoint: request.blindedPoint, deviceSignature, deviceFingerprint: dev.fingerprint });
+    const blindSig = toBase64url(signBlinded(key.secretKey, fromBase64url(request.blindedPoint)));
+    const token = finishToken(request, blindSig, definition.publicKey);
+    if (i < voters) ballots.push(buildBallot(token, choices(i)));
+  }
+  const tally = computeTally(definition, ballots, { issued: issuances.length });
+  const tallySignature = await signTally(tally, await importJWK(service.privateJwk, 'EdDSA'), service.kid);
+  const closed = push(
+    makeEntry(last(), committeeId, 'vote.closed', voteClosedBody({
+      voteId: definition.voteId,
+      issuances,
+      ballots: ballots.map((ballot) => ({ ballot, hash: ballotHash(ballot) })),
+      tally,
+      tallySignature,
+    })),
+  );
+  return {
+    committeeId,
+    definition,
+    voteSecretKey: key.secretKey,
+    members,
+    present,
+    devices,
+    ballots,
+    record: { committeeId, voteId: definition.voteId, entries, head: { seq: closed.seq, hash: closed.hash } },
+    service,
+  };
+}
