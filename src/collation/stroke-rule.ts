@@ -42,8 +42,18 @@ export const STROKE_SHAPES: Readonly<Record<string, { cls: 1 | 2 | 3 | 4 | 5; de
   t: { cls: 5, detail: 17 }, // 弯钩
 };
 
+/**
+ * A code made only of the class digits 1–5 is a class-only sequence: the second data source
+ * (Rime's 五筆畫 table, see scripts/build-stroke-data.ts) gives the five classes of each stroke
+ * but not the exact shape.
+ */
+export function isClassOnly(codes: string): boolean {
+  return /^[1-5]+$/.test(codes);
+}
+
 /** A character's strokes as the digits 1–5 of the five classes, e.g. 于 → "112", 万 → "153". */
 export function strokeClasses(shapeCodes: string): string {
+  if (isClassOnly(shapeCodes)) return shapeCodes;
   let out = '';
   for (const code of shapeCodes) {
     const shape = STROKE_SHAPES[code];
@@ -58,26 +68,36 @@ function strokeDetails(shapeCodes: string): number[] {
 }
 
 /**
- * Orders two characters given their stroke shape codes:
+ * Orders two characters given their stroke codes (shape letters, or class digits for a
+ * class-only sequence):
  *  1. total strokes, fewer first;
  *  2. the stroke classes in writing order, stroke by stroke, 横 < 竖 < 撇 < 点 < 折;
  *  3. at the first stroke whose exact shape differs, the shape order above (主笔形 before 附笔形,
- *     折笔 in GF 2001-2001 order);
+ *     折笔 in GF 2001-2001 order). A class-only sequence has no shapes to compare: it comes
+ *     after every character of the same class sequence whose shapes are known (as characters
+ *     without any sequence come after the known ones of their stroke count), and class-only
+ *     characters among themselves go straight to 4. — comparing shapes only where both sides
+ *     have them would not be a total order;
  *  4. the code point (the standard's last key is the character's position in GB 13000.1, which
  *     for the CJK Unified Ideographs is code point order).
- * The standard puts a structure key (左右, 上下, 包围, 独体) before 4.; the package carries no
- * structure data, so that key is not applied.
+ * The standard puts a structure key (左右, 上下, 包围, 独体) before 4.; the data carries no
+ * structure information, so that key is not applied.
  */
 export function compareCharacterStrokes(a: { char: string; shapes: string }, b: { char: string; shapes: string }): number {
   if (a.shapes.length !== b.shapes.length) return a.shapes.length - b.shapes.length;
   const ca = strokeClasses(a.shapes);
   const cb = strokeClasses(b.shapes);
   if (ca !== cb) return ca < cb ? -1 : 1;
-  const da = strokeDetails(a.shapes);
-  const db = strokeDetails(b.shapes);
-  for (let i = 0; i < da.length; i++) {
-    const d = (da[i] ?? 0) - (db[i] ?? 0);
-    if (d !== 0) return d;
+  const oa = isClassOnly(a.shapes);
+  const ob = isClassOnly(b.shapes);
+  if (oa !== ob) return oa ? 1 : -1;
+  if (!oa) {
+    const da = strokeDetails(a.shapes);
+    const db = strokeDetails(b.shapes);
+    for (let i = 0; i < da.length; i++) {
+      const d = (da[i] ?? 0) - (db[i] ?? 0);
+      if (d !== 0) return d;
+    }
   }
   return (a.char.codePointAt(0) ?? 0) - (b.char.codePointAt(0) ?? 0);
 }

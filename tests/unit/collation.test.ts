@@ -131,11 +131,11 @@ describe('special names', () => {
 
 describe('unknown characters', () => {
   it('reports characters without stroke data and sorts them by Unihan total strokes, then code point', () => {
-    // 䶮 (U+4DAE, 通用规范汉字表 level 3) has no stroke sequence in the data; Unihan: 9 strokes (龙 + 天).
-    expect(characterStrokes('䶮')).toEqual({ strokes: 9, known: false });
-    const result = sortNames(['刘䶮', '刘一', '刘鑫', 'Bob'], 'fullname');
-    expect(result.unknownCharacters).toEqual(['䶮']);
-    expect(result.names).toEqual(['刘一', '刘䶮', '刘鑫', 'Bob']); // 鑫 is 24 strokes
+    // 𬇕 (U+2C1D5, CJK Ext E, 通用规范汉字表 level 3) is in neither stroke source; Unihan: 6 strokes (氵 + 万).
+    expect(characterStrokes('𬇕')).toEqual({ strokes: 6, known: false });
+    const result = sortNames(['刘𬇕', '刘一', '刘鑫', 'Bob'], 'fullname');
+    expect(result.unknownCharacters).toEqual(['𬇕']);
+    expect(result.names).toEqual(['刘一', '刘𬇕', '刘鑫', 'Bob']); // 鑫 is 24 strokes
   });
   it('sorts a Han character unknown even to Unihan after every counted one, deterministically', () => {
     const unassigned = String.fromCodePoint(0x2ebf0); // CJK Ext I (Unicode 15.1), newer than the Unihan data
@@ -143,7 +143,23 @@ describe('unknown characters', () => {
     expect(result.names).toEqual(['王鑫', `王${unassigned}`]);
   });
   it('reports each unknown character once, in code point order', () => {
-    expect(sortNames(['䶮䶮', '㑇', '䶮'], 'surname').unknownCharacters).toEqual(['㑇', '䶮']);
+    // 䦃 (U+4983, level 2): the table's only codes do not have its stroke count, so it stays unknown.
+    expect(sortNames(['𬇕𬇕', '䦃', '𬇕'], 'surname').unknownCharacters).toEqual(['䦃', '𬇕']);
+  });
+});
+
+describe('class-only sequences (rime-data-stroke, for the 通用规范汉字表 characters cnchar-order lacks)', () => {
+  it('takes the mainland section\'s code: 䶮 一丿乚丿丶一一丿丶 (135341134) sorts before 残 (135411534); the Taiwan code 135431134 would not', () => {
+    expect(characterStrokes('䶮')).toEqual({ strokes: 9, known: true });
+    expect(order(['残', '䶮'])).toEqual(['䶮', '残']);
+    expect(sortNames(['刘䶮', '刘一'], 'fullname')).toEqual({ names: ['刘一', '刘䶮'], unknownCharacters: [] });
+  });
+  it('puts a class-only character after the shape-known ones of the same class sequence, whatever the code point (尺 U+5C3A before 夬 U+592C, both 5134)', () => {
+    expect(order(['夬', '尺'])).toEqual(['尺', '夬']);
+    expect(compareNames('尺', '夬')).toBeLessThan(0);
+  });
+  it('counts simplified radicals as simplified where Unihan 15.0 kTotalStrokes does not (䴓 U+4D13: 帀 + 鸟 = 9, kTotalStrokes 15)', () => {
+    expect(characterStrokes('䴓')).toEqual({ strokes: 9, known: true });
   });
 });
 
@@ -161,18 +177,25 @@ describe('coverage', () => {
     const listChars = new Set(lists.flatMap((l) => l.names.flatMap((n) => [...n.replace(/[\s·]/g, '')])));
     const knownSurnames = [...surnames].filter((c) => characterStrokes(c).known).length;
     const knownListChars = [...listChars].filter((c) => characterStrokes(c).known).length;
+    const { strokeOrders, strokeClasses, totalStrokes } = STROKE_DATA_SOURCE;
+    const agree = strokeClasses.agreement.tongyongGuifan;
     console.log(
-      `[collation] data: ${STROKE_DATA_SOURCE.strokeOrders.package} ${STROKE_DATA_SOURCE.strokeOrders.version}, Unihan ${STROKE_DATA_SOURCE.totalStrokes.unicodeVersion}\n` +
+      `[collation] data: ${strokeOrders.package} ${strokeOrders.version} (${strokeOrders.characters} shape sequences), ` +
+        `${strokeClasses.package} ${strokeClasses.version} (${strokeClasses.characters} class-only), Unihan ${totalStrokes.unicodeVersion}\n` +
+        `[collation] five-class agreement of the two sources on shared 通用规范汉字表 characters: ${agree.same}/${agree.compared} ` +
+        `(${((100 * agree.same) / agree.compared).toFixed(2)}%)\n` +
         `[collation] 通用规范汉字表: stroke sequence ${withSequence}/8105 (${((100 * withSequence) / 8105).toFixed(1)}%) ` +
         `[level 1 ${level1}/3500, level 2 ${level2}/3000, level 3 ${level3}/1605]; total strokes (with Unihan fallback) ${withCount}/8105\n` +
         `[collation] published lists: surnames ${knownSurnames}/${surnames.size}, all characters ${knownListChars}/${listChars.size}`,
     );
     expect(withCount).toBe(8105);
-    expect(level1).toBe(3500);
     expect(knownSurnames).toBe(surnames.size);
     expect(knownListChars).toBe(listChars.size);
-    // Measured with cnchar-order 3.2.6: 6,770. Fail loudly if a data rebuild loses coverage.
-    expect(withSequence).toBeGreaterThanOrEqual(6770);
+    // Measured with cnchar-order 3.2.6 + rime-data-stroke 0.0~git20230204.c8bc405-1 + Unihan 15.0.0.
+    // The 126 left: 108 CJK Ext E characters neither source has, and 18 whose only codes do not
+    // have the Unihan stroke count. Fail loudly if a data rebuild loses coverage.
+    expect({ withSequence, level1, level2, level3 }).toEqual({ withSequence: 7979, level1: 3500, level2: 2998, level3: 1481 });
+    expect(agree.same / agree.compared).toBeGreaterThan(0.99);
   });
 });
 
