@@ -1,5 +1,6 @@
 // A committee's voting rules, with the defaults of the county standing-committee regulations.
 import { z } from 'zod';
+import type { VoteRules } from '../protocol/ballot.ts';
 
 export const MARKS = ['approve', 'disapprove', 'abstain', 'defer'] as const;
 export type Mark = (typeof MARKS)[number];
@@ -32,4 +33,9 @@ export const defaultRules = (): CommitteeRules => rulesSchema.parse({});
 /** Members needed for quorum: the smallest count ≥ num/den × entitled, in integers. */
 export function quorumRequired(entitled: number, quorum: { num: number; den: number }): number {
   return Math.ceil((entitled * quorum.num) / quorum.den);
+}
+
+/** The part of the rules that travels in the record with every vote (the marks travel apart). */
+export function voteRules(rules: CommitteeRules): VoteRules {
+  return { majorityBase: rules.majorityBase, quorum: rules.quorum, minCandidateRatio: rules.minCandidateRatio, collation: rules.collation };
 }

@@ -6,7 +6,7 @@ import type { AppContext } from '../http/context.ts';
 import { appendEntry, chainHead, initChain } from '../ledger/ledger.ts';
 import type { DevicePublicKey } from '../protocol/device.ts';
 import type { DeviceEvent } from '../people/enrolment.ts';
-import type { CommitteeRules } from './rules.ts';
+import { voteRules, type CommitteeRules } from './rules.ts';
 
 export type CommitteeKind = 'standing' | 'full' | 'other';
 
@@ -38,7 +38,7 @@ export async function createCommittee(ctx: AppContext, input: { name: string; ki
   const id = await ctx.db.transaction(async (tx) => {
     const row = (await tx.query<{ id: string }>('INSERT INTO committees (name, kind, rules) VALUES ($1, $2, $3) RETURNING id', [input.name, input.kind, JSON.stringify(input.rules)]))[0]!;
     await initChain(tx, row.id);
-    await appendEntry(tx, row.id, 'committee.created', { name: input.name, kind: input.kind, rules: input.rules });
+    await appendEntry(tx, row.id, 'committee.created', { name: input.name, kind: input.kind, rules: voteRules(input.rules), marks: input.rules.marks });
     return row.id;
   });
   return getCommittee(ctx.db, id);
@@ -92,6 +92,12 @@ async function lockCommittee(tx: Queryable, committeeId: string): Promise<void> 
   if (rows.length === 0) throw new AppError('not_found', 'No such committee.');
 }
 
+/** 应到 is fixed from a vote's creation to its close, so the roster cannot change meanwhile. */
+async function assertNoVoteInProgress(tx: Queryable, committeeId: string): Promise<void> {
+  const rows = await tx.query("SELECT 1 FROM votes WHERE committee_id = $1 AND state <> 'closed' LIMIT 1", [committeeId]);
+  if (rows.length > 0) throw new AppError('invalid_state', 'The roster cannot change while a vote of this committee is not closed.');
+}
+
 async function personOrNew(tx: Queryable, input: { name?: string | undefined; personId?: string | undefined }): Promise<string> {
   if (input.personId) {
     const rows = await tx.query('SELECT 1 FROM people WHERE id = $1', [input.personId]);
@@ -104,6 +110,7 @@ async function personOrNew(tx: Queryable, input: { name?: string | undefined; pe
 export async function addMember(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined; votingRight: boolean }): Promise<Member> {
   const memberId = await ctx.db.transaction(async (tx) => {
     await lockCommittee(tx, committeeId);
+    await assertNoVoteInProgress(tx, committeeId);
     const personId = await personOrNew(tx, input);
     const exists = await tx.query('SELECT 1 FROM committee_members WHERE committee_id = $1 AND person_id = $2', [committeeId, personId]);
     if (exists.length > 0) throw new AppError('conflict', 'This person is already a member of the committee.', { field: 'personId' });
@@ -135,6 +142,7 @@ export async function updateMember(ctx: AppContext, committeeId: string, memberI
     const votingRight = patch.votingRight ?? row.voting_right;
     const active = patch.active ?? row.active;
     if (votingRight === row.voting_right && active === row.active) return;
+    await assertNoVoteInProgress(tx, committeeId);
     await tx.query('UPDATE committee_members SET voting_right = $3, active = $4 WHERE committee_id = $1 AND person_id = $2', [committeeId, memberId, votingRight, active]);
     await appendRoster(tx, committeeId);
   });

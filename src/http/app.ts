@@ -10,6 +10,7 @@ import { peopleRouter } from '../people/routes.ts';
 import { committeesRouter } from '../committees/routes.ts';
 import { meetingsRouter } from '../meetings/routes.ts';
 import { collationRouter } from '../collation/routes.ts';
+import { castRouter, votesRouter } from '../votes/routes.ts';
 
 export const BODY_LIMIT = '1mb';
 
@@ -57,12 +58,15 @@ export function createApp(ctx: AppContext): express.Express {
 
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
+  // Casting is anonymous: its route sits before authentication and refuses any credential.
+  app.use(castRouter(ctx));
   app.use(authenticate(ctx));
 
   app.use(peopleRouter(ctx));
   app.use(committeesRouter(ctx));
   app.use(meetingsRouter(ctx));
   app.use(collationRouter());
+  app.use(votesRouter(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

@@ -11,6 +11,8 @@ let admin: Session;
 let a: CommitteeFixture;
 let b: CommitteeFixture;
 let meetingA: string;
+let voteA: string;
+let blinded: { blindedPoint: string; deviceSignature: string };
 
 beforeAll(async () => {
   service = await startTestService();
@@ -18,6 +20,12 @@ beforeAll(async () => {
   a = await createCommittee(admin, '甲县委常委会', ['王一', '李二', '张三']);
   b = await createCommittee(admin, '乙县委常委会', ['赵四', '钱五', '孙六']);
   meetingA = (await a.secretary.api.post(`/v1/committees/${a.id}/meetings`, { title: '甲会议' })).body.id;
+  voteA = (await a.secretary.api.post(`/v1/meetings/${meetingA}/votes`, { title: '甲表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.id;
+  const { createTokenRequest } = await import('../../src/protocol/member.ts');
+  const { tokenRequestMessage } = await import('../../src/protocol/device.ts');
+  const { rng } = await import('../helpers/voting.ts');
+  const req = createTokenRequest(voteA, rng);
+  blinded = { blindedPoint: req.blindedPoint, deviceSignature: await a.members[0]!.device.sign(tokenRequestMessage(voteA, req.blindedPoint)) };
 });
 afterAll(async () => service?.close());
 
@@ -38,7 +46,7 @@ const session = (who: Who): Session => ({ admin, secA: a.secretary, memA: a.memb
 interface Case {
   route: string; // "method /openapi/template"
   call: (s: Session) => Promise<{ status: number; body: any }>;
-  denied: Partial<Record<Who, 403 | 404>>;
+  denied: Partial<Record<Who, 403 | 404 | [403, string]>>;
 }
 
 const cases = (): Case[] => [
@@ -59,6 +67,14 @@ const cases = (): Case[] => [
   { route: 'put /v1/meetings/{meetingId}/attendance', call: (s) => s.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'post /v1/meetings/{meetingId}/open', call: (s) => s.api.post(`/v1/meetings/${meetingA}/open`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'post /v1/meetings/{meetingId}/close', call: (s) => s.api.post(`/v1/meetings/${meetingA}/close`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/meetings/{meetingId}/votes', call: (s) => s.api.post(`/v1/meetings/${meetingA}/votes`, { title: '另一表决', items: [{ post: '局长', seats: 1, candidates: ['李二'] }] }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/meetings/{meetingId}/votes', call: (s) => s.api.get(`/v1/meetings/${meetingA}/votes`), denied: { secB: 404, memB: 404 } },
+  { route: 'get /v1/votes/{voteId}', call: (s) => s.api.get(`/v1/votes/${voteA}`), denied: { secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/open', call: (s) => s.api.post(`/v1/votes/${voteA}/open`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/close', call: (s) => s.api.post(`/v1/votes/${voteA}/close`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/runoff', call: (s) => s.api.post(`/v1/votes/${voteA}/runoff`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  // Only a present voting member gets a token: the secretary and the administrator are refused as not eligible.
+  { route: 'post /v1/votes/{voteId}/tokens', call: (s) => s.api.post(`/v1/votes/${voteA}/tokens`, blinded), denied: { admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], secB: 404, memB: 404 } },
 ];
 
 /** Routes open to anyone, or to any signed-in person, with nothing scoped to a committee. */
@@ -72,6 +88,12 @@ const UNSCOPED = new Set([
   'get /v1/me',
   'get /v1/committees',
   'post /v1/collation/stroke-order',
+  // The public record and anonymous casting: no credentials by design.
+  'post /v1/ballots',
+  'get /v1/votes/{voteId}/status',
+  'get /v1/votes/{voteId}/tally',
+  'get /v1/votes/{voteId}/record',
+  'get /v1/committees/{committeeId}/chain',
 ]);
 
 describe('authorisation', () => {
@@ -81,10 +103,11 @@ describe('authorisation', () => {
   });
 
   it.each(cases().map((c) => [c.route, c] as const))('%s: refused to the wrong role or committee, nothing changed', async (_route, c) => {
-    for (const [who, status] of Object.entries(c.denied) as [Who, number][]) {
+    for (const [who, expected] of Object.entries(c.denied) as [Who, 403 | 404 | [403, string]][]) {
+      const [status, code] = Array.isArray(expected) ? expected : [expected, expected === 403 ? 'forbidden' : 'not_found'];
       const before = await snapshot();
       const r = await c.call(session(who));
-      expect({ who, status: r.status, code: r.body?.code }).toEqual({ who, status, code: status === 403 ? 'forbidden' : 'not_found' });
+      expect({ who, status: r.status, code: r.body?.code }).toEqual({ who, status, code });
       expect(await snapshot()).toBe(before);
     }
     // And without a token at all.
@@ -102,6 +125,7 @@ describe('authorisation', () => {
   it('lets the allowed role do each thing', async () => {
     expect((await a.secretary.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) })).status).toBe(200);
     expect((await a.members[0]!.api.get(`/v1/people/${a.members[0]!.personId}/devices`)).status).toBe(200);
-    expect((await admin.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false })).body.votingRight).toBe(false);
+    expect((await admin.api.post(`/v1/people/${a.members[2]!.personId}/enrolment-codes`)).status).toBe(201);
+    expect((await a.members[0]!.api.post(`/v1/votes/${voteA}/tokens`, blinded)).status).toBe(200);
   });
 });

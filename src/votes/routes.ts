@@ -1,0 +1,133 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import type { AppContext } from '../http/context.ts';
+import { requirePrincipal } from '../http/auth.ts';
+import { parseBody, parseId, parseInput } from '../http/validate.ts';
+import { assertCanRead, assertSecretary } from '../committees/access.ts';
+import { findMeeting } from '../meetings/service.ts';
+import { chainHead, readEntries } from '../ledger/ledger.ts';
+import { castBallot, closedTally, closeVote, createRunoff, createVote, findVote, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
+
+const name = z.string().trim().min(1).max(64);
+const createSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  items: z
+    .array(
+      z
+        .strictObject({
+          post: z.string().trim().min(1).max(200),
+          seats: z.number().int().min(1).max(50),
+          candidates: z.array(name).min(1).max(200),
+        })
+        .refine((i) => i.candidates.length >= i.seats, { message: 'an item needs at least as many candidates as seats', path: ['candidates'] })
+        .refine((i) => new Set(i.candidates).size === i.candidates.length, { message: 'a candidate is listed twice', path: ['candidates'] }),
+    )
+    .min(1)
+    .max(20),
+});
+const tokenSchema = z.strictObject({
+  blindedPoint: z.string().min(1).max(200),
+  deviceSignature: z.string().min(1).max(200),
+});
+const noBody = z.strictObject({});
+const rangeSchema = z.strictObject({
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+});
+
+/**
+ * The cast route, mounted before authentication: a ballot must arrive without any credential,
+ * so one that carries an Authorization header or a cookie is refused before it is read.
+ */
+export function castRouter(ctx: AppContext): Router {
+  const r = Router();
+  r.post('/v1/ballots', async (req, res) => {
+    if (req.get('authorization') !== undefined || req.get('cookie') !== undefined) {
+      throw new AppError('credentials_not_allowed', 'Send the ballot without Authorization or Cookie headers: casting is anonymous.');
+    }
+    const out = await castBallot(ctx, req.body);
+    res.status(out.replayed ? 200 : 201).json({ ballotHash: out.ballotHash, receipt: out.receipt });
+  });
+  return r;
+}
+
+export function votesRouter(ctx: AppContext): Router {
+  const r = Router();
+
+  async function visibleVote(req: Request) {
+    const p = requirePrincipal(req);
+    const vote = await findVote(ctx.db, parseId(req.params.voteId, 'vote'));
+    assertCanRead(p, vote.committee_id, 'vote');
+    return { p, vote };
+  }
+
+  r.post('/v1/meetings/:meetingId/votes', async (req, res) => {
+    const p = requirePrincipal(req);
+    const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
+    assertSecretary(p, meeting.committeeId, 'meeting');
+    res.status(201).json(await createVote(ctx, meeting.id, parseBody(createSchema, req.body)));
+  });
+
+  r.get('/v1/meetings/:meetingId/votes', async (req, res) => {
+    const p = requirePrincipal(req);
+    const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
+    assertCanRead(p, meeting.committeeId, 'meeting');
+    res.json({ votes: await listVotes(ctx.db, meeting.id) });
+  });
+
+  r.get('/v1/votes/:voteId', async (req, res) => {
+    const { vote } = await visibleVote(req);
+    res.json(await viewVote(ctx.db, vote));
+  });
+
+  r.post('/v1/votes/:voteId/open', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretary(p, vote.committee_id, 'vote');
+    parseBody(noBody, req.body);
+    res.json(await openVote(ctx, vote.id));
+  });
+
+  r.post('/v1/votes/:voteId/close', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretary(p, vote.committee_id, 'vote');
+    parseBody(noBody, req.body);
+    res.json(await closeVote(ctx, vote.id));
+  });
+
+  r.post('/v1/votes/:voteId/runoff', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretary(p, vote.committee_id, 'vote');
+    parseBody(noBody, req.body);
+    res.status(201).json(await createRunoff(ctx, vote.id));
+  });
+
+  r.post('/v1/votes/:voteId/tokens', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    res.json(await issueToken(ctx, p, vote.id, parseBody(tokenSchema, req.body)));
+  });
+
+  // Public: what anyone may see of a vote — while open only its state, turnout and the chain
+  // head; after close the signed tally and the whole record.
+  r.get('/v1/votes/:voteId/status', async (req, res) => {
+    res.json(await voteStatus(ctx.db, parseId(req.params.voteId, 'vote')));
+  });
+
+  r.get('/v1/votes/:voteId/tally', async (req, res) => {
+    res.json(await closedTally(ctx.db, parseId(req.params.voteId, 'vote')));
+  });
+
+  r.get('/v1/votes/:voteId/record', async (req, res) => {
+    res.json(await voteRecord(ctx.db, parseId(req.params.voteId, 'vote')));
+  });
+
+  r.get('/v1/committees/:committeeId/chain', async (req, res) => {
+    const committeeId = parseId(req.params.committeeId, 'committee');
+    const head = await chainHead(ctx.db, committeeId);
+    if (!head) throw new AppError('not_found', 'No such committee.');
+    const range = parseInput(rangeSchema, req.query, 'query');
+    res.json({ committeeId, head, entries: await readEntries(ctx.db, committeeId, range) });
+  });
+
+  return r;
+}

@@ -1,0 +1,344 @@
+// Votes (表决): creation with stroke-ordered candidates and a fresh BLS key, token issuance to
+// present members, anonymous casting, and the close that appends issuances, ballots and the
+// signed tally to the record in one transaction.
+import { randomBytes } from '@noble/hashes/utils.js';
+import { AppError } from '../errors.ts';
+import type { Queryable } from '../db/database.ts';
+import type { AppContext } from '../http/context.ts';
+import type { Principal } from '../http/auth.ts';
+import { appendEntry, chainHead, readEntries } from '../ledger/ledger.ts';
+import { sortNames } from '../collation/index.ts';
+import { voteRules, type CommitteeRules } from '../committees/rules.ts';
+import { getAttendance } from '../meetings/service.ts';
+import { ballotHash, checkCandidateRatio, validateBallot, type Ballot, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
+import { voteClosedBody, type ChainEntry, type Issuance } from '../protocol/chain.ts';
+import { tokenRequestMessage, verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
+import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
+import { signReceipt, signTally } from '../protocol/receipt.ts';
+import { computeTally, type Tally } from '../protocol/tally.ts';
+import { G1_LENGTH, TOKEN_LENGTH, generateVoteKey, signBlinded, verifyToken } from '../protocol/tokens.ts';
+import { openVoteSecret, sealVoteSecret } from './sealing.ts';
+
+export type VoteState = 'draft' | 'open' | 'closed';
+
+export interface VoteView {
+  id: string;
+  meetingId: string;
+  committeeId: string;
+  title: string;
+  state: VoteState;
+  definition: VoteDefinition;
+  runoffOf: string | null;
+  createdSeq: number;
+  closedSeq: number | null;
+  turnout: { issued: number; returned: number };
+  createdAt: string;
+  openedAt: string | null;
+  closedAt: string | null;
+}
+
+interface VoteRow {
+  id: string;
+  meeting_id: string;
+  committee_id: string;
+  title: string;
+  state: VoteState;
+  definition: string;
+  public_key: string;
+  secret_key_sealed: string;
+  runoff_of: string | null;
+  created_at: Date;
+  opened_at: Date | null;
+  closed_at: Date | null;
+  created_seq: number;
+  closed_seq: number | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const decoder = new TextDecoder();
+
+export async function findVote(q: Queryable, voteId: string, lock?: 'update' | 'share'): Promise<VoteRow> {
+  const suffix = lock === 'update' ? ' FOR UPDATE' : lock === 'share' ? ' FOR SHARE' : '';
+  const row = (await q.query<VoteRow>(`SELECT * FROM votes WHERE id = $1${suffix}`, [voteId]))[0];
+  if (!row) throw new AppError('not_found', 'No such vote.');
+  return row;
+}
+
+async function turnout(q: Queryable, voteId: string): Promise<{ issued: number; returned: number }> {
+  const row = (
+    await q.query<{ issued: number; returned: number }>(
+      `SELECT (SELECT count(*) FROM token_issuances WHERE vote_id = $1) AS issued,
+              (SELECT count(*) FROM ballots WHERE vote_id = $1) AS returned`,
+      [voteId],
+    )
+  )[0]!;
+  return { issued: Number(row.issued), returned: Number(row.returned) };
+}
+
+export async function viewVote(q: Queryable, row: VoteRow): Promise<VoteView> {
+  return {
+    id: row.id,
+    meetingId: row.meeting_id,
+    committeeId: row.committee_id,
+    title: row.title,
+    state: row.state,
+    definition: JSON.parse(row.definition) as VoteDefinition,
+    runoffOf: row.runoff_of,
+    createdSeq: Number(row.created_seq),
+    closedSeq: row.closed_seq === null ? null : Number(row.closed_seq),
+    turnout: await turnout(q, row.id),
+    createdAt: iso(row.created_at)!,
+    openedAt: iso(row.opened_at),
+    closedAt: iso(row.closed_at),
+  };
+}
+
+export interface ItemInput {
+  post: string;
+  seats: number;
+  candidates: string[];
+}
+
+/**
+ * Creates a vote in a meeting: candidates in stroke order (the committee's convention), a
+ * fresh BLS12-381 key, and the vote.created entry in the record, all in one transaction.
+ * A differential item below the committee's ratio is refused, except in a run-off, whose
+ * candidates the tie has fixed.
+ */
+export async function createVote(
+  ctx: AppContext,
+  meetingId: string,
+  input: { title: string; items: ItemInput[] },
+  options: { runoffOf?: string } = {},
+): Promise<VoteView> {
+  const id = await ctx.db.transaction(async (tx) => {
+    const meeting = (await tx.query<{ committee_id: string; state: string }>('SELECT committee_id, state FROM meetings WHERE id = $1 FOR UPDATE', [meetingId]))[0];
+    if (!meeting) throw new AppError('not_found', 'No such meeting.');
+    if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; no vote can be added.');
+    const committeeId = meeting.committee_id;
+    const rules = (await tx.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1 FOR UPDATE', [committeeId]))[0]!.rules;
+    const entitled = Number((await tx.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [committeeId]))[0]!.n);
+    if (entitled === 0) throw new AppError('invalid_state', 'The committee has no voting members.');
+    const voteId = (await tx.query<{ id: string }>('SELECT gen_random_uuid() AS id'))[0]!.id;
+    let candidateNo = 0;
+    const items: VoteItem[] = input.items.map((item, i) => {
+      const { names } = sortNames(item.candidates, rules.collation);
+      return {
+        itemId: `i${i + 1}`,
+        post: item.post,
+        seats: item.seats,
+        candidates: names.map((name) => ({ candidateId: `c${++candidateNo}`, name })),
+      };
+    });
+    if (!options.runoffOf) {
+      for (const [i, item] of items.entries()) {
+        try {
+          checkCandidateRatio(item, rules.minCandidateRatio);
+        } catch (e) {
+          throw new AppError('candidate_ratio_too_low', (e as Error).message, { field: `items.${i}.candidates` });
+        }
+      }
+    }
+    const key = generateVoteKey(randomBytes);
+    const definition: VoteDefinition = {
+      voteId,
+      committeeId,
+      meetingId,
+      title: input.title,
+      items,
+      marks: rules.marks,
+      rules: voteRules(rules),
+      entitled,
+      publicKey: toBase64url(key.publicKey),
+    };
+    const entry = await appendEntry(tx, committeeId, 'vote.created', { definition });
+    await tx.query(
+      `INSERT INTO votes (id, meeting_id, committee_id, title, definition, public_key, secret_key_sealed, runoff_of, created_at, created_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [voteId, meetingId, committeeId, input.title, decoder.decode(canonicalBytes(definition)), definition.publicKey, sealVoteSecret(ctx.keys, voteId, key.secretKey), options.runoffOf ?? null, ctx.now(), entry.seq],
+    );
+    return voteId;
+  });
+  return viewVote(ctx.db, await findVote(ctx.db, id));
+}
+
+export async function listVotes(q: Queryable, meetingId: string): Promise<VoteView[]> {
+  const rows = await q.query<VoteRow>('SELECT * FROM votes WHERE meeting_id = $1 ORDER BY created_seq', [meetingId]);
+  return Promise.all(rows.map((r) => viewVote(q, r)));
+}
+
+export async function openVote(ctx: AppContext, voteId: string): Promise<VoteView> {
+  await ctx.db.transaction(async (tx) => {
+    const vote = await findVote(tx, voteId, 'update');
+    if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
+    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1', [vote.meeting_id]))[0]!;
+    if (meeting.state !== 'open') throw new AppError('invalid_state', 'Open the meeting before opening a vote.');
+    const attendance = await getAttendance(tx, vote.meeting_id);
+    if (!attendance.quorumMet) {
+      throw new AppError('quorum_not_met', `实到 ${attendance.present} of 应到 ${attendance.entitled}; ${attendance.quorumRequired} are needed.`, {
+        extra: { present: attendance.present, entitled: attendance.entitled, quorumRequired: attendance.quorumRequired },
+      });
+    }
+    await tx.query("UPDATE votes SET state = 'open', opened_at = $2 WHERE id = $1", [voteId, ctx.now()]);
+  });
+  return viewVote(ctx.db, await findVote(ctx.db, voteId));
+}
+
+/**
+ * Signs a blinded token for a present member, once per member and vote. The service records
+ * that the member received a token, with the device's signature over the blinded point — and
+ * nothing that could link to the token itself (blinding hides it perfectly).
+ */
+export async function issueToken(
+  ctx: AppContext,
+  principal: Principal,
+  voteId: string,
+  input: { blindedPoint: string; deviceSignature: string },
+): Promise<{ voteId: string; blindSignature: string; publicKey: string }> {
+  return ctx.db.transaction(async (tx) => {
+    // FOR SHARE: issuance waits for, and is ordered against, a concurrent close.
+    const vote = await findVote(tx, voteId, 'share');
+    if (!principal.memberOf.has(vote.committee_id) && !principal.secretaryOf.has(vote.committee_id) && !principal.isAdmin) {
+      throw new AppError('not_found', 'No such vote.');
+    }
+    const member = (
+      await tx.query<{ voting_right: boolean; active: boolean }>('SELECT voting_right, active FROM committee_members WHERE committee_id = $1 AND person_id = $2', [vote.committee_id, principal.personId])
+    )[0];
+    if (!member || !member.active || !member.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
+    if (vote.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
+    const present = await tx.query('SELECT 1 FROM attendance WHERE meeting_id = $1 AND person_id = $2', [vote.meeting_id, principal.personId]);
+    if (present.length === 0) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+
+    const device = (await tx.query<{ alg: DevicePublicKey['alg']; public_key: string }>('SELECT alg, public_key FROM devices WHERE id = $1', [principal.deviceId]))[0]!;
+    if (!verifyDeviceSignature({ alg: device.alg, key: device.public_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature)) {
+      throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });
+    }
+    let blinded: Uint8Array;
+    try {
+      blinded = fromBase64url(input.blindedPoint);
+    } catch {
+      throw new AppError('invalid_point', 'blindedPoint is not base64url.', { field: 'blindedPoint' });
+    }
+    if (blinded.length !== G1_LENGTH) throw new AppError('invalid_point', `blindedPoint must be ${G1_LENGTH} bytes.`, { field: 'blindedPoint' });
+
+    const existing = (await tx.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
+    if (existing) return replay(existing);
+    // Strict decoding happens inside: identity, off-curve and non-subgroup points are refused.
+    const blindSignature = toBase64url(signBlinded(openVoteSecret(ctx.keys, voteId, vote.secret_key_sealed), blinded));
+    const inserted = await tx.query(
+      `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
+      [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
+    );
+    if (inserted.length === 0) {
+      // A concurrent request from the same member won the race; answer as it did.
+      return replay((await tx.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0]!);
+    }
+    return { voteId, blindSignature, publicKey: vote.public_key };
+
+    function replay(row: { blinded_point: string; blind_signature: string }) {
+      if (row.blinded_point !== input.blindedPoint) {
+        throw new AppError('token_already_issued', 'A token for this vote was already issued to you for a different blinded point.');
+      }
+      return { voteId, blindSignature: row.blind_signature, publicKey: vote.public_key };
+    }
+  });
+}
+
+/** Casts an anonymous ballot. Identical re-sends get the identical receipt. */
+export async function castBallot(ctx: AppContext, input: unknown): Promise<{ ballotHash: string; receipt: string; replayed: boolean }> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AppError('invalid_ballot', 'A ballot is a JSON object.');
+  const voteId = typeof (input as { voteId?: unknown })?.voteId === 'string' ? (input as { voteId: string }).voteId : '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(voteId)) {
+    throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
+  }
+  const row = (await ctx.db.query<VoteRow>('SELECT * FROM votes WHERE id = $1', [voteId.toLowerCase()]))[0];
+  if (!row) throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
+  const definition = JSON.parse(row.definition) as VoteDefinition;
+  const ballot: Ballot = validateBallot(definition, { ...(input as object), voteId: row.id });
+  const t = fromBase64url(ballot.t);
+  const signature = fromBase64url(ballot.signature);
+  if (t.length !== TOKEN_LENGTH || !verifyToken(fromBase64url(row.public_key), row.id, t, signature)) {
+    throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
+  }
+  const hash = ballotHash(ballot);
+  const receipt = await signReceipt({ voteId: row.id, ballotHash: hash }, ctx.keys.privateKey, ctx.keys.kid);
+  return ctx.db.transaction(async (tx) => {
+    const vote = await findVote(tx, row.id, 'share');
+    if (vote.state !== 'open') throw new AppError('invalid_state', vote.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
+    const inserted = await tx.query(
+      'INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1',
+      [row.id, ballot.t, hash, decoder.decode(canonicalBytes(ballot)), receipt],
+    );
+    if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
+    const existing = (await tx.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [row.id, ballot.t]))[0]!;
+    if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
+    return { ballotHash: hash, receipt: existing.receipt, replayed: true };
+  });
+}
+
+/**
+ * Closes a vote: in one transaction, the issuances (by member), the ballots (by hash) and the
+ * tally signed by the service key become one vote.closed entry of the record.
+ */
+export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote: VoteView; tally: Tally; tallySignature: string }> {
+  const out = await ctx.db.transaction(async (tx) => {
+    const vote = await findVote(tx, voteId, 'update');
+    if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
+    const definition = JSON.parse(vote.definition) as VoteDefinition;
+    const issuances = (
+      await tx.query<{ person_id: string; blinded_point: string; device_signature: string; fingerprint: string }>(
+        `SELECT i.person_id, i.blinded_point, i.device_signature, d.fingerprint
+           FROM token_issuances i JOIN devices d ON d.id = i.device_id WHERE i.vote_id = $1`,
+        [voteId],
+      )
+    ).map((r): Issuance => ({ memberId: r.person_id, blindedPoint: r.blinded_point, deviceSignature: r.device_signature, deviceFingerprint: r.fingerprint }));
+    const ballots = (await tx.query<{ ballot: string; ballot_hash: string }>('SELECT ballot, ballot_hash FROM ballots WHERE vote_id = $1', [voteId])).map((r) => ({
+      ballot: JSON.parse(r.ballot) as Ballot,
+      hash: r.ballot_hash,
+    }));
+    const attendance = await getAttendance(tx, vote.meeting_id);
+    const tally = computeTally(definition, ballots.map((b) => b.ballot), { issued: issuances.length, present: attendance.present });
+    const tallySignature = await signTally(tally, ctx.keys.privateKey, ctx.keys.kid);
+    const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', voteClosedBody({ voteId, issuances, ballots, tally, tallySignature }));
+    await tx.query("UPDATE votes SET state = 'closed', closed_at = $2, closed_seq = $3 WHERE id = $1", [voteId, ctx.now(), entry.seq]);
+    return { tally, tallySignature };
+  });
+  return { vote: await viewVote(ctx.db, await findVote(ctx.db, voteId)), ...out };
+}
+
+export async function voteStatus(q: Queryable, voteId: string): Promise<{ voteId: string; state: VoteState; turnout: { issued: number; returned: number }; head: { seq: number; hash: string } }> {
+  const vote = await findVote(q, voteId);
+  return { voteId, state: vote.state, turnout: await turnout(q, voteId), head: (await chainHead(q, vote.committee_id))! };
+}
+
+export async function closedTally(q: Queryable, voteId: string): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number }> {
+  const vote = await findVote(q, voteId);
+  if (vote.state !== 'closed') throw new AppError('invalid_state', 'The tally is published when the vote closes.');
+  const entry = (await readEntries(q, vote.committee_id, { from: Number(vote.closed_seq), to: Number(vote.closed_seq) }))[0] as Extract<ChainEntry, { kind: 'vote.closed' }>;
+  return { voteId, tally: entry.body.tally, tallySignature: entry.body.tallySignature, closedSeq: Number(vote.closed_seq) };
+}
+
+/** Everything a verifier needs: the committee's chain from genesis through the vote's close. */
+export async function voteRecord(q: Queryable, voteId: string): Promise<{ committeeId: string; voteId: string; entries: ChainEntry[]; head: { seq: number; hash: string } }> {
+  const vote = await findVote(q, voteId);
+  if (vote.state !== 'closed') throw new AppError('invalid_state', 'The record of a vote is published when the vote closes.');
+  const entries = await readEntries(q, vote.committee_id, { from: 0, to: Number(vote.closed_seq) });
+  const last = entries.at(-1)!;
+  return { committeeId: vote.committee_id, voteId, entries, head: { seq: last.seq, hash: last.hash } };
+}
+
+/** A run-off (再次票决) among the tied candidates of a closed vote, for the undecided seats. */
+export async function createRunoff(ctx: AppContext, voteId: string): Promise<VoteView> {
+  const { tally } = await closedTally(ctx.db, voteId);
+  const vote = await findVote(ctx.db, voteId);
+  const definition = JSON.parse(vote.definition) as VoteDefinition;
+  const items: ItemInput[] = [];
+  for (const item of tally.items) {
+    if (!item.runoff) continue;
+    const names = new Map(definition.items.find((d) => d.itemId === item.itemId)!.candidates.map((c) => [c.candidateId, c.name]));
+    items.push({ post: item.post, seats: item.runoff.seats, candidates: item.runoff.candidateIds.map((id) => names.get(id)!) });
+  }
+  if (items.length === 0) throw new AppError('invalid_state', 'Every seat of this vote was decided; there is nothing to run off.');
+  return createVote(ctx, vote.meeting_id, { title: `${vote.title}（再次票决）`, items }, { runoffOf: voteId });
+}
