@@ -5,7 +5,7 @@ import { ballotHash, type Ballot } from '../src/protocol/ballot.ts';
 import { makeEntry, type ChainEntry } from '../src/protocol/chain.ts';
 import { bytesToHex, canonicalBytes, toBase64url } from '../src/protocol/encoding.ts';
 import { blindToken, generateVoteKey, hashToken, randomBlindingScalar, signBlinded, TOKEN_DST, tokenMessage, unblind } from '../src/protocol/tokens.ts';
-import { buildScenario, RULES } from '../tests/support/protocol-scenario.ts';
+import { buildScenario, MARKS_3, RULES } from '../tests/support/protocol-scenario.ts';
 import { seededRandom } from '../tests/support/seeded-random.ts';
 
 const decoder = new TextDecoder();
@@ -59,7 +59,7 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
   };
 
   const entries: ChainEntry[] = [];
-  entries.push(makeEntry(null, 'c-1', 'committee.created', { name: '县委常委会', kind: 'standing', rules: RULES }));
+  entries.push(makeEntry(null, 'c-1', 'committee.created', { name: '县委常委会', kind: 'standing', rules: RULES, marks: MARKS_3 }));
   entries.push(
     makeEntry(entries.at(-1)!, 'c-1', 'roster.changed', {
       members: [

@@ -11,6 +11,7 @@ import { committeesRouter } from '../committees/routes.ts';
 import { meetingsRouter } from '../meetings/routes.ts';
 import { collationRouter } from '../collation/routes.ts';
 import { castRouter, votesRouter } from '../votes/routes.ts';
+import { webRouter } from '../web/serve.ts';
 
 export const BODY_LIMIT = '1mb';
 
@@ -67,6 +68,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(meetingsRouter(ctx));
   app.use(collationRouter());
   app.use(votesRouter(ctx));
+  app.use(webRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

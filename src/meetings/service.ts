@@ -106,6 +106,14 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     );
     const missing = keep.find((r) => !unique.includes(r.person_id));
     if (missing) throw new AppError('invalid_state', 'A member who already received a ballot token cannot be marked absent.', { field: 'present' });
+    // While a vote is open the meeting must keep its quorum: the record is checked for it at close.
+    const openVote = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state = 'open' LIMIT 1", [meetingId]);
+    if (openVote.length > 0) {
+      const rules = (await tx.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1', [meeting.committeeId]))[0]!.rules;
+      if (unique.length < quorumRequired(eligible.size, rules.quorum)) {
+        throw new AppError('quorum_not_met', 'A vote is open: attendance cannot drop below quorum.', { field: 'present' });
+      }
+    }
     await tx.query('DELETE FROM attendance WHERE meeting_id = $1', [meetingId]);
     await tx.query('INSERT INTO attendance (meeting_id, person_id) SELECT $1, unnest($2::uuid[])', [meetingId, unique]);
     await tx.query('UPDATE meetings SET attendance_recorded = true WHERE id = $1', [meetingId]);

@@ -57,10 +57,12 @@ export interface VoteDefinition {
   /** The marks this vote offers, always including 'approve'. */
   marks: Mark[];
   rules: VoteRules;
-  /** 应到: voting members of the committee when the vote was created. */
+  /**
+   * 应到: active voting members of the committee when the vote was created. 实到 is not part of
+   * the definition: members sign in after the vote is created; it is fixed at close from the
+   * meeting's latest attendance entry (see computeTally).
+   */
   entitled: number;
-  /** 实到: members recorded present at the meeting when the vote was created. */
-  present: number;
   /** 96-byte compressed G2 vote key, base64url. */
   publicKey: string;
 }
@@ -133,11 +135,24 @@ export function parseVoteRules(value: unknown, field = 'rules'): VoteRules {
   };
 }
 
-const DEFINITION_KEYS = ['voteId', 'committeeId', 'meetingId', 'title', 'items', 'marks', 'rules', 'entitled', 'present', 'publicKey'] as const;
+/**
+ * Reads a mark list (a vote's or a committee's): distinct marks from MARKS, including 'approve'.
+ * Throws ProtocolError(code) naming the field.
+ */
+export function parseMarks(value: unknown, field = 'marks', code: 'invalid_definition' | 'invalid_entry' = 'invalid_definition'): Mark[] {
+  const raw = expectArray(value, field, code);
+  const marks = raw.map((m, i) => expectOneOf(m, MARKS, `${field}.${i}`, code));
+  if (new Set(marks).size !== marks.length || !marks.includes('approve')) {
+    throw new ProtocolError(code, `${field} must be distinct and include approve`, { field });
+  }
+  return marks;
+}
+
+const DEFINITION_KEYS = ['voteId', 'committeeId', 'meetingId', 'title', 'items', 'marks', 'rules', 'entitled', 'publicKey'] as const;
 
 /**
  * Reads a vote definition from untrusted JSON (the record) and checks its structure: unique
- * ids, 1 ≤ k ≤ n, marks a set including 'approve', present ≤ entitled, a 96-byte key encoding
+ * ids, 1 ≤ k ≤ n, marks a set including 'approve', entitled ≥ 1, a 96-byte key encoding
  * (point validity is the verifier's key check). Does not apply the candidate ratio (see
  * checkCandidateRatio). Throws ProtocolError('invalid_definition') naming the field.
  */
@@ -168,13 +183,8 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
     }
     return { itemId, post: expectString(it.post, `items.${i}.post`, code, 512), seats, candidates };
   });
-  const marksRaw = expectArray(o.marks, 'marks', code);
-  const marks = marksRaw.map((m, i) => expectOneOf(m, MARKS, `marks.${i}`, code));
-  if (new Set(marks).size !== marks.length || !marks.includes('approve')) {
-    throw new ProtocolError(code, 'marks must be distinct and include approve', { field: 'marks' });
-  }
+  const marks = parseMarks(o.marks, 'marks', code);
   const entitled = expectInt(o.entitled, 'entitled', code, 1, 100_000);
-  const present = expectInt(o.present, 'present', code, 0, entitled);
   const publicKey = expectString(o.publicKey, 'publicKey', code, 200);
   try {
     decodeB64(publicKey, G2_LENGTH, 'publicKey');
@@ -190,7 +200,6 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
     marks,
     rules: parseVoteRules(o.rules),
     entitled,
-    present,
     publicKey,
   };
 }

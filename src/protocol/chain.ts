@@ -5,7 +5,7 @@
 // prev   = hash of entry seq − 1; GENESIS_PREV (64 zeros) for seq 0. seq counts 0, 1, 2, …
 // Entries carry no timestamps: nothing in the record may reveal when a ballot arrived.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { parseVoteDefinition, parseVoteRules, type Ballot, type VoteDefinition, type VoteRules } from './ballot.ts';
+import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type VoteDefinition, type VoteRules } from './ballot.ts';
 import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device.ts';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import { ProtocolError } from './errors.ts';
@@ -35,12 +35,16 @@ export interface Issuance {
 }
 
 export interface EntryBodies {
-  'committee.created': { name: string; kind: string; rules: VoteRules };
+  /** The committee's counting rules and the marks its ballots offer (distinct, including 'approve'). */
+  'committee.created': { name: string; kind: string; rules: VoteRules; marks: Mark[] };
   /** A full snapshot of the roster after the change, sorted by memberId. */
   'roster.changed': { members: RosterMember[] };
   'device.enrolled': { memberId: string; device: DevicePublicKey; fingerprint: string };
   'device.revoked': { memberId: string; fingerprint: string };
-  /** 实到 of a meeting: present member ids sorted; re-recording supersedes the earlier entry. */
+  /**
+   * 实到 of a meeting: present member ids sorted; re-recording supersedes the earlier entry. The
+   * latest one before a vote's vote.closed entry is that vote's 实到 (it may follow vote.created).
+   */
   'attendance.recorded': { meetingId: string; present: string[]; entitled: number };
   /** Candidates already in stroke order; the definition carries the vote's public key. */
   'vote.created': { definition: VoteDefinition };
@@ -129,11 +133,12 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
   const f = 'body';
   switch (kind as EntryKind) {
     case 'committee.created': {
-      const o = expectObject(value, f, CODE, ['name', 'kind', 'rules']);
+      const o = expectObject(value, f, CODE, ['name', 'kind', 'rules', 'marks']);
       return {
         name: expectString(o.name, `${f}.name`, CODE),
         kind: expectString(o.kind, `${f}.kind`, CODE, 64),
         rules: wrap(`${f}.rules`, () => parseVoteRules(o.rules)),
+        marks: parseMarks(o.marks, `${f}.marks`, CODE),
       } as EntryBodies[K];
     }
     case 'roster.changed': {
@@ -276,14 +281,22 @@ export type ChainCheck =
  */
 export function verifyChainLinks(entries: unknown, pinnedHead?: ChainHead): ChainCheck {
   if (!Array.isArray(entries)) return { ok: false, code: 'record_malformed', index: -1, detail: 'entries must be an array' };
-  let previous: ChainEntry | null = null;
+  const parsed: ChainEntry[] = [];
   for (let i = 0; i < entries.length; i++) {
-    let entry: ChainEntry;
     try {
-      entry = parseEntry(entries[i], `entries.${i}`);
+      parsed.push(parseEntry(entries[i], `entries.${i}`));
     } catch (e) {
       return { ok: false, code: 'record_malformed', index: i, detail: (e as Error).message };
     }
+  }
+  return checkChainLinks(parsed, pinnedHead);
+}
+
+/** verifyChainLinks for entries already read with parseEntry (the verifier parses once). */
+export function checkChainLinks(entries: readonly ChainEntry[], pinnedHead?: ChainHead): ChainCheck {
+  let previous: ChainEntry | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     if (entry.seq !== i) return { ok: false, code: 'chain_seq', index: i, detail: `entry ${i} has seq ${entry.seq}` };
     if (previous && entry.committeeId !== previous.committeeId) {
       return { ok: false, code: 'chain_committee', index: i, detail: `entry ${i} belongs to committee ${entry.committeeId}` };
@@ -294,7 +307,7 @@ export function verifyChainLinks(entries: unknown, pinnedHead?: ChainHead): Chai
     previous = entry;
   }
   if (pinnedHead) {
-    const at = entries[pinnedHead.seq] as ChainEntry | undefined;
+    const at = entries[pinnedHead.seq];
     if (!Number.isSafeInteger(pinnedHead.seq) || pinnedHead.seq < 0 || at === undefined) {
       return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `the chain ends before the pinned head at seq ${pinnedHead.seq}` };
     }

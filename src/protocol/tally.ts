@@ -37,7 +37,7 @@ export interface Tally {
   voteId: string;
   /** 应到 */
   entitled: number;
-  /** 实到 */
+  /** 实到: members in the meeting's attendance when the vote closed (passed to computeTally). */
   present: number;
   /** 发出: tokens issued. */
   issued: number;
@@ -82,13 +82,28 @@ function decideItem(counts: { candidateId: string; approve: number }[], seats: n
   return { outcome, undecidedSeats: seats - above.length, tied: tied.map((c) => c.candidateId) };
 }
 
+/** What the close fixes besides the ballots: 发出 and 实到. */
+export interface Turnout {
+  /** 发出: the number of issuance entries (tokens issued). */
+  issued: number;
+  /**
+   * 实到: the number of members in the meeting's latest attendance.recorded entry before the
+   * vote.closed entry. Attendance may be recorded after the vote was created (签到即领票).
+   */
+  present: number;
+}
+
 /**
  * Counts the ballots. Every ballot is validated against the definition first (throws
  * ProtocolError('invalid_ballot') — the service validated them at cast, so this is a guard, and
- * the verifier reports it). `issued` (发出) is the number of issuance entries.
+ * the verifier reports it). The approval base is definition.entitled (应到) or turnout.present
+ * (实到) per definition.rules.majorityBase. Does not check returned ≤ issued ≤ present ≤ entitled
+ * (the verifier's turnout check does); throws ProtocolError('invalid_definition') when issued or
+ * present is not a non-negative integer.
  */
-export function computeTally(definition: VoteDefinition, ballots: readonly unknown[], turnout: { issued: number }): Tally {
+export function computeTally(definition: VoteDefinition, ballots: readonly unknown[], turnout: Turnout): Tally {
   const issued = expectInt(turnout.issued, 'issued', 'invalid_definition');
+  const present = expectInt(turnout.present, 'present', 'invalid_definition');
   const valid = ballots.map((b, i) => {
     try {
       return validateBallot(definition, b);
@@ -97,7 +112,7 @@ export function computeTally(definition: VoteDefinition, ballots: readonly unkno
       throw e;
     }
   });
-  const base = definition.rules.majorityBase === 'present' ? definition.present : definition.entitled;
+  const base = definition.rules.majorityBase === 'present' ? present : definition.entitled;
   const required = approvalsRequired(base);
   const items = definition.items.map((item): ItemTally => {
     const counts = item.candidates.map((c) => ({ candidateId: c.candidateId, name: c.name, approve: 0, disapprove: 0, abstain: 0, defer: 0 }));
@@ -127,7 +142,7 @@ export function computeTally(definition: VoteDefinition, ballots: readonly unkno
   return {
     voteId: definition.voteId,
     entitled: definition.entitled,
-    present: definition.present,
+    present,
     issued,
     returned: valid.length,
     majorityBase: definition.rules.majorityBase,

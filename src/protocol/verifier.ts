@@ -3,15 +3,24 @@
 // each check catches its own failures and reports a code; verifyRecord never throws on input.
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { JSONWebKeySet } from 'jose';
-import { validateBallot, type Ballot, type VoteDefinition } from './ballot.ts';
-import { compareStrings, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
+import { hasQuorum, validateBallot, type Ballot, type VoteDefinition } from './ballot.ts';
+import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
 import { tokenRequestMessage, verifyDeviceSignature, type DevicePublicKey } from './device.ts';
 import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
 import type { RandomBytes } from './errors.ts';
 import { HEX64, isPlainObject } from './guards.ts';
 import { verifyTallySignature } from './receipt.ts';
 import { computeTally, type Tally } from './tally.ts';
-import { decodeG2, findInvalidTokens, G1_LENGTH, TOKEN_LENGTH, type TokenItem } from './tokens.ts';
+import {
+  batchCoefficients,
+  checkBatchSums,
+  decodeG2,
+  G1_LENGTH,
+  locateInvalidTokens,
+  TOKEN_LENGTH,
+  tokenBatchSums,
+  type TokenItem,
+} from './tokens.ts';
 
 /**
  * Why a check failed. One code per kind of fault, so a tamper test can name what it broke.
@@ -26,7 +35,10 @@ import { decodeG2, findInvalidTokens, G1_LENGTH, TOKEN_LENGTH, type TokenItem } 
  * - vote_not_closed       no vote.closed entry after it (or more than one)
  * - vote_key_invalid      the vote's public key is not a valid G2 subgroup point
  * - vote_definition_invalid the vote belongs to another committee or its definition is malformed
- * - attendance_inconsistent 实到/应到 in the vote differ from the attendance and roster entries
+ * - attendance_inconsistent no attendance for the meeting before the close; a present member who is
+ *                         not an active voting member; 应到 not the roster's count at creation; a
+ *                         roster change while the vote was open
+ * - quorum_not_met        实到 at close is below the committee's quorum of 应到
  * - issuance_order        issuances are not sorted by memberId, or one member appears twice
  * - issuance_member_absent a token went to a member not recorded present
  * - issuance_device_unknown the signing device was never enrolled for that member
@@ -54,6 +66,7 @@ export const VERIFICATION_CODES = [
   'vote_key_invalid',
   'vote_definition_invalid',
   'attendance_inconsistent',
+  'quorum_not_met',
   'issuance_order',
   'issuance_member_absent',
   'issuance_device_unknown',
@@ -85,7 +98,7 @@ export const CHECKS = {
   chain: { zh: '哈希链逐条相连、哈希正确', en: 'Chain links and entry hashes' },
   pinnedHead: { zh: '与先前固定的链头一致（未改写历史）', en: 'Extends the pinned head (history not rewritten)' },
   vote: { zh: '表决定义与公钥有效', en: 'Vote definition and public key' },
-  attendance: { zh: '应到、实到与名册和签到一致', en: 'Entitled and present match roster and attendance' },
+  attendance: { zh: '应到、实到与名册和签到一致，且达到法定人数', en: 'Entitled and present match roster and attendance; quorum met' },
   issuances: { zh: '每张票证均由到会成员的登记设备申领', en: 'Every token was requested by an enrolled device of a present member' },
   turnout: { zh: '收回 ≤ 发出 ≤ 实到 ≤ 应到', en: 'Returned ≤ issued ≤ present ≤ entitled' },
   ballots: { zh: '每张选票格式有效', en: 'Every ballot is well formed' },
@@ -116,14 +129,67 @@ export interface VerificationReport {
   tally: Tally | null;
 }
 
+/** One device signature to check: verifyDeviceSignature(device, message, signature). */
+export interface DeviceSignatureCheck {
+  device: DevicePublicKey;
+  message: Uint8Array;
+  signature: string;
+}
+
+export type ProgressPhase = 'issuances' | 'tokens';
+export type ProgressCallback = (done: number, total: number) => void;
+
+/**
+ * Where the costly, independent per-item work runs. The default runs it in place (pure, any
+ * platform); the Node CLI passes a worker-thread pool (src/cli/verify-workers.ts), a browser
+ * could pass Web Workers. An accelerator must compute exactly what the pure functions named
+ * here compute; the verifier draws the batch coefficients itself and makes the final pairing
+ * check, so an accelerator cannot choose them.
+ */
+export interface VerifyAccelerator {
+  /**
+   * tokenBatchSums over the items, split into chunks however it likes: the chunks' sums
+   * (checkBatchSums adds them), or the indices (into `items`, ascending) that are malformed.
+   */
+  tokenBatchSums(
+    items: readonly TokenItem[],
+    coefficients: readonly bigint[],
+    onProgress?: ProgressCallback,
+  ): Promise<{ ok: true; sums: { sigSum: Uint8Array; preHashSum: Uint8Array }[] } | { ok: false; bad: number[] }>;
+  /** verifyDeviceSignature for each check, in order. */
+  deviceSignatures(checks: readonly DeviceSignatureCheck[], onProgress?: ProgressCallback): Promise<boolean[]>;
+}
+
+/** The accelerator that runs everything in place, in this thread. */
+export const inPlace: VerifyAccelerator = {
+  async tokenBatchSums(items, coefficients, onProgress) {
+    const sums = tokenBatchSums(items, coefficients, onProgress ? { onProgress } : {});
+    return sums.ok ? { ok: true, sums: [sums] } : sums;
+  },
+  async deviceSignatures(checks, onProgress) {
+    return checks.map((c, i) => {
+      const ok = verifyDeviceSignature(c.device, c.message, c.signature);
+      onProgress?.(i + 1, checks.length);
+      return ok;
+    });
+  },
+};
+
 export interface VerifyOptions {
-  /** The service's published keys (/.well-known/jwks.json), fetched by the caller. */
+  /**
+   * The service's published keys (/.well-known/jwks.json), fetched by the caller from the
+   * service — never taken from the record: a `jwks` field inside a record is ignored.
+   */
   jwks: JSONWebKeySet;
   /** A head seen earlier; the record must contain that very entry. */
   pinnedHead?: ChainHead;
   /** Real randomness for the batch-verification coefficients. */
   randomBytes: RandomBytes;
-  onProgress?: (progress: { phase: 'tokens'; done: number; total: number }) => void;
+  onProgress?: (progress: { phase: ProgressPhase; done: number; total: number }) => void;
+  /** Where to run the per-item work (default: in place). */
+  accelerator?: VerifyAccelerator;
+  /** At most this many pairings to name bad token signatures after a failed batch (default 64). */
+  maxLocatePairings?: number;
 }
 
 type Outcome = { ok: true; detail: string } | { ok: false; code: VerificationCode; detail: string };
@@ -183,7 +249,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   // 2. Chain links, hashes, and the stated head.
   let head: ChainHead | null = null;
   await run('chain', () => {
-    const links = verifyChainLinks(entries);
+    const links = checkChainLinks(entries);
     if (!links.ok) return fail(links.code, links.detail);
     const stranger = entries.findIndex((e) => e.committeeId !== committeeId);
     if (stranger >= 0) return fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`);
@@ -237,33 +303,45 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const closed_ = closedEntry as Entry<'vote.closed'>;
   const { issuances, ballots, tally, tallySignature } = closed_.body;
 
-  // 5. Attendance: the latest attendance for the meeting before the vote, and the roster.
+  // 5. Attendance and roster. 实到 is the meeting's latest attendance before the close (members
+  //    sign in after the vote is created); 应到 is fixed by the roster at creation, and the roster
+  //    cannot change while the vote is open.
   const before = (seq: number) => entries.filter((e) => e.seq < seq);
-  const attendance = before(created_.seq)
+  const attendance = before(closed_.seq)
     .filter((e): e is Entry<'attendance.recorded'> => e.kind === 'attendance.recorded' && e.body.meetingId === def.meetingId)
     .at(-1);
   const present = new Set(attendance?.body.present ?? []);
+  const presentCount = attendance?.body.present.length ?? 0;
+  const votingOf = (roster: Entry<'roster.changed'> | undefined) => (roster ? roster.body.members.filter((m) => m.votingRight && m.active) : []);
+  const latestRoster = (seq: number) => before(seq).filter((e): e is Entry<'roster.changed'> => e.kind === 'roster.changed').at(-1);
   await run('attendance', () => {
-    if (!attendance) return fail('attendance_inconsistent', `no attendance for meeting ${def.meetingId} before the vote`);
-    if (attendance.body.present.length !== def.present) {
-      return fail('attendance_inconsistent', `the vote states 实到 ${def.present}, attendance records ${attendance.body.present.length}`);
+    const atCreation = votingOf(latestRoster(created_.seq));
+    if (atCreation.length !== def.entitled) {
+      return fail('attendance_inconsistent', `the roster before the vote has ${atCreation.length} active voting members, the vote states 应到 ${def.entitled}`);
     }
-    if (attendance.body.entitled !== def.entitled) {
-      return fail('attendance_inconsistent', `the vote states 应到 ${def.entitled}, attendance records ${attendance.body.entitled}`);
+    const change = entries.find((e) => e.kind === 'roster.changed' && e.seq > created_.seq && e.seq < closed_.seq);
+    if (change) return fail('attendance_inconsistent', `the roster changed (entry ${change.seq}) while the vote was open`);
+    if (!attendance) return fail('attendance_inconsistent', `no attendance for meeting ${def.meetingId} before the vote closed`);
+    const voting = new Set(votingOf(latestRoster(closed_.seq)).map((m) => m.memberId));
+    const stranger = attendance.body.present.find((m) => !voting.has(m));
+    if (stranger !== undefined) return fail('attendance_inconsistent', `${stranger} is recorded present but is not an active voting member`);
+    const atAttendance = votingOf(latestRoster(attendance.seq)).length;
+    if (attendance.body.entitled !== atAttendance) {
+      return fail('attendance_inconsistent', `the attendance entry (seq ${attendance.seq}) states 应到 ${attendance.body.entitled}, the roster then had ${atAttendance}`);
     }
-    const roster = before(created_.seq).filter((e): e is Entry<'roster.changed'> => e.kind === 'roster.changed').at(-1);
-    if (roster) {
-      const voting = roster.body.members.filter((m) => m.votingRight && m.active);
-      if (voting.length !== def.entitled) return fail('attendance_inconsistent', `the roster has ${voting.length} voting members, the vote states 应到 ${def.entitled}`);
-      const ids = new Set(voting.map((m) => m.memberId));
-      const stranger = attendance.body.present.find((m) => !ids.has(m));
-      if (stranger !== undefined) return fail('attendance_inconsistent', `${stranger} is recorded present but is not a voting member`);
+    if (!hasQuorum(presentCount, def.entitled, def.rules.quorum)) {
+      return fail('quorum_not_met', `实到 ${presentCount} of 应到 ${def.entitled} is below the quorum ${def.rules.quorum.num}/${def.rules.quorum.den}`);
     }
-    return pass(`应到 ${def.entitled}, 实到 ${def.present}`);
+    return pass(`应到 ${def.entitled}, 实到 ${presentCount} (attendance entry ${attendance.seq}), quorum ${def.rules.quorum.num}/${def.rules.quorum.den} met`);
   });
 
   // 6. Issuances: sorted, one per member, each asked for by that member's enrolled device.
-  await run('issuances', () => {
+  const accelerator = options.accelerator ?? inPlace;
+  const progress = (phase: ProgressPhase): ProgressCallback | undefined => {
+    const onProgress = options.onProgress;
+    return onProgress ? (done, total) => onProgress({ phase, done, total }) : undefined;
+  };
+  await run('issuances', async () => {
     for (let i = 1; i < issuances.length; i++) {
       if (compareStrings(issuances[i - 1]!.memberId, issuances[i]!.memberId) >= 0) {
         return fail('issuance_order', `issuance ${i} (${issuances[i]!.memberId}) is out of order or repeats a member`);
@@ -275,15 +353,20 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       if (e.kind === 'device.enrolled') devices.set(e.body.fingerprint, [...(devices.get(e.body.fingerprint) ?? []), { device: e.body.device, memberId: e.body.memberId, seq: e.seq }]);
       if (e.kind === 'device.revoked' && !revoked.has(`${e.body.memberId}/${e.body.fingerprint}`)) revoked.set(`${e.body.memberId}/${e.body.fingerprint}`, e.seq);
     }
+    const signatures: DeviceSignatureCheck[] = [];
     for (const [i, iss] of issuances.entries()) {
       if (!present.has(iss.memberId)) return fail('issuance_member_absent', `issuance ${i}: ${iss.memberId} was not recorded present`);
       const enrolled = (devices.get(iss.deviceFingerprint) ?? []).find((d) => d.memberId === iss.memberId);
       if (!enrolled) return fail('issuance_device_unknown', `issuance ${i}: device ${iss.deviceFingerprint.slice(0, 16)}… is not enrolled for ${iss.memberId}`);
       const revokedAt = revoked.get(`${iss.memberId}/${iss.deviceFingerprint}`);
       if (revokedAt !== undefined && revokedAt < created_.seq) return fail('issuance_device_revoked', `issuance ${i}: the device was revoked at seq ${revokedAt}, before the vote`);
-      if (!verifyDeviceSignature(enrolled.device, tokenRequestMessage(voteId, iss.blindedPoint), iss.deviceSignature)) {
-        return fail('issuance_signature_invalid', `issuance ${i}: the device signature of ${iss.memberId} does not verify`);
-      }
+      signatures.push({ device: enrolled.device, message: tokenRequestMessage(voteId, iss.blindedPoint), signature: iss.deviceSignature });
+    }
+    const results = await accelerator.deviceSignatures(signatures, progress('issuances'));
+    const bad = results.findIndex((ok) => ok !== true);
+    if (bad >= 0 || results.length !== signatures.length) {
+      const i = bad >= 0 ? bad : results.length;
+      return fail('issuance_signature_invalid', `issuance ${i}: the device signature of ${issuances[i]?.memberId} does not verify`);
     }
     return pass(`${issuances.length} tokens, each requested by a present member's enrolled device`);
   });
@@ -292,10 +375,10 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   await run('turnout', () => {
     const returned = ballots.length;
     const issued = issuances.length;
-    if (!(returned <= issued && issued <= def.present && def.present <= def.entitled)) {
-      return fail('turnout_inconsistent', `收回 ${returned}, 发出 ${issued}, 实到 ${def.present}, 应到 ${def.entitled}`);
+    if (!(returned <= issued && issued <= presentCount && presentCount <= def.entitled)) {
+      return fail('turnout_inconsistent', `收回 ${returned}, 发出 ${issued}, 实到 ${presentCount}, 应到 ${def.entitled}`);
     }
-    return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${def.present} ≤ 应到 ${def.entitled}`);
+    return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${presentCount} ≤ 应到 ${def.entitled}`);
   });
 
   // 8. Ballots well formed.
@@ -348,8 +431,8 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass(`${seen.size} distinct tokens`);
   });
 
-  // 11. Token signatures: one batch check, single checks only to name the bad ones.
-  await run('tokenSignatures', () => {
+  // 11. Token signatures: one batch check, bisection only to name the bad ones.
+  await run('tokenSignatures', async () => {
     const items: TokenItem[] = [];
     const index: number[] = [];
     const bad: number[] = [];
@@ -364,18 +447,29 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
         bad.push(i);
       }
     });
-    const onProgress = options.onProgress;
-    const invalid = findInvalidTokens(key, items, options.randomBytes, onProgress ? { onProgress: (done, total) => onProgress({ phase: 'tokens', done, total }) } : {});
-    bad.push(...invalid.map((k) => index[k]!));
+    const coefficients = batchCoefficients(options.randomBytes, items.length);
+    const sums = await accelerator.tokenBatchSums(items, coefficients, progress('tokens'));
+    let complete = true;
+    if (!sums.ok || !checkBatchSums(key, sums.sums)) {
+      // Name the bad ones (rare: a failed record). Budgeted, so a swapped key cannot take hours.
+      const located = locateInvalidTokens(key, items, options.randomBytes, { maxPairings: options.maxLocatePairings ?? 64 });
+      complete = located.complete;
+      bad.push(...located.bad.map((k) => index[k]!));
+      if (bad.length === 0) bad.push(...(sums.ok ? [] : sums.bad.map((k) => index[k]!)));
+      if (bad.length === 0) return fail('token_signature_invalid', 'the batch check fails but no single ballot could be named within the budget');
+    }
     bad.sort((a, b) => a - b);
-    if (bad.length > 0) return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${bad.join(', ')}: token signature does not verify under the vote key`);
+    if (bad.length > 0) {
+      const shown = bad.length > 20 ? `${bad.slice(0, 20).join(', ')} … (${bad.length})` : bad.join(', ');
+      return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${shown}${complete ? '' : ' and possibly others'}: token signature does not verify under the vote key`);
+    }
     return pass(`${ballots.length} token signatures verify (batch)`);
   });
 
   // 12. Recount.
   await run('tally', () => {
     if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed');
-    const recomputed = computeTally(def, wellFormed as Ballot[], { issued: issuances.length });
+    const recomputed = computeTally(def, wellFormed as Ballot[], { issued: issuances.length, present: presentCount });
     let published: string;
     try {
       published = bytesToHex(canonicalBytes(tally));

@@ -19,7 +19,6 @@ export function definitionWith(items: VoteItem[], overrides: Partial<VoteDefinit
     marks: ['approve', 'disapprove', 'abstain'],
     rules: RULES,
     entitled: 11,
-    present: 9,
     publicKey: toBase64url(new Uint8Array(96)),
     ...overrides,
   };

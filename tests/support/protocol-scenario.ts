@@ -9,9 +9,11 @@ import { toBase64url } from '../../src/protocol/encoding.ts';
 import { buildBallot, createTokenRequest, finishToken } from '../../src/protocol/member.ts';
 import { signTally } from '../../src/protocol/receipt.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
-import { generateVoteKey, signBlinded } from '../../src/protocol/tokens.ts';
+import { generateVoteKey, signBlinded, unblind } from '../../src/protocol/tokens.ts';
 import { fromBase64url } from '../../src/protocol/encoding.ts';
 import { seededRandom } from './seeded-random.ts';
+
+export const MARKS_3: Mark[] = ['approve', 'disapprove', 'abstain'];
 
 export const RULES: VoteRules = { majorityBase: 'entitled', quorum: { num: 2, den: 3 }, minCandidateRatio: 1.5, collation: 'surname' };
 
@@ -56,7 +58,17 @@ export function defaultChoices(i: number): Choices {
 
 export async function buildScenario(
   seed = 'piaojue-test',
-  options: { memberCount?: number; presentCount?: number; voters?: number; choices?: (i: number) => Choices } = {},
+  options: {
+    memberCount?: number;
+    presentCount?: number;
+    voters?: number;
+    choices?: (i: number) => Choices;
+    /**
+     * Large records (benchmarks): skip the device's check of each issued token (a pairing, ~0.2 s)
+     * — the signature is the same sk·H either way, and the verifier checks it.
+     */
+    trustIssuedTokens?: boolean;
+  } = {},
 ): Promise<Scenario> {
   const memberCount = options.memberCount ?? 11;
   const presentCount = options.presentCount ?? 9;
@@ -65,7 +77,7 @@ export async function buildScenario(
   const rnd = seededRandom(seed);
   const committeeId = 'c-1';
   const members: RosterMember[] = Array.from({ length: memberCount }, (_, i) => ({
-    memberId: `m-${String(i + 1).padStart(2, '0')}`,
+    memberId: `m-${String(i + 1).padStart(memberCount > 99 ? String(memberCount).length : 2, '0')}`,
     name: `委员${i + 1}`,
     votingRight: true,
     active: true,
@@ -78,7 +90,7 @@ export async function buildScenario(
     return e;
   };
   const last = () => entries[entries.length - 1] ?? null;
-  push(makeEntry(null, committeeId, 'committee.created', { name: '县委常委会', kind: 'standing', rules: RULES }));
+  push(makeEntry(null, committeeId, 'committee.created', { name: '县委常委会', kind: 'standing', rules: RULES, marks: MARKS_3 }));
   push(makeEntry(last(), committeeId, 'roster.changed', { members }));
   const devices: Scenario['devices'] = new Map();
   for (const m of members) {
@@ -88,7 +100,6 @@ export async function buildScenario(
     devices.set(m.memberId, { secret, device, fingerprint });
     push(makeEntry(last(), committeeId, 'device.enrolled', { memberId: m.memberId, device, fingerprint }));
   }
-  push(makeEntry(last(), committeeId, 'attendance.recorded', { meetingId: 'mt-1', present, entitled: memberCount }));
   const key = generateVoteKey(rnd);
   const definition: VoteDefinition = {
     voteId: 'v-1',
@@ -108,13 +119,14 @@ export async function buildScenario(
         ],
       },
     ],
-    marks: ['approve', 'disapprove', 'abstain'],
+    marks: MARKS_3,
     rules: RULES,
     entitled: memberCount,
-    present: presentCount,
     publicKey: toBase64url(key.publicKey),
   };
+  // As in a real meeting: the vote is created first, members sign in afterwards (签到即领票).
   push(makeEntry(last(), committeeId, 'vote.created', { definition }));
+  push(makeEntry(last(), committeeId, 'attendance.recorded', { meetingId: 'mt-1', present, entitled: memberCount }));
   const issuances: Issuance[] = [];
   const ballots: Ballot[] = [];
   for (const [i, memberId] of present.entries()) {
@@ -123,10 +135,12 @@ export async function buildScenario(
     const deviceSignature = toBase64url(ed25519.sign(tokenRequestMessage(definition.voteId, request.blindedPoint), dev.secret));
     issuances.push({ memberId, blindedPoint: request.blindedPoint, deviceSignature, deviceFingerprint: dev.fingerprint });
     const blindSig = toBase64url(signBlinded(key.secretKey, fromBase64url(request.blindedPoint)));
-    const token = finishToken(request, blindSig, definition.publicKey);
+    const token = options.trustIssuedTokens
+      ? { voteId: definition.voteId, t: request.t, signature: toBase64url(unblind(fromBase64url(blindSig), fromBase64url(request.r))) }
+      : finishToken(request, blindSig, definition.publicKey);
     if (i < voters) ballots.push(buildBallot(token, choices(i)));
   }
-  const tally = computeTally(definition, ballots, { issued: issuances.length });
+  const tally = computeTally(definition, ballots, { issued: issuances.length, present: present.length });
   const tallySignature = await signTally(tally, await importJWK(service.privateJwk, 'EdDSA'), service.kid);
   const closed = push(
     makeEntry(last(), committeeId, 'vote.closed', voteClosedBody({

@@ -127,7 +127,8 @@ describe('parseVoteDefinition', () => {
     ['repeats a candidate id', (d) => d.items[1]!.candidates.push({ candidateId: 'b1', name: 'x' }), 'items.1.candidates.3.candidateId'],
     ['has more seats than candidates', (d) => (d.items[0]!.seats = 2), 'items.0.candidates'],
     ['offers no approve mark', (d) => (d.marks = ['disapprove', 'abstain']), 'marks'],
-    ['has present above entitled', (d) => (d.present = 12), 'present'],
+    ['still carries 实到 (present is fixed at close, not in the definition)', (d) => Object.assign(d, { present: 9 }), 'definition.present'],
+    ['has an entitled count of 0', (d) => (d.entitled = 0), 'entitled'],
     ['has a short public key', (d) => (d.publicKey = 'AAAA'), 'publicKey'],
   ];
   for (const [what, mutate, field] of broken) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_PREV, hashEntry, makeEntry, parseEntry, verifyChainLinks, type ChainEntry } from '../../src/protocol/chain.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
-import { buildScenario, RULES } from '../support/protocol-scenario.ts';
+import { buildScenario, MARKS_3, RULES } from '../support/protocol-scenario.ts';
 
 const scenario = await buildScenario('chain-test', { memberCount: 4, presentCount: 3 });
 const entries = scenario.record.entries;
@@ -29,8 +29,18 @@ describe('makeEntry and hashEntry', () => {
     }
   });
 
+  it('committee.created carries the marks: missing or without approve / throws invalid_entry', () => {
+    expect(() => makeEntry(null, 'c-1', 'committee.created', { name: 'x', kind: 'standing', rules: RULES } as never)).toThrowError(
+      expect.objectContaining({ code: 'invalid_entry', field: 'body.marks' }),
+    );
+    expect(() => makeEntry(null, 'c-1', 'committee.created', { name: 'x', kind: 'standing', rules: RULES, marks: ['disapprove'] })).toThrowError(
+      expect.objectContaining({ code: 'invalid_entry', field: 'body.marks' }),
+    );
+    expect(makeEntry(null, 'c-1', 'committee.created', { name: 'x', kind: 'standing', rules: RULES, marks: ['approve', 'disapprove', 'abstain', 'defer'] }).body.marks).toHaveLength(4);
+  });
+
   it('when the previous entry is of another committee / throws invalid_entry', () => {
-    expect(() => makeEntry(entries[0]!, 'c-2', 'committee.created', { name: 'x', kind: 'standing', rules: RULES })).toThrowError(
+    expect(() => makeEntry(entries[0]!, 'c-2', 'committee.created', { name: 'x', kind: 'standing', rules: RULES, marks: MARKS_3 })).toThrowError(
       expect.objectContaining({ code: 'invalid_entry' }),
     );
   });

@@ -22,6 +22,7 @@ function tampered(mutate: (record: VoteRecord, closed: Closed) => void, options:
   mutate(record, record.entries.at(-1) as Closed);
   if (options.rehash !== false) {
     for (const [i, e] of record.entries.entries()) {
+      e.seq = i;
       if (i > 0) e.prev = record.entries[i - 1]!.hash;
       e.hash = hashEntry(e);
     }
@@ -34,6 +35,12 @@ function tampered(mutate: (record: VoteRecord, closed: Closed) => void, options:
 function codes(report: Awaited<ReturnType<typeof verify>>): VerificationCode[] {
   return report.checks.filter((c) => !c.ok).map((c) => c.code!);
 }
+
+/** A new entry placed just before the vote.closed entry (the chain is re-hashed by `tampered`). */
+function insertBeforeClose(record: VoteRecord, kind: ChainEntry['kind'], body: unknown): void {
+  record.entries.splice(record.entries.length - 1, 0, { committeeId: record.committeeId, seq: 0, prev: '', kind, body, hash: '' } as ChainEntry);
+}
+const entryOf = <K extends ChainEntry['kind']>(r: VoteRecord, kind: K) => r.entries.find((e) => e.kind === kind) as Extract<ChainEntry, { kind: K }>;
 
 const sortByHash = (bs: Ballot[]) => bs.sort((a, b) => (ballotHash(a) < ballotHash(b) ? -1 : 1));
 
@@ -105,7 +112,32 @@ describe('tamper matrix: each change fails with its own code', () => {
     ['an issuance for an absent member', () => tampered((_, c) => (c.body.issuances.at(-1)!.memberId = 'm-11')), 'issuance_member_absent'],
     ['an issuance signed by another member’s device', () => tampered((_, c) => (c.body.issuances[1]!.deviceFingerprint = c.body.issuances[2]!.deviceFingerprint)), 'issuance_device_unknown'],
     ['issuances out of member order', () => tampered((_, c) => c.body.issuances.reverse()), 'issuance_order'],
-    ['a changed 实到 in the vote', () => tampered((r) => ((r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: { present: number } }).definition.present = 10)), 'attendance_inconsistent'],
+    ['a changed 实到 in the tally', () => tampered((_, c) => (c.body.tally.present = 10)), 'tally_mismatch'],
+    [
+      'an attendance entry added before the close with one more member',
+      () => tampered((r) => insertBeforeClose(r, 'attendance.recorded', { meetingId: 'mt-1', present: [...s.present, 'm-10'].sort(), entitled: 11 })),
+      'tally_mismatch',
+    ],
+    [
+      'an attendance entry added before the close without a member who took a token',
+      () => tampered((r) => insertBeforeClose(r, 'attendance.recorded', { meetingId: 'mt-1', present: s.present.slice(1), entitled: 11 })),
+      'issuance_member_absent',
+    ],
+    [
+      'an attendance entry inserted without re-hashing',
+      () =>
+        tampered((r) => {
+          const att = structuredClone(entryOf(r, 'attendance.recorded'));
+          r.entries.splice(r.entries.length - 1, 0, att);
+        }, { rehash: false }),
+      'chain_seq',
+    ],
+    ['no attendance for the meeting', () => tampered((r) => r.entries.splice(r.entries.indexOf(entryOf(r, 'attendance.recorded')), 1)), 'attendance_inconsistent'],
+    ['attendance naming a non-member', () => tampered((r) => (entryOf(r, 'attendance.recorded').body.present = [...s.present, 'x-99'])), 'attendance_inconsistent'],
+    ['attendance stating another 应到', () => tampered((r) => (entryOf(r, 'attendance.recorded').body.entitled = 10)), 'attendance_inconsistent'],
+    ['a changed 应到 in the vote', () => tampered((r) => (entryOf(r, 'vote.created').body.definition.entitled = 10)), 'attendance_inconsistent'],
+    ['a roster change while the vote was open', () => tampered((r) => insertBeforeClose(r, 'roster.changed', { members: s.members })), 'attendance_inconsistent'],
+    ['attendance below the quorum', () => tampered((r) => (entryOf(r, 'attendance.recorded').body.present = s.present.slice(0, 7))), 'quorum_not_met'],
     [
       'a tally re-signed by another key',
       async () => {
