@@ -7,6 +7,7 @@ import { buildContext, startService } from '../server.ts';
 import { bootstrapAdmin } from '../people/enrolment.ts';
 import { sortNamesCommand } from './sort-names.ts';
 import { deviceCommand } from './device.ts';
+import { demoCommand } from './demo.ts';
 
 function configOrExit() {
   try {
@@ -66,5 +67,6 @@ admin
 
 program.addCommand(sortNamesCommand());
 program.addCommand(deviceCommand());
+program.addCommand(demoCommand());
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,201 @@
+// `piaojue demo`: a whole meeting through the HTTP API, as real devices would run it —
+// enrolment, attendance, tokens blinded on each "device", anonymous casting, close — then
+// checks that the published tally equals the one computed from its own ballots.
+import { randomBytes as nodeRandomBytes, webcrypto } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { createPgliteDatabase } from '../db/database.ts';
+import { startService } from '../server.ts';
+import { deviceMessage, tokenRequestMessage } from '../protocol/device.ts';
+import { canonicalBytes, toBase64url } from '../protocol/encoding.ts';
+import { buildBallot, checkReceipt, createTokenRequest, finishToken, findBallotInRecord } from '../protocol/member.ts';
+import { overMarkedItems, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
+import { computeTally, type Tally } from '../protocol/tally.ts';
+import { verifyRecord } from '../protocol/verifier.ts';
+
+const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
+const DEMO_NAMES = ['王毅', '李强', '赵乐际', '王沪宁', '蔡奇', '丁薛祥', '李希', '马兴瑞', '王小洪', '尹力', '石泰峰', '刘国中', '李干杰', '李书磊', '何卫东', '何立峰', '张又侠', '张国清', '陈文清', '陈吉宁'];
+
+class DemoError extends Error {}
+
+async function call(url: string, method: string, path: string, body?: unknown, token?: string): Promise<any> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new DemoError(`${method} ${path}: ${res.status} ${json.code ?? ''} ${json.detail ?? ''}`);
+  return json;
+}
+
+/** One enrolled device: an Ed25519 key made with WebCrypto, as the browser client makes it. */
+class Device {
+  token = '';
+  personId = '';
+  private deviceId = '';
+  private constructor(private readonly key: CryptoKeyPair, private readonly url: string) {}
+
+  static async enrol(url: string, code: string): Promise<Device> {
+    const key = (await webcrypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const d = new Device(key, url);
+    const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', key.publicKey));
+    const out = await call(url, 'POST', '/v1/enrol', { code, device: { alg: 'Ed25519', key: toBase64url(raw) } });
+    d.personId = out.personId;
+    d.deviceId = out.deviceId;
+    const ch = await call(url, 'POST', '/v1/auth/challenge', { deviceId: d.deviceId });
+    const signature = await d.sign(deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: d.deviceId }));
+    d.token = (await call(url, 'POST', '/v1/auth/token', { challengeId: ch.challengeId, signature })).accessToken;
+    return d;
+  }
+
+  async sign(message: Uint8Array): Promise<string> {
+    return toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, this.key.privateKey, message)));
+  }
+
+  api(method: string, path: string, body?: unknown) {
+    return call(this.url, method, path, body, this.token);
+  }
+}
+
+function randomChoices(def: VoteDefinition, overMark: boolean): Choices {
+  const choices: Choices = {};
+  for (const item of def.items) {
+    const marks: Record<string, Mark> = {};
+    let approvals = 0;
+    for (const c of item.candidates) {
+      const roll = rng(1)[0]! % 10;
+      let mark: Mark = roll < 6 ? 'approve' : roll < 8 ? 'disapprove' : 'abstain';
+      if (mark === 'approve' && approvals >= item.seats && !overMark) mark = 'disapprove';
+      if (mark === 'approve') approvals++;
+      marks[c.candidateId] = mark;
+    }
+    if (overMark && item.candidates.length > item.seats) for (const c of item.candidates) marks[c.candidateId] = 'approve';
+    choices[item.itemId] = marks;
+  }
+  return choices;
+}
+
+export async function runDemo(options: { members: number; url?: string; adminCode?: string; recordOut?: string; log?: (line: string) => void }): Promise<{ ok: boolean; tally: Tally }> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let stop: (() => Promise<void>) | undefined;
+  let url = options.url?.replace(/\/+$/, '');
+  let adminCode = options.adminCode;
+  if (!url) {
+    const db = await createPgliteDatabase();
+    const service = await startService(loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }), { db });
+    url = service.url;
+    adminCode = service.firstAdmin!.code;
+    stop = async () => {
+      await service.close();
+      await db.close();
+    };
+    log(`embedded service at ${url}`);
+  }
+  if (!adminCode) throw new DemoError('--admin-code is required with --url (get one with `piaojue admin bootstrap`)');
+  try {
+    const admin = await Device.enrol(url, adminCode);
+    const committee = await admin.api('POST', '/v1/committees', { name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing' });
+    const sec = await admin.api('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' });
+    const secretary = await Device.enrol(url, (await admin.api('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
+    const members: Device[] = [];
+    for (let i = 0; i < options.members; i++) {
+      const m = await admin.api('POST', `/v1/committees/${committee.id}/members`, { name: DEMO_NAMES[i % DEMO_NAMES.length] + (i >= DEMO_NAMES.length ? String(i) : '') });
+      members.push(await Device.enrol(url, (await admin.api('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code));
+    }
+    log(`committee of ${members.length} members, every device enrolled`);
+
+    const meeting = await secretary.api('POST', `/v1/committees/${committee.id}/meetings`, { title: '常委会会议（演示）' });
+    const vote = await secretary.api('POST', `/v1/meetings/${meeting.id}/votes`, {
+      title: '干部任免表决（演示）',
+      items: [
+        { post: '县财政局局长', seats: 1, candidates: ['王小洪'] },
+        { post: '县委办公室副主任', seats: 2, candidates: ['李干杰', '万立骏', '于伟国'] },
+      ],
+    });
+    // The device pins the vote key from the public record, not from what the API hands it.
+    const chain = await call(url, 'GET', `/v1/committees/${committee.id}/chain?from=${vote.createdSeq}&to=${vote.createdSeq}`);
+    const def: VoteDefinition = chain.entries[0].body.definition;
+    await secretary.api('POST', `/v1/meetings/${meeting.id}/open`);
+    const presentCount = Math.min(members.length, Math.max(Math.ceil((members.length * 2) / 3), members.length - 2));
+    const present = members.slice(0, presentCount);
+    const attendance = await secretary.api('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: present.map((m) => m.personId) });
+    log(`attendance: 应到 ${attendance.entitled}, 实到 ${attendance.present}, quorum ${attendance.quorumMet ? 'met' : 'NOT met'}`);
+
+    // 签到即领票: each present device blinds its token and fetches the signature at sign-in.
+    const tokens = [];
+    for (const m of present) {
+      const request = createTokenRequest(def.voteId, rng);
+      const deviceSignature = await m.sign(tokenRequestMessage(def.voteId, request.blindedPoint));
+      const answer = await m.api('POST', `/v1/votes/${def.voteId}/tokens`, { blindedPoint: request.blindedPoint, deviceSignature });
+      tokens.push(finishToken(request, answer.blindSignature, def.publicKey));
+    }
+    await secretary.api('POST', `/v1/votes/${def.voteId}/open`);
+    const ballots: Ballot[] = [];
+    const receipts: { ballot: Ballot; receipt: string; hash: string }[] = [];
+    for (const [i, token] of tokens.entries()) {
+      const ballot = buildBallot(token, randomChoices(def, i === tokens.length - 1));
+      if (overMarkedItems(def, ballot.choices).length > 0) log(`ballot ${i + 1}: over-marked item(s) ${overMarkedItems(def, ballot.choices).join(', ')} — counted 无效 for that item`);
+      // No credentials: casting is anonymous.
+      const out = await call(url, 'POST', '/v1/ballots', ballot);
+      ballots.push(ballot);
+      receipts.push({ ballot, receipt: out.receipt, hash: out.ballotHash });
+    }
+    await secretary.api('POST', `/v1/votes/${def.voteId}/close`);
+    const published = await call(url, 'GET', `/v1/votes/${def.voteId}/tally`);
+    const expected = computeTally(def, ballots, { issued: tokens.length, present: present.length });
+    const same = new TextDecoder().decode(canonicalBytes(expected)) === new TextDecoder().decode(canonicalBytes(published.tally));
+
+    const record = await call(url, 'GET', `/v1/votes/${def.voteId}/record`);
+    const jwks = await call(url, 'GET', '/.well-known/jwks.json');
+    let counted = 0;
+    for (const r of receipts) {
+      await checkReceipt(r.receipt, jwks, r.ballot);
+      if (findBallotInRecord(record, r.hash)) counted++;
+    }
+    const report = await verifyRecord(record, { jwks, randomBytes: rng });
+    if (options.recordOut) await writeFile(options.recordOut, JSON.stringify(record, null, 2));
+
+    printTally(published.tally, log);
+    log(`receipts found in the record: ${counted}/${receipts.length}`);
+    log(`record verification: ${report.ok ? 'every check passed' : report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.code}`).join('; ')}`);
+    log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
+    return { ok: same && report.ok && counted === receipts.length, tally: published.tally };
+  } finally {
+    await stop?.();
+  }
+}
+
+const OUTCOME: Record<string, string> = { elected: '通过 / elected', not_elected: '未通过 / not elected', undecided: '未决（需再次票决）/ undecided' };
+
+function printTally(t: Tally, log: (line: string) => void) {
+  log(`应到 ${t.entitled}  实到 ${t.present}  发出 ${t.issued}  收回 ${t.returned}  (同意 needed: ${t.required})`);
+  for (const item of t.items) {
+    log(`【${item.post}】 ${item.kind === 'differential' ? '差额' : '等额'} ${item.seats} 席  有效 ${item.valid}  无效 ${item.invalid}`);
+    for (const c of item.candidates) log(`  ${c.name}  同意 ${c.approve}  不同意 ${c.disapprove}  弃权 ${c.abstain}  → ${OUTCOME[c.outcome]}`);
+  }
+}
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('run a whole meeting through the HTTP API and check the published tally')
+    .option('--members <n>', 'committee size', (v) => Number.parseInt(v, 10), 11)
+    .option('--url <url>', 'a running service (default: start a fresh embedded one)')
+    .option('--admin-code <code>', 'administrator enrolment code (with --url)')
+    .option('--record-out <file>', 'write the published record here')
+    .action(async (opts: { members: number; url?: string; adminCode?: string; recordOut?: string }) => {
+      if (!Number.isInteger(opts.members) || opts.members < 3 || opts.members > 500) {
+        console.error('piaojue demo: --members must be an integer from 3 to 500');
+        process.exit(2);
+      }
+      try {
+        const { ok } = await runDemo(opts);
+        process.exit(ok ? 0 : 1);
+      } catch (e) {
+        console.error(`piaojue demo: ${(e as Error).message}`);
+        process.exit(e instanceof DemoError ? 2 : 1);
+      }
+    });
+}
