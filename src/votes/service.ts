@@ -188,6 +188,11 @@ export async function openVote(ctx: AppContext, voteId: string): Promise<VoteVie
  * Signs a blinded token for a present member, once per member and vote. The service records
  * that the member received a token, with the device's signature over the blinded point — and
  * nothing that could link to the token itself (blinding hides it perfectly).
+ *
+ * One read gathers everything eligibility needs; the signing happens outside any transaction;
+ * one INSERT … SELECT then records the issuance only if the vote is still not closed, taking a
+ * share lock on the vote row so it is ordered against a concurrent close (which locks it
+ * exclusively). The (vote, member) key makes a second issuance impossible.
  */
 export async function issueToken(
   ctx: AppContext,
@@ -195,54 +200,69 @@ export async function issueToken(
   voteId: string,
   input: { blindedPoint: string; deviceSignature: string },
 ): Promise<{ voteId: string; blindSignature: string; publicKey: string }> {
-  return ctx.db.transaction(async (tx) => {
-    // FOR SHARE: issuance waits for, and is ordered against, a concurrent close.
-    const vote = await findVote(tx, voteId, 'share');
-    if (!principal.memberOf.has(vote.committee_id) && !principal.secretaryOf.has(vote.committee_id) && !principal.isAdmin) {
-      throw new AppError('not_found', 'No such vote.');
+  const row = (
+    await ctx.db.query<{
+      committee_id: string;
+      state: VoteState;
+      public_key: string;
+      secret_key_sealed: string;
+      voting_right: boolean | null;
+      active: boolean | null;
+      present: boolean;
+      alg: DevicePublicKey['alg'];
+      device_key: string;
+      issued_point: string | null;
+      issued_signature: string | null;
+    }>(
+      `SELECT v.committee_id, v.state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
+              a.person_id IS NOT NULL AS present, d.alg, d.public_key AS device_key,
+              i.blinded_point AS issued_point, i.blind_signature AS issued_signature
+         FROM votes v
+         JOIN devices d ON d.id = $3
+         LEFT JOIN committee_members m ON m.committee_id = v.committee_id AND m.person_id = $2
+         LEFT JOIN attendance a ON a.meeting_id = v.meeting_id AND a.person_id = $2
+         LEFT JOIN token_issuances i ON i.vote_id = v.id AND i.person_id = $2
+        WHERE v.id = $1`,
+      [voteId, principal.personId, principal.deviceId],
+    )
+  )[0];
+  if (!row) throw new AppError('not_found', 'No such vote.');
+  if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
+  if (row.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
+  if (!row.present) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+  if (!verifyDeviceSignature({ alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature)) {
+    throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });
+  }
+  const answer = (blindSignature: string) => ({ voteId, blindSignature, publicKey: row.public_key });
+  const replay = (issued: { point: string; signature: string }) => {
+    if (issued.point !== input.blindedPoint) {
+      throw new AppError('token_already_issued', 'A token for this vote was already issued to you for a different blinded point.');
     }
-    const member = (
-      await tx.query<{ voting_right: boolean; active: boolean }>('SELECT voting_right, active FROM committee_members WHERE committee_id = $1 AND person_id = $2', [vote.committee_id, principal.personId])
-    )[0];
-    if (!member || !member.active || !member.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
-    if (vote.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
-    const present = await tx.query('SELECT 1 FROM attendance WHERE meeting_id = $1 AND person_id = $2', [vote.meeting_id, principal.personId]);
-    if (present.length === 0) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+    return answer(issued.signature);
+  };
+  if (row.issued_point !== null) return replay({ point: row.issued_point, signature: row.issued_signature! });
 
-    const device = (await tx.query<{ alg: DevicePublicKey['alg']; public_key: string }>('SELECT alg, public_key FROM devices WHERE id = $1', [principal.deviceId]))[0]!;
-    if (!verifyDeviceSignature({ alg: device.alg, key: device.public_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature)) {
-      throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });
-    }
-    let blinded: Uint8Array;
-    try {
-      blinded = fromBase64url(input.blindedPoint);
-    } catch {
-      throw new AppError('invalid_point', 'blindedPoint is not base64url.', { field: 'blindedPoint' });
-    }
-    if (blinded.length !== G1_LENGTH) throw new AppError('invalid_point', `blindedPoint must be ${G1_LENGTH} bytes.`, { field: 'blindedPoint' });
-
-    const existing = (await tx.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
-    if (existing) return replay(existing);
-    // Strict decoding happens inside: identity, off-curve and non-subgroup points are refused.
-    const blindSignature = toBase64url(signBlinded(openVoteSecret(ctx.keys, voteId, vote.secret_key_sealed), blinded));
-    const inserted = await tx.query(
-      `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
-      [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
-    );
-    if (inserted.length === 0) {
-      // A concurrent request from the same member won the race; answer as it did.
-      return replay((await tx.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0]!);
-    }
-    return { voteId, blindSignature, publicKey: vote.public_key };
-
-    function replay(row: { blinded_point: string; blind_signature: string }) {
-      if (row.blinded_point !== input.blindedPoint) {
-        throw new AppError('token_already_issued', 'A token for this vote was already issued to you for a different blinded point.');
-      }
-      return { voteId, blindSignature: row.blind_signature, publicKey: vote.public_key };
-    }
-  });
+  let blinded: Uint8Array;
+  try {
+    blinded = fromBase64url(input.blindedPoint);
+  } catch {
+    throw new AppError('invalid_point', 'blindedPoint is not base64url.', { field: 'blindedPoint' });
+  }
+  if (blinded.length !== G1_LENGTH) throw new AppError('invalid_point', `blindedPoint must be ${G1_LENGTH} bytes.`, { field: 'blindedPoint' });
+  // Strict decoding happens inside: identity, off-curve and non-subgroup points are refused.
+  const blindSignature = toBase64url(signBlinded(openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
+  const inserted = await ctx.db.query(
+    `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
+     SELECT v.id, $2, $3, $4, $5, $6 FROM votes v WHERE v.id = $1 AND v.state <> 'closed' FOR SHARE
+     ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
+    [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
+  );
+  if (inserted.length > 0) return answer(blindSignature);
+  // Either a concurrent request from the same member won the race (answer as it did), or the
+  // vote closed meanwhile.
+  const existing = (await ctx.db.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
+  if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
+  return replay({ point: existing.blinded_point, signature: existing.blind_signature });
 }
 
 /** Casts an anonymous ballot. Identical re-sends get the identical receipt. */
@@ -261,20 +281,22 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   if (t.length !== TOKEN_LENGTH || !verifyToken(fromBase64url(row.public_key), row.id, t, signature)) {
     throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
   }
+  if (row.state !== 'open') throw new AppError('invalid_state', row.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
   const hash = ballotHash(ballot);
   const receipt = await signReceipt({ voteId: row.id, ballotHash: hash }, ctx.keys.privateKey, ctx.keys.kid);
-  return ctx.db.transaction(async (tx) => {
-    const vote = await findVote(tx, row.id, 'share');
-    if (vote.state !== 'open') throw new AppError('invalid_state', vote.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
-    const inserted = await tx.query(
-      'INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1',
-      [row.id, ballot.t, hash, decoder.decode(canonicalBytes(ballot)), receipt],
-    );
-    if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
-    const existing = (await tx.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [row.id, ballot.t]))[0]!;
-    if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
-    return { ballotHash: hash, receipt: existing.receipt, replayed: true };
-  });
+  // Recorded only while the vote is open: the share lock orders this against a concurrent
+  // close, and the (vote, token) key spends each token once.
+  const inserted = await ctx.db.query(
+    `INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt)
+     SELECT v.id, $2, $3, $4, $5 FROM votes v WHERE v.id = $1 AND v.state = 'open' FOR SHARE
+     ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1`,
+    [row.id, ballot.t, hash, decoder.decode(canonicalBytes(ballot)), receipt],
+  );
+  if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
+  const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [row.id, ballot.t]))[0];
+  if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
+  if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
+  return { ballotHash: hash, receipt: existing.receipt, replayed: true };
 }
 
 /**

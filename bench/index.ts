@@ -1,0 +1,16 @@
+// `npm run bench`: every benchmark, each printing its figures beside its reference measured in
+// the same run. Speed targets live here, never as timed assertions in tests.
+import { benchCollation } from './collation.ts';
+import { benchHttp } from './http.ts';
+
+const only = process.argv.slice(2);
+const benches: [string, () => Promise<void>][] = [
+  ['collation', benchCollation],
+  ['verify', async () => (await import('./verify.ts')).benchVerify()],
+  ['http', benchHttp],
+];
+for (const [name, run] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`== ${name}`);
+  await run();
+}
