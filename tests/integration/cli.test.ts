@@ -1,0 +1,100 @@
+// The service as a new user meets it: `piaojue serve` on a fresh data folder, the first-start
+// code, the key file, a restart, `admin bootstrap` and `migrate`. Always on the embedded
+// database (the DATABASE_URL path is the same code, exercised by every API test in CI's
+// second pass).
+import { describe, expect, it } from 'vitest';
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Api, enrolAndLogin } from '../helpers/client.ts';
+
+const env = (extra: Record<string, string>) => {
+  const e: Record<string, string> = { ...(process.env as Record<string, string>), ...extra };
+  delete e.DATABASE_URL;
+  return e;
+};
+
+function serve(dataDir: string, port = '0') {
+  const child = spawn('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' }) });
+  let out = '';
+  const ready = new Promise<{ url: string; code: string | undefined }>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
+      if (m) resolve({ url: m[1]!, code: /([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})/.exec(out)?.[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  const stop = () => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  return { ready, stop };
+}
+
+describe('the piaojue command', () => {
+  it('starts on a fresh data folder, keeps its key 0600, and survives a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'piaojue-cli-'));
+    const first = serve(dir);
+    const { url, code } = await first.ready;
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+    const api = new Api(url);
+    expect((await api.get('/healthz')).body).toEqual({ status: 'ok' });
+    const kid = (await api.get('/.well-known/jwks.json')).body.keys[0].kid;
+    expect((await stat(join(dir, 'signing-key.json'))).mode & 0o777).toBe(0o600);
+    const admin = await enrolAndLogin(api, code!);
+    await first.stop();
+
+    const second = serve(dir);
+    const again = await second.ready;
+    expect(again.code).toBeUndefined(); // the administrator exists: no new code
+    const api2 = new Api(again.url);
+    expect((await api2.get('/.well-known/jwks.json')).body.keys[0].kid).toBe(kid);
+    // The old access token is still valid: same key, same data.
+    expect((await new Api(again.url, admin.token).get('/v1/me')).body.isAdmin).toBe(true);
+    await second.stop();
+
+    const boot = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir }) });
+    const fresh = /([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})/.exec(boot.stdout)?.[1];
+    expect(fresh).toBeDefined();
+    const migrate = await promisify(execFile)('node', ['bin/piaojue.js', 'migrate'], { env: env({ PIAOJUE_DATA_DIR: dir }) });
+    expect(migrate.stdout).toMatch(/up to date/);
+
+    const third = serve(dir);
+    const t = await third.ready;
+    try {
+      const second_device = await enrolAndLogin(new Api(t.url), fresh!, 'Ed25519');
+      expect(second_device.personId).toBe(admin.personId);
+    } finally {
+      await third.stop();
+    }
+  }, 120_000);
+
+  it('refuses a bad configuration, naming the variable, with exit code 2', async () => {
+    const run = promisify(execFile)('node', ['bin/piaojue.js', 'serve'], { env: env({ PORT: 'eighty' }) });
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/PORT/) });
+  });
+
+  it('takes its signing key from PIAOJUE_SIGNING_KEY when set', async () => {
+    const { exportJWK, generateKeyPair, calculateJwkThumbprint } = await import('jose');
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const jwk = await exportJWK(privateKey);
+    const dir = await mkdtemp(join(tmpdir(), 'piaojue-cli-key-'));
+    const child = spawn('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PIAOJUE_SIGNING_KEY: JSON.stringify(jwk) }) });
+    let out = '';
+    const url = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    }));
+    try {
+      const served = (await new Api(url).get('/.well-known/jwks.json')).body.keys[0];
+      expect(served.kid).toBe(await calculateJwkThumbprint(await exportJWK(publicKey)));
+      await expect(stat(join(dir, 'signing-key.json'))).rejects.toThrow();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+});
