@@ -173,10 +173,13 @@ describe('a whole vote over HTTP', () => {
     expect(withAuth.body.code).toBe('credentials_not_allowed');
     const withCookie = await new Api(service.url).req('POST', '/v1/ballots', buildBallot(last, approveOnly(def, [])), { headers: { cookie: 'a=b' } });
     expect(withCookie.body.code).toBe('credentials_not_allowed');
+    // None of those refusals spent the token: it still casts, once (all 弃权).
+    const abstainAll = Object.fromEntries(def.items.map((it) => [it.itemId, Object.fromEntries(it.candidates.map((x) => [x.candidateId, 'abstain' as const]))]));
+    expect((await cast(service.url, last, abstainAll)).status).toBe(201);
 
     // While open: status shows turnout and head only; tally and record are not published.
     const status = await new Api(service.url).get(`/v1/votes/${voteId}/status`);
-    expect(status.body).toMatchObject({ state: 'open', turnout: { issued: 9, returned: 8 } });
+    expect(status.body).toMatchObject({ state: 'open', turnout: { issued: 9, returned: 9 } });
     expect(Object.keys(status.body).sort()).toEqual(['head', 'state', 'turnout', 'voteId']);
     expect((await new Api(service.url).get(`/v1/votes/${voteId}/tally`)).status).toBe(409);
     expect((await new Api(service.url).get(`/v1/votes/${voteId}/record`)).status).toBe(409);
@@ -184,11 +187,11 @@ describe('a whole vote over HTTP', () => {
     const closed = await c.secretary.api.post(`/v1/votes/${voteId}/close`);
     expect(closed.status).toBe(200);
     const tally = closed.body.tally;
-    expect(tally).toMatchObject({ entitled: 11, present: 9, issued: 9, returned: 8, required: 6 });
+    expect(tally).toMatchObject({ entitled: 11, present: 9, issued: 9, returned: 9, required: 6 });
     const [confirm, diff] = tally.items;
-    expect(confirm).toMatchObject({ valid: 8, invalid: 0 });
-    expect(confirm.candidates[0]).toMatchObject({ name: '王小洪', approve: 7, disapprove: 1, outcome: 'elected' });
-    expect(diff).toMatchObject({ valid: 7, invalid: 1, undecidedSeats: 0, runoff: null });
+    expect(confirm).toMatchObject({ valid: 9, invalid: 0 });
+    expect(confirm.candidates[0]).toMatchObject({ name: '王小洪', approve: 7, disapprove: 1, abstain: 1, outcome: 'elected' });
+    expect(diff).toMatchObject({ valid: 8, invalid: 1, undecidedSeats: 0, runoff: null });
     expect(diff.candidates.map((x: { name: string; approve: number; outcome: string }) => [x.name, x.approve, x.outcome])).toEqual([
       ['于伟国', 7, 'elected'],
       ['万立骏', 6, 'elected'],
