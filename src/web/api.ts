@@ -1,0 +1,155 @@
+// Talking to the service. Authenticated calls carry a short-lived access token that this device
+// obtains by signing a login challenge; it lives in memory only and is simply fetched again
+// after a reload or when it expires. Casting a ballot goes through castBallotAnonymously, which
+// never sends a credential.
+import type { Ballot } from '../protocol/ballot.ts';
+import { deviceMessage } from '../protocol/device.ts';
+import { createDeviceKey, signWithDevice } from './device.ts';
+import { forgetDevice, loadDevice, saveDevice, type StoredDevice } from './store.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly field?: string,
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+async function call<T>(method: string, path: string, init: { body?: unknown; token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: init.body === undefined ? null : JSON.stringify(init.body),
+      // The API uses bearer tokens only; no cookie is ever needed.
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', '网络不可用 / Network unavailable', (e as Error).message);
+  }
+  const text = await res.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  if (!res.ok) {
+    const p = (body ?? {}) as Record<string, unknown>;
+    throw new ApiError(
+      res.status,
+      typeof p.code === 'string' ? p.code : 'http_error',
+      typeof p.title === 'string' ? p.title : `HTTP ${res.status}`,
+      typeof p.detail === 'string' ? p.detail : text.slice(0, 200),
+      typeof p.field === 'string' ? p.field : undefined,
+    );
+  }
+  return body as T;
+}
+
+/** Public routes: status, tally, record, chain, JWKS, collation. */
+export const publicGet = <T>(path: string) => call<T>('GET', path);
+
+export interface Me {
+  personId: string;
+  name: string;
+  deviceId: string;
+  isAdmin: boolean;
+  secretaryOf: string[];
+  memberOf: string[];
+}
+
+/** The signed-in device. */
+export class Session {
+  private token: string | undefined;
+  private constructor(readonly device: StoredDevice, public me: Me) {}
+
+  /** Signs in with the device kept in IndexedDB, or returns null when this browser has none. */
+  static async resume(): Promise<Session | null> {
+    const device = await loadDevice();
+    if (!device) return null;
+    const token = await login(device);
+    const me = await call<Me>('GET', '/v1/me', { token });
+    const s = new Session(device, me);
+    s.token = token;
+    return s;
+  }
+
+  private async authed<T>(method: string, path: string, body?: unknown): Promise<T> {
+    this.token ??= await login(this.device);
+    try {
+      return await call<T>(method, path, { body, token: this.token });
+    } catch (e) {
+      // Expired (15 minutes) or the service restarted: sign the next challenge and try once more.
+      if (e instanceof ApiError && e.code === 'token_invalid') {
+        this.token = await login(this.device);
+        return call<T>(method, path, { body, token: this.token });
+      }
+      throw e;
+    }
+  }
+
+  get = <T>(path: string) => this.authed<T>('GET', path);
+  post = <T>(path: string, body?: unknown) => this.authed<T>('POST', path, body);
+  put = <T>(path: string, body?: unknown) => this.authed<T>('PUT', path, body);
+
+  sign(message: Uint8Array): Promise<string> {
+    return signWithDevice(this.device, message);
+  }
+}
+
+async function login(device: StoredDevice): Promise<string> {
+  const ch = await call<{ challengeId: string; challenge: string }>('POST', '/v1/auth/challenge', { body: { deviceId: device.deviceId } });
+  const signature = await signWithDevice(device, deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: device.deviceId }));
+  const tok = await call<{ accessToken: string }>('POST', '/v1/auth/token', { body: { challengeId: ch.challengeId, signature } });
+  return tok.accessToken;
+}
+
+/** Makes this browser's key pair and enrols its public half with the one-time code. */
+export async function enrolThisDevice(code: string): Promise<StoredDevice> {
+  const key = await createDeviceKey();
+  const label = (navigator.userAgent.match(/\(([^)]+)\)/)?.[1] ?? 'browser').slice(0, 64);
+  const r = await call<{ personId: string; deviceId: string }>('POST', '/v1/enrol', { body: { code, device: { alg: key.alg, key: key.publicKey }, label } });
+  const device: StoredDevice = { deviceId: r.deviceId, personId: r.personId, alg: key.alg, privateKey: key.privateKey, publicKey: key.publicKey, enrolledAt: new Date().toISOString() };
+  await saveDevice(device);
+  return device;
+}
+
+export { forgetDevice };
+
+/**
+ * Casts a ballot with nothing that identifies the member: no Authorization header, no cookies
+ * (credentials: 'omit'), no referrer. Returns the receipt; 200 means the identical ballot was
+ * already recorded (a retry after a reload), which is the same receipt.
+ */
+export async function castBallotAnonymously(ballot: Ballot): Promise<{ ballotHash: string; receipt: string }> {
+  let res: Response;
+  try {
+    res = await fetch('/v1/ballots', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ballot),
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+      mode: 'same-origin',
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', '网络不可用 / Network unavailable', (e as Error).message);
+  }
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    throw new ApiError(res.status, String(body.code ?? 'http_error'), String(body.title ?? `HTTP ${res.status}`), String(body.detail ?? ''));
+  }
+  return body as unknown as { ballotHash: string; receipt: string };
+}

@@ -1,0 +1,56 @@
+// Chinese first, English on request. Strings sit where they are used, as L('中文', 'English'):
+// a reader sees both at once and no key table drifts out of step.
+import type { Mark } from '../protocol/ballot.ts';
+import type { Outcome } from '../protocol/tally.ts';
+
+export type Lang = 'zh' | 'en';
+
+const STORAGE_KEY = 'piaojue.lang';
+
+export function currentLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+export function setLang(lang: Lang): void {
+  localStorage.setItem(STORAGE_KEY, lang);
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+export function L(zh: string, en: string): string {
+  return currentLang() === 'en' ? en : zh;
+}
+
+export function markLabel(mark: Mark): string {
+  switch (mark) {
+    case 'approve':
+      return L('同意', 'Approve');
+    case 'disapprove':
+      return L('不同意', 'Disapprove');
+    case 'abstain':
+      return L('弃权', 'Abstain');
+    case 'defer':
+      return L('缓议', 'Defer');
+  }
+}
+
+export function outcomeLabel(outcome: Outcome, kind: 'confirmation' | 'differential'): string {
+  if (outcome === 'undecided') return L('票数相同，须再次票决', 'Tie: run-off needed');
+  if (kind === 'confirmation') return outcome === 'elected' ? L('通过', 'Approved') : L('未通过', 'Not approved');
+  return outcome === 'elected' ? L('当选', 'Elected') : L('未当选', 'Not elected');
+}
+
+export function kindLabel(kind: 'confirmation' | 'differential', seats: number): string {
+  return kind === 'confirmation'
+    ? L(`等额 · ${seats} 名`, `Confirmation · ${seats} seat${seats > 1 ? 's' : ''}`)
+    : L(`差额 · 应选 ${seats} 名`, `Differential · ${seats} seat${seats > 1 ? 's' : ''}`);
+}
+
+export function stateLabel(state: 'draft' | 'open' | 'closed'): string {
+  if (state === 'draft') return L('未开始', 'Not open');
+  if (state === 'open') return L('投票中', 'Voting');
+  return L('已结束', 'Closed');
+}

@@ -1,0 +1,70 @@
+// The client's entry: a hash router over four pages, the language switch, and the frame
+// around them. Each page mounts into #page and returns a function that stops its timers.
+import './app.css';
+import { h, put } from './dom.ts';
+import { currentLang, L, setLang } from './i18n.ts';
+import { mountHome } from './pages/home.ts';
+import { mountMember } from './pages/member.ts';
+import { mountObserver } from './pages/observer.ts';
+import { mountProjector } from './pages/projector.ts';
+import { mountSecretary } from './pages/secretary.ts';
+
+export type Unmount = () => void;
+export type PageMount = (root: HTMLElement, params: URLSearchParams) => Unmount | void;
+
+const PAGES: Record<string, { mount: PageMount; title: () => string }> = {
+  '': { mount: mountHome, title: () => L('票决', 'Piaojue') },
+  member: { mount: mountMember, title: () => L('委员投票', 'Vote') },
+  enrol: { mount: mountMember, title: () => L('委员投票', 'Vote') },
+  secretary: { mount: mountSecretary, title: () => L('秘书', 'Secretary') },
+  projector: { mount: mountProjector, title: () => L('计票结果', 'Result') },
+  observer: { mount: mountObserver, title: () => L('监票验证', 'Verify') },
+};
+
+let unmount: Unmount | void;
+
+function route(): { name: string; params: URLSearchParams } {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [name = '', query = ''] = hash.split('?');
+  return { name: name in PAGES ? name : '', params: new URLSearchParams(query) };
+}
+
+function render(): void {
+  unmount?.();
+  unmount = undefined;
+  const { name, params } = route();
+  const page = PAGES[name]!;
+  document.documentElement.lang = currentLang() === 'zh' ? 'zh-CN' : 'en';
+  document.body.dataset.page = name || 'home';
+  document.title = `${page.title()} · ${L('票决', 'Piaojue')}`;
+  const app = document.getElementById('app')!;
+  const main = h('main', { id: 'page' });
+  const nav = (to: string, zh: string, en: string) => h('a', { href: `#/${to}`, class: name === to ? 'current' : null }, L(zh, en));
+  put(
+    app,
+    h(
+      'header',
+      { class: 'topbar' },
+      h('a', { href: '#/', class: 'brand' }, '票决', h('span', { class: 'brand-en' }, ' Piaojue')),
+      h('nav', null, nav('member', '投票', 'Vote'), nav('secretary', '秘书', 'Secretary'), nav('observer', '验证', 'Verify')),
+      h(
+        'button',
+        {
+          class: 'lang',
+          type: 'button',
+          'aria-label': 'Language / 语言',
+          onclick: () => {
+            setLang(currentLang() === 'zh' ? 'en' : 'zh');
+            render();
+          },
+        },
+        currentLang() === 'zh' ? 'EN' : '中文',
+      ),
+    ),
+    main,
+  );
+  unmount = page.mount(main, params);
+}
+
+window.addEventListener('hashchange', render);
+render();

@@ -1,0 +1,420 @@
+// The member's page, on a phone: sign in, and from the moment the secretary records you present
+// the device fetches a blind token for every vote of the meeting that is not closed
+// (签到即领票). When a vote opens it shows the ballot; the ballot is cast with no credential at
+// all; the receipt stays on the device; after close the device finds its ballot in the record.
+//
+// Everything that must survive a reload is in IndexedDB before the network hears of it: the
+// token request before it is sent (a lost answer is retried with the same blinded point), the
+// ballot before it is cast (a reload re-sends the identical ballot, which returns the same
+// receipt: the member cannot vote twice, nor lose the vote).
+import { ballotHash, itemKind, overMarkedItems, validateBallot, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
+import { tokenRequestMessage } from '../../protocol/device.ts';
+import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member.ts';
+import type { VoteRecord } from '../../protocol/chain.ts';
+import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api.ts';
+import { randomBytes } from '../device.ts';
+import { h, put } from '../dom.ts';
+import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
+import { pinnedDefinition, serviceKeys } from '../record.ts';
+import { loadVote, saveVote, type StoredVote } from '../store.ts';
+import type { Attendance, Committee, Meeting, Vote } from '../types.ts';
+import { errorText, notice, poll, shortHash, signIn } from '../ui.ts';
+
+const REFRESH_MS = 2000;
+
+interface Msg {
+  kind: 'error' | 'ok' | 'info' | 'warn';
+  text: string;
+}
+
+export function mountMember(root: HTMLElement, params: URLSearchParams): () => void {
+  let stop: (() => void) | undefined;
+  let gone = false;
+  root.append(
+    signIn((s) => {
+      if (gone) return;
+      stop = runMember(root, s, params);
+    }, params.get('code') ?? ''),
+  );
+  return () => {
+    gone = true;
+    stop?.();
+  };
+}
+
+function runMember(root: HTMLElement, session: Session, params: URLSearchParams): () => void {
+  const me = session.me;
+  let committees: Committee[] | undefined;
+  let committeeId = params.get('committee') ?? undefined;
+  let meetings: Meeting[] = [];
+  let meetingId = params.get('meeting') ?? undefined;
+  let attendance: Attendance | undefined;
+  let votes: Vote[] = [];
+  let pageMsg: Msg | undefined;
+  const local = new Map<string, StoredVote>();
+  const busy = new Set<string>();
+  const msgs = new Map<string, Msg>();
+  let confirming: string | undefined;
+
+  const head = h('section', { class: 'card member-head' });
+  const list = h('div', { class: 'votes' });
+  const cards = new Map<string, { el: HTMLElement; key: string }>();
+  let headKey = '';
+  put(root, h('div', { class: 'member' }, head, list));
+
+  const present = () => attendance?.presentMemberIds.includes(me.personId) ?? false;
+
+  async function stored(voteId: string): Promise<StoredVote | undefined> {
+    if (!local.has(voteId)) {
+      const v = await loadVote(voteId, me.personId);
+      if (v) local.set(voteId, v);
+    }
+    return local.get(voteId);
+  }
+
+  async function keep(v: StoredVote): Promise<void> {
+    await saveVote(v);
+    local.set(v.voteId, v);
+  }
+
+  /** 签到即领票: one token per vote, the request stored before it is sent. */
+  async function ensureToken(vote: Vote): Promise<void> {
+    let v = await stored(vote.id);
+    if (v?.token) return;
+    if (!v) {
+      const definition = await pinnedDefinition(vote.committeeId, vote.createdSeq, vote.id);
+      if (definition.publicKey !== vote.definition.publicKey) {
+        throw new Error(L('服务提供的表决公钥与公开记录不一致，已拒绝领票。', 'The vote key served differs from the public record; token refused.'));
+      }
+      v = { voteId: vote.id, personId: me.personId, request: createTokenRequest(vote.id, randomBytes), definition };
+      await keep(v);
+    }
+    const deviceSignature = await session.sign(tokenRequestMessage(vote.id, v.request.blindedPoint));
+    const reply = await session.post<{ blindSignature: string }>(`/v1/votes/${vote.id}/tokens`, { blindedPoint: v.request.blindedPoint, deviceSignature });
+    await keep({ ...v, token: finishToken(v.request, reply.blindSignature, v.definition.publicKey) });
+  }
+
+  async function sendBallot(voteId: string): Promise<void> {
+    const v = local.get(voteId);
+    if (!v?.ballot) return;
+    const r = await castBallotAnonymously(v.ballot);
+    await checkReceipt(r.receipt, await serviceKeys(), v.ballot);
+    const { draft: _draft, ...rest } = v;
+    await keep({ ...rest, receipt: r.receipt, ballotHash: r.ballotHash });
+  }
+
+  async function checkCounted(vote: Vote): Promise<void> {
+    const v = local.get(vote.id);
+    if (!v?.receipt || !v.ballotHash) return;
+    const record = await publicGet<VoteRecord>(`/v1/votes/${vote.id}/record`);
+    const found = findBallotInRecord(record, v.ballotHash);
+    let counted = false;
+    if (found) {
+      await checkReceipt(v.receipt, await serviceKeys(), found);
+      counted = true;
+    }
+    await keep({ ...v, counted });
+  }
+
+  /** Runs one device task per vote at a time, showing its failure on the vote's card. */
+  async function task(voteId: string, fn: () => Promise<void>, quiet: string[] = []): Promise<void> {
+    if (busy.has(voteId)) return;
+    busy.add(voteId);
+    render();
+    try {
+      await fn();
+      msgs.delete(voteId);
+    } catch (e) {
+      if (e instanceof ApiError && quiet.includes(e.code)) msgs.delete(voteId);
+      else msgs.set(voteId, { kind: 'error', text: errorText(e) });
+    } finally {
+      busy.delete(voteId);
+      render();
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      committees ??= (await session.get<{ committees: Committee[] }>('/v1/committees')).committees.filter((c) => me.memberOf.includes(c.id));
+      if (committees.length === 0) {
+        pageMsg = { kind: 'info', text: L('您不是任何委员会的委员。', 'You are not a member of any committee.') };
+        render();
+        return;
+      }
+      committeeId ??= committees[0]!.id;
+      meetings = (await session.get<{ meetings: Meeting[] }>(`/v1/committees/${committeeId}/meetings`)).meetings;
+      if (!meetingId || !meetings.some((m) => m.id === meetingId)) {
+        meetingId = [...meetings].reverse().find((m) => m.state === 'open')?.id ?? meetings.at(-1)?.id;
+      }
+      if (!meetingId) {
+        attendance = undefined;
+        votes = [];
+        pageMsg = { kind: 'info', text: L('暂无会议。', 'No meeting yet.') };
+        render();
+        return;
+      }
+      [attendance, votes] = await Promise.all([
+        session.get<Attendance>(`/v1/meetings/${meetingId}/attendance`),
+        session.get<{ votes: Vote[] }>(`/v1/meetings/${meetingId}/votes`).then((r) => r.votes),
+      ]);
+      pageMsg = undefined;
+      for (const vote of votes) await stored(vote.id);
+      render();
+      for (const vote of votes) {
+        const v = local.get(vote.id);
+        if (vote.state !== 'closed' && present() && !v?.token) {
+          // Not present (yet) or already closed: nothing to fetch, nothing to report.
+          await task(vote.id, () => ensureToken(vote), ['not_eligible']);
+        } else if (vote.state === 'open' && v?.ballot && !v.receipt) {
+          await task(vote.id, () => sendBallot(vote.id));
+        } else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) {
+          await task(vote.id, () => checkCounted(vote));
+        }
+      }
+    } catch (e) {
+      pageMsg = { kind: 'error', text: errorText(e) };
+    }
+    render();
+  }
+
+  function setMark(voteId: string, itemId: string, candidateId: string, mark: Mark): void {
+    const v = local.get(voteId);
+    if (!v || v.ballot) return;
+    const draft: Choices = structuredClone(v.draft ?? {});
+    (draft[itemId] ??= {})[candidateId] = mark;
+    local.set(voteId, { ...v, draft });
+    render();
+    // Kept on the device so a reload mid-vote loses no marks.
+    void saveVote({ ...v, draft });
+  }
+
+  function unmarked(def: VoteDefinition, draft: Choices | undefined): number {
+    let n = 0;
+    for (const item of def.items) for (const c of item.candidates) if (!draft?.[item.itemId]?.[c.candidateId]) n++;
+    return n;
+  }
+
+  function cast(voteId: string, confirmed: boolean): void {
+    const v = local.get(voteId);
+    if (!v?.token || v.ballot) return;
+    const choices = v.draft ?? {};
+    if (unmarked(v.definition, choices) > 0) return;
+    if (!confirmed && overMarkedItems(v.definition, choices).length > 0) {
+      confirming = voteId;
+      render();
+      return;
+    }
+    confirming = undefined;
+    void task(voteId, async () => {
+      const ballot = validateBallot(v.definition, buildBallot(v.token!, choices));
+      // Stored before sending: from here on this device only ever sends this very ballot.
+      await keep({ ...v, ballot, ballotHash: ballotHash(ballot) });
+      await sendBallot(voteId);
+    });
+  }
+
+  function renderHead(): void {
+    const committee = committees?.find((c) => c.id === committeeId);
+    const meeting = meetings.find((m) => m.id === meetingId);
+    const tokens = votes.filter((v) => local.get(v.id)?.token).length;
+    const key = JSON.stringify([document.documentElement.lang, committee?.id, meeting?.id, meeting?.state, meetings.length, present(), tokens, votes.length, pageMsg]);
+    if (key === headKey) return;
+    headKey = key;
+    const meetingChooser =
+      meetings.length > 1
+        ? h(
+            'select',
+            {
+              class: 'meeting-select',
+              'aria-label': L('会议', 'Meeting'),
+              onchange: (ev: Event) => {
+                meetingId = (ev.target as HTMLSelectElement).value;
+                attendance = undefined;
+                votes = [];
+                void refresh();
+              },
+            },
+            meetings.map((m) => h('option', { value: m.id, selected: m.id === meetingId }, m.title)),
+          )
+        : null;
+    put(
+      head,
+      h('div', { class: 'who' }, h('strong', { class: 'me-name' }, me.name), committee ? h('span', null, ` · ${committee.name}`) : null),
+      meeting ? h('h2', { class: 'meeting-title' }, meeting.title) : null,
+      meetingChooser,
+      meeting
+        ? h(
+            'p',
+            { class: `signin-state ${present() ? 'ok' : 'waiting'}`, 'data-present': String(present()) },
+            present()
+              ? L(`已签到 · 已领取 ${tokens} 张选票票证`, `Signed in · ${tokens} ballot token${tokens === 1 ? '' : 's'} on this device`)
+              : L('尚未登记到会：秘书登记实到后，本设备会自动领取选票。', 'Not yet recorded present: once the secretary records you, this device fetches your ballots.'),
+          )
+        : null,
+      pageMsg ? notice(pageMsg.kind, pageMsg.text) : null,
+    );
+  }
+
+  function render(): void {
+    renderHead();
+    const seen = new Set<string>();
+    for (const vote of votes) {
+      seen.add(vote.id);
+      const v = local.get(vote.id);
+      const key = JSON.stringify([
+        document.documentElement.lang,
+        vote.state,
+        present(),
+        Boolean(v?.token),
+        v?.draft,
+        Boolean(v?.ballot),
+        v?.receipt ?? null,
+        v?.counted ?? null,
+        busy.has(vote.id),
+        msgs.get(vote.id) ?? null,
+        confirming === vote.id,
+      ]);
+      const old = cards.get(vote.id);
+      if (old?.key === key) continue;
+      const el = voteCard(vote, v);
+      if (old) old.el.replaceWith(el);
+      cards.set(vote.id, { el, key });
+    }
+    for (const [id, c] of cards) if (!seen.has(id)) (c.el.remove(), cards.delete(id));
+    // Keep the meeting's order: the newest vote last.
+    const order = votes.map((v) => cards.get(v.id)!.el);
+    if (order.some((el, i) => list.children[i] !== el)) list.replaceChildren(...order);
+  }
+
+  function voteCard(vote: Vote, v: StoredVote | undefined): HTMLElement {
+    const msg = msgs.get(vote.id);
+    const card = h(
+      'section',
+      { class: `card vote state-${vote.state}`, 'data-vote-id': vote.id, 'data-state': vote.state },
+      h('div', { class: 'vote-title' }, h('h3', null, vote.title), h('span', { class: `badge ${vote.state}` }, stateLabel(vote.state))),
+    );
+    const status = (kind: Msg['kind'], text: string, cls = '') => h('p', { class: `notice ${kind} ${cls}` }, text);
+
+    if (v?.receipt) {
+      card.append(status('ok', L('✓ 已投票，回执已保存在本设备。', '✓ Voted; the receipt is kept on this device.'), 'voted'));
+      card.append(h('p', { class: 'hash' }, L('选票指纹 ', 'Ballot hash '), h('code', null, shortHash(v.ballotHash ?? ''))));
+      if (vote.state === 'closed') {
+        if (v.counted === true) card.append(status('ok', L('✓ 您的选票已计入：在公开记录中找到，且与回执一致。', '✓ Your ballot is counted: it is in the public record and matches the receipt.'), 'counted'));
+        else if (v.counted === false) card.append(status('error', L('✗ 公开记录中没有找到您的选票！请立即告知监票人。', '✗ Your ballot is NOT in the public record! Tell the scrutineers now.'), 'not-counted'));
+        else card.append(status('info', L('正在核对公开记录…', 'Checking the public record…')));
+        card.append(h('a', { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` }, L('验证整份记录 →', 'Verify the whole record →')));
+      }
+    } else if (v?.ballot) {
+      card.append(status('info', L('正在投出选票…（如中断，将自动重发同一张选票）', 'Casting… (if interrupted, the same ballot is sent again)')));
+    } else if (vote.state === 'closed') {
+      card.append(status('info', L('表决已结束。', 'This vote is closed.')));
+    } else if (!present()) {
+      card.append(status('info', L('登记到会后自动领取选票。', 'Your ballot arrives once you are recorded present.')));
+    } else if (!v?.token) {
+      card.append(status('info', busy.has(vote.id) ? L('正在领取选票…', 'Fetching your ballot…') : L('等待领取选票…', 'Waiting for your ballot…')));
+    } else if (vote.state === 'draft') {
+      card.append(status('ok', L('✓ 选票已领取，等待开始投票。', '✓ Ballot received; waiting for the vote to open.'), 'token-ready'));
+    } else {
+      card.append(ballotForm(vote.id, v));
+    }
+    if (msg) card.append(notice(msg.kind, msg.text));
+    return card;
+  }
+
+  function ballotForm(voteId: string, v: StoredVote): HTMLElement {
+    const def = v.definition;
+    const draft = v.draft ?? {};
+    const left = unmarked(def, draft);
+    const sending = busy.has(voteId);
+    const form = h('div', { class: 'ballot' });
+    for (const item of def.items) form.append(itemBlock(voteId, def, item, draft[item.itemId] ?? {}, sending));
+    if (confirming === voteId) {
+      const over = def.items.filter((it) => overMarkedItems(def, draft).includes(it.itemId));
+      form.append(
+        h(
+          'div',
+          { class: 'confirm', role: 'alertdialog', 'aria-labelledby': `confirm-${voteId}` },
+          h('h4', { id: `confirm-${voteId}` }, L('请注意：以下项目将作废', 'Warning: these items will be void')),
+          h(
+            'ul',
+            null,
+            over.map((it) => {
+              const n = approvals(it, draft[it.itemId]);
+              return h('li', null, L(`「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`, `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`));
+            }),
+          ),
+          h(
+            'div',
+            { class: 'row' },
+            h('button', { type: 'button', class: 'big', onclick: () => ((confirming = undefined), render()) }, L('返回修改', 'Go back')),
+            h('button', { type: 'button', class: 'big danger confirm-cast', onclick: () => cast(voteId, true) }, L('仍然投出', 'Cast anyway')),
+          ),
+        ),
+      );
+    } else {
+      form.append(
+        h('p', { class: `left ${left ? 'warn' : ''}` }, left ? L(`还有 ${left} 位候选人未标记。`, `${left} candidate${left > 1 ? 's' : ''} still unmarked.`) : L('已全部标记。', 'All marked.')),
+        h(
+          'button',
+          { type: 'button', class: 'primary big cast', disabled: left > 0 || sending, onclick: () => cast(voteId, false) },
+          sending ? L('正在投出…', 'Casting…') : L('投出选票', 'Cast ballot'),
+        ),
+        h('p', { class: 'hint' }, L('选票匿名发送，不附带任何身份信息；投出后不能更改。', 'Sent anonymously, with nothing that identifies you; it cannot be changed once cast.')),
+      );
+    }
+    return form;
+  }
+
+  function itemBlock(voteId: string, def: VoteDefinition, item: VoteItem, marks: Record<string, Mark>, disabled: boolean): HTMLElement {
+    const n = approvals(item, marks);
+    const over = n > item.seats;
+    return h(
+      'div',
+      { class: 'item', 'data-item-id': item.itemId },
+      h('div', { class: 'item-head' }, h('h4', null, item.post), h('span', { class: 'kind' }, kindLabel(itemKind(item), item.seats))),
+      h(
+        'ol',
+        { class: 'candidates' },
+        item.candidates.map((c) =>
+          h(
+            'li',
+            { class: 'candidate', 'data-candidate': c.name },
+            h('span', { class: 'name' }, c.name),
+            h(
+              'div',
+              { class: 'marks', role: 'radiogroup', 'aria-label': c.name },
+              def.marks.map((m) =>
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    role: 'radio',
+                    class: `mark ${m} ${marks[c.candidateId] === m ? 'selected' : ''}`,
+                    'data-mark': m,
+                    'aria-checked': String(marks[c.candidateId] === m),
+                    disabled,
+                    onclick: () => setMark(voteId, item.itemId, c.candidateId, m),
+                  },
+                  markLabel(m),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'p',
+        { class: `approve-count ${over ? 'over' : ''}`, 'aria-live': 'polite' },
+        L(`同意 ${n} / 应选 ${item.seats}`, `Approve ${n} / ${item.seats} seat${item.seats > 1 ? 's' : ''}`),
+        over ? h('strong', null, L('  超过应选人数，此项将无效', '  more than the seats: this item will be void')) : null,
+      ),
+    );
+  }
+
+  const stop = poll(refresh, REFRESH_MS);
+  return stop;
+}
+
+function approvals(item: VoteItem, marks: Record<string, Mark> | undefined): number {
+  return item.candidates.filter((c) => marks?.[c.candidateId] === 'approve').length;
+}

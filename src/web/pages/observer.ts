@@ -1,0 +1,190 @@
+// The observer's page (监票验证): open a vote's record by address or from a file and check it
+// here, in the browser, with the same verifier as `piaojue verify`, check by check. The head of
+// every record that verifies is pinned on this device, so a later record that rewrote history
+// (or was shown differently to someone else) fails the pinned-head check.
+import type { JSONWebKeySet } from 'jose';
+import type { ChainHead } from '../../protocol/chain.ts';
+import type { Check, VerificationReport } from '../../protocol/verifier.ts';
+import { publicGet } from '../api.ts';
+import { h, put } from '../dom.ts';
+import { currentLang, L } from '../i18n.ts';
+import { serviceKeys } from '../record.ts';
+import { errorText, notice } from '../ui.ts';
+import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
+
+const PIN_PREFIX = 'piaojue.pinnedHead.';
+
+function pinned(committeeId: string): ChainHead | undefined {
+  try {
+    const v = JSON.parse(localStorage.getItem(PIN_PREFIX + committeeId) ?? 'null') as ChainHead | null;
+    return v && Number.isSafeInteger(v.seq) && typeof v.hash === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pin(committeeId: string, head: ChainHead): void {
+  const old = pinned(committeeId);
+  if (!old || head.seq > old.seq) localStorage.setItem(PIN_PREFIX + committeeId, JSON.stringify(head));
+}
+
+function workerUrl(): string {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="piaojue-verify-worker"]');
+  if (!meta?.content) throw new Error('verifier worker not found');
+  return meta.content;
+}
+
+export function mountObserver(root: HTMLElement, params: URLSearchParams): () => void {
+  let worker: Worker | undefined;
+  const url = h('input', { name: 'record-url', value: params.get('record') ?? '', placeholder: '/v1/votes/…/record', 'aria-label': L('记录地址', 'Record address') });
+  const file = h('input', { type: 'file', name: 'record-file', accept: 'application/json,.json' });
+  const out = h('div', { class: 'verify-out' });
+  const go = h('button', { type: 'submit', class: 'primary big verify' }, L('下载并验证', 'Fetch and verify'));
+
+  async function verify(load: () => Promise<unknown>): Promise<void> {
+    worker?.terminate();
+    go.disabled = true;
+    put(out, notice('info', L('正在读取记录…', 'Reading the record…')));
+    try {
+      const [record, jwks] = await Promise.all([load(), serviceKeys()]);
+      await run(record, jwks);
+    } catch (e) {
+      put(out, notice('error', errorText(e)));
+    } finally {
+      go.disabled = false;
+    }
+  }
+
+  function run(record: unknown, jwks: JSONWebKeySet): Promise<void> {
+    const r = (record ?? {}) as { committeeId?: unknown; head?: { seq?: unknown } };
+    const committeeId = typeof r.committeeId === 'string' ? r.committeeId : undefined;
+    const pinnedHead = committeeId ? pinned(committeeId) : undefined;
+    // A pin later than this record cannot be checked against it (an older vote's record ends earlier).
+    const usable = pinnedHead && typeof r.head?.seq === 'number' && pinnedHead.seq <= r.head.seq ? pinnedHead : undefined;
+    const bars = {
+      issuances: h('progress', { max: '1', value: '0' }),
+      tokens: h('progress', { max: '1', value: '0' }),
+    };
+    put(
+      out,
+      h(
+        'div',
+        { class: 'card progress' },
+        h('p', null, L('正在验证（在本浏览器中运行，不信任服务）…', 'Verifying (runs in this browser, trusting nothing the service says)…')),
+        h('label', null, L('申领签名', 'Token requests'), bars.issuances),
+        h('label', null, L('票证签名', 'Token signatures'), bars.tokens),
+      ),
+    );
+    return new Promise((resolve) => {
+      worker = new Worker(workerUrl(), { type: 'module', name: 'piaojue-verifier' });
+      worker.onmessage = (ev: MessageEvent<VerifyMessage>) => {
+        const m = ev.data;
+        if (m.type === 'progress') {
+          bars[m.phase].max = Math.max(1, m.total);
+          bars[m.phase].value = m.done;
+          return;
+        }
+        worker?.terminate();
+        worker = undefined;
+        if (m.type === 'failed') put(out, notice('error', m.message));
+        else {
+          if (m.report.ok && committeeId && m.report.head) pin(committeeId, m.report.head);
+          put(out, reportView(m.report, usable));
+        }
+        resolve();
+      };
+      worker.onerror = (ev) => {
+        put(out, notice('error', ev.message || 'worker failed'));
+        resolve();
+      };
+      const req: VerifyRequest = { record, jwks, ...(usable ? { pinnedHead: usable } : {}) };
+      worker.postMessage(req);
+    });
+  }
+
+  put(
+    root,
+    h(
+      'div',
+      { class: 'observer' },
+      h(
+        'form',
+        {
+          class: 'card',
+          onsubmit: (ev: Event) => {
+            ev.preventDefault();
+            const address = url.value.trim();
+            if (!address) return;
+            void verify(() => publicGet<unknown>(address));
+          },
+        },
+        h('h2', null, L('监票验证', 'Verify a record')),
+        h(
+          'p',
+          { class: 'hint' },
+          L(
+            '独立核验一项表决的公开记录：哈希链、每张票证的盲签名、无重复用票、发出与收回、重新计票和计票结果签名。',
+            'Check a vote’s public record independently: the hash chain, every token’s blind signature, no token used twice, turnout, a full recount and the tally signature.',
+          ),
+        ),
+        h('label', null, L('记录地址', 'Record address'), url),
+        go,
+        h(
+          'label',
+          { class: 'file' },
+          L('或打开记录文件（JSON）', 'Or open a record file (JSON)'),
+          file,
+          h('span', { class: 'file-button' }, L('选择文件…', 'Choose a file…')),
+        ),
+      ),
+      out,
+    ),
+  );
+  file.addEventListener('change', () => {
+    const f = file.files?.[0];
+    if (f) void verify(async () => JSON.parse(await f.text()) as unknown);
+  });
+  if (params.get('record')) void verify(() => publicGet<unknown>(params.get('record')!));
+  return () => worker?.terminate();
+}
+
+function reportView(report: VerificationReport, pinnedHead: ChainHead | undefined): HTMLElement {
+  const failed = report.checks.filter((c) => !c.ok);
+  const en = currentLang() === 'en';
+  const t = report.tally;
+  return h(
+    'div',
+    { class: 'card report-view', 'data-ok': String(report.ok) },
+    h(
+      'p',
+      { class: `verdict ${report.ok ? 'ok' : 'bad'}` },
+      report.ok
+        ? L(`✓ 记录验证通过：${report.checks.length} 项检查全部通过`, `✓ The record verifies: all ${report.checks.length} checks passed`)
+        : L(`✗ 记录未通过验证：${failed.length} 项检查未通过`, `✗ The record does NOT verify: ${failed.length} check${failed.length > 1 ? 's' : ''} failed`),
+    ),
+    h(
+      'ol',
+      { class: 'checks' },
+      report.checks.map((c: Check) =>
+        h(
+          'li',
+          { class: c.ok ? 'ok' : 'bad', 'data-check': c.id, 'data-ok': String(c.ok) },
+          h('span', { class: 'mark-icon', 'aria-hidden': 'true' }, c.ok ? '✓' : '✗'),
+          h('div', null, h('strong', null, en ? c.en : c.zh), h('div', { class: 'detail' }, c.code ? `[${c.code}] ` : '', c.detail)),
+        ),
+      ),
+    ),
+    pinnedHead
+      ? h('p', { class: 'hint' }, L(`已与本设备先前固定的链头（第 ${pinnedHead.seq} 条）比对。`, `Compared with the head this device pinned earlier (entry ${pinnedHead.seq}).`))
+      : h('p', { class: 'hint' }, L(`本设备此前未固定该委员会的链头；验证通过后已固定。`, `No head of this committee was pinned on this device; it is pinned once the record verifies.`)),
+    report.head ? h('p', { class: 'hash' }, L('链头 ', 'Head '), h('code', null, `#${report.head.seq} ${report.head.hash}`)) : null,
+    t
+      ? h(
+          'p',
+          { class: 'hint' },
+          L(`应到 ${t.entitled} · 实到 ${t.present} · 发出 ${t.issued} · 收回 ${t.returned}`, `Entitled ${t.entitled} · present ${t.present} · issued ${t.issued} · returned ${t.returned}`),
+        )
+      : null,
+    h('p', { class: 'hint' }, L('服务公钥取自本服务的 /.well-known/jwks.json。', 'Service keys from this service’s /.well-known/jwks.json.')),
+  );
+}

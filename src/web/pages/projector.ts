@@ -1,0 +1,243 @@
+// The big screen: one vote's result in the official form, readable from the back of the room,
+// shown the instant the vote closes. Everything here is public (chain, status, tally), so the
+// projector needs no sign-in. With &report=1 it is the printable 计票结果报告单, with the
+// record's head hash and a QR code of the record's address.
+import qrcode from 'qrcode-generator';
+import type { VoteDefinition } from '../../protocol/ballot.ts';
+import type { ItemTally, Tally } from '../../protocol/tally.ts';
+import { publicGet } from '../api.ts';
+import { h, put, svg } from '../dom.ts';
+import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
+import type { ChainReply } from '../record.ts';
+import type { TallyReply, VoteStatus } from '../types.ts';
+import { errorText, notice, poll } from '../ui.ts';
+
+const STATUS_MS = 1000;
+
+interface Context {
+  committeeName: string;
+  definition: VoteDefinition;
+  /** 实到 as last recorded for the vote's meeting (the tally states the one fixed at close). */
+  present: number | null;
+}
+
+export function mountProjector(root: HTMLElement, params: URLSearchParams): () => void {
+  const committeeId = params.get('committee');
+  const voteId = params.get('vote');
+  const report = params.get('report') === '1';
+  if (!committeeId || !voteId) {
+    put(root, notice('info', L('请从秘书页面的“大屏显示”打开本页。', 'Open this page from “Projector” on the secretary page.')));
+    return () => {};
+  }
+  const screen = h('div', { class: report ? 'report-page' : 'projector' });
+  put(root, screen);
+  let ctx: Context | undefined;
+  let status: VoteStatus | undefined;
+  let result: { tally: Tally; headSeq: number; headHash: string } | undefined;
+  let error: string | undefined;
+  let shownKey = '';
+
+  let chainSeq = -1;
+  let committeeName = '';
+  let definition: VoteDefinition | undefined;
+  let present: number | null = null;
+
+  /** Reads the chain from where it was last read: the vote's definition, then 实到 as re-recorded. */
+  async function follow(): Promise<void> {
+    const chain = await publicGet<ChainReply>(`/v1/committees/${committeeId}/chain?from=${chainSeq + 1}`);
+    for (const e of chain.entries) {
+      if (e.seq !== chainSeq + 1) break;
+      chainSeq = e.seq;
+      if (e.kind === 'committee.created') committeeName = e.body.name;
+      if (e.kind === 'vote.created' && e.body.definition.voteId === voteId) definition = e.body.definition;
+      if (e.kind === 'attendance.recorded' && definition && e.body.meetingId === definition.meetingId) present = e.body.present.length;
+    }
+    if (!definition) throw new Error(L('记录中没有这项表决。', 'This vote is not in the record.'));
+    ctx = { committeeName, definition, present };
+  }
+  const stop = poll(async () => {
+    try {
+      status = await publicGet<VoteStatus>(`/v1/votes/${voteId}/status`);
+      // The head moves only when something enters the chain (attendance, a vote, a close).
+      if (status.head.seq > chainSeq) await follow();
+      if (status.state === 'closed' && !result) {
+        const t = await publicGet<TallyReply>(`/v1/votes/${voteId}/tally`);
+        const closed = await publicGet<ChainReply>(`/v1/committees/${committeeId}/chain?from=${t.closedSeq}&to=${t.closedSeq}`);
+        result = { tally: t.tally, headSeq: t.closedSeq, headHash: closed.entries[0]?.hash ?? '' };
+      }
+      error = undefined;
+    } catch (e) {
+      error = errorText(e);
+    }
+    const key = JSON.stringify([status, Boolean(result), error, ctx?.present, document.documentElement.lang]);
+    if (key !== shownKey) {
+      shownKey = key;
+      if (report) renderReport();
+      else renderScreen();
+    }
+    if (result) stop?.();
+  }, STATUS_MS);
+
+  function numbers(): HTMLElement {
+    const t = result?.tally;
+    const cell = (label: string, value: number | null | undefined, cls: string) =>
+      h('div', { class: `figure ${cls}` }, h('div', { class: 'figure-label' }, label), h('div', { class: 'figure-value', 'data-figure': cls }, value ?? '—'));
+    return h(
+      'div',
+      { class: 'figures' },
+      cell(L('应到', 'Entitled'), t?.entitled ?? ctx?.definition.entitled, 'entitled'),
+      cell(L('实到', 'Present'), t?.present ?? ctx?.present, 'present'),
+      cell(L('发出', 'Issued'), t?.issued ?? status?.turnout.issued, 'issued'),
+      cell(L('收回', 'Returned'), t?.returned ?? status?.turnout.returned, 'returned'),
+    );
+  }
+
+  function itemTable(defItem: VoteDefinition['items'][number], it: ItemTally | undefined): HTMLElement {
+    const def = ctx!.definition;
+    const marks = def.marks;
+    const kind = defItem.candidates.length > defItem.seats ? 'differential' : 'confirmation';
+    return h(
+      'section',
+      { class: 'result-item', 'data-item-id': defItem.itemId },
+      h(
+        'div',
+        { class: 'result-item-head' },
+        h('h2', null, defItem.post),
+        h('span', { class: 'kind' }, kindLabel(kind, defItem.seats)),
+        it
+          ? h('span', { class: 'validity' }, L('有效 ', 'Valid '), h('strong', { 'data-figure': 'valid' }, it.valid), L('　无效 ', '   Invalid '), h('strong', { 'data-figure': 'invalid' }, it.invalid))
+          : null,
+      ),
+      h(
+        'table',
+        { class: 'result-table' },
+        h('thead', null, h('tr', null, h('th', null, L('候选人', 'Candidate')), marks.map((m) => h('th', { class: 'num' }, markLabel(m))), h('th', null, L('结果', 'Outcome')))),
+        h(
+          'tbody',
+          null,
+          defItem.candidates.map((c) => {
+            const ct = it?.candidates.find((x) => x.candidateId === c.candidateId);
+            return h(
+              'tr',
+              { 'data-candidate': c.name, class: ct ? `outcome-${ct.outcome}` : '' },
+              h('th', { scope: 'row' }, c.name),
+              marks.map((m) => h('td', { class: 'num', 'data-mark': m }, ct ? ct[m] : '')),
+              h('td', { class: 'outcome', 'data-outcome': ct?.outcome ?? '' }, ct ? outcomeLabel(ct.outcome, it!.kind) : ''),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+
+  function rule(t: Tally): string {
+    return t.majorityBase === 'entitled'
+      ? L(`同意票超过应到人数的半数（至少 ${t.required} 票）方为通过。`, `Approval needs more than half of the entitled members (at least ${t.required}).`)
+      : L(`同意票超过实到人数的半数（至少 ${t.required} 票）方为通过。`, `Approval needs more than half of those present (at least ${t.required}).`);
+  }
+
+  function renderScreen(): void {
+    if (!ctx) {
+      put(screen, error ? notice('error', error) : notice('info', L('正在载入…', 'Loading…')));
+      return;
+    }
+    const t = result?.tally;
+    const state = status?.state ?? 'draft';
+    put(
+      screen,
+      h(
+        'header',
+        { class: 'projector-head' },
+        h('div', { class: 'committee' }, ctx.committeeName),
+        h('h1', null, ctx.definition.title),
+        h('span', { class: `badge ${state}`, 'data-state': state }, t ? L('计票结果', 'Result') : stateLabel(state)),
+      ),
+      numbers(),
+      t ? null : h('p', { class: 'waiting' }, state === 'open' ? L('投票进行中，结束后当场公布结果。', 'Voting in progress; the result appears the moment it closes.') : L('等待开始投票。', 'Waiting for the vote to open.')),
+      ctx.definition.items.map((item) => itemTable(item, t?.items.find((x) => x.itemId === item.itemId))),
+      t ? h('p', { class: 'rule' }, rule(t)) : null,
+      t
+        ? h(
+            'div',
+            { class: 'row no-print' },
+            h('a', { class: 'button', href: `#/projector?committee=${committeeId}&vote=${voteId}&report=1` }, L('计票结果报告单', 'Official result sheet')),
+            h('a', { class: 'button', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${voteId}/record`)}` }, L('验证记录', 'Verify the record')),
+          )
+        : null,
+      error ? notice('error', error) : null,
+    );
+  }
+
+  function renderReport(): void {
+    if (!ctx || !result) {
+      put(screen, error ? notice('error', error) : notice('info', status?.state === 'closed' || !status ? L('正在载入…', 'Loading…') : L('表决结束后才有报告单。', 'The result sheet exists once the vote is closed.')));
+      return;
+    }
+    const t = result.tally;
+    const recordUrl = new URL(`/v1/votes/${voteId}/record`, location.href).href;
+    put(
+      screen,
+      h(
+        'article',
+        { class: 'report' },
+        h('h1', null, L('计票结果报告单', 'Official result of the count')),
+        h(
+          'dl',
+          { class: 'report-meta' },
+          h('dt', null, L('委员会', 'Committee')),
+          h('dd', null, ctx.committeeName),
+          h('dt', null, L('表决事项', 'Vote')),
+          h('dd', null, ctx.definition.title),
+          h('dt', null, L('表决编号', 'Vote id')),
+          h('dd', null, h('code', null, voteId)),
+        ),
+        numbers(),
+        ctx.definition.items.map((item) => itemTable(item, t.items.find((x) => x.itemId === item.itemId))),
+        h('p', { class: 'rule' }, rule(t)),
+        h(
+          'div',
+          { class: 'report-proof' },
+          h(
+            'div',
+            null,
+            h('h3', null, L('公开记录', 'Public record')),
+            h('p', null, L(`记录链头（第 ${result.headSeq} 条）哈希：`, `Record head (entry ${result.headSeq}) hash:`)),
+            h('p', { class: 'head-hash' }, h('code', { 'data-head-hash': result.headHash }, result.headHash)),
+            h('p', null, L('记录地址：', 'Record address: '), h('code', { class: 'record-url' }, recordUrl)),
+            h('p', { class: 'hint' }, L('任何人可下载记录，用 piaojue verify 或本系统的“验证”页面独立核验。', 'Anyone can download the record and check it with `piaojue verify` or the Verify page.')),
+          ),
+          qrSvg(recordUrl),
+        ),
+        h(
+          'div',
+          { class: 'signatures' },
+          [L('主持人', 'Chair'), L('监票人', 'Scrutineer'), L('计票人', 'Teller')].map((r) => h('div', null, `${r}：`, h('span', { class: 'sign-line' }))),
+        ),
+        h('p', { class: 'printed' }, L('打印时间：', 'Printed: '), new Date().toLocaleString(document.documentElement.lang)),
+      ),
+      h(
+        'div',
+        { class: 'row no-print' },
+        h('button', { type: 'button', class: 'primary print', onclick: () => window.print() }, L('打印', 'Print')),
+        h('a', { class: 'button', href: `#/projector?committee=${committeeId}&vote=${voteId}` }, L('返回大屏', 'Back to the screen')),
+      ),
+    );
+  }
+
+  return () => stop();
+}
+
+/** The QR code as SVG squares (no HTML injection, crisp at any print size). */
+function qrSvg(text: string): SVGElement {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  const n = qr.getModuleCount();
+  const margin = 4;
+  const size = n + margin * 2;
+  let d = '';
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + margin} ${r + margin}h1v1h-1z`;
+  const el = svg('svg', { viewBox: `0 0 ${size} ${size}`, class: 'qr', role: 'img', 'aria-label': text, 'shape-rendering': 'crispEdges' });
+  el.append(svg('rect', { width: size, height: size, fill: '#fff' }), svg('path', { d, fill: '#000' }));
+  return el;
+}

@@ -1,0 +1,478 @@
+// The secretary's console: meetings, attendance with a live quorum indicator, votes (names
+// pasted and shown in stroke order before saving), opening and closing, live turnout
+// (发出 / 收回 — nothing else about the ballots exists before close), and run-offs after a tie.
+import { itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
+import type { Tally } from '../../protocol/tally.ts';
+import { sortNames } from '../../collation/index.ts';
+import { publicGet, type Session } from '../api.ts';
+import { h, put } from '../dom.ts';
+import { kindLabel, L, stateLabel } from '../i18n.ts';
+import type { Attendance, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
+import { errorText, notice, poll, signIn } from '../ui.ts';
+
+const TURNOUT_MS = 1000;
+
+export function mountSecretary(root: HTMLElement, params: URLSearchParams): () => void {
+  let stop: (() => void) | undefined;
+  let gone = false;
+  root.append(
+    signIn((s) => {
+      if (gone) return;
+      stop = runSecretary(root, s, params);
+    }, params.get('code') ?? ''),
+  );
+  return () => {
+    gone = true;
+    stop?.();
+  };
+}
+
+/** Names as pasted: one per line, or separated by spaces, commas or 、. */
+export function parseNames(text: string): string[] {
+  return text
+    .split(/[\s,，、;；]+/u)
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
+}
+
+function quorumRequired(entitled: number, q: { num: number; den: number }): number {
+  return Math.ceil((entitled * q.num) / q.den);
+}
+
+function runSecretary(root: HTMLElement, session: Session, params: URLSearchParams): () => void {
+  let committees: Committee[] = [];
+  let committeeId = params.get('committee') ?? undefined;
+  let meetingId = params.get('meeting') ?? undefined;
+  let stopTurnout: (() => void) | undefined;
+  const side = h('section', { class: 'card meetings' });
+  const panel = h('div', { class: 'meeting-panel' });
+  put(root, h('div', { class: 'secretary' }, side, panel));
+
+  const committee = () => committees.find((c) => c.id === committeeId);
+
+  function remember(): void {
+    const q = new URLSearchParams();
+    if (committeeId) q.set('committee', committeeId);
+    if (meetingId) q.set('meeting', meetingId);
+    // replaceState does not fire hashchange: the page stays mounted.
+    history.replaceState(null, '', `#/secretary?${q}`);
+  }
+
+  async function start(): Promise<void> {
+    try {
+      committees = (await session.get<{ committees: Committee[] }>('/v1/committees')).committees.filter((c) => session.me.secretaryOf.includes(c.id));
+    } catch (e) {
+      put(side, notice('error', errorText(e)));
+      return;
+    }
+    if (committees.length === 0) {
+      put(side, notice('info', L(`${session.me.name}：您不是任何委员会的秘书。`, `${session.me.name}: you are not the secretary of any committee.`)), h('a', { href: '#/member' }, L('去投票页面 →', 'Go to the voting page →')));
+      return;
+    }
+    if (!committees.some((c) => c.id === committeeId)) committeeId = committees[0]!.id;
+    await showMeetings();
+    if (meetingId) await showMeeting();
+  }
+
+  async function showMeetings(msg?: HTMLElement): Promise<void> {
+    const c = committee()!;
+    let meetings: Meeting[] = [];
+    try {
+      meetings = (await session.get<{ meetings: Meeting[] }>(`/v1/committees/${c.id}/meetings`)).meetings;
+    } catch (e) {
+      msg = notice('error', errorText(e));
+    }
+    const title = h('input', { name: 'meeting-title', placeholder: L('如：第12次常委会', 'e.g. 12th standing committee meeting'), 'aria-label': L('会议名称', 'Meeting title') });
+    put(
+      side,
+      h('div', { class: 'who' }, h('strong', null, session.me.name), ` · ${L('秘书', 'Secretary')}`),
+      committees.length > 1
+        ? h(
+            'select',
+            {
+              'aria-label': L('委员会', 'Committee'),
+              onchange: (ev: Event) => {
+                committeeId = (ev.target as HTMLSelectElement).value;
+                meetingId = undefined;
+                remember();
+                put(panel);
+                void showMeetings();
+              },
+            },
+            committees.map((x) => h('option', { value: x.id, selected: x.id === committeeId }, x.name)),
+          )
+        : h('h2', null, c.name),
+      h('p', { class: 'hint' }, L(`应到 ${c.entitled} 人 · 法定人数 ${c.rules.quorum.num}/${c.rules.quorum.den}`, `Entitled ${c.entitled} · quorum ${c.rules.quorum.num}/${c.rules.quorum.den}`)),
+      h('h3', null, L('会议', 'Meetings')),
+      h(
+        'ul',
+        { class: 'meeting-list' },
+        meetings.map((m) =>
+          h(
+            'li',
+            null,
+            h(
+              'button',
+              {
+                type: 'button',
+                class: `meeting-link ${m.id === meetingId ? 'current' : ''}`,
+                onclick: () => {
+                  meetingId = m.id;
+                  remember();
+                  void showMeetings();
+                  void showMeeting();
+                },
+              },
+              m.title,
+              h('span', { class: `badge ${m.state}` }, meetingState(m.state)),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'form',
+        {
+          class: 'new-meeting',
+          onsubmit: async (ev: Event) => {
+            ev.preventDefault();
+            if (!title.value.trim()) return;
+            try {
+              const m = await session.post<Meeting>(`/v1/committees/${c.id}/meetings`, { title: title.value.trim() });
+              meetingId = m.id;
+              remember();
+              await showMeetings();
+              await showMeeting();
+            } catch (e) {
+              await showMeetings(notice('error', errorText(e)));
+            }
+          },
+        },
+        h('label', null, L('新建会议', 'New meeting'), title),
+        h('button', { type: 'submit', class: 'primary' }, L('新建', 'Create')),
+      ),
+      msg,
+    );
+  }
+
+  async function showMeeting(): Promise<void> {
+    stopTurnout?.();
+    stopTurnout = undefined;
+    const c = committee()!;
+    let meeting: Meeting, members: Member[], attendance: Attendance, votes: Vote[];
+    try {
+      [meeting, members, attendance, votes] = await Promise.all([
+        session.get<Meeting>(`/v1/meetings/${meetingId}`),
+        session.get<{ members: Member[] }>(`/v1/committees/${c.id}/members`).then((r) => r.members),
+        session.get<Attendance>(`/v1/meetings/${meetingId}/attendance`),
+        session.get<{ votes: Vote[] }>(`/v1/meetings/${meetingId}/votes`).then((r) => r.votes),
+      ]);
+    } catch (e) {
+      put(panel, notice('error', errorText(e)));
+      return;
+    }
+    const meetingMsg = h('div');
+    const act = (path: string) => async () => {
+      try {
+        await session.post(path);
+        await showMeetings();
+        await showMeeting();
+      } catch (e) {
+        put(meetingMsg, notice('error', errorText(e)));
+      }
+    };
+    put(
+      panel,
+      h(
+        'section',
+        { class: 'card meeting', 'data-meeting-id': meeting.id },
+        h('div', { class: 'vote-title' }, h('h2', null, meeting.title), h('span', { class: `badge ${meeting.state}` }, meetingState(meeting.state))),
+        h(
+          'div',
+          { class: 'row' },
+          meeting.state === 'draft' ? h('button', { type: 'button', class: 'primary open-meeting', onclick: act(`/v1/meetings/${meeting.id}/open`) }, L('开会', 'Open meeting')) : null,
+          meeting.state === 'open' ? h('button', { type: 'button', class: 'close-meeting', onclick: act(`/v1/meetings/${meeting.id}/close`) }, L('散会', 'Close meeting')) : null,
+        ),
+        meetingMsg,
+      ),
+      attendanceSection(c, meeting, members, attendance),
+      votesSection(c, meeting, votes),
+      meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
+    );
+  }
+
+  function attendanceSection(c: Committee, meeting: Meeting, members: Member[], attendance: Attendance): HTMLElement {
+    const eligible = members.filter((m) => m.active && m.votingRight);
+    const required = quorumRequired(c.entitled, c.rules.quorum);
+    const boxes = new Map<string, HTMLInputElement>();
+    const indicator = h('p', { class: 'quorum', 'aria-live': 'polite' });
+    const msg = h('div');
+    const update = () => {
+      const n = [...boxes.values()].filter((b) => b.checked).length;
+      const met = n >= required;
+      indicator.className = `quorum ${met ? 'met' : 'not-met'}`;
+      indicator.dataset.present = String(n);
+      put(
+        indicator,
+        h('span', { class: 'big-number' }, L(`实到 ${n}`, `Present ${n}`)),
+        ` / ${L(`应到 ${c.entitled}`, `entitled ${c.entitled}`)} · ${L(`法定人数 ${required}`, `quorum ${required}`)} · `,
+        h('strong', null, met ? L('✓ 已达法定人数', '✓ Quorum met') : L(`✗ 未达法定人数（还差 ${required - n} 人）`, `✗ No quorum (${required - n} short)`)),
+      );
+    };
+    const list = h(
+      'ul',
+      { class: 'attendance-list' },
+      eligible.map((m) => {
+        const box = h('input', { type: 'checkbox', value: m.memberId, checked: attendance.presentMemberIds.includes(m.memberId), disabled: meeting.state === 'closed', onchange: update });
+        boxes.set(m.memberId, box);
+        return h('li', null, h('label', { class: 'check' }, box, h('span', null, m.name)));
+      }),
+    );
+    update();
+    return h(
+      'section',
+      { class: 'card attendance' },
+      h('h3', null, L('登记到会（实到）', 'Attendance (present)')),
+      indicator,
+      list,
+      meeting.state === 'closed'
+        ? null
+        : h(
+            'div',
+            { class: 'row' },
+            h(
+              'button',
+              {
+                type: 'button',
+                onclick: () => {
+                  const all = [...boxes.values()].every((b) => b.checked);
+                  for (const b of boxes.values()) b.checked = !all;
+                  update();
+                },
+              },
+              L('全选 / 全不选', 'All / none'),
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'primary save-attendance',
+                onclick: async () => {
+                  const present = [...boxes.entries()].filter(([, b]) => b.checked).map(([id]) => id);
+                  try {
+                    const a = await session.put<Attendance>(`/v1/meetings/${meeting.id}/attendance`, { present });
+                    put(msg, notice('ok', L(`已登记：实到 ${a.present} / 应到 ${a.entitled}${a.quorumMet ? '，已达法定人数' : '，未达法定人数'}。`, `Recorded: ${a.present} of ${a.entitled} present${a.quorumMet ? ', quorum met' : ', no quorum'}.`)));
+                  } catch (e) {
+                    put(msg, notice('error', errorText(e)));
+                  }
+                },
+              },
+              L('登记实到', 'Record attendance'),
+            ),
+          ),
+      msg,
+    );
+  }
+
+  function votesSection(c: Committee, meeting: Meeting, votes: Vote[]): HTMLElement {
+    const turnoutEls = new Map<string, HTMLElement>();
+    const states = new Map(votes.map((v) => [v.id, v.state]));
+    const section = h('section', { class: 'card votes-admin' }, h('h3', null, L('表决', 'Votes')));
+    if (votes.length === 0) section.append(h('p', { class: 'hint' }, L('尚无表决。', 'No vote yet.')));
+    for (const vote of votes) {
+      const turnout = h('p', { class: 'turnout', 'data-vote-id': vote.id });
+      setTurnout(turnout, vote.turnout);
+      turnoutEls.set(vote.id, turnout);
+      const msg = h('div');
+      const act = (path: string) => async () => {
+        try {
+          await session.post(path);
+          await showMeeting();
+        } catch (e) {
+          put(msg, notice('error', errorText(e)));
+        }
+      };
+      const projector = `#/projector?committee=${c.id}&vote=${vote.id}`;
+      const card = h(
+        'div',
+        { class: `vote-admin state-${vote.state}`, 'data-vote-id': vote.id, 'data-state': vote.state },
+        h('div', { class: 'vote-title' }, h('h4', null, vote.title), h('span', { class: `badge ${vote.state}` }, stateLabel(vote.state))),
+        itemsSummary(vote.definition),
+        turnout,
+        h(
+          'div',
+          { class: 'row' },
+          vote.state === 'draft' ? h('button', { type: 'button', class: 'primary open-vote', disabled: meeting.state !== 'open', onclick: act(`/v1/votes/${vote.id}/open`) }, L('开始投票', 'Open vote')) : null,
+          vote.state === 'open' ? h('button', { type: 'button', class: 'danger close-vote', onclick: act(`/v1/votes/${vote.id}/close`) }, L('结束投票并计票', 'Close and count')) : null,
+          h('a', { class: 'button projector-link', href: projector, target: '_blank', rel: 'noopener' }, L('大屏显示', 'Projector')),
+        ),
+        meeting.state === 'draft' && vote.state === 'draft' ? h('p', { class: 'hint' }, L('开会后才能开始投票。', 'Open the meeting before opening a vote.')) : null,
+        msg,
+      );
+      if (vote.state === 'closed' && !votes.some((v) => v.runoffOf === vote.id)) void showOutcome(vote, card, msg);
+      section.append(card);
+    }
+    // Live turnout: the only thing published about a vote before it closes.
+    const live = votes.filter((v) => v.state !== 'closed');
+    if (live.length > 0) {
+      stopTurnout = poll(async () => {
+        for (const v of live) {
+          const s = await publicGet<VoteStatus>(`/v1/votes/${v.id}/status`);
+          setTurnout(turnoutEls.get(v.id)!, s.turnout);
+          if (s.state !== states.get(v.id)) {
+            states.set(v.id, s.state);
+            await showMeeting();
+            return;
+          }
+        }
+      }, TURNOUT_MS);
+    }
+    return section;
+  }
+
+  async function showOutcome(vote: Vote, card: HTMLElement, msg: HTMLElement): Promise<void> {
+    let tally: Tally;
+    try {
+      tally = (await publicGet<TallyReply>(`/v1/votes/${vote.id}/tally`)).tally;
+    } catch (e) {
+      put(msg, notice('error', errorText(e)));
+      return;
+    }
+    const undecided = tally.items.filter((it) => it.runoff);
+    if (undecided.length === 0) return;
+    card.append(
+      notice('warn', L(`有 ${undecided.map((it) => `「${it.post}」`).join('')}末位票数相同，须再次票决。`, `A tie at the last seat in ${undecided.map((it) => `“${it.post}”`).join(', ')}: a run-off is needed.`)),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'primary runoff',
+          onclick: async () => {
+            try {
+              await session.post(`/v1/votes/${vote.id}/runoff`);
+              await showMeeting();
+            } catch (e) {
+              put(msg, notice('error', errorText(e)));
+            }
+          },
+        },
+        L('发起再次票决', 'Create run-off'),
+      ),
+    );
+  }
+
+  function newVoteSection(c: Committee, meeting: Meeting): HTMLElement {
+    const title = h('input', { name: 'vote-title', placeholder: L('如：干部任免表决', 'e.g. Appointments'), 'aria-label': L('表决名称', 'Vote title') });
+    const items = h('div', { class: 'new-items' });
+    const msg = h('div');
+    const blocks: { post: HTMLInputElement; seats: HTMLInputElement; names: HTMLTextAreaElement; el: HTMLElement }[] = [];
+    const addItem = () => {
+      const post = h('input', { name: 'post', placeholder: L('职务，如：县财政局局长', 'Post, e.g. Director of Finance') });
+      const seats = h('input', { name: 'seats', type: 'number', min: '1', max: '50', value: '1', inputmode: 'numeric' });
+      const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
+      const names = h('textarea', { name: 'candidates', rows: '4', placeholder: L('粘贴候选人姓名：每行一个，或以空格、顿号分隔', 'Paste candidate names: one per line, or separated by spaces or commas') });
+      const refresh = () => renderPreview(preview, parseNames(names.value), Number(seats.value) || 1, c);
+      names.addEventListener('input', refresh);
+      seats.addEventListener('input', refresh);
+      const block = {
+        post,
+        seats,
+        names,
+        el: h(
+          'fieldset',
+          { class: 'new-item' },
+          h('legend', null, L(`第 ${blocks.length + 1} 项`, `Item ${blocks.length + 1}`)),
+          h('label', null, L('职务', 'Post'), post),
+          h('label', { class: 'seats' }, L('应选人数', 'Seats'), seats),
+          h('label', null, L('候选人', 'Candidates'), names),
+          preview,
+        ),
+      };
+      blocks.push(block);
+      items.append(block.el);
+      refresh();
+    };
+    addItem();
+    return h(
+      'section',
+      { class: 'card new-vote' },
+      h('h3', null, L('新建表决', 'New vote')),
+      h('label', null, L('表决名称', 'Title'), title),
+      items,
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'button', class: 'add-item', onclick: addItem }, L('＋ 添加一项', '+ Add an item')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'primary save-vote',
+            onclick: async () => {
+              const body = {
+                title: title.value.trim(),
+                items: blocks
+                  .map((b) => ({ post: b.post.value.trim(), seats: Number(b.seats.value), candidates: parseNames(b.names.value) }))
+                  .filter((it) => it.post || it.candidates.length > 0),
+              };
+              try {
+                await session.post<Vote>(`/v1/meetings/${meeting.id}/votes`, body);
+                await showMeeting();
+              } catch (e) {
+                put(msg, notice('error', errorText(e)));
+              }
+            },
+          },
+          L('保存表决', 'Save vote'),
+        ),
+      ),
+      msg,
+    );
+  }
+
+  void start();
+  return () => stopTurnout?.();
+}
+
+function renderPreview(el: HTMLElement, names: string[], seats: number, c: Committee): void {
+  if (names.length === 0) {
+    put(el, h('p', { class: 'hint' }, L('粘贴姓名后，此处按姓氏笔画顺序预览。', 'Paste names to preview them in stroke order here.')));
+    return;
+  }
+  const sorted = sortNames(names, c.rules.collation);
+  const kind = itemKind({ seats, candidates: names.map((n) => ({ candidateId: n, name: n })) });
+  const warnings: HTMLElement[] = [];
+  if (names.length < seats) warnings.push(notice('error', L('候选人少于应选人数。', 'Fewer candidates than seats.')));
+  else if (kind === 'differential' && names.length < minimumCandidates(seats, c.rules.minCandidateRatio)) {
+    warnings.push(notice('error', L(`差额：${seats} 个名额至少需要 ${minimumCandidates(seats, c.rules.minCandidateRatio)} 名候选人（1 : ${c.rules.minCandidateRatio}）。`, `Differential: ${seats} seats need at least ${minimumCandidates(seats, c.rules.minCandidateRatio)} candidates (1 : ${c.rules.minCandidateRatio}).`)));
+  }
+  if (new Set(names).size !== names.length) warnings.push(notice('warn', L('有重复的姓名。', 'A name appears twice.')));
+  if (sorted.unknownCharacters.length > 0) {
+    warnings.push(notice('warn', L(`以下字无笔顺数据，按总笔画排列：${sorted.unknownCharacters.join(' ')}`, `No stroke data for: ${sorted.unknownCharacters.join(' ')} (placed by stroke count)`)));
+  }
+  put(
+    el,
+    h('p', { class: 'hint' }, L('按姓氏笔画排列（选票上的顺序）', 'In surname stroke order (as on the ballot)'), ' · ', kindLabel(kind, seats)),
+    h('ol', { class: 'sorted-names' }, sorted.names.map((n) => h('li', null, n))),
+    warnings,
+  );
+}
+
+function itemsSummary(def: VoteDefinition): HTMLElement {
+  return h(
+    'ul',
+    { class: 'items-summary' },
+    def.items.map((it) => h('li', null, h('strong', null, it.post), ` · ${kindLabel(itemKind(it), it.seats)} · `, it.candidates.map((c) => c.name).join('、'))),
+  );
+}
+
+function setTurnout(el: HTMLElement, t: { issued: number; returned: number }): void {
+  el.dataset.issued = String(t.issued);
+  el.dataset.returned = String(t.returned);
+  put(el, L('发出 ', 'Issued '), h('strong', null, t.issued), L('　收回 ', '   Returned '), h('strong', null, t.returned));
+}
+
+function meetingState(state: Meeting['state']): string {
+  if (state === 'draft') return L('未开会', 'Not started');
+  if (state === 'open') return L('进行中', 'In session');
+  return L('已散会', 'Closed');
+}

@@ -1,0 +1,81 @@
+// What this device keeps, in IndexedDB (it survives reloads and holds CryptoKey objects without
+// exporting them):
+//   device   { deviceId, personId, alg, privateKey (non-extractable), publicKey }
+//   votes    per vote: the token request (t, r: secret), the vote definition pinned from the
+//            record, the unblinded token, the ballot as cast and its signed receipt.
+// Nothing here ever leaves the device except through the protocol functions.
+import type { Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
+import type { DeviceAlgorithm } from '../protocol/device.ts';
+import type { Token, TokenRequest } from '../protocol/member.ts';
+
+const DB_NAME = 'piaojue';
+const DB_VERSION = 1;
+
+export interface StoredDevice {
+  deviceId: string;
+  personId: string;
+  alg: DeviceAlgorithm;
+  privateKey: CryptoKey;
+  /** base64url raw public key, as enrolled. */
+  publicKey: string;
+  enrolledAt: string;
+}
+
+export interface StoredVote {
+  voteId: string;
+  /** Owner of this entry: several people may enrol one after another on a shared browser. */
+  personId: string;
+  /** Stored before the request is sent, so a lost answer is retried with the same blinded point. */
+  request: TokenRequest;
+  /** The definition as published in the committee's chain (vote.created): its key is the one pinned. */
+  definition: VoteDefinition;
+  token?: Token;
+  /** Marks not yet cast, kept so a reload mid-vote loses nothing. */
+  draft?: Choices;
+  /** The ballot, stored before it is sent: after a reload the very same ballot is re-sent. */
+  ballot?: Ballot;
+  ballotHash?: string;
+  receipt?: string;
+  /** After close: the ballot was found in the record and the receipt verified. */
+  counted?: boolean;
+}
+
+let opening: Promise<IDBDatabase> | undefined;
+
+function db(): Promise<IDBDatabase> {
+  opening ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, DB_VERSION);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      if (!d.objectStoreNames.contains('device')) d.createObjectStore('device');
+      if (!d.objectStoreNames.contains('votes')) d.createObjectStore('votes', { keyPath: 'voteId' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  return opening;
+}
+
+function run<T>(store: 'device' | 'votes', mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest): Promise<T> {
+  return db().then(
+    (d) =>
+      new Promise<T>((resolve, reject) => {
+        const tx = d.transaction(store, mode);
+        const req = op(tx.objectStore(store));
+        // Resolve on commit, not on the request: a write is only "stored" once it is durable.
+        tx.oncomplete = () => resolve(req.result as T);
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error);
+      }),
+  );
+}
+
+export const loadDevice = () => run<StoredDevice | undefined>('device', 'readonly', (s) => s.get('self'));
+export const saveDevice = (d: StoredDevice) => run<unknown>('device', 'readwrite', (s) => s.put(d, 'self'));
+export const forgetDevice = () => run<unknown>('device', 'readwrite', (s) => s.delete('self'));
+
+export async function loadVote(voteId: string, personId: string): Promise<StoredVote | undefined> {
+  const v = await run<StoredVote | undefined>('votes', 'readonly', (s) => s.get(voteId));
+  return v && v.personId === personId ? v : undefined;
+}
+export const saveVote = (v: StoredVote) => run<unknown>('votes', 'readwrite', (s) => s.put(v));

@@ -1,0 +1,41 @@
+// The observer's verifier, off the page's thread: pairings and hundreds of signature checks
+// would otherwise freeze the page and its progress bar. Same verifyRecord as the CLI.
+import type { JSONWebKeySet } from 'jose';
+import type { ChainHead } from '../protocol/chain.ts';
+import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
+
+export interface VerifyRequest {
+  record: unknown;
+  jwks: JSONWebKeySet;
+  pinnedHead?: ChainHead;
+}
+
+export type VerifyMessage =
+  | { type: 'progress'; phase: 'issuances' | 'tokens'; done: number; total: number }
+  | { type: 'done'; report: VerificationReport }
+  | { type: 'failed'; message: string };
+
+const scope = self as unknown as { onmessage: ((ev: MessageEvent<VerifyRequest>) => void) | null; postMessage(m: VerifyMessage): void };
+
+scope.onmessage = async (ev) => {
+  const { record, jwks, pinnedHead } = ev.data;
+  let last = 0;
+  try {
+    const report = await verifyRecord(record, {
+      jwks,
+      ...(pinnedHead ? { pinnedHead } : {}),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      onProgress: ({ phase, done, total }) => {
+        // At most ~20 messages a second, and always the last one.
+        const now = Date.now();
+        if (done === total || now - last > 50) {
+          last = now;
+          scope.postMessage({ type: 'progress', phase, done, total });
+        }
+      },
+    });
+    scope.postMessage({ type: 'done', report });
+  } catch (e) {
+    scope.postMessage({ type: 'failed', message: (e as Error)?.message ?? String(e) });
+  }
+};

@@ -1,0 +1,370 @@
+// A whole meeting in real browsers: the administrator's setup over HTTP, then a secretary and
+// eleven members (phone-sized) each in their own browser context, one 等额 and one 差额 item,
+// the projector, the result sheet and the observer's verification. Screenshots of every page go
+// to test-results/screenshots/.
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { Api, type Session } from '../helpers/client.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
+import { adminSession, NAMES } from '../helpers/world.ts';
+
+const SHOTS = 'test-results/screenshots';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+type Mark = 'approve' | 'disapprove' | 'abstain';
+const MEMBER_NAMES = NAMES.slice(0, 11);
+const CONFIRM = { post: '县财政局局长', seats: 1, candidates: ['王小洪'] };
+const DIFF = { post: '县委办公室副主任', seats: 2, candidates: ['李干杰', '万立骏', '于伟国'] };
+const DIFF_STROKE_ORDER = ['于伟国', '万立骏', '李干杰'];
+
+// One plan per member: candidate → mark. Member 8 approves three for two seats (无效 for that
+// item, after a warning); member 9 reloads the page in the middle of marking.
+const a: Mark = 'approve', d: Mark = 'disapprove', s: Mark = 'abstain';
+const PLANS: Record<string, Mark>[] = [
+  ...Array.from({ length: 6 }, () => ({ 王小洪: a, 于伟国: a, 万立骏: a, 李干杰: d })),
+  { 王小洪: a, 于伟国: a, 万立骏: d, 李干杰: a },
+  { 王小洪: d, 于伟国: s, 万立骏: a, 李干杰: d },
+  { 王小洪: s, 于伟国: a, 万立骏: a, 李干杰: a },
+  { 王小洪: a, 于伟国: d, 万立骏: d, 李干杰: s },
+  { 王小洪: a, 于伟国: a, 万立骏: s, 李干杰: d },
+];
+const OVER_MARKER = 8;
+const RELOADER = 9;
+
+/** The tally the plans imply, counted here independently of the service's code. */
+function expectedTally(entitled: number) {
+  const required = Math.floor(entitled / 2) + 1;
+  return [CONFIRM, DIFF].map((item) => {
+    const over = (p: Record<string, Mark>) => item.candidates.filter((c) => p[c] === 'approve').length > item.seats;
+    const valid = PLANS.filter((p) => !over(p));
+    const rows = item.candidates.map((name) => ({
+      name,
+      approve: valid.filter((p) => p[name] === 'approve').length,
+      disapprove: valid.filter((p) => p[name] === 'disapprove').length,
+      abstain: valid.filter((p) => p[name] === 'abstain').length,
+    }));
+    const ranked = rows.filter((r) => r.approve >= required).sort((x, y) => y.approve - x.approve);
+    const elected = new Set(ranked.slice(0, item.seats).map((r) => r.name));
+    return { post: item.post, valid: valid.length, invalid: PLANS.length - valid.length, rows: rows.map((r) => ({ ...r, outcome: elected.has(r.name) ? 'elected' : 'not_elected' })) };
+  });
+}
+
+let service: TestService;
+let admin: Session;
+let browser: Browser;
+let committeeId: string;
+let secretaryCode: string;
+const memberCodes: string[] = [];
+const contexts: BrowserContext[] = [];
+let secretary: Page;
+const members: Page[] = [];
+let voteId: string;
+const ballotPosts: { member: number; headers: Record<string, string> }[] = [];
+
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
+}
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  service = await startTestService();
+  admin = await adminSession(service);
+  // The administrator's part, over HTTP: a committee of eleven, a secretary, enrolment codes.
+  const c = await admin.api.post('/v1/committees', { name: '某县委常委会', kind: 'standing' });
+  committeeId = c.body.id;
+  const sec = await admin.api.post(`/v1/committees/${committeeId}/secretaries`, { name: '县委秘书' });
+  secretaryCode = (await admin.api.post(`/v1/people/${sec.body.personId}/enrolment-codes`)).body.code;
+  for (const name of MEMBER_NAMES) {
+    const m = await admin.api.post(`/v1/committees/${committeeId}/members`, { name });
+    memberCodes.push((await admin.api.post(`/v1/people/${m.body.memberId}/enrolment-codes`)).body.code);
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  await browser?.close();
+  await service?.close();
+});
+
+async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ locale: 'zh-CN', ...options });
+  contexts.push(ctx);
+  return ctx;
+}
+
+async function enrolThroughPage(page: Page, path: string, code: string): Promise<void> {
+  await page.goto(`${service.url}/#/${path}`);
+  await page.fill('#enrol-code', code);
+  await page.click('form.enrol button[type=submit]');
+}
+
+const vote = (page: Page, id = voteId) => page.locator(`section.vote[data-vote-id="${id}"]`);
+const markButton = (page: Page, name: string, mark: Mark, id = voteId) => vote(page, id).locator(`li.candidate[data-candidate="${name}"] button[data-mark="${mark}"]`);
+
+describe('a meeting run entirely from the browser', () => {
+  it('serves the client itself, and leaves the API untouched', async () => {
+    const page = await fetch(`${service.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await page.text();
+    const script = /src="(\/assets\/app-[A-Z0-9]+\.js)"/.exec(html)?.[1];
+    const css = /href="(\/assets\/app-[A-Z0-9]+\.css)"/.exec(html)?.[1];
+    expect((await fetch(service.url + script!)).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await fetch(service.url + css!)).headers.get('content-type')).toMatch(/^text\/css/);
+    const unknown = await fetch(`${service.url}/v1/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await fetch(`${service.url}/assets/nope.js`)).status).toBe(404);
+  });
+
+  it('the secretary enrols, creates the meeting and a vote with names shown in stroke order', async () => {
+    secretary = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await secretary.goto(`${service.url}/`);
+    await secretary.locator('.device-state .notice').waitFor();
+    await shot(secretary, 'home');
+    await enrolThroughPage(secretary, 'secretary', secretaryCode);
+    await secretary.getByRole('heading', { name: '某县委常委会' }).waitFor();
+    await secretary.fill('input[name=meeting-title]', '第12次常委会');
+    await secretary.click('form.new-meeting button[type=submit]');
+    await secretary.locator('section.meeting').waitFor();
+
+    await secretary.fill('input[name=vote-title]', '干部任免表决');
+    const items = secretary.locator('fieldset.new-item');
+    await items.nth(0).locator('input[name=post]').fill(CONFIRM.post);
+    await items.nth(0).locator('textarea[name=candidates]').fill(CONFIRM.candidates.join('\n'));
+    await secretary.click('button.add-item');
+    await items.nth(1).locator('input[name=post]').fill(DIFF.post);
+    await items.nth(1).locator('input[name=seats]').fill(String(DIFF.seats));
+    await items.nth(1).locator('textarea[name=candidates]').fill(DIFF.candidates.join('、'));
+    await expect.poll(() => items.nth(1).locator('.sorted-names li').allTextContents()).toEqual(DIFF_STROKE_ORDER);
+    await shot(secretary, 'secretary-1-new-vote');
+    await secretary.click('button.save-vote');
+    await secretary.locator('.vote-admin[data-state="draft"]').waitFor();
+    voteId = (await secretary.locator('.vote-admin').first().getAttribute('data-vote-id'))!;
+    expect(voteId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('eleven members enrol their phones with their codes and sign in', async () => {
+    await Promise.all(
+      memberCodes.map(async (code, i) => {
+        const ctx = await newContext(PHONE);
+        // A cookie for the service's origin: the cast request must still carry none.
+        await ctx.addCookies([{ name: 'probe', value: `member-${i}`, url: service.url }]);
+        const page = await ctx.newPage();
+        page.on('request', (req) => {
+          if (req.method() === 'POST' && new URL(req.url()).pathname === '/v1/ballots') {
+            void req.allHeaders().then((headers) => ballotPosts.push({ member: i, headers }));
+          }
+        });
+        members[i] = page;
+        await page.goto(`${service.url}/#/member`);
+        if (i === 0) await shot(page, 'member-1-enrol');
+        await page.fill('#enrol-code', code);
+        await page.click('form.enrol button[type=submit]');
+        await expect.poll(() => page.locator('.me-name').textContent()).toBe(MEMBER_NAMES[i]);
+        await page.locator('.signin-state[data-present="false"]').waitFor();
+      }),
+    );
+    await shot(members[0]!, 'member-2-signed-in-not-present');
+  });
+
+  it('the secretary records attendance with a live quorum indicator; every present phone fetches its token', async () => {
+    await secretary.click('button.open-meeting');
+    await secretary.locator('.badge.open').first().waitFor();
+    const boxes = secretary.locator('.attendance-list input[type=checkbox]');
+    expect(await boxes.count()).toBe(11);
+    for (let i = 0; i < 7; i++) await boxes.nth(i).check();
+    await expect.poll(() => secretary.locator('.quorum').getAttribute('class')).toContain('not-met');
+    for (let i = 7; i < 11; i++) await boxes.nth(i).check();
+    await expect.poll(() => secretary.locator('.quorum').getAttribute('class')).toContain(' met');
+    await secretary.click('button.save-attendance');
+    await secretary.locator('.attendance .notice.ok').waitFor();
+    await shot(secretary, 'secretary-2-attendance');
+
+    // 签到即领票: the phones notice they are present and fetch a blind token, before the vote opens.
+    await Promise.all(members.map((p) => vote(p).locator('.token-ready').waitFor({ timeout: 30_000 })));
+    await expect.poll(() => secretary.locator(`.turnout[data-vote-id="${voteId}"]`).getAttribute('data-issued'), { timeout: 10_000 }).toBe('11');
+    await shot(members[0]!, 'member-3-token-ready');
+  });
+
+  it('the vote opens; each member marks the stroke-ordered ballot and casts it; a reload mid-vote loses nothing', async () => {
+    await secretary.click('button.open-vote');
+    await secretary.locator('.vote-admin[data-state="open"]').waitFor();
+
+    const castOne = async (i: number) => {
+      const page = members[i]!;
+      const plan = PLANS[i]!;
+      await vote(page).locator('button.cast').waitFor({ timeout: 30_000 });
+      // The ballot lists the differential item's candidates in surname stroke order.
+      expect(await vote(page).locator(`.item:nth-of-type(2) li.candidate .name`).allTextContents()).toEqual(DIFF_STROKE_ORDER);
+      const names = Object.keys(plan);
+      if (i === RELOADER) {
+        // Half marked, then the phone reloads: the token and the marks are still on the device.
+        for (const name of names.slice(0, 2)) await markButton(page, name, plan[name]!).click();
+        await page.reload();
+        await vote(page).locator('button.cast').waitFor({ timeout: 30_000 });
+        for (const name of names.slice(0, 2)) await expect.poll(() => markButton(page, name, plan[name]!).getAttribute('aria-checked')).toBe('true');
+        for (const name of names.slice(2)) await markButton(page, name, plan[name]!).click();
+      } else {
+        for (const name of names) await markButton(page, name, plan[name]!).click();
+      }
+      if (i === 0) await shot(page, 'member-4-ballot');
+      await vote(page).locator('button.cast').click();
+      if (i === OVER_MARKER) {
+        // Three approvals for two seats: warned before anything is sent.
+        await vote(page).locator('.confirm').waitFor();
+        expect(ballotPosts.filter((b) => b.member === i)).toHaveLength(0);
+        await shot(page, 'member-5-over-marked-warning');
+        await vote(page).locator('button.confirm-cast').click();
+      }
+      await vote(page).locator('.voted').waitFor({ timeout: 30_000 });
+      if (i === RELOADER) {
+        // Reloaded after casting: the phone shows the vote as cast and offers no second ballot.
+        await page.reload();
+        await vote(page).locator('.voted').waitFor({ timeout: 30_000 });
+        expect(await vote(page).locator('button.cast').count()).toBe(0);
+      }
+    };
+    await Promise.all(members.map((_, i) => castOne(i)));
+    await shot(members[0]!, 'member-6-voted');
+    expect(await members[0]!.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await expect.poll(() => secretary.locator(`.turnout[data-vote-id="${voteId}"]`).getAttribute('data-returned'), { timeout: 10_000 }).toBe('11');
+    await shot(secretary, 'secretary-3-turnout');
+  });
+
+  it('every cast went out with no cookie and no Authorization header, once per member', async () => {
+    await expect.poll(() => ballotPosts.length).toBe(11);
+    for (const { headers } of ballotPosts) {
+      const names = Object.keys(headers).map((k) => k.toLowerCase());
+      expect(names).not.toContain('cookie');
+      expect(names).not.toContain('authorization');
+    }
+    expect(new Set(ballotPosts.map((b) => b.member)).size).toBe(11);
+    const status = await new Api(service.url).get(`/v1/votes/${voteId}/status`);
+    expect(status.body.turnout).toEqual({ issued: 11, returned: 11 });
+  });
+
+  it('the projector shows the result the instant the vote closes, exactly as the ballots imply', async () => {
+    const screen = await (await newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+    const href = await secretary.locator(`.vote-admin[data-vote-id="${voteId}"] a.projector-link`).getAttribute('href');
+    await screen.goto(`${service.url}/${href}`);
+    await expect.poll(() => screen.locator('[data-figure="returned"]').first().textContent()).toBe('11');
+    await shot(screen, 'projector-1-voting', false);
+
+    const closedAt = Date.now();
+    await secretary.click('button.close-vote');
+    await screen.locator('td.outcome[data-outcome="elected"]').first().waitFor({ timeout: 10_000 });
+    const latency = Date.now() - closedAt;
+    expect(latency).toBeLessThan(5_000);
+
+    const figure = (name: string) => screen.locator(`.figures [data-figure="${name}"]`).textContent();
+    expect(await figure('entitled')).toBe('11');
+    expect(await figure('present')).toBe('11');
+    expect(await figure('issued')).toBe('11');
+    expect(await figure('returned')).toBe('11');
+    const sections = screen.locator('section.result-item');
+    for (const [k, item] of expectedTally(11).entries()) {
+      const section = sections.nth(k);
+      expect(await section.locator('h2').textContent()).toBe(item.post);
+      expect(await section.locator('[data-figure="valid"]').textContent()).toBe(String(item.valid));
+      expect(await section.locator('[data-figure="invalid"]').textContent()).toBe(String(item.invalid));
+      const shown = await section.locator('tbody tr').evaluateAll((rows) =>
+        rows.map((r) => ({
+          name: r.getAttribute('data-candidate'),
+          approve: Number(r.querySelector('[data-mark="approve"]')?.textContent),
+          disapprove: Number(r.querySelector('[data-mark="disapprove"]')?.textContent),
+          abstain: Number(r.querySelector('[data-mark="abstain"]')?.textContent),
+          outcome: r.querySelector('[data-outcome]')?.getAttribute('data-outcome'),
+        })),
+      );
+      const byStroke = item.rows.slice().sort((x, y) => (item.post === DIFF.post ? DIFF_STROKE_ORDER.indexOf(x.name) - DIFF_STROKE_ORDER.indexOf(y.name) : 0));
+      expect(shown).toEqual(byStroke);
+    }
+    await shot(screen, 'projector-2-result', false);
+
+    // The printable result sheet: the record's head hash and a QR code of the record's address.
+    await screen.goto(`${service.url}/${href}&report=1`);
+    await screen.locator('svg.qr').waitFor();
+    const record = await new Api(service.url).get(`/v1/votes/${voteId}/record`);
+    expect(await screen.locator('[data-head-hash]').getAttribute('data-head-hash')).toBe(record.body.head.hash);
+    expect(await screen.locator('.record-url').textContent()).toBe(`${service.url}/v1/votes/${voteId}/record`);
+    // About an A4 page's width, as printed.
+    await screen.setViewportSize({ width: 794, height: 1123 });
+    await screen.emulateMedia({ media: 'print' });
+    await shot(screen, 'projector-3-report-print');
+    await screen.emulateMedia({ media: 'screen' });
+  });
+
+  it('each member’s phone finds its ballot in the record ("my ballot is counted")', async () => {
+    await Promise.all(members.map((p) => vote(p).locator('.counted').waitFor({ timeout: 30_000 })));
+    await shot(members[RELOADER]!, 'member-7-counted');
+  });
+
+  it('the observer page verifies the record in the browser, every check passing, then with the head pinned', async () => {
+    const observer = await (await newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    await observer.goto(`${service.url}/#/observer?record=${encodeURIComponent(`/v1/votes/${voteId}/record`)}`);
+    await observer.locator('.report-view').waitFor({ timeout: 60_000 });
+    expect(await observer.locator('.report-view').getAttribute('data-ok')).toBe('true');
+    const first = await observer.locator('.checks li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-check'), li.getAttribute('data-ok')]));
+    expect(first.length).toBeGreaterThanOrEqual(12);
+    expect(first.filter(([, ok]) => ok !== 'true')).toEqual([]);
+    await shot(observer, 'observer-1-verified');
+    await observer.reload();
+    await observer.locator('.report-view').waitFor({ timeout: 60_000 });
+    const pinned = await observer.locator('.checks li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-check'), li.getAttribute('data-ok')]));
+    expect(pinned).toContainEqual(['pinnedHead', 'true']);
+    expect(pinned.filter(([, ok]) => ok !== 'true')).toEqual([]);
+  });
+
+  it('a tie at the last seat: the secretary creates the run-off from the page', async () => {
+    const [A, B, C] = ['何卫东', '张国清', '陈文清'];
+    await secretary.fill('input[name=vote-title]', '副县长人选表决');
+    const item = secretary.locator('fieldset.new-item').first();
+    await item.locator('input[name=post]').fill('副县长');
+    await item.locator('input[name=seats]').fill('2');
+    await item.locator('textarea[name=candidates]').fill(`${A} ${B} ${C}`);
+    await secretary.click('button.save-vote');
+    await expect.poll(() => secretary.locator('.vote-admin').count()).toBe(2);
+    const second = (await secretary.locator('.vote-admin').nth(1).getAttribute('data-vote-id'))!;
+    // The phones fetch the new vote's token by themselves: the members are still recorded present.
+    await Promise.all(members.map((p) => vote(p, second).locator('.token-ready').waitFor({ timeout: 30_000 })));
+    await secretary.click(`.vote-admin[data-vote-id="${second}"] button.open-vote`);
+    // A 10, B 6, C 6: B and C tie for the second seat.
+    const plan = (i: number): Record<string, Mark> => (i < 5 ? { [A]: a, [B]: a, [C]: d } : i < 10 ? { [A]: a, [B]: d, [C]: a } : { [A]: d, [B]: a, [C]: a });
+    await Promise.all(
+      members.map(async (page, i) => {
+        await vote(page, second).locator('button.cast').waitFor({ timeout: 30_000 });
+        for (const [name, mark] of Object.entries(plan(i))) await markButton(page, name, mark, second).click();
+        await vote(page, second).locator('button.cast').click();
+        await vote(page, second).locator('.voted').waitFor({ timeout: 30_000 });
+      }),
+    );
+    await expect.poll(() => secretary.locator(`.turnout[data-vote-id="${second}"]`).getAttribute('data-returned'), { timeout: 10_000 }).toBe('11');
+    await secretary.click(`.vote-admin[data-vote-id="${second}"] button.close-vote`);
+    await secretary.locator(`.vote-admin[data-vote-id="${second}"] button.runoff`).click();
+    await expect.poll(() => secretary.locator('.vote-admin').count()).toBe(3);
+    await shot(secretary, 'secretary-4-runoff');
+    const meetingId = await secretary.locator('section.meeting').getAttribute('data-meeting-id');
+    const votes = (await admin.api.get(`/v1/meetings/${meetingId}/votes`)).body.votes;
+    const runoff = votes[2];
+    expect(runoff.runoffOf).toBe(second);
+    expect(runoff.definition.items).toHaveLength(1);
+    expect(runoff.definition.items[0].seats).toBe(1);
+    expect(runoff.definition.items[0].candidates.map((c: { name: string }) => c.name).sort()).toEqual([B, C].sort());
+  });
+
+  it('switches to English', async () => {
+    const page = members[0]!;
+    await page.click('button.lang');
+    await vote(page).locator('.counted').waitFor();
+    expect(await vote(page).locator('.counted').textContent()).toContain('Your ballot is counted');
+    // Nothing wider than the phone, in either language.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, 'member-8-english');
+  });
+});
