@@ -18,6 +18,8 @@ const schema = z.object({
   PIAOJUE_ACCESS_TOKEN_TTL: seconds(60, 86_400).default(900),
   PIAOJUE_ENROLMENT_CODE_TTL: seconds(60, 30 * 86_400).default(72 * 3600),
   PIAOJUE_LOG: z.enum(['silent', 'info']).default('info'),
+  PIAOJUE_TLS_CERT: z.string().min(1).optional(),
+  PIAOJUE_TLS_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -30,6 +32,8 @@ export interface Config {
   accessTokenTtl: number;
   enrolmentCodeTtl: number;
   log: 'silent' | 'info';
+  /** PEM files; with both set the service speaks HTTPS (phones need a secure context for WebCrypto). */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +52,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const c = parsed.data;
+  if (Boolean(c.PIAOJUE_TLS_CERT) !== Boolean(c.PIAOJUE_TLS_KEY)) {
+    throw new ConfigError(c.PIAOJUE_TLS_CERT ? 'PIAOJUE_TLS_KEY' : 'PIAOJUE_TLS_CERT', 'set both PIAOJUE_TLS_CERT and PIAOJUE_TLS_KEY, or neither');
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -58,5 +65,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenTtl: c.PIAOJUE_ACCESS_TOKEN_TTL,
     enrolmentCodeTtl: c.PIAOJUE_ENROLMENT_CODE_TTL,
     log: c.PIAOJUE_LOG,
+    tls: c.PIAOJUE_TLS_CERT && c.PIAOJUE_TLS_KEY ? { certFile: c.PIAOJUE_TLS_CERT, keyFile: c.PIAOJUE_TLS_KEY } : undefined,
   };
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api, enrolAndLogin } from '../helpers/client.ts';
@@ -97,4 +98,36 @@ describe('the piaojue command', () => {
       child.kill('SIGTERM');
     }
   }, 60_000);
+});
+
+describe('HTTPS', () => {
+  it('serves over TLS with PIAOJUE_TLS_CERT and PIAOJUE_TLS_KEY (phones need a secure context)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'piaojue-tls-'));
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+    const child = spawn('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PIAOJUE_TLS_CERT: join(dir, 'cert.pem'), PIAOJUE_TLS_KEY: join(dir, 'key.pem') }) });
+    let out = '';
+    const url = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (https:\/\/[0-9.:]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    }));
+    try {
+      const https = await import('node:https');
+      const body = await new Promise<string>((resolve, reject) => {
+        https.get(`${url}/healthz`, { ca: readFileSync(join(dir, 'cert.pem')) }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve(text));
+        }).on('error', reject);
+      });
+      expect(JSON.parse(body)).toEqual({ status: 'ok' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('refuses a certificate without its key', async () => {
+    const run = promisify(execFile)('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_TLS_CERT: '/tmp/cert.pem' }) });
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/PIAOJUE_TLS_KEY/) });
+  });
 });
