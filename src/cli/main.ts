@@ -8,6 +8,7 @@ import { bootstrapAdmin } from '../people/enrolment.ts';
 import { sortNamesCommand } from './sort-names.ts';
 import { deviceCommand } from './device.ts';
 import { demoCommand } from './demo.ts';
+import { verifyCommand } from './verify.ts';
 
 function configOrExit() {
   try {
@@ -68,5 +69,6 @@ admin
 program.addCommand(sortNamesCommand());
 program.addCommand(deviceCommand());
 program.addCommand(demoCommand());
+program.addCommand(verifyCommand());
 
 await program.parseAsync(process.argv);

@@ -9,3 +9,5 @@ export * from './chain.ts';
 export * from './receipt.ts';
 export * from './member.ts';
 export * from './verifier.ts';
+export * from './h2c-g1.ts';
+export * from './msm.ts';

@@ -9,11 +9,13 @@
 // Byte formats: G1 points 48-byte compressed, G2 points 96-byte compressed (ZCash serialisation,
 // draft-irtf-cfrg-pairing-friendly-curves-11 Appendix C); scalars 32-byte big-endian in [1, r).
 import { bls12_381 } from '@noble/curves/bls12-381.js';
-import { pippenger } from '@noble/curves/abstract/curve.js';
 import { bytesToHex, concatBytes, utf8ToBytes } from './encoding.ts';
+import { clearCofactor, prehashToCurve, type G1Projective } from './h2c-g1.ts';
+import { msm } from './msm.ts';
 import { abytes, drawBytes, ProtocolError, type RandomBytes } from './errors.ts';
 
 const G1 = bls12_381.G1.Point;
+
 const G2 = bls12_381.G2.Point;
 const Fr = bls12_381.fields.Fr;
 const Fp12 = bls12_381.fields.Fp12;
@@ -33,6 +35,7 @@ export const SCALAR_LENGTH = 32;
 const SCALAR_SEED_LENGTH = 64;
 /** Batch-verification coefficients are 128-bit: a forged batch passes with probability ≤ 2⁻¹²⁸. */
 const BATCH_COEFFICIENT_LENGTH = 16;
+const COEFFICIENT_BITS = 8 * BATCH_COEFFICIENT_LENGTH;
 const MAX_VOTE_ID_LENGTH = 256;
 
 function bytesToNumberBE(bytes: Uint8Array): bigint {
@@ -198,44 +201,198 @@ export interface BatchOptions {
 }
 
 /**
- * Random-linear-combination batch verification (Bellare–Garay–Rabin 1998, small-exponent test):
- * with 128-bit random c_i, checks e(Σ c_i·S_i, g2) = e(Σ c_i·H_i, pk) using two Pippenger
- * multi-scalar multiplications and one two-pairing product. Any malformed item makes it false.
- * The coefficients must be unpredictable to whoever made the signatures: pass real randomness.
+ * The random coefficients c_i of a batch check: 128-bit big-endian integers from `randomBytes`
+ * (16 bytes each; a zero draw becomes 1). They must be unpredictable to whoever made the
+ * signatures, so pass real randomness (crypto.getRandomValues), never a seeded stream.
  */
-export function verifyTokensBatch(publicKey: Uint8Array, items: readonly TokenItem[], randomBytes: RandomBytes, options: BatchOptions = {}): boolean {
-  const pk = decodeG2(publicKey, 'publicKey');
-  if (items.length === 0) return true;
-  const sigs: G1Point[] = [];
-  const hashes: G1Point[] = [];
-  try {
-    items.forEach((item, i) => {
-      sigs.push(decodeG1(item.signature, `items.${i}.signature`));
-      hashes.push(hashTokenPoint(item.voteId, item.t));
-      options.onProgress?.(i + 1, items.length);
-    });
-  } catch {
-    return false;
-  }
-  const coins = drawBytes(randomBytes, BATCH_COEFFICIENT_LENGTH * items.length, 'batch coefficients');
-  const coefficients = items.map((_, i) => {
+export function batchCoefficients(randomBytes: RandomBytes, n: number): bigint[] {
+  if (n === 0) return [];
+  const coins = drawBytes(randomBytes, BATCH_COEFFICIENT_LENGTH * n, 'batch coefficients');
+  return Array.from({ length: n }, (_, i) => {
     const c = bytesToNumberBE(coins.subarray(i * BATCH_COEFFICIENT_LENGTH, (i + 1) * BATCH_COEFFICIENT_LENGTH));
     return c === 0n ? 1n : c;
   });
-  const sigSum = pippenger(G1, sigs, coefficients);
-  const hashSum = pippenger(G1, hashes, coefficients);
-  return pairingCheck(sigSum, hashSum, pk);
 }
 
 /**
- * Indices of the items whose signature fails: one batch check, and only if it fails, a single
- * check per item to name the bad ones. Empty array when all verify.
+ * The two sums of a batch check over some items, or the positions of items that are malformed
+ * (a signature that fails strict decoding, a t that is not 32 bytes, a bad voteId).
+ * - sigSum: Σ cᵢ·Sᵢ, 48-byte compressed G1 (the identity is the compressed infinity encoding);
+ * - preHashSum: Σ cᵢ·Qᵢ where Qᵢ is hash_to_curve before cofactor clearing (h2c-g1.ts), as
+ *   96 bytes x ‖ y big-endian affine (all zero for the identity): Qᵢ is not in the subgroup, so
+ *   it has no compressed subgroup encoding. checkBatchSums clears the cofactor of the total once.
+ */
+export type TokenBatchSums = { ok: true; sigSum: Uint8Array; preHashSum: Uint8Array } | { ok: false; bad: number[] };
+
+interface DecodedToken {
+  sig: G1Point;
+  /** hash_to_curve(voteId ‖ t) before clear_cofactor. */
+  pre: G1Projective;
+}
+
+function decodeTokenItem(item: TokenItem, i: number): DecodedToken | null {
+  try {
+    const sig = decodeG1(item.signature, `items.${i}.signature`);
+    return { sig, pre: prehashToCurve(tokenMessage(item.voteId, item.t), TOKEN_DST) };
+  } catch {
+    return null;
+  }
+}
+
+function affineBytes(point: G1Projective): Uint8Array {
+  if (point.is0()) return new Uint8Array(2 * G1_LENGTH);
+  const { x, y } = point.toAffine();
+  return concatBytes(numberToBytesBE(x, G1_LENGTH), numberToBytesBE(y, G1_LENGTH));
+}
+
+function fromAffineBytes(bytes: Uint8Array, field: string): G1Projective {
+  abytes(bytes, 2 * G1_LENGTH, field);
+  if (bytes.every((b) => b === 0)) return G1.ZERO;
+  const x = bytesToNumberBE(bytes.subarray(0, G1_LENGTH));
+  const y = bytesToNumberBE(bytes.subarray(G1_LENGTH));
+  const Fp = bls12_381.fields.Fp;
+  // On the curve y² = x³ + 4 (not necessarily in the subgroup: that comes with clear_cofactor).
+  if (x >= Fp.ORDER || y >= Fp.ORDER || Fp.sqr(y) !== Fp.add(Fp.mul(Fp.sqr(x), x), 4n)) {
+    throw new ProtocolError('invalid_point', `${field} is not a point on the curve`, { field });
+  }
+  return G1.fromAffine({ x, y });
+}
+
+/**
+ * Σ cᵢ·Sᵢ and Σ cᵢ·Qᵢ over the items (Pippenger), every Sᵢ decoded strictly (canonical, on the
+ * curve, in the subgroup, not the identity: the subgroup check is what makes the small-exponent
+ * test sound) and Qᵢ = hash_to_curve(voteId ‖ tᵢ) before cofactor clearing. This is the costly,
+ * parallelisable part of a batch check: a caller may split the items into chunks, compute each
+ * chunk's sums anywhere (worker threads) and pass them all to checkBatchSums; the result is the
+ * same. Pure; never throws on item contents.
+ */
+export function tokenBatchSums(items: readonly TokenItem[], coefficients: readonly bigint[], options: BatchOptions = {}): TokenBatchSums {
+  if (coefficients.length !== items.length) throw new ProtocolError('invalid_length', 'one coefficient per item', { field: 'coefficients' });
+  const sigs: G1Point[] = [];
+  const pres: G1Projective[] = [];
+  const bad: number[] = [];
+  items.forEach((item, i) => {
+    const d = decodeTokenItem(item, i);
+    if (d) {
+      sigs.push(d.sig);
+      pres.push(d.pre);
+    } else bad.push(i);
+    options.onProgress?.(i + 1, items.length);
+  });
+  if (bad.length > 0) return { ok: false, bad };
+  if (items.length === 0) return { ok: true, sigSum: G1.ZERO.toBytes(true), preHashSum: affineBytes(G1.ZERO) };
+  return {
+    ok: true,
+    sigSum: msm(G1.ZERO, sigs, coefficients, COEFFICIENT_BITS).toBytes(true),
+    preHashSum: affineBytes(msm(G1.ZERO, pres, coefficients, COEFFICIENT_BITS)),
+  };
+}
+
+function decodeSigSum(bytes: Uint8Array, field: string): G1Point {
+  abytes(bytes, G1_LENGTH, field);
+  try {
+    const point = G1.fromBytes(bytes); // identity allowed; on curve and in the subgroup
+    point.assertValidity();
+    return point;
+  } catch (cause) {
+    throw new ProtocolError('invalid_point', `${field} is not a G1 point`, { field, cause });
+  }
+}
+
+/**
+ * The final step of a batch check: adds up partial sums (from tokenBatchSums over disjoint
+ * chunks, with the coefficients of one batchCoefficients draw), clears the cofactor of the
+ * hash sum once (Σ cᵢ·Hᵢ = clear_cofactor(Σ cᵢ·Qᵢ), clearing being a homomorphism) and checks
+ * e(Σ cᵢ·Sᵢ, g2) = e(Σ cᵢ·Hᵢ, pk) with one two-pairing product.
+ */
+export function checkBatchSums(publicKey: Uint8Array, sums: readonly { sigSum: Uint8Array; preHashSum: Uint8Array }[]): boolean {
+  const pk = decodeG2(publicKey, 'publicKey');
+  let sig = G1.ZERO;
+  let pre = G1.ZERO;
+  for (const [i, s] of sums.entries()) {
+    sig = sig.add(decodeSigSum(s.sigSum, `sums.${i}.sigSum`));
+    pre = pre.add(fromAffineBytes(s.preHashSum, `sums.${i}.preHashSum`));
+  }
+  return pairingCheck(sig, clearCofactor(pre), pk);
+}
+
+/** Test helper surface: the affine encoding used for preHashSum, for round-trip tests. */
+export const preHashSumCodec = { encode: affineBytes, decode: fromAffineBytes };
+
+/**
+ * Random-linear-combination batch verification (Bellare–Garay–Rabin 1998, small-exponent test):
+ * with 128-bit random c_i, checks e(Σ c_i·S_i, g2) = e(Σ c_i·H_i, pk) using two Pippenger
+ * multi-scalar multiplications (128-bit windows, msm.ts) and one two-pairing product. Any malformed item makes it false.
+ * The coefficients must be unpredictable to whoever made the signatures: pass real randomness.
+ */
+export function verifyTokensBatch(publicKey: Uint8Array, items: readonly TokenItem[], randomBytes: RandomBytes, options: BatchOptions = {}): boolean {
+  decodeG2(publicKey, 'publicKey');
+  if (items.length === 0) return true;
+  const sums = tokenBatchSums(items, batchCoefficients(randomBytes, items.length), options);
+  return sums.ok && checkBatchSums(publicKey, [sums]);
+}
+
+export interface LocateOptions extends BatchOptions {
+  /** Stop after this many pairing checks (each ~0.2 s); the answer is then marked incomplete. */
+  maxPairings?: number;
+}
+
+/**
+ * Which items fail, by bisection: every item is hashed and decoded once; a range whose weighted
+ * sums fail the pairing check is split in two until single items remain (a single item with
+ * c ≠ 0 is an exact check). k bad items among n cost about 2·k·log₂(n) pairings instead of n.
+ * Returns the bad indices found (ascending) and whether the search finished within the budget;
+ * when it did not, every index listed is bad but others may be too.
+ */
+export function locateInvalidTokens(
+  publicKey: Uint8Array,
+  items: readonly TokenItem[],
+  randomBytes: RandomBytes,
+  options: LocateOptions = {},
+): { bad: number[]; complete: boolean } {
+  const pk = decodeG2(publicKey, 'publicKey');
+  const bad: number[] = [];
+  const good: { index: number; d: DecodedToken }[] = [];
+  items.forEach((item, i) => {
+    const d = decodeTokenItem(item, i);
+    if (d) good.push({ index: i, d });
+    else bad.push(i);
+    options.onProgress?.(i + 1, items.length);
+  });
+  const coefficients = batchCoefficients(randomBytes, good.length);
+  let budget = options.maxPairings ?? Number.POSITIVE_INFINITY;
+  let complete = true;
+  const passes = (from: number, to: number): boolean => {
+    budget--;
+    if (to - from === 1) return pairingCheck(good[from]!.d.sig, clearCofactor(good[from]!.d.pre), pk);
+    const cs = coefficients.slice(from, to);
+    const slice = good.slice(from, to);
+    return pairingCheck(msm(G1.ZERO, slice.map((g) => g.d.sig), cs, COEFFICIENT_BITS), clearCofactor(msm(G1.ZERO, slice.map((g) => g.d.pre), cs, COEFFICIENT_BITS)), pk);
+  };
+  // Depth-first, left to right, so the lowest bad indices are named first when the budget runs out.
+  const stack: [number, number][] = good.length > 0 ? [[0, good.length]] : [];
+  while (stack.length > 0) {
+    if (budget <= 0) {
+      complete = false;
+      break;
+    }
+    const [from, to] = stack.pop()!;
+    if (passes(from, to)) continue;
+    if (to - from === 1) {
+      bad.push(good[from]!.index);
+      continue;
+    }
+    const mid = from + Math.ceil((to - from) / 2);
+    stack.push([mid, to], [from, mid]);
+  }
+  return { bad: bad.sort((a, b) => a - b), complete };
+}
+
+/**
+ * Indices of the items whose signature fails: one batch check, and only if it fails, bisection
+ * to name the bad ones exactly (no budget). Empty array when all verify.
  */
 export function findInvalidTokens(publicKey: Uint8Array, items: readonly TokenItem[], randomBytes: RandomBytes, options: BatchOptions = {}): number[] {
   if (verifyTokensBatch(publicKey, items, randomBytes, options)) return [];
-  const bad: number[] = [];
-  items.forEach((item, i) => {
-    if (!verifyToken(publicKey, item.voteId, item.t, item.signature)) bad.push(i);
-  });
-  return bad;
+  return locateInvalidTokens(publicKey, items, randomBytes).bad;
 }

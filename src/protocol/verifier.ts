@@ -5,7 +5,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { JSONWebKeySet } from 'jose';
 import { hasQuorum, validateBallot, type Ballot, type VoteDefinition } from './ballot.ts';
 import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
-import { tokenRequestMessage, verifyDeviceSignature, type DevicePublicKey } from './device.ts';
+import { tokenRequestMessage, verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from './device.ts';
 import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
 import type { RandomBytes } from './errors.ts';
 import { HEX64, isPlainObject } from './guards.ts';
@@ -129,13 +129,6 @@ export interface VerificationReport {
   tally: Tally | null;
 }
 
-/** One device signature to check: verifyDeviceSignature(device, message, signature). */
-export interface DeviceSignatureCheck {
-  device: DevicePublicKey;
-  message: Uint8Array;
-  signature: string;
-}
-
 export type ProgressPhase = 'issuances' | 'tokens';
 export type ProgressCallback = (done: number, total: number) => void;
 
@@ -156,24 +149,24 @@ export interface VerifyAccelerator {
     coefficients: readonly bigint[],
     onProgress?: ProgressCallback,
   ): Promise<{ ok: true; sums: { sigSum: Uint8Array; preHashSum: Uint8Array }[] } | { ok: false; bad: number[] }>;
-  /** verifyDeviceSignature for each check, in order. */
+  /** verifyDeviceSignature for each check, in order (verifyDeviceSignatures computes the same). */
   deviceSignatures(checks: readonly DeviceSignatureCheck[], onProgress?: ProgressCallback): Promise<boolean[]>;
 }
 
-/** The accelerator that runs everything in place, in this thread. */
-export const inPlace: VerifyAccelerator = {
-  async tokenBatchSums(items, coefficients, onProgress) {
-    const sums = tokenBatchSums(items, coefficients, onProgress ? { onProgress } : {});
-    return sums.ok ? { ok: true, sums: [sums] } : sums;
-  },
-  async deviceSignatures(checks, onProgress) {
-    return checks.map((c, i) => {
-      const ok = verifyDeviceSignature(c.device, c.message, c.signature);
-      onProgress?.(i + 1, checks.length);
-      return ok;
-    });
-  },
-};
+/** The accelerator that runs everything in place, in this thread (the default). */
+export function inPlaceAccelerator(randomBytes: RandomBytes): VerifyAccelerator {
+  return {
+    async tokenBatchSums(items, coefficients, onProgress) {
+      const sums = tokenBatchSums(items, coefficients, onProgress ? { onProgress } : {});
+      return sums.ok ? { ok: true, sums: [sums] } : sums;
+    },
+    async deviceSignatures(checks, onProgress) {
+      const result = verifyDeviceSignatures(checks, randomBytes);
+      onProgress?.(checks.length, checks.length);
+      return result;
+    },
+  };
+}
 
 export interface VerifyOptions {
   /**
@@ -303,6 +296,26 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const closed_ = closedEntry as Entry<'vote.closed'>;
   const { issuances, ballots, tally, tallySignature } = closed_.body;
 
+  // The costly token work starts now: on worker threads it runs while the checks below do theirs.
+  const accelerator = options.accelerator ?? inPlaceAccelerator(options.randomBytes);
+  const progress = (phase: ProgressPhase): ProgressCallback | undefined => {
+    const onProgress = options.onProgress;
+    return onProgress ? (done, total) => onProgress({ phase, done, total }) : undefined;
+  };
+  const tokenWork = { items: [] as TokenItem[], index: [] as number[], bad: [] as number[] };
+  ballots.forEach((b, i) => {
+    try {
+      const t = fromBase64url((b as Ballot).t);
+      const signature = fromBase64url((b as Ballot).signature);
+      if (t.length !== TOKEN_LENGTH || signature.length !== G1_LENGTH || (b as Ballot).voteId !== voteId) throw new Error('malformed');
+      tokenWork.items.push({ voteId, t, signature });
+      tokenWork.index.push(i);
+    } catch {
+      tokenWork.bad.push(i);
+    }
+  });
+  const tokenSums = settle(() => accelerator.tokenBatchSums(tokenWork.items, batchCoefficients(options.randomBytes, tokenWork.items.length), progress('tokens')));
+
   // 5. Attendance and roster. 实到 is the meeting's latest attendance before the close (members
   //    sign in after the vote is created); 应到 is fixed by the roster at creation, and the roster
   //    cannot change while the vote is open.
@@ -336,11 +349,6 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   });
 
   // 6. Issuances: sorted, one per member, each asked for by that member's enrolled device.
-  const accelerator = options.accelerator ?? inPlace;
-  const progress = (phase: ProgressPhase): ProgressCallback | undefined => {
-    const onProgress = options.onProgress;
-    return onProgress ? (done, total) => onProgress({ phase, done, total }) : undefined;
-  };
   await run('issuances', async () => {
     for (let i = 1; i < issuances.length; i++) {
       if (compareStrings(issuances[i - 1]!.memberId, issuances[i]!.memberId) >= 0) {
@@ -431,24 +439,12 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass(`${seen.size} distinct tokens`);
   });
 
-  // 11. Token signatures: one batch check, bisection only to name the bad ones.
+  // 11. Token signatures: one batch check (started above), bisection only to name the bad ones.
   await run('tokenSignatures', async () => {
-    const items: TokenItem[] = [];
-    const index: number[] = [];
-    const bad: number[] = [];
-    ballots.forEach((b, i) => {
-      try {
-        const t = fromBase64url((b as Ballot).t);
-        const signature = fromBase64url((b as Ballot).signature);
-        if (t.length !== TOKEN_LENGTH || signature.length !== G1_LENGTH || (b as Ballot).voteId !== voteId) throw new Error('malformed');
-        items.push({ voteId, t, signature });
-        index.push(i);
-      } catch {
-        bad.push(i);
-      }
-    });
-    const coefficients = batchCoefficients(options.randomBytes, items.length);
-    const sums = await accelerator.tokenBatchSums(items, coefficients, progress('tokens'));
+    const { items, index, bad } = tokenWork;
+    const settled = await tokenSums;
+    if (!settled.ok) throw settled.error;
+    const sums = settled.value;
     let complete = true;
     if (!sums.ok || !checkBatchSums(key, sums.sums)) {
       // Name the bad ones (rare: a failed record). Budgeted, so a swapped key cannot take hours.
@@ -491,6 +487,18 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   });
 
   return finish(head, tally);
+}
+
+/** A promise that never rejects (so starting work early cannot raise an unhandled rejection). */
+function settle<T>(start: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return start().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+  } catch (error) {
+    return Promise.resolve({ ok: false as const, error });
+  }
 }
 
 function sha256Canonical(value: unknown): Uint8Array {

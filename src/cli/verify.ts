@@ -1,0 +1,328 @@
+// `piaojue verify`: the observer's independent check of a published vote record.
+//
+//   piaojue verify --url URL --vote ID [--pin FILE] [--json]
+//   piaojue verify --file record.json [--jwks jwks.json] [--pin FILE] [--json]
+//
+// With --url the record comes from URL/v1/votes/ID/record and the service's keys from
+// URL/.well-known/jwks.json (a `jwks` field inside the record is never trusted). With --file the
+// keys come from --jwks, or — with a warning that they are self-asserted — from a `jwks` field
+// in the file. --pin FILE remembers the chain head: a later run fails if the chain no longer
+// contains it (history rewritten, forked or truncated), and a passing run stores the new head.
+// Exit status: 0 every check passed, 1 a check failed, 2 usage or input/output error.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import type { JSONWebKeySet } from 'jose';
+import type { ChainHead } from '../protocol/chain.ts';
+import { isPlainObject } from '../protocol/guards.ts';
+import { verifyRecord, type VerificationReport, type VerifyAccelerator } from '../protocol/verifier.ts';
+import { createWorkerAccelerator } from './verify-workers.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Records with at least this many ballots are checked on worker threads (start-up ~0.2 s). */
+const WORKER_THRESHOLD = 200;
+
+export interface VerifyCliOptions {
+  url?: string;
+  vote?: string;
+  file?: string;
+  jwks?: string;
+  pin?: string;
+  json?: boolean;
+  /** Worker threads; 0 checks in this thread. Default: one per core for large records. */
+  threads?: number;
+}
+
+export interface VerifyIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  fetch: typeof fetch;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, text: string): Promise<void>;
+  randomBytes(n: number): Uint8Array;
+}
+
+const defaultIo = (): VerifyIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  fetch: (...args) => fetch(...args),
+  readFile: (path) => readFile(path, 'utf8'),
+  writeFile: async (path, text) => {
+    // Write then rename, so an interrupted run never leaves half a pin file.
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  },
+  randomBytes: (n) => new Uint8Array(nodeRandomBytes(n)),
+});
+
+/** A usage or input/output problem: exit 2. */
+class UsageError extends Error {}
+
+interface PinFile {
+  committeeId: string;
+  seq: number;
+  hash: string;
+}
+
+function parsePin(text: string, path: string): PinFile {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new UsageError(`the pin file ${path} is not JSON`);
+  }
+  if (!isPlainObject(v) || typeof v.committeeId !== 'string' || !Number.isSafeInteger(v.seq) || (v.seq as number) < 0 || typeof v.hash !== 'string' || !/^[0-9a-f]{64}$/.test(v.hash)) {
+    throw new UsageError(`the pin file ${path} must hold { committeeId, seq, hash }`);
+  }
+  return { committeeId: v.committeeId, seq: v.seq as number, hash: v.hash };
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+function asJwks(value: unknown, what: string): JSONWebKeySet {
+  if (!isPlainObject(value) || !Array.isArray(value.keys)) throw new UsageError(`${what} is not a JWKS ({ "keys": [...] })`);
+  return value as unknown as JSONWebKeySet;
+}
+
+async function getJson(io: VerifyIo, url: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await io.fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(60_000) });
+  } catch (e) {
+    throw new UsageError(`cannot fetch ${url}: ${(e as Error).message}`);
+  }
+  const text = await res.text().catch(() => '');
+  if (!res.ok) throw new UsageError(`${url} answered ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 300)}` : ''}`);
+  return parseJson(text, url);
+}
+
+function ballotCount(record: unknown): number {
+  if (!isPlainObject(record) || !Array.isArray(record.entries)) return 0;
+  let n = 0;
+  for (const e of record.entries) {
+    if (isPlainObject(e) && e.kind === 'vote.closed' && isPlainObject(e.body) && Array.isArray(e.body.ballots)) n = Math.max(n, e.body.ballots.length);
+  }
+  return n;
+}
+
+/** A progress bar on a TTY, redrawn at most every 100 ms. */
+function progressBar(stderr: VerifyIo['stderr']) {
+  let last = 0;
+  let shown = false;
+  const labels = { issuances: '设备签名 device signatures', tokens: '票证签名 token signatures' } as const;
+  return {
+    update(p: { phase: keyof typeof labels; done: number; total: number }) {
+      const now = Date.now();
+      if (now - last < 100 && p.done < p.total) return;
+      last = now;
+      const width = 30;
+      const filled = p.total === 0 ? width : Math.round((p.done / p.total) * width);
+      stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor((p.done / Math.max(1, p.total)) * 100)).padStart(3)}% ${labels[p.phase]} ${p.done}/${p.total}  `);
+      shown = true;
+    },
+    clear() {
+      if (shown) stderr.write('\r' + ' '.repeat(90) + '\r');
+    },
+  };
+}
+
+function humanReport(report: VerificationReport, context: { committeeId: string; voteId: string; source: string; seconds: number; warnings: string[] }): string {
+  const lines: string[] = [];
+  lines.push('票决记录验证 / Piaojue record verification');
+  lines.push(`来源 Source: ${context.source}`);
+  lines.push(`委员会 Committee: ${context.committeeId}   表决 Vote: ${context.voteId}${report.head ? `   链头 Head: #${report.head.seq} ${report.head.hash}` : ''}`);
+  for (const w of context.warnings) lines.push(`⚠ ${w}`);
+  lines.push('');
+  for (const c of report.checks) {
+    lines.push(`${c.ok ? '✓' : '✗'} ${c.zh} / ${c.en}${c.ok ? '' : ` [${c.code}]`}`);
+    lines.push(`    ${c.detail}`);
+  }
+  const t = report.tally;
+  if (report.ok && t) {
+    lines.push('');
+    lines.push(`应到 entitled ${t.entitled}  实到 present ${t.present}  发出 issued ${t.issued}  收回 returned ${t.returned}  (同意须 ≥ ${t.required} approvals needed)`);
+    const outcome = { elected: '通过 elected', not_elected: '未通过 not elected', undecided: '未决 undecided' } as const;
+    for (const item of t.items) {
+      lines.push(`  ${item.post} (${item.seats} 名 seat${item.seats > 1 ? 's' : ''}; 有效 valid ${item.valid}, 无效 invalid ${item.invalid})`);
+      for (const c of item.candidates) {
+        lines.push(`    ${c.name}: 同意 ${c.approve} 不同意 ${c.disapprove} 弃权 ${c.abstain}${c.defer ? ` 缓议 ${c.defer}` : ''} → ${outcome[c.outcome] ?? c.outcome}`);
+      }
+      if (item.runoff) lines.push(`    需再次票决 run-off needed for ${item.runoff.seats} seat(s) among ${item.runoff.candidateIds.join(', ')}`);
+    }
+  }
+  lines.push('');
+  const failed = report.checks.filter((c) => !c.ok).length;
+  lines.push(
+    report.ok
+      ? `结果 Result: 全部 ${report.checks.length} 项检查通过 / all ${report.checks.length} checks passed (${context.seconds.toFixed(1)} s)`
+      : `结果 Result: ${failed} 项检查未通过 / ${failed} of ${report.checks.length} checks FAILED (${context.seconds.toFixed(1)} s)`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The whole command, returning the exit status (0 / 1 / 2) instead of exiting, for tests.
+ */
+export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<VerifyIo> = {}): Promise<number> {
+  const io = { ...defaultIo(), ...ioOverrides };
+  const warn = (text: string) => io.stderr.write(`piaojue verify: ${text}\n`);
+  const warnings: string[] = [];
+  let accelerator: (VerifyAccelerator & { close(): Promise<void> }) | null = null;
+  try {
+    const byUrl = options.url !== undefined || options.vote !== undefined;
+    if (byUrl === (options.file !== undefined)) throw new UsageError('give either --url URL --vote ID, or --file FILE');
+    if (byUrl && (!options.url || !options.vote)) throw new UsageError('--url and --vote go together');
+    if (byUrl && options.jwks !== undefined) throw new UsageError('--jwks goes with --file; with --url the keys come from URL/.well-known/jwks.json');
+    if (options.threads !== undefined && (!Number.isSafeInteger(options.threads) || options.threads < 0 || options.threads > 64)) {
+      throw new UsageError('--threads must be an integer from 0 to 64');
+    }
+
+    let record: unknown;
+    let jwks: JSONWebKeySet;
+    let source: string;
+    if (byUrl) {
+      const base = options.url!.replace(/\/+$/, '');
+      if (!/^https?:\/\//.test(base)) throw new UsageError('--url must start with http:// or https://');
+      source = `${base}/v1/votes/${encodeURIComponent(options.vote!)}/record`;
+      [record, jwks] = await Promise.all([getJson(io, source), getJson(io, `${base}/.well-known/jwks.json`).then((v) => asJwks(v, `${base}/.well-known/jwks.json`))]);
+      if (isPlainObject(record) && record.voteId !== options.vote) {
+        // The verifier checks the vote the record names; make sure that is the one asked for.
+        warnings.push(`the record names vote ${String(record.voteId)}, not ${options.vote}`);
+        record = { ...record, voteId: options.vote };
+      }
+    } else {
+      source = options.file!;
+      let text: string;
+      try {
+        text = await io.readFile(options.file!);
+      } catch (e) {
+        throw new UsageError(`cannot read ${options.file}: ${(e as Error).message}`);
+      }
+      let doc = parseJson(text, options.file!);
+      // Also accept the test-vector layout { record, jwks }.
+      if (isPlainObject(doc) && !('entries' in doc) && isPlainObject(doc.record)) doc = { ...doc.record, ...(doc.jwks ? { jwks: doc.jwks } : {}) };
+      record = doc;
+      if (options.jwks !== undefined) {
+        let jwksText: string;
+        try {
+          jwksText = await io.readFile(options.jwks);
+        } catch (e) {
+          throw new UsageError(`cannot read ${options.jwks}: ${(e as Error).message}`);
+        }
+        jwks = asJwks(parseJson(jwksText, options.jwks), options.jwks);
+      } else if (isPlainObject(record) && record.jwks !== undefined) {
+        jwks = asJwks(record.jwks, `the jwks field of ${options.file}`);
+        warnings.push(
+          '服务公钥取自记录文件本身，未经独立核实；请用 --jwks 提供从 /.well-known/jwks.json 单独获取的公钥 / the service keys come from the record file itself (self-asserted): pass --jwks with keys fetched separately from /.well-known/jwks.json',
+        );
+      } else {
+        throw new UsageError(`${options.file} carries no jwks field: pass --jwks FILE (the service's /.well-known/jwks.json)`);
+      }
+    }
+
+    let pinnedHead: ChainHead | undefined;
+    let pin: PinFile | undefined;
+    if (options.pin !== undefined) {
+      let pinText: string | null = null;
+      try {
+        pinText = await io.readFile(options.pin);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read ${options.pin}: ${(e as Error).message}`);
+      }
+      if (pinText !== null) {
+        pin = parsePin(pinText, options.pin);
+        const committeeId = isPlainObject(record) ? record.committeeId : undefined;
+        if (pin.committeeId !== committeeId) throw new UsageError(`the pin file ${options.pin} is for committee ${pin.committeeId}, the record for ${String(committeeId)}`);
+        pinnedHead = { seq: pin.seq, hash: pin.hash };
+      }
+    }
+    // The human report shows warnings itself; with --json they also go to standard error.
+    if (options.json) for (const w of warnings) warn(w);
+
+    const threads = options.threads ?? (ballotCount(record) >= WORKER_THRESHOLD ? undefined : 0);
+    if (threads !== 0) accelerator = createWorkerAccelerator(threads === undefined ? {} : { threads });
+    const bar = io.stderr.isTTY && !options.json && ballotCount(record) >= WORKER_THRESHOLD ? progressBar(io.stderr) : null;
+    const started = performance.now();
+    const report = await verifyRecord(record, {
+      jwks,
+      randomBytes: io.randomBytes,
+      ...(pinnedHead ? { pinnedHead } : {}),
+      ...(accelerator ? { accelerator } : {}),
+      ...(bar ? { onProgress: (p: { phase: 'issuances' | 'tokens'; done: number; total: number }) => bar.update(p) } : {}),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    bar?.clear();
+
+    const committeeId = isPlainObject(record) ? String(record.committeeId) : '?';
+    const voteId = isPlainObject(record) ? String(record.voteId) : '?';
+    let pinWritten = false;
+    if (report.ok && options.pin !== undefined && report.head) {
+      try {
+        await io.writeFile(options.pin, JSON.stringify({ committeeId, seq: report.head.seq, hash: report.head.hash }, null, 2) + '\n');
+        pinWritten = true;
+      } catch (e) {
+        throw new UsageError(`cannot write ${options.pin}: ${(e as Error).message}`);
+      }
+    }
+    if (options.json) {
+      io.stdout.write(
+        JSON.stringify(
+          { ok: report.ok, committeeId, voteId, source, head: report.head, pinnedHead: pinnedHead ?? null, pinWritten, seconds, warnings, checks: report.checks, tally: report.tally },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      io.stdout.write(humanReport(report, { committeeId, voteId, source, seconds, warnings }));
+      if (pinWritten) io.stdout.write(`链头已记录 Head pinned in ${options.pin}: #${report.head!.seq} ${report.head!.hash}\n`);
+    }
+    return report.ok ? EXIT_OK : EXIT_FAILED;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      warn(e.message);
+      return EXIT_USAGE;
+    }
+    warn(`unexpected error: ${(e as Error)?.message ?? String(e)}`);
+    return EXIT_USAGE;
+  } finally {
+    await accelerator?.close();
+  }
+}
+
+export function verifyCommand(io: Partial<VerifyIo> = {}): Command {
+  const out = io.stdout ?? process.stdout;
+  const err = io.stderr ?? process.stderr;
+  const command = new Command('verify')
+    .description('check a published vote record independently: chain, tokens, issuances, tally and signatures (独立验证表决记录)')
+    .option('--url <url>', 'service URL; fetches URL/v1/votes/ID/record and URL/.well-known/jwks.json')
+    .option('--vote <id>', 'vote id (with --url)')
+    .option('--file <file>', 'a record saved earlier (the body of GET /v1/votes/ID/record)')
+    .option('--jwks <file>', "the service's keys (/.well-known/jwks.json), with --file")
+    .option('--pin <file>', 'remember the chain head; fail if a later record no longer contains it')
+    .option('--json', 'machine-readable report on standard output')
+    .option('--threads <n>', 'worker threads (0: none; default one per core for large records)', (v) => Number(v))
+    .configureOutput({ writeOut: (s) => void out.write(s), writeErr: (s) => void err.write(s) })
+    .exitOverride((e) => {
+      // Commander's own usage errors exit 2 like ours; --help exits 0.
+      process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
+    })
+    .action(async (options: VerifyCliOptions) => {
+      process.exitCode = await runVerify(options, io);
+    });
+  return command;
+}
+
+// Runnable alone: npx tsx src/cli/verify.ts --file record.json --jwks jwks.json
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await verifyCommand().parseAsync(process.argv);
+}

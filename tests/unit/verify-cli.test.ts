@@ -1,0 +1,187 @@
+// `piaojue verify`: exit codes, the JSON report, the pin file, where the keys come from.
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runVerify, verifyCommand, type VerifyIo } from '../../src/cli/verify.ts';
+import { hashEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
+import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
+
+const s = await buildScenario('verify-cli');
+const dir = mkdtempSync(join(tmpdir(), 'piaojue-verify-'));
+const write = (name: string, value: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+};
+const jwksPath = write('jwks.json', s.service.jwks);
+const recordPath = write('record.json', s.record);
+
+function capture(extra: Partial<VerifyIo> = {}) {
+  let out = '';
+  let err = '';
+  const io: Partial<VerifyIo> = { stdout: { write: (c: string) => (out += c) }, stderr: { write: (c: string) => (err += c) }, ...extra };
+  return { io, out: () => out, err: () => err };
+}
+
+function rehash(record: VoteRecord): VoteRecord {
+  for (const [i, e] of record.entries.entries()) {
+    e.seq = i;
+    if (i > 0) e.prev = record.entries[i - 1]!.hash;
+    e.hash = hashEntry(e);
+  }
+  const last = record.entries.at(-1)!;
+  record.head = { seq: last.seq, hash: last.hash };
+  return record;
+}
+
+type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;
+
+describe('piaojue verify --file', () => {
+  it('passes an untouched record: exit 0, every check ✓ with Chinese and English', async () => {
+    const c = capture();
+    expect(await runVerify({ file: recordPath, jwks: jwksPath }, c.io)).toBe(0);
+    expect(c.out()).toContain('✓ 哈希链逐条相连、哈希正确 / Chain links and entry hashes');
+    expect(c.out()).not.toContain('✗');
+    expect(c.out()).toMatch(/all 12 checks passed/);
+  });
+
+  it('with --json prints a machine-readable report', async () => {
+    const c = capture();
+    expect(await runVerify({ file: recordPath, jwks: jwksPath, json: true }, c.io)).toBe(0);
+    const report = JSON.parse(c.out());
+    expect(report).toMatchObject({ ok: true, committeeId: 'c-1', voteId: 'v-1', head: s.record.head });
+    expect(report.checks).toHaveLength(12);
+  });
+
+  it('when a mark was changed / exits 1 and names tally_mismatch in --json', async () => {
+    const record = structuredClone(s.record);
+    const closed = record.entries.at(-1) as Closed;
+    const a1 = closed.body.ballots[0]!.choices.A!;
+    a1.a1 = a1.a1 === 'approve' ? 'disapprove' : 'approve';
+    const c = capture();
+    expect(await runVerify({ file: write('tampered.json', rehash(record)), jwks: jwksPath, json: true }, c.io)).toBe(1);
+    const report = JSON.parse(c.out());
+    expect(report.ok).toBe(false);
+    expect(report.checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code)).toContain('tally_mismatch');
+  });
+
+  it('when a byte of an entry was flipped / exits 1 and marks the chain check ✗', async () => {
+    const text = readFileSync(recordPath, 'utf8').replace('委员1', '委员X');
+    const path = join(dir, 'flipped.json');
+    writeFileSync(path, text);
+    const c = capture();
+    expect(await runVerify({ file: path, jwks: jwksPath }, c.io)).toBe(1);
+    expect(c.out()).toMatch(/✗ 哈希链逐条相连、哈希正确 \/ Chain links and entry hashes \[chain_hash\]/);
+  });
+
+  it('takes the keys from a jwks field in the file only with a self-asserted warning', async () => {
+    const c = capture();
+    expect(await runVerify({ file: write('with-jwks.json', { ...s.record, jwks: s.service.jwks }) }, c.io)).toBe(0);
+    expect(c.out()).toMatch(/self-asserted/);
+  });
+
+  it('prefers --jwks over a jwks field in the file (a rogue embedded key changes nothing)', async () => {
+    const rogue = serviceKey('rogue').jwks;
+    const c = capture();
+    expect(await runVerify({ file: write('rogue.json', { ...s.record, jwks: rogue }), jwks: jwksPath }, c.io)).toBe(0);
+    const c2 = capture();
+    expect(await runVerify({ file: write('rogue.json', { ...s.record, jwks: rogue }), json: true }, c2.io)).toBe(1);
+    expect(JSON.parse(c2.out()).checks.find((x: { id: string }) => x.id === 'tallySignature').code).toBe('tally_signature_invalid');
+  });
+
+  it('checks on worker threads with the same result', async () => {
+    const c = capture();
+    expect(await runVerify({ file: recordPath, jwks: jwksPath, threads: 2, json: true }, c.io)).toBe(0);
+    const record = structuredClone(s.record);
+    const closed = record.entries.at(-1) as Closed;
+    closed.body.ballots[1]!.signature = closed.body.ballots[2]!.signature;
+    const c2 = capture();
+    expect(await runVerify({ file: write('badsig.json', rehash(record)), jwks: jwksPath, threads: 2, json: true }, c2.io)).toBe(1);
+    const codes = JSON.parse(c2.out()).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code);
+    expect(codes).toContain('token_signature_invalid');
+  });
+});
+
+describe('piaojue verify --pin', () => {
+  it('writes the head after a pass, then fails (exit 1) on a rewritten or truncated history', async () => {
+    const pin = join(dir, 'pin-1.json');
+    const c = capture();
+    expect(await runVerify({ file: recordPath, jwks: jwksPath, pin }, c.io)).toBe(0);
+    expect(JSON.parse(readFileSync(pin, 'utf8'))).toEqual({ committeeId: 'c-1', ...s.record.head });
+    expect(await runVerify({ file: recordPath, jwks: jwksPath, pin }, capture().io)).toBe(0);
+
+    // History rewritten below the pin, re-hashed so the chain itself is consistent.
+    const rewritten = structuredClone(s.record);
+    (rewritten.entries[1]!.body as { members: { name: string }[] }).members[0]!.name = '委员X';
+    const c2 = capture();
+    expect(await runVerify({ file: write('rewritten.json', rehash(rewritten)), jwks: jwksPath, pin, json: true }, c2.io)).toBe(1);
+    const report = JSON.parse(c2.out());
+    expect(report.checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code)).toEqual(['pinned_head_mismatch']);
+    // The pin is not moved by a failing run.
+    expect(JSON.parse(readFileSync(pin, 'utf8')).hash).toBe(s.record.head.hash);
+
+    // Truncated: the record ends before the pinned head.
+    const truncated = structuredClone(s.record);
+    truncated.entries.pop();
+    const c3 = capture();
+    expect(await runVerify({ file: write('truncated.json', rehash(truncated)), jwks: jwksPath, pin, json: true }, c3.io)).toBe(1);
+    expect(JSON.parse(c3.out()).checks.map((x: { code?: string }) => x.code)).toContain('pinned_head_mismatch');
+  });
+
+  it('when the pin file is for another committee or malformed / exits 2', async () => {
+    const other = write('pin-other.json', { committeeId: 'c-9', seq: 0, hash: '0'.repeat(64) });
+    const c = capture();
+    expect(await runVerify({ file: recordPath, jwks: jwksPath, pin: other }, c.io)).toBe(2);
+    expect(c.err()).toMatch(/another|c-9/);
+    expect(await runVerify({ file: recordPath, jwks: jwksPath, pin: write('pin-bad.json', { seq: 'x' }) }, capture().io)).toBe(2);
+  });
+});
+
+describe('piaojue verify --url', () => {
+  const served = (record: unknown, jwks: unknown) =>
+    (async (url: string | URL | Request) => {
+      const u = String(url);
+      if (u === 'http://svc.test/v1/votes/v-1/record') return new Response(JSON.stringify(record), { status: 200 });
+      if (u === 'http://svc.test/.well-known/jwks.json') return new Response(JSON.stringify(jwks), { status: 200 });
+      return new Response('{"title":"not found"}', { status: 404 });
+    }) as typeof fetch;
+
+  it('fetches the record and the JWKS and passes; an embedded jwks field is ignored', async () => {
+    const c = capture({ fetch: served({ ...s.record, jwks: serviceKey('rogue').jwks }, s.service.jwks) });
+    expect(await runVerify({ url: 'http://svc.test/', vote: 'v-1', json: true }, c.io)).toBe(0);
+    expect(JSON.parse(c.out()).source).toBe('http://svc.test/v1/votes/v-1/record');
+  });
+
+  it('when the service answers 404 / exits 2', async () => {
+    const c = capture({ fetch: served(s.record, s.service.jwks) });
+    expect(await runVerify({ url: 'http://svc.test', vote: 'v-9' }, c.io)).toBe(2);
+    expect(c.err()).toMatch(/404/);
+  });
+});
+
+describe('usage', () => {
+  for (const [what, options] of [
+    ['no source', {}],
+    ['both --url and --file', { url: 'http://x', vote: 'v', file: recordPath }],
+    ['--url without --vote', { url: 'http://x' }],
+    ['a missing file', { file: join(dir, 'nope.json'), jwks: jwksPath }],
+    ['a file that is not JSON', { file: jwksPath.replace('jwks.json', 'garbage.txt'), jwks: jwksPath }],
+    ['a record file without keys and no --jwks', { file: recordPath }],
+  ] as [string, Record<string, unknown>][]) {
+    it(`when given ${what} / exits 2 and writes nothing to stdout`, async () => {
+      writeFileSync(join(dir, 'garbage.txt'), 'not json');
+      const c = capture();
+      expect(await runVerify(options, c.io)).toBe(2);
+      expect(c.out()).toBe('');
+      expect(c.err()).toMatch(/piaojue verify: /);
+    });
+  }
+
+  it('verifyCommand() is a commander command named verify with the documented options', () => {
+    const cmd = verifyCommand();
+    expect(cmd.name()).toBe('verify');
+    expect(cmd.options.map((o) => o.long)).toEqual(['--url', '--vote', '--file', '--jwks', '--pin', '--json', '--threads']);
+    expect(existsSync(recordPath)).toBe(true);
+  });
+});
