@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start. A bad value stops the start
 // with a message naming the variable.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -18,6 +19,7 @@ const schema = z.object({
   PIAOJUE_ACCESS_TOKEN_TTL: seconds(60, 86_400).default(900),
   PIAOJUE_ENROLMENT_CODE_TTL: seconds(60, 30 * 86_400).default(72 * 3600),
   PIAOJUE_LOG: z.enum(['silent', 'info']).default('info'),
+  PIAOJUE_CRYPTO_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PIAOJUE_TLS_CERT: z.string().min(1).optional(),
   PIAOJUE_TLS_KEY: z.string().min(1).optional(),
 });
@@ -32,6 +34,8 @@ export interface Config {
   accessTokenTtl: number;
   enrolmentCodeTtl: number;
   log: 'silent' | 'info';
+  /** Worker threads for BLS signing and checks; 0 runs them on the main thread. */
+  cryptoThreads: number;
   /** PEM files; with both set the service speaks HTTPS (phones need a secure context for WebCrypto). */
   tls: { certFile: string; keyFile: string } | undefined;
 }
@@ -65,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenTtl: c.PIAOJUE_ACCESS_TOKEN_TTL,
     enrolmentCodeTtl: c.PIAOJUE_ENROLMENT_CODE_TTL,
     log: c.PIAOJUE_LOG,
+    cryptoThreads: c.PIAOJUE_CRYPTO_THREADS ?? availableParallelism(),
     tls: c.PIAOJUE_TLS_CERT && c.PIAOJUE_TLS_KEY ? { certFile: c.PIAOJUE_TLS_CERT, keyFile: c.PIAOJUE_TLS_KEY } : undefined,
   };
 }

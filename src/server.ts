@@ -11,6 +11,7 @@ import { createLogger } from './log.ts';
 import { createApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
+import { createVoteCrypto } from './votes/crypto-tasks.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -24,7 +25,7 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
   const db = overrides.db ?? (await openDatabase(config));
   await migrate(db);
   const keys = overrides.keys ?? (await loadServiceKeys(config));
-  return { config, db, keys, log: createLogger(config.log), now: overrides.now ?? (() => new Date()) };
+  return { config, db, keys, log: createLogger(config.log), crypto: createVoteCrypto(config.cryptoThreads), now: overrides.now ?? (() => new Date()) };
 }
 
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {
@@ -60,6 +61,7 @@ export async function startService(config: Config, overrides: Parameters<typeof 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await ctx.crypto.close();
       if (!overrides.db) await ctx.db.close();
     },
   };

@@ -8,13 +8,11 @@
 // The same file is the worker's entry point. The sources are TypeScript run through tsx, and a
 // worker thread does not inherit the main thread's loader, so each worker first registers tsx.
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from '../protocol/device.ts';
 import { tokenBatchSums, type TokenItem } from '../protocol/tokens.ts';
 import type { ProgressCallback, VerifyAccelerator } from '../protocol/verifier.ts';
+import { workerBootstrap } from '../workers/pool.ts';
 
 const ROLE = 'piaojue-verify-worker';
 /** Items between two progress messages from a worker. */
@@ -55,20 +53,6 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) se
 
 // ---- main side -----------------------------------------------------------------------------
 
-/** The tsx ESM API module, resolved from this package (a worker must register it itself). */
-function tsxApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const exportsMap = (require(pkgPath) as { exports: Record<string, { import?: { default?: string } }> }).exports;
-  const entry = exportsMap['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
-  return pathToFileURL(join(dirname(pkgPath), entry)).href;
-}
-
-function bootstrap(): string {
-  // Evaluated as a CommonJS script in the worker: register tsx, then load this very module.
-  return `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-}
-
 export interface WorkerAccelerator extends VerifyAccelerator {
   readonly threads: number;
   /** Terminates the workers. */
@@ -93,7 +77,7 @@ export function chunkRanges(n: number, k: number): [number, number][] {
  */
 export function createWorkerAccelerator(options: { threads?: number } = {}): WorkerAccelerator {
   const threads = Math.max(1, options.threads ?? availableParallelism());
-  const code = bootstrap();
+  const code = workerBootstrap(import.meta.url);
   const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { role: ROLE } }));
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (done: number) => void }>();

@@ -12,11 +12,11 @@ import { voteRules, type CommitteeRules } from '../committees/rules.ts';
 import { getAttendance } from '../meetings/service.ts';
 import { ballotHash, checkCandidateRatio, validateBallot, type Ballot, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
 import { voteClosedBody, type ChainEntry, type Issuance } from '../protocol/chain.ts';
-import { tokenRequestMessage, verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
+import { tokenRequestMessage, type DevicePublicKey } from '../protocol/device.ts';
 import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
 import { signReceipt, signTally } from '../protocol/receipt.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
-import { G1_LENGTH, TOKEN_LENGTH, generateVoteKey, signBlinded, verifyToken } from '../protocol/tokens.ts';
+import { G1_LENGTH, TOKEN_LENGTH, generateVoteKey } from '../protocol/tokens.ts';
 import { openVoteSecret, sealVoteSecret } from './sealing.ts';
 
 export type VoteState = 'draft' | 'open' | 'closed';
@@ -230,7 +230,7 @@ export async function issueToken(
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
   if (row.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
   if (!row.present) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
-  if (!verifyDeviceSignature({ alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature)) {
+  if (!(await ctx.crypto.run('verifyDevice', { alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature))) {
     throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });
   }
   const answer = (blindSignature: string) => ({ voteId, blindSignature, publicKey: row.public_key });
@@ -250,7 +250,7 @@ export async function issueToken(
   }
   if (blinded.length !== G1_LENGTH) throw new AppError('invalid_point', `blindedPoint must be ${G1_LENGTH} bytes.`, { field: 'blindedPoint' });
   // Strict decoding happens inside: identity, off-curve and non-subgroup points are refused.
-  const blindSignature = toBase64url(signBlinded(openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
+  const blindSignature = toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
   const inserted = await ctx.db.query(
     `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
      SELECT v.id, $2, $3, $4, $5, $6 FROM votes v WHERE v.id = $1 AND v.state <> 'closed' FOR SHARE
@@ -278,7 +278,7 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   const ballot: Ballot = validateBallot(definition, { ...(input as object), voteId: row.id });
   const t = fromBase64url(ballot.t);
   const signature = fromBase64url(ballot.signature);
-  if (t.length !== TOKEN_LENGTH || !verifyToken(fromBase64url(row.public_key), row.id, t, signature)) {
+  if (t.length !== TOKEN_LENGTH || !(await ctx.crypto.run('verifyToken', fromBase64url(row.public_key), row.id, t, signature))) {
     throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
   }
   if (row.state !== 'open') throw new AppError('invalid_state', row.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');

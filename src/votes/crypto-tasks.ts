@@ -1,0 +1,42 @@
+// The CPU-heavy steps of issuance and casting, as tasks a worker thread can run: blind
+// signing (with its strict point decoding) and the device and token signature checks. The
+// same functions run in-process when no pool is configured.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.ts';
+import { verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
+import { signBlinded, verifyToken } from '../protocol/tokens.ts';
+import { createPool, serveTasks, type Pool, type TaskFailure } from '../workers/pool.ts';
+
+export const tasks = {
+  signBlinded: (secretKey: Uint8Array, blinded: Uint8Array): Uint8Array => signBlinded(secretKey, blinded),
+  verifyToken: (publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array): boolean => verifyToken(publicKey, voteId, t, signature),
+  verifyDevice: (device: DevicePublicKey, message: Uint8Array, signature: string): boolean => verifyDeviceSignature(device, message, signature),
+};
+export type CryptoTasks = typeof tasks;
+
+export interface VoteCrypto {
+  run<K extends keyof CryptoTasks>(op: K, ...args: Parameters<CryptoTasks[K]>): Promise<ReturnType<CryptoTasks[K]>>;
+  close(): Promise<void>;
+}
+
+/** Rebuilds a protocol error thrown in a worker, so the HTTP layer maps it to the same 4xx. */
+function rebuild(f: TaskFailure): Error {
+  if (f.name === 'ProtocolError' && f.code) return new ProtocolError(f.code as ProtocolErrorCode, f.message, f.field !== undefined ? { field: f.field } : {});
+  return new Error(`crypto worker: ${f.message}`);
+}
+
+/** `threads` = 0 runs every task in-process (tests, tiny machines). */
+export function createVoteCrypto(threads: number): VoteCrypto {
+  if (threads <= 0) {
+    return {
+      async run(op, ...args) {
+        return (tasks[op] as (...a: unknown[]) => never)(...args);
+      },
+      async close() {},
+    };
+  }
+  const pool: Pool<CryptoTasks> = createPool<CryptoTasks>(import.meta.url, threads, rebuild);
+  return { run: (op, ...args) => pool.run(op, ...args) as never, close: () => pool.close() };
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === 'piaojue-task-worker') serveTasks(tasks, parentPort!);

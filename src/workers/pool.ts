@@ -1,0 +1,108 @@
+// A small worker-thread pool for CPU-heavy pure functions (BLS signing and pairing checks), so
+// one service instance uses every core while its main thread keeps serving HTTP and SQL.
+//
+// A task module exports `tasks`, a record of functions taking and returning structured-cloneable
+// values. The sources are TypeScript run through tsx, and a worker thread does not inherit the
+// main thread's loader, so each worker registers tsx before importing the task module.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/** The tsx ESM API module, resolved from this package. */
+export function tsxApiUrl(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve('tsx/package.json');
+  const exportsMap = (require(pkgPath) as { exports: Record<string, { import?: { default?: string } }> }).exports;
+  const entry = exportsMap['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
+  return pathToFileURL(join(dirname(pkgPath), entry)).href;
+}
+
+/** Script evaluated in a new worker: register tsx, then import `moduleUrl`. */
+export function workerBootstrap(moduleUrl: string): string {
+  return `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl)}); });`;
+}
+
+export type TaskMap = Record<string, (...args: any[]) => unknown>;
+
+/** What crosses back from a worker when a task throws: enough to rebuild a coded error. */
+export interface TaskFailure {
+  name: string;
+  message: string;
+  code?: string;
+  field?: string;
+}
+
+export interface Pool<T extends TaskMap> {
+  run<K extends keyof T & string>(op: K, ...args: Parameters<T[K]>): Promise<Awaited<ReturnType<T[K]>>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `threads` workers lazily, on the first task. Each task goes to the worker with the
+ * fewest tasks in flight. A task that throws rejects with `rebuild(failure)`.
+ */
+export function createPool<T extends TaskMap>(moduleUrl: string, threads: number, rebuild: (f: TaskFailure) => Error): Pool<T> {
+  let workers: { worker: Worker; busy: number }[] | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; slot: { busy: number } }>();
+
+  const start = () => {
+    workers = Array.from({ length: threads }, () => {
+      const slot = { worker: new Worker(workerBootstrap(moduleUrl), { eval: true, workerData: { role: 'piaojue-task-worker' } }), busy: 0 };
+      slot.worker.unref();
+      slot.worker.on('message', (reply: { id: number; result?: unknown; failure?: TaskFailure }) => {
+        const p = pending.get(reply.id);
+        if (!p) return;
+        pending.delete(reply.id);
+        p.slot.busy--;
+        if (reply.failure) p.reject(rebuild(reply.failure));
+        else p.resolve(reply.result);
+      });
+      slot.worker.on('error', (e) => {
+        for (const [id, p] of pending) {
+          if (p.slot !== slot) continue;
+          pending.delete(id);
+          p.reject(e);
+        }
+      });
+      return slot;
+    });
+    return workers;
+  };
+
+  return {
+    run(op, ...args) {
+      const all = workers ?? start();
+      const slot = all.reduce((a, b) => (b.busy < a.busy ? b : a));
+      const id = nextId++;
+      slot.busy++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, slot });
+        slot.worker.postMessage({ id, op, args });
+      });
+    },
+    async close() {
+      const all = workers;
+      workers = undefined;
+      if (all) await Promise.all(all.map((w) => w.worker.terminate()));
+    },
+  };
+}
+
+/** The worker side: answers task requests from the pool with the module's `tasks`. */
+export function serveTasks(tasks: TaskMap, port: import('node:worker_threads').MessagePort): void {
+  port.on('message', async (req: { id: number; op: string; args: unknown[] }) => {
+    try {
+      const fn = tasks[req.op];
+      if (!fn) throw new Error(`unknown task ${req.op}`);
+      port.postMessage({ id: req.id, result: await fn(...req.args) });
+    } catch (e) {
+      const err = e as { name?: string; message?: string; code?: unknown; field?: unknown };
+      const failure: TaskFailure = { name: String(err?.name ?? 'Error'), message: String(err?.message ?? e) };
+      if (typeof err?.code === 'string') failure.code = err.code;
+      if (typeof err?.field === 'string') failure.field = err.field;
+      port.postMessage({ id: req.id, failure });
+    }
+  });
+}
