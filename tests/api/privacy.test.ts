@@ -11,7 +11,8 @@ let service: TestService;
 let admin: Session;
 
 beforeAll(async () => {
-  service = await startTestService();
+  // In-process crypto here (the other API tests use the worker pool): both paths are exercised.
+  service = await startTestService({ env: { PIAOJUE_CRYPTO_THREADS: '0' } });
   admin = await adminSession(service);
 });
 afterAll(async () => service?.close());
