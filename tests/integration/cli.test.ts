@@ -3,37 +3,14 @@
 // database (the DATABASE_URL path is the same code, exercised by every API test in CI's
 // second pass).
 import { describe, expect, it } from 'vitest';
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api, enrolAndLogin } from '../helpers/client.ts';
-
-const env = (extra: Record<string, string>) => {
-  const e: Record<string, string> = { ...(process.env as Record<string, string>), ...extra };
-  delete e.DATABASE_URL;
-  return e;
-};
-
-function serve(dataDir: string, port = '0') {
-  const child = spawn('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' }) });
-  let out = '';
-  const ready = new Promise<{ url: string; code: string | undefined }>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m) resolve({ url: m[1]!, code: /([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})/.exec(out)?.[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  return { ready, stop };
-}
+import { cliEnv as env, serve } from '../helpers/spawn.ts';
 
 describe('the piaojue command', () => {
   it('starts on a fresh data folder, keeps its key 0600, and survives a restart', async () => {
@@ -83,19 +60,14 @@ describe('the piaojue command', () => {
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const jwk = await exportJWK(privateKey);
     const dir = await mkdtemp(join(tmpdir(), 'piaojue-cli-key-'));
-    const child = spawn('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PIAOJUE_SIGNING_KEY: JSON.stringify(jwk) }) });
-    let out = '';
-    const url = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    }));
+    const served = serve(dir, { PIAOJUE_SIGNING_KEY: JSON.stringify(jwk) });
+    const { url } = await served.ready;
     try {
-      const served = (await new Api(url).get('/.well-known/jwks.json')).body.keys[0];
-      expect(served.kid).toBe(await calculateJwkThumbprint(await exportJWK(publicKey)));
+      const key = (await new Api(url).get('/.well-known/jwks.json')).body.keys[0];
+      expect(key.kid).toBe(await calculateJwkThumbprint(await exportJWK(publicKey)));
       await expect(stat(join(dir, 'signing-key.json'))).rejects.toThrow();
     } finally {
-      child.kill('SIGTERM');
+      await served.stop();
     }
   }, 60_000);
 });
@@ -104,13 +76,9 @@ describe('HTTPS', () => {
   it('serves over TLS with PIAOJUE_TLS_CERT and PIAOJUE_TLS_KEY (phones need a secure context)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'piaojue-tls-'));
     await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
-    const child = spawn('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PIAOJUE_TLS_CERT: join(dir, 'cert.pem'), PIAOJUE_TLS_KEY: join(dir, 'key.pem') }) });
-    let out = '';
-    const url = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (https:\/\/[0-9.:]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    }));
+    const served = serve(dir, { PIAOJUE_TLS_CERT: join(dir, 'cert.pem'), PIAOJUE_TLS_KEY: join(dir, 'key.pem') });
+    const { url } = await served.ready;
+    expect(url).toMatch(/^https:/);
     try {
       const https = await import('node:https');
       const body = await new Promise<string>((resolve, reject) => {
@@ -122,7 +90,7 @@ describe('HTTPS', () => {
       });
       expect(JSON.parse(body)).toEqual({ status: 'ok' });
     } finally {
-      child.kill('SIGTERM');
+      await served.stop();
     }
   }, 60_000);
 

@@ -1,31 +1,15 @@
 // A process killed mid-request loses nothing it acknowledged: every ballot answered 201 before
 // SIGKILL is there after the restart, the chain is intact, and the vote closes and verifies.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api, enrolAndLogin } from '../helpers/client.ts';
+import { serve } from '../helpers/spawn.ts';
 import { createCommittee } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
-
-function serve(dataDir: string) {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), PIAOJUE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
-  delete env.DATABASE_URL;
-  const child = spawn('node', ['bin/piaojue.js', 'serve'], { env });
-  let out = '';
-  const ready = new Promise<{ url: string; code?: string }>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m) resolve({ url: m[1]!, code: /([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})/.exec(out)?.[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, ready };
-}
 
 describe('a crash mid-request', () => {
   it('keeps every acknowledged ballot and a consistent chain on the embedded database', async () => {
@@ -74,7 +58,7 @@ describe('a crash mid-request', () => {
       const { findBallotInRecord } = await import('../../src/protocol/member.ts');
       for (const hash of acknowledged) expect(findBallotInRecord(record, hash)).not.toBeNull();
     } finally {
-      second.child.kill('SIGTERM');
+      await second.stop();
     }
   }, 180_000);
 });
