@@ -94,7 +94,11 @@ async function lockCommittee(tx: Queryable, committeeId: string): Promise<void> 
 
 /** 应到 is fixed from a vote's creation to its close, so the roster cannot change meanwhile. */
 async function assertNoVoteInProgress(tx: Queryable, committeeId: string): Promise<void> {
-  const rows = await tx.query("SELECT 1 FROM votes WHERE committee_id = $1 AND state <> 'closed' LIMIT 1", [committeeId]);
+  // A draft vote left in a closed meeting can never open, so it does not hold the roster.
+  const rows = await tx.query(
+    "SELECT 1 FROM votes v JOIN meetings m ON m.id = v.meeting_id WHERE v.committee_id = $1 AND v.state <> 'closed' AND m.state <> 'closed' LIMIT 1",
+    [committeeId],
+  );
   if (rows.length > 0) throw new AppError('invalid_state', 'The roster cannot change while a vote of this committee is not closed.');
 }
 

@@ -204,6 +204,7 @@ export async function issueToken(
     await ctx.db.query<{
       committee_id: string;
       state: VoteState;
+      meeting_state: string;
       public_key: string;
       secret_key_sealed: string;
       voting_right: boolean | null;
@@ -214,10 +215,11 @@ export async function issueToken(
       issued_point: string | null;
       issued_signature: string | null;
     }>(
-      `SELECT v.committee_id, v.state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
+      `SELECT v.committee_id, v.state, mt.state AS meeting_state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
               a.person_id IS NOT NULL AS present, d.alg, d.public_key AS device_key,
               i.blinded_point AS issued_point, i.blind_signature AS issued_signature
          FROM votes v
+         JOIN meetings mt ON mt.id = v.meeting_id
          JOIN devices d ON d.id = $3
          LEFT JOIN committee_members m ON m.committee_id = v.committee_id AND m.person_id = $2
          LEFT JOIN attendance a ON a.meeting_id = v.meeting_id AND a.person_id = $2
@@ -229,6 +231,7 @@ export async function issueToken(
   if (!row) throw new AppError('not_found', 'No such vote.');
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
   if (row.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
+  if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
   if (!row.present) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
   if (!(await ctx.crypto.run('verifyDevice', { alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature))) {
     throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });

@@ -215,3 +215,20 @@ describe('a whole vote over HTTP', () => {
     expect(late.status).toBe(409);
   });
 });
+
+describe('a draft vote left in a closed meeting', () => {
+  it('issues no tokens and no longer holds the roster', async () => {
+    const c2 = await createCommittee(admin, '散会测试委员会', NAMES.slice(0, 3));
+    const m = (await c2.secretary.api.post(`/v1/committees/${c2.id}/meetings`, { title: '会议' })).body.id;
+    const vote = (await c2.secretary.api.post(`/v1/meetings/${m}/votes`, { title: '未开始的表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body;
+    await c2.secretary.api.put(`/v1/meetings/${m}/attendance`, { present: c2.members.map((x) => x.personId) });
+    expect((await admin.api.post(`/v1/committees/${c2.id}/members`, { name: '赵四' })).body.code).toBe('invalid_state');
+    await c2.secretary.api.post(`/v1/meetings/${m}/open`);
+    expect((await c2.secretary.api.post(`/v1/meetings/${m}/close`)).body.state).toBe('closed');
+    const { reply } = await requestToken(c2.members[0]!, vote.id);
+    expect(reply.status).toBe(409);
+    expect(reply.body.code).toBe('invalid_state');
+    expect((await admin.api.post(`/v1/committees/${c2.id}/members`, { name: '赵四' })).status).toBe(201);
+    expect((await c2.secretary.api.post(`/v1/votes/${vote.id}/open`)).body.code).toBe('invalid_state');
+  });
+});
