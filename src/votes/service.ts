@@ -275,10 +275,11 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(voteId)) {
     throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
   }
-  const row = (await ctx.db.query<VoteRow>('SELECT * FROM votes WHERE id = $1', [voteId.toLowerCase()]))[0];
+  // Only the canonical (lower-case) spelling: the ballot hash, and so the receipt, covers it.
+  const row = voteId === voteId.toLowerCase() ? (await ctx.db.query<VoteRow>('SELECT * FROM votes WHERE id = $1', [voteId]))[0] : undefined;
   if (!row) throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
   const definition = JSON.parse(row.definition) as VoteDefinition;
-  const ballot: Ballot = validateBallot(definition, { ...(input as object), voteId: row.id });
+  const ballot: Ballot = validateBallot(definition, input);
   const t = fromBase64url(ballot.t);
   const signature = fromBase64url(ballot.signature);
   if (t.length !== TOKEN_LENGTH || !(await ctx.crypto.run('verifyToken', fromBase64url(row.public_key), row.id, t, signature))) {
