@@ -102,6 +102,7 @@ export class Session {
   get = <T>(path: string) => this.authed<T>('GET', path);
   post = <T>(path: string, body?: unknown) => this.authed<T>('POST', path, body);
   put = <T>(path: string, body?: unknown) => this.authed<T>('PUT', path, body);
+  patch = <T>(path: string, body?: unknown) => this.authed<T>('PATCH', path, body);
 
   sign(message: Uint8Array): Promise<string> {
     return signWithDevice(this.device, message);

@@ -1,8 +1,9 @@
-// The client's entry: a hash router over four pages, the language switch, and the frame
+// The client's entry: a hash router over five pages, the language switch, and the frame
 // around them. Each page mounts into #page and returns a function that stops its timers.
 import './app.css';
 import { h, put } from './dom.ts';
 import { currentLang, L, setLang } from './i18n.ts';
+import { mountAdmin } from './pages/admin.ts';
 import { mountHome } from './pages/home.ts';
 import { mountMember } from './pages/member.ts';
 import { mountObserver } from './pages/observer.ts';
@@ -19,6 +20,7 @@ const PAGES: Record<string, { mount: PageMount; title: () => string }> = {
   secretary: { mount: mountSecretary, title: () => L('秘书', 'Secretary') },
   projector: { mount: mountProjector, title: () => L('计票结果', 'Result') },
   observer: { mount: mountObserver, title: () => L('监票验证', 'Verify') },
+  admin: { mount: mountAdmin, title: () => L('管理', 'Admin') },
 };
 
 let unmount: Unmount | void;
@@ -46,7 +48,7 @@ function render(): void {
       'header',
       { class: 'topbar' },
       h('a', { href: '#/', class: 'brand' }, '票决', h('span', { class: 'brand-en' }, ' Piaojue')),
-      h('nav', null, nav('member', '投票', 'Vote'), nav('secretary', '秘书', 'Secretary'), nav('observer', '验证', 'Verify')),
+      h('nav', null, nav('member', '投票', 'Vote'), nav('secretary', '秘书', 'Secretary'), nav('observer', '验证', 'Verify'), nav('admin', '管理', 'Admin')),
       h(
         'button',
         {

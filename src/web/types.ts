@@ -63,3 +63,25 @@ export interface TallyReply {
   tallySignature: string;
   closedSeq: number;
 }
+
+export interface PersonRef {
+  personId: string;
+  name: string;
+}
+
+export interface Device {
+  id: string;
+  personId: string;
+  alg: 'ES256' | 'Ed25519';
+  publicKey: string;
+  fingerprint: string;
+  label: string | null;
+  enrolledAt: string;
+  revokedAt: string | null;
+}
+
+export interface EnrolmentCode {
+  personId: string;
+  code: string;
+  expiresAt: string;
+}

@@ -1,5 +1,6 @@
-// A whole meeting in real browsers: the administrator's setup over HTTP, then a secretary and
-// eleven members (phone-sized) each in their own browser context, one 等额 and one 差额 item,
+// A whole meeting in real browsers: the administrator's setup on the admin page (enrolled with
+// the first-start code; committee, eleven pasted names, the secretary, enrolment codes read off
+// the page), then a secretary and eleven members (phone-sized) each in their own browser context, one 等额 and one 差额 item,
 // the projector, the result sheet and the observer's verification. Screenshots of every page go
 // to test-results/screenshots/.
 import { mkdir } from 'node:fs/promises';
@@ -7,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, NAMES } from '../helpers/world.ts';
+import { enrolAndLogin } from '../helpers/client.ts';
+import { NAMES } from '../helpers/world.ts';
+import { issueCodeOnPage } from './admin-page.ts';
 
 const SHOTS = 'test-results/screenshots';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -60,6 +63,7 @@ let secretaryCode: string;
 const memberCodes: string[] = [];
 const contexts: BrowserContext[] = [];
 let secretary: Page;
+let adminPage: Page;
 const members: Page[] = [];
 let voteId: string;
 const ballotPosts: { member: number; headers: Record<string, string> }[] = [];
@@ -71,16 +75,6 @@ async function shot(page: Page, name: string, fullPage = true): Promise<void> {
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   service = await startTestService();
-  admin = await adminSession(service);
-  // The administrator's part, over HTTP: a committee of eleven, a secretary, enrolment codes.
-  const c = await admin.api.post('/v1/committees', { name: '某县委常委会', kind: 'standing' });
-  committeeId = c.body.id;
-  const sec = await admin.api.post(`/v1/committees/${committeeId}/secretaries`, { name: '县委秘书' });
-  secretaryCode = (await admin.api.post(`/v1/people/${sec.body.personId}/enrolment-codes`)).body.code;
-  for (const name of MEMBER_NAMES) {
-    const m = await admin.api.post(`/v1/committees/${committeeId}/members`, { name });
-    memberCodes.push((await admin.api.post(`/v1/people/${m.body.memberId}/enrolment-codes`)).body.code);
-  }
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 });
 
@@ -106,6 +100,56 @@ const vote = (page: Page, id = voteId) => page.locator(`section.vote[data-vote-i
 const markButton = (page: Page, name: string, mark: Mark, id = voteId) => vote(page, id).locator(`li.candidate[data-candidate="${name}"] button[data-mark="${mark}"]`);
 
 describe('a meeting run entirely from the browser', () => {
+  it('the administrator enrols with the first-start code and sets the committee up on the admin page', async () => {
+    const page = (adminPage = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage());
+    await enrolThroughPage(page, 'admin', service.adminCode);
+    // No committee yet: the page opens on the form, with the usual rules filled in.
+    await page.locator('form.new-committee').waitFor();
+    expect(await page.inputValue('input[name=quorum-num]')).toBe('2');
+    expect(await page.inputValue('input[name=quorum-den]')).toBe('3');
+    expect(await page.inputValue('#min-ratio')).toBe('1.5');
+    await shot(page, 'admin-desktop-1-new-committee');
+    await page.fill('#committee-name', '某县委常委会');
+    await page.click('button.create-committee');
+    await page.locator('.committee-summary').waitFor();
+    committeeId = (await page.locator('.committee-summary').getAttribute('data-committee-id'))!;
+
+    // Eleven names pasted one per line, with stray spaces and blank lines.
+    const pasted = ['', ...MEMBER_NAMES.map((n, i) => (i % 4 === 1 ? `  ${n} ` : n)), '   ', ''].join('\n');
+    await page.fill('#member-names', pasted);
+    await expect.poll(() => page.locator('.paste-count').textContent()).toBe('共 11 人');
+    await page.click('button.add-members');
+    await page.locator('.members-admin .notice.ok').waitFor();
+    expect(await page.locator('.members-admin li.person .person-name').allTextContents()).toEqual(MEMBER_NAMES);
+    expect(await page.locator('.committee-summary').textContent()).toContain('11 人');
+
+    await page.fill('#secretary-name', '县委秘书');
+    await page.click('button.appoint-secretary');
+    await page.locator('.secretaries-admin li.person[data-role="secretary"]').waitFor();
+    await shot(page, 'admin-desktop-2-committee');
+
+    // One code per person, read off the page the way the administrator reads it out.
+    const sec = page.locator('.secretaries-admin li.person').first();
+    secretaryCode = (await issueCodeOnPage(page, sec, async () => {
+      await shot(page, 'admin-desktop-3-code', false);
+      expect(await page.locator('.slip-link code').textContent()).toBe(`${service.url}/#/secretary?code=${await page.locator('.slip-code').getAttribute('data-code')}`);
+      await page.emulateMedia({ media: 'print' });
+      await shot(page, 'admin-desktop-4-slip-print');
+      await page.emulateMedia({ media: 'screen' });
+    })).code;
+    for (const name of MEMBER_NAMES) {
+      const row = page.locator(`.members-admin li.person[data-name="${name}"]`);
+      const { code, link } = await issueCodeOnPage(page, row);
+      expect(link).toBe(`${service.url}/#/member?code=${code}`);
+      memberCodes.push(code);
+    }
+    expect(new Set([secretaryCode, ...memberCodes]).size).toBe(12);
+    // A spare device for the administrator, from “My devices”: this test's own API client.
+    const self = page.locator('.my-devices li.person');
+    admin = await enrolAndLogin(new Api(service.url), (await issueCodeOnPage(page, self)).code);
+    expect((await admin.api.get('/v1/me')).body.isAdmin).toBe(true);
+  });
+
   it('serves the client itself, and leaves the API untouched', async () => {
     const page = await fetch(`${service.url}/`);
     expect(page.status).toBe(200);
@@ -171,6 +215,15 @@ describe('a meeting run entirely from the browser', () => {
       }),
     );
     await shot(members[0]!, 'member-2-signed-in-not-present');
+    // The administrator's page now shows every member with an enrolled device.
+    await adminPage.click('.members-admin button.refresh');
+    await expect.poll(() => adminPage.locator('.members-admin li.person .badge[data-devices="1"]').count()).toBe(11);
+    await adminPage.locator(`.members-admin li.person[data-name="${MEMBER_NAMES[0]}"] button.show-devices`).click();
+    await adminPage.locator('.members-admin li.device[data-revoked="false"]').waitFor();
+    // Its own two devices: this browser and the spare one this test plays.
+    await expect.poll(() => adminPage.locator('.my-devices .badge[data-devices]').textContent()).toBe('已登记 2 台设备');
+    await adminPage.evaluate(() => window.scrollTo(0, 0));
+    await shot(adminPage, 'admin-desktop-5-enrolled', false);
   });
 
   it('the secretary records attendance with a live quorum indicator; every present phone fetches its token', async () => {

@@ -2,11 +2,11 @@
 // shown the instant the vote closes. Everything here is public (chain, status, tally), so the
 // projector needs no sign-in. With &report=1 it is the printable 计票结果报告单, with the
 // record's head hash and a QR code of the record's address.
-import qrcode from 'qrcode-generator';
 import type { VoteDefinition } from '../../protocol/ballot.ts';
 import type { ItemTally, Tally } from '../../protocol/tally.ts';
 import { publicGet } from '../api.ts';
-import { h, put, svg } from '../dom.ts';
+import { h, put } from '../dom.ts';
+import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
 import type { ChainReply } from '../record.ts';
 import type { TallyReply, VoteStatus } from '../types.ts';
@@ -225,19 +225,4 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   }
 
   return () => stop();
-}
-
-/** The QR code as SVG squares (no HTML injection, crisp at any print size). */
-function qrSvg(text: string): SVGElement {
-  const qr = qrcode(0, 'M');
-  qr.addData(text);
-  qr.make();
-  const n = qr.getModuleCount();
-  const margin = 4;
-  const size = n + margin * 2;
-  let d = '';
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + margin} ${r + margin}h1v1h-1z`;
-  const el = svg('svg', { viewBox: `0 0 ${size} ${size}`, class: 'qr', role: 'img', 'aria-label': text, 'shape-rendering': 'crispEdges' });
-  el.append(svg('rect', { width: size, height: size, fill: '#fff' }), svg('path', { d, fill: '#000' }));
-  return el;
 }
