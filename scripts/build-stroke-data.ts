@@ -158,6 +158,129 @@ for (const { char } of tgh) {
   fromRime++;
 }
 
+// --- stroke sequences, 3: derived from ideographic description sequences (IDS) ----------------
+// src/collation/ids-supplement.txt holds lines copied from the CJKVI IDS tables (cjkvi-ids, GPLv2;
+// see its header). A character's five classes are its components' classes in writing order, each
+// component taken from the data above (cnchar-order, else the Rime code that fits), else derived
+// from its own IDS line. Only the structures whose writing order can be stated without exception:
+//  ⿰ ⿲ (left to right) and ⿱ ⿳ (top to bottom): the parts in IDS order;
+//  ⿸ with 广 厂 尸 户 戶 疒 虍 outside: the outer part first (广 then 钦);
+//  ⿵ with 门 門 outside: the outer part first (门 then 口 in 问);
+//  ⿺ with 辶 廴 outside: the inner part first, 辶/廴 last.
+// Anything else (囗 closed last, 凵 匚 勹 戈 enclosures, ⿻ overlaps, numbered placeholders) stays
+// underived. A derived sequence is used only if its length is the Unihan stroke count.
+const IDS_FILE = join(root, 'src/collation/ids-supplement.txt');
+const idsOf = new Map<string, string>();
+for (const line of readFileSync(IDS_FILE, 'utf8').split('\n')) {
+  if (line === '' || line.startsWith('#')) continue;
+  const [cp, char, ...alternatives] = line.split('\t');
+  if (cp === undefined || char === undefined || [...char].length !== 1 || alternatives.length === 0 ||
+    parseInt(cp.slice(2), 16) !== char.codePointAt(0)) throw new Error(`${IDS_FILE}: malformed line ${JSON.stringify(line)}`);
+  // Several IDSs: the one tagged for the mainland (G) glyph, else the first; tags dropped.
+  const pick = alternatives.find((a) => /\[[A-Z]*G[A-Z]*\]$/.test(a)) ?? alternatives[0]!;
+  idsOf.set(char, pick.replace(/\[[A-Z]+\]$/, ''));
+}
+const IDC_ARITY: Readonly<Record<string, number>> = {
+  '⿰': 2, '⿱': 2, '⿲': 3, '⿳': 3, '⿴': 2, '⿵': 2, '⿶': 2, '⿷': 2, '⿸': 2, '⿹': 2, '⿺': 2, '⿻': 2,
+};
+const OUTER_FIRST: Readonly<Record<string, ReadonlySet<string>>> = {
+  '⿸': new Set([...'广厂尸户戶疒虍']),
+  '⿵': new Set([...'门門']),
+};
+const OUTER_LAST: Readonly<Record<string, ReadonlySet<string>>> = { '⿺': new Set([...'辶廴']) };
+type IdsNode = { leaf: string } | { idc: string; parts: IdsNode[] };
+function parseIds(ids: string): IdsNode | undefined {
+  const chars = [...ids];
+  let i = 0;
+  const node = (): IdsNode | undefined => {
+    const c = chars[i++];
+    if (c === undefined) return undefined;
+    const arity = IDC_ARITY[c];
+    if (arity === undefined) return { leaf: c };
+    const parts: IdsNode[] = [];
+    for (let k = 0; k < arity; k++) {
+      const part = node();
+      if (part === undefined) return undefined;
+      parts.push(part);
+    }
+    return { idc: c, parts };
+  };
+  const tree = node();
+  return i === chars.length ? tree : undefined;
+}
+function knownClasses(char: string): string | undefined {
+  const shapes = cncharShapes.get(char);
+  return shapes !== undefined ? strokeClasses(shapes) : pickRimeCode(char)?.classes;
+}
+function componentClasses(char: string, seen: ReadonlySet<string>): string | undefined {
+  const known = knownClasses(char);
+  if (known !== undefined) return known;
+  const ids = idsOf.get(char);
+  if (ids === undefined || ids === char || seen.has(char)) return undefined;
+  return deriveFromIds(ids, new Set([...seen, char]));
+}
+function deriveFromIds(ids: string, seen: ReadonlySet<string>): string | undefined {
+  const evaluate = (n: IdsNode): string | undefined => {
+    if ('leaf' in n) return componentClasses(n.leaf, seen);
+    const parts = n.parts.map(evaluate);
+    if (parts.some((p) => p === undefined)) return undefined;
+    const [a, b] = parts as string[];
+    const outer = n.parts[0]!;
+    if ('⿰⿱⿲⿳'.includes(n.idc)) return parts.join('');
+    if ('leaf' in outer && OUTER_FIRST[n.idc]?.has(outer.leaf)) return a! + b!;
+    if ('leaf' in outer && OUTER_LAST[n.idc]?.has(outer.leaf)) return b! + a!;
+    return undefined;
+  };
+  const tree = parseIds(ids);
+  return tree === undefined ? undefined : evaluate(tree);
+}
+/** A character's sequence from its own IDS line, never from its own data. */
+function deriveCharacter(char: string): string | undefined {
+  const ids = idsOf.get(char);
+  return ids === undefined ? undefined : deriveFromIds(ids, new Set([char]));
+}
+
+// Cross-check: every ⿰ ⿱ ⿲ ⿳ line whose character cnchar-order has, derived from its parts.
+const idsCheck = { compared: 0, same: 0, underived: 0, differing: [] as string[] };
+for (const [char, ids] of idsOf) {
+  const shapes = cncharShapes.get(char);
+  if (shapes === undefined || !'⿰⿱⿲⿳'.includes([...ids][0]!)) continue;
+  const derived = deriveCharacter(char);
+  if (derived === undefined) { idsCheck.underived++; continue; }
+  idsCheck.compared++;
+  if (derived === strokeClasses(shapes)) idsCheck.same++;
+  else idsCheck.differing.push(`${char} ${ids} ${derived}/${strokeClasses(shapes)}`);
+}
+// The same against the Rime code (where it fits) for the sample characters cnchar-order lacks.
+const idsCheckRime = { compared: 0, same: 0 };
+for (const [char, ids] of idsOf) {
+  const picked = cncharShapes.has(char) ? undefined : pickRimeCode(char);
+  if (picked === undefined || !'⿰⿱⿲⿳'.includes([...ids][0]!)) continue;
+  const derived = deriveCharacter(char);
+  if (derived === undefined) continue;
+  idsCheckRime.compared++;
+  if (derived === picked.classes) idsCheckRime.same++;
+}
+
+let fromIds = 0;
+let fromIdsByRadical = 0;
+const idsRejected: string[] = [];
+const known = new Set(entries.map((e) => e.char));
+for (const { char } of tgh) {
+  if (known.has(char)) continue;
+  const derived = deriveCharacter(char);
+  if (derived === undefined) continue;
+  // The stroke count check of pickRimeCode: Unihan's count, else (simplified radical) radical + residual.
+  const cp = char.codePointAt(0)!;
+  if (derived.length !== totalStrokes.get(cp) && derived.length !== simplifiedRadicalCount(cp)) {
+    idsRejected.push(`${char} ${derived.length}≠${totalStrokes.get(cp)}`);
+    continue;
+  }
+  if (derived.length !== totalStrokes.get(cp)) fromIdsByRadical++;
+  entries.push({ char, shapes: derived });
+  fromIds++;
+}
+
 entries.sort(compareCharacterStrokes);
 const maxStrokes = Math.max(...entries.map((e) => e.shapes.length));
 const rankedByStrokes: string[] = Array.from({ length: maxStrokes + 1 }, () => '');
@@ -190,6 +313,12 @@ export const STROKE_DATA_SOURCE = {
     characters: ${fromRime},
     agreement: { tongyongGuifan: ${JSON.stringify(agreement.tgh).replaceAll('"', '')}, all: ${JSON.stringify(agreement.all).replaceAll('"', '')} },
   },
+  /** Five-class sequences derived from IDS lines (src/collation/ids-supplement.txt) for 通用规范汉字表 characters neither source has; \`crossCheck\`: derived vs cnchar-order. */
+  idsDerived: {
+    data: 'cjkvi-ids (ids-ext-cde.txt, ids.txt)', licence: 'GPL-2.0', characters: ${fromIds},
+    crossCheck: { compared: ${idsCheck.compared}, same: ${idsCheck.same} },
+    crossCheckRime: { compared: ${idsCheckRime.compared}, same: ${idsCheckRime.same} },
+  },
   totalStrokes: { database: 'Unihan kTotalStrokes', unicodeVersion: ${JSON.stringify(unihanVersion)}, licence: 'Unicode-3.0' },
 } as const;
 
@@ -217,5 +346,8 @@ console.log(
     `${fromRime} class-only from rime-data-stroke ${rimeDebVersion} (${fromRimeByRadical} by the kRSUnicode count; ` +
     `${rimeCodes.size} characters in the table, ${rimeMalformed} malformed lines skipped); ` +
     `${totalStrokes.size} Unihan totals in ${runs.length} runs; fixture: ${tgh.length} characters\n` +
-    `five-class agreement cnchar-order vs rime-data-stroke: 通用规范汉字表 ${pct(agreement.tgh)}, all shared ${pct(agreement.all)}`,
+    `five-class agreement cnchar-order vs rime-data-stroke: 通用规范汉字表 ${pct(agreement.tgh)}, all shared ${pct(agreement.all)}\n` +
+    `IDS (${idsOf.size} lines): ${fromIds} 通用规范汉字表 characters derived (${fromIdsByRadical} by the kRSUnicode count); rejected (length ≠ Unihan count): ${idsRejected.join(', ') || 'none'}\n` +
+    `IDS cross-check vs cnchar-order: ${pct(idsCheck)} (${idsCheck.underived} not derivable); differing: ${idsCheck.differing.join('; ') || 'none'}; ` +
+    `vs rime-data-stroke (sample characters cnchar-order lacks): ${pct(idsCheckRime)}`,
 );

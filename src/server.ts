@@ -31,16 +31,6 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {
   const ctx = await buildContext(config, overrides);
   const first = await bootstrapAdmin(ctx);
-  if (first) {
-    ctx.log.info(
-      [
-        '',
-        '  首次启动：管理员一次性登记码 / First start: one-time administrator enrolment code',
-        `  ${first.code}   (expires ${first.expiresAt}; shown once)`,
-        '',
-      ].join('\n'),
-    );
-  }
   const app = createApp(ctx);
   const server: Server = config.tls
     ? createHttpsServer({ cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }, app)
@@ -52,6 +42,18 @@ export async function startService(config: Config, overrides: Parameters<typeof 
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+  if (first) {
+    const page = `${config.tls ? 'https' : 'http'}://${host === '127.0.0.1' ? 'localhost' : host}:${port}/#/admin`;
+    ctx.log.info(
+      [
+        '',
+        '  首次启动：管理员一次性登记码 / First start: one-time administrator enrolment code',
+        `  ${first.code}   (expires ${first.expiresAt}; shown once)`,
+        `  在 ${page} 输入此码登记管理员设备 / enter it at ${page} to enrol the administrator's device`,
+        '',
+      ].join('\n'),
+    );
+  }
   ctx.log.info(`piaojue listening on ${url} (${ctx.db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL'})`);
   return {
     ctx,

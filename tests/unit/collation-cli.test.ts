@@ -40,9 +40,9 @@ describe('piaojue sort-names', () => {
     expect(r.stdout).toBe('于伟国\n万立骏\n');
   });
   it('reports unknown characters on standard error and still prints every name', async () => {
-    const r = await run([], '刘𬇕\n刘一\n');
-    expect(r.stdout).toBe('刘一\n刘𬇕\n');
-    expect(r.stderr).toContain('𬇕 (U+2C1D5)');
+    const r = await run([], '刘𬇖\n刘一\n');
+    expect(r.stdout).toBe('刘一\n刘𬇖\n');
+    expect(r.stderr).toContain('𬇖 (U+2C1D6)');
     expect(r.exitCode).toBe(0);
   });
   it('exits with code 2 and a clear message when the convention is not surname or fullname', async () => {

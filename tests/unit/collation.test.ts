@@ -131,11 +131,17 @@ describe('special names', () => {
 
 describe('unknown characters', () => {
   it('reports characters without stroke data and sorts them by Unihan total strokes, then code point', () => {
-    // 𬇕 (U+2C1D5, CJK Ext E, 通用规范汉字表 level 3) is in neither stroke source; Unihan: 6 strokes (氵 + 万).
-    expect(characterStrokes('𬇕')).toEqual({ strokes: 6, known: false });
-    const result = sortNames(['刘𬇕', '刘一', '刘鑫', 'Bob'], 'fullname');
-    expect(result.unknownCharacters).toEqual(['𬇕']);
-    expect(result.names).toEqual(['刘一', '刘𬇕', '刘鑫', 'Bob']); // 鑫 is 24 strokes
+    // 𬇖 (U+2C1D6, CJK Ext E, not in 通用规范汉字表) is in no stroke source; Unihan: 6 strokes (氵 + 口).
+    expect(characterStrokes('𬇖')).toEqual({ strokes: 6, known: false });
+    const result = sortNames(['刘𬇖', '刘一', '刘鑫', 'Bob'], 'fullname');
+    expect(result.unknownCharacters).toEqual(['𬇖']);
+    expect(result.names).toEqual(['刘一', '刘𬇖', '刘鑫', 'Bob']); // 鑫 is 24 strokes
+  });
+  it('ranks a 通用规范汉字表 character derived from its IDS by its five classes', () => {
+    // 𬇕 (U+2C1D5, level 3, in neither stroke source): ⿰氵万 → 441 + 153 = 441153, 6 strokes as Unihan
+    // counts, so it comes before 汕 (441252, same stroke count).
+    expect(characterStrokes('𬇕')).toEqual({ strokes: 6, known: true });
+    expect(sortNames(['汕', '𬇕'], 'surname')).toEqual({ names: ['𬇕', '汕'], unknownCharacters: [] });
   });
   it('sorts a Han character unknown even to Unihan after every counted one, deterministically', () => {
     const unassigned = String.fromCodePoint(0x2ebf0); // CJK Ext I (Unicode 15.1), newer than the Unihan data
@@ -144,7 +150,7 @@ describe('unknown characters', () => {
   });
   it('reports each unknown character once, in code point order', () => {
     // 䦃 (U+4983, level 2): the table's only codes do not have its stroke count, so it stays unknown.
-    expect(sortNames(['𬇕𬇕', '䦃', '𬇕'], 'surname').unknownCharacters).toEqual(['䦃', '𬇕']);
+    expect(sortNames(['𬇖𬇖', '䦃', '𬇖'], 'surname').unknownCharacters).toEqual(['䦃', '𬇖']);
   });
 });
 
@@ -177,13 +183,18 @@ describe('coverage', () => {
     const listChars = new Set(lists.flatMap((l) => l.names.flatMap((n) => [...n.replace(/[\s·]/g, '')])));
     const knownSurnames = [...surnames].filter((c) => characterStrokes(c).known).length;
     const knownListChars = [...listChars].filter((c) => characterStrokes(c).known).length;
-    const { strokeOrders, strokeClasses, totalStrokes } = STROKE_DATA_SOURCE;
+    const { strokeOrders, strokeClasses, idsDerived, totalStrokes } = STROKE_DATA_SOURCE;
+    const ids = idsDerived.crossCheck;
+    const idsRime = idsDerived.crossCheckRime;
     const agree = strokeClasses.agreement.tongyongGuifan;
     console.log(
       `[collation] data: ${strokeOrders.package} ${strokeOrders.version} (${strokeOrders.characters} shape sequences), ` +
         `${strokeClasses.package} ${strokeClasses.version} (${strokeClasses.characters} class-only), Unihan ${totalStrokes.unicodeVersion}\n` +
         `[collation] five-class agreement of the two sources on shared 通用规范汉字表 characters: ${agree.same}/${agree.compared} ` +
         `(${((100 * agree.same) / agree.compared).toFixed(2)}%)\n` +
+        `[collation] IDS derivation (${idsDerived.characters} 通用规范汉字表 characters): cross-check on ⿰⿱⿲⿳ characters, five classes ` +
+        `agree with cnchar-order ${ids.same}/${ids.compared} (${((100 * ids.same) / ids.compared).toFixed(2)}%), ` +
+        `with rime-data-stroke ${idsRime.same}/${idsRime.compared} (${((100 * idsRime.same) / idsRime.compared).toFixed(2)}%)\n` +
         `[collation] 通用规范汉字表: stroke sequence ${withSequence}/8105 (${((100 * withSequence) / 8105).toFixed(1)}%) ` +
         `[level 1 ${level1}/3500, level 2 ${level2}/3000, level 3 ${level3}/1605]; total strokes (with Unihan fallback) ${withCount}/8105\n` +
         `[collation] published lists: surnames ${knownSurnames}/${surnames.size}, all characters ${knownListChars}/${listChars.size}`,
@@ -191,11 +202,15 @@ describe('coverage', () => {
     expect(withCount).toBe(8105);
     expect(knownSurnames).toBe(surnames.size);
     expect(knownListChars).toBe(listChars.size);
-    // Measured with cnchar-order 3.2.6 + rime-data-stroke 0.0~git20230204.c8bc405-1 + Unihan 15.0.0.
-    // The 126 left: 108 CJK Ext E characters neither source has, and 18 whose only codes do not
-    // have the Unihan stroke count. Fail loudly if a data rebuild loses coverage.
-    expect({ withSequence, level1, level2, level3 }).toEqual({ withSequence: 7979, level1: 3500, level2: 2998, level3: 1481 });
+    // Measured with cnchar-order 3.2.6 + rime-data-stroke 0.0~git20230204.c8bc405-1 + Unihan 15.0.0
+    // + the IDS lines of src/collation/ids-supplement.txt (105 characters derived). The 21 left: 11
+    // with no IDS line in the supplement (䦃 䓖 𦰡 …, whose Rime codes do not have the Unihan count),
+    // 9 whose derived length differs from Unihan's count (𫇭 ⿱艹为 7 vs 8, …) and 𬒈 (⿳⺍冖石, ⺍ unknown).
+    // Fail loudly if a data rebuild loses coverage.
+    expect({ withSequence, level1, level2, level3 }).toEqual({ withSequence: 8084, level1: 3500, level2: 2999, level3: 1585 });
     expect(agree.same / agree.compared).toBeGreaterThan(0.99);
+    expect(idsDerived.characters).toBe(105);
+    expect(idsDerived.crossCheck.same / idsDerived.crossCheck.compared).toBeGreaterThanOrEqual(0.95);
   });
 });
 
