@@ -118,18 +118,56 @@ function simplifiedRadicalCount(cp: number): number | undefined {
   return radicalStrokes === undefined ? undefined : radicalStrokes + Number(m![2]);
 }
 
+// 通用规范汉字表 lists each of its three levels (1–3500, 3501–6500, 6501–8105) by stroke count, then
+// stroke order (横竖撇点折), so a character's place in its level bounds its mainland sequence. Where
+// Unihan 15.0's count is not the mainland one for other reasons (a few Ext A–E characters are counted
+// with Taiwan component forms, 艹 4, 阝 3, 辶 4, 延 7, or as radical character + residual: 䓖 = 艸 6 +
+// 7 = 13 for ⿱艹穷), the table position is the check: a sequence fits if, keyed (stroke count, five
+// classes), it sorts between the nearest characters before and after it in the same level that
+// cnchar-order has. Checked on cnchar-order's own characters below (tablePositionCheck).
+const tghPosition = new Map(tgh.map((t, i) => [t.char, i]));
+const TGH_LEVEL_ENDS = [3500, 6500, 8105];
+const strokeKey = (classes: string): string => `${String(classes.length).padStart(2, '0')}${classes}`;
+function tableNeighbours(char: string): [string, string] | undefined {
+  const i = tghPosition.get(char);
+  if (i === undefined || tgh.length !== 8105) return undefined;
+  const end = TGH_LEVEL_ENDS.find((e) => i < e)!;
+  const start = end === 3500 ? 0 : end === 6500 ? 3500 : 6500;
+  let before: string | undefined;
+  let after: string | undefined;
+  for (let j = i - 1; j >= start && before === undefined; j--) before = cncharShapes.get(tgh[j]!.char);
+  for (let j = i + 1; j < end && after === undefined; j++) after = cncharShapes.get(tgh[j]!.char);
+  return before === undefined || after === undefined ? undefined : [strokeClasses(before), strokeClasses(after)];
+}
+function fitsTablePosition(char: string, classes: string): boolean {
+  const n = tableNeighbours(char);
+  return n !== undefined && strokeKey(n[0]) <= strokeKey(classes) && strokeKey(classes) <= strokeKey(n[1]);
+}
+const tablePositionCheck = { compared: 0, same: 0 };
+for (const { char } of tgh) {
+  const shapes = cncharShapes.get(char);
+  if (shapes === undefined || tableNeighbours(char) === undefined) continue;
+  tablePositionCheck.compared++;
+  if (fitsTablePosition(char, strokeClasses(shapes))) tablePositionCheck.same++;
+}
+
 /**
  * One code per character: among the character's codes, those whose length is the mainland
  * stroke count (Unihan kTotalStrokes, first value; else, for a simplified radical, radical +
  * residual strokes from kRSUnicode); of several, the mainland section's before the Taiwan
- * section's, then the first listed. None fits: no code (the character stays unknown).
+ * section's, then the first listed. None fits: no code. With `byTablePosition` (the last stage,
+ * for 通用规范汉字表 characters still unknown), the codes that fit the character's place in the
+ * table instead, again mainland section first.
  */
-function pickRimeCode(char: string): { classes: string; mainland: boolean } | undefined {
+function pickRimeCode(char: string, byTablePosition = false): { classes: string; mainland: boolean } | undefined {
   const codes = rimeCodes.get(char) ?? [];
   const cp = char.codePointAt(0)!;
-  for (const count of [totalStrokes.get(cp), simplifiedRadicalCount(cp)]) {
-    const fits = codes.filter((c) => c.classes.length === count);
-    if (fits.length > 0) return fits.find((c) => c.mainland) ?? fits[0];
+  const checks = byTablePosition
+    ? [(c: string) => fitsTablePosition(char, c)]
+    : [(c: string) => c.length === totalStrokes.get(cp), (c: string) => c.length === simplifiedRadicalCount(cp)];
+  for (const fits of checks) {
+    const fitting = codes.filter((c) => fits(c.classes));
+    if (fitting.length > 0) return fitting.find((c) => c.mainland) ?? fitting[0];
   }
   return undefined;
 }
@@ -216,8 +254,33 @@ function componentClasses(char: string, seen: ReadonlySet<string>): string | und
   const known = knownClasses(char);
   if (known !== undefined) return known;
   const ids = idsOf.get(char);
-  if (ids === undefined || ids === char || seen.has(char)) return undefined;
+  if (seen.has(char)) return undefined;
+  if (ids === undefined || ids === char) return leadingComponent(char, new Set([...seen, char]));
   return deriveFromIds(ids, new Set([...seen, char]));
+}
+/**
+ * A component with neither data nor a line of its own (𭕄, the top of 学) that heads ⿰ ⿱ ⿲ ⿳ lines
+ * of characters whose sequence is known: the character's classes less the other parts' (which must
+ * end them). Every such line, the characters being derived left out, must give the same answer.
+ */
+function leadingComponent(component: string, seen: ReadonlySet<string>): string | undefined {
+  const answers = new Set<string>();
+  for (const [char, ids] of idsOf) {
+    const whole = seen.has(char) ? undefined : knownClasses(char);
+    const tree = whole === undefined ? undefined : parseIds(ids);
+    if (tree === undefined || 'leaf' in tree || !'⿰⿱⿲⿳'.includes(tree.idc)) continue;
+    const [first, ...rest] = tree.parts;
+    if (!('leaf' in first!) || first.leaf !== component) continue;
+    const restClasses = rest.map((n) => deriveFromIds(idsString(n), new Set([...seen, char])));
+    if (restClasses.some((r) => r === undefined)) continue;
+    const tail = restClasses.join('');
+    if (whole!.length > tail.length && whole!.endsWith(tail)) answers.add(whole!.slice(0, whole!.length - tail.length));
+    else return undefined;
+  }
+  return answers.size === 1 ? [...answers][0] : undefined;
+}
+function idsString(n: IdsNode): string {
+  return 'leaf' in n ? n.leaf : n.idc + n.parts.map(idsString).join('');
 }
 function deriveFromIds(ids: string, seen: ReadonlySet<string>): string | undefined {
   const evaluate = (n: IdsNode): string | undefined => {
@@ -264,21 +327,48 @@ for (const [char, ids] of idsOf) {
 
 let fromIds = 0;
 let fromIdsByRadical = 0;
+const fromIdsByPosition: string[] = [];
 const idsRejected: string[] = [];
 const known = new Set(entries.map((e) => e.char));
 for (const { char } of tgh) {
   if (known.has(char)) continue;
   const derived = deriveCharacter(char);
   if (derived === undefined) continue;
-  // The stroke count check of pickRimeCode: Unihan's count, else (simplified radical) radical + residual.
+  // The checks of pickRimeCode: Unihan's count, else (simplified radical) radical + residual, else
+  // the character's place in 通用规范汉字表.
   const cp = char.codePointAt(0)!;
-  if (derived.length !== totalStrokes.get(cp) && derived.length !== simplifiedRadicalCount(cp)) {
-    idsRejected.push(`${char} ${derived.length}≠${totalStrokes.get(cp)}`);
+  if (derived.length === totalStrokes.get(cp)) { /* Unihan's count */ }
+  else if (derived.length === simplifiedRadicalCount(cp)) fromIdsByRadical++;
+  else if (fitsTablePosition(char, derived)) fromIdsByPosition.push(char);
+  else {
+    idsRejected.push(`${char} ${derived.length} (Unihan ${totalStrokes.get(cp)}, not at its table position)`);
     continue;
   }
-  if (derived.length !== totalStrokes.get(cp)) fromIdsByRadical++;
   entries.push({ char, shapes: derived });
   fromIds++;
+}
+// Last stage: a 通用规范汉字表 character still unknown takes the Rime code that fits its place in the
+// table. (After IDS, whose sequences are built from cnchar-order's components: where both fit by
+// position, they agree but for one slip in Rime's code, printed below.)
+const fromRimeByPosition: string[] = [];
+const knownAfterIds = new Set(entries.map((e) => e.char));
+for (const { char } of tgh) {
+  if (knownAfterIds.has(char)) continue;
+  const picked = pickRimeCode(char, true);
+  if (picked === undefined) continue;
+  entries.push({ char, shapes: picked.classes });
+  fromRimeByPosition.push(char);
+}
+// The Rime codes that fit by table position, against the IDS derivation of the same characters.
+const positionCheck = { compared: 0, same: 0, differing: [] as string[] };
+for (const { char } of tgh) {
+  if (cncharShapes.has(char) || pickRimeCode(char) !== undefined) continue;
+  const code = pickRimeCode(char, true)?.classes;
+  const derived = deriveCharacter(char);
+  if (code === undefined || derived === undefined || !fitsTablePosition(char, derived)) continue;
+  positionCheck.compared++;
+  if (code === derived) positionCheck.same++;
+  else positionCheck.differing.push(`${char} ${code}/${derived}`);
 }
 
 entries.sort(compareCharacterStrokes);
@@ -310,15 +400,17 @@ export const STROKE_DATA_SOURCE = {
   /** Five-class sequences for the 通用规范汉字表 characters cnchar-order lacks; \`agreement\`: same classes where both have the character. */
   strokeClasses: {
     package: 'rime-data-stroke (stroke.dict.yaml)', version: ${JSON.stringify(rimeDebVersion)}, dictVersion: ${JSON.stringify(rimeDictVersion)}, licence: 'LGPL-3.0',
-    characters: ${fromRime},
+    characters: ${fromRime + fromRimeByPosition.length}, byTablePosition: ${fromRimeByPosition.length},
     agreement: { tongyongGuifan: ${JSON.stringify(agreement.tgh).replaceAll('"', '')}, all: ${JSON.stringify(agreement.all).replaceAll('"', '')} },
   },
   /** Five-class sequences derived from IDS lines (src/collation/ids-supplement.txt) for 通用规范汉字表 characters neither source has; \`crossCheck\`: derived vs cnchar-order. */
   idsDerived: {
-    data: 'cjkvi-ids (ids-ext-cde.txt, ids.txt)', licence: 'GPL-2.0', characters: ${fromIds},
+    data: 'cjkvi-ids (ids-ext-cde.txt, ids.txt)', licence: 'GPL-2.0', characters: ${fromIds}, byTablePosition: ${fromIdsByPosition.length},
     crossCheck: { compared: ${idsCheck.compared}, same: ${idsCheck.same} },
     crossCheckRime: { compared: ${idsCheckRime.compared}, same: ${idsCheckRime.same} },
   },
+  /** The 通用规范汉字表 position check (a sequence sorts between its nearest cnchar-order neighbours in its level), on cnchar-order's own characters. */
+  tablePositionCheck: { compared: ${tablePositionCheck.compared}, same: ${tablePositionCheck.same} },
   totalStrokes: { database: 'Unihan kTotalStrokes', unicodeVersion: ${JSON.stringify(unihanVersion)}, licence: 'Unicode-3.0' },
 } as const;
 
@@ -343,11 +435,15 @@ writeFileSync(
 const pct = (a: { compared: number; same: number }) => `${a.same}/${a.compared} (${((100 * a.same) / a.compared).toFixed(2)}%)`;
 console.log(
   `stroke-data.ts: ${entries.length} ranked characters (max ${maxStrokes} strokes): ${cncharShapes.size} from cnchar-order, ` +
-    `${fromRime} class-only from rime-data-stroke ${rimeDebVersion} (${fromRimeByRadical} by the kRSUnicode count; ` +
+    `${fromRime + fromRimeByPosition.length} class-only from rime-data-stroke ${rimeDebVersion} (${fromRimeByRadical} by the kRSUnicode count, ` +
+    `${fromRimeByPosition.length} by table position: ${fromRimeByPosition.join(' ')}; ` +
     `${rimeCodes.size} characters in the table, ${rimeMalformed} malformed lines skipped); ` +
     `${totalStrokes.size} Unihan totals in ${runs.length} runs; fixture: ${tgh.length} characters\n` +
     `five-class agreement cnchar-order vs rime-data-stroke: 通用规范汉字表 ${pct(agreement.tgh)}, all shared ${pct(agreement.all)}\n` +
-    `IDS (${idsOf.size} lines): ${fromIds} 通用规范汉字表 characters derived (${fromIdsByRadical} by the kRSUnicode count); rejected (length ≠ Unihan count): ${idsRejected.join(', ') || 'none'}\n` +
+    `table position check on cnchar-order's own 通用规范汉字表 characters: ${pct(tablePositionCheck)}\n` +
+    `Rime codes fitting by table position vs IDS derivation: ${pct(positionCheck)}; differing: ${positionCheck.differing.join('; ') || 'none'}\n` +
+    `IDS (${idsOf.size} lines): ${fromIds} 通用规范汉字表 characters derived (${fromIdsByRadical} by the kRSUnicode count, ` +
+    `${fromIdsByPosition.length} by table position: ${fromIdsByPosition.join(' ')}); rejected: ${idsRejected.join(', ') || 'none'}\n` +
     `IDS cross-check vs cnchar-order: ${pct(idsCheck)} (${idsCheck.underived} not derivable); differing: ${idsCheck.differing.join('; ') || 'none'}; ` +
     `vs rime-data-stroke (sample characters cnchar-order lacks): ${pct(idsCheckRime)}`,
 );

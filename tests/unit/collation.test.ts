@@ -149,8 +149,20 @@ describe('unknown characters', () => {
     expect(result.names).toEqual(['王鑫', `王${unassigned}`]);
   });
   it('reports each unknown character once, in code point order', () => {
-    // 䦃 (U+4983, level 2): the table's only codes do not have its stroke count, so it stays unknown.
-    expect(sortNames(['𬇖𬇖', '䦃', '𬇖'], 'surname').unknownCharacters).toEqual(['䦃', '𬇖']);
+    // 㐀 (U+3400, not in 通用规范汉字表): no stroke source, Unihan 5 strokes.
+    expect(sortNames(['𬇖𬇖', '㐀', '𬇖'], 'surname').unknownCharacters).toEqual(['㐀', '𬇖']);
+  });
+  it('checks a derivation against 通用规范汉字表 where Unihan counts Taiwan-style (𫇭 ⿱艹为: 3 + 4 = 7, Unihan 8)', () => {
+    // The table lists 𫇭 (no. 6576) among the 7-stroke characters (芴 before, 芤 after).
+    expect(characterStrokes('𫇭')).toEqual({ strokes: 7, known: true });
+    expect(sortNames(['苎', '𫇭', '芳'], 'surname').names).toEqual(['芳', '𫇭', '苎']);
+    // 䦃 ⿰钅著 = 5 + 11 = 16 (Unihan 20 = 金 8 + 12); 𫟦 ⿰车遂 = 4 + 12 = 16 (Unihan 17).
+    expect(characterStrokes('䦃')).toEqual({ strokes: 16, known: true });
+    expect(characterStrokes('𫟦')).toEqual({ strokes: 16, known: true });
+  });
+  it('derives 𬒈 ⿳𭕄冖石 with 𭕄 taken from 学 ⿳𭕄冖子 and 峃 ⿳𭕄冖山 (丶丶丿), and takes 䓨 from rime-data-stroke by table position', () => {
+    expect(characterStrokes('𬒈')).toEqual({ strokes: 10, known: true });
+    expect(characterStrokes('䓨')).toEqual({ strokes: 11, known: true });
   });
 });
 
@@ -203,13 +215,16 @@ describe('coverage', () => {
     expect(knownSurnames).toBe(surnames.size);
     expect(knownListChars).toBe(listChars.size);
     // Measured with cnchar-order 3.2.6 + rime-data-stroke 0.0~git20230204.c8bc405-1 + Unihan 15.0.0
-    // + the IDS lines of src/collation/ids-supplement.txt (105 characters derived). The 21 left: 11
-    // with no IDS line in the supplement (䦃 䓖 𦰡 …, whose Rime codes do not have the Unihan count),
-    // 9 whose derived length differs from Unihan's count (𫇭 ⿱艹为 7 vs 8, …) and 𬒈 (⿳⺍冖石, ⺍ unknown).
-    // Fail loudly if a data rebuild loses coverage.
-    expect({ withSequence, level1, level2, level3 }).toEqual({ withSequence: 8084, level1: 3500, level2: 2999, level3: 1585 });
+    // + the IDS lines of src/collation/ids-supplement.txt (125 characters derived, 19 of them checked by
+    // their place in 通用规范汉字表 where Unihan's count is not the mainland one; 䓨 from
+    // rime-data-stroke by table position). Fail loudly if a data rebuild loses coverage.
+    expect({ withSequence, level1, level2, level3 }).toEqual({ withSequence: 8105, level1: 3500, level2: 3000, level3: 1605 });
     expect(agree.same / agree.compared).toBeGreaterThan(0.99);
-    expect(idsDerived.characters).toBe(105);
+    expect(idsDerived.characters).toBe(125);
+    expect(idsDerived.byTablePosition).toBe(19);
+    expect(strokeClasses.characters).toBe(1210);
+    expect(strokeClasses.byTablePosition).toBe(1);
+    expect(STROKE_DATA_SOURCE.tablePositionCheck.same / STROKE_DATA_SOURCE.tablePositionCheck.compared).toBeGreaterThan(0.999);
     expect(idsDerived.crossCheck.same / idsDerived.crossCheck.compared).toBeGreaterThanOrEqual(0.95);
   });
 });
