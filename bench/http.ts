@@ -19,7 +19,7 @@ import { Api, Device, enrolAndLogin } from '../tests/helpers/client.ts';
 import { createCommittee } from '../tests/helpers/world.ts';
 
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
-const MEMBERS = 120;
+const MEMBERS = 200;
 const CONCURRENCY = 8;
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
@@ -66,7 +66,13 @@ async function ceilings() {
 }
 
 async function run(label: string, db: Database) {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-bench-')) });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PIAOJUE_LOG: 'silent',
+    PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-bench-')),
+    PIAOJUE_CRYPTO_THREADS: process.env.PIAOJUE_CRYPTO_THREADS,
+  });
   const service = await startService(config, { db });
   try {
     const admin = await enrolAndLogin(new Api(service.url), service.firstAdmin!.code);

@@ -31,10 +31,15 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {
   const ctx = await buildContext(config, overrides);
   const first = await bootstrapAdmin(ctx);
+  ctx.crypto.warm();
   const app = createApp(ctx);
   const server: Server = config.tls
     ? createHttpsServer({ cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }, app)
     : createHttpServer(app);
+  // Idle keep-alive connections stay open longer than clients and proxies keep theirs, so a
+  // client never sends a request on a socket the server is just closing (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

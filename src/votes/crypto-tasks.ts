@@ -16,6 +16,8 @@ export type CryptoTasks = typeof tasks;
 
 export interface VoteCrypto {
   run<K extends keyof CryptoTasks>(op: K, ...args: Parameters<CryptoTasks[K]>): Promise<ReturnType<CryptoTasks[K]>>;
+  /** Starts the worker threads, if any, ahead of the first task. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -32,11 +34,12 @@ export function createVoteCrypto(threads: number): VoteCrypto {
       async run(op, ...args) {
         return (tasks[op] as (...a: unknown[]) => never)(...args);
       },
+      warm() {},
       async close() {},
     };
   }
   const pool: Pool<CryptoTasks> = createPool<CryptoTasks>(import.meta.url, threads, rebuild);
-  return { run: (op, ...args) => pool.run(op, ...args) as never, close: () => pool.close() };
+  return { run: (op, ...args) => pool.run(op, ...args) as never, warm: () => pool.warm(), close: () => pool.close() };
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === 'piaojue-task-worker') serveTasks(tasks, parentPort!);

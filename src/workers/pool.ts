@@ -35,6 +35,8 @@ export interface TaskFailure {
 
 export interface Pool<T extends TaskMap> {
   run<K extends keyof T & string>(op: K, ...args: Parameters<T[K]>): Promise<Awaited<ReturnType<T[K]>>>;
+  /** Starts the workers now rather than on the first task (a server does this at start-up). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,9 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
   };
 
   return {
+    warm() {
+      if (!workers) start();
+    },
     run(op, ...args) {
       const all = workers ?? start();
       const slot = all.reduce((a, b) => (b.busy < a.busy ? b : a));
