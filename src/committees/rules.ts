@@ -1,9 +1,6 @@
 // A committee's voting rules, with the defaults of the county standing-committee regulations.
 import { z } from 'zod';
-import type { VoteRules } from '../protocol/ballot.ts';
-
-export const MARKS = ['approve', 'disapprove', 'abstain', 'defer'] as const;
-export type Mark = (typeof MARKS)[number];
+import { MARKS, type VoteRules } from '../protocol/ballot.ts';
 
 export const rulesSchema = z.strictObject({
   /** Quorum as a fraction of entitled members; "以上" includes the boundary. */
@@ -30,10 +27,6 @@ export type CommitteeRules = z.output<typeof rulesSchema>;
 
 export const defaultRules = (): CommitteeRules => rulesSchema.parse({});
 
-/** Members needed for quorum: the smallest count ≥ num/den × entitled, in integers. */
-export function quorumRequired(entitled: number, quorum: { num: number; den: number }): number {
-  return Math.ceil((entitled * quorum.num) / quorum.den);
-}
 
 /** The part of the rules that travels in the record with every vote (the marks travel apart). */
 export function voteRules(rules: CommitteeRules): VoteRules {

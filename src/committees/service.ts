@@ -147,6 +147,14 @@ export async function updateMember(ctx: AppContext, committeeId: string, memberI
     const active = patch.active ?? row.active;
     if (votingRight === row.voting_right && active === row.active) return;
     await assertNoVoteInProgress(tx, committeeId);
+    if (!votingRight || !active) {
+      // 实到 counts only active voting members: one recorded present must be marked absent first.
+      const present = await tx.query(
+        "SELECT 1 FROM attendance a JOIN meetings m ON m.id = a.meeting_id WHERE m.committee_id = $1 AND a.person_id = $2 AND m.state <> 'closed' LIMIT 1",
+        [committeeId, memberId],
+      );
+      if (present.length > 0) throw new AppError('invalid_state', 'This member is recorded present at a meeting that is not closed; record them absent first.');
+    }
     await tx.query('UPDATE committee_members SET voting_right = $3, active = $4 WHERE committee_id = $1 AND person_id = $2', [committeeId, memberId, votingRight, active]);
     await appendRoster(tx, committeeId);
   });

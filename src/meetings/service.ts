@@ -3,7 +3,8 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../http/context.ts';
 import { appendEntry } from '../ledger/ledger.ts';
-import { quorumRequired, type CommitteeRules } from '../committees/rules.ts';
+import type { CommitteeRules } from '../committees/rules.ts';
+import { quorumRequired } from '../protocol/ballot.ts';
 
 export type MeetingState = 'draft' | 'open' | 'closed';
 
@@ -71,7 +72,16 @@ export async function getAttendance(q: Queryable, meetingId: string): Promise<At
   const entitled = Number(
     (await q.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [meeting.committeeId]))[0]!.n,
   );
-  const present = (await q.query<{ person_id: string }>('SELECT person_id FROM attendance WHERE meeting_id = $1 ORDER BY person_id', [meetingId])).map((r) => r.person_id);
+  // Only active voting members count as 实到 (the roster cannot lose one who is present, but
+  // the count must agree with the roster whatever happens).
+  const present = (
+    await q.query<{ person_id: string }>(
+      `SELECT a.person_id FROM attendance a
+         JOIN committee_members m ON m.person_id = a.person_id AND m.committee_id = $2 AND m.active AND m.voting_right
+        WHERE a.meeting_id = $1 ORDER BY a.person_id`,
+      [meetingId, meeting.committeeId],
+    )
+  ).map((r) => r.person_id);
   const required = quorumRequired(entitled, rules.quorum);
   return {
     meetingId,
@@ -88,6 +98,8 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
   await ctx.db.transaction(async (tx) => {
     const meeting = await findMeeting(tx, meetingId, true);
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; attendance can no longer change.');
+    // The roster must not change under the 应到 this entry states (roster edits lock it exclusively).
+    await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR SHARE', [meeting.committeeId]);
     const unique = [...new Set(presentIds.map((id) => id.toLowerCase()))].sort();
     const eligible = new Set(
       (

@@ -110,9 +110,14 @@ export function checkCandidateRatio(item: Pick<VoteItem, 'itemId' | 'seats' | 'c
   }
 }
 
-/** present ≥ entitled × num/den, in integers. */
+/** present ≥ entitled × num/den, in integers ("以上" includes the boundary). */
 export function hasQuorum(present: number, entitled: number, quorum: Fraction): boolean {
   return present * quorum.den >= entitled * quorum.num;
+}
+
+/** The smallest number present that has quorum: ⌈entitled × num/den⌉, in integers. */
+export function quorumRequired(entitled: number, quorum: Fraction): number {
+  return Math.ceil((entitled * quorum.num) / quorum.den);
 }
 
 const RULE_KEYS = ['majorityBase', 'quorum', 'minCandidateRatio', 'collation'] as const;

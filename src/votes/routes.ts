@@ -38,11 +38,14 @@ const rangeSchema = z.strictObject({
 
 /**
  * The cast route, mounted before authentication: a ballot must arrive without any credential,
- * so one that carries an Authorization header or a cookie is refused before it is read.
+ * so one that carries an Authorization header or a cookie is refused before the ballot is
+ * examined or stored. The connection is closed after the answer, so the next request a device
+ * makes (signed in) cannot reuse the connection that carried its ballot.
  */
 export function castRouter(ctx: AppContext): Router {
   const r = Router();
   r.post('/v1/ballots', async (req, res) => {
+    res.set('Connection', 'close');
     if (req.get('authorization') !== undefined || req.get('cookie') !== undefined) {
       throw new AppError('credentials_not_allowed', 'Send the ballot without Authorization or Cookie headers: casting is anonymous.');
     }

@@ -1,6 +1,9 @@
-// Per-vote BLS secret keys at rest. The database holds them sealed (XChaCha20-Poly1305) under a
-// key derived from the service's signing key, which lives outside the database; so a database
-// administrator alone cannot mint ballot tokens, and the service can still restart mid-vote.
+// Secrets at rest, sealed (XChaCha20-Poly1305) under keys derived from the service's signing
+// key, which lives outside the database:
+// - each vote's BLS secret key, so a database administrator alone cannot mint ballot tokens,
+//   while the service can still restart mid-vote;
+// - each ballot's content while its vote is open, so a database administrator cannot read
+//   running counts before the close (the close opens them and publishes them in the record).
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -10,18 +13,29 @@ import type { ServiceKeys } from '../keys.ts';
 
 const NONCE = 24;
 
-function sealingKey(keys: ServiceKeys): Uint8Array {
-  // RFC 5869 HKDF-SHA256 over the Ed25519 private scalar seed.
-  return hkdf(sha256, fromBase64url(keys.privateJwk.d!), utf8ToBytes('piaojue/v1'), utf8ToBytes('vote-secret-seal'), 32);
+type Purpose = 'vote-secret-seal' | 'ballot-seal';
+
+function sealingKey(keys: ServiceKeys, purpose: Purpose): Uint8Array {
+  // RFC 5869 HKDF-SHA256 over the Ed25519 private scalar seed, one key per purpose.
+  return hkdf(sha256, fromBase64url(keys.privateJwk.d!), utf8ToBytes('piaojue/v1'), utf8ToBytes(purpose), 32);
 }
 
-export function sealVoteSecret(keys: ServiceKeys, voteId: string, secret: Uint8Array): string {
+function seal(keys: ServiceKeys, purpose: Purpose, context: string, plain: Uint8Array): string {
   const nonce = randomBytes(NONCE);
-  const box = xchacha20poly1305(sealingKey(keys), nonce, utf8ToBytes(voteId)).encrypt(secret);
-  return toBase64url(concatBytes(nonce, box));
+  // The context is authenticated data: a sealed value moved to another row does not open.
+  return toBase64url(concatBytes(nonce, xchacha20poly1305(sealingKey(keys, purpose), nonce, utf8ToBytes(context)).encrypt(plain)));
 }
 
-export function openVoteSecret(keys: ServiceKeys, voteId: string, sealed: string): Uint8Array {
+function open(keys: ServiceKeys, purpose: Purpose, context: string, sealed: string): Uint8Array {
   const bytes = fromBase64url(sealed);
-  return xchacha20poly1305(sealingKey(keys), bytes.subarray(0, NONCE), utf8ToBytes(voteId)).decrypt(bytes.subarray(NONCE));
+  return xchacha20poly1305(sealingKey(keys, purpose), bytes.subarray(0, NONCE), utf8ToBytes(context)).decrypt(bytes.subarray(NONCE));
 }
+
+export const sealVoteSecret = (keys: ServiceKeys, voteId: string, secret: Uint8Array): string => seal(keys, 'vote-secret-seal', voteId, secret);
+export const openVoteSecret = (keys: ServiceKeys, voteId: string, sealed: string): Uint8Array => open(keys, 'vote-secret-seal', voteId, sealed);
+
+const decoder = new TextDecoder();
+export const sealBallot = (keys: ServiceKeys, voteId: string, token: string, canonicalJson: string): string =>
+  seal(keys, 'ballot-seal', `${voteId}\n${token}`, utf8ToBytes(canonicalJson));
+export const openBallot = (keys: ServiceKeys, voteId: string, token: string, sealed: string): string =>
+  decoder.decode(open(keys, 'ballot-seal', `${voteId}\n${token}`, sealed));

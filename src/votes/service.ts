@@ -16,8 +16,8 @@ import { tokenRequestMessage, type DevicePublicKey } from '../protocol/device.ts
 import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
 import { signReceipt, signTally } from '../protocol/receipt.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
-import { G1_LENGTH, TOKEN_LENGTH, generateVoteKey } from '../protocol/tokens.ts';
-import { openVoteSecret, sealVoteSecret } from './sealing.ts';
+import { G1_LENGTH, generateVoteKey } from '../protocol/tokens.ts';
+import { openBallot, openVoteSecret, sealBallot, sealVoteSecret } from './sealing.ts';
 
 export type VoteState = 'draft' | 'open' | 'closed';
 
@@ -171,7 +171,8 @@ export async function openVote(ctx: AppContext, voteId: string): Promise<VoteVie
   await ctx.db.transaction(async (tx) => {
     const vote = await findVote(tx, voteId, 'update');
     if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
-    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1', [vote.meeting_id]))[0]!;
+    // Share lock: attendance (which locks the meeting exclusively) cannot change under the check.
+    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1 FOR SHARE', [vote.meeting_id]))[0]!;
     if (meeting.state !== 'open') throw new AppError('invalid_state', 'Open the meeting before opening a vote.');
     const attendance = await getAttendance(tx, vote.meeting_id);
     if (!attendance.quorumMet) {
@@ -203,6 +204,7 @@ export async function issueToken(
   const row = (
     await ctx.db.query<{
       committee_id: string;
+      meeting_id: string;
       state: VoteState;
       meeting_state: string;
       public_key: string;
@@ -215,7 +217,7 @@ export async function issueToken(
       issued_point: string | null;
       issued_signature: string | null;
     }>(
-      `SELECT v.committee_id, v.state, mt.state AS meeting_state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
+      `SELECT v.committee_id, v.meeting_id, v.state, mt.state AS meeting_state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
               a.person_id IS NOT NULL AS present, d.alg, d.public_key AS device_key,
               i.blinded_point AS issued_point, i.blind_signature AS issued_signature
          FROM votes v
@@ -254,12 +256,22 @@ export async function issueToken(
   if (blinded.length !== G1_LENGTH) throw new AppError('invalid_point', `blindedPoint must be ${G1_LENGTH} bytes.`, { field: 'blindedPoint' });
   // Strict decoding happens inside: identity, off-curve and non-subgroup points are refused.
   const blindSignature = toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
-  const inserted = await ctx.db.query(
-    `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
-     SELECT v.id, $2, $3, $4, $5, $6 FROM votes v WHERE v.id = $1 AND v.state <> 'closed' FOR SHARE
-     ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
-    [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
-  );
+  const inserted = await ctx.db.transaction(async (tx) => {
+    // Attendance may have changed while we signed. Re-read it under a share lock on the
+    // meeting, which recordAttendance locks exclusively: either the member is still present
+    // and this issuance is seen by any later attendance change, or they are absent now.
+    const still = await tx.query(
+      'SELECT 1 FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id AND a.person_id = $2 WHERE mt.id = $1 FOR SHARE OF mt',
+      [row.meeting_id, principal.personId],
+    );
+    if (still.length === 0) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+    return tx.query(
+      `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
+       SELECT v.id, $2, $3, $4, $5, $6 FROM votes v WHERE v.id = $1 AND v.state <> 'closed' FOR SHARE
+       ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
+      [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
+    );
+  });
   if (inserted.length > 0) return answer(blindSignature);
   // Either a concurrent request from the same member won the race (answer as it did), or the
   // vote closed meanwhile.
@@ -278,14 +290,13 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   // Only the canonical (lower-case) spelling: the ballot hash, and so the receipt, covers it.
   const row = voteId === voteId.toLowerCase() ? (await ctx.db.query<VoteRow>('SELECT * FROM votes WHERE id = $1', [voteId]))[0] : undefined;
   if (!row) throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
+  if (row.state !== 'open') throw new AppError('invalid_state', row.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
   const definition = JSON.parse(row.definition) as VoteDefinition;
   const ballot: Ballot = validateBallot(definition, input);
-  const t = fromBase64url(ballot.t);
-  const signature = fromBase64url(ballot.signature);
-  if (t.length !== TOKEN_LENGTH || !(await ctx.crypto.run('verifyToken', fromBase64url(row.public_key), row.id, t, signature))) {
+  // validateBallot has checked both lengths; the pairing check is the expensive step, last.
+  if (!(await ctx.crypto.run('verifyToken', fromBase64url(definition.publicKey), row.id, fromBase64url(ballot.t), fromBase64url(ballot.signature)))) {
     throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
   }
-  if (row.state !== 'open') throw new AppError('invalid_state', row.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
   const hash = ballotHash(ballot);
   const receipt = await signReceipt({ voteId: row.id, ballotHash: hash }, ctx.keys.privateKey, ctx.keys.kid);
   // Recorded only while the vote is open: the share lock orders this against a concurrent
@@ -294,13 +305,26 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
     `INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt)
      SELECT v.id, $2, $3, $4, $5 FROM votes v WHERE v.id = $1 AND v.state = 'open' FOR SHARE
      ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1`,
-    [row.id, ballot.t, hash, decoder.decode(canonicalBytes(ballot)), receipt],
+    [row.id, ballot.t, hash, sealBallot(ctx.keys, row.id, ballot.t, decoder.decode(canonicalBytes(ballot))), receipt],
   );
   if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
   const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [row.id, ballot.t]))[0];
   if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
   if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
   return { ballotHash: hash, receipt: existing.receipt, replayed: true };
+}
+
+/**
+ * The record is append-only: a close that would publish what the verifier refuses could never
+ * be repaired. These are the verifier's turnout and issuance checks, run before the append.
+ */
+function assertPublishable(definition: VoteDefinition, issuances: Issuance[], returned: number, present: string[]): void {
+  const here = new Set(present);
+  const absent = issuances.find((i) => !here.has(i.memberId));
+  if (absent) throw new AppError('invalid_state', `A token was issued to ${absent.memberId}, who is not recorded present; the vote cannot be closed.`);
+  if (!(returned <= issuances.length && issuances.length <= present.length && present.length <= definition.entitled)) {
+    throw new AppError('invalid_state', `收回 ${returned}, 发出 ${issuances.length}, 实到 ${present.length}, 应到 ${definition.entitled} are inconsistent; the vote cannot be closed.`);
+  }
 }
 
 /**
@@ -311,6 +335,10 @@ export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote
   const out = await ctx.db.transaction(async (tx) => {
     const vote = await findVote(tx, voteId, 'update');
     if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
+    // Everything read below must be what the chain says at the moment of the append: hold the
+    // meeting (attendance) and the chain head for the whole transaction.
+    await tx.query('SELECT 1 FROM meetings WHERE id = $1 FOR SHARE', [vote.meeting_id]);
+    await tx.query('SELECT 1 FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [vote.committee_id]);
     const definition = JSON.parse(vote.definition) as VoteDefinition;
     const issuances = (
       await tx.query<{ person_id: string; blinded_point: string; device_signature: string; fingerprint: string }>(
@@ -319,11 +347,12 @@ export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote
         [voteId],
       )
     ).map((r): Issuance => ({ memberId: r.person_id, blindedPoint: r.blinded_point, deviceSignature: r.device_signature, deviceFingerprint: r.fingerprint }));
-    const ballots = (await tx.query<{ ballot: string; ballot_hash: string }>('SELECT ballot, ballot_hash FROM ballots WHERE vote_id = $1', [voteId])).map((r) => ({
-      ballot: JSON.parse(r.ballot) as Ballot,
+    const ballots = (await tx.query<{ token: string; ballot: string; ballot_hash: string }>('SELECT token, ballot, ballot_hash FROM ballots WHERE vote_id = $1', [voteId])).map((r) => ({
+      ballot: JSON.parse(openBallot(ctx.keys, voteId, r.token, r.ballot)) as Ballot,
       hash: r.ballot_hash,
     }));
     const attendance = await getAttendance(tx, vote.meeting_id);
+    assertPublishable(definition, issuances, ballots.length, attendance.presentMemberIds);
     const tally = computeTally(definition, ballots.map((b) => b.ballot), { issued: issuances.length, present: attendance.present });
     const tallySignature = await signTally(tally, ctx.keys.privateKey, ctx.keys.kid);
     const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', voteClosedBody({ voteId, issuances, ballots, tally, tallySignature }));
@@ -358,6 +387,8 @@ export async function voteRecord(q: Queryable, voteId: string): Promise<{ commit
 export async function createRunoff(ctx: AppContext, voteId: string): Promise<VoteView> {
   const { tally } = await closedTally(ctx.db, voteId);
   const vote = await findVote(ctx.db, voteId);
+  const existing = await ctx.db.query('SELECT 1 FROM votes WHERE runoff_of = $1', [voteId]);
+  if (existing.length > 0) throw new AppError('conflict', 'A run-off of this vote already exists.');
   const definition = JSON.parse(vote.definition) as VoteDefinition;
   const items: ItemInput[] = [];
   for (const item of tally.items) {
@@ -366,5 +397,11 @@ export async function createRunoff(ctx: AppContext, voteId: string): Promise<Vot
     items.push({ post: item.post, seats: item.runoff.seats, candidates: item.runoff.candidateIds.map((id) => names.get(id)!) });
   }
   if (items.length === 0) throw new AppError('invalid_state', 'Every seat of this vote was decided; there is nothing to run off.');
-  return createVote(ctx, vote.meeting_id, { title: `${vote.title}（再次票决）`, items }, { runoffOf: voteId });
+  try {
+    return await createVote(ctx, vote.meeting_id, { title: `${vote.title}（再次票决）`, items }, { runoffOf: voteId });
+  } catch (e) {
+    // votes_one_runoff: a second request for the same run-off lost the race.
+    if ((e as { code?: unknown }).code === '23505') throw new AppError('conflict', 'A run-off of this vote already exists.');
+    throw e;
+  }
 }

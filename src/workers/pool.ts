@@ -49,29 +49,33 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; slot: { busy: number } }>();
 
-  const start = () => {
-    workers = Array.from({ length: threads }, () => {
-      const slot = { worker: new Worker(workerBootstrap(moduleUrl), { eval: true, workerData: { role: 'piaojue-task-worker' } }), busy: 0 };
-      slot.worker.unref();
-      slot.worker.on('message', (reply: { id: number; result?: unknown; failure?: TaskFailure }) => {
-        const p = pending.get(reply.id);
-        if (!p) return;
-        pending.delete(reply.id);
-        p.slot.busy--;
-        if (reply.failure) p.reject(rebuild(reply.failure));
-        else p.resolve(reply.result);
-      });
-      slot.worker.on('error', (e) => {
-        for (const [id, p] of pending) {
-          if (p.slot !== slot) continue;
-          pending.delete(id);
-          p.reject(e);
-        }
-      });
-      return slot;
+  const spawn = (): { worker: Worker; busy: number } => {
+    const slot = { worker: new Worker(workerBootstrap(moduleUrl), { eval: true, workerData: { role: 'piaojue-task-worker' } }), busy: 0 };
+    slot.worker.unref();
+    slot.worker.on('message', (reply: { id: number; result?: unknown; failure?: TaskFailure }) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      p.slot.busy--;
+      if (reply.failure) p.reject(rebuild(reply.failure));
+      else p.resolve(reply.result);
     });
-    return workers;
+    // A worker that dies fails its own tasks and is replaced, so later tasks never wait on it.
+    const died = (e: Error) => {
+      for (const [id, p] of pending) {
+        if (p.slot !== slot) continue;
+        pending.delete(id);
+        p.reject(e);
+      }
+      if (!workers) return;
+      const at = workers.indexOf(slot);
+      if (at >= 0) workers[at] = spawn();
+    };
+    slot.worker.on('error', died);
+    slot.worker.on('exit', (code) => died(new Error(`crypto worker exited with code ${code}`)));
+    return slot;
   };
+  const start = () => (workers = Array.from({ length: threads }, spawn));
 
   return {
     warm() {

@@ -47,14 +47,14 @@ describe('POST /v1/collation/stroke-order', () => {
   });
   const refused: [string, unknown, string][] = [
     ['when there are more than 5,000 names', { names: Array.from({ length: 5001 }, () => '王毅') }, 'names'],
-    ['when a name is empty', { names: ['王毅', '', '丁'] }, 'names[1]'],
-    ['when a name is blank', { names: ['王毅', '丁', '　 '] }, 'names[2]'],
-    ['when a name is longer than 64 characters', { names: ['王'.repeat(65)] }, 'names[0]'],
-    ['when a name is not a string', { names: ['王毅', 7] }, 'names[1]'],
+    ['when a name is empty', { names: ['王毅', '', '丁'] }, 'names.1'],
+    ['when a name is blank', { names: ['王毅', '丁', '　 '] }, 'names.2'],
+    ['when a name is longer than 64 characters', { names: ['王'.repeat(65)] }, 'names.0'],
+    ['when a name is not a string', { names: ['王毅', 7] }, 'names.1'],
     ['when names is missing', {}, 'names'],
     ['when the convention is unknown', { names: ['王毅'], convention: 'pinyin' }, 'convention'],
     ['when the body has an unknown field', { names: ['王毅'], order: 'asc' }, 'order'],
-    ['when the body is not an object', ['王毅'], ''],
+    ['when the body is not an object', ['王毅'], 'body'],
   ];
   for (const [when, body, field] of refused) {
     it(`refuses with validation_failed ${when}`, async () => {

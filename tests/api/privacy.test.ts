@@ -38,6 +38,11 @@ describe('privacy of the ballot', () => {
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
     const receipts = [];
     for (const [i, t] of tokens.entries()) receipts.push((await cast(service.url, t, approveOnly(def, i % 2 ? ['王一'] : []))).body);
+    // While the vote is open the database holds no readable choice: not the marks, not the
+    // token signatures (which, with the hash, would let one test guesses of the marks).
+    const whileOpen = JSON.stringify((await dumpAll())['ballots']);
+    expect(whileOpen).not.toMatch(/approve|disapprove|abstain/);
+    for (const t of tokens) expect(whileOpen.includes(t.signature)).toBe(false);
     await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
 
     const dump = await dumpAll();

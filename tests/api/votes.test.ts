@@ -139,6 +139,8 @@ describe('a whole vote over HTTP', () => {
     for (const [i, plan] of plans.entries()) {
       const r = await cast(service.url, tokens[i]!, approveOnly(def, plan));
       expect(r.status).toBe(201);
+      // The connection that carried a ballot is not reused for anything else.
+      expect(r.headers.get('connection')).toBe('close');
       receipts.push({ hash: r.body.ballotHash, receipt: r.body.receipt });
     }
     // The identical ballot again: the identical receipt. Other content: 409, nothing changed.
