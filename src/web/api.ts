@@ -2,6 +2,13 @@
 // obtains by signing a login challenge; it lives in memory only and is simply fetched again
 // after a reload or when it expires. Casting a ballot goes through castBallotAnonymously, which
 // never sends a credential.
+//
+// Connection pools. A browser keeps separate connection pools for requests made with and without
+// credentials (Chromium's "privacy mode", Firefox's anonymous connections). Signed-in
+// calls therefore use credentials: 'same-origin' — the API sets no cookie, so none of its own
+// is sent — while the anonymous cast and the public reads use credentials: 'omit'. The cast then
+// never rides a keep-alive connection that just carried this member's Bearer token, and the
+// service answers it with `Connection: close` so it is not reused afterwards either.
 import type { Ballot } from '../protocol/ballot.ts';
 import { deviceMessage } from '../protocol/device.ts';
 import { createDeviceKey, signWithDevice } from './device.ts';
@@ -20,7 +27,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, init: { body?: unknown; token?: string } = {}): Promise<T> {
+async function call<T>(method: string, path: string, init: { body?: unknown; token?: string; credentials: RequestCredentials }): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -30,8 +37,9 @@ async function call<T>(method: string, path: string, init: { body?: unknown; tok
       method,
       headers,
       body: init.body === undefined ? null : JSON.stringify(init.body),
-      // The API uses bearer tokens only; no cookie is ever needed.
-      credentials: 'omit',
+      // The API uses bearer tokens only and sets no cookie. The mode chooses the connection pool
+      // (see the top of this file): 'same-origin' for signed-in calls, 'omit' for public ones.
+      credentials: init.credentials,
       cache: 'no-store',
     });
   } catch (e) {
@@ -57,8 +65,11 @@ async function call<T>(method: string, path: string, init: { body?: unknown; tok
   return body as T;
 }
 
-/** Public routes: status, tally, record, chain, JWKS, collation. */
-export const publicGet = <T>(path: string) => call<T>('GET', path);
+/** Public routes: status, tally, record, chain, JWKS, collation. Sent like the cast: credentials 'omit'. */
+export const publicGet = <T>(path: string) => call<T>('GET', path, { credentials: 'omit' });
+
+/** Signed-in calls (and signing in): a connection pool apart from the anonymous cast's. */
+const SIGNED_IN: RequestCredentials = 'same-origin';
 
 export interface Me {
   personId: string;
@@ -79,7 +90,7 @@ export class Session {
     const device = await loadDevice();
     if (!device) return null;
     const token = await login(device);
-    const me = await call<Me>('GET', '/v1/me', { token });
+    const me = await call<Me>('GET', '/v1/me', { token, credentials: SIGNED_IN });
     const s = new Session(device, me);
     s.token = token;
     return s;
@@ -88,12 +99,12 @@ export class Session {
   private async authed<T>(method: string, path: string, body?: unknown): Promise<T> {
     this.token ??= await login(this.device);
     try {
-      return await call<T>(method, path, { body, token: this.token });
+      return await call<T>(method, path, { body, token: this.token, credentials: SIGNED_IN });
     } catch (e) {
       // Expired (15 minutes) or the service restarted: sign the next challenge and try once more.
       if (e instanceof ApiError && e.code === 'token_invalid') {
         this.token = await login(this.device);
-        return call<T>(method, path, { body, token: this.token });
+        return call<T>(method, path, { body, token: this.token, credentials: SIGNED_IN });
       }
       throw e;
     }
@@ -110,28 +121,49 @@ export class Session {
 }
 
 async function login(device: StoredDevice): Promise<string> {
-  const ch = await call<{ challengeId: string; challenge: string }>('POST', '/v1/auth/challenge', { body: { deviceId: device.deviceId } });
+  const ch = await call<{ challengeId: string; challenge: string }>('POST', '/v1/auth/challenge', { body: { deviceId: device.deviceId }, credentials: SIGNED_IN });
   const signature = await signWithDevice(device, deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: device.deviceId }));
-  const tok = await call<{ accessToken: string }>('POST', '/v1/auth/token', { body: { challengeId: ch.challengeId, signature } });
+  const tok = await call<{ accessToken: string }>('POST', '/v1/auth/token', { body: { challengeId: ch.challengeId, signature }, credentials: SIGNED_IN });
   return tok.accessToken;
 }
 
 /** Makes this browser's key pair and enrols its public half with the one-time code. */
 export async function enrolThisDevice(code: string): Promise<StoredDevice> {
   const key = await createDeviceKey();
-  const label = (navigator.userAgent.match(/\(([^)]+)\)/)?.[1] ?? 'browser').slice(0, 64);
-  const r = await call<{ personId: string; deviceId: string }>('POST', '/v1/enrol', { body: { code, device: { alg: key.alg, key: key.publicKey }, label } });
+  const r = await call<{ personId: string; deviceId: string }>('POST', '/v1/enrol', {
+    body: { code, device: { alg: key.alg, key: key.publicKey }, label: deviceLabel() },
+    credentials: SIGNED_IN,
+  });
   const device: StoredDevice = { deviceId: r.deviceId, personId: r.personId, alg: key.alg, privateKey: key.privateKey, publicKey: key.publicKey, enrolledAt: new Date().toISOString() };
   await saveDevice(device);
   return device;
 }
 
+/**
+ * A neutral name for the device list. Deliberately not the User-Agent (every request, the
+ * anonymous cast included, carries that string: a stored copy could be matched against it).
+ */
+export function deviceLabel(now = new Date()): string {
+  const d = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return `网页设备 ${d}`;
+}
+
 export { forgetDevice };
 
 /**
- * Casts a ballot with nothing that identifies the member: no Authorization header, no cookies
- * (credentials: 'omit'), no referrer. Returns the receipt; 200 means the identical ballot was
- * already recorded (a retry after a reload), which is the same receipt.
+ * Casts a ballot without any credential: no Authorization header, no cookie (credentials:
+ * 'omit'), no referrer, and on a connection from the credential-less pool, so never one that
+ * carried this member's token (see the top of this file).
+ *
+ * What this does NOT hide: the request still comes from this device's IP address, with its
+ * User-Agent and other browser headers, at the moment the member taps 投出. Whoever sees the
+ * network (the service, a TLS-terminating proxy, the venue's Wi-Fi) can link a cast to a device
+ * by address and timing, and to the member if it also watched that device sign in. The ballot
+ * itself is unlinkable to the token request by construction (blind signature); anonymity on
+ * the wire is only as good as the network the room uses.
+ *
+ * Returns the receipt; 200 means the identical ballot was already recorded (a retry after a
+ * reload), which is the same receipt.
  */
 export async function castBallotAnonymously(ballot: Ballot): Promise<{ ballotHash: string; receipt: string }> {
   let res: Response;

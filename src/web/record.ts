@@ -1,9 +1,21 @@
-// Reading the public record: the vote definition as the chain published it (the one key every
-// member must use), and the service's public keys.
+// Reading the public record: the committee's chain, checked link by link and held to the head
+// this device pinned earlier; the vote definition as that chain published it (the one key every
+// member must use); and the service's public keys.
+//
+// Why the whole chain: one vote.created entry that hashes correctly proves nothing — the service
+// could serve each member a self-consistent entry with a key made for that member alone, and so
+// recognise the member's ballot. The device therefore reads the committee's chain from genesis,
+// checks every link, and pins the head in its storage (the observer page keeps the same pin).
+// Every later read must extend that head; if it does not, the record was rewritten or forked and
+// the page refuses to vote. People in the room compare the vote key fingerprint on their phones
+// with the projector's: one fork for everybody is the only fork that goes unnoticed.
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { JSONWebKeySet } from 'jose';
 import { parseVoteDefinition, type VoteDefinition } from '../protocol/ballot.ts';
-import { hashEntry, type ChainEntry } from '../protocol/chain.ts';
+import { checkChainLinks, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from '../protocol/chain.ts';
+import { bytesToHex, hexToBytes } from '../protocol/encoding.ts';
 import { publicGet } from './api.ts';
+import { L } from './i18n.ts';
 
 export interface ChainReply {
   committeeId: string;
@@ -12,26 +24,158 @@ export interface ChainReply {
 }
 
 export class RecordError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** True when the record contradicts what this device saw before (rewritten, forked or truncated). */
+    readonly rewritten = false,
+  ) {
     super(message);
     this.name = 'RecordError';
   }
 }
 
-/**
- * The vote's definition from its vote.created entry in the committee's chain. The token is
- * checked against this key, never against one served with the token: a key made for one member
- * alone would let the service recognise that member's ballot.
- */
-export async function pinnedDefinition(committeeId: string, createdSeq: number, voteId: string): Promise<VoteDefinition> {
-  const chain = await publicGet<ChainReply>(`/v1/committees/${committeeId}/chain?from=${createdSeq}&to=${createdSeq}`);
-  const entry = chain.entries.find((e) => e.seq === createdSeq);
-  if (!entry || entry.kind !== 'vote.created' || entry.committeeId !== committeeId || hashEntry(entry) !== entry.hash) {
-    throw new RecordError('the vote.created entry in the record is missing or does not hash correctly');
+// ── The pinned head, per committee, in this device's storage ────────────────────────────────
+
+const PIN_PREFIX = 'piaojue.pinnedHead.';
+
+/** The head of this committee's chain this device last verified, if any. */
+export function pinnedHead(committeeId: string): ChainHead | undefined {
+  try {
+    const v = JSON.parse(localStorage.getItem(PIN_PREFIX + committeeId) ?? 'null') as ChainHead | null;
+    return v && Number.isSafeInteger(v.seq) && v.seq >= 0 && typeof v.hash === 'string' ? v : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/** Pins a verified head; a pin only ever moves forward. */
+export function pinHead(committeeId: string, head: ChainHead): void {
+  const old = pinnedHead(committeeId);
+  if (!old || head.seq > old.seq) {
+    try {
+      localStorage.setItem(PIN_PREFIX + committeeId, JSON.stringify({ seq: head.seq, hash: head.hash }));
+    } catch {
+      // storage full or disabled: the in-memory chain below still holds for this page
+    }
+  }
+}
+
+function rewrittenText(detail: string): string {
+  return L(
+    `公开记录与本设备先前核验的记录不一致（记录被改写或分叉），本设备拒绝投票。请立即告知监票人。（${detail}）`,
+    `The public record differs from the one this device verified before (it was rewritten or forked); this device refuses to vote. Tell the scrutineers now. (${detail})`,
+  );
+}
+
+// ── The committee's chain, verified ─────────────────────────────────────────────────────────
+
+/** Per committee, the entries this page has verified (from genesis); later reads fetch only what follows. */
+const verified = new Map<string, ChainEntry[]>();
+const reading = new Map<string, Promise<ChainEntry[]>>();
+
+/**
+ * The committee's chain from genesis to its current head, every link checked, extending the
+ * head this device pinned earlier (and the entries this page already verified). Pins the new
+ * head. Throws RecordError (rewritten = true) when the record contradicts what was seen before.
+ */
+export function verifiedChain(committeeId: string): Promise<ChainEntry[]> {
+  let p = reading.get(committeeId);
+  if (!p) {
+    p = readChain(committeeId).finally(() => reading.delete(committeeId));
+    reading.set(committeeId, p);
+  }
+  return p;
+}
+
+async function readChain(committeeId: string): Promise<ChainEntry[]> {
+  const have = verified.get(committeeId) ?? [];
+  const reply = await publicGet<ChainReply>(`/v1/committees/${encodeURIComponent(committeeId)}/chain?from=${have.length}`);
+  if (!reply || !Array.isArray(reply.entries)) throw new RecordError(L('记录格式错误。', 'The record is malformed.'));
+  let fresh: ChainEntry[];
+  try {
+    fresh = reply.entries.map((e, i) => parseEntry(e, `entries.${i}`));
+  } catch (e) {
+    throw new RecordError(L(`记录格式错误：${(e as Error).message}`, `The record is malformed: ${(e as Error).message}`));
+  }
+  const pin = pinnedHead(committeeId);
+  if (fresh.length === 0 && have.length > 0) {
+    // Nothing new: what this page verified stands, unless the service now claims a shorter chain
+    // or another tab pinned a head this history does not hold.
+    const tip = have.at(-1)!;
+    if (typeof reply.head?.seq === 'number' && reply.head.seq < tip.seq) throw new RecordError(rewrittenText(`the chain now ends at ${reply.head.seq}, before entry ${tip.seq}`), true);
+    if (pin && pin.seq <= tip.seq && have[pin.seq]!.hash !== pin.hash) throw new RecordError(rewrittenText(`entry ${pin.seq} differs from the pinned head`), true);
+    if (!pin || pin.seq <= tip.seq) return have;
+  }
+  const all = [...have, ...fresh];
+  if (all.length === 0 || all[0]!.committeeId !== committeeId) throw new RecordError(L('记录属于另一个委员会。', 'The record belongs to another committee.'));
+  const check = checkChainLinks(all, pin);
+  if (!check.ok) {
+    // Entries this page verified before, or the pinned head, no longer fit: history changed.
+    const contradicts = check.code === 'pinned_head_mismatch' || (check.index > 0 && check.index <= have.length);
+    if (contradicts) throw new RecordError(rewrittenText(`[${check.code}] ${check.detail}`), true);
+    throw new RecordError(L(`记录的哈希链不完整：[${check.code}] ${check.detail}`, `The record's hash chain is broken: [${check.code}] ${check.detail}`));
+  }
+  verified.set(committeeId, all);
+  if (check.head) pinHead(committeeId, check.head);
+  return all;
+}
+
+/** The vote.created entry of this vote in a verified chain (exactly one), or undefined. */
+export function voteCreatedEntry(chain: readonly ChainEntry[], voteId: string): (ChainEntry & { kind: 'vote.created'; body: EntryBodies['vote.created'] }) | undefined {
+  const found = chain.filter((e) => e.kind === 'vote.created' && e.body.definition.voteId === voteId);
+  if (found.length > 1) throw new RecordError(L('记录中同一表决出现了两次。', 'The record creates this vote twice.'));
+  return found[0] as (ChainEntry & { kind: 'vote.created'; body: EntryBodies['vote.created'] }) | undefined;
+}
+
+/**
+ * The vote's definition from its vote.created entry in the committee's verified chain. The
+ * token is checked against this key, never against one served with the token: a key made for
+ * one member alone would let the service recognise that member's ballot. `createdHash` is the
+ * entry's hash, from which the fingerprint people compare is made.
+ */
+export async function pinnedDefinition(committeeId: string, voteId: string): Promise<{ definition: VoteDefinition; createdHash: string }> {
+  const entry = voteCreatedEntry(await verifiedChain(committeeId), voteId);
+  if (!entry) throw new RecordError(L('公开记录中没有这项表决。', 'This vote is not in the public record.'));
   const definition = parseVoteDefinition(entry.body.definition);
-  if (definition.voteId !== voteId) throw new RecordError('the record names another vote');
-  return definition;
+  if (definition.voteId !== voteId) throw new RecordError(L('记录中是另一项表决。', 'The record names another vote.'));
+  return { definition, createdHash: entry.hash };
+}
+
+/**
+ * A vote record (genesis through the vote's close) checked before a ballot is looked up in it:
+ * every link holds, it ends with this vote's vote.closed entry, and it is the very history this
+ * device verified — it extends the pinned head, or (when the pin is later than the close) its
+ * last entry is the one at that seq in the chain this device holds.
+ */
+export async function checkVoteRecord(record: { committeeId?: unknown; voteId?: unknown; entries?: unknown; head?: unknown }, committeeId: string, voteId: string): Promise<void> {
+  if (record.committeeId !== committeeId || record.voteId !== voteId) throw new RecordError(L('记录不属于这项表决。', 'The record is not this vote’s.'));
+  const entries = Array.isArray(record.entries) ? (record.entries as unknown[]) : [];
+  const last = entries.at(-1) as { seq?: unknown } | undefined;
+  const lastSeq = typeof last?.seq === 'number' ? last.seq : -1;
+  const pin = pinnedHead(committeeId);
+  const usable = pin && pin.seq <= lastSeq ? pin : undefined;
+  const check = verifyChainLinks(entries, usable);
+  if (!check.ok) {
+    if (check.code === 'pinned_head_mismatch') throw new RecordError(rewrittenText(`[${check.code}] ${check.detail}`), true);
+    throw new RecordError(L(`记录的哈希链不完整：[${check.code}] ${check.detail}`, `The record's hash chain is broken: [${check.code}] ${check.detail}`));
+  }
+  const end = entries.at(-1) as ChainEntry | undefined;
+  if (!end || end.committeeId !== committeeId || end.kind !== 'vote.closed' || end.body.voteId !== voteId) {
+    throw new RecordError(L('记录没有以这项表决的结束条目收尾。', 'The record does not end with this vote’s close.'));
+  }
+  // The chain now (which must itself extend the pin) holds this very entry at that seq.
+  const chain = await verifiedChain(committeeId);
+  if (chain[end.seq]?.hash !== end.hash) throw new RecordError(rewrittenText(`entry ${end.seq} differs from the committee's chain`), true);
+}
+
+/**
+ * The vote key fingerprint (表决公钥指纹) people in the room compare: the first 64 bits of
+ * SHA-256 over the vote.created entry's hash, as four groups of four hex digits. The entry hash
+ * covers the vote's key and, through the chain, everything before it.
+ */
+export function voteKeyFingerprint(createdHash: string): string {
+  const hex = bytesToHex(sha256(hexToBytes(createdHash))).slice(0, 16);
+  return hex.match(/.{4}/g)!.join(' ');
 }
 
 let jwks: Promise<JSONWebKeySet> | undefined;

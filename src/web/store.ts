@@ -29,6 +29,8 @@ export interface StoredVote {
   request: TokenRequest;
   /** The definition as published in the committee's chain (vote.created): its key is the one pinned. */
   definition: VoteDefinition;
+  /** Hash of that vote.created entry in the verified chain (absent in votes stored before it was kept). */
+  createdHash?: string;
   token?: Token;
   /** Marks not yet cast, kept so a reload mid-vote loses nothing. */
   draft?: Choices;

@@ -3,6 +3,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../protocol/chain.ts';
 import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
+import { randomBytes } from './device.ts';
 
 export interface VerifyRequest {
   record: unknown;
@@ -24,7 +25,8 @@ scope.onmessage = async (ev) => {
     const report = await verifyRecord(record, {
       jwks,
       ...(pinnedHead ? { pinnedHead } : {}),
-      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      // Chunked: a record with thousands of ballots asks for more than getRandomValues' 64 KiB.
+      randomBytes,
       onProgress: ({ phase, done, total }) => {
         // At most ~20 messages a second, and always the last one.
         const now = Date.now();

@@ -3,6 +3,7 @@
 // the page), then a secretary and eleven members (phone-sized) each in their own browser context, one 等额 and one 差额 item,
 // the projector, the result sheet and the observer's verification. Screenshots of every page go
 // to test-results/screenshots/.
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -67,6 +68,43 @@ let adminPage: Page;
 const members: Page[] = [];
 let voteId: string;
 const ballotPosts: { member: number; headers: Record<string, string> }[] = [];
+/** Every request each member's page made, as the network saw it: which connection carried it. */
+const wire: { member: number; method: string; path: string; authorized: boolean; connectionId: string | undefined }[] = [];
+
+/** What fetch() was asked for on a page (recorded by an init script): the credentials mode per call. */
+interface FetchCall {
+  method: string;
+  path: string;
+  credentials: string | undefined;
+  authorized: boolean;
+}
+const fetchCalls = (page: Page) => page.evaluate(() => (window as unknown as { __fetchCalls: FetchCall[] }).__fetchCalls ?? []);
+
+/** How many marks of a vote's draft this phone has stored in IndexedDB (store.ts: db piaojue, store votes). */
+function storedMarks(page: Page, id: string): Promise<number> {
+  return page.evaluate(
+    (voteId) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('piaojue');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('votes', 'readonly').objectStore('votes').get(voteId);
+          get.onerror = () => reject(get.error);
+          get.onsuccess = () => {
+            const draft = (get.result?.draft ?? {}) as Record<string, Record<string, string>>;
+            open.result.close();
+            resolve(Object.values(draft).reduce((n, item) => n + Object.keys(item).length, 0));
+          };
+        };
+      }),
+    id,
+  );
+}
+
+/** The fingerprint the pages show, computed here from the record: SHA-256 of the vote.created hash. */
+function fingerprintOf(createdHash: string): string {
+  return createHash('sha256').update(Buffer.from(createdHash, 'hex')).digest('hex').slice(0, 16).match(/.{4}/g)!.join(' ');
+}
 
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
@@ -199,7 +237,33 @@ describe('a meeting run entirely from the browser', () => {
         const ctx = await newContext(PHONE);
         // A cookie for the service's origin: the cast request must still carry none.
         await ctx.addCookies([{ name: 'probe', value: `member-${i}`, url: service.url }]);
+        // Records the credentials mode of every fetch the page makes (to tell the pools apart).
+        await ctx.addInitScript(() => {
+          // Kept in sessionStorage: a reload (the reloading member) must not lose the log.
+          const calls = JSON.parse(sessionStorage.getItem('fetch-calls') ?? '[]') as unknown[];
+          (window as unknown as { __fetchCalls: unknown[] }).__fetchCalls = calls;
+          const original = window.fetch.bind(window);
+          window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+            const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, location.href);
+            const headers = new Headers(init?.headers);
+            calls.push({ method: init?.method ?? 'GET', path: url.pathname, credentials: init?.credentials, authorized: headers.has('authorization') });
+            sessionStorage.setItem('fetch-calls', JSON.stringify(calls));
+            return original(input, init);
+          };
+        });
         const page = await ctx.newPage();
+        // The connection each request went out on, from the browser's own network log.
+        const cdp = await ctx.newCDPSession(page);
+        const sent = new Map<string, { method: string; path: string; authorized: boolean }>();
+        cdp.on('Network.requestWillBeSent', (ev) => {
+          const names = Object.keys(ev.request.headers).map((k) => k.toLowerCase());
+          sent.set(ev.requestId, { method: ev.request.method, path: new URL(ev.request.url).pathname, authorized: names.includes('authorization') });
+        });
+        cdp.on('Network.responseReceived', (ev) => {
+          const r = sent.get(ev.requestId);
+          if (r?.path.startsWith('/v1/')) wire.push({ member: i, ...r, connectionId: ev.response.connectionId === undefined ? undefined : String(ev.response.connectionId) });
+        });
+        await cdp.send('Network.enable');
         page.on('request', (req) => {
           if (req.method() === 'POST' && new URL(req.url()).pathname === '/v1/ballots') {
             void req.allHeaders().then((headers) => ballotPosts.push({ member: i, headers }));
@@ -214,6 +278,15 @@ describe('a meeting run entirely from the browser', () => {
         await page.locator('.signin-state[data-present="false"]').waitFor();
       }),
     );
+    // The device's label is neutral: never the User-Agent every request (the cast included) carries.
+    const roster = (await admin.api.get(`/v1/committees/${committeeId}/members`)).body.members as { memberId: string; name: string }[];
+    const ua = await members[0]!.evaluate(() => navigator.userAgent);
+    for (const m of roster.filter((r) => MEMBER_NAMES.includes(r.name))) {
+      const devices = (await admin.api.get(`/v1/people/${m.memberId}/devices`)).body.devices as { label: string | null }[];
+      expect(devices).toHaveLength(1);
+      expect(devices[0]!.label).toMatch(/^网页设备 \d{4}-\d{2}-\d{2}$/);
+      expect(ua).not.toContain(devices[0]!.label);
+    }
     await shot(members[0]!, 'member-2-signed-in-not-present');
     // The administrator's page now shows every member with an enrolled device.
     await adminPage.click('.members-admin button.refresh');
@@ -259,6 +332,9 @@ describe('a meeting run entirely from the browser', () => {
       if (i === RELOADER) {
         // Half marked, then the phone reloads: the token and the marks are still on the device.
         for (const name of names.slice(0, 2)) await markButton(page, name, plan[name]!).click();
+        // The marks are written to IndexedDB as they are made; reload once both are stored (a
+        // reload in the very millisecond of a tap may abort that write, as any page unload would).
+        await expect.poll(() => storedMarks(page, voteId)).toBe(2);
         await page.reload();
         await vote(page).locator('button.cast').waitFor({ timeout: 30_000 });
         for (const name of names.slice(0, 2)) await expect.poll(() => markButton(page, name, plan[name]!).getAttribute('aria-checked')).toBe('true');
@@ -298,6 +374,34 @@ describe('a meeting run entirely from the browser', () => {
       expect(names).not.toContain('authorization');
     }
     expect(new Set(ballotPosts.map((b) => b.member)).size).toBe(11);
+
+    // And on the wire: no cast shared a connection with any request that carried a Bearer token.
+    for (let i = 0; i < members.length; i++) {
+      const mine = wire.filter((w) => w.member === i);
+      const castConns = mine.filter((w) => w.method === 'POST' && w.path === '/v1/ballots').map((w) => w.connectionId);
+      const authedConns = new Set(mine.filter((w) => w.authorized).map((w) => w.connectionId));
+      expect(castConns.length).toBeGreaterThanOrEqual(1);
+      expect(authedConns.size).toBeGreaterThan(0);
+      for (const id of castConns) {
+        expect(id).toBeDefined();
+        expect(authedConns.has(id)).toBe(false);
+      }
+    }
+    // Signed-in calls and the anonymous cast use different credentials modes, hence different
+    // connection pools; public reads go like the cast.
+    for (const page of members) {
+      const calls = await fetchCalls(page);
+      const casts = calls.filter((c) => c.method === 'POST' && c.path === '/v1/ballots');
+      expect(casts.length).toBeGreaterThanOrEqual(1);
+      for (const c of casts) expect(c).toMatchObject({ credentials: 'omit', authorized: false });
+      const authed = calls.filter((c) => c.authorized);
+      expect(authed.length).toBeGreaterThan(0);
+      for (const c of authed) expect(c.credentials).toBe('same-origin');
+      for (const c of calls.filter((c) => c.path.startsWith('/v1/auth/'))) expect(c.credentials).toBe('same-origin');
+      const chainReads = calls.filter((c) => /^\/v1\/committees\/[^/]+\/chain$/.test(c.path));
+      expect(chainReads.length).toBeGreaterThan(0);
+      for (const c of chainReads) expect(c.credentials).toBe('omit');
+    }
     const status = await new Api(service.url).get(`/v1/votes/${voteId}/status`);
     expect(status.body.turnout).toEqual({ issued: 11, returned: 11 });
   });
@@ -307,6 +411,12 @@ describe('a meeting run entirely from the browser', () => {
     const href = await secretary.locator(`.vote-admin[data-vote-id="${voteId}"] a.projector-link`).getAttribute('href');
     await screen.goto(`${service.url}/${href}`);
     await expect.poll(() => screen.locator('[data-figure="returned"]').first().textContent()).toBe('11');
+    // The vote key fingerprint, the same on the projector and on every phone, as the record implies.
+    const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
+    const created = chain.body.entries.find((e: { kind: string; body: { definition?: { voteId: string } } }) => e.kind === 'vote.created' && e.body.definition?.voteId === voteId);
+    const print = fingerprintOf(created.hash);
+    expect(await screen.locator('.vote-key-fingerprint [data-fingerprint]').getAttribute('data-fingerprint')).toBe(print);
+    for (const page of members) expect(await vote(page).locator('.vote-key-fingerprint [data-fingerprint]').getAttribute('data-fingerprint')).toBe(print);
     await shot(screen, 'projector-1-voting', false);
 
     const closedAt = Date.now();
@@ -419,5 +529,23 @@ describe('a meeting run entirely from the browser', () => {
     // Nothing wider than the phone, in either language.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(page, 'member-8-english');
+  });
+
+  it('a phone whose pinned head the record no longer holds refuses to vote and says the record was rewritten', async () => {
+    const page = members[1]!;
+    // The run-off is still a draft: this phone has verified the chain and pinned its head.
+    const head = (await new Api(service.url).get(`/v1/committees/${committeeId}/chain`)).body.head;
+    await expect.poll(async () => JSON.parse((await page.evaluate((id) => localStorage.getItem(`piaojue.pinnedHead.${id}`), committeeId)) ?? 'null'), { timeout: 10_000 }).toEqual(head);
+    // As if the service had shown this phone another history: the pinned entry differs.
+    await page.evaluate(
+      ([id, seq]) => localStorage.setItem(`piaojue.pinnedHead.${id}`, JSON.stringify({ seq, hash: 'ab'.repeat(32) })),
+      [committeeId, head.seq - 1] as const,
+    );
+    await page.reload();
+    await page.locator('.record-rewritten').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.record-rewritten').textContent()).toContain('记录被改写');
+    expect(await page.locator('section.vote .refused').count()).toBeGreaterThan(0);
+    expect(await page.locator('button.cast').count()).toBe(0);
+    await shot(page, 'member-9-record-rewritten');
   });
 });

@@ -2,7 +2,7 @@
 // secretaries, one-time enrolment codes (shown once, with a QR code and a printable slip) and
 // each person's devices, with revocation. The administrator signs in like everyone else: the
 // code `npm start` prints on the first start enrols this browser as the administrator's device.
-import type { Mark } from '../../protocol/ballot.ts';
+import { quorumRequired, type Mark } from '../../protocol/ballot.ts';
 import { ApiError, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { currentLang, L, markLabel } from '../i18n.ts';
@@ -215,7 +215,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
 
   function summary(c: Committee): HTMLElement {
     const r = c.rules;
-    const required = Math.ceil((c.entitled * r.quorum.num) / r.quorum.den);
+    const required = quorumRequired(c.entitled, r.quorum);
     const item = (dt: string, dd: string) => [h('dt', null, dt), h('dd', null, dd)];
     return h(
       'section',

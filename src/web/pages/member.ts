@@ -7,15 +7,19 @@
 // token request before it is sent (a lost answer is retried with the same blinded point), the
 // ballot before it is cast (a reload re-sends the identical ballot, which returns the same
 // receipt: the member cannot vote twice, nor lose the vote).
+//
+// The vote's key comes from the committee's chain, verified from genesis and held to the head
+// this device pinned before (record.ts). While a vote is not closed the page re-reads the chain
+// on every refresh; if it no longer extends what the device saw, the page refuses to vote. The
+// vote key fingerprint on the card is the one the projector shows, for the room to compare.
 import { ballotHash, itemKind, overMarkedItems, validateBallot, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
 import { tokenRequestMessage } from '../../protocol/device.ts';
 import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member.ts';
-import type { VoteRecord } from '../../protocol/chain.ts';
 import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api.ts';
 import { randomBytes } from '../device.ts';
 import { h, put } from '../dom.ts';
 import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
-import { pinnedDefinition, serviceKeys } from '../record.ts';
+import { checkVoteRecord, pinnedDefinition, RecordError, serviceKeys, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
 import { loadVote, saveVote, type StoredVote } from '../store.ts';
 import type { Attendance, Committee, Meeting, Vote } from '../types.ts';
 import { errorText, notice, poll, shortHash, signIn } from '../ui.ts';
@@ -55,6 +59,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   const busy = new Set<string>();
   const msgs = new Map<string, Msg>();
   let confirming: string | undefined;
+  /** Set once the record contradicts what this device verified before; the page then refuses to vote. */
+  let rewritten: string | undefined;
+  /** Vote key fingerprints, by vote, from the verified chain. */
+  const prints = new Map<string, string>();
 
   const head = h('section', { class: 'card member-head' });
   const list = h('div', { class: 'votes' });
@@ -82,21 +90,59 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     let v = await stored(vote.id);
     if (v?.token) return;
     if (!v) {
-      const definition = await pinnedDefinition(vote.committeeId, vote.createdSeq, vote.id);
+      const { definition, createdHash } = await guarded(() => pinnedDefinition(vote.committeeId, vote.id));
+      refuseIfRewritten();
       if (definition.publicKey !== vote.definition.publicKey) {
         throw new Error(L('服务提供的表决公钥与公开记录不一致，已拒绝领票。', 'The vote key served differs from the public record; token refused.'));
       }
-      v = { voteId: vote.id, personId: me.personId, request: createTokenRequest(vote.id, randomBytes), definition };
+      v = { voteId: vote.id, personId: me.personId, request: createTokenRequest(vote.id, randomBytes), definition, createdHash };
       await keep(v);
     }
+    refuseIfRewritten();
     const deviceSignature = await session.sign(tokenRequestMessage(vote.id, v.request.blindedPoint));
     const reply = await session.post<{ blindSignature: string }>(`/v1/votes/${vote.id}/tokens`, { blindedPoint: v.request.blindedPoint, deviceSignature });
     await keep({ ...v, token: finishToken(v.request, reply.blindSignature, v.definition.publicKey) });
   }
 
+  /** Runs fn; a RecordError saying the record was rewritten makes the page refuse from then on. */
+  async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof RecordError && e.rewritten) rewritten ??= e.message;
+      throw e;
+    }
+  }
+
+  function refuseIfRewritten(): void {
+    if (rewritten) throw new RecordError(rewritten, true);
+  }
+
+  /**
+   * Re-reads the committee's chain (only what is new), which must extend the pinned head, and
+   * holds every vote's stored key to its vote.created entry there. Fills in the fingerprints.
+   */
+  async function checkRecord(): Promise<void> {
+    if (!committeeId) return;
+    const chain = await guarded(() => verifiedChain(committeeId!));
+    for (const vote of votes) {
+      const entry = voteCreatedEntry(chain, vote.id);
+      if (!entry) continue;
+      prints.set(vote.id, voteKeyFingerprint(entry.hash));
+      const v = local.get(vote.id);
+      if (v && (v.definition.publicKey !== entry.body.definition.publicKey || (v.createdHash !== undefined && v.createdHash !== entry.hash))) {
+        rewritten ??= L(
+          '公开记录中的表决公钥与本设备领票时核验的不一致（记录被改写），本设备拒绝投票。请立即告知监票人。',
+          'The vote key in the public record differs from the one this device verified when it fetched its token (the record was rewritten); this device refuses to vote. Tell the scrutineers now.',
+        );
+      }
+    }
+  }
+
   async function sendBallot(voteId: string): Promise<void> {
     const v = local.get(voteId);
     if (!v?.ballot) return;
+    refuseIfRewritten();
     const r = await castBallotAnonymously(v.ballot);
     await checkReceipt(r.receipt, await serviceKeys(), v.ballot);
     const { draft: _draft, ...rest } = v;
@@ -106,7 +152,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   async function checkCounted(vote: Vote): Promise<void> {
     const v = local.get(vote.id);
     if (!v?.receipt || !v.ballotHash) return;
-    const record = await publicGet<VoteRecord>(`/v1/votes/${vote.id}/record`);
+    const record = await publicGet<Parameters<typeof findBallotInRecord>[0]>(`/v1/votes/${vote.id}/record`);
+    // Only a record whose links hold and which is the history this device pinned can say
+    // whether the ballot was counted.
+    await guarded(() => checkVoteRecord(record, vote.committeeId, vote.id));
     const found = findBallotInRecord(record, v.ballotHash);
     let counted = false;
     if (found) {
@@ -159,9 +208,17 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       ]);
       pageMsg = undefined;
       for (const vote of votes) await stored(vote.id);
+      if (votes.some((v) => v.state !== 'closed')) {
+        try {
+          await checkRecord();
+        } catch (e) {
+          if (!(e instanceof RecordError && e.rewritten)) throw e;
+        }
+      }
       render();
       for (const vote of votes) {
         const v = local.get(vote.id);
+        if (rewritten && vote.state !== 'closed') continue;
         if (vote.state !== 'closed' && present() && !v?.token) {
           // Not present (yet) or already closed: nothing to fetch, nothing to report.
           await task(vote.id, () => ensureToken(vote), ['not_eligible']);
@@ -196,7 +253,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
 
   function cast(voteId: string, confirmed: boolean): void {
     const v = local.get(voteId);
-    if (!v?.token || v.ballot) return;
+    if (!v?.token || v.ballot || rewritten) return;
     const choices = v.draft ?? {};
     if (unmarked(v.definition, choices) > 0) return;
     if (!confirmed && overMarkedItems(v.definition, choices).length > 0) {
@@ -206,6 +263,9 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     }
     confirming = undefined;
     void task(voteId, async () => {
+      // The chain once more, just before the ballot exists: it must still extend the pinned head.
+      await checkRecord();
+      refuseIfRewritten();
       const ballot = validateBallot(v.definition, buildBallot(v.token!, choices));
       // Stored before sending: from here on this device only ever sends this very ballot.
       await keep({ ...v, ballot, ballotHash: ballotHash(ballot) });
@@ -217,7 +277,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const committee = committees?.find((c) => c.id === committeeId);
     const meeting = meetings.find((m) => m.id === meetingId);
     const tokens = votes.filter((v) => local.get(v.id)?.token).length;
-    const key = JSON.stringify([document.documentElement.lang, committee?.id, meeting?.id, meeting?.state, meetings.length, present(), tokens, votes.length, pageMsg]);
+    const key = JSON.stringify([document.documentElement.lang, committee?.id, meeting?.id, meeting?.state, meetings.length, present(), tokens, votes.length, pageMsg, rewritten]);
     if (key === headKey) return;
     headKey = key;
     const meetingChooser =
@@ -251,6 +311,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
               : L('尚未登记到会：秘书登记实到后，本设备会自动领取选票。', 'Not yet recorded present: once the secretary records you, this device fetches your ballots.'),
           )
         : null,
+      rewritten ? h('p', { class: 'notice error record-rewritten', role: 'alert' }, rewritten) : null,
       pageMsg ? notice(pageMsg.kind, pageMsg.text) : null,
     );
   }
@@ -273,6 +334,8 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
         busy.has(vote.id),
         msgs.get(vote.id) ?? null,
         confirming === vote.id,
+        prints.get(vote.id) ?? null,
+        rewritten ?? null,
       ]);
       const old = cards.get(vote.id);
       if (old?.key === key) continue;
@@ -295,7 +358,12 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     );
     const status = (kind: Msg['kind'], text: string, cls = '') => h('p', { class: `notice ${kind} ${cls}` }, text);
 
-    if (v?.receipt) {
+    const print = vote.state !== 'closed' && v && !rewritten ? (prints.get(vote.id) ?? (v.createdHash ? voteKeyFingerprint(v.createdHash) : undefined)) : undefined;
+    if (print) card.append(fingerprintLine(print));
+
+    if (rewritten && vote.state !== 'closed' && !v?.receipt) {
+      card.append(status('error', L('本设备拒绝在被改写的记录上投票。', 'This device refuses to vote on a rewritten record.'), 'refused'));
+    } else if (v?.receipt) {
       card.append(status('ok', L('✓ 已投票，回执已保存在本设备。', '✓ Voted; the receipt is kept on this device.'), 'voted'));
       card.append(h('p', { class: 'hash' }, L('选票指纹 ', 'Ballot hash '), h('code', null, shortHash(v.ballotHash ?? ''))));
       if (vote.state === 'closed') {
@@ -319,6 +387,17 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     }
     if (msg) card.append(notice(msg.kind, msg.text));
     return card;
+  }
+
+  function fingerprintLine(print: string): HTMLElement {
+    return h(
+      'div',
+      { class: 'vote-key-fingerprint' },
+      h('span', { class: 'fingerprint-label' }, L('表决公钥指纹', 'Vote key fingerprint')),
+      ' ',
+      h('code', { class: 'fingerprint', 'data-fingerprint': print }, print),
+      h('span', { class: 'hint' }, L('（请与大屏上的指纹核对，应完全相同）', ' (compare with the projector: it must be identical)')),
+    );
   }
 
   function ballotForm(voteId: string, v: StoredVote): HTMLElement {
@@ -359,7 +438,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
           { type: 'button', class: 'primary big cast', disabled: left > 0 || sending, onclick: () => cast(voteId, false) },
           sending ? L('正在投出…', 'Casting…') : L('投出选票', 'Cast ballot'),
         ),
-        h('p', { class: 'hint' }, L('选票匿名发送，不附带任何身份信息；投出后不能更改。', 'Sent anonymously, with nothing that identifies you; it cannot be changed once cast.')),
+        h('p', { class: 'hint' }, L('选票不附带您的登录凭据，单独发送；投出后不能更改。', 'Sent on its own, without your sign-in credentials; it cannot be changed once cast.')),
       );
     }
     return form;

@@ -1,32 +1,17 @@
 // The observer's page (监票验证): open a vote's record by address or from a file and check it
 // here, in the browser, with the same verifier as `piaojue verify`, check by check. The head of
 // every record that verifies is pinned on this device, so a later record that rewrote history
-// (or was shown differently to someone else) fails the pinned-head check.
+// (or was shown differently to someone else) fails the pinned-head check. The pin is the one the
+// member and projector pages keep too (record.ts).
 import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../../protocol/chain.ts';
 import type { Check, VerificationReport } from '../../protocol/verifier.ts';
 import { publicGet } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { currentLang, L } from '../i18n.ts';
-import { serviceKeys } from '../record.ts';
+import { pinHead as pin, pinnedHead as pinned, serviceKeys } from '../record.ts';
 import { errorText, notice } from '../ui.ts';
 import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
-
-const PIN_PREFIX = 'piaojue.pinnedHead.';
-
-function pinned(committeeId: string): ChainHead | undefined {
-  try {
-    const v = JSON.parse(localStorage.getItem(PIN_PREFIX + committeeId) ?? 'null') as ChainHead | null;
-    return v && Number.isSafeInteger(v.seq) && typeof v.hash === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function pin(committeeId: string, head: ChainHead): void {
-  const old = pinned(committeeId);
-  if (!old || head.seq > old.seq) localStorage.setItem(PIN_PREFIX + committeeId, JSON.stringify(head));
-}
 
 function workerUrl(): string {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="piaojue-verify-worker"]');

@@ -1,14 +1,16 @@
 // The big screen: one vote's result in the official form, readable from the back of the room,
 // shown the instant the vote closes. Everything here is public (chain, status, tally), so the
 // projector needs no sign-in. With &report=1 it is the printable 计票结果报告单, with the
-// record's head hash and a QR code of the record's address.
+// record's head hash and a QR code of the record's address. While the vote is open it shows the
+// vote key fingerprint (表决公钥指纹) from the verified chain, which every phone shows too: the
+// room compares them, so a key made for one member alone cannot go unnoticed.
 import type { VoteDefinition } from '../../protocol/ballot.ts';
 import type { ItemTally, Tally } from '../../protocol/tally.ts';
 import { publicGet } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
-import type { ChainReply } from '../record.ts';
+import { verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
 import type { TallyReply, VoteStatus } from '../types.ts';
 import { errorText, notice, poll } from '../ui.ts';
 
@@ -19,6 +21,7 @@ interface Context {
   definition: VoteDefinition;
   /** 实到 as last recorded for the vote's meeting (the tally states the one fixed at close). */
   present: number | null;
+  fingerprint: string;
 }
 
 export function mountProjector(root: HTMLElement, params: URLSearchParams): () => void {
@@ -38,22 +41,25 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   let shownKey = '';
 
   let chainSeq = -1;
-  let committeeName = '';
-  let definition: VoteDefinition | undefined;
-  let present: number | null = null;
 
-  /** Reads the chain from where it was last read: the vote's definition, then 实到 as re-recorded. */
+  /**
+   * Reads the committee's chain, verified and extending this screen's pinned head (only what is
+   * new is fetched): the vote's definition and fingerprint, then 实到 as re-recorded.
+   */
   async function follow(): Promise<void> {
-    const chain = await publicGet<ChainReply>(`/v1/committees/${committeeId}/chain?from=${chainSeq + 1}`);
-    for (const e of chain.entries) {
-      if (e.seq !== chainSeq + 1) break;
-      chainSeq = e.seq;
+    const chain = await verifiedChain(committeeId!);
+    chainSeq = chain.length - 1;
+    const created = voteCreatedEntry(chain, voteId!);
+    if (!created) throw new Error(L('记录中没有这项表决。', 'This vote is not in the record.'));
+    const definition = created.body.definition;
+    let committeeName = '';
+    let present: number | null = null;
+    for (const e of chain) {
       if (e.kind === 'committee.created') committeeName = e.body.name;
-      if (e.kind === 'vote.created' && e.body.definition.voteId === voteId) definition = e.body.definition;
-      if (e.kind === 'attendance.recorded' && definition && e.body.meetingId === definition.meetingId) present = e.body.present.length;
+      // The latest 实到 of the vote's meeting (re-recording supersedes; it may precede the vote).
+      if (e.kind === 'attendance.recorded' && e.body.meetingId === definition.meetingId) present = e.body.present.length;
     }
-    if (!definition) throw new Error(L('记录中没有这项表决。', 'This vote is not in the record.'));
-    ctx = { committeeName, definition, present };
+    ctx = { committeeName, definition, present, fingerprint: voteKeyFingerprint(created.hash) };
   }
   const stop = poll(async () => {
     try {
@@ -62,14 +68,17 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
       if (status.head.seq > chainSeq) await follow();
       if (status.state === 'closed' && !result) {
         const t = await publicGet<TallyReply>(`/v1/votes/${voteId}/tally`);
-        const closed = await publicGet<ChainReply>(`/v1/committees/${committeeId}/chain?from=${t.closedSeq}&to=${t.closedSeq}`);
-        result = { tally: t.tally, headSeq: t.closedSeq, headHash: closed.entries[0]?.hash ?? '' };
+        // The close's hash from the verified chain (which must extend this screen's pin).
+        const chain = await verifiedChain(committeeId);
+        const closed = chain[t.closedSeq];
+        if (!closed || closed.kind !== 'vote.closed' || closed.body.voteId !== voteId) throw new Error(L('记录中没有这项表决的结束条目。', 'The record holds no close of this vote.'));
+        result = { tally: t.tally, headSeq: t.closedSeq, headHash: closed.hash };
       }
       error = undefined;
     } catch (e) {
       error = errorText(e);
     }
-    const key = JSON.stringify([status, Boolean(result), error, ctx?.present, document.documentElement.lang]);
+    const key = JSON.stringify([status, Boolean(result), error, ctx?.present, ctx?.fingerprint, document.documentElement.lang]);
     if (key !== shownKey) {
       shownKey = key;
       if (report) renderReport();
@@ -153,6 +162,16 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         h('span', { class: `badge ${state}`, 'data-state': state }, t ? L('计票结果', 'Result') : stateLabel(state)),
       ),
       numbers(),
+      t
+        ? null
+        : h(
+            'p',
+            { class: 'vote-key-fingerprint' },
+            h('span', { class: 'fingerprint-label' }, L('表决公钥指纹', 'Vote key fingerprint')),
+            ' ',
+            h('code', { class: 'fingerprint', 'data-fingerprint': ctx.fingerprint }, ctx.fingerprint),
+            h('span', { class: 'hint' }, L('　各委员手机上显示的指纹应与此完全相同', '   every member’s phone must show exactly this')),
+          ),
       t ? null : h('p', { class: 'waiting' }, state === 'open' ? L('投票进行中，结束后当场公布结果。', 'Voting in progress; the result appears the moment it closes.') : L('等待开始投票。', 'Waiting for the vote to open.')),
       ctx.definition.items.map((item) => itemTable(item, t?.items.find((x) => x.itemId === item.itemId))),
       t ? h('p', { class: 'rule' }, rule(t)) : null,

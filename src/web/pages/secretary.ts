@@ -1,7 +1,7 @@
 // The secretary's console: meetings, attendance with a live quorum indicator, votes (names
 // pasted and shown in stroke order before saving), opening and closing, live turnout
 // (发出 / 收回 — nothing else about the ballots exists before close), and run-offs after a tie.
-import { itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
+import { hasQuorum, itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { Tally } from '../../protocol/tally.ts';
 import { sortNames } from '../../collation/index.ts';
 import { publicGet, type Session } from '../api.ts';
@@ -33,10 +33,6 @@ export function parseNames(text: string): string[] {
     .split(/[\s,，、;；]+/u)
     .map((n) => n.trim())
     .filter((n) => n.length > 0);
-}
-
-function quorumRequired(entitled: number, q: { num: number; den: number }): number {
-  return Math.ceil((entitled * q.num) / q.den);
 }
 
 function runSecretary(root: HTMLElement, session: Session, params: URLSearchParams): () => void {
@@ -202,20 +198,22 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
 
   function attendanceSection(c: Committee, meeting: Meeting, members: Member[], attendance: Attendance): HTMLElement {
     const eligible = members.filter((m) => m.active && m.votingRight);
-    const required = quorumRequired(c.entitled, c.rules.quorum);
+    // The one quorum rule (src/protocol/ballot.ts), over the service's own 应到 for this meeting.
+    const entitled = attendance.entitled;
+    const required = attendance.quorumRequired;
     const boxes = new Map<string, HTMLInputElement>();
     const indicator = h('p', { class: 'quorum', 'aria-live': 'polite' });
     const msg = h('div');
     const update = () => {
       const n = [...boxes.values()].filter((b) => b.checked).length;
-      const met = n >= required;
+      const met = entitled > 0 && hasQuorum(n, entitled, c.rules.quorum);
       indicator.className = `quorum ${met ? 'met' : 'not-met'}`;
       indicator.dataset.present = String(n);
       put(
         indicator,
         h('span', { class: 'big-number' }, L(`实到 ${n}`, `Present ${n}`)),
-        ` / ${L(`应到 ${c.entitled}`, `entitled ${c.entitled}`)} · ${L(`法定人数 ${required}`, `quorum ${required}`)} · `,
-        h('strong', null, met ? L('✓ 已达法定人数', '✓ Quorum met') : L(`✗ 未达法定人数（还差 ${required - n} 人）`, `✗ No quorum (${required - n} short)`)),
+        ` / ${L(`应到 ${entitled}`, `entitled ${entitled}`)} · ${L(`法定人数 ${required}`, `quorum ${required}`)} · `,
+        h('strong', null, met ? L('✓ 已达法定人数', '✓ Quorum met') : L(`✗ 未达法定人数（还差 ${Math.max(1, required - n)} 人）`, `✗ No quorum (${Math.max(1, required - n)} short)`)),
       );
     };
     const list = h(
