@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../http/context.ts';
 import { appendEntry } from '../ledger/ledger.ts';
+import { lockExclusive } from '../db/locks.ts';
 import type { CommitteeRules } from '../committees/rules.ts';
 import { quorumRequired } from '../protocol/ballot.ts';
 
@@ -98,6 +99,9 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
   await ctx.db.transaction(async (tx) => {
     const meeting = await findMeeting(tx, meetingId, true);
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; attendance can no longer change.');
+    // Token issuance, vote opening and closing take this lock shared: they wait for, and then
+    // see, this change.
+    await lockExclusive(tx, 'meeting', meetingId);
     // The roster must not change under the 应到 this entry states (roster edits lock it exclusively).
     await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR SHARE', [meeting.committeeId]);
     const unique = [...new Set(presentIds.map((id) => id.toLowerCase()))].sort();

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../http/context.ts';
 import type { Principal } from '../http/auth.ts';
 import { appendEntry, chainHead, readEntries } from '../ledger/ledger.ts';
+import { lockExclusive, lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules, type CommitteeRules } from '../committees/rules.ts';
 import { getAttendance } from '../meetings/service.ts';
@@ -171,8 +172,9 @@ export async function openVote(ctx: AppContext, voteId: string): Promise<VoteVie
   await ctx.db.transaction(async (tx) => {
     const vote = await findVote(tx, voteId, 'update');
     if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
-    // Share lock: attendance (which locks the meeting exclusively) cannot change under the check.
-    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1 FOR SHARE', [vote.meeting_id]))[0]!;
+    // Attendance (which takes the meeting lock exclusively) cannot change under the check.
+    await lockShared(tx, 'meeting', vote.meeting_id);
+    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1', [vote.meeting_id]))[0]!;
     if (meeting.state !== 'open') throw new AppError('invalid_state', 'Open the meeting before opening a vote.');
     const attendance = await getAttendance(tx, vote.meeting_id);
     if (!attendance.quorumMet) {
@@ -257,26 +259,30 @@ export async function issueToken(
   // Strict decoding happens inside: identity, off-curve and non-subgroup points are refused.
   const blindSignature = toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
   const inserted = await ctx.db.transaction(async (tx) => {
-    // Attendance may have changed while we signed. Re-read it under a share lock on the
-    // meeting, which recordAttendance locks exclusively: either the member is still present
-    // and this issuance is seen by any later attendance change, or they are absent now.
-    const still = await tx.query(
-      'SELECT 1 FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id AND a.person_id = $2 WHERE mt.id = $1 FOR SHARE OF mt',
-      [row.meeting_id, principal.personId],
-    );
-    if (still.length === 0) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+    // Attendance may have changed, or the vote closed, while we signed. The shared locks wait
+    // for any attendance change or close in progress (they take these locks exclusively); the
+    // INSERT, a new statement, then sees what they committed: it records the issuance only if
+    // the member is still present and the vote still not closed.
+    await lockShared(tx, 'meeting', row.meeting_id);
+    await lockShared(tx, 'vote', voteId);
     return tx.query(
       `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
-       SELECT v.id, $2, $3, $4, $5, $6 FROM votes v WHERE v.id = $1 AND v.state <> 'closed' FOR SHARE
+       SELECT v.id, $2, $3, $4, $5, $6 FROM votes v
+         JOIN attendance a ON a.meeting_id = v.meeting_id AND a.person_id = $2
+        WHERE v.id = $1 AND v.state <> 'closed'
        ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
       [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
     );
   });
   if (inserted.length > 0) return answer(blindSignature);
-  // Either a concurrent request from the same member won the race (answer as it did), or the
-  // vote closed meanwhile.
+  // A concurrent request from the same member won the race (answer as it did), or the member
+  // was recorded absent, or the vote closed, meanwhile.
   const existing = (await ctx.db.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
-  if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
+  if (!existing) {
+    const present = await ctx.db.query('SELECT 1 FROM attendance WHERE meeting_id = $1 AND person_id = $2', [row.meeting_id, principal.personId]);
+    if (present.length === 0) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+    throw new AppError('invalid_state', 'The vote is closed.');
+  }
   return replay({ point: existing.blinded_point, signature: existing.blind_signature });
 }
 
@@ -337,7 +343,8 @@ export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote
     if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
     // Everything read below must be what the chain says at the moment of the append: hold the
     // meeting (attendance) and the chain head for the whole transaction.
-    await tx.query('SELECT 1 FROM meetings WHERE id = $1 FOR SHARE', [vote.meeting_id]);
+    await lockExclusive(tx, 'vote', voteId);
+    await lockShared(tx, 'meeting', vote.meeting_id);
     await tx.query('SELECT 1 FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [vote.committee_id]);
     const definition = JSON.parse(vote.definition) as VoteDefinition;
     const issuances = (
