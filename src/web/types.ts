@@ -1,54 +1,10 @@
-// The API's objects as the client reads them (openapi.yaml is the contract).
-import type { Mark, VoteDefinition } from '../protocol/ballot.ts';
+// The API's objects as the client reads them (openapi.yaml is the contract). Where the service
+// has the type, the client uses it (type-only imports: nothing of the server is bundled).
+export type { Committee, Member, PersonRef } from '../committees/service.ts';
+export type { Meeting, Attendance } from '../meetings/service.ts';
+export type { VoteView as Vote } from '../votes/service.ts';
 import type { ChainHead } from '../protocol/chain.ts';
 import type { Tally } from '../protocol/tally.ts';
-
-export interface Committee {
-  id: string;
-  name: string;
-  kind: string;
-  rules: { quorum: { num: number; den: number }; majorityBase: 'entitled' | 'present'; minCandidateRatio: number; marks: Mark[]; collation: 'surname' | 'fullname' };
-  entitled: number;
-  head: ChainHead;
-}
-
-export interface Member {
-  memberId: string;
-  name: string;
-  votingRight: boolean;
-  active: boolean;
-}
-
-export interface Meeting {
-  id: string;
-  committeeId: string;
-  title: string;
-  state: 'draft' | 'open' | 'closed';
-  attendanceRecorded: boolean;
-  createdAt: string;
-}
-
-export interface Attendance {
-  meetingId: string;
-  entitled: number;
-  present: number;
-  quorumRequired: number;
-  quorumMet: boolean;
-  presentMemberIds: string[];
-}
-
-export interface Vote {
-  id: string;
-  meetingId: string;
-  committeeId: string;
-  title: string;
-  state: 'draft' | 'open' | 'closed';
-  definition: VoteDefinition;
-  runoffOf: string | null;
-  createdSeq: number;
-  closedSeq: number | null;
-  turnout: { issued: number; returned: number };
-}
 
 export interface VoteStatus {
   voteId: string;
@@ -62,11 +18,6 @@ export interface TallyReply {
   tally: Tally;
   tallySignature: string;
   closedSeq: number;
-}
-
-export interface PersonRef {
-  personId: string;
-  name: string;
 }
 
 export interface Device {
