@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, createCommittee, enrolPerson } from '../helpers/world.ts';
+import { adminSession, createCommittee, enrolPerson, meetingWithVote } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken, requestToken, rng } from '../helpers/voting.ts';
 import { verifyChainLinks } from '../../src/protocol/chain.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
@@ -18,18 +18,9 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.close());
 
-async function meetingWithVote(members: string[], items = [{ post: '局长', seats: 1, candidates: ['王一'] }]) {
-  const c = await createCommittee(admin, `委员会${Math.random().toString(36).slice(2, 6)}`, members);
-  const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-  const vote = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items });
-  await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-  await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
-  return { c, meetingId, def: vote.body.definition as VoteDefinition };
-}
-
 describe('concurrency', () => {
   it('50 parallel token requests from one member yield exactly one token', async () => {
-    const { c, def } = await meetingWithVote(['王一', '李二', '张三']);
+    const { c, def } = await meetingWithVote(admin, `委员会${Math.random().toString(36).slice(2, 6)}`, ['王一', '李二', '张三']);
     const member = c.members[0]!;
     const replies = await Promise.all(Array.from({ length: 50 }, () => requestToken(member, def.voteId)));
     const ok = replies.filter((r) => r.reply.status === 200);
@@ -44,7 +35,7 @@ describe('concurrency', () => {
   });
 
   it('100 parallel casts of one token yield exactly one ballot', async () => {
-    const { c, def } = await meetingWithVote(['王一', '李二', '张三']);
+    const { c, def } = await meetingWithVote(admin, `委员会${Math.random().toString(36).slice(2, 6)}`, ['王一', '李二', '张三']);
     const token = await obtainToken(c.members[0]!, def);
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
     const yes = approveOnly(def, ['王一']);
@@ -92,7 +83,7 @@ describe('concurrency', () => {
   }, 240_000);
 
   it('a cast racing the close is either counted or refused, never lost', async () => {
-    const { c, def } = await meetingWithVote(['王一', '李二', '张三', '赵四', '钱五', '孙六']);
+    const { c, def } = await meetingWithVote(admin, `委员会${Math.random().toString(36).slice(2, 6)}`, ['王一', '李二', '张三', '赵四', '钱五', '孙六']);
     const tokens = await Promise.all(c.members.map((m) => obtainToken(m, def)));
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
     const casts = tokens.map((t) => cast(service.url, t, approveOnly(def, ['王一'])));

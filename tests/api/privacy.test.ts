@@ -3,9 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
+import { adminSession, meetingWithVote, NAMES } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
-import type { VoteDefinition } from '../../src/protocol/ballot.ts';
 
 let service: TestService;
 let admin: Session;
@@ -28,11 +27,7 @@ async function dumpAll(): Promise<Record<string, Record<string, unknown>[]>> {
 
 describe('privacy of the ballot', () => {
   it('stores nothing that joins a member to a ballot', async () => {
-    const c = await createCommittee(admin, '保密测试委员会', NAMES.slice(0, 7));
-    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-    const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
-    await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-    await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+    const { c, def } = await meetingWithVote(admin, '保密测试委员会', NAMES.slice(0, 7));
     const tokens = [];
     for (const m of c.members) tokens.push(await obtainToken(m, def));
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../helpers/client.ts';
 import { startTestService } from '../helpers/service.ts';
-import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
+import { adminSession, createCommittee, meetingWithVote, NAMES } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -58,11 +58,7 @@ describe('restart mid-vote', () => {
     let service = await startService(config, { db, keys });
     try {
       const admin = await adminSession({ ...service, adminCode: service.firstAdmin!.code, advance() {} });
-      const c = await createCommittee(admin, '重启测试委员会', NAMES.slice(0, 4));
-      const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-      const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
-      await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-      await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+      const { c, def } = await meetingWithVote(admin, '重启测试委员会', NAMES.slice(0, 4));
       const first = [await obtainToken(c.members[0]!, def), await obtainToken(c.members[1]!, def)];
       await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
       expect((await cast(service.url, first[0]!, approveOnly(def, ['王一']))).status).toBe(201);

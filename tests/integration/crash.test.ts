@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api, enrolAndLogin } from '../helpers/client.ts';
 import { serve } from '../helpers/spawn.ts';
-import { createCommittee } from '../helpers/world.ts';
+import { meetingWithVote } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
-import type { VoteDefinition } from '../../src/protocol/ballot.ts';
 
 describe('a crash mid-request', () => {
   it('keeps every acknowledged ballot and a consistent chain on the embedded database', async () => {
@@ -17,11 +16,7 @@ describe('a crash mid-request', () => {
     const first = serve(dir);
     const { url, code } = await first.ready;
     const admin = await enrolAndLogin(new Api(url), code!);
-    const c = await createCommittee(admin, '崩溃测试委员会', Array.from({ length: 30 }, (_, i) => `委员${i}`));
-    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-    const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
-    await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-    await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+    const { c, def } = await meetingWithVote(admin, '崩溃测试委员会', Array.from({ length: 30 }, (_, i) => `委员${i}`));
     const tokens = [];
     for (const m of c.members) tokens.push(await obtainToken(m, def));
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
