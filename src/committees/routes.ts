@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { requireAdmin, requirePrincipal } from '../http/auth.ts';
-import { parseBody, parseId } from '../http/validate.ts';
-import { assertCanRead } from './access.ts';
+import { idSchema, parseBody, parseId } from '../http/validate.ts';
+import { assertCanRead, visibleCommittee } from './access.ts';
 import { rulesSchema } from './rules.ts';
 import { addMember, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listSecretaries, updateMember } from './service.ts';
 
@@ -15,10 +14,10 @@ const createSchema = z.strictObject({
   rules: rulesSchema.default(() => rulesSchema.parse({})),
 });
 const personInput = z
-  .strictObject({ name: personName.optional(), personId: z.uuid().optional(), votingRight: z.boolean().default(true) })
+  .strictObject({ name: personName.optional(), personId: idSchema.optional(), votingRight: z.boolean().default(true) })
   .refine((v) => (v.name === undefined) !== (v.personId === undefined), { message: 'give exactly one of name or personId', path: ['name'] });
 const secretaryInput = z
-  .strictObject({ name: personName.optional(), personId: z.uuid().optional() })
+  .strictObject({ name: personName.optional(), personId: idSchema.optional() })
   .refine((v) => (v.name === undefined) !== (v.personId === undefined), { message: 'give exactly one of name or personId', path: ['name'] });
 const memberPatch = z
   .strictObject({ votingRight: z.boolean().optional(), active: z.boolean().optional() })
@@ -47,18 +46,15 @@ export function committeesRouter(ctx: AppContext): Router {
   });
 
   r.get('/v1/committees/:committeeId/members', async (req, res) => {
-    const p = requirePrincipal(req);
-    const id = parseId(req.params.committeeId, 'committee');
-    assertCanRead(p, id);
-    await getCommittee(ctx.db, id);
-    res.json({ members: await listMembers(ctx.db, id) });
+    const { committeeId } = await visibleCommittee(ctx.db, req);
+    res.json({ members: await listMembers(ctx.db, committeeId) });
   });
 
   r.post('/v1/committees/:committeeId/members', async (req, res) => {
     requireAdmin(req);
     const id = parseId(req.params.committeeId, 'committee');
     const body = parseBody(personInput, req.body);
-    res.status(201).json(await addMember(ctx, id, { ...body, personId: body.personId?.toLowerCase() }));
+    res.status(201).json(await addMember(ctx, id, body));
   });
 
   r.patch('/v1/committees/:committeeId/members/:memberId', async (req, res) => {
@@ -69,19 +65,14 @@ export function committeesRouter(ctx: AppContext): Router {
   });
 
   r.get('/v1/committees/:committeeId/secretaries', async (req, res) => {
-    const p = requirePrincipal(req);
-    const id = parseId(req.params.committeeId, 'committee');
-    assertCanRead(p, id);
-    await getCommittee(ctx.db, id);
-    res.json({ secretaries: await listSecretaries(ctx.db, id) });
+    const { committeeId } = await visibleCommittee(ctx.db, req);
+    res.json({ secretaries: await listSecretaries(ctx.db, committeeId) });
   });
 
   r.post('/v1/committees/:committeeId/secretaries', async (req, res) => {
     requireAdmin(req);
     const id = parseId(req.params.committeeId, 'committee');
-    const body = parseBody(secretaryInput, req.body);
-    if (!body.name && !body.personId) throw new AppError('validation_failed', 'give a name or a personId', { field: 'name' });
-    res.status(201).json(await addSecretary(ctx, id, { ...body, personId: body.personId?.toLowerCase() }));
+    res.status(201).json(await addSecretary(ctx, id, parseBody(secretaryInput, req.body)));
   });
 
   return r;

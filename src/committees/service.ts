@@ -64,6 +64,11 @@ export async function getCommittee(q: Queryable, id: string): Promise<Committee>
   };
 }
 
+export async function assertCommitteeExists(q: Queryable, id: string): Promise<void> {
+  const rows = await q.query('SELECT 1 FROM committees WHERE id = $1', [id]);
+  if (rows.length === 0) throw new AppError('not_found', 'No such committee.');
+}
+
 export async function listCommitteeIds(q: Queryable, filter: 'all' | string[]): Promise<string[]> {
   const rows =
     filter === 'all'

@@ -24,11 +24,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
 export const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> =>
   parseInput(schema, body ?? {}, 'body');
 
-const uuid = z.uuid();
+/** An id in a request: a UUID, in the lower-case spelling the database returns. */
+export const idSchema = z.uuid().transform((id) => id.toLowerCase());
 
 /** A path id that is not a UUID names nothing: 404, the same as an id that does not exist. */
 export function parseId(value: unknown, what = 'resource'): string {
-  const r = uuid.safeParse(value);
+  const r = idSchema.safeParse(value);
   if (!r.success) throw new AppError('not_found', `No such ${what}.`);
-  return r.data.toLowerCase();
+  return r.data;
 }

@@ -2,13 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../http/context.ts';
 import { requirePrincipal } from '../http/auth.ts';
-import { parseBody, parseId } from '../http/validate.ts';
-import { assertCanRead, assertSecretary } from '../committees/access.ts';
-import { getCommittee } from '../committees/service.ts';
+import { idSchema, parseBody, parseId } from '../http/validate.ts';
+import { assertCanRead, assertSecretary, visibleCommittee } from '../committees/access.ts';
 import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from './service.ts';
 
 const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
-const attendanceSchema = z.strictObject({ present: z.array(z.uuid()).max(1000) });
+const attendanceSchema = z.strictObject({ present: z.array(idSchema).max(1000) });
 const noBody = z.strictObject({});
 
 export function meetingsRouter(ctx: AppContext): Router {
@@ -17,17 +16,14 @@ export function meetingsRouter(ctx: AppContext): Router {
   r.post('/v1/committees/:committeeId/meetings', async (req, res) => {
     const p = requirePrincipal(req);
     const committeeId = parseId(req.params.committeeId, 'committee');
+    // Only a secretary of the committee passes, and their role row proves the committee exists.
     assertSecretary(p, committeeId);
-    await getCommittee(ctx.db, committeeId);
     const { title } = parseBody(createSchema, req.body);
     res.status(201).json(await createMeeting(ctx, committeeId, title));
   });
 
   r.get('/v1/committees/:committeeId/meetings', async (req, res) => {
-    const p = requirePrincipal(req);
-    const committeeId = parseId(req.params.committeeId, 'committee');
-    assertCanRead(p, committeeId);
-    await getCommittee(ctx.db, committeeId);
+    const { committeeId } = await visibleCommittee(ctx.db, req);
     res.json({ meetings: await listMeetings(ctx.db, committeeId) });
   });
 

@@ -104,7 +104,7 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     await lockExclusive(tx, 'meeting', meetingId);
     // The roster must not change under the 应到 this entry states (roster edits lock it exclusively).
     await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR SHARE', [meeting.committeeId]);
-    const unique = [...new Set(presentIds.map((id) => id.toLowerCase()))].sort();
+    const unique = [...new Set(presentIds)].sort();
     const eligible = new Set(
       (
         await tx.query<{ person_id: string }>(
@@ -113,7 +113,7 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
         )
       ).map((r) => r.person_id),
     );
-    const bad = presentIds.findIndex((id) => !eligible.has(id.toLowerCase()));
+    const bad = presentIds.findIndex((id) => !eligible.has(id));
     if (bad >= 0) throw new AppError('validation_failed', 'Every present member must be an active voting member of this committee.', { field: `present.${bad}` });
     // Members who were issued a token stay present: a token cannot be taken back.
     const keep = await tx.query<{ person_id: string }>(

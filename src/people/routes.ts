@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { requireAdmin, requirePrincipal } from '../http/auth.ts';
-import { parseBody, parseId } from '../http/validate.ts';
+import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { DEVICE_ALGORITHMS } from '../protocol/device.ts';
 import { recordDeviceEvent } from '../committees/service.ts';
 import { completeLogin, createEnrolmentCode, createLoginChallenge, enrolDevice, listDevices, revokeDevice } from './enrolment.ts';
@@ -13,8 +13,8 @@ const enrolSchema = z.strictObject({
   device: z.strictObject({ alg: z.enum(DEVICE_ALGORITHMS), key: z.string().min(1).max(200) }),
   label: z.string().min(1).max(64).optional(),
 });
-const challengeSchema = z.strictObject({ deviceId: z.uuid() });
-const loginSchema = z.strictObject({ challengeId: z.uuid(), signature: z.string().min(1).max(200) });
+const challengeSchema = z.strictObject({ deviceId: idSchema });
+const loginSchema = z.strictObject({ challengeId: idSchema, signature: z.string().min(1).max(200) });
 
 export function peopleRouter(ctx: AppContext): Router {
   const r = Router();
@@ -27,12 +27,12 @@ export function peopleRouter(ctx: AppContext): Router {
 
   r.post('/v1/auth/challenge', async (req, res) => {
     const { deviceId } = parseBody(challengeSchema, req.body);
-    res.status(201).json(await createLoginChallenge(ctx, deviceId.toLowerCase()));
+    res.status(201).json(await createLoginChallenge(ctx, deviceId));
   });
 
   r.post('/v1/auth/token', async (req, res) => {
     const { challengeId, signature } = parseBody(loginSchema, req.body);
-    const out = await completeLogin(ctx, challengeId.toLowerCase(), signature);
+    const out = await completeLogin(ctx, challengeId, signature);
     res.json({ accessToken: out.accessToken, tokenType: 'Bearer', expiresIn: out.expiresIn, personId: out.personId, deviceId: out.deviceId });
   });
 

@@ -105,9 +105,12 @@ export function votesRouter(ctx: AppContext): Router {
     res.status(201).json(await createRunoff(ctx, vote.id));
   });
 
+  // The hot path at sign-in: issueToken reads the vote with everything else it needs and checks
+  // visibility itself, so the route does not read it first.
   r.post('/v1/votes/:voteId/tokens', async (req, res) => {
-    const { p, vote } = await visibleVote(req);
-    res.json(await issueToken(ctx, p, vote.id, parseBody(tokenSchema, req.body)));
+    const p = requirePrincipal(req);
+    const voteId = parseId(req.params.voteId, 'vote');
+    res.json(await issueToken(ctx, p, voteId, parseBody(tokenSchema, req.body)));
   });
 
   // Public: what anyone may see of a vote — while open only its state, turnout and the chain

@@ -15,9 +15,15 @@ const NONCE = 24;
 
 type Purpose = 'vote-secret-seal' | 'ballot-seal';
 
+const derived = new WeakMap<ServiceKeys, Map<Purpose, Uint8Array>>();
+
+/** RFC 5869 HKDF-SHA256 over the Ed25519 private scalar seed, one key per purpose, derived once. */
 function sealingKey(keys: ServiceKeys, purpose: Purpose): Uint8Array {
-  // RFC 5869 HKDF-SHA256 over the Ed25519 private scalar seed, one key per purpose.
-  return hkdf(sha256, fromBase64url(keys.privateJwk.d!), utf8ToBytes('piaojue/v1'), utf8ToBytes(purpose), 32);
+  let byPurpose = derived.get(keys);
+  if (!byPurpose) derived.set(keys, (byPurpose = new Map()));
+  let key = byPurpose.get(purpose);
+  if (!key) byPurpose.set(purpose, (key = hkdf(sha256, fromBase64url(keys.privateJwk.d!), utf8ToBytes('piaojue/v1'), utf8ToBytes(purpose), 32)));
+  return key;
 }
 
 function seal(keys: ServiceKeys, purpose: Purpose, context: string, plain: Uint8Array): string {

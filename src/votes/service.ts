@@ -10,6 +10,7 @@ import { appendEntry, chainHead, readEntries } from '../ledger/ledger.ts';
 import { lockExclusive, lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules, type CommitteeRules } from '../committees/rules.ts';
+import { assertCanRead } from '../committees/access.ts';
 import { getAttendance } from '../meetings/service.ts';
 import { ballotHash, checkCandidateRatio, validateBallot, type Ballot, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
 import { voteClosedBody, type ChainEntry, type Issuance } from '../protocol/chain.ts';
@@ -17,7 +18,7 @@ import { tokenRequestMessage, type DevicePublicKey } from '../protocol/device.ts
 import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
 import { signReceipt, signTally } from '../protocol/receipt.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
-import { G1_LENGTH, generateVoteKey } from '../protocol/tokens.ts';
+import { generateVoteKey } from '../protocol/tokens.ts';
 import { openBallot, openVoteSecret, sealBallot, sealVoteSecret } from './sealing.ts';
 
 export type VoteState = 'draft' | 'open' | 'closed';
@@ -58,9 +59,8 @@ interface VoteRow {
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const decoder = new TextDecoder();
 
-export async function findVote(q: Queryable, voteId: string, lock?: 'update' | 'share'): Promise<VoteRow> {
-  const suffix = lock === 'update' ? ' FOR UPDATE' : lock === 'share' ? ' FOR SHARE' : '';
-  const row = (await q.query<VoteRow>(`SELECT * FROM votes WHERE id = $1${suffix}`, [voteId]))[0];
+export async function findVote(q: Queryable, voteId: string, forUpdate = false): Promise<VoteRow> {
+  const row = (await q.query<VoteRow>(`SELECT * FROM votes WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [voteId]))[0];
   if (!row) throw new AppError('not_found', 'No such vote.');
   return row;
 }
@@ -170,7 +170,7 @@ export async function listVotes(q: Queryable, meetingId: string): Promise<VoteVi
 
 export async function openVote(ctx: AppContext, voteId: string): Promise<VoteView> {
   await ctx.db.transaction(async (tx) => {
-    const vote = await findVote(tx, voteId, 'update');
+    const vote = await findVote(tx, voteId, true);
     if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
     // Attendance (which takes the meeting lock exclusively) cannot change under the check.
     await lockShared(tx, 'meeting', vote.meeting_id);
@@ -233,6 +233,7 @@ export async function issueToken(
     )
   )[0];
   if (!row) throw new AppError('not_found', 'No such vote.');
+  assertCanRead(principal, row.committee_id, 'vote');
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
   if (row.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
@@ -255,8 +256,8 @@ export async function issueToken(
   } catch {
     throw new AppError('invalid_point', 'blindedPoint is not base64url.', { field: 'blindedPoint' });
   }
-  if (blinded.length !== G1_LENGTH) throw new AppError('invalid_point', `blindedPoint must be ${G1_LENGTH} bytes.`, { field: 'blindedPoint' });
-  // Strict decoding happens inside: identity, off-curve and non-subgroup points are refused.
+  // Strict decoding happens inside: wrong length, identity, off-curve and non-subgroup points
+  // are refused with a coded protocol error.
   const blindSignature = toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
   const inserted = await ctx.db.transaction(async (tx) => {
     // Attendance may have changed, or the vote closed, while we signed. The shared locks wait
@@ -339,7 +340,7 @@ function assertPublishable(definition: VoteDefinition, issuances: Issuance[], re
  */
 export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote: VoteView; tally: Tally; tallySignature: string }> {
   const out = await ctx.db.transaction(async (tx) => {
-    const vote = await findVote(tx, voteId, 'update');
+    const vote = await findVote(tx, voteId, true);
     if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
     // Everything read below must be what the chain says at the moment of the append: hold the
     // meeting (attendance) and the chain head for the whole transaction.
@@ -375,10 +376,13 @@ export async function voteStatus(q: Queryable, voteId: string): Promise<{ voteId
 }
 
 export async function closedTally(q: Queryable, voteId: string): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number }> {
-  const vote = await findVote(q, voteId);
+  return publishedTally(q, await findVote(q, voteId));
+}
+
+async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number }> {
   if (vote.state !== 'closed') throw new AppError('invalid_state', 'The tally is published when the vote closes.');
   const entry = (await readEntries(q, vote.committee_id, { from: Number(vote.closed_seq), to: Number(vote.closed_seq) }))[0] as Extract<ChainEntry, { kind: 'vote.closed' }>;
-  return { voteId, tally: entry.body.tally, tallySignature: entry.body.tallySignature, closedSeq: Number(vote.closed_seq) };
+  return { voteId: vote.id, tally: entry.body.tally, tallySignature: entry.body.tallySignature, closedSeq: Number(vote.closed_seq) };
 }
 
 /** Everything a verifier needs: the committee's chain from genesis through the vote's close. */
@@ -392,8 +396,8 @@ export async function voteRecord(q: Queryable, voteId: string): Promise<{ commit
 
 /** A run-off (再次票决) among the tied candidates of a closed vote, for the undecided seats. */
 export async function createRunoff(ctx: AppContext, voteId: string): Promise<VoteView> {
-  const { tally } = await closedTally(ctx.db, voteId);
   const vote = await findVote(ctx.db, voteId);
+  const { tally } = await publishedTally(ctx.db, vote);
   const existing = await ctx.db.query('SELECT 1 FROM votes WHERE runoff_of = $1', [voteId]);
   if (existing.length > 0) throw new AppError('conflict', 'A run-off of this vote already exists.');
   const definition = JSON.parse(vote.definition) as VoteDefinition;
