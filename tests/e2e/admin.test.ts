@@ -2,17 +2,13 @@
 // per line, a slip whose link enrols a phone, the page refusing a non-administrator, revoking
 // devices (the device's next call fails with 401 device_revoked), the roster locked while a vote
 // is not closed, and English. Screenshots go to test-results/screenshots/admin-375-*.png.
-import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, PHONE, shot } from './browser.ts';
 import { Api, enrolAndLogin } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { issueCodeOnPage, openDevices } from './admin-page.ts';
 
-const SHOTS = 'test-results/screenshots';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 let service: TestService;
 let browser: Browser;
@@ -20,10 +16,6 @@ const contexts: BrowserContext[] = [];
 let admin: Page;
 let member: Page;
 let committeeId: string;
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
-}
 
 async function phone(): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'zh-CN', ...PHONE });
@@ -35,9 +27,8 @@ const person = (name: string) => admin.locator(`li.person[data-name="${name}"]`)
 const width = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
   service = await startTestService();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -4,19 +4,15 @@
 // the projector, the result sheet and the observer's verification. Screenshots of every page go
 // to test-results/screenshots/.
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, PHONE, shot } from './browser.ts';
 import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { enrolAndLogin } from '../helpers/client.ts';
 import { NAMES } from '../helpers/world.ts';
 import { issueCodeOnPage } from './admin-page.ts';
 
-const SHOTS = 'test-results/screenshots';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 type Mark = 'approve' | 'disapprove' | 'abstain';
 const MEMBER_NAMES = NAMES.slice(0, 11);
@@ -106,14 +102,9 @@ function fingerprintOf(createdHash: string): string {
   return createHash('sha256').update(Buffer.from(createdHash, 'hex')).digest('hex').slice(0, 16).match(/.{4}/g)!.join(' ');
 }
 
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
-}
-
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
   service = await startTestService();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
