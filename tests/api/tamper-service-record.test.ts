@@ -5,11 +5,12 @@ import { Api } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
-import { hashEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
+import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
 import { ballotHash, type Ballot, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { generateVoteKey, signBlinded, hashToken } from '../../src/protocol/tokens.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
+import { rehash } from '../support/records.ts';
 
 let service: TestService;
 let record: VoteRecord;
@@ -46,18 +47,10 @@ const verify = (r: unknown, pinnedHead?: { seq: number; hash: string }) => verif
 const failed = async (r: unknown, pin?: { seq: number; hash: string }) => (await verify(r, pin)).checks.filter((c) => !c.ok).map((c) => c.code as VerificationCode);
 
 /** A copy with `mutate` applied, re-hashed so the chain itself stays consistent (the attacker's best case). */
-function tampered(mutate: (r: VoteRecord, closed: Closed) => void, rehash = true): VoteRecord {
+function tampered(mutate: (r: VoteRecord, closed: Closed) => void): VoteRecord {
   const r = structuredClone(record);
   mutate(r, r.entries.at(-1) as Closed);
-  if (rehash) {
-    for (const [i, e] of r.entries.entries()) {
-      e.seq = i;
-      if (i > 0) e.prev = r.entries[i - 1]!.hash;
-      e.hash = hashEntry(e);
-    }
-    r.head = { seq: r.entries.at(-1)!.seq, hash: r.entries.at(-1)!.hash };
-  }
-  return r;
+  return rehash(r);
 }
 
 describe('the verifier on a record produced by the service', () => {

@@ -8,19 +8,10 @@ import { signReceipt } from '../../src/protocol/receipt.ts';
 import { generateVoteKey, signBlinded } from '../../src/protocol/tokens.ts';
 import { buildScenario } from '../support/protocol-scenario.ts';
 import { seededRandom } from '../support/seeded-random.ts';
+import { protocolErrorCode } from '../support/records.ts';
 
 const key = generateVoteKey(seededRandom('member-key'));
 const pk = toBase64url(key.publicKey);
-
-function errorCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('token requests on the device', () => {
   it('the same seed gives the same request (randomness is the caller’s)', () => {
@@ -39,19 +30,19 @@ describe('token requests on the device', () => {
     const req = createTokenRequest('v-1', seededRandom('s'));
     const rogue = generateVoteKey(seededRandom('rogue'));
     const answer = toBase64url(signBlinded(rogue.secretKey, fromBase64url(req.blindedPoint)));
-    expect(errorCode(() => finishToken(req, answer, pk))).toBe('invalid_signature');
+    expect(protocolErrorCode(() => finishToken(req, answer, pk))).toBe('invalid_signature');
   });
 
   it('when the answer is the identity point / throws invalid_point', () => {
     const req = createTokenRequest('v-1', seededRandom('s'));
     const identity = new Uint8Array(48);
     identity[0] = 0xc0;
-    expect(errorCode(() => finishToken(req, toBase64url(identity), pk))).toBe('invalid_point');
+    expect(protocolErrorCode(() => finishToken(req, toBase64url(identity), pk))).toBe('invalid_point');
   });
 
   it('when the answer is not 48 bytes / throws invalid_length', () => {
     const req = createTokenRequest('v-1', seededRandom('s'));
-    expect(errorCode(() => finishToken(req, 'AAAA', pk))).toBe('invalid_length');
+    expect(protocolErrorCode(() => finishToken(req, 'AAAA', pk))).toBe('invalid_length');
   });
 });
 

@@ -19,16 +19,7 @@ import {
   type TokenItem,
 } from '../../src/protocol/tokens.ts';
 import { seededRandom } from '../support/seeded-random.ts';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { protocolErrorCode } from '../support/records.ts';
 
 /** 48-byte compressed encoding of a small x coordinate, flags set by hand (ZCash format). */
 function compressedX(x: bigint, flags = 0x80): Uint8Array {
@@ -66,7 +57,7 @@ describe('hashToken', () => {
   });
 
   it('when t is not 32 bytes / throws invalid_length', () => {
-    expect(codeOf(() => hashToken('v-1', new Uint8Array(31)))).toBe('invalid_length');
+    expect(protocolErrorCode(() => hashToken('v-1', new Uint8Array(31)))).toBe('invalid_length');
   });
 });
 
@@ -79,7 +70,7 @@ describe('vote keys', () => {
   });
 
   it('a zero secret key / throws invalid_scalar', () => {
-    expect(codeOf(() => publicKeyOf(new Uint8Array(32)))).toBe('invalid_scalar');
+    expect(protocolErrorCode(() => publicKeyOf(new Uint8Array(32)))).toBe('invalid_scalar');
   });
 
   it('draws uniform non-zero scalars even from an all-zero or all-ones stream', () => {
@@ -91,7 +82,7 @@ describe('vote keys', () => {
   });
 
   it('when randomBytes returns too few bytes / throws invalid_randomness', () => {
-    expect(codeOf(() => generateVoteKey((n) => new Uint8Array(n - 1)))).toBe('invalid_randomness');
+    expect(protocolErrorCode(() => generateVoteKey((n) => new Uint8Array(n - 1)))).toBe('invalid_randomness');
   });
 });
 
@@ -129,8 +120,8 @@ describe('blind → sign → unblind', () => {
 
   it('verifyToken with a malformed public key / throws invalid_key', () => {
     const { t, signature } = issue('v-1', 'ok');
-    expect(codeOf(() => verifyToken(new Uint8Array(96), 'v-1', t, signature))).toBe('invalid_key');
-    expect(codeOf(() => verifyToken(new Uint8Array(95), 'v-1', t, signature))).toBe('invalid_length');
+    expect(protocolErrorCode(() => verifyToken(new Uint8Array(96), 'v-1', t, signature))).toBe('invalid_key');
+    expect(protocolErrorCode(() => verifyToken(new Uint8Array(95), 'v-1', t, signature))).toBe('invalid_length');
   });
 });
 
@@ -138,33 +129,33 @@ describe('signBlinded refuses bad blinded points', () => {
   const { key } = issue('v-1', 'ok');
 
   it('when the point is the identity / throws invalid_point', () => {
-    expect(codeOf(() => signBlinded(key.secretKey, compressedX(0n, 0xc0)))).toBe('invalid_point');
+    expect(protocolErrorCode(() => signBlinded(key.secretKey, compressedX(0n, 0xc0)))).toBe('invalid_point');
   });
 
   it('when the point is on the curve but outside the prime-order subgroup / throws invalid_point', () => {
     // x = 4: 4³ + 4 = 68 is a square mod p, but the point has a cofactor component.
-    expect(codeOf(() => signBlinded(key.secretKey, compressedX(4n)))).toBe('invalid_point');
+    expect(protocolErrorCode(() => signBlinded(key.secretKey, compressedX(4n)))).toBe('invalid_point');
   });
 
   it('when x is not on the curve / throws invalid_point', () => {
-    expect(codeOf(() => signBlinded(key.secretKey, compressedX(1n)))).toBe('invalid_point');
+    expect(protocolErrorCode(() => signBlinded(key.secretKey, compressedX(1n)))).toBe('invalid_point');
   });
 
   it('when x is not below the field modulus / throws invalid_point', () => {
     const p = bls12_381.fields.Fp.ORDER;
-    expect(codeOf(() => signBlinded(key.secretKey, compressedX(p + 4n)))).toBe('invalid_point');
+    expect(protocolErrorCode(() => signBlinded(key.secretKey, compressedX(p + 4n)))).toBe('invalid_point');
   });
 
   it('when the compression flag is missing / throws invalid_point', () => {
     const good = hashToken('v-1', new Uint8Array(32));
     const bad = good.slice();
     bad[0]! &= 0x7f;
-    expect(codeOf(() => signBlinded(key.secretKey, bad))).toBe('invalid_point');
+    expect(protocolErrorCode(() => signBlinded(key.secretKey, bad))).toBe('invalid_point');
   });
 
   it('when the point is 96-byte uncompressed / throws invalid_length', () => {
     const uncompressed = bls12_381.G1.Point.BASE.toBytes(false);
-    expect(codeOf(() => signBlinded(key.secretKey, uncompressed))).toBe('invalid_length');
+    expect(protocolErrorCode(() => signBlinded(key.secretKey, uncompressed))).toBe('invalid_length');
   });
 
   it('decodeG1 names the field in the error', () => {

@@ -1,7 +1,7 @@
 import { importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ballotHash, type Ballot } from '../../src/protocol/ballot.ts';
-import { hashEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
+import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { signTally } from '../../src/protocol/receipt.ts';
 import type { Tally } from '../../src/protocol/tally.ts';
@@ -9,6 +9,7 @@ import { generateVoteKey, hashToken } from '../../src/protocol/tokens.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
 import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
 import { seededRandom } from '../support/seeded-random.ts';
+import { rehash } from '../support/records.ts';
 
 const s = await buildScenario('verifier-test');
 const rnd = seededRandom('coefficients');
@@ -20,16 +21,7 @@ type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;
 function tampered(mutate: (record: VoteRecord, closed: Closed) => void, options: { rehash?: boolean } = {}): VoteRecord {
   const record = structuredClone(s.record);
   mutate(record, record.entries.at(-1) as Closed);
-  if (options.rehash !== false) {
-    for (const [i, e] of record.entries.entries()) {
-      e.seq = i;
-      if (i > 0) e.prev = record.entries[i - 1]!.hash;
-      e.hash = hashEntry(e);
-    }
-    const last = record.entries.at(-1)!;
-    record.head = { seq: last.seq, hash: last.hash };
-  }
-  return record;
+  return options.rehash === false ? record : rehash(record);
 }
 
 function codes(report: Awaited<ReturnType<typeof verify>>): VerificationCode[] {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runVerify, verifyCommand, type VerifyIo } from '../../src/cli/verify.ts';
 import { hashEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
 import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
+import { rehash } from '../support/records.ts';
 
 const s = await buildScenario('verify-cli');
 const dir = mkdtempSync(join(tmpdir(), 'piaojue-verify-'));
@@ -22,17 +23,6 @@ function capture(extra: Partial<VerifyIo> = {}) {
   let err = '';
   const io: Partial<VerifyIo> = { stdout: { write: (c: string) => (out += c) }, stderr: { write: (c: string) => (err += c) }, ...extra };
   return { io, out: () => out, err: () => err };
-}
-
-function rehash(record: VoteRecord): VoteRecord {
-  for (const [i, e] of record.entries.entries()) {
-    e.seq = i;
-    if (i > 0) e.prev = record.entries[i - 1]!.hash;
-    e.hash = hashEntry(e);
-  }
-  const last = record.entries.at(-1)!;
-  record.head = { seq: last.seq, hash: last.hash };
-  return record;
 }
 
 type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;
