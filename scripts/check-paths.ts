@@ -1,5 +1,5 @@
 // Fails when a tracked file refers to a path outside the repository: a relative path that climbs
-// above the repository root from the file that names it (`../../shared/…` from bench/), or an
+// above the repository root from the file that names it (two levels up from bench/, say), or an
 // absolute path under the folder that holds the checkout or under a home directory. A clone
 // elsewhere has none of these, so whatever reads them would break there.
 //   node bin/run-ts.js scripts/check-paths.ts
