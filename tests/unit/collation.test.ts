@@ -211,20 +211,3 @@ describe('coverage', () => {
     expect(idsDerived.crossCheck.same / idsDerived.crossCheck.compared).toBeGreaterThanOrEqual(0.95);
   });
 });
-
-describe('performance', () => {
-  it('sorts 10,000 names in at most 50 ms (median of 5, after warm-up)', () => {
-    const pool = publishedLists().flatMap((l) => l.names);
-    const names = Array.from({ length: 10_000 }, (_, i) => pool[(i * 7919) % pool.length]! + (i % 3 === 0 ? '' : pool[(i * 104729) % pool.length]![1]!));
-    sortNames(names, 'surname');
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      sortNames(names, i % 2 === 0 ? 'surname' : 'fullname');
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`[collation] sortNames 10,000 names: median ${times[2]!.toFixed(1)} ms`);
-    expect(times[2]!).toBeLessThanOrEqual(50);
-  });
-});
