@@ -22,6 +22,11 @@ const schema = z.object({
   PIAOJUE_CRYPTO_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PIAOJUE_TLS_CERT: z.string().min(1).optional(),
   PIAOJUE_TLS_KEY: z.string().min(1).optional(),
+  PIAOJUE_PUBLIC_URL: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http:// or https:// URL, e.g. https://192.168.1.20:8443')
+    .refine((v) => !URL.canParse(v) || ((u) => u.search === '' && u.hash === '' && u.username === '' && u.password === '')(new URL(v)), 'must be a plain address, without query, fragment or credentials')
+    .optional(),
 });
 
 export interface Config {
@@ -38,6 +43,8 @@ export interface Config {
   cryptoThreads: number;
   /** PEM files; with both set the service speaks HTTPS (phones need a secure context for WebCrypto). */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** The address phones use (enrolment links, QR codes), without a trailing slash; unset: the address the browser used. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -71,5 +78,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     log: c.PIAOJUE_LOG,
     cryptoThreads: c.PIAOJUE_CRYPTO_THREADS ?? availableParallelism(),
     tls: c.PIAOJUE_TLS_CERT && c.PIAOJUE_TLS_KEY ? { certFile: c.PIAOJUE_TLS_CERT, keyFile: c.PIAOJUE_TLS_KEY } : undefined,
+    publicUrl: c.PIAOJUE_PUBLIC_URL === undefined ? undefined : new URL(c.PIAOJUE_PUBLIC_URL).href.replace(/\/+$/, ''),
   };
 }

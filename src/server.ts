@@ -12,6 +12,7 @@ import { createApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
 import { createVoteCrypto } from './votes/crypto-tasks.ts';
+import { addressProblem, addressProblemText } from './public-url.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -47,8 +48,15 @@ export async function startService(config: Config, overrides: Parameters<typeof 
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+  // Where phones are sent: the configured public address, else what this machine listens on.
+  const linkBase = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://${host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+  const problem = addressProblem(linkBase);
+  if (problem) {
+    const text = addressProblemText(problem, linkBase);
+    ctx.log.info(`  注意 / Note: ${text.zh}\n  ${text.en}`);
+  }
   if (first) {
-    const page = `${config.tls ? 'https' : 'http'}://${host === '127.0.0.1' ? 'localhost' : host}:${port}/#/admin`;
+    const page = `${linkBase}/#/admin`;
     ctx.log.info(
       [
         '',

@@ -52,6 +52,10 @@ export function createApp(ctx: AppContext): express.Express {
     }
     res.status(database && migrations ? 200 : 503).json({ status: database && migrations ? 'ready' : 'not_ready', database, migrations });
   });
+  // Public: the address enrolment links and QR codes carry (null: the one the browser used).
+  app.get('/v1/site', (_req, res) => {
+    res.json({ publicUrl: ctx.config.publicUrl ?? null });
+  });
   app.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300');
     res.json(ctx.keys.jwks);

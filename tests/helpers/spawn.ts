@@ -14,6 +14,8 @@ export interface Served {
   ready: Promise<{ url: string; code: string | undefined }>;
   /** SIGTERM, then wait for the exit. */
   stop(): Promise<void>;
+  /** Everything it has printed on stdout so far. */
+  output(): string;
 }
 
 export function serve(dataDir: string, extra: Record<string, string> = {}): Served {
@@ -34,5 +36,5 @@ export function serve(dataDir: string, extra: Record<string, string> = {}): Serv
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { child, ready, stop };
+  return { child, ready, stop, output: () => out };
 }

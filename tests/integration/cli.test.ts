@@ -74,6 +74,25 @@ describe('the piaojue command', () => {
     await expect(stat(join(dir, 'piaojue.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   }, 120_000);
 
+  it('sends the administrator to PIAOJUE_PUBLIC_URL on the first start, and warns when links would point to localhost', async () => {
+    const local = serve(await mkdtemp(join(tmpdir(), 'piaojue-cli-url-')));
+    await local.ready;
+    await local.stop();
+    expect(local.output()).toMatch(/在 http:\/\/localhost:\d+\/#\/admin 输入此码/);
+    expect(local.output()).toContain('这是本机地址，与会人员的手机无法打开');
+    expect(local.output()).toContain('Set PIAOJUE_PUBLIC_URL');
+
+    const lan = serve(await mkdtemp(join(tmpdir(), 'piaojue-cli-url-')), { PIAOJUE_PUBLIC_URL: 'https://192.168.1.20:8443/' });
+    const { url } = await lan.ready;
+    try {
+      expect(lan.output()).toContain('在 https://192.168.1.20:8443/#/admin 输入此码');
+      expect(lan.output()).not.toContain('PIAOJUE_PUBLIC_URL');
+      expect((await new Api(url).get('/v1/site')).body).toEqual({ publicUrl: 'https://192.168.1.20:8443' });
+    } finally {
+      await lan.stop();
+    }
+  }, 60_000);
+
   it('refuses a bad configuration, naming the variable, with exit code 2', async () => {
     const run = promisify(execFile)('node', ['bin/piaojue.js', 'serve'], { env: env({ PORT: 'eighty' }) });
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/PORT/) });

@@ -11,12 +11,22 @@ describe('configuration', () => {
     expect(c).toMatchObject({ port: 9000, databaseUrl: 'postgres://u@h/db', dataDir: '/tmp/x' });
   });
 
+  it('reads PIAOJUE_PUBLIC_URL without its trailing slash, and leaves it unset by default', () => {
+    expect(loadConfig({ PIAOJUE_PUBLIC_URL: 'https://192.168.1.20:8443/' }).publicUrl).toBe('https://192.168.1.20:8443');
+    expect(loadConfig({ PIAOJUE_PUBLIC_URL: 'https://vote.example.org/piaojue/' }).publicUrl).toBe('https://vote.example.org/piaojue');
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
     ['PIAOJUE_ACCESS_TOKEN_TTL', '5'],
     ['PIAOJUE_LOG', 'loud'],
+    ['PIAOJUE_PUBLIC_URL', '192.168.1.20:8443'],
+    ['PIAOJUE_PUBLIC_URL', 'ftp://192.168.1.20'],
+    ['PIAOJUE_PUBLIC_URL', 'https://192.168.1.20/?x=1'],
+    ['PIAOJUE_PUBLIC_URL', 'https://u:p@192.168.1.20/'],
   ])('stops on a bad %s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {

@@ -2,6 +2,7 @@
 // secretaries, one-time enrolment codes (shown once, with a QR code and a printable slip) and
 // each person's devices, with revocation. The administrator signs in like everyone else: the
 // code `npm start` prints on the first start enrols this browser as the administrator's device.
+import { addressWarning, linkBase } from '../site.ts';
 import { quorumRequired, type Mark } from '../../protocol/ballot.ts';
 import { ApiError, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
@@ -92,10 +93,13 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
   const panel = h('div', { class: 'committee-panel' });
   const mine = h('section', { class: 'card my-devices' });
   const slipHost = h('div', { class: 'slip-host' });
+  const warningHost = h('div', { class: 'address-warning-host' });
+  /** Where slips and QR codes send phones (see site.ts); set before anything is shown. */
+  let linkTo = location.origin;
   let closeSlip: (() => void) | undefined;
   /** Codes issued from this page since it was opened (the codes themselves are not kept). */
   const issuedAt = new Map<string, string>();
-  put(root, h('div', { class: 'admin' }, side, panel, mine), slipHost);
+  put(root, warningHost, h('div', { class: 'admin' }, side, panel, mine), slipHost);
 
   const committee = () => committees.find((c) => c.id === committeeId);
 
@@ -109,6 +113,8 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
   }
 
   async function start(): Promise<void> {
+    linkTo = await linkBase();
+    put(warningHost, addressWarning(linkTo));
     try {
       await loadCommittees();
     } catch (e) {
@@ -678,7 +684,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
 
   function showSlip(p: PersonRef, role: Role, issued: EnrolmentCode, returnFocus: HTMLElement): void {
     const page = role === 'secretary' ? 'secretary' : role === 'self' ? 'admin' : 'member';
-    const link = `${location.origin}/#/${page}?code=${encodeURIComponent(issued.code)}`;
+    const link = `${linkTo}/#/${page}?code=${encodeURIComponent(issued.code)}`;
     const c = committee();
     const where = role === 'self' ? L('管理员', 'Administrator') : `${c?.name ?? ''} · ${role === 'secretary' ? L('秘书', 'Secretary') : L('委员', 'Member')}`;
     const onKey = (ev: KeyboardEvent) => {

@@ -7,6 +7,7 @@
 import type { VoteDefinition } from '../../protocol/ballot.ts';
 import type { ItemTally, Tally } from '../../protocol/tally.ts';
 import { publicGet } from '../api.ts';
+import { linkBase } from '../site.ts';
 import { h, put } from '../dom.ts';
 import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
@@ -61,8 +62,10 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     }
     ctx = { committeeName, definition, present, fingerprint: voteKeyFingerprint(created.hash) };
   }
+  let base = location.origin;
   const stop = poll(async () => {
     try {
+      if (report) base = await linkBase();
       status = await publicGet<VoteStatus>(`/v1/votes/${voteId}/status`);
       // The head moves only when something enters the chain (attendance, a vote, a close).
       if (status.head.seq > chainSeq) await follow();
@@ -72,7 +75,9 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         const chain = await verifiedChain(committeeId);
         const closed = chain[t.closedSeq];
         if (!closed || closed.kind !== 'vote.closed' || closed.body.voteId !== voteId) throw new Error(L('记录中没有这项表决的结束条目。', 'The record holds no close of this vote.'));
-        result = { tally: t.tally, headSeq: t.closedSeq, headHash: closed.hash };
+        // The result shown is the tally inside the verified close entry, never the separate
+        // /tally answer: the screen and the printed report pair this tally with this hash.
+        result = { tally: closed.body.tally, headSeq: t.closedSeq, headHash: closed.hash };
       }
       error = undefined;
     } catch (e) {
@@ -193,7 +198,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
       return;
     }
     const t = result.tally;
-    const recordUrl = new URL(`/v1/votes/${voteId}/record`, location.href).href;
+    const recordUrl = `${base}/v1/votes/${voteId}/record`;
     put(
       screen,
       h(
