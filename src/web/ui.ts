@@ -3,11 +3,20 @@ import { ApiError, enrolThisDevice, Session } from './api.ts';
 import { cryptoAvailable } from './device.ts';
 import { h } from './dom.ts';
 import { L } from './i18n.ts';
+import { messageFor } from './messages.ts';
 
+/**
+ * One message in the page's language that says what to do next (messages.ts), never the API's
+ * English detail appended to a Chinese page. A code this client does not know yet shows the
+ * problem's title in the page's language.
+ */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.code === 'network') return L('无法连接服务，请检查网络后重试。', 'Cannot reach the service; check the network and try again.');
-    return `${e.title}${e.message ? ` — ${e.message}` : ''}`;
+    const known = messageFor(e.code);
+    if (known) return L(...known);
+    const [zh, en] = e.title.split(' / ');
+    return L(zh ?? e.title, en ?? e.title);
   }
   return e instanceof Error ? e.message : String(e);
 }

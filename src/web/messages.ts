@@ -1,0 +1,46 @@
+// What a person reads when the service refuses something: one message per error code, in the
+// language the page is in, saying what happened and what to do next. The API's problem+json
+// (code, bilingual title, English detail) stays as it is for programs; people see this instead.
+import type { ErrorCode } from '../errors.ts';
+
+type Message = readonly [zh: string, en: string];
+
+/** Every code the service can send (ERROR_CODES): the compiler holds the two lists together. */
+export const MESSAGES: Record<ErrorCode, Message> = {
+  malformed_json: ['请求格式有误，请刷新页面后重试。', 'The request was malformed; reload the page and try again.'],
+  unsupported_media_type: ['请求格式有误，请刷新页面后重试。', 'The request was malformed; reload the page and try again.'],
+  payload_too_large: ['提交的内容过长，请删减后重试。', 'What you sent is too long; shorten it and try again.'],
+  validation_failed: ['填写的内容不符合要求，请检查后重试。', 'Some of what you entered is not valid; check it and try again.'],
+  route_not_found: ['页面与服务版本不一致，请刷新页面。', 'This page does not match the service; reload it.'],
+  method_not_allowed: ['页面与服务版本不一致，请刷新页面。', 'This page does not match the service; reload it.'],
+  unauthenticated: ['需要登录：请刷新页面重新登录。', 'You need to sign in: reload the page to sign in again.'],
+  token_invalid: ['登录已过期，请刷新页面重新登录。', 'Your sign-in has expired; reload the page to sign in again.'],
+  enrolment_code_invalid: ['登记码无效、已用或已过期，请向管理员索取新的登记码。', 'The enrolment code is invalid, used or expired; ask the administrator for a new one.'],
+  challenge_invalid: ['登录未成功，请刷新页面重试。', 'Signing in did not succeed; reload the page and try again.'],
+  device_revoked: ['设备已被吊销，不能再使用。请向管理员索取新的登记码，重新登记本设备。', 'This device has been revoked. Ask the administrator for a new enrolment code and enrol it again.'],
+  forbidden: ['无权执行此操作：此操作只能由相应职责的人员办理。', 'You may not do this: it belongs to another role.'],
+  credentials_not_allowed: ['投票请求不得携带身份凭据，请刷新页面后重新投出。', 'A ballot must be sent without credentials; reload the page and cast again.'],
+  not_found: ['要找的内容不存在或您无权查看，请返回上一页。', 'What you asked for does not exist or is not yours to see; go back.'],
+  conflict: ['与已有内容冲突（可能已经存在），请刷新后查看。', 'This conflicts with something that already exists; reload and look.'],
+  invalid_state: ['当前状态不允许此操作，请刷新页面查看最新状态。', 'Not allowed in the current state; reload the page to see where things stand.'],
+  quorum_not_met: ['到会人数不足法定人数，请先登记实到人数。', 'Quorum is not met; record attendance first.'],
+  already_bootstrapped: ['服务已初始化。', 'The service is already set up.'],
+  token_already_issued: ['本人已领取过另一张选票，不能再领。如更换了手机，请联系秘书。', 'A different ballot token was already issued to you; if you changed phones, tell the secretary.'],
+  ballot_conflict: ['这张选票已经以不同内容投出，不能更改。', 'This ballot was already cast with other marks and cannot be changed.'],
+  not_eligible: ['您目前不能领票：须是本委员会有表决权的委员，且已登记到会。请联系秘书。', 'You cannot receive a ballot now: you must be a voting member recorded present. Ask the secretary.'],
+  invalid_point: ['选票数据无效，请刷新页面后重试。', 'The ballot data is invalid; reload the page and try again.'],
+  invalid_signature: ['签名无效，请刷新页面后重试。', 'A signature is invalid; reload the page and try again.'],
+  invalid_ballot: ['选票格式无效，请刷新页面后重新填写。', 'The ballot is malformed; reload the page and mark it again.'],
+  candidate_ratio_too_low: ['差额人选不足：候选人数须达到应选人数的规定倍数，请增加候选人。', 'Too few candidates for the seats under the committee’s ratio; add candidates.'],
+  invalid_length: ['数据长度不符，请刷新页面后重试。', 'Data of the wrong length; reload the page and try again.'],
+  invalid_encoding: ['数据编码无效，请刷新页面后重试。', 'Invalid data encoding; reload the page and try again.'],
+  invalid_scalar: ['数据无效，请刷新页面后重试。', 'Invalid data; reload the page and try again.'],
+  invalid_key: ['设备公钥无效，请换用本机浏览器重新登记。', 'The device key is invalid; enrol again in this phone’s browser.'],
+  invalid_definition: ['表决内容无效，请检查职务、应选人数和候选人。', 'The vote is not valid; check posts, seats and candidates.'],
+  invalid_entry: ['记录条目无效。', 'A record entry is invalid.'],
+  internal: ['服务出现内部错误，请稍后重试；如仍不行，请联系管理员。', 'The service had an internal error; try again shortly, and tell the administrator if it persists.'],
+};
+
+export function messageFor(code: string): Message | undefined {
+  return Object.hasOwn(MESSAGES, code) ? MESSAGES[code as ErrorCode] : undefined;
+}
