@@ -42,29 +42,32 @@ function render(): void {
   const app = document.getElementById('app')!;
   const main = h('main', { id: 'page' });
   const nav = (to: string, zh: string, en: string) => h('a', { href: `#/${to}`, class: name === to ? 'current' : null }, L(zh, en));
-  put(
-    app,
-    h(
-      'header',
-      { class: 'topbar' },
-      h('a', { href: '#/', class: 'brand' }, '票决', h('span', { class: 'brand-en' }, ' Piaojue')),
-      h('nav', null, nav('member', '投票', 'Vote'), nav('secretary', '秘书', 'Secretary'), nav('observer', '验证', 'Verify'), nav('admin', '管理', 'Admin')),
-      h(
-        'button',
-        {
-          class: 'lang',
-          type: 'button',
-          'aria-label': 'Language / 语言',
-          onclick: () => {
-            setLang(currentLang() === 'zh' ? 'en' : 'zh');
-            render();
-          },
-        },
-        currentLang() === 'zh' ? 'EN' : '中文',
-      ),
-    ),
-    main,
+  const lang = h(
+    'button',
+    {
+      class: 'lang',
+      type: 'button',
+      // The accessible name is the visible text (WCAG 2.5.3), in the language it is written in.
+      lang: currentLang() === 'zh' ? 'en' : 'zh-CN',
+      title: L('切换到英文', 'Switch to Chinese'),
+      onclick: () => {
+        setLang(currentLang() === 'zh' ? 'en' : 'zh');
+        render();
+      },
+    },
+    currentLang() === 'zh' ? 'EN' : '中文',
   );
+  const topbar = h(
+    'header',
+    { class: 'topbar' },
+    h('a', { href: '#/', class: 'brand' }, '票决', h('span', { class: 'brand-en' }, ' Piaojue')),
+    h('nav', null, nav('member', '投票', 'Vote'), nav('secretary', '秘书', 'Secretary'), nav('observer', '验证', 'Verify'), nav('admin', '管理', 'Admin')),
+    lang,
+  );
+  // The projector in full-screen mode shows the result and nothing else.
+  const bare = name === 'projector' && params.get('full') === '1';
+  document.body.classList.toggle('bare', bare);
+  put(app, bare ? null : topbar, main);
   unmount = page.mount(main, params);
 }
 

@@ -438,6 +438,13 @@ describe('a meeting run entirely from the browser', () => {
     for (const page of members) expect(await vote(page).locator('.vote-key-fingerprint [data-fingerprint]').getAttribute('data-fingerprint')).toBe(print);
     await shot(screen, 'projector-1-voting', false);
 
+    // The full-screen projector: no app bar, a large state banner, every candidate while voting.
+    expect(href).toContain('&full=1');
+    expect(await screen.locator('header.topbar').count()).toBe(0);
+    expect(await screen.locator('.banner').getAttribute('data-state')).toBe('open');
+    expect(await screen.locator('.banner').textContent()).toBe('投票中');
+    expect(await screen.locator('section.result-item tbody tr').count()).toBe(4);
+
     const closedAt = Date.now();
     await secretary.click('button.close-vote');
     await screen.locator('td.outcome[data-outcome="elected"]').first().waitFor({ timeout: 30_000 });
@@ -467,6 +474,15 @@ describe('a meeting run entirely from the browser', () => {
       const byStroke = item.rows.slice().sort((x, y) => (item.post === DIFF.post ? DIFF_STROKE_ORDER.indexOf(x.name) - DIFF_STROKE_ORDER.indexOf(y.name) : 0));
       expect(shown).toEqual(byStroke);
     }
+    expect(await screen.locator('.banner').getAttribute('data-state')).toBe('result');
+    expect(await screen.locator('.banner').textContent()).toBe('计票结果');
+    // Each item's result in a sentence: 通过 for 等额, 当选 for 差额.
+    const sentences = await screen.locator('.item-outcome').allTextContents();
+    expect(sentences[0]).toMatch(/^县财政局局长：(通过|未通过)：/);
+    expect(sentences[1]).toMatch(new RegExp(`^${DIFF.post}：(当选|无人当选)`));
+    // The head the result belongs to is the close entry's, from the verified chain.
+    const closedRecord = await new Api(service.url).get(`/v1/votes/${voteId}/record`);
+    expect(await screen.locator('.result-head [data-head-hash]').getAttribute('data-head-hash')).toBe(closedRecord.body.head.hash);
     await shot(screen, 'projector-2-result', false);
 
     // The printable result sheet: the record's head hash and a QR code of the record's address.

@@ -8,6 +8,7 @@ import type { VoteDefinition } from '../../protocol/ballot.ts';
 import type { ItemTally, Tally } from '../../protocol/tally.ts';
 import { publicGet } from '../api.ts';
 import { linkBase } from '../site.ts';
+import { describeOutcome } from '../outcome.ts';
 import { h, put } from '../dom.ts';
 import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
@@ -33,7 +34,13 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     put(root, notice('info', L('请从秘书页面的“大屏显示”打开本页。', 'Open this page from “Projector” on the secretary page.')));
     return () => {};
   }
+  const full = params.get('full') === '1';
   const screen = h('div', { class: report ? 'report-page' : 'projector' });
+  /** Full-screen mode: the page without the app's bar (main.ts), and the browser's full screen. */
+  const enterFullScreen = () => {
+    void document.documentElement.requestFullscreen?.().catch(() => {});
+    location.hash = `#/projector?committee=${committeeId}&vote=${voteId}&full=1`;
+  };
   put(root, screen);
   let ctx: Context | undefined;
   let status: VoteStatus | undefined;
@@ -141,7 +148,13 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
           }),
         ),
       ),
+      it ? itemOutcome(defItem, it) : null,
     );
+  }
+
+  function itemOutcome(defItem: VoteDefinition['items'][number], it: ItemTally): HTMLElement {
+    const o = describeOutcome(defItem, it);
+    return h('p', { class: 'item-outcome', 'data-vacancies': o.vacancies }, o.sentence);
   }
 
   function rule(t: Tally): string {
@@ -164,8 +177,10 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         { class: 'projector-head' },
         h('div', { class: 'committee' }, ctx.committeeName),
         h('h1', null, ctx.definition.title),
-        h('span', { class: `badge ${state}`, 'data-state': state }, t ? L('计票结果', 'Result') : stateLabel(state)),
+        full ? null : h('button', { type: 'button', class: 'fullscreen no-print', onclick: enterFullScreen }, L('全屏显示', 'Full screen')),
       ),
+      // The state, readable from the back of the room.
+      h('div', { class: `banner ${t ? 'result' : state}`, 'data-state': t ? 'result' : state, role: 'status' }, t ? L('计票结果', 'Result of the count') : state === 'open' ? L('投票中', 'Voting') : L('等待开始投票', 'Waiting for the vote to open')),
       numbers(),
       t
         ? null
@@ -180,6 +195,8 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
       t ? null : h('p', { class: 'waiting' }, state === 'open' ? L('投票进行中，结束后当场公布结果。', 'Voting in progress; the result appears the moment it closes.') : L('等待开始投票。', 'Waiting for the vote to open.')),
       ctx.definition.items.map((item) => itemTable(item, t?.items.find((x) => x.itemId === item.itemId))),
       t ? h('p', { class: 'rule' }, rule(t)) : null,
+      // The record head the result belongs to: phones show the same after the close.
+      result ? h('p', { class: 'result-head' }, L(`记录链头 第 ${result.headSeq} 条 · `, `Record head, entry ${result.headSeq} · `), h('code', { 'data-head-hash': result.headHash }, shortHead(result.headHash))) : null,
       t
         ? h(
             'div',
@@ -249,4 +266,9 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   }
 
   return () => stop();
+}
+
+/** The head hash in groups of four, as a person reads it out: 'ab12 cd34 …' (first 16 hex digits). */
+function shortHead(hash: string): string {
+  return hash.slice(0, 16).replace(/(.{4})(?=.)/g, '$1 ');
 }

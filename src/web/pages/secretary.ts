@@ -332,7 +332,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       };
       const waiting = h('div', { class: 'not-fetched', 'data-vote-id': vote.id, 'aria-live': 'polite' });
       if (vote.state !== 'closed') waitingEls.set(vote.id, waiting);
-      const projector = `#/projector?committee=${c.id}&vote=${vote.id}`;
+      const projector = `#/projector?committee=${c.id}&vote=${vote.id}&full=1`;
       const card = h(
         'div',
         { class: `vote-admin state-${vote.state}`, 'data-vote-id': vote.id, 'data-state': vote.state },
