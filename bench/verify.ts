@@ -8,10 +8,11 @@ import { availableParallelism } from 'node:os';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { createWorkerAccelerator } from '../src/cli/verify-workers.ts';
-import type { Ballot } from '../src/protocol/ballot.ts';
+import { ballotTokenId, isBallotV2, type Ballot } from '../src/protocol/ballot.ts';
+import type { ProtocolVersion } from '../src/protocol/version.ts';
 import type { ChainEntry } from '../src/protocol/chain.ts';
 import { fromBase64url } from '../src/protocol/encoding.ts';
-import { batchCoefficients, decodeG1, decodeG2, TOKEN_DST, tokenMessage } from '../src/protocol/tokens.ts';
+import { batchCoefficients, decodeG1, decodeG2, tokenDst, tokenMessage } from '../src/protocol/tokens.ts';
 import { verifyRecord } from '../src/protocol/verifier.ts';
 import { buildScenario } from '../tests/support/protocol-scenario.ts';
 
@@ -23,7 +24,7 @@ const fmt = (x: number) => `${x.toFixed(0).padStart(6)} ms`;
 function rawCost(publicKey: string, voteId: string, ballots: Ballot[]): { hashMs: number; batchMs: number; ok: boolean } {
   const G1 = bls12_381.G1.Point;
   let t = performance.now();
-  const hashes = ballots.map((b) => bls12_381.G1.hashToCurve(tokenMessage(voteId, fromBase64url(b.t)), { DST: TOKEN_DST }) as ReturnType<typeof G1.fromBytes>);
+  const hashes = ballots.map((b) => bls12_381.G1.hashToCurve(tokenMessage(voteId, fromBase64url(ballotTokenId(b))), { DST: tokenDst(isBallotV2(b) ? 2 : 1) }) as ReturnType<typeof G1.fromBytes>);
   const hashMs = ms(t);
   t = performance.now();
   const sigs = ballots.map((b, i) => decodeG1(fromBase64url(b.signature), `ballots.${i}.signature`));
@@ -40,10 +41,15 @@ function rawCost(publicKey: string, voteId: string, ballots: Ballot[]): { hashMs
 }
 
 export async function benchVerify(options: { ballots?: number; singleThread?: boolean } = {}): Promise<void> {
+  // Version 2 (what new votes produce) and version 1 beside it, measured in the same run.
+  for (const version of [2, 1] as const) await benchVerifyVersion(version, options);
+}
+
+async function benchVerifyVersion(version: ProtocolVersion, options: { ballots?: number; singleThread?: boolean }): Promise<void> {
   const n = options.ballots ?? 3000;
-  console.log(`\n== verify: a ${n}-ballot record (${n} members present, ${n} tokens, ${n} ballots), ${availableParallelism()} cores ==`);
+  console.log(`\n== verify: a version-${version} ${n}-ballot record (${n} members present, ${n} tokens, ${n} ballots), ${availableParallelism()} cores ==`);
   let t = performance.now();
-  const scenario = await buildScenario('bench/verify', { memberCount: n, presentCount: n, trustIssuedTokens: true });
+  const scenario = await buildScenario('bench/verify', { memberCount: n, presentCount: n, trustIssuedTokens: true, version });
   const text = JSON.stringify(scenario.record);
   console.log(`built the record in ${(ms(t) / 1000).toFixed(1)} s (not timed below): ${(text.length / 1e6).toFixed(1)} MB, ${scenario.record.entries.length} entries`);
 
@@ -73,7 +79,7 @@ export async function benchVerify(options: { ballots?: number; singleThread?: bo
   const rawMs = raw.hashMs + raw.batchMs;
 
   const per = (x: number) => `${(x / n).toFixed(2)} ms/ballot`;
-  console.log(`full verification, ${accelerator.threads} worker threads   ${fmt(fullMs)}  ${per(fullMs)}   (every check: chain, attendance, ${n} device signatures, ${n} token signatures, recount, JWS)`);
+  console.log(`full verification, ${accelerator.threads} worker threads   ${fmt(fullMs)}  ${per(fullMs)}   (every check: chain, attendance, ${n} device signatures, ${n} token signatures${version === 2 ? `, ${n} ballot signatures` : ''}, recount, JWS)`);
   if (singleMs !== null) console.log(`full verification, one thread          ${fmt(singleMs)}  ${per(singleMs)}`);
   console.log(`raw: hash_to_curve × ${n}              ${fmt(raw.hashMs)}  ${per(raw.hashMs)}`);
   console.log(`raw: one batch verification           ${fmt(raw.batchMs)}  ${per(raw.batchMs)}   (strict decoding, 2 × Pippenger, 1 pairing product)`);
