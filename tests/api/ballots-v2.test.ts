@@ -99,6 +99,7 @@ describe('ballot signatures at the service', () => {
   it('refuses a ballot whose marks its one-time key did not sign with 422 invalid_ballot_signature, and changes nothing', async () => {
     const { def, tokens } = await openVoteWithTokens('选票签名委员会', 3);
     const honest = buildBallot(tokens[0]!, allMarked(def, () => 'disapprove'));
+    const before = (await new Api(service.url).get(`/v1/votes/${def.voteId}/status`)).body;
     // The marks changed after signing (what an operator in the middle would do).
     const altered = { ...honest, choices: allMarked(def, () => 'approve') };
     const r = await castBallot(service.url, altered);
@@ -110,6 +111,7 @@ describe('ballot signatures at the service', () => {
     expect((await castBallot(service.url, foreign)).body.code).toBe('invalid_ballot_signature');
     expect(await turnout(def.voteId)).toEqual({ issued: 3, returned: 0 });
     expect(await service.ctx.db.query('SELECT 1 FROM ballots WHERE vote_id = $1', [def.voteId])).toHaveLength(0);
+    expect((await new Api(service.url).get(`/v1/votes/${def.voteId}/status`)).body).toEqual(before);
     // The token was not spent: the honest ballot still casts.
     expect((await castBallot(service.url, honest)).status).toBe(201);
   });
