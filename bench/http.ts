@@ -12,7 +12,9 @@ import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db
 import { startService } from '../src/server.ts';
 import { tokenRequestMessage, verifyDeviceSignature } from '../src/protocol/device.ts';
 import { fromBase64url } from '../src/protocol/encoding.ts';
-import { buildBallot, createTokenRequest, finishToken } from '../src/protocol/member.ts';
+import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member.ts';
+import { castBodyText, verifyBallotSignature } from '../src/protocol/ballot-v2.ts';
+import { versionOf } from '../src/protocol/version.ts';
 import { generateVoteKey, signBlinded, verifyToken, verifyTokensBatch } from '../src/protocol/tokens.ts';
 import type { Choices, VoteDefinition } from '../src/protocol/ballot.ts';
 import { Api, Device, enrolAndLogin } from '../tests/helpers/client.ts';
@@ -43,16 +45,21 @@ async function ceilings() {
   const key = generateVoteKey(rng);
   const n = 60;
   const voteId = '00000000-0000-4000-8000-000000000001';
-  const requests = Array.from({ length: n }, () => createTokenRequest(voteId, rng));
+  const requests = Array.from({ length: n }, () => createTokenRequest(voteId, rng, 2) as TokenRequestV2);
   let t = performance.now();
   const blindSigs = requests.map((r) => signBlinded(key.secretKey, fromBase64url(r.blindedPoint)));
   const signMs = performance.now() - t;
   const tokens = requests.map((r, i) => finishToken(r, Buffer.from(blindSigs[i]!).toString('base64url'), Buffer.from(key.publicKey).toString('base64url')));
   t = performance.now();
-  for (const tok of tokens) verifyToken(key.publicKey, voteId, fromBase64url(tok.t), fromBase64url(tok.signature));
+  for (const tok of tokens) verifyToken(key.publicKey, voteId, fromBase64url(tok.ballotPublicKey), fromBase64url(tok.signature), 2);
   const verifyMs = performance.now() - t;
+  // A version-2 cast also checks the ballot signature (Ed25519) before the pairing.
+  const ballots = tokens.map((tok) => buildBallot(tok, { i1: { c1: 'approve' } }));
   t = performance.now();
-  verifyTokensBatch(key.publicKey, tokens.map((tok) => ({ voteId, t: fromBase64url(tok.t), signature: fromBase64url(tok.signature) })), rng);
+  for (const b of ballots) verifyBallotSignature(b);
+  const ballotSigMs = performance.now() - t;
+  t = performance.now();
+  verifyTokensBatch(key.publicKey, tokens.map((tok) => ({ voteId, t: fromBase64url(tok.ballotPublicKey), signature: fromBase64url(tok.signature), version: 2 as const })), rng);
   const batchMs = performance.now() - t;
   // An issuance must also check the device's signature (ES256, as the test devices use).
   const device = await Device.create('ES256');
@@ -61,7 +68,7 @@ async function ceilings() {
   t = performance.now();
   for (const [i, m] of messages.entries()) verifyDeviceSignature(device.publicKey, m, sigs[i]!);
   const deviceMs = performance.now() - t;
-  return { sign: perSecond(n, signMs), issue: perSecond(n, signMs + deviceMs), verify: perSecond(n, verifyMs), batch: perSecond(n, batchMs) };
+  return { sign: perSecond(n, signMs), issue: perSecond(n, signMs + deviceMs), verify: perSecond(n, verifyMs + ballotSigMs), batch: perSecond(n, batchMs) };
 }
 
 async function run(label: string, db: Database) {
@@ -84,7 +91,7 @@ async function run(label: string, db: Database) {
     // Client-side work (blinding, device signatures) happens before the clock starts.
     const pending = await Promise.all(
       c.members.map(async (m) => {
-        const request = createTokenRequest(def.voteId, rng);
+        const request = createTokenRequest(def.voteId, rng, versionOf(def));
         const deviceSignature = await m.device.sign(tokenRequestMessage(def.voteId, request.blindedPoint));
         return { request, http: { method: 'POST', path: `/v1/votes/${def.voteId}/tokens`, headers: { 'content-type': 'application/json', authorization: `Bearer ${m.token}` }, body: JSON.stringify({ blindedPoint: request.blindedPoint, deviceSignature }) } };
       }),
@@ -93,7 +100,7 @@ async function run(label: string, db: Database) {
     const tokens = pending.map((p, i) => finishToken(p.request, JSON.parse(issued.bodies[i]!).blindSignature, def.publicKey));
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
     const choices: Choices = { i1: { c1: 'approve' }, i2: { c2: 'approve', c3: 'disapprove', c4: 'abstain' } };
-    const cast = await load(service.url, tokens.map((t) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: JSON.stringify(buildBallot(t, choices)) })));
+    const cast = await load(service.url, tokens.map((t) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: castBodyText(buildBallot(t, choices)) })));
     await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
     return { label, issuance: perSecond(MEMBERS, issued.ms), cast: perSecond(MEMBERS, cast.ms), statuses: [issued.statuses, cast.statuses] };
   } finally {
@@ -132,7 +139,7 @@ export async function benchHttp(): Promise<void> {
   const ceil = await ceilings();
   console.log(
     `http: crypto ceiling on one core: blind signing ${ceil.sign.toFixed(0)}/s (${ceil.issue.toFixed(0)}/s with the device-signature check every issuance needs), ` +
-      `token verify ${ceil.verify.toFixed(0)}/s single, ${ceil.batch.toFixed(0)}/s batched`,
+      `cast verify (ballot signature + token pairing, v2) ${ceil.verify.toFixed(0)}/s single, token batch ${ceil.batch.toFixed(0)}/s`,
   );
   for (const r of results) {
     console.log(

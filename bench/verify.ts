@@ -8,10 +8,13 @@ import { availableParallelism } from 'node:os';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { createWorkerAccelerator } from '../src/cli/verify-workers.ts';
-import type { Ballot } from '../src/protocol/ballot.ts';
+import { ballotTokenId, isBallotV2, type Ballot, type BallotV2 } from '../src/protocol/ballot.ts';
+import { ballotSignatureCheck } from '../src/protocol/ballot-v2.ts';
+import { verifyDeviceSignatures } from '../src/protocol/device.ts';
+import type { ProtocolVersion } from '../src/protocol/version.ts';
 import type { ChainEntry } from '../src/protocol/chain.ts';
 import { fromBase64url } from '../src/protocol/encoding.ts';
-import { batchCoefficients, decodeG1, decodeG2, TOKEN_DST, tokenMessage } from '../src/protocol/tokens.ts';
+import { batchCoefficients, decodeG1, decodeG2, tokenDst, tokenMessage } from '../src/protocol/tokens.ts';
 import { verifyRecord } from '../src/protocol/verifier.ts';
 import { buildScenario } from '../tests/support/protocol-scenario.ts';
 
@@ -23,7 +26,7 @@ const fmt = (x: number) => `${x.toFixed(0).padStart(6)} ms`;
 function rawCost(publicKey: string, voteId: string, ballots: Ballot[]): { hashMs: number; batchMs: number; ok: boolean } {
   const G1 = bls12_381.G1.Point;
   let t = performance.now();
-  const hashes = ballots.map((b) => bls12_381.G1.hashToCurve(tokenMessage(voteId, fromBase64url(b.t)), { DST: TOKEN_DST }) as ReturnType<typeof G1.fromBytes>);
+  const hashes = ballots.map((b) => bls12_381.G1.hashToCurve(tokenMessage(voteId, fromBase64url(ballotTokenId(b))), { DST: tokenDst(isBallotV2(b) ? 2 : 1) }) as ReturnType<typeof G1.fromBytes>);
   const hashMs = ms(t);
   t = performance.now();
   const sigs = ballots.map((b, i) => decodeG1(fromBase64url(b.signature), `ballots.${i}.signature`));
@@ -40,10 +43,15 @@ function rawCost(publicKey: string, voteId: string, ballots: Ballot[]): { hashMs
 }
 
 export async function benchVerify(options: { ballots?: number; singleThread?: boolean } = {}): Promise<void> {
+  // Version 2 (what new votes produce) and version 1 beside it, measured in the same run.
+  for (const version of [2, 1] as const) await benchVerifyVersion(version, options);
+}
+
+async function benchVerifyVersion(version: ProtocolVersion, options: { ballots?: number; singleThread?: boolean }): Promise<void> {
   const n = options.ballots ?? 3000;
-  console.log(`\n== verify: a ${n}-ballot record (${n} members present, ${n} tokens, ${n} ballots), ${availableParallelism()} cores ==`);
+  console.log(`\n== verify: a version-${version} ${n}-ballot record (${n} members present, ${n} tokens, ${n} ballots), ${availableParallelism()} cores ==`);
   let t = performance.now();
-  const scenario = await buildScenario('bench/verify', { memberCount: n, presentCount: n, trustIssuedTokens: true });
+  const scenario = await buildScenario('bench/verify', { memberCount: n, presentCount: n, trustIssuedTokens: true, version });
   const text = JSON.stringify(scenario.record);
   console.log(`built the record in ${(ms(t) / 1000).toFixed(1)} s (not timed below): ${(text.length / 1e6).toFixed(1)} MB, ${scenario.record.entries.length} entries`);
 
@@ -70,13 +78,22 @@ export async function benchVerify(options: { ballots?: number; singleThread?: bo
   const closed = scenario.record.entries.at(-1) as Extract<ChainEntry, { kind: 'vote.closed' }>;
   const raw = rawCost(scenario.definition.publicKey, scenario.definition.voteId, closed.body.ballots);
   if (!raw.ok) throw new Error('raw batch check failed');
-  const rawMs = raw.hashMs + raw.batchMs;
+  let ballotSigMs = 0;
+  if (version === 2) {
+    // The version-2 extra: one Ed25519 batch over every ballot signature, one thread.
+    t = performance.now();
+    const sigOk = verifyDeviceSignatures(closed.body.ballots.map((b) => ballotSignatureCheck(b as BallotV2)), randomBytes).every(Boolean);
+    ballotSigMs = ms(t);
+    if (!sigOk) throw new Error('raw ballot-signature batch failed');
+  }
+  const rawMs = raw.hashMs + raw.batchMs + ballotSigMs;
 
   const per = (x: number) => `${(x / n).toFixed(2)} ms/ballot`;
-  console.log(`full verification, ${accelerator.threads} worker threads   ${fmt(fullMs)}  ${per(fullMs)}   (every check: chain, attendance, ${n} device signatures, ${n} token signatures, recount, JWS)`);
+  console.log(`full verification, ${accelerator.threads} worker threads   ${fmt(fullMs)}  ${per(fullMs)}   (every check: chain, attendance, ${n} device signatures, ${n} token signatures${version === 2 ? `, ${n} ballot signatures` : ''}, recount, JWS)`);
   if (singleMs !== null) console.log(`full verification, one thread          ${fmt(singleMs)}  ${per(singleMs)}`);
   console.log(`raw: hash_to_curve × ${n}              ${fmt(raw.hashMs)}  ${per(raw.hashMs)}`);
   console.log(`raw: one batch verification           ${fmt(raw.batchMs)}  ${per(raw.batchMs)}   (strict decoding, 2 × Pippenger, 1 pairing product)`);
+  if (version === 2) console.log(`raw: ballot signatures, one batch      ${fmt(ballotSigMs)}  ${per(ballotSigMs)}   (Ed25519, strict decoding, 1 MSM)`);
   console.log(`raw total                             ${fmt(rawMs)}  ${per(rawMs)}`);
   const ratio = fullMs / rawMs;
   console.log(`ratio full / raw: ${ratio.toFixed(2)} (target ≤ 1.30)   full: ${(fullMs / 1000).toFixed(2)} s (target ≤ 5 s)   ${ratio <= 1.3 && fullMs <= 5000 ? 'OK' : 'MISSED'}`);

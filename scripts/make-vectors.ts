@@ -3,8 +3,10 @@
 // each against an independent computation where one is at hand.
 import { ballotHash, type Ballot } from '../src/protocol/ballot.ts';
 import { makeEntry, type ChainEntry } from '../src/protocol/chain.ts';
-import { bytesToHex, canonicalBytes, toBase64url } from '../src/protocol/encoding.ts';
-import { blindToken, generateVoteKey, hashToken, randomBlindingScalar, signBlinded, TOKEN_DST, tokenMessage, unblind } from '../src/protocol/tokens.ts';
+import { bytesToHex, canonicalBytes, fromBase64url, toBase64url } from '../src/protocol/encoding.ts';
+import { blindToken, generateVoteKey, hashToken, randomBlindingScalar, signBlinded, TOKEN_DST, TOKEN_DST_V2, tokenMessage, unblind } from '../src/protocol/tokens.ts';
+import { ballotMessage, ballotPadding, castBodyText, generateBallotKey, sealedBallotText } from '../src/protocol/ballot-v2.ts';
+import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member.ts';
 import { buildScenario, MARKS_3, RULES } from '../tests/support/protocol-scenario.ts';
 import { seededRandom } from '../tests/support/seeded-random.ts';
 
@@ -82,7 +84,81 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
     record: scenario.record,
   };
 
-  return { 'h2c.json': h2c, 'blind.json': blind, 'ballot.json': ballotVector, 'chain.json': chain, 'record.json': record };
+  // Version 2 (the one-time ballot key bound to the token, marks signed, equal lengths).
+  const v2Rnd = seededRandom('vector/v2/token');
+  const v2Key = generateVoteKey(v2Rnd);
+  const tokenV2 = {
+    description:
+      'Version 2 tokens: the device draws a one-time Ed25519 key (RFC 8032; secretKey is the 32-byte seed); msg = utf8(voteId) ‖ ballotPublicKey; ' +
+      'H = hash_to_curve(msg) under the V2 DST (RFC 9380, BLS12381G1_XMD:SHA-256_SSWU_RO_); B = r·H; S\' = sk·B; S = r⁻¹·S\' = sk·H. Hex',
+    dst: TOKEN_DST_V2,
+    cases: ['v-1', '表决-2024-01'].map((voteId) => {
+      const ballotKey = generateBallotKey(v2Rnd);
+      const r = randomBlindingScalar(v2Rnd);
+      const blindedPoint = blindToken(voteId, ballotKey.publicKey, r, 2);
+      const blindSignature = signBlinded(v2Key.secretKey, blindedPoint);
+      return {
+        voteId,
+        voteSecretKey: bytesToHex(v2Key.secretKey),
+        votePublicKey: bytesToHex(v2Key.publicKey),
+        ballotSecretKey: bytesToHex(ballotKey.secretKey),
+        ballotPublicKey: bytesToHex(ballotKey.publicKey),
+        msg: bytesToHex(tokenMessage(voteId, ballotKey.publicKey)),
+        hashedToken: bytesToHex(hashToken(voteId, ballotKey.publicKey, 2)),
+        r: bytesToHex(r),
+        blindedPoint: bytesToHex(blindedPoint),
+        blindSignature: bytesToHex(blindSignature),
+        signature: bytesToHex(unblind(blindSignature, r)),
+      };
+    }),
+  };
+
+  const ballotV2Rnd = seededRandom('vector/v2/ballot');
+  const ballotV2Key = generateVoteKey(ballotV2Rnd);
+  const request = createTokenRequest('v-1', ballotV2Rnd, 2) as TokenRequestV2;
+  const tokenForBallot = finishToken(request, toBase64url(signBlinded(ballotV2Key.secretKey, fromBase64url(request.blindedPoint))), toBase64url(ballotV2Key.publicKey));
+  const ballotsV2 = [
+    { B: { b2: 'approve', b1: 'disapprove', b3: 'abstain' }, A: { a1: 'approve' } },
+    { B: { b1: 'disapprove', b2: 'disapprove', b3: 'disapprove' }, A: { a1: 'disapprove' } },
+  ].map((choices) => {
+    const b = buildBallot(tokenForBallot, choices as Ballot['choices']);
+    const body = castBodyText(b);
+    return {
+      ballot: b,
+      signedMessage: decoder.decode(ballotMessage(b.voteId, b.choices)),
+      canonical: decoder.decode(canonicalBytes(b)),
+      hash: ballotHash(b),
+      padding: ballotPadding(b.choices),
+      castBody: body,
+      castBodyBytes: new TextEncoder().encode(body).length,
+      sealedPlaintextBytes: new TextEncoder().encode(sealedBallotText(b)).length,
+    };
+  });
+  const ballotV2 = {
+    description:
+      'Version 2 ballots: ballotSignature = Ed25519 by ballotPublicKey over signedMessage = JCS({ choices, purpose: "piaojue/v2/ballot", voteId }); ' +
+      'hash = SHA-256 of JCS of the five fields; the cast body is JCS of the ballot plus padding = "0" × Σ(10 − length of each mark), so both ballots have one length',
+    votePublicKey: toBase64url(ballotV2Key.publicKey),
+    ballots: ballotsV2,
+  };
+
+  const scenarioV2 = await buildScenario('vector/record-v2', { memberCount: 5, presentCount: 4, voters: 3, version: 2 });
+  const recordV2 = {
+    description: 'A complete version-2 record: 5 members, 4 present, 4 tokens issued, 3 signed ballots (one over-marked in item B); verifies with the JWKS',
+    jwks: scenarioV2.service.jwks,
+    record: scenarioV2.record,
+  };
+
+  return {
+    'h2c.json': h2c,
+    'blind.json': blind,
+    'ballot.json': ballotVector,
+    'chain.json': chain,
+    'record.json': record,
+    'token-v2.json': tokenV2,
+    'ballot-v2.json': ballotV2,
+    'record-v2.json': recordV2,
+  };
 }
 
 export function serialise(value: unknown): string {

@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   invalid_point: { status: 422, title: '曲线点无效 / Invalid curve point' },
   invalid_signature: { status: 422, title: '签名无效 / Invalid signature' },
   invalid_ballot: { status: 422, title: '选票格式无效 / Malformed ballot' },
+  invalid_ballot_signature: { status: 422, title: '选票签名无效 / Ballot signature does not verify' },
   candidate_ratio_too_low: { status: 422, title: '差额人选不足 / Too few candidates for a differential item' },
   invalid_length: { status: 422, title: '字节长度不符 / Wrong byte length' },
   invalid_encoding: { status: 422, title: '编码无效 / Invalid encoding' },

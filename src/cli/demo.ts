@@ -14,6 +14,8 @@ import { deviceMessage, tokenRequestMessage } from '../protocol/device.ts';
 import { canonicalBytes, toBase64url } from '../protocol/encoding.ts';
 import { buildBallot, checkReceipt, createTokenRequest, finishToken, findBallotInRecord } from '../protocol/member.ts';
 import { overMarkedItems, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
+import { castBodyText } from '../protocol/ballot-v2.ts';
+import { versionOf } from '../protocol/version.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { verifyRecord } from '../protocol/verifier.ts';
 
@@ -22,11 +24,12 @@ const DEMO_NAMES = ['王毅', '李强', '赵乐际', '王沪宁', '蔡奇', '丁
 
 class DemoError extends Error {}
 
+/** A string body is sent as it is (a cast body is already canonical, padded JSON). */
 async function call(url: string, method: string, path: string, body?: unknown, token?: string): Promise<any> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
   const json = await res.json().catch(() => ({}));
   if (!res.ok) throw new DemoError(`${method} ${path}: ${res.status} ${json.code ?? ''} ${json.detail ?? ''}`);
   return json;
@@ -164,7 +167,8 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
     // 签到即领票: each present device blinds its token and fetches the signature at sign-in.
     const tokens = [];
     for (const m of present) {
-      const request = createTokenRequest(def.voteId, rng);
+      // Version 2: the request binds a one-time ballot key made on the device for this vote.
+      const request = createTokenRequest(def.voteId, rng, versionOf(def));
       const deviceSignature = await m.sign(tokenRequestMessage(def.voteId, request.blindedPoint));
       const answer = await m.api('POST', `/v1/votes/${def.voteId}/tokens`, { blindedPoint: request.blindedPoint, deviceSignature });
       tokens.push(finishToken(request, answer.blindSignature, def.publicKey));
@@ -172,14 +176,18 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
     await secretary.api('POST', `/v1/votes/${def.voteId}/open`);
     const ballots: Ballot[] = [];
     const receipts: { ballot: Ballot; receipt: string; hash: string }[] = [];
+    const castLengths = new Set<number>();
     for (const [i, token] of tokens.entries()) {
       const ballot = buildBallot(token, randomChoices(def, i === tokens.length - 1));
       if (overMarkedItems(def, ballot.choices).length > 0) log(`ballot ${i + 1}: over-marked item(s) ${overMarkedItems(def, ballot.choices).join(', ')} — counted 无效 for that item`);
-      // No credentials: casting is anonymous.
-      const out = await call(url, 'POST', '/v1/ballots', ballot);
+      // No credentials: casting is anonymous. The body is padded: one length for every ballot.
+      const body = castBodyText(ballot);
+      castLengths.add(new TextEncoder().encode(body).length);
+      const out = await call(url, 'POST', '/v1/ballots', body);
       ballots.push(ballot);
       receipts.push({ ballot, receipt: out.receipt, hash: out.ballotHash });
     }
+    log(`protocol version ${versionOf(def)}: ${ballots.length} ballots cast${versionOf(def) === 2 ? ', each signed by its one-time key' : ''}; cast body lengths: ${[...castLengths].join(', ')} bytes`);
     await secretary.api('POST', `/v1/votes/${def.voteId}/close`);
     const published = await call(url, 'GET', `/v1/votes/${def.voteId}/tally`);
     const expected = computeTally(def, ballots, { issued: tokens.length, present: present.length });
@@ -213,7 +221,7 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       log('check it against the service with:');
       log(`  npx piaojue verify --url ${url} --vote ${def.voteId}`);
     }
-    return { ok: same && report.ok && counted === receipts.length, tally: published.tally, voteId: def.voteId };
+    return { ok: same && report.ok && counted === receipts.length && castLengths.size === 1, tally: published.tally, voteId: def.voteId };
   } finally {
     await stop?.();
   }

@@ -140,7 +140,7 @@ function humanReport(report: VerificationReport, context: { committeeId: string;
   const lines: string[] = [];
   lines.push('票决记录验证 / Piaojue record verification');
   lines.push(`来源 Source: ${context.source}`);
-  lines.push(`委员会 Committee: ${context.committeeId}   表决 Vote: ${context.voteId}${report.head ? `   链头 Head: #${report.head.seq} ${report.head.hash}` : ''}`);
+  lines.push(`委员会 Committee: ${context.committeeId}   表决 Vote: ${context.voteId}${report.version ? `   协议版本 Protocol version: ${report.version}` : ''}${report.head ? `   链头 Head: #${report.head.seq} ${report.head.hash}` : ''}`);
   for (const w of context.warnings) lines.push(`⚠ ${w}`);
   lines.push('');
   for (const c of report.checks) {
@@ -277,7 +277,7 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
     if (options.json) {
       io.stdout.write(
         JSON.stringify(
-          { ok: report.ok, committeeId, voteId, source, head: report.head, pinnedHead: pinnedHead ?? null, pinWritten, seconds, warnings, checks: report.checks, tally: report.tally },
+          { ok: report.ok, committeeId, voteId, version: report.version, source, head: report.head, pinnedHead: pinnedHead ?? null, pinWritten, seconds, warnings, checks: report.checks, tally: report.tally },
           null,
           2,
         ) + '\n',

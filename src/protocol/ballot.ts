@@ -13,6 +13,12 @@ import {
   isPlainObject,
 } from './guards.ts';
 import { G1_LENGTH, G2_LENGTH, TOKEN_LENGTH } from './tokens.ts';
+import { versionOf, type ProtocolVersion } from './version.ts';
+
+/** Version 2: the ballot's one-time Ed25519 public key (RFC 8032), 32 bytes. */
+export const BALLOT_KEY_LENGTH = 32;
+/** Version 2: the Ed25519 signature of the one-time key over the marks, 64 bytes. */
+export const BALLOT_SIGNATURE_LENGTH = 64;
 
 /** 同意 / 不同意 / 弃权 / 缓议. */
 export const MARKS = ['approve', 'disapprove', 'abstain', 'defer'] as const;
@@ -65,11 +71,14 @@ export interface VoteDefinition {
   entitled: number;
   /** 96-byte compressed G2 vote key, base64url. */
   publicKey: string;
+  /** The protocol version the vote follows: 2, or absent for version 1. */
+  version?: 2;
 }
 
 export type Choices = Record<string, Record<string, Mark>>;
 
-export interface Ballot {
+/** A version-1 ballot: the token covers H(voteId ‖ t) only, not the marks. */
+export interface BallotV1 {
   voteId: string;
   /** 32-byte token, base64url. */
   t: string;
@@ -77,6 +86,33 @@ export interface Ballot {
   signature: string;
   /** itemId → candidateId → mark; every item and every candidate of it, nothing else. */
   choices: Choices;
+}
+
+/**
+ * A version-2 ballot: the token is a blind signature on H(voteId ‖ ballotPublicKey), and the
+ * one-time key signs { voteId, choices, purpose } — so no mark can change without the token's
+ * owner, and the ballot public key is the token's identity (spent once).
+ */
+export interface BallotV2 {
+  voteId: string;
+  /** 32-byte Ed25519 public key made on the device for this vote only, base64url. */
+  ballotPublicKey: string;
+  /** 48-byte compressed G1 token signature on H(voteId ‖ ballotPublicKey), base64url. */
+  signature: string;
+  /** 64-byte Ed25519 signature by ballotPublicKey over ballotMessage(voteId, choices), base64url. */
+  ballotSignature: string;
+  choices: Choices;
+}
+
+export type Ballot = BallotV1 | BallotV2;
+
+export function isBallotV2(ballot: Ballot): ballot is BallotV2 {
+  return 'ballotPublicKey' in ballot;
+}
+
+/** What a ballot spends, once per vote: t (version 1) or the ballot public key (version 2). */
+export function ballotTokenId(ballot: Ballot): string {
+  return isBallotV2(ballot) ? ballot.ballotPublicKey : ballot.t;
 }
 
 export type ItemKind = 'confirmation' | 'differential';
@@ -154,6 +190,7 @@ export function parseMarks(value: unknown, field = 'marks', code: 'invalid_defin
 }
 
 const DEFINITION_KEYS = ['voteId', 'committeeId', 'meetingId', 'title', 'items', 'marks', 'rules', 'entitled', 'publicKey'] as const;
+const DEFINITION_KEYS_V2 = [...DEFINITION_KEYS, 'version'] as const;
 
 /**
  * Reads a vote definition from untrusted JSON (the record) and checks its structure: unique
@@ -163,7 +200,11 @@ const DEFINITION_KEYS = ['voteId', 'committeeId', 'meetingId', 'title', 'items',
  */
 export function parseVoteDefinition(value: unknown): VoteDefinition {
   const code = 'invalid_definition';
-  const o = expectObject(value, 'definition', code, DEFINITION_KEYS);
+  // Version 1 definitions have no `version` field (their hashes stay as they were); a
+  // version-2 definition says `version: 2`, and no other value is allowed.
+  const hasVersion = isPlainObject(value) && 'version' in value;
+  const o = expectObject(value, 'definition', code, hasVersion ? DEFINITION_KEYS_V2 : DEFINITION_KEYS);
+  if (hasVersion && o.version !== 2) throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version field)', { field: 'version' });
   const itemsRaw = expectArray(o.items, 'items', code);
   if (itemsRaw.length === 0 || itemsRaw.length > 100) throw new ProtocolError(code, 'items must hold 1 to 100 items', { field: 'items' });
   const itemIds = new Set<string>();
@@ -206,23 +247,36 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
     rules: parseVoteRules(o.rules),
     entitled,
     publicKey,
+    ...(hasVersion ? { version: 2 as const } : {}),
   };
 }
 
+const BALLOT_KEYS: Record<ProtocolVersion, readonly string[]> = {
+  1: ['voteId', 't', 'signature', 'choices'],
+  2: ['voteId', 'ballotPublicKey', 'signature', 'ballotSignature', 'choices'],
+};
+
 /**
- * Checks a ballot (attacker-controlled: it arrives without credentials) against its vote.
- * Throws ProtocolError('invalid_ballot') naming the field for: wrong or extra fields, wrong
- * vote, t not 32 bytes, signature not 48 bytes, unknown or missing item, unknown or missing
- * candidate, a mark the vote does not offer. Does NOT check the token signature (tokens.ts)
- * and does NOT refuse over-marked items: those are valid input, counted 无效 for that item.
- * Returns the ballot typed, with exactly the four fields.
+ * Checks a ballot (attacker-controlled: it arrives without credentials) against its vote, in
+ * the shape of the vote's version. Throws ProtocolError('invalid_ballot') naming the field for:
+ * wrong or extra fields, wrong vote, t (v1) or ballotPublicKey (v2) not 32 bytes, signature
+ * not 48 bytes, ballotSignature (v2) not 64 bytes, unknown or missing item, unknown or missing
+ * candidate, a mark the vote does not offer. Does NOT check the token or ballot signatures
+ * (tokens.ts, ballot-v2.ts) and does NOT refuse over-marked items: those are valid input,
+ * counted 无效 for that item. Returns the ballot typed, with exactly its version's fields.
  */
 export function validateBallot(definition: VoteDefinition, ballot: unknown): Ballot {
   const code = 'invalid_ballot';
-  const b = expectObject(ballot, 'ballot', code, ['voteId', 't', 'signature', 'choices']);
+  const version = versionOf(definition);
+  const b = expectObject(ballot, 'ballot', code, BALLOT_KEYS[version]);
   if (b.voteId !== definition.voteId) throw new ProtocolError(code, 'ballot.voteId does not name this vote', { field: 'voteId' });
   try {
-    decodeB64(b.t, TOKEN_LENGTH, 't');
+    if (version === 2) {
+      decodeB64(b.ballotPublicKey, BALLOT_KEY_LENGTH, 'ballotPublicKey');
+      decodeB64(b.ballotSignature, BALLOT_SIGNATURE_LENGTH, 'ballotSignature');
+    } else {
+      decodeB64(b.t, TOKEN_LENGTH, 't');
+    }
     decodeB64(b.signature, G1_LENGTH, 'signature');
   } catch (cause) {
     const field = (cause as ProtocolError).field ?? 'ballot';
@@ -271,8 +325,12 @@ export function overMarkedItems(definition: VoteDefinition, choices: Choices): s
   return definition.items.filter((it) => isItemOverMarked(it, choices[it.itemId])).map((it) => it.itemId);
 }
 
-/** Lower-case hex SHA-256 over the RFC 8785 canonical JSON of the ballot (its four fields). */
+/** Lower-case hex SHA-256 over the RFC 8785 canonical JSON of the ballot (exactly its version's fields). */
 export function ballotHash(ballot: Ballot): string {
+  if (isBallotV2(ballot)) {
+    const { voteId, ballotPublicKey, signature, ballotSignature, choices } = ballot;
+    return bytesToHex(sha256(canonicalBytes({ voteId, ballotPublicKey, signature, ballotSignature, choices })));
+  }
   const { voteId, t, signature, choices } = ballot;
   return bytesToHex(sha256(canonicalBytes({ voteId, t, signature, choices })));
 }

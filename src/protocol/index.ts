@@ -11,3 +11,5 @@ export * from './member.ts';
 export * from './verifier.ts';
 export * from './h2c-g1.ts';
 export * from './msm.ts';
+export * from './version.ts';
+export * from './ballot-v2.ts';

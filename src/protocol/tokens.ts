@@ -13,6 +13,7 @@ import { bytesToHex, concatBytes, utf8ToBytes } from './encoding.ts';
 import { clearCofactor, prehashToCurve, type G1Projective } from './h2c-g1.ts';
 import { msm } from './msm.ts';
 import { abytes, drawBytes, ProtocolError, type RandomBytes } from './errors.ts';
+import type { ProtocolVersion } from './version.ts';
 
 const G1 = bls12_381.G1.Point;
 
@@ -27,6 +28,17 @@ export type G2Point = ReturnType<typeof G2.fromBytes>;
 
 /** RFC 9380 §3.1 domain separation tag, versioned so a v2 token can never verify as v1. */
 export const TOKEN_DST = 'PIAOJUE-V1-TOKEN_BLS12381G1_XMD:SHA-256_SSWU_RO_';
+/**
+ * Version 2: the hashed message is utf8(voteId) ‖ ballotPublicKey (the ballot's one-time
+ * Ed25519 key, 32 bytes, in the place of v1's random t), so the token binds the key that signs
+ * the marks.
+ */
+export const TOKEN_DST_V2 = 'PIAOJUE-V2-TOKEN_BLS12381G1_XMD:SHA-256_SSWU_RO_';
+
+/** The token DST of a protocol version. */
+export function tokenDst(version: ProtocolVersion): string {
+  return version === 2 ? TOKEN_DST_V2 : TOKEN_DST;
+}
 export const TOKEN_LENGTH = 32;
 export const G1_LENGTH = 48;
 export const G2_LENGTH = 96;
@@ -106,19 +118,22 @@ function checkVoteId(voteId: unknown): string {
   return voteId;
 }
 
-/** The hashed message utf8(voteId) ‖ t; t is a fixed 32 bytes at the end, so the split is unambiguous. */
+/**
+ * The hashed message utf8(voteId) ‖ t; t is a fixed 32 bytes at the end, so the split is
+ * unambiguous. In version 2, t is the ballot's one-time public key (also 32 bytes).
+ */
 export function tokenMessage(voteId: string, t: Uint8Array): Uint8Array {
   return concatBytes(utf8ToBytes(checkVoteId(voteId)), abytes(t, TOKEN_LENGTH, 't'));
 }
 
-function hashTokenPoint(voteId: string, t: Uint8Array): G1Point {
+function hashTokenPoint(voteId: string, t: Uint8Array, version: ProtocolVersion): G1Point {
   // RFC 9380 §3 hash_to_curve (random-oracle variant, §8.8.1 suite with our DST), not encode_to_curve.
-  return bls12_381.G1.hashToCurve(tokenMessage(voteId, t), { DST: TOKEN_DST }) as G1Point;
+  return bls12_381.G1.hashToCurve(tokenMessage(voteId, t), { DST: tokenDst(version) }) as G1Point;
 }
 
-/** H(voteId, t) as a 48-byte compressed G1 point. */
-export function hashToken(voteId: string, t: Uint8Array): Uint8Array {
-  return hashTokenPoint(voteId, t).toBytes(true);
+/** H(voteId, t) as a 48-byte compressed G1 point, under the DST of `version` (default 1). */
+export function hashToken(voteId: string, t: Uint8Array, version: ProtocolVersion = 1): Uint8Array {
+  return hashTokenPoint(voteId, t, version).toBytes(true);
 }
 
 export interface VoteKeyPair {
@@ -142,10 +157,10 @@ export function randomBlindingScalar(randomBytes: RandomBytes): Uint8Array {
   return randomScalar(randomBytes, 'r');
 }
 
-/** Client: B = r·H(voteId, t), 48-byte compressed. */
-export function blindToken(voteId: string, t: Uint8Array, r: Uint8Array): Uint8Array {
+/** Client: B = r·H(voteId, t), 48-byte compressed (version 2: t is the ballot public key). */
+export function blindToken(voteId: string, t: Uint8Array, r: Uint8Array, version: ProtocolVersion = 1): Uint8Array {
   const scalar = decodeScalar(r, 'r');
-  return hashTokenPoint(voteId, t).multiply(scalar).toBytes(true);
+  return hashTokenPoint(voteId, t, version).multiply(scalar).toBytes(true);
 }
 
 /** Issuer: S' = sk·B. `blindedPoint` is attacker-controlled and decoded strictly first. */
@@ -176,13 +191,13 @@ function pairingCheck(signature: G1Point, hashed: G1Point, publicKey: G2Point): 
  * Checks one token signature. Malformed t or signature (attacker-controlled) give false;
  * a malformed public key (pinned by the caller) throws ProtocolError('invalid_key').
  */
-export function verifyToken(publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array): boolean {
+export function verifyToken(publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array, version: ProtocolVersion = 1): boolean {
   const pk = decodeG2(publicKey, 'publicKey');
   let sig: G1Point;
   let hashed: G1Point;
   try {
     sig = decodeG1(signature, 'signature');
-    hashed = hashTokenPoint(voteId, t);
+    hashed = hashTokenPoint(voteId, t, version);
   } catch {
     return false;
   }
@@ -191,8 +206,11 @@ export function verifyToken(publicKey: Uint8Array, voteId: string, t: Uint8Array
 
 export interface TokenItem {
   voteId: string;
+  /** v1: the token t; v2: the ballot public key. */
   t: Uint8Array;
   signature: Uint8Array;
+  /** Which DST the token was hashed under (default 1). */
+  version?: ProtocolVersion;
 }
 
 export interface BatchOptions {
@@ -233,7 +251,7 @@ interface DecodedToken {
 function decodeTokenItem(item: TokenItem, i: number): DecodedToken | null {
   try {
     const sig = decodeG1(item.signature, `items.${i}.signature`);
-    return { sig, pre: prehashToCurve(tokenMessage(item.voteId, item.t), TOKEN_DST) };
+    return { sig, pre: prehashToCurve(tokenMessage(item.voteId, item.t), tokenDst(item.version === 2 ? 2 : 1)) };
   } catch {
     return null;
   }

@@ -3,7 +3,9 @@
 // each check catches its own failures and reports a code; verifyRecord never throws on input.
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { JSONWebKeySet } from 'jose';
-import { hasQuorum, validateBallot, type Ballot, type VoteDefinition } from './ballot.ts';
+import { BALLOT_KEY_LENGTH, hasQuorum, validateBallot, type Ballot, type BallotV2, type VoteDefinition } from './ballot.ts';
+import { ballotSignatureCheck } from './ballot-v2.ts';
+import { versionOf, type ProtocolVersion } from './version.ts';
 import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
 import { tokenRequestMessage, verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from './device.ts';
 import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
@@ -49,6 +51,8 @@ import {
  * - ballot_order          ballots are not strictly ascending by ballotHash
  * - token_reused          two ballots carry the same token t
  * - token_signature_invalid a ballot's token signature does not verify under the vote key
+ * - ballot_signature_invalid (version 2) a ballot's one-time key did not sign its marks: a mark
+ *                         was changed, or the ballot was made without the token's owner
  * - tally_mismatch        the recomputed tally differs from the published one
  * - tally_signature_invalid the tally JWS does not verify or does not sign the published tally
  * - not_checked           a check that could not run because an earlier one failed
@@ -77,6 +81,7 @@ export const VERIFICATION_CODES = [
   'ballot_order',
   'token_reused',
   'token_signature_invalid',
+  'ballot_signature_invalid',
   'tally_mismatch',
   'tally_signature_invalid',
   'not_checked',
@@ -105,6 +110,7 @@ export const CHECKS = {
   ballotOrder: { zh: '选票按哈希排序（不泄露投票顺序）', en: 'Ballots sorted by hash (no arrival order)' },
   tokensUnique: { zh: '票证无重复使用', en: 'No token used twice' },
   tokenSignatures: { zh: '每张选票的票证签名有效', en: 'Every ballot’s token signature verifies' },
+  ballotSignatures: { zh: '每张选票的划票内容经其一次性密钥签名，未被改动', en: 'Every ballot’s marks are signed by its one-time key (unchanged)' },
   tally: { zh: '重新计票与公布结果一致', en: 'Recomputed tally equals the published tally' },
   tallySignature: { zh: '计票结果签名有效', en: 'Tally signature verifies' },
 } as const;
@@ -127,6 +133,8 @@ export interface VerificationReport {
   head: ChainHead | null;
   /** The published tally, for display (only when present). */
   tally: Tally | null;
+  /** The protocol version the record's vote follows (null when no vote definition could be read). */
+  version: ProtocolVersion | null;
 }
 
 export type ProgressPhase = 'issuances' | 'tokens';
@@ -204,12 +212,18 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   };
   const skip = (ids: CheckId[], because: string) => ids.forEach((id) => add(id, fail('not_checked', `not checked: ${because}`)));
   const ALL: CheckId[] = Object.keys(CHECKS) as CheckId[];
+  // The vote's protocol version, once its definition is read. Version 1 ballots carry no
+  // ballot signature, so a version-1 report has no ballotSignatures check (as before).
+  let version: ProtocolVersion | null = null;
   const finish = (head: ChainHead | null, tally: Tally | null): VerificationReport => {
     // Every check appears in the report, in the documented order.
     const seen = new Set(checks.map((c) => c.id));
-    for (const id of ALL) if (!seen.has(id) && (id !== 'pinnedHead' || options.pinnedHead)) add(id, fail('not_checked', 'not checked'));
+    for (const id of ALL) {
+      if (seen.has(id) || (id === 'pinnedHead' && !options.pinnedHead) || (id === 'ballotSignatures' && version === 1)) continue;
+      add(id, fail('not_checked', 'not checked'));
+    }
     checks.sort((a, b) => ALL.indexOf(a.id) - ALL.indexOf(b.id));
-    return { ok: checks.every((c) => c.ok), checks, head, tally };
+    return { ok: checks.every((c) => c.ok), checks, head, tally, version };
   };
 
   // 1. Shape. Without parseable entries nothing else can be checked.
@@ -271,6 +285,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const closedEntry = closed.length === 1 && createdEntry && closed[0]!.seq > createdEntry.seq ? closed[0]! : null;
   let definition: VoteDefinition | null = null;
   let publicKey: Uint8Array | null = null;
+  if (createdEntry) version = versionOf(createdEntry.body.definition);
   await run('vote', () => {
     if (!createdEntry) return fail('vote_missing', `${created.length} vote.created entries for vote ${voteId}, expected 1`);
     if (!closedEntry) return fail('vote_not_closed', `no single vote.closed entry after the vote.created entry for vote ${voteId}`);
@@ -287,7 +302,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`);
   });
   if (!definition || !publicKey || !createdEntry || !closedEntry) {
-    skip(['attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'tally', 'tallySignature'], 'no valid vote');
+    skip(['attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', ...(version === 2 ? (['ballotSignatures'] as const) : []), 'tally', 'tallySignature'], 'no valid vote');
     return finish(head, null);
   }
   const def: VoteDefinition = definition;
@@ -302,13 +317,16 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const onProgress = options.onProgress;
     return onProgress ? (done, total) => onProgress({ phase, done, total }) : undefined;
   };
+  const v: ProtocolVersion = versionOf(def);
+  // What each ballot spends: t (version 1) or its one-time public key (version 2).
+  const tokenField = v === 2 ? 'ballotPublicKey' : 't';
   const tokenWork = { items: [] as TokenItem[], index: [] as number[], bad: [] as number[] };
   ballots.forEach((b, i) => {
     try {
-      const t = fromBase64url((b as Ballot).t);
+      const t = fromBase64url((b as unknown as Record<string, string>)[tokenField]!);
       const signature = fromBase64url((b as Ballot).signature);
-      if (t.length !== TOKEN_LENGTH || signature.length !== G1_LENGTH || (b as Ballot).voteId !== voteId) throw new Error('malformed');
-      tokenWork.items.push({ voteId, t, signature });
+      if (t.length !== (v === 2 ? BALLOT_KEY_LENGTH : TOKEN_LENGTH) || signature.length !== G1_LENGTH || (b as Ballot).voteId !== voteId) throw new Error('malformed');
+      tokenWork.items.push({ voteId, t, signature, version: v });
       tokenWork.index.push(i);
     } catch {
       tokenWork.bad.push(i);
@@ -430,7 +448,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   await run('tokensUnique', () => {
     const seen = new Map<string, number>();
     for (const [i, b] of ballots.entries()) {
-      const t = (b as { t?: unknown }).t;
+      const t = (b as unknown as Record<string, unknown>)[tokenField];
       if (typeof t !== 'string') continue;
       const first = seen.get(t);
       if (first !== undefined) return fail('token_reused', `ballots ${first} and ${i} carry the same token`);
@@ -462,7 +480,23 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass(`${ballots.length} token signatures verify (batch)`);
   });
 
-  // 12. Recount.
+  // 12. (Version 2) Ballot signatures: each one-time key signed its ballot's marks. One batch
+  //     (Ed25519, as for device signatures); a failure names the ballot by its hash.
+  if (v === 2) {
+    await run('ballotSignatures', async () => {
+      const signed = wellFormed.flatMap((b, i) => (b ? [{ i, check: ballotSignatureCheck(b as BallotV2) }] : []));
+      const results = await accelerator.deviceSignatures(signed.map((s) => s.check));
+      const bad = signed.filter((_, k) => results[k] !== true).map((s) => s.i);
+      if (bad.length > 0) {
+        const named = bad.slice(0, 20).map((i) => hashes[i] || `#${i}`);
+        return fail('ballot_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${named.join(', ')}${bad.length > 20 ? ` … (${bad.length})` : ''}: the ballot signature over the marks does not verify under its ballot public key`);
+      }
+      if (signed.length !== ballots.length) return fail('not_checked', 'not every ballot checked: a ballot is malformed');
+      return pass(`${ballots.length} ballot signatures verify (batch): no mark was changed after casting`);
+    });
+  }
+
+  // 13. Recount.
   await run('tally', () => {
     if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed');
     const recomputed = computeTally(def, wellFormed as Ballot[], { issued: issuances.length, present: presentCount });
@@ -476,7 +510,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass('the recount equals the published tally, outcomes included');
   });
 
-  // 13. The service's signature on the tally.
+  // 14. The service's signature on the tally.
   await run('tallySignature', async () => {
     try {
       await verifyTallySignature(tallySignature, options.jwks, tally);

@@ -5,11 +5,15 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.ts';
 import { verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
 import { signBlinded, verifyToken } from '../protocol/tokens.ts';
+import { verifyBallotSignature } from '../protocol/ballot-v2.ts';
+import type { BallotV2 } from '../protocol/ballot.ts';
+import type { ProtocolVersion } from '../protocol/version.ts';
 import { createPool, serveTasks, type Pool, type TaskFailure } from '../workers/pool.ts';
 
 export const tasks = {
   signBlinded: (secretKey: Uint8Array, blinded: Uint8Array): Uint8Array => signBlinded(secretKey, blinded),
-  verifyToken: (publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array): boolean => verifyToken(publicKey, voteId, t, signature),
+  verifyToken: (publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array, version: ProtocolVersion): boolean => verifyToken(publicKey, voteId, t, signature, version),
+  verifyBallotSignature: (ballot: BallotV2): boolean => verifyBallotSignature(ballot),
   verifyDevice: (device: DevicePublicKey, message: Uint8Array, signature: string): boolean => verifyDeviceSignature(device, message, signature),
 };
 export type CryptoTasks = typeof tasks;

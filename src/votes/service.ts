@@ -12,7 +12,9 @@ import { sortNames } from '../collation/index.ts';
 import { voteRules, type CommitteeRules } from '../committees/rules.ts';
 import { assertCanRead } from '../committees/access.ts';
 import { getAttendance } from '../meetings/service.ts';
-import { ballotHash, checkCandidateRatio, validateBallot, type Ballot, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
+import { ballotHash, ballotTokenId, checkCandidateRatio, validateBallot, type Ballot, type BallotV2, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
+import { ballotPadding, sealedBallotText } from '../protocol/ballot-v2.ts';
+import { CURRENT_VERSION, versionOf } from '../protocol/version.ts';
 import { voteClosedBody, type ChainEntry, type Issuance } from '../protocol/chain.ts';
 import { tokenRequestMessage, type DevicePublicKey } from '../protocol/device.ts';
 import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
@@ -151,6 +153,7 @@ export async function createVote(
       rules: voteRules(rules),
       entitled,
       publicKey: toBase64url(key.publicKey),
+      version: CURRENT_VERSION,
     };
     const entry = await appendEntry(tx, committeeId, 'vote.created', { definition });
     await tx.query(
@@ -299,9 +302,12 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   if (!row) throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
   if (row.state !== 'open') throw new AppError('invalid_state', row.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
   const definition = JSON.parse(row.definition) as VoteDefinition;
-  const ballot: Ballot = validateBallot(definition, input);
-  // validateBallot has checked both lengths; the pairing check is the expensive step, last.
-  if (!(await ctx.crypto.run('verifyToken', fromBase64url(definition.publicKey), row.id, fromBase64url(ballot.t), fromBase64url(ballot.signature)))) {
+  // Version 2: shape, padding and the one-time key's signature over the marks, all cheap, are
+  // checked before the pairing.
+  const ballot: Ballot = versionOf(definition) === 2 ? await checkBallotV2(ctx, definition, input) : validateBallot(definition, input);
+  const tokenId = ballotTokenId(ballot);
+  // validateBallot has checked the lengths; the pairing check is the expensive step, last.
+  if (!(await ctx.crypto.run('verifyToken', fromBase64url(definition.publicKey), row.id, fromBase64url(tokenId), fromBase64url(ballot.signature), versionOf(definition)))) {
     throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
   }
   const hash = ballotHash(ballot);
@@ -312,13 +318,30 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
     `INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt)
      SELECT v.id, $2, $3, $4, $5 FROM votes v WHERE v.id = $1 AND v.state = 'open' FOR SHARE
      ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1`,
-    [row.id, ballot.t, hash, sealBallot(ctx.keys, row.id, ballot.t, decoder.decode(canonicalBytes(ballot))), receipt],
+    [row.id, tokenId, hash, sealBallot(ctx.keys, row.id, tokenId, sealedBallotText(ballot)), receipt],
   );
   if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
-  const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [row.id, ballot.t]))[0];
+  const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [row.id, tokenId]))[0];
   if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
   if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
   return { ballotHash: hash, receipt: existing.receipt, replayed: true };
+}
+
+/**
+ * A version-2 cast body: the ballot's fields plus `padding` (ballot-v2.ts). The padding must be
+ * exactly what the marks call for, so that every accepted cast of a vote had one length on the
+ * wire; the ballot signature is checked here, before any pairing work, and a bad one refused.
+ */
+async function checkBallotV2(ctx: AppContext, definition: VoteDefinition, input: object): Promise<BallotV2> {
+  const { padding, ...fields } = input as Record<string, unknown>;
+  const ballot = validateBallot(definition, fields) as BallotV2;
+  if (padding !== ballotPadding(ballot.choices)) {
+    throw new AppError('invalid_ballot', 'padding must be the "0" characters that give every ballot of this vote one length.', { field: 'padding' });
+  }
+  if (!(await ctx.crypto.run('verifyBallotSignature', ballot))) {
+    throw new AppError('invalid_ballot_signature', 'The ballot signature does not verify under its ballot public key.', { field: 'ballotSignature' });
+  }
+  return ballot;
 }
 
 /**

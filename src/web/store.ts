@@ -1,8 +1,10 @@
 // What this device keeps, in IndexedDB (it survives reloads and holds CryptoKey objects without
 // exporting them):
 //   device   { deviceId, personId, alg, privateKey (non-extractable), publicKey }
-//   votes    per vote: the token request (t, r: secret), the vote definition pinned from the
-//            record, the unblinded token, the ballot as cast and its signed receipt.
+//   votes    per vote: the token request (r and, in version 2, the one-time ballot secret key;
+//            t in version 1 — all secret), the vote definition pinned from the record, the
+//            unblinded token (with the ballot key, so a reload can still sign the ballot), the
+//            ballot as cast and its signed receipt.
 // Nothing here ever leaves the device except through the protocol functions.
 import type { Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
 import type { DeviceAlgorithm } from '../protocol/device.ts';

@@ -42,7 +42,10 @@ describe('privacy of the ballot', () => {
 
     const dump = await dumpAll();
     // Every value a ballot is known by: the token, its signature, the ballot hash and the receipt.
-    const ballotValues = [...tokens.flatMap((t) => [t.t, t.signature]), ...receipts.flatMap((r) => [r.ballotHash, r.receipt])];
+    const ballotValues = [...tokens.flatMap((t) => ['ballotPublicKey' in t ? t.ballotPublicKey : t.t, t.signature]), ...receipts.flatMap((r) => [r.ballotHash, r.receipt])];
+    // The one-time ballot secret keys never leave the devices.
+    const everything = JSON.stringify(dump);
+    for (const t of tokens) if ('ballotSecretKey' in t) expect(everything.includes(t.ballotSecretKey)).toBe(false);
     const memberIds = new Set(c.members.map((m) => m.personId));
     for (const [table, rows] of Object.entries(dump)) {
       for (const row of rows) {

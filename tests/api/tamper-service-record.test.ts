@@ -6,9 +6,11 @@ import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
 import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
-import { ballotHash, type Ballot, type VoteDefinition } from '../../src/protocol/ballot.ts';
+import { ballotHash, type Ballot, type BallotV2, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { generateVoteKey, signBlinded, hashToken } from '../../src/protocol/tokens.ts';
+import { generateBallotKey } from '../../src/protocol/ballot-v2.ts';
+import { buildBallot } from '../../src/protocol/member.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
 import { rehash } from '../support/records.ts';
 
@@ -78,14 +80,17 @@ describe('the verifier on a record produced by the service', () => {
 
   const forgedBallot = (template: Ballot): Ballot => {
     const key = generateVoteKey(rng);
-    const t = rng(32);
-    // A "token" signed by a key that is not the vote's.
-    const signature = toBase64url(signBlinded(key.secretKey, hashToken(template.voteId, t)));
-    return { ...structuredClone(template), t: toBase64url(t), signature };
+    // A fresh one-time key that signs its marks properly, with a "token" signed by a key
+    // that is not the vote's.
+    const ballotKey = generateBallotKey(rng);
+    const signature = toBase64url(signBlinded(key.secretKey, hashToken(template.voteId, ballotKey.publicKey, 2)));
+    return buildBallot({ voteId: template.voteId, ballotSecretKey: toBase64url(ballotKey.secretKey), ballotPublicKey: toBase64url(ballotKey.publicKey), signature }, structuredClone(template.choices));
   };
 
   const cases: [string, () => VoteRecord, VerificationCode][] = [
-    ['a changed mark', () => tampered((_, c) => { const b = c.body.ballots[0]!; b.choices.i1!.c1 = b.choices.i1!.c1 === 'approve' ? 'disapprove' : 'approve'; c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'tally_mismatch'],
+    ['a changed mark', () => tampered((_, c) => { const b = c.body.ballots[0]!; b.choices.i1!.c1 = b.choices.i1!.c1 === 'approve' ? 'disapprove' : 'approve'; c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'ballot_signature_invalid'],
+    ['a changed mark (the published tally no longer adds up either)', () => tampered((_, c) => { const b = c.body.ballots[0]!; b.choices.i1!.c1 = b.choices.i1!.c1 === 'approve' ? 'disapprove' : 'approve'; c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'tally_mismatch'],
+    ['a swapped ballot signature', () => tampered((_, c) => { (c.body.ballots[0] as BallotV2).ballotSignature = (c.body.ballots[1] as BallotV2).ballotSignature; c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'ballot_signature_invalid'],
     ['a dropped ballot', () => tampered((_, c) => c.body.ballots.splice(2, 1)), 'tally_mismatch'],
     ['a duplicated ballot', () => tampered((_, c) => c.body.ballots.splice(1, 0, structuredClone(c.body.ballots[1]!))), 'token_reused'],
     ['reordered ballots', () => tampered((_, c) => c.body.ballots.reverse()), 'ballot_order'],

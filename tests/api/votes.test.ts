@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES, type CommitteeFixture } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, requestToken } from '../helpers/voting.ts';
+import { approveOnly, cast, castBallot, obtainToken, requestToken } from '../helpers/voting.ts';
 import { createTokenRequest, findBallotInRecord, checkReceipt, buildBallot } from '../../src/protocol/member.ts';
 import { ballotHash } from '../../src/protocol/ballot.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
@@ -160,14 +160,14 @@ describe('a whole vote over HTTP', () => {
       [{ ...approveOnly(def, []), i1: { c1: 'defer' } }, 'invalid_ballot'],
     ] as const;
     for (const [choices, code] of bad) {
-      const r = await new Api(service.url).post('/v1/ballots', buildBallot(last, choices as never));
+      const r = await castBallot(service.url, buildBallot(last, choices as never));
       expect(r.status).toBe(422);
       expect(r.body.code).toBe(code);
     }
     const unknownVote = await new Api(service.url).post('/v1/ballots', { ...buildBallot(last, approveOnly(def, [])), voteId: '00000000-0000-4000-8000-000000000000' });
     expect(unknownVote.status).toBe(422);
     expect(unknownVote.body).toMatchObject({ code: 'invalid_ballot', field: 'voteId' });
-    const forged = await new Api(service.url).post('/v1/ballots', { ...buildBallot(last, approveOnly(def, [])), signature: tokens[0]!.signature });
+    const forged = await castBallot(service.url, { ...buildBallot(last, approveOnly(def, [])), signature: tokens[0]!.signature });
     expect(forged.status).toBe(422);
     expect(forged.body.code).toBe('invalid_signature');
     const withAuth = await new Api(service.url, c.members[8]!.token).post('/v1/ballots', buildBallot(last, approveOnly(def, [])));

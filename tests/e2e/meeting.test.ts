@@ -63,7 +63,7 @@ let secretary: Page;
 let adminPage: Page;
 const members: Page[] = [];
 let voteId: string;
-const ballotPosts: { member: number; headers: Record<string, string> }[] = [];
+const ballotPosts: { member: number; headers: Record<string, string>; bodyBytes: number }[] = [];
 /** Every request each member's page made, as the network saw it: which connection carried it. */
 const wire: { member: number; method: string; path: string; authorized: boolean; connectionId: string | undefined }[] = [];
 
@@ -257,7 +257,8 @@ describe('a meeting run entirely from the browser', () => {
         await cdp.send('Network.enable');
         page.on('request', (req) => {
           if (req.method() === 'POST' && new URL(req.url()).pathname === '/v1/ballots') {
-            void req.allHeaders().then((headers) => ballotPosts.push({ member: i, headers }));
+            const bodyBytes = req.postDataBuffer()?.length ?? -1;
+            void req.allHeaders().then((headers) => ballotPosts.push({ member: i, headers, bodyBytes }));
           }
         });
         members[i] = page;
@@ -393,6 +394,9 @@ describe('a meeting run entirely from the browser', () => {
       expect(names).not.toContain('authorization');
     }
     expect(new Set(ballotPosts.map((b) => b.member)).size).toBe(11);
+    // Version 2: every cast body had one length, whatever its marks (the members marked differently).
+    expect(new Set(ballotPosts.map((b) => b.bodyBytes)).size).toBe(1);
+    expect(ballotPosts[0]!.bodyBytes).toBeGreaterThan(0);
 
     // And on the wire: no cast shared a connection with any request that carried a Bearer token.
     for (let i = 0; i < members.length; i++) {

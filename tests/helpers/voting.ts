@@ -1,7 +1,9 @@
 // A member's device in tests, doing what the browser does: blind on the device, sign the
 // request with the device key, unblind and verify against the pinned key, cast anonymously.
 import { randomBytes } from 'node:crypto';
-import type { Choices, VoteDefinition } from '../../src/protocol/ballot.ts';
+import type { Ballot, Choices, VoteDefinition } from '../../src/protocol/ballot.ts';
+import { castBodyText } from '../../src/protocol/ballot-v2.ts';
+import { versionOf } from '../../src/protocol/version.ts';
 import { tokenRequestMessage } from '../../src/protocol/device.ts';
 import { buildBallot, createTokenRequest, finishToken, type Token, type TokenRequest } from '../../src/protocol/member.ts';
 import { Api, type Reply, type Session } from './client.ts';
@@ -16,13 +18,18 @@ export async function requestToken(member: Session, voteId: string, request?: To
 }
 
 export async function obtainToken(member: Session, definition: VoteDefinition): Promise<Token> {
-  const { request, reply } = await requestToken(member, definition.voteId);
+  const { request, reply } = await requestToken(member, definition.voteId, createTokenRequest(definition.voteId, rng, versionOf(definition)));
   if (reply.status !== 200) throw new Error(`token refused: ${reply.status} ${JSON.stringify(reply.body)}`);
   return finishToken(request, reply.body.blindSignature, definition.publicKey);
 }
 
+/** Casts as the web client does: the padded canonical body (castBodyText), no credentials. */
 export async function cast(url: string, token: Token, choices: Choices): Promise<Reply> {
-  return new Api(url).post('/v1/ballots', buildBallot(token, choices));
+  return castBallot(url, buildBallot(token, choices));
+}
+
+export async function castBallot(url: string, ballot: Ballot): Promise<Reply> {
+  return new Api(url).req('POST', '/v1/ballots', undefined, { raw: castBodyText(ballot), headers: { 'content-type': 'application/json' } });
 }
 
 /** Marks every candidate: `approve` for the listed ids, `disapprove` for the rest. */

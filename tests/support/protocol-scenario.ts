@@ -6,11 +6,12 @@ import { ballotHash, type Ballot, type Choices, type Mark, type VoteDefinition, 
 import { makeEntry, voteClosedBody, type ChainEntry, type Issuance, type RosterMember, type VoteRecord } from '../../src/protocol/chain.ts';
 import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../../src/protocol/device.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
-import { buildBallot, createTokenRequest, finishToken } from '../../src/protocol/member.ts';
+import { buildBallot, createTokenRequest, finishToken, type Token } from '../../src/protocol/member.ts';
 import { signTally } from '../../src/protocol/receipt.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
 import { generateVoteKey, signBlinded, unblind } from '../../src/protocol/tokens.ts';
 import { fromBase64url } from '../../src/protocol/encoding.ts';
+import type { ProtocolVersion } from '../../src/protocol/version.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export const MARKS_3: Mark[] = ['approve', 'disapprove', 'abstain'];
@@ -68,12 +69,15 @@ export async function buildScenario(
      * — the signature is the same sk·H either way, and the verifier checks it.
      */
     trustIssuedTokens?: boolean;
+    /** Protocol version of the vote (default 1, the version of the committed v1 vectors). */
+    version?: ProtocolVersion;
   } = {},
 ): Promise<Scenario> {
   const memberCount = options.memberCount ?? 11;
   const presentCount = options.presentCount ?? 9;
   const voters = options.voters ?? presentCount;
   const choices = options.choices ?? defaultChoices;
+  const version = options.version ?? 1;
   const rnd = seededRandom(seed);
   const committeeId = 'c-1';
   const members: RosterMember[] = Array.from({ length: memberCount }, (_, i) => ({
@@ -123,6 +127,7 @@ export async function buildScenario(
     rules: RULES,
     entitled: memberCount,
     publicKey: toBase64url(key.publicKey),
+    ...(version === 2 ? { version: 2 as const } : {}),
   };
   // As in a real meeting: the vote is created first, members sign in afterwards (签到即领票).
   push(makeEntry(last(), committeeId, 'vote.created', { definition }));
@@ -131,13 +136,16 @@ export async function buildScenario(
   const ballots: Ballot[] = [];
   for (const [i, memberId] of present.entries()) {
     const dev = devices.get(memberId)!;
-    const request = createTokenRequest(definition.voteId, rnd);
+    const request = createTokenRequest(definition.voteId, rnd, version);
     const deviceSignature = toBase64url(ed25519.sign(tokenRequestMessage(definition.voteId, request.blindedPoint), dev.secret));
     issuances.push({ memberId, blindedPoint: request.blindedPoint, deviceSignature, deviceFingerprint: dev.fingerprint });
     const blindSig = toBase64url(signBlinded(key.secretKey, fromBase64url(request.blindedPoint)));
-    const token = options.trustIssuedTokens
-      ? { voteId: definition.voteId, t: request.t, signature: toBase64url(unblind(fromBase64url(blindSig), fromBase64url(request.r))) }
-      : finishToken(request, blindSig, definition.publicKey);
+    const unblinded = () => toBase64url(unblind(fromBase64url(blindSig), fromBase64url(request.r)));
+    const token: Token = !options.trustIssuedTokens
+      ? finishToken(request, blindSig, definition.publicKey)
+      : 'ballotPublicKey' in request
+        ? { voteId: definition.voteId, ballotSecretKey: request.ballotSecretKey, ballotPublicKey: request.ballotPublicKey, signature: unblinded() }
+        : { voteId: definition.voteId, t: request.t, signature: unblinded() };
     if (i < voters) ballots.push(buildBallot(token, choices(i)));
   }
   const tally = computeTally(definition, ballots, { issued: issuances.length, present: present.length });

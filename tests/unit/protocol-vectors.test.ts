@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { makeVectors, serialise } from '../../scripts/make-vectors.ts';
 import { bytesToHex, hexToBytes } from '../../src/protocol/encoding.ts';
@@ -71,9 +72,57 @@ describe('test vectors', () => {
     }
   });
 
-  it('record.json: the complete record verifies', async () => {
+  it('record.json: the complete version-1 record still verifies', async () => {
     const v = JSON.parse(read('record.json'));
     const report = await verifyRecord(v.record, { jwks: v.jwks, randomBytes: seededRandom('vectors') });
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.version).toBe(1);
+    expect(report.checks.map((c) => c.id)).not.toContain('ballotSignatures');
+  });
+
+  it('token-v2.json: msg = utf8(voteId) ‖ ballotPublicKey, the point is hash_to_curve under the V2 DST, and the blind relations hold', () => {
+    const v = JSON.parse(read('token-v2.json'));
+    expect(v.dst).toBe('PIAOJUE-V2-TOKEN_BLS12381G1_XMD:SHA-256_SSWU_RO_');
+    const G1 = bls12_381.G1.Point;
+    for (const c of v.cases) {
+      expect(bytesToHex(ed25519.getPublicKey(hexToBytes(c.ballotSecretKey)))).toBe(c.ballotPublicKey);
+      expect(c.msg).toBe(Buffer.from(c.voteId, 'utf8').toString('hex') + c.ballotPublicKey);
+      const H = bls12_381.G1.hashToCurve(hexToBytes(c.msg), { DST: v.dst });
+      expect(bytesToHex(H.toBytes(true))).toBe(c.hashedToken);
+      // Not the version-1 point: a token of one version never verifies as the other.
+      expect(bytesToHex(bls12_381.G1.hashToCurve(hexToBytes(c.msg), { DST: 'PIAOJUE-V1-TOKEN_BLS12381G1_XMD:SHA-256_SSWU_RO_' }).toBytes(true))).not.toBe(c.hashedToken);
+      const sk = BigInt('0x' + c.voteSecretKey);
+      expect(G1.fromHex(c.hashedToken).multiply(BigInt('0x' + c.r)).toHex(true)).toBe(c.blindedPoint);
+      expect(G1.fromHex(c.blindedPoint).multiply(sk).toHex(true)).toBe(c.blindSignature);
+      expect(bls12_381.shortSignatures.verify(G1.fromHex(c.signature), G1.fromHex(c.hashedToken), bls12_381.G2.Point.fromHex(c.votePublicKey))).toBe(true);
+    }
+  });
+
+  it('ballot-v2.json: each ballot signature is Ed25519 over the canonical { choices, purpose, voteId }, and both cast bodies have one length', () => {
+    const v = JSON.parse(read('ballot-v2.json'));
+    const lengths = new Set<number>();
+    for (const c of v.ballots) {
+      const b = c.ballot;
+      expect(c.signedMessage).toBe(sortedJson({ voteId: b.voteId, choices: b.choices, purpose: 'piaojue/v2/ballot' }));
+      expect(ed25519.verify(Buffer.from(b.ballotSignature, 'base64url'), Buffer.from(c.signedMessage, 'utf8'), Buffer.from(b.ballotPublicKey, 'base64url'))).toBe(true);
+      expect(c.canonical).toBe(sortedJson(b));
+      expect(sha256hex(c.canonical)).toBe(c.hash);
+      const marks = Object.values(b.choices as Record<string, Record<string, string>>).flatMap((m) => Object.values(m));
+      expect(c.padding).toBe('0'.repeat(marks.reduce((n, m) => n + 10 - m.length, 0)));
+      expect(c.castBody).toBe(sortedJson({ ...b, padding: c.padding }));
+      expect(Buffer.byteLength(c.castBody)).toBe(c.castBodyBytes);
+      lengths.add(c.castBodyBytes);
+      expect(c.sealedPlaintextBytes).toBe(Buffer.byteLength(c.canonical) + c.padding.length);
+    }
+    expect(lengths.size).toBe(1);
+    expect(new Set(v.ballots.map((c: { sealedPlaintextBytes: number }) => c.sealedPlaintextBytes)).size).toBe(1);
+  });
+
+  it('record-v2.json: the complete version-2 record verifies, ballot signatures included', async () => {
+    const v = JSON.parse(read('record-v2.json'));
+    const report = await verifyRecord(v.record, { jwks: v.jwks, randomBytes: seededRandom('vectors') });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.version).toBe(2);
+    expect(report.checks.find((c) => c.id === 'ballotSignatures')?.ok).toBe(true);
   });
 });

@@ -15,6 +15,7 @@
 import { ballotHash, itemKind, overMarkedItems, validateBallot, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
 import { tokenRequestMessage } from '../../protocol/device.ts';
 import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member.ts';
+import { versionOf } from '../../protocol/version.ts';
 import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api.ts';
 import { randomBytes } from '../device.ts';
 import { h, put } from '../dom.ts';
@@ -95,7 +96,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       if (definition.publicKey !== vote.definition.publicKey) {
         throw new Error(L('服务提供的表决公钥与公开记录不一致，已拒绝领票。', 'The vote key served differs from the public record; token refused.'));
       }
-      v = { voteId: vote.id, personId: me.personId, request: createTokenRequest(vote.id, randomBytes), definition, createdHash };
+      v = { voteId: vote.id, personId: me.personId, request: createTokenRequest(vote.id, randomBytes, versionOf(definition)), definition, createdHash };
       await keep(v);
     }
     refuseIfRewritten();
