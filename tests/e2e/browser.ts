@@ -1,8 +1,9 @@
 // Debian's Chromium through playwright-core, as both browser suites launch it (never a
-// downloaded browser), and where their screenshots go.
+// downloaded browser), where their screenshots go, and the accessibility check at each one.
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM } from './preflight.mjs';
+import { seriousViolations } from './axe.ts';
 
 export const SHOTS = 'test-results/screenshots';
 // Without the background-networking flags Chromium keeps trying hosts this closed network refuses.
@@ -14,6 +15,12 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }
 
+/**
+ * Saves a screenshot and checks the page as it is with axe-core: every screen the suites show
+ * is also an accessibility checkpoint, failing on any serious or critical violation.
+ */
 export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
+  const violations = await seriousViolations(page);
+  if (violations.length > 0) throw new Error(`axe on ${name}:\n  ${violations.join('\n  ')}`);
 }

@@ -319,8 +319,8 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
           msg,
           h(
             'div',
-            { class: 'notice warn close-confirm', role: 'alertdialog', 'data-outstanding': outstanding },
-            h('p', null, L(`还有 ${outstanding} 张选票未收回（发出 ${t.issued}，收回 ${t.returned}）。结束后这些选票不再计入。确定结束投票并计票吗？`, `${outstanding} ballot${outstanding > 1 ? 's are' : ' is'} not returned yet (issued ${t.issued}, returned ${t.returned}); they will not be counted once the vote closes. Close and count now?`)),
+            { class: 'notice warn close-confirm', role: 'alertdialog', 'aria-labelledby': `close-confirm-${vote.id}`, 'data-outstanding': outstanding },
+            h('p', { id: `close-confirm-${vote.id}` }, L(`还有 ${outstanding} 张选票未收回（发出 ${t.issued}，收回 ${t.returned}）。结束后这些选票不再计入。确定结束投票并计票吗？`, `${outstanding} ballot${outstanding > 1 ? 's are' : ' is'} not returned yet (issued ${t.issued}, returned ${t.returned}); they will not be counted once the vote closes. Close and count now?`)),
             h(
               'div',
               { class: 'row' },
