@@ -40,6 +40,8 @@ export interface StoredVote {
   ballot?: Ballot;
   ballotHash?: string;
   receipt?: string;
+  /** A definite refusal of the ballot (not a network failure): the outbox stops sending it. */
+  refused?: { code: string; text: string };
   /** After close: the ballot was found in the record and the receipt verified. */
   counted?: boolean;
 }

@@ -33,6 +33,8 @@ const PLANS: Record<string, Mark>[] = [
 ];
 const OVER_MARKER = 8;
 const RELOADER = 9;
+/** This member's phone loses the network as it casts, and gets it back a little later. */
+const OFFLINE = 3;
 
 /** The tally the plans imply, counted here independently of the service's code. */
 function expectedTally(entitled: number) {
@@ -363,6 +365,26 @@ describe('a meeting run entirely from the browser', () => {
         for (const name of names) await markButton(page, name, plan[name]!).click();
       }
       if (i === 0) await shot(page, 'member-4-ballot');
+      if (i === OFFLINE) {
+        // No network at the moment of casting: the ballot stays in the phone's outbox, the page
+        // says so, and the phone sends it by itself once the network is back.
+        let failed = 0;
+        page.on('requestfailed', () => failed++);
+        await page.context().setOffline(true);
+        await vote(page).locator('button.cast').click();
+        await vote(page).locator('.outbox[data-outbox="retrying"]').waitFor({ timeout: 30_000 });
+        expect(await vote(page).locator('.outbox').textContent()).toContain('未能投出');
+        expect(await vote(page).locator('.outbox').textContent()).toContain('恢复后自动重新投出');
+        await shot(page, 'member-5b-outbox-offline');
+        // It keeps trying while offline, round after round, without the member doing anything…
+        const before = failed;
+        await expect.poll(() => failed, { timeout: 30_000 }).toBeGreaterThan(before + 2);
+        expect(await vote(page).locator('.outbox').getAttribute('data-outbox')).toBe('retrying');
+        await page.context().setOffline(false);
+        // …and the first attempt after the network is back gets the receipt.
+        await vote(page).locator('.voted').waitFor({ timeout: 30_000 });
+        return;
+      }
       await vote(page).locator('button.cast').click();
       if (i === OVER_MARKER) {
         // Three approvals for two seats: warned before anything is sent.
@@ -387,7 +409,9 @@ describe('a meeting run entirely from the browser', () => {
   });
 
   it('every cast went out with no cookie and no Authorization header, once per member', async () => {
-    await expect.poll(() => ballotPosts.length).toBe(11);
+    // Every member's ballot went out; the phone that was offline tried more than once.
+    await expect.poll(() => new Set(ballotPosts.map((b) => b.member)).size).toBe(11);
+    expect(ballotPosts.filter((b) => b.member !== OFFLINE)).toHaveLength(10);
     for (const { headers } of ballotPosts) {
       const names = Object.keys(headers).map((k) => k.toLowerCase());
       expect(names).not.toContain('cookie');

@@ -30,6 +30,8 @@ const REFRESH_MS = 2000;
 interface Msg {
   kind: 'error' | 'ok' | 'info' | 'warn';
   text: string;
+  /** The service's error code, or 'network', when the message reports a failed request. */
+  code?: string;
 }
 
 export function mountMember(root: HTMLElement, params: URLSearchParams): () => void {
@@ -140,14 +142,27 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     }
   }
 
+  /**
+   * Sends the ballot in this device's outbox. Called at the cast and then by every refresh until
+   * the service answers with a receipt or a definite refusal; a failure that may pass (no
+   * network, the service busy or restarting) leaves it in the outbox for the next round.
+   * Re-sending is safe: the service answers the identical ballot with the same receipt.
+   */
   async function sendBallot(voteId: string): Promise<void> {
     const v = local.get(voteId);
-    if (!v?.ballot) return;
-    refuseIfRewritten();
-    const r = await castBallotAnonymously(v.ballot);
-    await checkReceipt(r.receipt, await serviceKeys(), v.ballot);
-    const { draft: _draft, ...rest } = v;
-    await keep({ ...rest, receipt: r.receipt, ballotHash: r.ballotHash });
+    if (!v?.ballot || v.receipt || v.refused) return;
+    try {
+      // The chain once more before the ballot leaves: it must still extend the pinned head.
+      await checkRecord();
+      refuseIfRewritten();
+      const r = await castBallotAnonymously(v.ballot);
+      await checkReceipt(r.receipt, await serviceKeys(), v.ballot);
+      const { draft: _draft, ...rest } = v;
+      await keep({ ...rest, receipt: r.receipt, ballotHash: r.ballotHash });
+    } catch (e) {
+      if (e instanceof ApiError && !retryable(e)) await keep({ ...v, refused: { code: e.code, text: errorText(e) } });
+      throw e;
+    }
   }
 
   async function checkCounted(vote: Vote): Promise<void> {
@@ -176,7 +191,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       msgs.delete(voteId);
     } catch (e) {
       if (e instanceof ApiError && quiet.includes(e.code)) msgs.delete(voteId);
-      else msgs.set(voteId, { kind: 'error', text: errorText(e) });
+      else msgs.set(voteId, { kind: 'error', text: errorText(e), ...(e instanceof ApiError ? { code: e.code } : {}) });
     } finally {
       busy.delete(voteId);
       render();
@@ -223,7 +238,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
         if (vote.state !== 'closed' && present() && !v?.token) {
           // Not present (yet) or already closed: nothing to fetch, nothing to report.
           await task(vote.id, () => ensureToken(vote), ['not_eligible']);
-        } else if (vote.state === 'open' && v?.ballot && !v.receipt) {
+        } else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) {
           await task(vote.id, () => sendBallot(vote.id));
         } else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) {
           await task(vote.id, () => checkCounted(vote));
@@ -264,11 +279,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     }
     confirming = undefined;
     void task(voteId, async () => {
-      // The chain once more, just before the ballot exists: it must still extend the pinned head.
-      await checkRecord();
       refuseIfRewritten();
       const ballot = validateBallot(v.definition, buildBallot(v.token!, choices));
-      // Stored before sending: from here on this device only ever sends this very ballot.
+      // Into the outbox before anything is sent, network or not: from here on this device only
+      // ever sends this very ballot, until it has a receipt.
       await keep({ ...v, ballot, ballotHash: ballotHash(ballot) });
       await sendBallot(voteId);
     });
@@ -332,6 +346,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
         Boolean(v?.ballot),
         v?.receipt ?? null,
         v?.counted ?? null,
+        v?.refused ?? null,
         busy.has(vote.id),
         msgs.get(vote.id) ?? null,
         confirming === vote.id,
@@ -374,7 +389,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
         card.append(h('a', { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` }, L('验证整份记录 →', 'Verify the whole record →')));
       }
     } else if (v?.ballot) {
-      card.append(status('info', L('正在投出选票…（如中断，将自动重发同一张选票）', 'Casting… (if interrupted, the same ballot is sent again)')));
+      card.append(outboxStatus(vote, v));
     } else if (vote.state === 'closed') {
       card.append(status('info', L('表决已结束。', 'This vote is closed.')));
     } else if (!present()) {
@@ -386,8 +401,29 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     } else {
       card.append(ballotForm(vote.id, v));
     }
-    if (msg) card.append(notice(msg.kind, msg.text));
+    // An outbox failure is already shown, in its own words, by outboxStatus.
+    if (msg && !(v?.ballot && !v.receipt)) card.append(notice(msg.kind, msg.text));
     return card;
+  }
+
+  /** The outbox, plainly: 正在投出… / 未能投出 (retrying by itself) / 未能投出 (refused for good). */
+  function outboxStatus(vote: Vote, v: StoredVote): HTMLElement {
+    if (v.refused) {
+      return h('p', { class: 'notice error outbox', 'data-outbox': 'refused', role: 'alert' }, L(`未能投出：${v.refused.text}`, `Not cast: ${v.refused.text}`));
+    }
+    const failure = msgs.get(vote.id);
+    if (busy.has(vote.id) || !failure) {
+      return h('p', { class: 'notice info outbox', 'data-outbox': 'sending', role: 'status' }, L('正在投出…', 'Casting…'));
+    }
+    if (vote.state === 'closed') {
+      return h('p', { class: 'notice error outbox', 'data-outbox': 'refused', role: 'alert' }, L('未能投出：表决已结束，这张选票未能送达。请告知监票人。', 'Not cast: the vote closed before this ballot arrived. Tell the scrutineers.'));
+    }
+    const why = failure.code === 'network' ? L('暂时连不上服务。', 'the service cannot be reached right now.') : failure.text;
+    return h(
+      'p',
+      { class: 'notice warn outbox', 'data-outbox': 'retrying', role: 'status' },
+      L(`未能投出：${why}选票保存在本设备上，恢复后自动重新投出，无需再次操作。`, `Not cast yet: ${why} The ballot is kept on this device and is sent again by itself once the service is reachable; nothing to do.`),
+    );
   }
 
   function fingerprintLine(print: string): HTMLElement {
@@ -492,7 +528,18 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   }
 
   const stop = poll(refresh, REFRESH_MS);
-  return stop;
+  // The network is back: try the outbox now rather than at the next round.
+  const online = () => void refresh();
+  window.addEventListener('online', online);
+  return () => {
+    stop();
+    window.removeEventListener('online', online);
+  };
+}
+
+/** A refusal that may pass by itself: no network, the service busy, restarting or overloaded. */
+function retryable(e: ApiError): boolean {
+  return e.code === 'network' || e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
 }
 
 function approvals(item: VoteItem, marks: Record<string, Mark> | undefined): number {
