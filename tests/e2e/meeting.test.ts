@@ -33,6 +33,8 @@ const PLANS: Record<string, Mark>[] = [
 ];
 const OVER_MARKER = 8;
 const RELOADER = 9;
+/** This member marks the ballot from the keyboard. */
+const KEYBOARD = 1;
 /** This member's phone loses the network as it casts, and gets it back a little later. */
 const OFFLINE = 3;
 
@@ -128,6 +130,7 @@ async function enrolThroughPage(page: Page, path: string, code: string): Promise
 }
 
 const vote = (page: Page, id = voteId) => page.locator(`section.vote[data-vote-id="${id}"]`);
+const MARK_TEXT: Record<string, string> = { approve: '同意', disapprove: '不同意', abstain: '弃权' };
 const markButton = (page: Page, name: string, mark: Mark, id = voteId) => vote(page, id).locator(`li.candidate[data-candidate="${name}"] button[data-mark="${mark}"]`);
 
 describe('a meeting run entirely from the browser', () => {
@@ -361,6 +364,22 @@ describe('a meeting run entirely from the browser', () => {
         await vote(page).locator('button.cast').waitFor({ timeout: 30_000 });
         for (const name of names.slice(0, 2)) await expect.poll(() => markButton(page, name, plan[name]!).getAttribute('aria-checked')).toBe('true');
         for (const name of names.slice(2)) await markButton(page, name, plan[name]!).click();
+      } else if (i === KEYBOARD) {
+        // Marked from the keyboard: Space chooses and the focus stays on the chosen mark; the
+        // arrows move the choice within a candidate's group, focus following.
+        const focusedMark = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.mark ?? null);
+        for (const name of names) {
+          await markButton(page, name, plan[name]!).focus();
+          await page.keyboard.press('Space');
+          await expect.poll(() => markButton(page, name, plan[name]!).getAttribute('aria-checked')).toBe('true');
+          expect(await focusedMark()).toBe(plan[name]);
+        }
+        const last = names.at(-1)!;
+        await page.keyboard.press('ArrowRight');
+        await expect.poll(focusedMark).not.toBe(plan[last]);
+        await page.keyboard.press('ArrowLeft');
+        await expect.poll(() => markButton(page, last, plan[last]!).getAttribute('aria-checked')).toBe('true');
+        expect(await focusedMark()).toBe(plan[last]);
       } else {
         for (const name of names) await markButton(page, name, plan[name]!).click();
       }
@@ -372,6 +391,7 @@ describe('a meeting run entirely from the browser', () => {
         page.on('requestfailed', () => failed++);
         await page.context().setOffline(true);
         await vote(page).locator('button.cast').click();
+        await vote(page).locator('button.confirm-cast').click();
         await vote(page).locator('.outbox[data-outbox="retrying"]').waitFor({ timeout: 30_000 });
         expect(await vote(page).locator('.outbox').textContent()).toContain('未能投出');
         expect(await vote(page).locator('.outbox').textContent()).toContain('恢复后自动重新投出');
@@ -386,13 +406,19 @@ describe('a meeting run entirely from the browser', () => {
         return;
       }
       await vote(page).locator('button.cast').click();
+      // 确认投票: the ballot is shown back for review; nothing is sent before the confirmation.
+      await vote(page).locator('.review').waitFor();
+      expect(ballotPosts.filter((b) => b.member === i)).toHaveLength(0);
+      for (const name of names) expect(await vote(page).locator(`.review li[data-candidate="${name}"] .mark-text`).textContent()).toBe(MARK_TEXT[plan[name]!]);
       if (i === OVER_MARKER) {
-        // Three approvals for two seats: warned before anything is sent.
-        await vote(page).locator('.confirm').waitFor();
-        expect(ballotPosts.filter((b) => b.member === i)).toHaveLength(0);
+        // Three approvals for two seats: the review names the item that will be void.
+        expect(await vote(page).locator('.review .void-items').textContent()).toContain(DIFF.post);
         await shot(page, 'member-5-over-marked-warning');
-        await vote(page).locator('button.confirm-cast').click();
+      } else {
+        expect(await vote(page).locator('.review .void-items').count()).toBe(0);
+        if (i === 0) await shot(page, 'member-4b-review');
       }
+      await vote(page).locator('button.confirm-cast').click();
       await vote(page).locator('.voted').waitFor({ timeout: 30_000 });
       if (i === RELOADER) {
         // Reloaded after casting: the phone shows the vote as cast and offers no second ballot.
@@ -567,6 +593,7 @@ describe('a meeting run entirely from the browser', () => {
         await vote(page, second).locator('button.cast').waitFor({ timeout: 30_000 });
         for (const [name, mark] of Object.entries(plan(i))) await markButton(page, name, mark, second).click();
         await vote(page, second).locator('button.cast').click();
+        await vote(page, second).locator('button.confirm-cast').click();
         await vote(page, second).locator('.voted').waitFor({ timeout: 30_000 });
       }),
     );

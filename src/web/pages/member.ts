@@ -256,7 +256,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const draft: Choices = structuredClone(v.draft ?? {});
     (draft[itemId] ??= {})[candidateId] = mark;
     local.set(voteId, { ...v, draft });
+    const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.dataset.focusKey !== undefined;
     render();
+    // The card is rebuilt: put the focus back on the mark just chosen (Enter, Space or an arrow).
+    if (hadFocus) (root.querySelector(`[data-focus-key="${voteId}/${itemId}/${candidateId}/${mark}"]`) as HTMLElement | null)?.focus();
     // Kept on the device so a reload mid-vote loses no marks.
     void saveVote({ ...v, draft });
   }
@@ -272,7 +275,9 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     if (!v?.token || v.ballot || rewritten) return;
     const choices = v.draft ?? {};
     if (unmarked(v.definition, choices) > 0) return;
-    if (!confirmed && overMarkedItems(v.definition, choices).length > 0) {
+    // 确认投票: every ballot is shown back for review before it leaves (and an over-marked
+    // item is named there, since it will count as 无效).
+    if (!confirmed) {
       confirming = voteId;
       render();
       return;
@@ -443,27 +448,54 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const left = unmarked(def, draft);
     const sending = busy.has(voteId);
     const form = h('div', { class: 'ballot' });
+    form.append(
+      h(
+        'section',
+        { class: 'instructions' },
+        h('h4', null, L('填票说明', 'How to mark')),
+        h(
+          'p',
+          null,
+          L(
+            `请对每位候选人选择${def.marks.map((m) => `“${markLabel(m)}”`).join('、')}之一。差额项目中“同意”的人数不得超过应选人数，超过则该项作废。全部标记后点“投出选票”，核对无误再确认。`,
+            `Choose one of ${def.marks.map((m) => `“${markLabel(m)}”`).join(', ')} for every candidate. In a differential item, approve no more candidates than there are seats, or that item is void. When all are marked, press Cast ballot, check, and confirm.`,
+          ),
+        ),
+      ),
+    );
     for (const item of def.items) form.append(itemBlock(voteId, def, item, draft[item.itemId] ?? {}, sending));
     if (confirming === voteId) {
       const over = def.items.filter((it) => overMarkedItems(def, draft).includes(it.itemId));
-      form.append(
+      form.replaceChildren(
         h(
           'div',
-          { class: 'confirm', role: 'alertdialog', 'aria-labelledby': `confirm-${voteId}` },
-          h('h4', { id: `confirm-${voteId}` }, L('请注意：以下项目将作废', 'Warning: these items will be void')),
-          h(
-            'ul',
-            null,
-            over.map((it) => {
-              const n = approvals(it, draft[it.itemId]);
-              return h('li', null, L(`「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`, `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`));
-            }),
+          { class: `confirm review ${over.length > 0 ? 'over-marked' : ''}`, role: 'alertdialog', 'aria-labelledby': `confirm-${voteId}` },
+          h('h4', { id: `confirm-${voteId}` }, L('请核对您的选票', 'Check your ballot')),
+          def.items.map((it) =>
+            h(
+              'div',
+              { class: 'review-item' },
+              h('h5', null, it.post),
+              h('ul', null, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!))))),
+            ),
           ),
+          over.length > 0 ? h('h4', { class: 'void-warning' }, L('请注意：以下项目将作废', 'Warning: these items will be void')) : null,
+          over.length > 0
+            ? h(
+                'ul',
+                { class: 'void-items' },
+                over.map((it) => {
+                  const n = approvals(it, draft[it.itemId]);
+                  return h('li', null, L(`「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`, `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`));
+                }),
+              )
+            : null,
+          h('p', { class: 'hint' }, L('投出后不能更改。', 'Once cast, it cannot be changed.')),
           h(
             'div',
             { class: 'row' },
-            h('button', { type: 'button', class: 'big', onclick: () => ((confirming = undefined), render()) }, L('返回修改', 'Go back')),
-            h('button', { type: 'button', class: 'big danger confirm-cast', onclick: () => cast(voteId, true) }, L('仍然投出', 'Cast anyway')),
+            h('button', { type: 'button', class: 'big back', onclick: () => ((confirming = undefined), render()) }, L('返回修改', 'Go back')),
+            h('button', { type: 'button', class: `big ${over.length > 0 ? 'danger' : 'primary'} confirm-cast`, onclick: () => cast(voteId, true) }, over.length > 0 ? L('仍然投出', 'Cast anyway') : L('确认投出', 'Cast it')),
           ),
         ),
       );
@@ -499,21 +531,33 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
             h(
               'div',
               { class: 'marks', role: 'radiogroup', 'aria-label': c.name },
-              def.marks.map((m) =>
-                h(
+              def.marks.map((m, k) => {
+                const chosen = marks[c.candidateId];
+                // One tab stop per candidate (the chosen mark, else the first); arrows move and choose.
+                const tabStop = chosen === undefined ? k === 0 : chosen === m;
+                return h(
                   'button',
                   {
                     type: 'button',
                     role: 'radio',
-                    class: `mark ${m} ${marks[c.candidateId] === m ? 'selected' : ''}`,
+                    class: `mark ${m} ${chosen === m ? 'selected' : ''}`,
                     'data-mark': m,
-                    'aria-checked': String(marks[c.candidateId] === m),
+                    'data-focus-key': `${voteId}/${item.itemId}/${c.candidateId}/${m}`,
+                    'aria-checked': String(chosen === m),
+                    tabindex: tabStop ? '0' : '-1',
                     disabled,
                     onclick: () => setMark(voteId, item.itemId, c.candidateId, m),
+                    onkeydown: (ev: KeyboardEvent) => {
+                      const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : 0;
+                      if (step === 0) return;
+                      ev.preventDefault();
+                      const next = def.marks[(k + step + def.marks.length) % def.marks.length]!;
+                      setMark(voteId, item.itemId, c.candidateId, next);
+                    },
                   },
                   markLabel(m),
-                ),
-              ),
+                );
+              }),
             ),
           ),
         ),

@@ -185,8 +185,8 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         h(
           'div',
           { class: 'row' },
-          meeting.state === 'draft' ? h('button', { type: 'button', class: 'primary open-meeting', onclick: act(`/v1/meetings/${meeting.id}/open`) }, L('开会', 'Open meeting')) : null,
-          meeting.state === 'open' ? h('button', { type: 'button', class: 'close-meeting', onclick: act(`/v1/meetings/${meeting.id}/close`) }, L('散会', 'Close meeting')) : null,
+          meeting.state === 'draft' ? h('button', { type: 'button', class: 'primary open-meeting', onclick: act(`/v1/meetings/${meeting.id}/open`) }, L('宣布开会', 'Open the meeting')) : null,
+          meeting.state === 'open' ? h('button', { type: 'button', class: 'close-meeting', onclick: act(`/v1/meetings/${meeting.id}/close`) }, L('宣布散会', 'Close the meeting')) : null,
         ),
         meetingMsg,
       ),
