@@ -123,6 +123,23 @@ describe('the administrator’s page', () => {
     await expect.poll(() => member.locator('.me-name').textContent()).toBe('赵乐际');
   });
 
+  it('issues codes and a sheet of slips for every member without a device, in one step', async () => {
+    await admin.click('.members-admin button.refresh');
+    await admin.locator('.members-admin button.issue-sheet').click();
+    const sheet = admin.locator('.code-overlay .slip-sheet');
+    await sheet.waitFor();
+    // 赵乐际 enrolled a phone above: only the other two need a code.
+    expect(await sheet.locator('.slip .slip-name').allTextContents()).toEqual(['王毅', '李强']);
+    for (const qr of await sheet.locator('svg.slip-qr').all()) expect(await qr.getAttribute('aria-label')).toMatch(new RegExp(`^${publicUrl}/#/member\\?code=`));
+    const codes = await sheet.locator('.slip-code').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(new Set(codes).size).toBe(2);
+    expect(await admin.locator('.code-overlay button.print-slip').textContent()).toBe('打印全部 2 张登记单');
+    await shot(admin, 'admin-375-3b-slip-sheet', false);
+    await admin.locator('.code-overlay button.close-slip').click();
+    expect(await admin.locator('.code-overlay').count()).toBe(0);
+    expect(await admin.locator('.members-admin .sheet-msg').textContent()).toBe('已为 2 名委员发放登记码。');
+  });
+
   it('revoking a device on the page: the device’s next API call fails with 401 device_revoked, and the page shows it revoked', async () => {
     // A device played by this test, enrolled with a code read off the page.
     const wang = await enrolAndLogin(new Api(service.url), (await issueCodeOnPage(admin, person('王毅'))).code);
