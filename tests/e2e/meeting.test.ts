@@ -528,6 +528,11 @@ describe('a meeting run entirely from the browser', () => {
       const byStroke = item.rows.slice().sort((x, y) => (item.post === DIFF.post ? DIFF_STROKE_ORDER.indexOf(x.name) - DIFF_STROKE_ORDER.indexOf(y.name) : 0));
       expect(shown).toEqual(byStroke);
     }
+    // The secretary's card shows the result too, with the report a click away.
+    const onCard = secretary.locator(`.vote-result[data-vote-id="${voteId}"]`);
+    await onCard.waitFor({ timeout: 30_000 });
+    expect(await onCard.locator('.item-outcome').first().textContent()).toMatch(/^县财政局局长：/);
+    expect(await onCard.locator('a.report-link').getAttribute('href')).toBe(`${href}&report=1`);
     expect(await screen.locator('.banner').getAttribute('data-state')).toBe('result');
     expect(await screen.locator('.banner').textContent()).toBe('计票结果');
     // Each item's result in a sentence: 通过 for 等额, 当选 for 差额.

@@ -9,6 +9,7 @@ import { h, put } from '../dom.ts';
 import { kindLabel, L, stateLabel } from '../i18n.ts';
 import type { Attendance, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
 import { errorText, notice, poll, signIn } from '../ui.ts';
+import { describeOutcome } from '../outcome.ts';
 
 const TURNOUT_MS = 1000;
 
@@ -350,7 +351,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         meeting.state === 'draft' && vote.state === 'draft' ? h('p', { class: 'hint' }, L('开会后才能开始投票。', 'Open the meeting before opening a vote.')) : null,
         msg,
       );
-      if (vote.state === 'closed' && !votes.some((v) => v.runoffOf === vote.id)) void showOutcome(vote, card, msg);
+      if (vote.state === 'closed') void showOutcome(vote, card, msg, !votes.some((v) => v.runoffOf === vote.id));
       section.append(card);
     }
     // Live turnout: the only thing published about a vote before it closes. Beside it, by
@@ -377,7 +378,8 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     return section;
   }
 
-  async function showOutcome(vote: Vote, card: HTMLElement, msg: HTMLElement): Promise<void> {
+  /** A closed vote's result right on its card, with the projector and the report a click away. */
+  async function showOutcome(vote: Vote, card: HTMLElement, msg: HTMLElement, offerRunoff: boolean): Promise<void> {
     let tally: Tally;
     try {
       tally = (await publicGet<TallyReply>(`/v1/votes/${vote.id}/tally`)).tally;
@@ -385,8 +387,26 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       put(msg, notice('error', errorText(e)));
       return;
     }
+    const screen = `#/projector?committee=${vote.committeeId}&vote=${vote.id}&full=1`;
+    card.append(
+      h(
+        'div',
+        { class: 'vote-result', 'data-vote-id': vote.id },
+        h('p', { class: 'result-figures' }, L(`应到 ${tally.entitled} · 实到 ${tally.present} · 发出 ${tally.issued} · 收回 ${tally.returned}`, `Entitled ${tally.entitled} · present ${tally.present} · issued ${tally.issued} · returned ${tally.returned}`)),
+        vote.definition.items.map((item) => {
+          const it = tally.items.find((x) => x.itemId === item.itemId);
+          return it ? h('p', { class: 'item-outcome' }, describeOutcome(item, it).sentence) : null;
+        }),
+        h(
+          'div',
+          { class: 'row' },
+          h('a', { class: 'button result-link', href: screen, target: '_blank', rel: 'noopener' }, L('大屏显示结果', 'Result on the projector')),
+          h('a', { class: 'button primary report-link', href: `${screen}&report=1`, target: '_blank', rel: 'noopener' }, L('计票结果报告单', 'Official result sheet')),
+        ),
+      ),
+    );
     const undecided = tally.items.filter((it) => it.runoff);
-    if (undecided.length === 0) return;
+    if (undecided.length === 0 || !offerRunoff) return;
     card.append(
       notice('warn', L(`有 ${undecided.map((it) => `「${it.post}」`).join('')}末位票数相同，须再次票决。`, `A tie at the last seat in ${undecided.map((it) => `“${it.post}”`).join(', ')}: a run-off is needed.`)),
       h(
