@@ -398,8 +398,17 @@ export async function voteStatus(q: Queryable, voteId: string): Promise<{ voteId
   return { voteId, state: vote.state, turnout: await turnout(q, voteId), head: (await chainHead(q, vote.committee_id))! };
 }
 
-export async function closedTally(q: Queryable, voteId: string): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number }> {
-  return publishedTally(q, await findVote(q, voteId));
+/**
+ * The public answer after close: the signed tally, plus what the printed report names — the
+ * meeting and when the vote closed (to the minute; the vote's own time, nothing finer).
+ */
+export async function closedTally(
+  q: Queryable,
+  voteId: string,
+): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number; meetingTitle: string; closedAt: string }> {
+  const published = await publishedTally(q, await findVote(q, voteId));
+  const row = (await q.query<{ title: string; closed_at: Date | string }>('SELECT m.title, v.closed_at FROM votes v JOIN meetings m ON m.id = v.meeting_id WHERE v.id = $1', [voteId]))[0]!;
+  return { ...published, meetingTitle: row.title, closedAt: `${new Date(row.closed_at).toISOString().slice(0, 16)}:00Z` };
 }
 
 async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number }> {

@@ -18,6 +18,8 @@ export interface TallyReply {
   tally: Tally;
   tallySignature: string;
   closedSeq: number;
+  meetingTitle: string;
+  closedAt: string;
 }
 
 export interface Device {

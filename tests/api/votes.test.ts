@@ -212,7 +212,11 @@ describe('a whole vote over HTTP', () => {
       expect(ballotHash(ballot!)).toBe(hash);
       await checkReceipt(receipt, jwks, ballot!);
     }
-    expect((await new Api(service.url).get(`/v1/votes/${voteId}/tally`)).body.tally).toEqual(tally);
+    const published = (await new Api(service.url).get(`/v1/votes/${voteId}/tally`)).body;
+    expect(published.tally).toEqual(tally);
+    // What the printed report names: the meeting, and the close to the minute (nothing finer).
+    expect(published.meetingTitle).toBe('第12次常委会');
+    expect(published.closedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/);
     const late = await cast(service.url, last, approveOnly(def, []));
     expect(late.status).toBe(409);
   });

@@ -550,9 +550,18 @@ describe('a meeting run entirely from the browser', () => {
     const record = await new Api(service.url).get(`/v1/votes/${voteId}/record`);
     expect(await screen.locator('[data-head-hash]').getAttribute('data-head-hash')).toBe(record.body.head.hash);
     expect(await screen.locator('.record-url').textContent()).toBe(`${service.url}/v1/votes/${voteId}/record`);
+    // The official sheet names the meeting and the time of the count, says each outcome in a
+    // sentence, and has signature lines for the chair, two scrutineers and the teller.
+    expect(await screen.locator('.report-meeting').textContent()).toBe('第12次常委会');
+    expect(await screen.locator('.report-time').getAttribute('data-closed-at')).toMatch(/T\d\d:\d\d:00Z$/);
+    expect(await screen.locator('.report .item-outcome').count()).toBe(2);
+    expect(await screen.locator('.signatures > div').allTextContents()).toEqual(['主持人（签字）：', '监票人（签字）：', '监票人（签字）：', '计票人（签字）：']);
     // About an A4 page's width, as printed.
     await screen.setViewportSize({ width: 794, height: 1123 });
     await screen.emulateMedia({ media: 'print' });
+    // A usual vote fits on one A4 page (1123 CSS px at 96 dpi, less the printer's margins).
+    console.log(`[e2e] report height as printed: ${await screen.evaluate(() => Math.round(document.querySelector('.report')!.getBoundingClientRect().height))} px`);
+    expect(await screen.evaluate(() => document.querySelector('.report')!.getBoundingClientRect().height)).toBeLessThanOrEqual(1123 - 2 * 38);
     await shot(screen, 'projector-3-report-print');
     await screen.emulateMedia({ media: 'screen' });
   });

@@ -44,7 +44,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   put(root, screen);
   let ctx: Context | undefined;
   let status: VoteStatus | undefined;
-  let result: { tally: Tally; headSeq: number; headHash: string } | undefined;
+  let result: { tally: Tally; headSeq: number; headHash: string; meetingTitle: string; closedAt: string } | undefined;
   let error: string | undefined;
   let shownKey = '';
 
@@ -84,7 +84,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         if (!closed || closed.kind !== 'vote.closed' || closed.body.voteId !== voteId) throw new Error(L('记录中没有这项表决的结束条目。', 'The record holds no close of this vote.'));
         // The result shown is the tally inside the verified close entry, never the separate
         // /tally answer: the screen and the printed report pair this tally with this hash.
-        result = { tally: closed.body.tally, headSeq: t.closedSeq, headHash: closed.hash };
+        result = { tally: closed.body.tally, headSeq: t.closedSeq, headHash: closed.hash, meetingTitle: t.meetingTitle, closedAt: t.closedAt };
       }
       error = undefined;
     } catch (e) {
@@ -227,32 +227,35 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
           { class: 'report-meta' },
           h('dt', null, L('委员会', 'Committee')),
           h('dd', null, ctx.committeeName),
+          h('dt', null, L('会议', 'Meeting')),
+          h('dd', { class: 'report-meeting' }, result.meetingTitle),
           h('dt', null, L('表决事项', 'Vote')),
           h('dd', null, ctx.definition.title),
-          h('dt', null, L('表决编号', 'Vote id')),
-          h('dd', null, h('code', null, voteId)),
+          h('dt', null, L('计票时间', 'Counted')),
+          h('dd', { class: 'report-time', 'data-closed-at': result.closedAt }, new Date(result.closedAt).toLocaleString(document.documentElement.lang, { dateStyle: 'long', timeStyle: 'short' })),
         ),
         numbers(),
         ctx.definition.items.map((item) => itemTable(item, t.items.find((x) => x.itemId === item.itemId))),
         h('p', { class: 'rule' }, rule(t)),
         h(
           'div',
+          { class: 'signatures' },
+          [L('主持人', 'Chair'), L('监票人', 'Scrutineer'), L('监票人', 'Scrutineer'), L('计票人', 'Teller')].map((r) => h('div', null, `${r}（签字）：`, h('span', { class: 'sign-line' }))),
+        ),
+        h(
+          'div',
           { class: 'report-proof' },
           h(
             'div',
             null,
-            h('h3', null, L('公开记录', 'Public record')),
+            h('h3', null, L('附：公开记录与核验', 'Appendix: the public record')),
+            h('p', null, L('表决编号：', 'Vote id: '), h('code', null, voteId)),
             h('p', null, L(`记录链头（第 ${result.headSeq} 条）哈希：`, `Record head (entry ${result.headSeq}) hash:`)),
             h('p', { class: 'head-hash' }, h('code', { 'data-head-hash': result.headHash }, result.headHash)),
             h('p', null, L('记录地址：', 'Record address: '), h('code', { class: 'record-url' }, recordUrl)),
             h('p', { class: 'hint' }, L('任何人可下载记录，用 piaojue verify 或本系统的“验证”页面独立核验。', 'Anyone can download the record and check it with `piaojue verify` or the Verify page.')),
           ),
           qrSvg(recordUrl),
-        ),
-        h(
-          'div',
-          { class: 'signatures' },
-          [L('主持人', 'Chair'), L('监票人', 'Scrutineer'), L('计票人', 'Teller')].map((r) => h('div', null, `${r}：`, h('span', { class: 'sign-line' }))),
         ),
         h('p', { class: 'printed' }, L('打印时间：', 'Printed: '), new Date().toLocaleString(document.documentElement.lang)),
       ),
