@@ -178,6 +178,15 @@ export function voteKeyFingerprint(createdHash: string): string {
   return hex.match(/.{4}/g)!.join(' ');
 }
 
+/**
+ * A chain head as people read it out in the room: the first 16 hex digits in groups of four.
+ * The projector shows the close entry's head under the result and every phone shows the head of
+ * the record it checked its ballot in, so the room can see they are the same.
+ */
+export function headDigits(hash: string): string {
+  return hash.slice(0, 16).replace(/(.{4})(?=.)/g, '$1 ');
+}
+
 let jwks: Promise<JSONWebKeySet> | undefined;
 
 export function serviceKeys(): Promise<JSONWebKeySet> {

@@ -44,6 +44,8 @@ export interface StoredVote {
   refused?: { code: string; text: string };
   /** After close: the ballot was found in the record and the receipt verified. */
   counted?: boolean;
+  /** The head of the record that check read (the close entry), shown to compare with the projector. */
+  closedHead?: { seq: number; hash: string };
 }
 
 let opening: Promise<IDBDatabase> | undefined;

@@ -568,6 +568,9 @@ describe('a meeting run entirely from the browser', () => {
 
   it('each member’s phone finds its ballot in the record ("my ballot is counted")', async () => {
     await Promise.all(members.map((p) => vote(p).locator('.counted').waitFor({ timeout: 30_000 })));
+    // Every phone shows the head of the record it found its ballot in: the projector's.
+    const closedHead = (await new Api(service.url).get(`/v1/votes/${voteId}/record`)).body.head.hash;
+    for (const p of members) expect(await vote(p).locator('.result-head [data-head-hash]').getAttribute('data-head-hash')).toBe(closedHead);
     await shot(members[RELOADER]!, 'member-7-counted');
   });
 

@@ -20,7 +20,7 @@ import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api
 import { randomBytes } from '../device.ts';
 import { h, put } from '../dom.ts';
 import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
-import { checkVoteRecord, pinnedDefinition, RecordError, serviceKeys, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
+import { checkVoteRecord, headDigits, pinnedDefinition, RecordError, serviceKeys, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
 import { loadVote, saveVote, type StoredVote } from '../store.ts';
 import type { Attendance, Committee, Meeting, Vote } from '../types.ts';
 import { errorText, notice, poll, shortHash, signIn } from '../ui.ts';
@@ -178,7 +178,9 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       await checkReceipt(v.receipt, await serviceKeys(), found);
       counted = true;
     }
-    await keep({ ...v, counted });
+    // The last entry of the record just checked (its links verified): the close.
+    const last = record.entries.at(-1) as { seq: number; hash: string } | undefined;
+    await keep({ ...v, counted, ...(last ? { closedHead: { seq: last.seq, hash: last.hash } } : {}) });
   }
 
   /** Runs one device task per vote at a time, showing its failure on the vote's card. */
@@ -389,6 +391,17 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       card.append(h('p', { class: 'hash' }, L('选票指纹 ', 'Ballot hash '), h('code', null, shortHash(v.ballotHash ?? ''))));
       if (vote.state === 'closed') {
         if (v.counted === true) card.append(status('ok', L('✓ 您的选票已计入：在公开记录中找到，且与回执一致。', '✓ Your ballot is counted: it is in the public record and matches the receipt.'), 'counted'));
+        if (v.closedHead) {
+          card.append(
+            h(
+              'p',
+              { class: 'result-head' },
+              L(`记录链头 第 ${v.closedHead.seq} 条 · `, `Record head, entry ${v.closedHead.seq} · `),
+              h('code', { 'data-head-hash': v.closedHead.hash }, headDigits(v.closedHead.hash)),
+              h('span', { class: 'hint' }, L('（应与大屏上的相同）', ' (must match the projector)')),
+            ),
+          );
+        }
         else if (v.counted === false) card.append(status('error', L('✗ 公开记录中没有找到您的选票！请立即告知监票人。', '✗ Your ballot is NOT in the public record! Tell the scrutineers now.'), 'not-counted'));
         else card.append(status('info', L('正在核对公开记录…', 'Checking the public record…')));
         card.append(h('a', { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` }, L('验证整份记录 →', 'Verify the whole record →')));

@@ -12,7 +12,7 @@ import { describeOutcome } from '../outcome.ts';
 import { h, put } from '../dom.ts';
 import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
-import { verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
+import { headDigits, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
 import type { TallyReply, VoteStatus } from '../types.ts';
 import { errorText, notice, poll } from '../ui.ts';
 
@@ -196,7 +196,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
       ctx.definition.items.map((item) => itemTable(item, t?.items.find((x) => x.itemId === item.itemId))),
       t ? h('p', { class: 'rule' }, rule(t)) : null,
       // The record head the result belongs to: phones show the same after the close.
-      result ? h('p', { class: 'result-head' }, L(`记录链头 第 ${result.headSeq} 条 · `, `Record head, entry ${result.headSeq} · `), h('code', { 'data-head-hash': result.headHash }, shortHead(result.headHash))) : null,
+      result ? h('p', { class: 'result-head' }, L(`记录链头 第 ${result.headSeq} 条 · `, `Record head, entry ${result.headSeq} · `), h('code', { 'data-head-hash': result.headHash }, headDigits(result.headHash))) : null,
       t
         ? h(
             'div',
@@ -269,9 +269,4 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   }
 
   return () => stop();
-}
-
-/** The head hash in groups of four, as a person reads it out: 'ab12 cd34 …' (first 16 hex digits). */
-function shortHead(hash: string): string {
-  return hash.slice(0, 16).replace(/(.{4})(?=.)/g, '$1 ');
 }
