@@ -4,7 +4,7 @@
 // Each name becomes one sort key, a string whose UTF-16 code units compare (with plain `<`) in
 // the required order, so sorting 10,000 names is 10,000 key builds plus cheap string compares.
 // Key layout (one code unit per [ ]):
-//   Chinese name:  [1] surname-convention: char(c0) [1 + given length] char(c1) char(c2) …
+//   Chinese name:  [1] surname-convention: char(c0) [1 + min(given length, 2)] char(c1) char(c2) …
 //                      fullname-convention: char(c0) char(c1) …
 //   other script:  [2] then per code point [1 + (cp >> 16)] [cp & 0xffff]   → code point order
 //   char(c), with a stroke sequence in the data: [2 + 2·strokes] [1 + rank within that count]
@@ -98,8 +98,10 @@ export function strokeSortKey(name: string, convention: Convention, unknown?: Se
     return key;
   }
   let key = '\u0001' + charKey(first, unknown);
-  // 姓氏笔画: after the surname, a single-character given name before a two-character one.
-  if (convention === 'surname') key += String.fromCharCode(1 + Math.min(chars.length - 1, 0xfffe));
+  // 姓氏笔画: after the surname, the surname alone, then the names with a one-character given name,
+  // then all the others, whose given names (two characters or more) are compared character by
+  // character whatever their length.
+  if (convention === 'surname') key += String.fromCharCode(1 + Math.min(chars.length - 1, 2));
   for (let i = 1; i < chars.length; i++) key += charKey(chars[i]!, unknown);
   return key;
 }

@@ -81,6 +81,22 @@ describe('conventions', () => {
   it('surname: a single-character given name comes before a two-character one (王毅 before 王小洪)', () => {
     expect(order(['王小洪', '王毅'], 'surname')).toEqual(['王毅', '王小洪']);
   });
+  it('surname: given names of two or more characters are compared character by character, not by length (吴安邦宁 before 吴忠和: 安 6 strokes, 忠 8)', () => {
+    expect(order(['吴忠和', '吴安邦宁'], 'surname')).toEqual(['吴安邦宁', '吴忠和']);
+    expect(compareNames('吴安邦宁', '吴忠和', 'surname')).toBeLessThan(0);
+  });
+  it('surname: a transliterated name is compared character by character too (巴干图雅 before 巴特尔: 干 3 strokes, 特 10)', () => {
+    expect(order(['巴特尔', '巴干图雅'], 'surname')).toEqual(['巴干图雅', '巴特尔']);
+    expect(order(['巴特尔', '巴·干图雅'], 'surname')).toEqual(['巴·干图雅', '巴特尔']);
+  });
+  it('surname: only a one-character given name goes first (吴忠 before 吴安邦宁 and 吴忠和)', () => {
+    expect(order(['吴忠和', '吴安邦宁', '吴忠'], 'surname')).toEqual(['吴忠', '吴安邦宁', '吴忠和']);
+    expect(order(['巴特尔', '巴干图雅', '巴音'], 'surname')).toEqual(['巴音', '巴干图雅', '巴特尔']);
+  });
+  it('fullname: the same names character by character throughout (吴安邦宁 吴忠 吴忠和; 巴干图雅 巴音 巴特尔)', () => {
+    expect(order(['吴忠和', '吴安邦宁', '吴忠'], 'fullname')).toEqual(['吴安邦宁', '吴忠', '吴忠和']);
+    expect(order(['巴音', '巴特尔', '巴干图雅'], 'fullname')).toEqual(['巴干图雅', '巴音', '巴特尔']);
+  });
   it('fullname: the whole name character by character, regardless of length (王小洪 before 王毅)', () => {
     expect(order(['王毅', '王小洪'], 'fullname')).toEqual(['王小洪', '王毅']);
   });
