@@ -15,7 +15,7 @@
 //    characters whose kTotalStrokes counts the traditional form of a simplified radical.
 // Nothing is installed here: `apt-get install unicode-data rime-data-stroke` and `npm ci` first.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -413,10 +413,15 @@ const ANALOGY = new Map<string, string>([
     // the left-hand radical forms themselves, wherever they stand
     '訁讠', '飠饣', '糹纟', '釒钅',
   ].map((p) => [...p] as [string, string]),
+  // 第二表 B, the simplified radicals used in any position: 昜→𠃓 (汤), 睪→𠬤-like (泽 译), 巠→𢀖 (经),
+  // 臤→〢又 (贤 紧), 𦥯→𭕄冖 (学 觉), 䜌→亦 (变 蛮), 咼→呙 (锅), 戠→只 (识 职); where the simplified
+  // shape has no code point, the decomposition data's own number for it (that of 泽 经 贤 学).
+  ['昜', '𠃓'], ['睪', '37071'], ['巠', '37030'], ['臤', '37144'], ['𦥯', '37044'], ['䜌', '亦'], ['咼', '呙'],
+  ['戠', '只'], ['37051', '只'],
 ]);
 const LEFT_ONLY = new Map<string, string>([['言', '讠'], ['食', '饣'], ['糸', '纟'], ['金', '钅']]);
 const LEFT_FORM: Readonly<Record<string, string>> = { 车: '1521', 牛: '3121', 辛: '4143113' };
-const TOP_FORM: Readonly<Record<string, string>> = { 西: '125221', 雨: '14524444' };
+const TOP_FORM: Readonly<Record<string, string>> = { 西: '125221', 雨: '14524444', 亦: '412234' };
 const ACROSS = new Set(['a', 'a/t', 'a/m', 'a/s']);
 const DOWN = new Set(['d', 'd/t', 'd/m', 'd/s']);
 const REPEAT: Readonly<Record<string, number>> = { ra: 2, rd: 2, 'ra/m': 2, 'rd/m': 2, r3a: 3, r3d: 3, r3tr: 3, r4sq: 4, r4a: 4 };
@@ -440,10 +445,17 @@ function componentSequence(part: string, left: boolean, simplify: boolean, seen:
   }
   // On the left, 车 牛 辛 are written with their last strokes changed (车 一乛丨㇀, 牜 丿一丨㇀, 辛 …丨丿: 辩).
   if (left && LEFT_FORM[c] !== undefined) return LEFT_FORM[c];
-  // On top, 西 is written 覀 (要 票 覃) and 雨 as ⻗ (一丶乛丨丶丶丶丶: 雪 霁).
+  // On top, 西 is written 覀 (要 票 覃), 雨 as ⻗ (一丶乛丨丶丶丶丶: 雪 霁), 亦 丶一丨丨丿丶 (变 恋 奕).
   if (top && TOP_FORM[c] !== undefined) return TOP_FORM[c];
   const stroke = cjkStrokeClass.get(c);
   if (stroke !== undefined) return stroke;
+  // A traditional component with simplifiable parts of its own (軍 ⿱冖車, 䲨 ⿰工鳥) is taken from its
+  // decomposition, simplified, before any sequence of its traditional form.
+  if (simplify && !cncharShapes.has(c) && !seen.has(c)) {
+    const before = usedAnalogy.count;
+    const simplified = decompSequence(c, true, new Set([...seen, c]));
+    if (simplified !== undefined && usedAnalogy.count !== before) return simplified;
+  }
   const known = knownClasses(c);
   if (known !== undefined) return known;
   const key = `${c}|${simplify}`;
@@ -572,6 +584,29 @@ for (const char of derivedFromComponents) {
   if (picked.classes === d.classes) rimeCheck.same++;
   else if (rimeCheck.differing.length < 30) rimeCheck.differing.push(`${char} ${decomps.get(char)!.type}(${decomps.get(char)!.parts}) ${d.classes}/${picked.classes}`);
 }
+// (4) Name characters: the traditional forms (Unihan kTraditionalVariant) of the characters of the
+// published name lists (tests/fixtures/stroke), outside the table — how a name written with
+// traditional components fares: a sequence at all, and the same five classes as the simplified form.
+const traditionalVariants = unihanField(readUnihan('Unihan_Variants.txt'), 'kTraditionalVariant');
+const listChars = new Set<string>();
+for (const file of readdirSync(join(root, 'tests/fixtures/stroke')).filter((f) => f.endsWith('.txt'))) {
+  const [, ...lines] = readFileSync(join(root, 'tests/fixtures/stroke', file), 'utf8').split('\n');
+  for (const line of lines) for (const c of line.trim()) if (/\p{Script=Han}/u.test(c)) listChars.add(c);
+}
+const rankedAfterComponents = new Map(entries.map((e) => [e.char, strokeClasses(e.shapes)]));
+const nameCheck = { characters: 0, withSequence: 0, sameAsSimplified: 0, differing: [] as string[] };
+for (const simp of [...listChars].sort()) {
+  for (const v of (traditionalVariants.get(simp.codePointAt(0)!) ?? '').split(' ').filter((x) => x !== '')) {
+    const trad = String.fromCodePoint(parseInt(v.slice(2), 16));
+    if (trad === simp || tghChars.has(trad)) continue;
+    nameCheck.characters++;
+    const classes = rankedAfterComponents.get(trad);
+    if (classes === undefined) continue;
+    nameCheck.withSequence++;
+    if (classes === rankedAfterComponents.get(simp)) nameCheck.sameAsSimplified++;
+    else nameCheck.differing.push(`${trad}→${simp}`);
+  }
+}
 const derivedByComponents = new Set([...derivedFromComponents, ...entries.filter((e) => fromIdsChars.has(e.char)).map((e) => e.char)]);
 
 entries.sort(compareCharacterStrokes);
@@ -632,6 +667,8 @@ export const STROKE_DATA_SOURCE = {
     crossCheck: { compared: ${componentsCheck.compared}, same: ${componentsCheck.same} },
     analogyCheck: { compared: ${analogyCheck.compared}, same: ${analogyCheck.same} },
     rimeCheck: { compared: ${rimeCheck.compared}, same: ${rimeCheck.same} },
+    /** Traditional forms (kTraditionalVariant) of the published lists' characters, outside the table. */
+    nameCheck: { characters: ${nameCheck.characters}, withSequence: ${nameCheck.withSequence}, sameAsSimplified: ${nameCheck.sameAsSimplified} },
   },
   /** The 通用规范汉字表 position check (a sequence sorts between its nearest cnchar-order neighbours in its level), on cnchar-order's own characters. */
   tablePositionCheck: { compared: ${tablePositionCheck.compared}, same: ${tablePositionCheck.same} },
@@ -679,5 +716,7 @@ console.log(
     componentsCoverage.map((r) => `${r.block} ${r.ranked + r.derived}/${r.assigned} (${r.derived} derived, ${r.simplified} by analogy)`).join(', ') + '\n' +
     `components cross-check vs cnchar-order: ${pct(componentsCheck)}; differing e.g. ${componentsCheck.differing.join('; ')}\n` +
     `traditional (by analogy) vs simplified: ${pct(analogyCheck)}; differing e.g. ${analogyCheck.differing.join('; ') || 'none'}\n` +
-    `derived (no simplification) vs rime-data-stroke: ${pct(rimeCheck)}; differing e.g. ${rimeCheck.differing.join('; ')}`,
+    `derived (no simplification) vs rime-data-stroke: ${pct(rimeCheck)}; differing e.g. ${rimeCheck.differing.join('; ')}\n` +
+    `traditional forms of the published lists' characters (outside the table): ${nameCheck.withSequence}/${nameCheck.characters} with a sequence, ` +
+    `${nameCheck.sameAsSimplified} the same five classes as the simplified form; differing: ${nameCheck.differing.join(' ') || 'none'}`,
 );

@@ -206,13 +206,14 @@ describe('characters outside 通用规范汉字表, derived from their component
     }
   });
   it('reports the agreement of derived sequences with known ones (cnchar-order, simplified forms, Rime)', () => {
-    const { crossCheck, analogyCheck, rimeCheck, coverage, characters } = STROKE_DATA_SOURCE.componentsDerived;
+    const { crossCheck, analogyCheck, rimeCheck, coverage, characters, nameCheck } = STROKE_DATA_SOURCE.componentsDerived;
     const pct = (c: { compared: number; same: number }) => `${c.same}/${c.compared} (${((100 * c.same) / c.compared).toFixed(2)}%)`;
     console.log(
       `[collation] derived from components: ${characters} characters outside 通用规范汉字表; ` +
         coverage.map((r) => `${r.block} ${r.ranked + r.derived}/${r.assigned} with a sequence (${r.derived} derived, ${r.simplified} by analogy)`).join(', ') +
         `\n[collation] agreement: cnchar-order characters derived from their parts ${pct(crossCheck)}; traditional vs simplified form ${pct(analogyCheck)}; ` +
-        `vs rime-data-stroke ${pct(rimeCheck)}`,
+        `vs rime-data-stroke ${pct(rimeCheck)}\n[collation] traditional forms of the published lists' characters outside the table: ` +
+        `${nameCheck.withSequence}/${nameCheck.characters} with a sequence, ${nameCheck.sameAsSimplified} the same five classes as the simplified form`,
     );
     expect(crossCheck.same / crossCheck.compared).toBeGreaterThan(0.95);
     expect(analogyCheck.same / analogyCheck.compared).toBeGreaterThan(0.99);
