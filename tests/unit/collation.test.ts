@@ -69,7 +69,7 @@ describe('character order', () => {
   });
   it('counts 提 as 横 and 竖钩 as 竖, 捺 as 点', () => {
     // 江 丶丶㇀… : the 提 of 氵 sorts as 横; 小 亅丿丶: 竖钩 as 竖.
-    expect(characterStrokes('江')).toEqual({ strokes: 6, known: true });
+    expect(characterStrokes('江')).toEqual({ strokes: 6, known: true, basis: 'sequence' });
     expect(order(['小', '川', '三'])).toEqual(['三', '小', '川']);
   });
   it('falls back to the code point when even the stroke shapes tie (亍 U+4E8D before 于 U+4E8E)', () => {
@@ -80,6 +80,22 @@ describe('character order', () => {
 describe('conventions', () => {
   it('surname: a single-character given name comes before a two-character one (王毅 before 王小洪)', () => {
     expect(order(['王小洪', '王毅'], 'surname')).toEqual(['王毅', '王小洪']);
+  });
+  it('surname: given names of two or more characters are compared character by character, not by length (吴安邦宁 before 吴忠和: 安 6 strokes, 忠 8)', () => {
+    expect(order(['吴忠和', '吴安邦宁'], 'surname')).toEqual(['吴安邦宁', '吴忠和']);
+    expect(compareNames('吴安邦宁', '吴忠和', 'surname')).toBeLessThan(0);
+  });
+  it('surname: a transliterated name is compared character by character too (巴干图雅 before 巴特尔: 干 3 strokes, 特 10)', () => {
+    expect(order(['巴特尔', '巴干图雅'], 'surname')).toEqual(['巴干图雅', '巴特尔']);
+    expect(order(['巴特尔', '巴·干图雅'], 'surname')).toEqual(['巴·干图雅', '巴特尔']);
+  });
+  it('surname: only a one-character given name goes first (吴忠 before 吴安邦宁 and 吴忠和)', () => {
+    expect(order(['吴忠和', '吴安邦宁', '吴忠'], 'surname')).toEqual(['吴忠', '吴安邦宁', '吴忠和']);
+    expect(order(['巴特尔', '巴干图雅', '巴音'], 'surname')).toEqual(['巴音', '巴干图雅', '巴特尔']);
+  });
+  it('fullname: the same names character by character throughout (吴安邦宁 吴忠 吴忠和; 巴干图雅 巴音 巴特尔)', () => {
+    expect(order(['吴忠和', '吴安邦宁', '吴忠'], 'fullname')).toEqual(['吴安邦宁', '吴忠', '吴忠和']);
+    expect(order(['巴音', '巴特尔', '巴干图雅'], 'fullname')).toEqual(['巴干图雅', '巴音', '巴特尔']);
   });
   it('fullname: the whole name character by character, regardless of length (王小洪 before 王毅)', () => {
     expect(order(['王毅', '王小洪'], 'fullname')).toEqual(['王小洪', '王毅']);
@@ -115,7 +131,7 @@ describe('special names', () => {
 describe('unknown characters', () => {
   it('reports characters without stroke data and sorts them by Unihan total strokes, then code point', () => {
     // 𬇖 (U+2C1D6, CJK Ext E, not in 通用规范汉字表) is in no stroke source; Unihan: 6 strokes (氵 + 口).
-    expect(characterStrokes('𬇖')).toEqual({ strokes: 6, known: false });
+    expect(characterStrokes('𬇖')).toEqual({ strokes: 6, known: false, basis: 'count-only' });
     const result = sortNames(['刘𬇖', '刘一', '刘鑫', 'Bob'], 'fullname');
     expect(result.unknownCharacters).toEqual(['𬇖']);
     expect(result.names).toEqual(['刘一', '刘𬇖', '刘鑫', 'Bob']); // 鑫 is 24 strokes
@@ -123,8 +139,10 @@ describe('unknown characters', () => {
   it('ranks a 通用规范汉字表 character derived from its IDS by its five classes', () => {
     // 𬇕 (U+2C1D5, level 3, in neither stroke source): ⿰氵万 → 441 + 153 = 441153, 6 strokes as Unihan
     // counts, so it comes before 汕 (441252, same stroke count).
-    expect(characterStrokes('𬇕')).toEqual({ strokes: 6, known: true });
-    expect(sortNames(['汕', '𬇕'], 'surname')).toEqual({ names: ['𬇕', '汕'], unknownCharacters: [] });
+    expect(characterStrokes('𬇕')).toEqual({ strokes: 6, known: true, basis: 'derived' });
+    expect(sortNames(['汕', '𬇕'], 'surname')).toEqual({
+      names: ['𬇕', '汕'], unknownCharacters: [], fallbacks: [{ index: 0, name: '𬇕', characters: [{ character: '𬇕', basis: 'derived', strokes: 6 }] }],
+    });
   });
   it('sorts a Han character unknown even to Unihan after every counted one, deterministically', () => {
     const unassigned = String.fromCodePoint(0x2ebf0); // CJK Ext I (Unicode 15.1), newer than the Unihan data
@@ -132,35 +150,92 @@ describe('unknown characters', () => {
     expect(result.names).toEqual(['王鑫', `王${unassigned}`]);
   });
   it('reports each unknown character once, in code point order', () => {
-    // 㐀 (U+3400, not in 通用规范汉字表): no stroke source, Unihan 5 strokes.
-    expect(sortNames(['𬇖𬇖', '㐀', '𬇖'], 'surname').unknownCharacters).toEqual(['㐀', '𬇖']);
+    // 弎 (U+5F0E, not in 通用规范汉字表): no stroke source, no usable decomposition, Unihan 6 strokes.
+    expect(sortNames(['𬇖𬇖', '弎', '𬇖'], 'surname').unknownCharacters).toEqual(['弎', '𬇖']);
+  });
+  it('reports, for each sorted name, which characters fell back and how (derived / count-only / unknown)', () => {
+    const unassigned = String.fromCodePoint(0x2ebf0);
+    const result = sortNames([`王${unassigned}`, '马騑', '刘𬇖𬇖', '王毅', 'Bob'], 'fullname');
+    expect(result.names).toEqual(['马騑', '王毅', `王${unassigned}`, '刘𬇖𬇖', 'Bob']);
+    expect(result.fallbacks).toEqual([
+      { index: 0, name: '马騑', characters: [{ character: '騑', basis: 'derived', strokes: 11 }] },
+      { index: 2, name: `王${unassigned}`, characters: [{ character: unassigned, basis: 'unknown' }] },
+      { index: 3, name: '刘𬇖𬇖', characters: [{ character: '𬇖', basis: 'count-only', strokes: 6 }] },
+    ]);
+    expect(result.unknownCharacters).toEqual(['𬇖', unassigned]);
   });
   it('checks a derivation against 通用规范汉字表 where Unihan counts Taiwan-style (𫇭 ⿱艹为: 3 + 4 = 7, Unihan 8)', () => {
     // The table lists 𫇭 (no. 6576) among the 7-stroke characters (芴 before, 芤 after).
-    expect(characterStrokes('𫇭')).toEqual({ strokes: 7, known: true });
+    expect(characterStrokes('𫇭')).toEqual({ strokes: 7, known: true, basis: 'derived' });
     expect(sortNames(['苎', '𫇭', '芳'], 'surname').names).toEqual(['芳', '𫇭', '苎']);
     // 䦃 ⿰钅著 = 5 + 11 = 16 (Unihan 20 = 金 8 + 12); 𫟦 ⿰车遂 = 4 + 12 = 16 (Unihan 17).
-    expect(characterStrokes('䦃')).toEqual({ strokes: 16, known: true });
-    expect(characterStrokes('𫟦')).toEqual({ strokes: 16, known: true });
+    expect(characterStrokes('䦃')).toEqual({ strokes: 16, known: true, basis: 'derived' });
+    expect(characterStrokes('𫟦')).toEqual({ strokes: 16, known: true, basis: 'derived' });
   });
   it('derives 𬒈 ⿳𭕄冖石 with 𭕄 taken from 学 ⿳𭕄冖子 and 峃 ⿳𭕄冖山 (丶丶丿), and takes 䓨 from rime-data-stroke by table position', () => {
-    expect(characterStrokes('𬒈')).toEqual({ strokes: 10, known: true });
-    expect(characterStrokes('䓨')).toEqual({ strokes: 11, known: true });
+    expect(characterStrokes('𬒈')).toEqual({ strokes: 10, known: true, basis: 'derived' });
+    expect(characterStrokes('䓨')).toEqual({ strokes: 11, known: true, basis: 'sequence' });
+  });
+});
+
+describe('characters outside 通用规范汉字表, derived from their components with 类推简化', () => {
+  it('counts 騑 (⿰馬非) with 马: 3 + 8 = 11 strokes, not Unihan\'s 18, so it sorts before 喆 (12)', () => {
+    expect(characterStrokes('騑')).toEqual({ strokes: 11, known: true, basis: 'derived' });
+    expect(order(['喆', '騑'], 'fullname')).toEqual(['騑', '喆']);
+    expect(order(['马喆', '马騑'], 'surname')).toEqual(['马騑', '马喆']);
+  });
+  it('counts 金 on the left as 钅 (鋒 ⿰金夆: 5 + 7 = 12, not 15) and 言 on the left as 讠 (語 9, not 14)', () => {
+    expect(characterStrokes('鋒')).toMatchObject({ strokes: 12, basis: 'derived' });
+    expect(characterStrokes('語')).toMatchObject({ strokes: 9, basis: 'derived' });
+  });
+  it('keeps 金 where 类推简化 does not simplify it: not on the left (鈭 ⿱此金: 6 + 8 = 14)', () => {
+    expect(characterStrokes('鈭')).toMatchObject({ strokes: 14, basis: 'derived' });
+  });
+  it('takes the simplified form of a character 简化字总表 第二表 simplifies as a whole (劉 as 刘: 6 strokes, 鄭 as 郑: 8)', () => {
+    expect(characterStrokes('劉')).toMatchObject({ strokes: 6, basis: 'derived' });
+    expect(characterStrokes('鄭')).toMatchObject({ strokes: 8, basis: 'derived' });
+  });
+  it('places a name written with traditional components where its simplified form goes (騎 骑, 語 语, 鎔 镕, 張 张, 陳 陈, 驊 骅, 鄭 郑)', () => {
+    for (const [t, s] of [['騎', '骑'], ['語', '语'], ['鎔', '镕'], ['張', '张'], ['陳', '陈'], ['驊', '骅'], ['鄭', '郑']] as const) {
+      expect(characterStrokes(t).strokes, `${t} ${s}`).toBe(characterStrokes(s).strokes);
+      // same five classes: no known character sorts between them
+      const between = ['丁', '王', '马', '张', '陈', '郑', '骑', '语', '镕', '骅', '喆', '龚'].filter(
+        (x) => x !== s && Math.sign(compareNames(t, x)) !== Math.sign(compareNames(s, x)),
+      );
+      expect(between, `${t} ${s}`).toEqual([]);
+    }
+  });
+  it('reports the agreement of derived sequences with known ones (cnchar-order, simplified forms, Rime)', () => {
+    const { crossCheck, analogyCheck, rimeCheck, coverage, characters, nameCheck } = STROKE_DATA_SOURCE.componentsDerived;
+    const pct = (c: { compared: number; same: number }) => `${c.same}/${c.compared} (${((100 * c.same) / c.compared).toFixed(2)}%)`;
+    console.log(
+      `[collation] derived from components: ${characters} characters outside 通用规范汉字表; ` +
+        coverage.map((r) => `${r.block} ${r.ranked + r.derived}/${r.assigned} with a sequence (${r.derived} derived, ${r.simplified} by analogy)`).join(', ') +
+        `\n[collation] agreement: cnchar-order characters derived from their parts ${pct(crossCheck)}; traditional vs simplified form ${pct(analogyCheck)}; ` +
+        `vs rime-data-stroke ${pct(rimeCheck)}\n[collation] traditional forms of the published lists' characters outside the table: ` +
+        `${nameCheck.withSequence}/${nameCheck.characters} with a sequence, ${nameCheck.sameAsSimplified} the same five classes as the simplified form`,
+    );
+    expect(crossCheck.same / crossCheck.compared).toBeGreaterThan(0.95);
+    expect(analogyCheck.same / analogyCheck.compared).toBeGreaterThan(0.99);
+    const uro = coverage.find((r) => r.block === 'URO')!;
+    const extA = coverage.find((r) => r.block === 'Ext A')!;
+    expect((uro.ranked + uro.derived) / uro.assigned).toBeGreaterThan(0.9);
+    expect((extA.ranked + extA.derived) / extA.assigned).toBeGreaterThan(0.7);
   });
 });
 
 describe('class-only sequences (rime-data-stroke, for the 通用规范汉字表 characters cnchar-order lacks)', () => {
   it('takes the mainland section\'s code: 䶮 一丿乚丿丶一一丿丶 (135341134) sorts before 残 (135411534); the Taiwan code 135431134 would not', () => {
-    expect(characterStrokes('䶮')).toEqual({ strokes: 9, known: true });
+    expect(characterStrokes('䶮')).toEqual({ strokes: 9, known: true, basis: 'sequence' });
     expect(order(['残', '䶮'])).toEqual(['䶮', '残']);
-    expect(sortNames(['刘䶮', '刘一'], 'fullname')).toEqual({ names: ['刘一', '刘䶮'], unknownCharacters: [] });
+    expect(sortNames(['刘䶮', '刘一'], 'fullname')).toEqual({ names: ['刘一', '刘䶮'], unknownCharacters: [], fallbacks: [] });
   });
   it('puts a class-only character after the shape-known ones of the same class sequence, whatever the code point (尺 U+5C3A before 夬 U+592C, both 5134)', () => {
     expect(order(['夬', '尺'])).toEqual(['尺', '夬']);
     expect(compareNames('尺', '夬')).toBeLessThan(0);
   });
   it('counts simplified radicals as simplified where Unihan 15.0 kTotalStrokes does not (䴓 U+4D13: 帀 + 鸟 = 9, kTotalStrokes 15)', () => {
-    expect(characterStrokes('䴓')).toEqual({ strokes: 9, known: true });
+    expect(characterStrokes('䴓')).toEqual({ strokes: 9, known: true, basis: 'sequence' });
   });
 });
 

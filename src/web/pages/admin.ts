@@ -10,6 +10,7 @@ import { currentLang, L, markLabel } from '../i18n.ts';
 import { qrSvg } from '../qr.ts';
 import type { Committee, Device, EnrolmentCode, Member, PersonRef } from '../types.ts';
 import { errorText, notice, signIn } from '../ui.ts';
+import { parseNameList } from '../../collation/name-list.ts';
 
 type Role = 'member' | 'secretary' | 'self';
 const OPTIONAL_MARKS: Mark[] = ['abstain', 'defer'];
@@ -29,12 +30,9 @@ export function mountAdmin(root: HTMLElement, params: URLSearchParams): () => vo
   };
 }
 
-/** Names as pasted for a roster: one per line, trimmed, blank lines skipped. */
+/** Names as pasted for a roster, by the one rule of src/collation/name-list.ts (one per line; also 、，, and spaces). */
 export function parseNameLines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((n) => n.trim())
-    .filter((n) => n.length > 0);
+  return parseNameList(text);
 }
 
 export function kindName(kind: string): string {

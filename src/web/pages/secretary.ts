@@ -3,7 +3,7 @@
 // (发出 / 收回 — nothing else about the ballots exists before close), and run-offs after a tie.
 import { hasQuorum, itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { Tally } from '../../protocol/tally.ts';
-import { sortNames } from '../../collation/index.ts';
+import { parseNameList, sortNames } from '../../collation/index.ts';
 import { publicGet, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { kindLabel, L, stateLabel } from '../i18n.ts';
@@ -28,12 +28,9 @@ export function mountSecretary(root: HTMLElement, params: URLSearchParams): () =
   };
 }
 
-/** Names as pasted: one per line, or separated by spaces, commas or 、. */
+/** Names as pasted, by the one rule of src/collation/name-list.ts (lines, 、，, and spaces; Latin names keep theirs). */
 export function parseNames(text: string): string[] {
-  return text
-    .split(/[\s,，、;；]+/u)
-    .map((n) => n.trim())
-    .filter((n) => n.length > 0);
+  return parseNameList(text);
 }
 
 function runSecretary(root: HTMLElement, session: Session, params: URLSearchParams): () => void {
