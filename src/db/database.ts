@@ -40,6 +40,15 @@ export function createPgDatabase(connectionString: string, options: { searchPath
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client is not watched by the pool: when the server ends its connection
+      // (a terminated backend, an immediate stop, a failover) the client emits 'error', and an
+      // unheard 'error' event would end the process. Listen for it; a broken client is
+      // destroyed on release instead of going back to the pool.
+      let broken: Error | undefined;
+      const onError = (e: Error) => {
+        broken ??= e;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -54,10 +63,16 @@ export function createPgDatabase(connectionString: string, options: { searchPath
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!broken) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken ??= rollbackError;
+          });
+        }
         throw e;
       } finally {
-        client.release();
+        // The listener stays on a destroyed client: late errors from its socket are harmless.
+        if (!broken) client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     async close() {

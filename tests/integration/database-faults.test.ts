@@ -1,0 +1,82 @@
+// Faults of a real PostgreSQL server, injected on a cluster of this file's own: a backend
+// terminated inside a transaction, the server stopped and started, a table locked for longer
+// than the service will wait. The service must keep answering, with 503 and Retry-After while
+// the database cannot serve, and never die.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { Api, enrolAndLogin } from '../helpers/client.ts';
+import { serve, type Served } from '../helpers/spawn.ts';
+import { clusterToolsMissing, createCluster, type TestCluster } from '../helpers/cluster.ts';
+
+const skip = clusterToolsMissing;
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  if (!skip) cluster = await createCluster();
+}, 120_000);
+afterAll(async () => {
+  await cluster?.drop();
+}, 60_000);
+
+/** Polls until fn returns a value other than undefined (no timing is asserted). */
+async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Backends of database `db` waiting for a lock, seen from a connection of its own. */
+async function lockWaiters(watcher: pg.Client, db: string): Promise<number[]> {
+  const rows = await watcher.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [db]);
+  return rows.rows.map((r) => r.pid);
+}
+
+async function startOnCluster(extra: Record<string, string> = {}): Promise<{ served: Served; url: string; db: string; admin: Awaited<ReturnType<typeof enrolAndLogin>> }> {
+  const dbUrl = await cluster.createDatabase();
+  const dir = await mkdtemp(join(tmpdir(), 'piaojue-dbfault-'));
+  const served = serve(dir, { DATABASE_URL: dbUrl, PIAOJUE_CRYPTO_THREADS: '0', ...extra });
+  const { url, code } = await served.ready;
+  const admin = await enrolAndLogin(new Api(url), code!);
+  return { served, url, db: new URL(dbUrl).pathname.slice(1), admin };
+}
+
+describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQL faults', () => {
+  it('keeps serving after PostgreSQL terminates its connection inside a transaction', async () => {
+    const { served, url, db, admin } = await startOnCluster();
+    const holder = await cluster.connect(db);
+    const watcher = await cluster.connect(db);
+    try {
+      // Creating a committee inserts the committee, then waits here for the chain table.
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE chain_heads IN ACCESS EXCLUSIVE MODE');
+      const pending = fetch(`${url}/v1/committees`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: '断线委员会', kind: 'standing' }),
+      });
+      const [pid] = await until(async () => {
+        const pids = await lockWaiters(watcher, db);
+        return pids.length > 0 ? pids : undefined;
+      });
+      await watcher.query('SELECT pg_terminate_backend($1)', [pid]);
+      await holder.query('ROLLBACK');
+
+      const reply = await pending;
+      expect(reply.status).toBeGreaterThanOrEqual(500);
+      // The process is alive and the next requests are served.
+      expect(served.child.exitCode).toBeNull();
+      expect((await new Api(url).get('/readyz')).status).toBe(200);
+      const again = await admin.api.post('/v1/committees', { name: '断线委员会', kind: 'standing' });
+      expect(again.status).toBe(201);
+    } finally {
+      await holder.end();
+      await watcher.end();
+      await served.stop();
+    }
+  }, 60_000);
+});
