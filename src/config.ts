@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const millis = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const schema = z.object({
   PORT: port.default(8080),
@@ -22,6 +23,10 @@ const schema = z.object({
   PIAOJUE_CRYPTO_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PIAOJUE_TLS_CERT: z.string().min(1).optional(),
   PIAOJUE_TLS_KEY: z.string().min(1).optional(),
+  PIAOJUE_DB_CONNECT_TIMEOUT_MS: millis(50, 600_000).default(5_000),
+  PIAOJUE_DB_STATEMENT_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
+  PIAOJUE_DB_LOCK_TIMEOUT_MS: millis(50, 3_600_000).default(5_000),
+  PIAOJUE_READY_TIMEOUT_MS: millis(50, 60_000).default(2_000),
 });
 
 export interface Config {
@@ -38,6 +43,10 @@ export interface Config {
   cryptoThreads: number;
   /** PEM files; with both set the service speaks HTTPS (phones need a secure context for WebCrypto). */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** Bounds on every wait for the database, in milliseconds (PostgreSQL mode). */
+  db: { connectTimeoutMs: number; statementTimeoutMs: number; lockTimeoutMs: number };
+  /** How long /readyz waits for the database before answering 503. */
+  readyTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -71,5 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     log: c.PIAOJUE_LOG,
     cryptoThreads: c.PIAOJUE_CRYPTO_THREADS ?? availableParallelism(),
     tls: c.PIAOJUE_TLS_CERT && c.PIAOJUE_TLS_KEY ? { certFile: c.PIAOJUE_TLS_CERT, keyFile: c.PIAOJUE_TLS_KEY } : undefined,
+    db: { connectTimeoutMs: c.PIAOJUE_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: c.PIAOJUE_DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: c.PIAOJUE_DB_LOCK_TIMEOUT_MS },
+    readyTimeoutMs: c.PIAOJUE_READY_TIMEOUT_MS,
   };
 }

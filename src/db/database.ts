@@ -21,11 +21,29 @@ export interface Database extends Queryable {
 // counts in this service are small, so int8 is parsed as a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export function createPgDatabase(connectionString: string, options: { searchPath?: string; max?: number } = {}): Database {
+export interface PgOptions {
+  searchPath?: string;
+  max?: number;
+  /** Longest wait for a connection, new or from the pool (ms); unbounded when unset. */
+  connectTimeoutMs?: number;
+  /** Server-side statement_timeout and lock_timeout of every session (ms); unbounded when unset. */
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+}
+
+export function createPgDatabase(connectionString: string, options: PgOptions = {}): Database {
+  const settings = [
+    options.searchPath ? `-c search_path=${options.searchPath}` : '',
+    options.statementTimeoutMs ? `-c statement_timeout=${options.statementTimeoutMs}` : '',
+    options.lockTimeoutMs ? `-c lock_timeout=${options.lockTimeoutMs}` : '',
+  ].filter(Boolean);
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
-    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    // Dead peers (a failover, a cable) are noticed instead of waited on forever.
+    keepAlive: true,
+    ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+    ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
@@ -113,8 +131,12 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database> 
 }
 
 /** Opens the configured store: DATABASE_URL when set, otherwise PGlite in the data folder. */
-export async function openDatabase(config: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
-  if (config.databaseUrl) return createPgDatabase(config.databaseUrl);
+export async function openDatabase(config: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  db?: { connectTimeoutMs: number; statementTimeoutMs: number; lockTimeoutMs: number };
+}): Promise<Database> {
+  if (config.databaseUrl) return createPgDatabase(config.databaseUrl, { ...config.db });
   const { mkdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
   await mkdir(config.dataDir, { recursive: true });

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { ServiceKeys } from '../keys.ts';
@@ -18,7 +19,7 @@ export interface AppContext {
    * Test-only: called at a named point of a request, inside its transaction where there is
    * one, so a test can hold that request in flight while another runs. Unset in service.
    */
-  checkpoint?: (point: Checkpoint, tx?: Queryable) => Promise<void>;
+  checkpoint?: (point: Checkpoint, tx?: Queryable, req?: IncomingMessage) => Promise<void>;
 }
 
 /** The points where a test may hold a request (see `checkpoint`). */

@@ -1,39 +1,43 @@
 // Holding a request in flight at a named point of the service (AppContext.checkpoint), so a
 // test can run another request against it at exactly that moment — instead of sleeping and
 // hoping the two overlap.
+import type { IncomingMessage } from 'node:http';
 import type { Queryable } from '../../src/db/database.ts';
 import type { AppContext, Checkpoint } from '../../src/http/context.ts';
 
 export interface Hold {
-  /** Resolves when a request reaches the point; gives the backend pid of its transaction on PostgreSQL. */
-  reached: Promise<{ pid: number | undefined }>;
+  /**
+   * Resolves when a request reaches the point; gives the backend pid of its transaction on
+   * PostgreSQL, and the request where the point passes it.
+   */
+  reached: Promise<{ pid: number | undefined; request: IncomingMessage | undefined }>;
   release(): void;
 }
 
-const holds = new WeakMap<AppContext, Map<Checkpoint, { arrive: (tx?: Queryable) => void; released: Promise<void> }>>();
+const holds = new WeakMap<AppContext, Map<Checkpoint, { arrive: (tx?: Queryable, req?: IncomingMessage) => void; released: Promise<void> }>>();
 
 /** Holds the next request of `ctx` that reaches `point` until release(). */
 export function holdAt(ctx: AppContext, point: Checkpoint): Hold {
   let table = holds.get(ctx);
   if (!table) {
-    const t = new Map<Checkpoint, { arrive: (tx?: Queryable) => void; released: Promise<void> }>();
+    const t = new Map<Checkpoint, { arrive: (tx?: Queryable, req?: IncomingMessage) => void; released: Promise<void> }>();
     holds.set(ctx, t);
     table = t;
-    ctx.checkpoint = async (p, tx) => {
+    ctx.checkpoint = async (p, tx, req) => {
       const h = t.get(p);
       if (!h) return;
       t.delete(p);
-      h.arrive(tx);
+      h.arrive(tx, req);
       await h.released;
     };
   }
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  let arrive!: (tx?: Queryable) => void;
-  const reached = new Promise<{ pid: number | undefined }>((resolve, reject) => {
-    arrive = (tx) => {
-      if (!tx || ctx.db.kind !== 'postgres') return resolve({ pid: undefined });
-      tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((rows) => resolve({ pid: rows[0]!.pid }), reject);
+  let arrive!: (tx?: Queryable, req?: IncomingMessage) => void;
+  const reached = new Promise<{ pid: number | undefined; request: IncomingMessage | undefined }>((resolve, reject) => {
+    arrive = (tx, request) => {
+      if (!tx || ctx.db.kind !== 'postgres') return resolve({ pid: undefined, request });
+      tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((rows) => resolve({ pid: rows[0]!.pid, request }), reject);
     };
   });
   table.set(point, { arrive, released });

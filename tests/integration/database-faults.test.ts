@@ -103,4 +103,50 @@ describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQ
       await served.stop();
     }
   }, 60_000);
+
+  it('answers 503 after the lock timeout instead of waiting for a table locked by someone else', async () => {
+    const { served, db, admin } = await startOnCluster({ PIAOJUE_DB_LOCK_TIMEOUT_MS: '200', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '60000' });
+    const holder = await cluster.connect(db);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE chain_heads IN ACCESS EXCLUSIVE MODE');
+      expectUnavailable(await admin.api.post('/v1/committees', { name: '锁超时', kind: 'standing' }));
+      await holder.query('ROLLBACK');
+      expect((await admin.api.post('/v1/committees', { name: '锁超时', kind: 'standing' })).status).toBe(201);
+    } finally {
+      await holder.end();
+      await served.stop();
+    }
+  }, 60_000);
+
+  it('answers 503 after the statement timeout', async () => {
+    const { served, db, admin } = await startOnCluster({ PIAOJUE_DB_LOCK_TIMEOUT_MS: '60000', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '200' });
+    const holder = await cluster.connect(db);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE chain_heads IN ACCESS EXCLUSIVE MODE');
+      expectUnavailable(await admin.api.post('/v1/committees', { name: '语句超时', kind: 'standing' }));
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await served.stop();
+    }
+  }, 60_000);
+
+  it('/readyz answers 503 by its own deadline while the database does not answer', async () => {
+    const { served, url, db } = await startOnCluster({ PIAOJUE_DB_LOCK_TIMEOUT_MS: '60000', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '60000', PIAOJUE_READY_TIMEOUT_MS: '200' });
+    const holder = await cluster.connect(db);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE');
+      const ready = await new Api(url).get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.status).toBe('not_ready');
+      await holder.query('ROLLBACK');
+      expect((await new Api(url).get('/readyz')).status).toBe(200);
+    } finally {
+      await holder.end();
+      await served.stop();
+    }
+  }, 60_000);
 });
