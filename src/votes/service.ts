@@ -345,7 +345,8 @@ function assertPublishable(definition: VoteDefinition, issuances: Issuance[], re
 
 /**
  * Closes a vote: in one transaction, the issuances (by member), the ballots (by hash) and the
- * tally signed by the service key become one vote.closed entry of the record.
+ * tally signed by the service key become one vote.closed entry of the record. Idempotent: a
+ * closed vote answers with its published tally.
  */
 export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote: VoteView; tally: Tally; tallySignature: string }> {
   const out = await ctx.db.transaction(async (tx) => {
@@ -357,6 +358,11 @@ export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote
     await lockExclusive(tx, 'vote', voteId);
     await ctx.checkpoint?.('closeVote.locking', tx);
     const vote = await findVote(tx, voteId, true);
+    // A close sent again (its answer was lost, or two devices sent it) gets the same answer.
+    if (vote.state === 'closed') {
+      const published = await publishedTally(tx, vote);
+      return { tally: published.tally, tallySignature: published.tallySignature };
+    }
     if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
     await tx.query('SELECT 1 FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [vote.committee_id]);
     const definition = JSON.parse(vote.definition) as VoteDefinition;
