@@ -27,6 +27,7 @@ const schema = z.object({
   PIAOJUE_DB_STATEMENT_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
   PIAOJUE_DB_LOCK_TIMEOUT_MS: millis(50, 3_600_000).default(5_000),
   PIAOJUE_READY_TIMEOUT_MS: millis(50, 60_000).default(2_000),
+  PIAOJUE_SHUTDOWN_TIMEOUT_MS: millis(0, 600_000).default(10_000),
 });
 
 export interface Config {
@@ -47,6 +48,8 @@ export interface Config {
   db: { connectTimeoutMs: number; statementTimeoutMs: number; lockTimeoutMs: number };
   /** How long /readyz waits for the database before answering 503. */
   readyTimeoutMs: number;
+  /** On SIGTERM, how long requests in progress may take to finish before connections are cut. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +85,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tls: c.PIAOJUE_TLS_CERT && c.PIAOJUE_TLS_KEY ? { certFile: c.PIAOJUE_TLS_CERT, keyFile: c.PIAOJUE_TLS_KEY } : undefined,
     db: { connectTimeoutMs: c.PIAOJUE_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: c.PIAOJUE_DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: c.PIAOJUE_DB_LOCK_TIMEOUT_MS },
     readyTimeoutMs: c.PIAOJUE_READY_TIMEOUT_MS,
+    shutdownTimeoutMs: c.PIAOJUE_SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -70,6 +70,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const fault = err instanceof AppError || err instanceof ProtocolError ? undefined : transientFault(err);
     if (err instanceof AppError) appError = err;
     else if (err instanceof ProtocolError) appError = fromProtocolError(err);
+    else if ((err as { code?: unknown })?.code === 'shutting_down') appError = new AppError('shutting_down', 'The service is shutting down; send the request again after Retry-After seconds.');
     else if (fault) {
       appError = new AppError('database_unavailable', 'The database cannot serve this request right now; send it again after Retry-After seconds.');
       retryAfter = fault.retryAfter;
@@ -81,7 +82,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else appError = fromParserError(err ?? {}) ?? new AppError('internal', 'Something went wrong on our side.');
     if (appError.code === 'internal') log.error('internal error', err);
     if (res.headersSent) return;
-    if (appError.code === 'database_unavailable') res.set('Retry-After', String(retryAfter ?? DEFAULT_RETRY_AFTER));
+    if (appError.status === 503) res.set('Retry-After', String(retryAfter ?? DEFAULT_RETRY_AFTER));
     res.status(appError.status).type('application/problem+json').json(problemFor(appError));
   };
 }

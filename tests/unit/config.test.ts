@@ -7,7 +7,7 @@ describe('configuration', () => {
   });
 
   it('bounds every wait for the database by default, and reads the bounds in milliseconds', () => {
-    expect(loadConfig({})).toMatchObject({ db: { connectTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 5000 }, readyTimeoutMs: 2000 });
+    expect(loadConfig({})).toMatchObject({ db: { connectTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 5000 }, readyTimeoutMs: 2000, shutdownTimeoutMs: 10000 });
     const c = loadConfig({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '1000', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '2000', PIAOJUE_DB_LOCK_TIMEOUT_MS: '300', PIAOJUE_READY_TIMEOUT_MS: '500' });
     expect(c).toMatchObject({ db: { connectTimeoutMs: 1000, statementTimeoutMs: 2000, lockTimeoutMs: 300 }, readyTimeoutMs: 500 });
   });
