@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
+import { refuseForbiddenCharacters } from './text.ts';
 import { migrationsCurrent } from '../db/migrate.ts';
 import { peopleRouter } from '../people/routes.ts';
 import { committeesRouter } from '../committees/routes.ts';
@@ -76,6 +77,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
   // Casting is anonymous: its route sits before authentication and refuses any credential.
+  app.use(refuseForbiddenCharacters);
   app.use(dropIfClientGone);
   app.use(castRouter(ctx));
   app.use(authenticate(ctx));
