@@ -48,6 +48,15 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(noStore);
+  if (ctx.config.tls) {
+    // Served over HTTPS: browsers that have reached it so keep to HTTPS for a year (never
+    // sent over plain HTTP, where it would mean nothing). Behind a TLS-terminating proxy, the
+    // proxy sets it.
+    app.use((_req, res, next) => {
+      res.set('Strict-Transport-Security', 'max-age=31536000');
+      next();
+    });
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
