@@ -137,8 +137,20 @@ export async function openDatabase(config: {
   db?: { connectTimeoutMs: number; statementTimeoutMs: number; lockTimeoutMs: number };
 }): Promise<Database> {
   if (config.databaseUrl) return createPgDatabase(config.databaseUrl, { ...config.db });
-  const { mkdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  await mkdir(config.dataDir, { recursive: true });
-  return createPgliteDatabase(join(config.dataDir, 'pg'));
+  const { privateFolder, tightenTree } = await import('./private-folder.ts');
+  // Private data at rest: nothing this process creates is open to other local accounts.
+  process.umask(0o077);
+  await privateFolder(config.dataDir);
+  const pgDir = join(config.dataDir, 'pg');
+  await privateFolder(pgDir);
+  const db = await createPgliteDatabase(pgDir);
+  await tightenTree(config.dataDir);
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await tightenTree(config.dataDir);
+    },
+  };
 }
