@@ -1,7 +1,7 @@
 // The `piaojue` command: serve, migrate, admin bootstrap, sort-names, verify, demo.
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, StartupError } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { buildContext, startService } from '../server.ts';
 import { bootstrapAdmin } from '../people/enrolment.ts';
@@ -28,7 +28,16 @@ program
   .command('serve')
   .description('run the service (embedded PostgreSQL unless DATABASE_URL is set)')
   .action(async () => {
-    const service = await startService(configOrExit());
+    let service: Awaited<ReturnType<typeof startService>>;
+    try {
+      service = await startService(configOrExit());
+    } catch (e) {
+      if (e instanceof StartupError) {
+        console.error(`piaojue: cannot start: ${e.message}`);
+        process.exit(1);
+      }
+      throw e;
+    }
     const stop = async () => {
       await service.close();
       process.exit(0);

@@ -130,6 +130,11 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database> 
   };
 }
 
+/** A start-up failure with a message meant for the person starting the service (no stack). */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 /** Opens the configured store: DATABASE_URL when set, otherwise PGlite in the data folder. */
 export async function openDatabase(config: {
   databaseUrl?: string | undefined;
@@ -143,6 +148,17 @@ export async function openDatabase(config: {
   process.umask(0o077);
   await privateFolder(config.dataDir);
   const pgDir = join(config.dataDir, 'pg');
+  const { existsSync } = await import('node:fs');
+  const { checkStorage, formatBytes, FIRST_START_BYTES, READY_PROBE_BYTES } = await import('./storage.ts');
+  const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
+  const need = fresh ? FIRST_START_BYTES : READY_PROBE_BYTES;
+  const room = await checkStorage(config.dataDir, READY_PROBE_BYTES, need);
+  if (!room.ok) {
+    throw new StartupError(
+      `no room on the disk for the embedded database in ${config.dataDir}: ${formatBytes(room.freeBytes)} free${room.error ? ` (a test write failed: ${room.error})` : ''}, ` +
+        `${formatBytes(need)} needed${fresh ? ' to create it' : ''}. Free some disk space, or set PIAOJUE_DATA_DIR to a folder on a disk with room, and start again.`,
+    );
+  }
   await privateFolder(pgDir);
   const db = await createPgliteDatabase(pgDir);
   await tightenTree(config.dataDir);
