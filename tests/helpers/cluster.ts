@@ -54,7 +54,7 @@ export async function createCluster(): Promise<TestCluster> {
       await run('pg_dropcluster', ['--stop', version, name]).catch(() => undefined);
     };
     try {
-      await run('pg_ctlcluster', [version, name, 'start']);
+      await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'start']);
     } catch (e) {
       // Most likely the port was taken meanwhile: try another.
       lastError = e;
@@ -86,10 +86,10 @@ export async function createCluster(): Promise<TestCluster> {
         return client;
       },
       async stop(mode = 'fast') {
-        await run('pg_ctlcluster', [version, name, 'stop', '-m', mode]);
+        await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'stop', '-m', mode]);
       },
       async start() {
-        await run('pg_ctlcluster', [version, name, 'start']);
+        await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'start']);
       },
       drop,
     };
