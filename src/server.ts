@@ -81,7 +81,14 @@ export async function startService(config: Config, overrides: Parameters<typeof 
         clearTimeout(deadline);
       }
       await ctx.crypto.close();
-      if (!overrides.db) await ctx.db.close();
+      // The pool waits for its checked-out connections; one stuck on an unreachable server
+      // must not hold the stop past its deadline (the process exits after this anyway).
+      if (!overrides.db) {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(1_000, config.shutdownTimeoutMs))));
+        await Promise.race([ctx.db.close().catch(() => undefined), late]);
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -3,7 +3,7 @@
 // than the service will wait. The service must keep answering, with 503 and Retry-After while
 // the database cannot serve, and never die.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -17,7 +17,19 @@ let cluster: TestCluster;
 beforeAll(async () => {
   if (!skip) cluster = await createCluster();
 }, 120_000);
+// Cleaned up even when a test times out half-way: the services it started, and a server it
+// froze (a frozen server could not be stopped and dropped).
+const children: Served[] = [];
+const frozen: number[] = [];
 afterAll(async () => {
+  for (const pid of frozen) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // gone already
+    }
+  }
+  for (const c of children) c.child.kill('SIGKILL');
   await cluster?.drop();
 }, 60_000);
 
@@ -40,6 +52,7 @@ async function startOnCluster(extra: Record<string, string> = {}): Promise<{ ser
   const dbUrl = await cluster.createDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'piaojue-dbfault-'));
   const served = serve(dir, { DATABASE_URL: dbUrl, PIAOJUE_CRYPTO_THREADS: '0', ...extra });
+  children.push(served);
   const { url, code } = await served.ready;
   const admin = await enrolAndLogin(new Api(url), code!);
   return { served, url, db: new URL(dbUrl).pathname.slice(1), admin };
@@ -147,6 +160,52 @@ describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQ
     } finally {
       await holder.end();
       await served.stop();
+    }
+  }, 60_000);
+
+  it('answers 503 after the connect timeout while the server accepts no new session', async () => {
+    const { served, url, db, admin } = await startOnCluster({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '300', PIAOJUE_READY_TIMEOUT_MS: '5000' });
+    const dataDir = (await cluster.sql('SHOW data_directory')).rows[0].data_directory as string;
+    const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    // The service's sessions end; the server, frozen, then answers no new one.
+    await cluster.sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
+    frozen.push(postmaster);
+    process.kill(postmaster, 'SIGSTOP');
+    try {
+      expectUnavailable(await admin.api.get('/v1/me'));
+      expect((await new Api(url).get('/readyz')).status).toBe(503);
+    } finally {
+      process.kill(postmaster, 'SIGCONT');
+    }
+    try {
+      expect(served.child.exitCode).toBeNull();
+      const back = await until(async () => {
+        const r = await admin.api.get('/v1/me');
+        return r.status === 200 ? r : undefined;
+      });
+      expect(back.status).toBe(200);
+    } finally {
+      await served.stop();
+    }
+  }, 60_000);
+
+  it('stops on SIGTERM within its deadline even with a request stuck connecting to a frozen server', async () => {
+    const { served, url, db, admin } = await startOnCluster({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '600000', PIAOJUE_SHUTDOWN_TIMEOUT_MS: '300' });
+    const dataDir = (await cluster.sql('SHOW data_directory')).rows[0].data_directory as string;
+    const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    await cluster.sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
+    frozen.push(postmaster);
+    process.kill(postmaster, 'SIGSTOP');
+    try {
+      const stuck = admin.api.get('/v1/me').catch((e: Error) => e);
+      const exited = new Promise<number | null>((resolve) => served.child.once('exit', (code) => resolve(code)));
+      // A request that needs no database, answered after the stuck one went in; then the stop.
+      expect((await new Api(url).get('/healthz')).status).toBe(200);
+      served.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await stuck).toBeInstanceOf(Error);
+    } finally {
+      process.kill(postmaster, 'SIGCONT');
     }
   }, 60_000);
 });
