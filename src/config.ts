@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const millis = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const schema = z.object({
   PORT: port.default(8080),
@@ -27,6 +28,11 @@ const schema = z.object({
     .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http:// or https:// URL, e.g. https://192.168.1.20:8443')
     .refine((v) => !URL.canParse(v) || ((u) => u.search === '' && u.hash === '' && u.username === '' && u.password === '')(new URL(v)), 'must be a plain address, without query, fragment or credentials')
     .optional(),
+  PIAOJUE_DB_CONNECT_TIMEOUT_MS: millis(50, 600_000).default(5_000),
+  PIAOJUE_DB_STATEMENT_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
+  PIAOJUE_DB_LOCK_TIMEOUT_MS: millis(50, 3_600_000).default(5_000),
+  PIAOJUE_READY_TIMEOUT_MS: millis(50, 60_000).default(2_000),
+  PIAOJUE_SHUTDOWN_TIMEOUT_MS: millis(0, 600_000).default(10_000),
 });
 
 export interface Config {
@@ -45,6 +51,12 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** The address phones use (enrolment links, QR codes), without a trailing slash; unset: the address the browser used. */
   publicUrl: string | undefined;
+  /** Bounds on every wait for the database, in milliseconds (PostgreSQL mode). */
+  db: { connectTimeoutMs: number; statementTimeoutMs: number; lockTimeoutMs: number };
+  /** How long /readyz waits for the database before answering 503. */
+  readyTimeoutMs: number;
+  /** On SIGTERM, how long requests in progress may take to finish before connections are cut. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,5 +91,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cryptoThreads: c.PIAOJUE_CRYPTO_THREADS ?? availableParallelism(),
     tls: c.PIAOJUE_TLS_CERT && c.PIAOJUE_TLS_KEY ? { certFile: c.PIAOJUE_TLS_CERT, keyFile: c.PIAOJUE_TLS_KEY } : undefined,
     publicUrl: c.PIAOJUE_PUBLIC_URL === undefined ? undefined : new URL(c.PIAOJUE_PUBLIC_URL).href.replace(/\/+$/, ''),
+    db: { connectTimeoutMs: c.PIAOJUE_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: c.PIAOJUE_DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: c.PIAOJUE_DB_LOCK_TIMEOUT_MS },
+    readyTimeoutMs: c.PIAOJUE_READY_TIMEOUT_MS,
+    shutdownTimeoutMs: c.PIAOJUE_SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -39,6 +39,9 @@ export const ERROR_CODES = {
   invalid_key: { status: 422, title: '公钥无效 / Invalid public key' },
   invalid_definition: { status: 422, title: '表决定义无效 / Invalid vote definition' },
   invalid_entry: { status: 422, title: '记录条目无效 / Invalid record entry' },
+  // the database cannot serve right now; the same request may succeed later (Retry-After)
+  database_unavailable: { status: 503, title: '数据库暂时不可用，请稍后重试 / Database temporarily unavailable, retry later' },
+  shutting_down: { status: 503, title: '服务正在停止，请稍后重试 / Service shutting down, retry later' },
   // last resort: never carries internal detail to a client
   internal: { status: 500, title: '服务内部错误 / Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

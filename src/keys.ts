@@ -66,7 +66,7 @@ export async function loadServiceKeys(options: { signingKey?: string | undefined
   }
   if (text !== undefined) return fromPrivateJwk(JSON.parse(text) as JWK);
   const keys = await generateServiceKeys();
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   // 'wx' fails if another process created the file meanwhile; then use theirs.
   try {
     await writeFile(file, JSON.stringify(keys.privateJwk), { mode: 0o600, flag: 'wx' });

@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { loadServiceKeys, type ServiceKeys } from './keys.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { createApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
@@ -22,11 +22,11 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export async function buildContext(config: Config, overrides: { db?: Database; keys?: ServiceKeys; now?: () => Date } = {}): Promise<AppContext> {
+export async function buildContext(config: Config, overrides: { db?: Database; keys?: ServiceKeys; now?: () => Date; log?: Logger } = {}): Promise<AppContext> {
   const db = overrides.db ?? (await openDatabase(config));
   await migrate(db);
   const keys = overrides.keys ?? (await loadServiceKeys(config));
-  return { config, db, keys, log: createLogger(config.log), crypto: createVoteCrypto(config.cryptoThreads), now: overrides.now ?? (() => new Date()) };
+  return { config, db, keys, log: overrides.log ?? createLogger(config.log), crypto: createVoteCrypto(config.cryptoThreads), now: overrides.now ?? (() => new Date()) };
 }
 
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {
@@ -72,12 +72,31 @@ export async function startService(config: Config, overrides: Parameters<typeof 
     ctx,
     url,
     firstAdmin: first,
+    /**
+     * Stops taking connections and lets the requests in progress finish — within
+     * PIAOJUE_SHUTDOWN_TIMEOUT_MS, after which the remaining connections are cut — then stops
+     * the crypto workers and the database. Keep-alive connections are closed as they go idle.
+     */
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      server.closeIdleConnections();
+      const idle = setInterval(() => server.closeIdleConnections(), 25);
+      const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      try {
+        await closed;
+      } finally {
+        clearInterval(idle);
+        clearTimeout(deadline);
+      }
       await ctx.crypto.close();
-      if (!overrides.db) await ctx.db.close();
+      // The pool waits for its checked-out connections; one stuck on an unreachable server
+      // must not hold the stop past its deadline (the process exits after this anyway).
+      if (!overrides.db) {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(1_000, config.shutdownTimeoutMs))));
+        await Promise.race([ctx.db.close().catch(() => undefined), late]);
+        clearTimeout(timer);
+      }
     },
   };
 }

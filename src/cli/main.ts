@@ -1,7 +1,7 @@
 // The `piaojue` command: serve, migrate, admin bootstrap, sort-names, verify, demo.
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, StartupError } from '../db/database.ts';
 import { DataFolderInUseError } from '../db/folder-lock.ts';
 import { migrate } from '../db/migrate.ts';
 import { buildContext, startService } from '../server.ts';
@@ -44,7 +44,15 @@ program
   .action(async () => {
     let service: Awaited<ReturnType<typeof startService>> | undefined;
     await withDatabase('serve', 'Only one process may use an embedded database folder; set PIAOJUE_DATA_DIR to run a second service.', async () => {
-      service = await startService(configOrExit());
+      try {
+        service = await startService(configOrExit());
+      } catch (e) {
+        if (e instanceof StartupError) {
+          console.error(`piaojue: cannot start: ${e.message}`);
+          process.exit(1);
+        }
+        throw e;
+      }
     });
     if (!service) return;
     const running = service;

@@ -21,11 +21,29 @@ export interface Database extends Queryable {
 // counts in this service are small, so int8 is parsed as a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export function createPgDatabase(connectionString: string, options: { searchPath?: string; max?: number } = {}): Database {
+export interface PgOptions {
+  searchPath?: string;
+  max?: number;
+  /** Longest wait for a connection, new or from the pool (ms); unbounded when unset. */
+  connectTimeoutMs?: number;
+  /** Server-side statement_timeout and lock_timeout of every session (ms); unbounded when unset. */
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+}
+
+export function createPgDatabase(connectionString: string, options: PgOptions = {}): Database {
+  const settings = [
+    options.searchPath ? `-c search_path=${options.searchPath}` : '',
+    options.statementTimeoutMs ? `-c statement_timeout=${options.statementTimeoutMs}` : '',
+    options.lockTimeoutMs ? `-c lock_timeout=${options.lockTimeoutMs}` : '',
+  ].filter(Boolean);
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
-    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    // Dead peers (a failover, a cable) are noticed instead of waited on forever.
+    keepAlive: true,
+    ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+    ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
@@ -40,6 +58,15 @@ export function createPgDatabase(connectionString: string, options: { searchPath
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client is not watched by the pool: when the server ends its connection
+      // (a terminated backend, an immediate stop, a failover) the client emits 'error', and an
+      // unheard 'error' event would end the process. Listen for it; a broken client is
+      // destroyed on release instead of going back to the pool.
+      let broken: Error | undefined;
+      const onError = (e: Error) => {
+        broken ??= e;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -54,10 +81,16 @@ export function createPgDatabase(connectionString: string, options: { searchPath
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!broken) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken ??= rollbackError;
+          });
+        }
         throw e;
       } finally {
-        client.release();
+        // The listener stays on a destroyed client: late errors from its socket are harmless.
+        if (!broken) client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     async close() {
@@ -97,25 +130,58 @@ export async function createPgliteDatabase(dataDir?: string): Promise<Database> 
   };
 }
 
+/** A start-up failure with a message meant for the person starting the service (no stack). */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 /** Opens the configured store: DATABASE_URL when set, otherwise PGlite in the data folder. */
-export async function openDatabase(config: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
-  if (config.databaseUrl) return createPgDatabase(config.databaseUrl);
-  const { mkdir } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+export async function openDatabase(config: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  db?: { connectTimeoutMs: number; statementTimeoutMs: number; lockTimeoutMs: number };
+}): Promise<Database> {
+  if (config.databaseUrl) return createPgDatabase(config.databaseUrl, { ...config.db });
+  const { privateFolder } = await import('./private-folder.ts');
   const { lockDataFolder } = await import('./folder-lock.ts');
-  await mkdir(config.dataDir, { recursive: true });
+  // Private data at rest: nothing this process creates is open to other local accounts.
+  process.umask(0o077);
+  await privateFolder(config.dataDir);
+  // One process per data folder (folder-lock.ts), taken before anything reads the database.
   const unlock = await lockDataFolder(config.dataDir);
   try {
-    const db = await createPgliteDatabase(join(config.dataDir, 'pg'));
-    return {
-      ...db,
-      async close() {
-        await db.close();
-        await unlock();
-      },
-    };
+    return await openEmbedded(config.dataDir, unlock);
   } catch (e) {
     await unlock();
     throw e;
   }
+}
+
+/** PGlite in `<dataDir>/pg`, once this process holds the folder; closing releases it. */
+async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promise<Database> {
+  const { join } = await import('node:path');
+  const { existsSync } = await import('node:fs');
+  const { privateFolder, tightenTree } = await import('./private-folder.ts');
+  const { checkStorage, formatBytes, FIRST_START_BYTES, READY_PROBE_BYTES } = await import('./storage.ts');
+  const pgDir = join(dataDir, 'pg');
+  const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
+  const need = fresh ? FIRST_START_BYTES : READY_PROBE_BYTES;
+  const room = await checkStorage(dataDir, READY_PROBE_BYTES, need);
+  if (!room.ok) {
+    throw new StartupError(
+      `no room on the disk for the embedded database in ${dataDir}: ${formatBytes(room.freeBytes)} free${room.error ? ` (a test write failed: ${room.error})` : ''}, ` +
+        `${formatBytes(need)} needed${fresh ? ' to create it' : ''}. Free some disk space, or set PIAOJUE_DATA_DIR to a folder on a disk with room, and start again.`,
+    );
+  }
+  await privateFolder(pgDir);
+  const db = await createPgliteDatabase(pgDir);
+  await tightenTree(dataDir);
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await tightenTree(dataDir);
+      await unlock();
+    },
+  };
 }

@@ -2,6 +2,19 @@
 // without row locks: many concurrent token issuances share a vote's or a meeting's lock, which
 // costs nothing on disk, while a close or an attendance change takes it exclusively. (Shared
 // row locks on one hot row would each rewrite the row and serialise on it.)
+//
+// One global lock order, followed by every path that takes more than one of these, so that no
+// two paths can each hold what the other waits for (a deadlock):
+//
+//   1. the meeting's advisory lock      (attendance, meeting close: exclusive; the rest shared)
+//   2. the vote's advisory lock         (vote close: exclusive; token issuance: shared)
+//   3. the meetings row                 (FOR UPDATE / FOR SHARE)
+//   4. the votes row                    (FOR UPDATE; foreign-key checks of inserted rows)
+//   5. the committees row
+//   6. the chain_heads row              (appending to the record)
+//
+// A path that needs an id for an earlier lock (the meeting of a vote) reads it first without
+// locking: those ids never change.
 import type { Queryable } from './database.ts';
 
 const NAMESPACE = { vote: 1, meeting: 2 } as const;

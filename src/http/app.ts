@@ -5,7 +5,9 @@ import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
+import { refuseForbiddenCharacters } from './text.ts';
 import { migrationsCurrent } from '../db/migrate.ts';
+import { checkStorage } from '../db/storage.ts';
 import { peopleRouter } from '../people/routes.ts';
 import { committeesRouter } from '../committees/routes.ts';
 import { meetingsRouter } from '../meetings/routes.ts';
@@ -25,6 +27,17 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * Work for a client that has gone is dropped: a request that waited (for a database
+ * connection, say) until its client gave up is not run, so a stall does not leave a backlog
+ * of work nobody will read. Checked where it costs nothing: after the body is read and after
+ * authentication, the two steps that wait.
+ */
+const dropIfClientGone: RequestHandler = (req, _res, next) => {
+  if (req.socket.destroyed) return;
+  next();
+};
+
 const noStore: RequestHandler = (_req, res, next) => {
   res.set('Cache-Control', 'no-store');
   res.set('X-Content-Type-Options', 'nosniff');
@@ -36,21 +49,40 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(noStore);
+  if (ctx.config.tls) {
+    // Served over HTTPS: browsers that have reached it so keep to HTTPS for a year (never
+    // sent over plain HTTP, where it would mean nothing). Behind a TLS-terminating proxy, the
+    // proxy sets it.
+    app.use((_req, res, next) => {
+      res.set('Strict-Transport-Security', 'max-age=31536000');
+      next();
+    });
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Readiness has a deadline of its own: a database that does not answer within it is not
+  // ready, and a load balancer or supervisor hears so instead of waiting.
   app.get('/readyz', async (_req, res) => {
-    let database = false;
-    let migrations = false;
-    try {
+    // In embedded mode the database's disk is ours: readiness also tries a write there, since
+    // a full disk fails every write while reads go on working.
+    const embedded = ctx.db.kind === 'pglite';
+    const state: { database: boolean; migrations: boolean; storage?: boolean } = { database: false, migrations: false, ...(embedded ? { storage: false } : {}) };
+    const check = (async () => {
+      const storage = embedded ? checkStorage(ctx.config.dataDir).then((s) => (state.storage = s.ok)) : undefined;
       await ctx.db.query('SELECT 1');
-      database = true;
-      migrations = await migrationsCurrent(ctx.db);
-    } catch {
-      // reported below
-    }
-    res.status(database && migrations ? 200 : 503).json({ status: database && migrations ? 'ready' : 'not_ready', database, migrations });
+      state.database = true;
+      state.migrations = await migrationsCurrent(ctx.db);
+      await storage;
+    })().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ctx.config.readyTimeoutMs)));
+    await Promise.race([check, deadline]);
+    clearTimeout(timer);
+    // What was known by the deadline: a check still running counts as failed.
+    const ready = state.database && state.migrations && state.storage !== false;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...state });
   });
   // Public: the address enrolment links and QR codes carry (null: the one the browser used).
   app.get('/v1/site', (_req, res) => {
@@ -64,8 +96,11 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(requireJson);
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
   // Casting is anonymous: its route sits before authentication and refuses any credential.
+  app.use(refuseForbiddenCharacters);
+  app.use(dropIfClientGone);
   app.use(castRouter(ctx));
   app.use(authenticate(ctx));
+  app.use(dropIfClientGone);
 
   app.use(peopleRouter(ctx));
   app.use(committeesRouter(ctx));

@@ -88,6 +88,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
     if (!match) throw new AppError('token_invalid', 'The Authorization header must be "Bearer <token>".');
     const { personId, deviceId } = await verifyAccessToken(ctx, match[1]!);
     req.principal = await loadPrincipal(ctx, personId, deviceId);
+    await ctx.checkpoint?.('request.authenticated', undefined, req);
     next();
   };
 }

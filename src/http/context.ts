@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { ServiceKeys } from '../keys.ts';
 import type { Logger } from '../log.ts';
 import type { VoteCrypto } from '../votes/crypto-tasks.ts';
@@ -14,4 +15,12 @@ export interface AppContext {
   crypto: VoteCrypto;
   /** The clock, injectable so tests can freeze or move time. */
   now: () => Date;
+  /**
+   * Test-only: called at a named point of a request, inside its transaction where there is
+   * one, so a test can hold that request in flight while another runs. Unset in service.
+   */
+  checkpoint?: (point: Checkpoint, tx?: Queryable, req?: IncomingMessage) => Promise<void>;
 }
+
+/** The points where a test may hold a request (see `checkpoint`). */
+export type Checkpoint = 'issueToken.locked' | 'closeVote.locking' | 'openVote.checked' | 'closeMeeting.checked' | 'request.authenticated';

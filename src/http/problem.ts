@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import { ProtocolError } from '../protocol/errors.ts';
 import type { Logger } from '../log.ts';
+import { transientFault } from '../db/faults.ts';
 
 export const PROBLEM_TYPE_BASE = 'urn:piaojue:problem:';
 
@@ -56,14 +57,32 @@ function fromProtocolError(err: ProtocolError): AppError {
   return new AppError(code, err.message, err.field !== undefined ? { field: err.field } : {});
 }
 
+/** Seconds a client should wait before retrying after database_unavailable, unless the fault says. */
+export const DEFAULT_RETRY_AFTER = 5;
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
+  // One log line per kind of database fault per minute, not one per request: an outage must
+  // not flood the log.
+  const lastLogged = new Map<string, number>();
   return (err, _req, res, _next) => {
     let appError: AppError;
+    let retryAfter: number | undefined;
+    const fault = err instanceof AppError || err instanceof ProtocolError ? undefined : transientFault(err);
     if (err instanceof AppError) appError = err;
     else if (err instanceof ProtocolError) appError = fromProtocolError(err);
-    else appError = fromParserError(err ?? {}) ?? new AppError('internal', 'Something went wrong on our side.');
+    else if ((err as { code?: unknown })?.code === 'shutting_down') appError = new AppError('shutting_down', 'The service is shutting down; send the request again after Retry-After seconds.');
+    else if (fault) {
+      appError = new AppError('database_unavailable', 'The database cannot serve this request right now; send it again after Retry-After seconds.');
+      retryAfter = fault.retryAfter;
+      const now = Date.now();
+      if ((lastLogged.get(fault.code) ?? 0) < now - 60_000) {
+        lastLogged.set(fault.code, now);
+        log.error(`database unavailable (${fault.code}): ${String((err as Error)?.message ?? err)}`);
+      }
+    } else appError = fromParserError(err ?? {}) ?? new AppError('internal', 'Something went wrong on our side.');
     if (appError.code === 'internal') log.error('internal error', err);
     if (res.headersSent) return;
+    if (appError.status === 503) res.set('Retry-After', String(retryAfter ?? DEFAULT_RETRY_AFTER));
     res.status(appError.status).type('application/problem+json').json(problemFor(appError));
   };
 }

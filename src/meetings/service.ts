@@ -97,11 +97,11 @@ export async function getAttendance(q: Queryable, meetingId: string): Promise<At
 /** Replaces the attendance list (实到) and records it in the chain. */
 export async function recordAttendance(ctx: AppContext, meetingId: string, presentIds: string[]): Promise<Attendance> {
   await ctx.db.transaction(async (tx) => {
+    // Token issuance, vote opening and closing take this lock shared: they wait for, and then
+    // see, this change. Lock order (src/db/locks.ts): meeting lock, meetings row, committees row.
+    await lockExclusive(tx, 'meeting', meetingId);
     const meeting = await findMeeting(tx, meetingId, true);
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; attendance can no longer change.');
-    // Token issuance, vote opening and closing take this lock shared: they wait for, and then
-    // see, this change.
-    await lockExclusive(tx, 'meeting', meetingId);
     // The roster must not change under the 应到 this entry states (roster edits lock it exclusively).
     await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR SHARE', [meeting.committeeId]);
     const unique = [...new Set(presentIds)].sort();
@@ -149,10 +149,15 @@ export async function openMeeting(ctx: AppContext, meetingId: string): Promise<M
 
 export async function closeMeeting(ctx: AppContext, meetingId: string): Promise<Meeting> {
   return ctx.db.transaction(async (tx) => {
+    // Lock order (src/db/locks.ts): the meeting lock, exclusively, waits for token issuances and
+    // vote closes in progress; the meetings row, locked for update, for a vote being opened
+    // (which share-locks it), whose state the check below then sees.
+    await lockExclusive(tx, 'meeting', meetingId);
     const m = await findMeeting(tx, meetingId, true);
     if (m.state !== 'open') throw new AppError('invalid_state', `The meeting is ${m.state}; only an open meeting can be closed.`);
     const openVotes = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state = 'open'", [meetingId]);
     if (openVotes.length > 0) throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
+    await ctx.checkpoint?.('closeMeeting.checked', tx);
     return toMeeting((await tx.query<MeetingRow>("UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING *", [meetingId, ctx.now()]))[0]!);
   });
 }

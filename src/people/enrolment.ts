@@ -126,6 +126,9 @@ export async function createLoginChallenge(ctx: AppContext, deviceId: string): P
   const device = await ctx.db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM devices WHERE id = $1', [deviceId]);
   if (!device[0]) throw new AppError('not_found', 'No such device.', { field: 'deviceId' });
   if (device[0].revoked_at) throw new AppError('device_revoked');
+  // Expired and used challenges serve no purpose: each new one purges them, so the table holds
+  // only the few challenges of the last two minutes.
+  await ctx.db.query('DELETE FROM login_challenges WHERE expires_at <= $1 OR used_at IS NOT NULL', [ctx.now()]);
   const challenge = toBase64url(randomBytes(32));
   const expiresAt = new Date(ctx.now().getTime() + CHALLENGE_TTL_MS);
   const rows = await ctx.db.query<{ id: string }>(

@@ -173,11 +173,15 @@ export async function listVotes(q: Queryable, meetingId: string): Promise<VoteVi
 
 export async function openVote(ctx: AppContext, voteId: string): Promise<VoteView> {
   await ctx.db.transaction(async (tx) => {
+    // Lock order (src/db/locks.ts): meeting lock, meetings row, votes row. The meeting lock
+    // keeps attendance still under the quorum check; the meetings row, share-locked, orders
+    // this against a meeting close on any instance (which locks it for update and then looks
+    // for open votes).
+    const { meeting_id: meetingId } = await findVote(tx, voteId);
+    await lockShared(tx, 'meeting', meetingId);
+    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1 FOR SHARE', [meetingId]))[0]!;
     const vote = await findVote(tx, voteId, true);
     if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
-    // Attendance (which takes the meeting lock exclusively) cannot change under the check.
-    await lockShared(tx, 'meeting', vote.meeting_id);
-    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1', [vote.meeting_id]))[0]!;
     if (meeting.state !== 'open') throw new AppError('invalid_state', 'Open the meeting before opening a vote.');
     const attendance = await getAttendance(tx, vote.meeting_id);
     if (!attendance.quorumMet) {
@@ -185,6 +189,7 @@ export async function openVote(ctx: AppContext, voteId: string): Promise<VoteVie
         extra: { present: attendance.present, entitled: attendance.entitled, quorumRequired: attendance.quorumRequired },
       });
     }
+    await ctx.checkpoint?.('openVote.checked', tx);
     await tx.query("UPDATE votes SET state = 'open', opened_at = $2 WHERE id = $1", [voteId, ctx.now()]);
   });
   return viewVote(ctx.db, await findVote(ctx.db, voteId));
@@ -263,15 +268,19 @@ export async function issueToken(
   // are refused with a coded protocol error.
   const blindSignature = toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
   const inserted = await ctx.db.transaction(async (tx) => {
-    // Attendance may have changed, or the vote closed, while we signed. The shared locks wait
-    // for any attendance change or close in progress (they take these locks exclusively); the
-    // INSERT, a new statement, then sees what they committed: it records the issuance only if
-    // the member is still present and the vote still not closed.
+    // Attendance may have changed, or the vote or meeting closed, while we signed. The shared
+    // locks wait for any attendance change or close in progress (they take these locks
+    // exclusively); the INSERT, a new statement, then sees what they committed: it records the
+    // issuance only if the member is still present and neither the vote nor the meeting closed.
+    // Lock order (src/db/locks.ts): meeting lock, vote lock, then the votes row the foreign key
+    // check of the INSERT share-locks.
     await lockShared(tx, 'meeting', row.meeting_id);
     await lockShared(tx, 'vote', voteId);
+    await ctx.checkpoint?.('issueToken.locked', tx);
     return tx.query(
       `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
        SELECT v.id, $2, $3, $4, $5, $6 FROM votes v
+         JOIN meetings mt ON mt.id = v.meeting_id AND mt.state <> 'closed'
          JOIN attendance a ON a.meeting_id = v.meeting_id AND a.person_id = $2
         WHERE v.id = $1 AND v.state <> 'closed'
        ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
@@ -359,16 +368,25 @@ function assertPublishable(definition: VoteDefinition, issuances: Issuance[], re
 
 /**
  * Closes a vote: in one transaction, the issuances (by member), the ballots (by hash) and the
- * tally signed by the service key become one vote.closed entry of the record.
+ * tally signed by the service key become one vote.closed entry of the record. Idempotent: a
+ * closed vote answers with its published tally.
  */
 export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote: VoteView; tally: Tally; tallySignature: string }> {
   const out = await ctx.db.transaction(async (tx) => {
-    const vote = await findVote(tx, voteId, true);
-    if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
     // Everything read below must be what the chain says at the moment of the append: hold the
-    // meeting (attendance) and the chain head for the whole transaction.
+    // meeting (attendance), the vote (issuances) and the chain head for the whole transaction.
+    // Lock order (src/db/locks.ts): meeting lock, vote lock, votes row, chain head.
+    const { meeting_id: meetingId } = await findVote(tx, voteId);
+    await lockShared(tx, 'meeting', meetingId);
     await lockExclusive(tx, 'vote', voteId);
-    await lockShared(tx, 'meeting', vote.meeting_id);
+    await ctx.checkpoint?.('closeVote.locking', tx);
+    const vote = await findVote(tx, voteId, true);
+    // A close sent again (its answer was lost, or two devices sent it) gets the same answer.
+    if (vote.state === 'closed') {
+      const published = await publishedTally(tx, vote);
+      return { tally: published.tally, tallySignature: published.tallySignature };
+    }
+    if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
     await tx.query('SELECT 1 FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [vote.committee_id]);
     const definition = JSON.parse(vote.definition) as VoteDefinition;
     const issuances = (

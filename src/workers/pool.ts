@@ -46,6 +46,7 @@ export interface Pool<T extends TaskMap> {
  */
 export function createPool<T extends TaskMap>(moduleUrl: string, threads: number, rebuild: (f: TaskFailure) => Error): Pool<T> {
   let workers: { worker: Worker; busy: number }[] | undefined;
+  let closed = false;
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; slot: { busy: number } }>();
 
@@ -82,6 +83,7 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
       if (!workers) start();
     },
     run(op, ...args) {
+      if (closed) return Promise.reject(shuttingDown());
       const all = workers ?? start();
       const slot = all.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
@@ -92,11 +94,30 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
       });
     },
     async close() {
+      // Tasks still in flight (a shutdown past its deadline) fail with one coded error, not
+      // with a "worker exited" error each; the workers' exit is expected and not reported.
+      closed = true;
       const all = workers;
       workers = undefined;
-      if (all) await Promise.all(all.map((w) => w.worker.terminate()));
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        p.reject(shuttingDown());
+      }
+      if (all) {
+        await Promise.all(
+          all.map((w) => {
+            w.worker.removeAllListeners('exit');
+            return w.worker.terminate();
+          }),
+        );
+      }
     },
   };
+}
+
+/** The error of a task refused or cut short because the pool was closed (`code: 'shutting_down'`). */
+export function shuttingDown(): Error {
+  return Object.assign(new Error('The service is shutting down.'), { code: 'shutting_down' });
 }
 
 /** The worker side: answers task requests from the pool with the module's `tasks`. */

@@ -15,7 +15,8 @@ afterAll(async () => service?.close());
 describe('health and keys', () => {
   it('serves /healthz, /readyz and the JWKS', async () => {
     expect((await api.get('/healthz')).body).toEqual({ status: 'ok' });
-    expect((await api.get('/readyz')).body).toEqual({ status: 'ready', database: true, migrations: true });
+    // storage: the embedded database's test write (PostgreSQL mode has no such check).
+    expect((await api.get('/readyz')).body).toEqual({ status: 'ready', database: true, migrations: true, ...(service.ctx.db.kind === 'pglite' ? { storage: true } : {}) });
     const jwks = await api.get('/.well-known/jwks.json');
     expect(jwks.body.keys).toHaveLength(1);
     expect(jwks.body.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });

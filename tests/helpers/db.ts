@@ -6,6 +6,20 @@ import { migrate } from '../../src/db/migrate.ts';
 
 export const onRealPostgres = Boolean(process.env.DATABASE_URL);
 
+/** Where each test database lives on the real server, to open it again from a second instance. */
+const schemas = new WeakMap<Database, { url: string; schema: string }>();
+
+/**
+ * The same database through a second connection pool, as a second service instance would see
+ * it; on PGlite (one process, one session) the same database object. Closing it leaves the
+ * database in place.
+ */
+export function openAgain(db: Database): Database {
+  const at = schemas.get(db);
+  if (!at) return { ...db, async close() {} };
+  return createPgDatabase(at.url, { searchPath: at.schema, max: 20 });
+}
+
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<Database> {
   let db: Database;
   const url = process.env.DATABASE_URL;
@@ -24,6 +38,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
         await cleanup.close();
       },
     };
+    schemas.set(db, { url, schema });
   } else {
     db = await createPgliteDatabase();
   }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { generateServiceKeys, type ServiceKeys } from '../../src/keys.ts';
 import { startService, type RunningService } from '../../src/server.ts';
-import { createTestDatabase } from './db.ts';
+import type { Logger } from '../../src/log.ts';
+import { createTestDatabase, openAgain } from './db.ts';
 
 export interface TestService extends RunningService {
   adminCode: string;
@@ -13,15 +14,19 @@ export interface TestService extends RunningService {
   advance(ms: number): void;
 }
 
-export async function startTestService(options: { env?: Record<string, string>; keys?: ServiceKeys } = {}): Promise<TestService> {
-  const db = await createTestDatabase();
+/**
+ * `sameDatabaseAs` starts a second instance over the first one's database and keys, with a
+ * connection pool of its own (as two processes behind a load balancer would run).
+ */
+export async function startTestService(options: { env?: Record<string, string>; keys?: ServiceKeys; sameDatabaseAs?: TestService; log?: Logger } = {}): Promise<TestService> {
+  const db = options.sameDatabaseAs ? openAgain(options.sameDatabaseAs.ctx.db) : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'piaojue-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: dataDir, ...options.env });
   let offset = 0;
-  const service = await startService(config, { db, keys: options.keys ?? (await generateServiceKeys()), now: () => new Date(Date.now() + offset) });
+  const service = await startService(config, { db, keys: options.keys ?? options.sameDatabaseAs?.ctx.keys ?? (await generateServiceKeys()), now: () => new Date(Date.now() + offset), ...(options.log ? { log: options.log } : {}) });
   return {
     ...service,
-    adminCode: service.firstAdmin!.code,
+    adminCode: service.firstAdmin?.code ?? '',
     advance(ms) {
       offset += ms;
     },

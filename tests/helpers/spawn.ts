@@ -1,11 +1,11 @@
-// `piaojue serve` as a child process, the way a person starts it, always on the embedded
-// database (DATABASE_URL is removed from its environment).
+// `piaojue serve` as a child process, the way a person starts it, on the embedded database
+// (DATABASE_URL is removed from the inherited environment) unless a test passes one itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const e: Record<string, string> = { ...(process.env as Record<string, string>), ...extra };
+  const e: Record<string, string> = { ...(process.env as Record<string, string>) };
   delete e.DATABASE_URL;
-  return e;
+  return { ...e, ...extra };
 }
 
 export interface Served {

@@ -124,14 +124,18 @@ describe('HTTPS', () => {
     expect(url).toMatch(/^https:/);
     try {
       const https = await import('node:https');
+      let hsts: unknown;
       const body = await new Promise<string>((resolve, reject) => {
         https.get(`${url}/healthz`, { ca: readFileSync(join(dir, 'cert.pem')) }, (res) => {
+          hsts = res.headers['strict-transport-security'];
           let text = '';
           res.on('data', (d) => (text += d));
           res.on('end', () => resolve(text));
         }).on('error', reject);
       });
       expect(JSON.parse(body)).toEqual({ status: 'ok' });
+      // Browsers that once reached the service over HTTPS never fall back to plain HTTP.
+      expect(hsts).toBe('max-age=31536000');
     } finally {
       await served.stop();
     }

@@ -6,6 +6,12 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ port: 8080, dataDir: './data', databaseUrl: undefined, issuer: 'piaojue', accessTokenTtl: 900 });
   });
 
+  it('bounds every wait for the database by default, and reads the bounds in milliseconds', () => {
+    expect(loadConfig({})).toMatchObject({ db: { connectTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 5000 }, readyTimeoutMs: 2000, shutdownTimeoutMs: 10000 });
+    const c = loadConfig({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '1000', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '2000', PIAOJUE_DB_LOCK_TIMEOUT_MS: '300', PIAOJUE_READY_TIMEOUT_MS: '500' });
+    expect(c).toMatchObject({ db: { connectTimeoutMs: 1000, statementTimeoutMs: 2000, lockTimeoutMs: 300 }, readyTimeoutMs: 500 });
+  });
+
   it('reads PORT, DATABASE_URL and PIAOJUE_DATA_DIR', () => {
     const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u@h/db', PIAOJUE_DATA_DIR: '/tmp/x' });
     expect(c).toMatchObject({ port: 9000, databaseUrl: 'postgres://u@h/db', dataDir: '/tmp/x' });
@@ -27,6 +33,9 @@ describe('configuration', () => {
     ['PIAOJUE_PUBLIC_URL', 'ftp://192.168.1.20'],
     ['PIAOJUE_PUBLIC_URL', 'https://192.168.1.20/?x=1'],
     ['PIAOJUE_PUBLIC_URL', 'https://u:p@192.168.1.20/'],
+    ['PIAOJUE_DB_LOCK_TIMEOUT_MS', '0'],
+    ['PIAOJUE_DB_STATEMENT_TIMEOUT_MS', 'forever'],
+    ['PIAOJUE_READY_TIMEOUT_MS', '600000'],
   ])('stops on a bad %s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {

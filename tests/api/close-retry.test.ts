@@ -1,0 +1,52 @@
+// Closing a vote is idempotent: a close sent again — because its answer was lost on the way,
+// or by a second device at the same moment — gets the same answer, the published tally, and
+// the record holds one vote.closed entry.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../helpers/client.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
+import { adminSession, meetingWithVote } from '../helpers/world.ts';
+import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
+
+let service: TestService;
+let admin: Session;
+
+beforeAll(async () => {
+  service = await startTestService();
+  admin = await adminSession(service);
+});
+afterAll(async () => service?.close());
+
+const closedEntries = async (committeeId: string) =>
+  (await service.ctx.db.query("SELECT 1 FROM chain_entries WHERE committee_id = $1 AND kind = 'vote.closed'", [committeeId])).length;
+
+describe('closing a vote again', () => {
+  it('answers a repeated close with the same tally instead of a conflict', async () => {
+    const { c, def } = await meetingWithVote(admin, '重发关闭委员会', ['王一', '李二', '张三']);
+    const tokens = [await obtainToken(c.members[0]!, def), await obtainToken(c.members[1]!, def)];
+    await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
+    for (const t of tokens) expect((await cast(service.url, t, approveOnly(def, ['王一']))).status).toBe(201);
+    const first = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
+    expect(first.status).toBe(200);
+    const again = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await closedEntries(c.id)).toBe(1);
+  });
+
+  it('gives two closes sent at once the same answer and one record entry', async () => {
+    const { c, def } = await meetingWithVote(admin, '同时关闭委员会', ['王一', '李二', '张三']);
+    await obtainToken(c.members[0]!, def);
+    await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
+    const [a, b] = await Promise.all([c.secretary.api.post(`/v1/votes/${def.voteId}/close`), c.secretary.api.post(`/v1/votes/${def.voteId}/close`)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body).toEqual(a.body);
+    expect(await closedEntries(c.id)).toBe(1);
+  });
+
+  it('still refuses to close a vote that was never opened', async () => {
+    const { c, def } = await meetingWithVote(admin, '草稿关闭委员会', ['王一', '李二', '张三']);
+    const r = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('invalid_state');
+  });
+});
