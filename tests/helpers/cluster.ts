@@ -2,7 +2,6 @@
 // that stop, kill or lock the server: they never touch a server another test or person uses.
 // Trust authentication on loopback only; dropped (stopped and deleted) by drop().
 import { execFile, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -14,12 +13,18 @@ export const clusterToolsMissing: string | false = spawnSync('pg_createcluster',
   ? 'pg_createcluster (Debian postgresql-common) is not installed'
   : false;
 
+/** The server version to make clusters with: PG_CLUSTER_VERSION, else the newest one clusters already use. */
 function serverVersion(): string {
   const fromEnv = process.env.PG_CLUSTER_VERSION;
   if (fromEnv) return fromEnv;
-  const installed = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-  if (!installed[0]) throw new Error('no PostgreSQL server version installed');
-  return installed[0];
+  const listed = spawnSync('pg_lsclusters', ['-h'], { encoding: 'utf8' }).stdout ?? '';
+  const versions = listed
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/)[0] ?? '')
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
+  if (!versions[0]) throw new Error('no PostgreSQL cluster to take the server version from: set PG_CLUSTER_VERSION');
+  return versions[0];
 }
 
 export interface TestCluster {
