@@ -147,6 +147,8 @@ export async function openDatabase(config: {
   // Private data at rest: nothing this process creates is open to other local accounts.
   process.umask(0o077);
   await privateFolder(config.dataDir);
+  // Room on the disk first: even the folder lock below is a write.
+  await ensureRoom(config.dataDir);
   // One process per data folder (folder-lock.ts), taken before anything reads the database.
   const unlock = await lockDataFolder(config.dataDir);
   try {
@@ -157,14 +159,12 @@ export async function openDatabase(config: {
   }
 }
 
-/** PGlite in `<dataDir>/pg`, once this process holds the folder; closing releases it. */
-async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promise<Database> {
+/** Stops the start with a message, not a WebAssembly abort, when the disk cannot hold the database. */
+async function ensureRoom(dataDir: string): Promise<void> {
   const { join } = await import('node:path');
   const { existsSync } = await import('node:fs');
-  const { privateFolder, tightenTree } = await import('./private-folder.ts');
   const { checkStorage, formatBytes, FIRST_START_BYTES, READY_PROBE_BYTES } = await import('./storage.ts');
-  const pgDir = join(dataDir, 'pg');
-  const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
+  const fresh = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
   const need = fresh ? FIRST_START_BYTES : READY_PROBE_BYTES;
   const room = await checkStorage(dataDir, READY_PROBE_BYTES, need);
   if (!room.ok) {
@@ -173,6 +173,13 @@ async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promi
         `${formatBytes(need)} needed${fresh ? ' to create it' : ''}. Free some disk space, or set PIAOJUE_DATA_DIR to a folder on a disk with room, and start again.`,
     );
   }
+}
+
+/** PGlite in `<dataDir>/pg`, once this process holds the folder; closing releases it. */
+async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promise<Database> {
+  const { join } = await import('node:path');
+  const { privateFolder, tightenTree } = await import('./private-folder.ts');
+  const pgDir = join(dataDir, 'pg');
   await privateFolder(pgDir);
   const db = await createPgliteDatabase(pgDir);
   await tightenTree(dataDir);
