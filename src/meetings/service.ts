@@ -95,7 +95,7 @@ export async function getAttendance(q: Queryable, meetingId: string): Promise<At
 }
 
 /** Replaces the attendance list (实到) and records it in the chain. */
-export async function recordAttendance(ctx: AppContext, meetingId: string, presentIds: string[]): Promise<Attendance> {
+export async function recordAttendance(ctx: AppContext, meetingId: string, presentIds: string[], by: string): Promise<Attendance> {
   await ctx.db.transaction(async (tx) => {
     const meeting = await findMeeting(tx, meetingId, true);
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; attendance can no longer change.');
@@ -134,7 +134,7 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     await tx.query('INSERT INTO attendance (meeting_id, person_id) SELECT $1, unnest($2::uuid[])', [meetingId, unique]);
     await tx.query('UPDATE meetings SET attendance_recorded = true WHERE id = $1', [meetingId]);
     const entitled = eligible.size;
-    await appendEntry(tx, meeting.committeeId, 'attendance.recorded', { meetingId, present: unique, entitled });
+    await appendEntry(tx, meeting.committeeId, 'attendance.recorded', { meetingId, present: unique, entitled, by });
   });
   return getAttendance(ctx.db, meetingId);
 }
