@@ -7,6 +7,7 @@ import { runVerify, verifyCommand, type VerifyIo } from '../../src/cli/verify.ts
 import { hashEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
 import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
 import { rehash } from '../support/records.ts';
+import { toBase64url } from '../../src/protocol/encoding.ts';
 
 const s = await buildScenario('verify-cli');
 const dir = mkdtempSync(join(tmpdir(), 'piaojue-verify-'));
@@ -102,6 +103,16 @@ describe('piaojue verify --file', () => {
     expect(await runVerify({ file: write('badsig.json', rehash(record)), jwks: jwksPath, threads: 2, json: true }, c2.io)).toBe(1);
     const codes = JSON.parse(c2.out()).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code);
     expect(codes).toContain('token_signature_invalid');
+  });
+
+  it('decodes the blinded points strictly on worker threads too (issuance_point_invalid)', async () => {
+    const record = structuredClone(s.record);
+    const identity = new Uint8Array(48);
+    identity[0] = 0xc0;
+    (record.entries.at(-1) as Closed).body.issuances.at(-1)!.blindedPoint = toBase64url(identity);
+    const c = capture();
+    expect(await runVerify({ file: write('badpoint.json', rehash(record)), jwks: jwksPath, threads: 2, json: true }, c.io)).toBe(1);
+    expect(JSON.parse(c.out()).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code)).toEqual(['issuance_point_invalid']);
   });
 });
 
