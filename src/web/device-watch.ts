@@ -35,7 +35,7 @@ export function newDevices(devices: readonly Device[], thisDeviceId: string, ack
 }
 
 export function deviceWatch(session: Session): { el: HTMLElement; refresh: () => Promise<void> } {
-  const el = h('section', { class: 'card my-devices' });
+  const el = h('section', { class: 'card member-devices' });
   let alarmed = new Set<string>();
   let devices: Device[] = [];
 
