@@ -1,31 +1,9 @@
 // Benchmark: sortNames on 10,000 realistic names, beside Intl.Collator('zh-u-co-stroke') in the
 // same run, plus the adjacent-pairs agreement of each with the published lists.
 // Run alone: npx tsx bench/collation.ts
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { publishedLists } from '../tests/fixtures/stroke/lists.ts';
+import { pathToFileURL } from 'node:url';
 import { compareNames, sortNames, type Convention } from '../src/collation/index.ts';
-
-const STROKE_DIRS = [
-  join(fileURLToPath(new URL('.', import.meta.url)), '../../shared/data/stroke'),
-  '/work/shared/data/stroke',
-];
-
-function publishedLists(): { file: string; convention: Convention; names: string[] }[] {
-  for (const dir of STROKE_DIRS) {
-    let files: string[];
-    try { files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort(); } catch { continue; }
-    return files.map((file) => {
-      const [source = '', ...lines] = readFileSync(join(dir, file), 'utf8').split('\n');
-      return {
-        file,
-        convention: /按姓名笔[划画]/.test(source) ? 'fullname' : 'surname',
-        names: lines.map((l) => l.trim()).filter(Boolean),
-      };
-    });
-  }
-  throw new Error('published stroke lists not found (shared/data/stroke)');
-}
 
 function mulberry32(seed: number): () => number {
   let s = seed >>> 0;

@@ -425,7 +425,7 @@ ${runs.map(([cp, s]) => `  [0x${cp.toString(16)}, ${JSON.stringify(s)}],`).join(
 writeFileSync(join(root, 'src/collation/stroke-data.ts'), out);
 
 // --- coverage fixture: the 8,105 characters of 通用规范汉字表 (Unihan kTGH), in table order ---
-const fixtureDir = join(root, 'tests/unit/collation-fixtures');
+const fixtureDir = join(root, 'tests/fixtures');
 mkdirSync(fixtureDir, { recursive: true });
 writeFileSync(
   join(fixtureDir, 'tongyong-guifan-8105.txt'),

@@ -6,6 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { deviceLogin, readDeviceKeyFile, type DeviceKeyFile } from './device.ts';
 import { loadConfig } from '../config.ts';
 import { createPgliteDatabase } from '../db/database.ts';
 import { startService } from '../server.ts';
@@ -35,24 +36,35 @@ async function call(url: string, method: string, path: string, body?: unknown, t
 class Device {
   token = '';
   personId = '';
-  private deviceId = '';
-  private constructor(private readonly key: CryptoKeyPair, private readonly url: string) {}
+  private constructor(private readonly signer: (message: Uint8Array) => Promise<Uint8Array>, private readonly url: string) {}
 
   static async enrol(url: string, code: string): Promise<Device> {
     const key = (await webcrypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
-    const d = new Device(key, url);
+    const d = new Device(async (m) => new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key.privateKey, m)), url);
     const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', key.publicKey));
     const out = await call(url, 'POST', '/v1/enrol', { code, device: { alg: 'Ed25519', key: toBase64url(raw) } });
     d.personId = out.personId;
-    d.deviceId = out.deviceId;
-    const ch = await call(url, 'POST', '/v1/auth/challenge', { deviceId: d.deviceId });
-    const signature = await d.sign(deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: d.deviceId }));
-    d.token = (await call(url, 'POST', '/v1/auth/token', { challengeId: ch.challengeId, signature })).accessToken;
+    await d.login(out.deviceId);
     return d;
   }
 
+  /** A device already enrolled with `piaojue device enrol` (its key file). */
+  static async fromKeyFile(file: DeviceKeyFile): Promise<Device> {
+    const key = await webcrypto.subtle.importKey('jwk', file.privateJwk, { name: 'Ed25519' }, false, ['sign']);
+    const d = new Device(async (m) => new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key, m)), file.url);
+    d.personId = file.personId;
+    d.token = await deviceLogin(file);
+    return d;
+  }
+
+  private async login(deviceId: string): Promise<void> {
+    const ch = await call(this.url, 'POST', '/v1/auth/challenge', { deviceId });
+    const signature = await this.sign(deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId }));
+    this.token = (await call(this.url, 'POST', '/v1/auth/token', { challengeId: ch.challengeId, signature })).accessToken;
+  }
+
   async sign(message: Uint8Array): Promise<string> {
-    return toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, this.key.privateKey, message)));
+    return toBase64url(await this.signer(message));
   }
 
   api(method: string, path: string, body?: unknown) {
@@ -78,11 +90,34 @@ function randomChoices(def: VoteDefinition, overMark: boolean): Choices {
   return choices;
 }
 
-export async function runDemo(options: { members: number; url?: string; adminCode?: string; recordOut?: string; log?: (line: string) => void }): Promise<{ ok: boolean; tally: Tally }> {
+export interface DemoOptions {
+  members: number;
+  /** A running service; without it (and without adminKey) the demo starts its own embedded one. */
+  url?: string;
+  /** A one-time administrator code for that service. */
+  adminCode?: string;
+  /** Or the administrator's key file from `piaojue device enrol` (it names the service's URL). */
+  adminKey?: string;
+  /** Write the published record here, and the service's keys beside it (jwksOut). */
+  recordOut?: string;
+  jwksOut?: string;
+  log?: (line: string) => void;
+}
+
+/** Where the service's keys go beside a record file: record.json → record.jwks.json. */
+export function jwksFileBeside(recordFile: string): string {
+  return recordFile.replace(/(\.json)?$/i, '.jwks.json');
+}
+
+export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tally: Tally; voteId: string }> {
   const log = options.log ?? ((line: string) => console.log(line));
   let stop: (() => Promise<void>) | undefined;
-  let url = options.url?.replace(/\/+$/, '');
+  const adminKey = options.adminKey === undefined ? undefined : await readDeviceKeyFile(options.adminKey).catch((e: Error) => {
+    throw new DemoError(e.message);
+  });
+  let url = (options.url ?? adminKey?.url)?.replace(/\/+$/, '');
   let adminCode = options.adminCode;
+  if (adminKey && options.url && adminKey.url !== url) throw new DemoError(`--admin-key belongs to ${adminKey.url}, not ${url}`);
   if (!url) {
     const db = await createPgliteDatabase();
     const service = await startService(loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }), { db });
@@ -94,9 +129,11 @@ export async function runDemo(options: { members: number; url?: string; adminCod
     };
     log(`embedded service at ${url}`);
   }
-  if (!adminCode) throw new DemoError('--admin-code is required with --url (get one with `piaojue admin bootstrap`)');
+  if (!adminCode && !adminKey) {
+    throw new DemoError('with --url, pass --admin-key FILE (the administrator key file from `piaojue device enrol`) or --admin-code CODE');
+  }
   try {
-    const admin = await Device.enrol(url, adminCode);
+    const admin = adminKey ? await Device.fromKeyFile(adminKey) : await Device.enrol(url, adminCode!);
     const committee = await admin.api('POST', '/v1/committees', { name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing' });
     const sec = await admin.api('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' });
     const secretary = await Device.enrol(url, (await admin.api('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
@@ -156,13 +193,27 @@ export async function runDemo(options: { members: number; url?: string; adminCod
       if (findBallotInRecord(record, r.hash)) counted++;
     }
     const report = await verifyRecord(record, { jwks, randomBytes: rng });
-    if (options.recordOut) await writeFile(options.recordOut, JSON.stringify(record, null, 2));
+    // The record is only checkable later with the keys that signed its tally: write them beside it.
+    const jwksOut = options.recordOut === undefined ? undefined : (options.jwksOut ?? jwksFileBeside(options.recordOut));
+    if (options.recordOut) {
+      await writeFile(options.recordOut, JSON.stringify(record, null, 2));
+      await writeFile(jwksOut!, JSON.stringify(jwks, null, 2));
+    }
 
     printTally(published.tally, log);
     log(`receipts found in the record: ${counted}/${receipts.length}`);
     log(`record verification: ${report.ok ? 'every check passed' : report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.code}`).join('; ')}`);
     log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
-    return { ok: same && report.ok && counted === receipts.length, tally: published.tally };
+    log(`vote id: ${def.voteId}`);
+    if (options.recordOut) {
+      log(`record written to ${options.recordOut}, the service's keys to ${jwksOut}; check it again with:`);
+      log(`  npx piaojue verify --file ${options.recordOut} --jwks ${jwksOut}`);
+    }
+    if (!stop) {
+      log('check it against the service with:');
+      log(`  npx piaojue verify --url ${url} --vote ${def.voteId}`);
+    }
+    return { ok: same && report.ok && counted === receipts.length, tally: published.tally, voteId: def.voteId };
   } finally {
     await stop?.();
   }
@@ -183,9 +234,11 @@ export function demoCommand(): Command {
     .description('run a whole meeting through the HTTP API and check the published tally')
     .option('--members <n>', 'committee size', (v) => Number.parseInt(v, 10), 11)
     .option('--url <url>', 'a running service (default: start a fresh embedded one)')
-    .option('--admin-code <code>', 'administrator enrolment code (with --url)')
-    .option('--record-out <file>', 'write the published record here')
-    .action(async (opts: { members: number; url?: string; adminCode?: string; recordOut?: string }) => {
+    .option('--admin-code <code>', 'a one-time administrator enrolment code (with --url)')
+    .option('--admin-key <file>', 'the administrator key file from `piaojue device enrol` (its service URL is the default --url)')
+    .option('--record-out <file>', "write the published record here, and the service's keys beside it")
+    .option('--jwks-out <file>', "where the service's keys go (default: the record file name with .jwks.json)")
+    .action(async (opts: { members: number; url?: string; adminCode?: string; adminKey?: string; recordOut?: string; jwksOut?: string }) => {
       if (!Number.isInteger(opts.members) || opts.members < 3 || opts.members > 500) {
         console.error('piaojue demo: --members must be an integer from 3 to 500');
         process.exit(2);

@@ -4,14 +4,34 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { webcrypto } from 'node:crypto';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { deviceMessage } from '../protocol/device.ts';
 import { toBase64url } from '../protocol/encoding.ts';
 
-interface KeyFile {
-  url: string;
-  deviceId: string;
-  personId: string;
-  privateJwk: JsonWebKey;
+const keyFileSchema = z.object({
+  url: z.string().url(),
+  deviceId: z.string(),
+  personId: z.string(),
+  privateJwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), d: z.string(), x: z.string() }).passthrough(),
+});
+export type DeviceKeyFile = z.infer<typeof keyFileSchema>;
+
+/** Reads a key file written by `piaojue device enrol`; a file of another shape is refused by name. */
+export async function readDeviceKeyFile(path: string): Promise<DeviceKeyFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  let parsed: z.ZodSafeParseResult<DeviceKeyFile>;
+  try {
+    parsed = keyFileSchema.safeParse(JSON.parse(text));
+  } catch {
+    throw new Error(`${path} is not JSON: expected a key file written by \`piaojue device enrol\``);
+  }
+  if (!parsed.success) throw new Error(`${path} is not a key file written by \`piaojue device enrol\``);
+  return parsed.data;
 }
 
 async function postJson(url: string, body: unknown): Promise<any> {
@@ -26,7 +46,7 @@ async function signWith(jwk: JsonWebKey, message: Uint8Array): Promise<string> {
   return toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key, message)));
 }
 
-export async function deviceLogin(file: KeyFile): Promise<string> {
+export async function deviceLogin(file: DeviceKeyFile): Promise<string> {
   const ch = await postJson(`${file.url}/v1/auth/challenge`, { deviceId: file.deviceId });
   const message = deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: file.deviceId });
   const token = await postJson(`${file.url}/v1/auth/token`, { challengeId: ch.challengeId, signature: await signWith(file.privateJwk, message) });
@@ -45,7 +65,7 @@ export function deviceCommand(): Command {
       const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey));
       const base = url.replace(/\/+$/, '');
       const out = await postJson(`${base}/v1/enrol`, { code, device: { alg: 'Ed25519', key: toBase64url(raw) } });
-      const file: KeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: await webcrypto.subtle.exportKey('jwk', pair.privateKey) };
+      const file: DeviceKeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: (await webcrypto.subtle.exportKey('jwk', pair.privateKey)) as DeviceKeyFile['privateJwk'] };
       await writeFile(keyfile, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
       console.log(JSON.stringify({ personId: out.personId, deviceId: out.deviceId, fingerprint: out.fingerprint }));
     });
@@ -54,7 +74,7 @@ export function deviceCommand(): Command {
     .argument('<keyfile>', 'the key file written by `device enrol`')
     .description('print a fresh access token')
     .action(async (keyfile: string) => {
-      console.log(await deviceLogin(JSON.parse(await readFile(keyfile, 'utf8')) as KeyFile));
+      console.log(await deviceLogin(await readDeviceKeyFile(keyfile)));
     });
   return cmd;
 }

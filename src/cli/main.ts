@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
+import { DataFolderInUseError } from '../db/folder-lock.ts';
 import { migrate } from '../db/migrate.ts';
 import { buildContext, startService } from '../server.ts';
 import { bootstrapAdmin } from '../people/enrolment.ts';
@@ -22,15 +23,33 @@ function configOrExit() {
   }
 }
 
+/** Runs a command that opens the database; a data folder held by a running service stops it with a message, not a stack. */
+async function withDatabase(what: string, hint: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!(e instanceof DataFolderInUseError)) throw e;
+    console.error(`piaojue ${what}: ${e.message}.\n${hint}`);
+    process.exit(2);
+  }
+}
+
+const STOP_IT = 'Stop that process first (Ctrl-C where `npm start` runs), or give this command DATABASE_URL when the service uses a real PostgreSQL.';
+
 const program = new Command('piaojue').description('票决 Piaojue: secret, verifiable committee votes').showHelpAfterError();
 
 program
   .command('serve')
   .description('run the service (embedded PostgreSQL unless DATABASE_URL is set)')
   .action(async () => {
-    const service = await startService(configOrExit());
+    let service: Awaited<ReturnType<typeof startService>> | undefined;
+    await withDatabase('serve', 'Only one process may use an embedded database folder; set PIAOJUE_DATA_DIR to run a second service.', async () => {
+      service = await startService(configOrExit());
+    });
+    if (!service) return;
+    const running = service;
     const stop = async () => {
-      await service.close();
+      await running.close();
       process.exit(0);
     };
     process.once('SIGINT', stop);
@@ -42,13 +61,15 @@ program
   .description('apply pending database migrations and exit')
   .action(async () => {
     const config = configOrExit();
-    const db = await openDatabase(config);
-    try {
-      const applied = await migrate(db);
-      console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database is up to date');
-    } finally {
-      await db.close();
-    }
+    await withDatabase('migrate', `${STOP_IT} A running service applies its migrations when it starts.`, async () => {
+      const db = await openDatabase(config);
+      try {
+        const applied = await migrate(db);
+        console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await db.close();
+      }
+    });
   });
 
 const admin = program.command('admin').description('administration');
@@ -56,14 +77,21 @@ admin
   .command('bootstrap')
   .description('print a one-time enrolment code for the administrator (creating the administrator if needed)')
   .action(async () => {
-    const ctx = await buildContext({ ...configOrExit(), log: 'silent' });
-    try {
-      const out = await bootstrapAdmin(ctx, { newCode: true });
-      console.log(`管理员一次性登记码 / administrator enrolment code: ${out!.code}`);
-      console.log(`expires ${out!.expiresAt}; person ${out!.personId}${out!.created ? ' (created)' : ''}`);
-    } finally {
-      await ctx.db.close();
-    }
+    const hint =
+      'A code made beside a running service would never reach it. ' + STOP_IT + '\n' +
+      'Without stopping it: from the administrator\'s enrolled device, issue a new code for the administrator on the admin page (#/admin), ' +
+      'or run the demo with the administrator key file: npx piaojue demo --admin-key admin.key';
+    await withDatabase('admin bootstrap', hint, async () => {
+      const ctx = await buildContext({ ...configOrExit(), log: 'silent' });
+      try {
+        const out = await bootstrapAdmin(ctx, { newCode: true });
+        console.log(`管理员一次性登记码 / administrator enrolment code: ${out!.code}`);
+        console.log(`expires ${out!.expiresAt}; person ${out!.personId}${out!.created ? ' (created)' : ''}`);
+      } finally {
+        await ctx.db.close();
+        await ctx.crypto.close();
+      }
+    });
   });
 
 program.addCommand(sortNamesCommand());

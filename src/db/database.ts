@@ -102,6 +102,20 @@ export async function openDatabase(config: { databaseUrl?: string | undefined; d
   if (config.databaseUrl) return createPgDatabase(config.databaseUrl);
   const { mkdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
+  const { lockDataFolder } = await import('./folder-lock.ts');
   await mkdir(config.dataDir, { recursive: true });
-  return createPgliteDatabase(join(config.dataDir, 'pg'));
+  const unlock = await lockDataFolder(config.dataDir);
+  try {
+    const db = await createPgliteDatabase(join(config.dataDir, 'pg'));
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        await unlock();
+      },
+    };
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
 }

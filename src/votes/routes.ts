@@ -7,7 +7,7 @@ import { parseBody, parseId, parseInput } from '../http/validate.ts';
 import { assertCanRead, assertSecretary } from '../committees/access.ts';
 import { findMeeting } from '../meetings/service.ts';
 import { chainHead, readEntries } from '../ledger/ledger.ts';
-import { castBallot, closedTally, closeVote, createRunoff, createVote, findVote, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
+import { castBallot, closedTally, closeVote, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
 
 const name = z.string().trim().min(1).max(64);
 const createSchema = z.strictObject({
@@ -103,6 +103,13 @@ export function votesRouter(ctx: AppContext): Router {
     assertSecretary(p, vote.committee_id, 'vote');
     parseBody(noBody, req.body);
     res.status(201).json(await createRunoff(ctx, vote.id, p.personId));
+  });
+
+  // The secretary's view of who has a ballot token (never who has cast: nobody knows that).
+  r.get('/v1/votes/:voteId/issuances', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretary(p, vote.committee_id, 'vote');
+    res.json({ voteId: vote.id, memberIds: await issuedMembers(ctx.db, vote.id) });
   });
 
   // The hot path at sign-in: issueToken reads the vote with everything else it needs and checks

@@ -391,6 +391,16 @@ async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ voteId: st
   return { voteId: vote.id, tally: entry.body.tally, tallySignature: entry.body.tallySignature, closedSeq: Number(vote.closed_seq) };
 }
 
+/**
+ * The members who have received a token for this vote, for the secretary's "not yet fetched"
+ * list. Who received a token is published in the close entry anyway and says nothing about a
+ * ballot; who has cast is not known to the service at all.
+ */
+export async function issuedMembers(q: Queryable, voteId: string): Promise<string[]> {
+  const rows = await q.query<{ person_id: string }>('SELECT person_id FROM token_issuances WHERE vote_id = $1 ORDER BY person_id', [voteId]);
+  return rows.map((r) => r.person_id);
+}
+
 /** Everything a verifier needs: the committee's chain from genesis through the vote's close. */
 export async function voteRecord(q: Queryable, voteId: string): Promise<{ committeeId: string; voteId: string; entries: ChainEntry[]; head: { seq: number; hash: string } }> {
   const vote = await findVote(q, voteId);

@@ -137,6 +137,32 @@ describe('the administrator’s page', () => {
     expect(await member.locator('.signin .notice.error').textContent()).toContain('设备已被吊销');
   });
 
+  it('a voting-right box moves only when the service has saved the change', async () => {
+    const right = person('王毅').locator('input[name=votingRight]');
+    expect(await right.isChecked()).toBe(true);
+    // Hold the PATCH in flight: until the service answers, the box still shows the saved state.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const pattern = `**/v1/committees/${committeeId}/members/*`;
+    await admin.route(pattern, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const saved = admin.waitForResponse((r) => r.request().method() === 'PATCH');
+    await right.click();
+    expect(await right.isChecked()).toBe(true);
+    await expect.poll(() => right.getAttribute('aria-busy')).toBe('true');
+    expect(await right.isChecked()).toBe(true);
+    release();
+    expect((await saved).status()).toBe(200);
+    await admin.unroute(pattern);
+    await expect.poll(() => right.isChecked()).toBe(false);
+    await expect.poll(() => person('王毅').locator('.badge.off').textContent()).toBe('无表决权');
+    await right.click();
+    await expect.poll(() => right.isChecked()).toBe(true);
+    expect(await person('王毅').locator('.badge.off').count()).toBe(0);
+  });
+
   it('the roster is locked while a vote is not closed: the page shows the refusal and keeps the names', async () => {
     const sec = await enrolAndLogin(new Api(service.url), (await issueCodeOnPage(admin, person('人大秘书'))).code);
     const meeting = await sec.api.post(`/v1/committees/${committeeId}/meetings`, { title: '第3次会议' });
@@ -144,13 +170,17 @@ describe('the administrator’s page', () => {
     const vote = await sec.api.post(`/v1/meetings/${meeting.body.id}/votes`, { title: '任免', items: [{ post: '秘书长', seats: 1, candidates: ['李强'] }] });
     expect(vote.status).toBe(201);
 
+    // The box never shows an unsaved roster: it stays ticked while the change is asked for and
+    // after the refusal (a click, not uncheck(): the box is not meant to change).
     const right = person('李强').locator('input[name=votingRight]');
-    await right.uncheck();
+    const refused = admin.waitForResponse((r) => r.request().method() === 'PATCH');
+    await right.click();
+    expect((await refused).status()).toBe(409);
     const error = person('李强').locator('.person-msg .notice.error');
     await error.waitFor();
     expect(await error.textContent()).toContain('有表决尚未结束');
     expect(await error.textContent()).toContain('当前状态不允许此操作');
-    await expect.poll(() => right.isChecked()).toBe(true);
+    expect(await right.isChecked()).toBe(true);
     await shot(admin, 'admin-375-7-roster-locked');
 
     await admin.fill('#member-names', '石泰峰\n刘国中');

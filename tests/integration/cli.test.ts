@@ -50,6 +50,30 @@ describe('the piaojue command', () => {
     }
   }, 120_000);
 
+  it('admin bootstrap and migrate refuse, with exit code 2, while a running service holds the embedded data folder; a killed service\'s lock is taken over', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'piaojue-cli-lock-'));
+    const running = serve(dir);
+    const { url, code } = await running.ready;
+    try {
+      expect(readFileSync(join(dir, 'piaojue.lock'), 'utf8').trim()).toBe(String(running.child.pid));
+      const boot = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir }) }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+      expect(boot).toMatchObject({ code: 2, stdout: '' });
+      expect((boot as { stderr: string }).stderr).toContain(`in use by another piaojue process (pid ${running.child.pid})`);
+      expect((boot as { stderr: string }).stderr).toContain('--admin-key');
+      const migrate = await promisify(execFile)('node', ['bin/piaojue.js', 'migrate'], { env: env({ PIAOJUE_DATA_DIR: dir }) }).catch((e: { code: number }) => e);
+      expect(migrate).toMatchObject({ code: 2 });
+      // The running service was not disturbed: its first-start code still enrols.
+      expect((await enrolAndLogin(new Api(url), code!)).personId).toBeDefined();
+    } finally {
+      running.child.kill('SIGKILL');
+      await running.stop();
+    }
+    // A service that died without releasing the folder does not hold it any more.
+    const boot = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir }) });
+    expect(boot.stdout).toMatch(/[0-9A-Z]{4}(-[0-9A-Z]{4}){4}/);
+    await expect(stat(join(dir, 'piaojue.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 120_000);
+
   it('refuses a bad configuration, naming the variable, with exit code 2', async () => {
     const run = promisify(execFile)('node', ['bin/piaojue.js', 'serve'], { env: env({ PORT: 'eighty' }) });
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/PORT/) });

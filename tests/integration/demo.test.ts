@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../../src/cli/demo.ts';
 import { startTestService } from '../helpers/service.ts';
+
+const run = (args: string[]) => promisify(execFile)('node', args, { timeout: 150_000 });
 
 describe('piaojue demo', () => {
   it('runs a meeting against a running service and reads back the tally it cast', async () => {
@@ -16,19 +18,52 @@ describe('piaojue demo', () => {
       expect(ok).toBe(true);
       expect(tally).toMatchObject({ entitled: 7, present: 5, issued: 5, returned: 5 });
       expect(tally.items[1]!.invalid).toBeGreaterThanOrEqual(1);
-      expect(lines.at(-1)).toMatch(/^✓/);
+      expect(lines).toContain('✓ the published tally equals the tally of the ballots this demo cast');
+      expect(lines.at(-1)).toMatch(new RegExp(`^  npx piaojue verify --url ${service.url} --vote [0-9a-f-]{36}$`));
     } finally {
       await service.close();
     }
   });
 
-  it('exits 0 from the command line with its own embedded service and writes the record', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'piaojue-demo-test-')), 'record.json');
-    const { stdout } = await promisify(execFile)('node', ['bin/piaojue.js', 'demo', '--members', '5', '--record-out', out], { timeout: 120_000 });
+  it('exits 0 from the command line with its own embedded service, writes the record and its keys, and prints a verify command that passes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'piaojue-demo-test-'));
+    const out = join(dir, 'record.json');
+    const { stdout } = await run(['bin/piaojue.js', 'demo', '--members', '5', '--record-out', out]);
     expect(stdout).toMatch(/✓ the published tally equals/);
     const record = JSON.parse(await readFile(out, 'utf8'));
     expect(record.entries.at(-1).kind).toBe('vote.closed');
+    expect(stdout).toContain(`vote id: ${record.entries.at(-1).body.voteId}`);
+    const command = stdout.trim().split('\n').at(-1)!.trim();
+    expect(command).toBe(`npx piaojue verify --file ${out} --jwks ${join(dir, 'record.jwks.json')}`);
+    // The demo's own service is gone; the record still checks with the keys written beside it.
+    const verified = await run(['bin/piaojue.js', ...command.split(' ').slice(2)]);
+    expect(verified.stdout).toMatch(/通过|passed/);
+  }, 180_000);
+
+  it('runs against a running service as its administrator, from the key file `piaojue device enrol` wrote', async () => {
+    const service = await startTestService();
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'piaojue-demo-key-'));
+      const keyFile = join(dir, 'admin.key');
+      await run(['bin/piaojue.js', 'device', 'enrol', service.url, service.adminCode, keyFile]);
+      // The one-time code is spent now; the key file is what the administrator holds.
+      const lines: string[] = [];
+      const { ok } = await runDemo({ members: 5, adminKey: keyFile, log: (l) => lines.push(l) });
+      expect(ok).toBe(true);
+      const spent = await runDemo({ members: 5, url: service.url, adminCode: service.adminCode, log: () => {} }).catch((e: Error) => e);
+      expect(String(spent)).toContain('enrolment_code_invalid');
+    } finally {
+      await service.close();
+    }
   }, 120_000);
+
+  it('refuses an --admin-key that is not a device key file, with exit code 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'piaojue-demo-key-'));
+    await writeFile(join(dir, 'x.key'), '{"hello":1}');
+    const failed = await run(['bin/piaojue.js', 'demo', '--admin-key', join(dir, 'x.key')]).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain('is not a key file written by `piaojue device enrol`');
+  });
 
   it('refuses a bad --members with exit code 2', async () => {
     await expect(promisify(execFile)('node', ['bin/piaojue.js', 'demo', '--members', 'many'])).rejects.toMatchObject({ code: 2 });

@@ -517,15 +517,22 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
     };
     void session.get<{ devices: Device[] }>(`/v1/people/${p.personId}/devices`).then((r) => showEnrolled(r.devices), () => {});
     showBadges(member);
+    // The box always shows what the service has saved: a click asks for the change and the box
+    // moves only when the answer says so. (Flipping it first and flipping it back on a refusal
+    // showed, for a moment, a roster that was never saved, and raced with anything reading it.)
     const toggle = (field: 'votingRight' | 'active', label: string) => {
+      let saving = false;
       const box = h('input', {
         type: 'checkbox',
         name: field,
         checked: member![field],
-        onchange: async () => {
-          const want = box.checked;
-          box.disabled = true;
-          put(msg);
+        onclick: async (event: Event) => {
+          event.preventDefault();
+          if (saving) return;
+          saving = true;
+          const want = !member![field];
+          box.setAttribute('aria-busy', 'true');
+          put(msg, notice('info', L('正在保存…', 'Saving…')));
           try {
             const updated = await session.patch<Member>(`/v1/committees/${committeeId}/members/${p.personId}`, { [field]: want });
             Object.assign(member!, updated);
@@ -534,10 +541,10 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
             put(msg, notice('ok', L(`已保存：${p.name} ${label}${want ? '' : '（已取消）'}`, `Saved: ${p.name}, ${label} ${want ? 'on' : 'off'}`)));
             await refreshCommittee();
           } catch (e) {
-            box.checked = !want;
             put(msg, problem(e));
           } finally {
-            box.disabled = false;
+            saving = false;
+            box.removeAttribute('aria-busy');
           }
         },
       });

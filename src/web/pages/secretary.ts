@@ -191,7 +191,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         meetingMsg,
       ),
       attendanceSection(c, meeting, members, attendance),
-      votesSection(c, meeting, votes),
+      votesSection(c, meeting, votes, members, attendance),
       meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
     );
   }
@@ -204,16 +204,24 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     const boxes = new Map<string, HTMLInputElement>();
     const indicator = h('p', { class: 'quorum', 'aria-live': 'polite' });
     const msg = h('div');
+    // What the service has recorded; ticks that differ from it are only on this screen.
+    let saved = new Set(attendance.presentMemberIds);
     const update = () => {
-      const n = [...boxes.values()].filter((b) => b.checked).length;
+      const ticked = [...boxes.entries()].filter(([, b]) => b.checked).map(([id]) => id);
+      const n = ticked.length;
+      const unsaved = n !== saved.size || ticked.some((id) => !saved.has(id));
       const met = entitled > 0 && hasQuorum(n, entitled, c.rules.quorum);
-      indicator.className = `quorum ${met ? 'met' : 'not-met'}`;
+      indicator.className = `quorum ${unsaved ? 'unsaved' : met ? 'met' : 'not-met'}`;
       indicator.dataset.present = String(n);
+      indicator.dataset.unsaved = String(unsaved);
+      const verdict = met ? L('已达法定人数', 'quorum met') : L(`未达法定人数（还差 ${Math.max(1, required - n)} 人）`, `no quorum (${Math.max(1, required - n)} short)`);
       put(
         indicator,
         h('span', { class: 'big-number' }, L(`实到 ${n}`, `Present ${n}`)),
         ` / ${L(`应到 ${entitled}`, `entitled ${entitled}`)} · ${L(`法定人数 ${required}`, `quorum ${required}`)} · `,
-        h('strong', null, met ? L('✓ 已达法定人数', '✓ Quorum met') : L(`✗ 未达法定人数（还差 ${Math.max(1, required - n)} 人）`, `✗ No quorum (${Math.max(1, required - n)} short)`)),
+        unsaved
+          ? h('strong', null, h('span', { class: 'badge unsaved' }, L('未保存', 'Not saved')), ' ', L(`勾选人数${verdict}，请点“登记实到”保存`, `ticked: ${verdict}; press Record attendance to save`))
+          : h('strong', null, met ? `✓ ${verdict}` : `✗ ${verdict}`),
       );
     };
     const list = h(
@@ -258,6 +266,10 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
                   const present = [...boxes.entries()].filter(([, b]) => b.checked).map(([id]) => id);
                   try {
                     const a = await session.put<Attendance>(`/v1/meetings/${meeting.id}/attendance`, { present });
+                    saved = new Set(a.presentMemberIds);
+                    // The votes' "no token yet" lists read the recorded attendance from here.
+                    Object.assign(attendance, a);
+                    update();
                     put(msg, notice('ok', L(`已登记：实到 ${a.present} / 应到 ${a.entitled}${a.quorumMet ? '，已达法定人数' : '，未达法定人数'}。`, `Recorded: ${a.present} of ${a.entitled} present${a.quorumMet ? ', quorum met' : ', no quorum'}.`)));
                   } catch (e) {
                     put(msg, notice('error', errorText(e)));
@@ -271,8 +283,10 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     );
   }
 
-  function votesSection(c: Committee, meeting: Meeting, votes: Vote[]): HTMLElement {
+  function votesSection(c: Committee, meeting: Meeting, votes: Vote[], members: Member[], attendance: Attendance): HTMLElement {
     const turnoutEls = new Map<string, HTMLElement>();
+    const waitingEls = new Map<string, HTMLElement>();
+    const names = new Map(members.map((m) => [m.memberId, m.name]));
     const states = new Map(votes.map((v) => [v.id, v.state]));
     const section = h('section', { class: 'card votes-admin' }, h('h3', null, L('表决', 'Votes')));
     if (votes.length === 0) section.append(h('p', { class: 'hint' }, L('尚无表决。', 'No vote yet.')));
@@ -289,6 +303,35 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
           put(msg, notice('error', errorText(e)));
         }
       };
+      // Closing with ballots outstanding is allowed (a member may abstain from casting), but
+      // never by a slip of the finger: say how many are out and ask again.
+      const closeVote = async () => {
+        let t: { issued: number; returned: number };
+        try {
+          t = (await publicGet<VoteStatus>(`/v1/votes/${vote.id}/status`)).turnout;
+        } catch (e) {
+          put(msg, notice('error', errorText(e)));
+          return;
+        }
+        if (t.returned >= t.issued) return act(`/v1/votes/${vote.id}/close`)();
+        const outstanding = t.issued - t.returned;
+        put(
+          msg,
+          h(
+            'div',
+            { class: 'notice warn close-confirm', role: 'alertdialog', 'data-outstanding': outstanding },
+            h('p', null, L(`还有 ${outstanding} 张选票未收回（发出 ${t.issued}，收回 ${t.returned}）。结束后这些选票不再计入。确定结束投票并计票吗？`, `${outstanding} ballot${outstanding > 1 ? 's are' : ' is'} not returned yet (issued ${t.issued}, returned ${t.returned}); they will not be counted once the vote closes. Close and count now?`)),
+            h(
+              'div',
+              { class: 'row' },
+              h('button', { type: 'button', class: 'danger confirm-close', onclick: act(`/v1/votes/${vote.id}/close`) }, L('确认结束并计票', 'Close and count')),
+              h('button', { type: 'button', class: 'cancel-close', onclick: () => put(msg) }, L('继续等待', 'Keep waiting')),
+            ),
+          ),
+        );
+      };
+      const waiting = h('div', { class: 'not-fetched', 'data-vote-id': vote.id, 'aria-live': 'polite' });
+      if (vote.state !== 'closed') waitingEls.set(vote.id, waiting);
       const projector = `#/projector?committee=${c.id}&vote=${vote.id}`;
       const card = h(
         'div',
@@ -296,11 +339,12 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         h('div', { class: 'vote-title' }, h('h4', null, vote.title), h('span', { class: `badge ${vote.state}` }, stateLabel(vote.state))),
         itemsSummary(vote.definition),
         turnout,
+        waiting,
         h(
           'div',
           { class: 'row' },
           vote.state === 'draft' ? h('button', { type: 'button', class: 'primary open-vote', disabled: meeting.state !== 'open', onclick: act(`/v1/votes/${vote.id}/open`) }, L('开始投票', 'Open vote')) : null,
-          vote.state === 'open' ? h('button', { type: 'button', class: 'danger close-vote', onclick: act(`/v1/votes/${vote.id}/close`) }, L('结束投票并计票', 'Close and count')) : null,
+          vote.state === 'open' ? h('button', { type: 'button', class: 'danger close-vote', onclick: closeVote }, L('结束投票并计票', 'Close and count')) : null,
           h('a', { class: 'button projector-link', href: projector, target: '_blank', rel: 'noopener' }, L('大屏显示', 'Projector')),
         ),
         meeting.state === 'draft' && vote.state === 'draft' ? h('p', { class: 'hint' }, L('开会后才能开始投票。', 'Open the meeting before opening a vote.')) : null,
@@ -309,13 +353,19 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       if (vote.state === 'closed' && !votes.some((v) => v.runoffOf === vote.id)) void showOutcome(vote, card, msg);
       section.append(card);
     }
-    // Live turnout: the only thing published about a vote before it closes.
+    // Live turnout: the only thing published about a vote before it closes. Beside it, by
+    // name, the present members whose phones have not fetched a token yet.
     const live = votes.filter((v) => v.state !== 'closed');
     if (live.length > 0) {
       stopTurnout = poll(async () => {
         for (const v of live) {
-          const s = await publicGet<VoteStatus>(`/v1/votes/${v.id}/status`);
+          const [s, issued] = await Promise.all([
+            publicGet<VoteStatus>(`/v1/votes/${v.id}/status`),
+            session.get<{ memberIds: string[] }>(`/v1/votes/${v.id}/issuances`),
+          ]);
           setTurnout(turnoutEls.get(v.id)!, s.turnout);
+          const present = attendance.presentMemberIds;
+          setWaiting(waitingEls.get(v.id)!, present.length === 0 ? undefined : present.filter((id) => !issued.memberIds.includes(id)).map((id) => names.get(id) ?? id));
           if (s.state !== states.get(v.id)) {
             states.set(v.id, s.state);
             await showMeeting();
@@ -467,6 +517,27 @@ function setTurnout(el: HTMLElement, t: { issued: number; returned: number }): v
   el.dataset.issued = String(t.issued);
   el.dataset.returned = String(t.returned);
   put(el, L('发出 ', 'Issued '), h('strong', null, t.issued), L('　收回 ', '   Returned '), h('strong', null, t.returned));
+}
+
+/** Present members without a token, by name: staff can go and help them. Nothing about casting. */
+function setWaiting(el: HTMLElement, waiting: string[] | undefined): void {
+  if (waiting === undefined) {
+    delete el.dataset.count;
+    put(el, h('p', { class: 'hint' }, L('尚未登记实到。', 'No attendance recorded yet.')));
+    return;
+  }
+  el.dataset.count = String(waiting.length);
+  put(
+    el,
+    waiting.length === 0
+      ? h('p', { class: 'hint all-fetched' }, L('实到委员均已领票。', 'Every present member has a ballot token.'))
+      : h(
+          'p',
+          { class: 'no-token' },
+          h('strong', null, L(`尚未领票（${waiting.length} 人）：`, `No ballot token yet (${waiting.length}): `)),
+          h('span', { class: 'waiting-names' }, waiting.join(L('、', ', '))),
+        ),
+  );
 }
 
 function meetingState(state: Meeting['state']): string {
