@@ -73,6 +73,7 @@ const cases = (): Case[] => [
   { route: 'get /v1/votes/{voteId}', call: (s) => s.api.get(`/v1/votes/${voteA}`), denied: { secB: 404, memB: 404 } },
   { route: 'post /v1/votes/{voteId}/open', call: (s) => s.api.post(`/v1/votes/${voteA}/open`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'post /v1/votes/{voteId}/close', call: (s) => s.api.post(`/v1/votes/${voteA}/close`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/votes/{voteId}/issuances', call: (s) => s.api.get(`/v1/votes/${voteA}/issuances`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'post /v1/votes/{voteId}/runoff', call: (s) => s.api.post(`/v1/votes/${voteA}/runoff`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   // Only a present voting member gets a token: the secretary and the administrator are refused as not eligible.
   { route: 'post /v1/votes/{voteId}/tokens', call: (s) => s.api.post(`/v1/votes/${voteA}/tokens`, blinded), denied: { admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], secB: 404, memB: 404 } },
