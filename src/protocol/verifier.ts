@@ -4,7 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { JSONWebKeySet } from 'jose';
 import { hasQuorum, validateBallot, type Ballot, type VoteDefinition } from './ballot.ts';
-import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
+import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead } from './chain.ts';
 import { tokenRequestMessage, verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from './device.ts';
 import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
 import type { RandomBytes } from './errors.ts';
