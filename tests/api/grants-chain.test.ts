@@ -142,3 +142,15 @@ describe('chains begun before grants were recorded', () => {
     expect((await chain(old)).length).toBe(2);
   });
 });
+
+describe('strings the record could not hash', () => {
+  it('refuses a name holding a lone surrogate with 400 validation_failed, and records nothing', async () => {
+    const c = await createCommittee(admin, '代理项委员会', NAMES.slice(0, 1));
+    const before = (await chain(c.id)).length;
+    const r = await admin.api.post(`/v1/committees/${c.id}/members`, { name: '王\ud800' });
+    expect({ status: r.status, code: r.body.code, field: r.body.field }).toEqual({ status: 400, code: 'validation_failed', field: 'name' });
+    expect((await chain(c.id)).length).toBe(before);
+    const s = await admin.api.post(`/v1/committees/${c.id}/secretaries`, { name: '\udc00秘书' });
+    expect({ status: s.status, code: s.body.code }).toEqual({ status: 400, code: 'validation_failed' });
+  });
+});
