@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   already_bootstrapped: { status: 409, title: '服务已初始化 / Service already bootstrapped' },
   token_already_issued: { status: 409, title: '本人已领取另一票证 / A different token was already issued to this member' },
   ballot_conflict: { status: 409, title: '该票证已用于内容不同的选票 / Token already spent on a different ballot' },
+  enrolment_blocked: { status: 409, title: '本人所在委员会有进行中的表决，暂不能登记设备 / A vote of this member’s committee is under way: no device can be enrolled now' },
+  device_too_new: { status: 409, title: '此设备在表决创建之后登记，不能为该表决领票 / This device was enrolled after the vote was created' },
   not_eligible: { status: 403, title: '不具备领票资格 / Not eligible for a ballot token' },
   // protocol input
   invalid_point: { status: 422, title: '曲线点无效 / Invalid curve point' },

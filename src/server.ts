@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
+import { recordGrantsInOffice } from './committees/service.ts';
 import { createVoteCrypto } from './votes/crypto-tasks.ts';
 import { addressProblem, addressProblemText } from './public-url.ts';
 
@@ -32,6 +33,7 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {
   const ctx = await buildContext(config, overrides);
   const first = await bootstrapAdmin(ctx);
+  await recordGrantsInOffice(ctx);
   ctx.crypto.warm();
   const app = createApp(ctx);
   const server: Server = config.tls

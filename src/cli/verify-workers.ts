@@ -1,6 +1,7 @@
 // A worker-thread pool for the Node verifier: the per-ballot work of verifyRecord (hashing each
 // token to the curve, decoding each signature with its subgroup check, the chunk's Pippenger
-// sums, and each issuance's device signature) runs on every core. The pure core
+// sums, each issuance's device signature and the strict decoding of its blinded point) runs on
+// every core. The pure core
 // (src/protocol) knows nothing of threads: it takes this as its VerifyAccelerator, draws the
 // batch coefficients itself and makes the final pairing check, so a worker computes only what
 // the pure functions tokenBatchSums and verifyDeviceSignature compute.
@@ -11,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from '../protocol/device.ts';
 import { tokenBatchSums, type TokenItem } from '../protocol/tokens.ts';
+import { invalidG1Points } from '../protocol/verify/issuances.ts';
 import type { ProgressCallback, VerifyAccelerator } from '../protocol/verifier.ts';
 import { workerBootstrap } from '../workers/pool.ts';
 
@@ -20,7 +22,8 @@ const PROGRESS_EVERY = 25;
 
 type Request =
   | { id: number; op: 'tokens'; items: TokenItem[]; coefficients: string[] }
-  | { id: number; op: 'devices'; checks: { device: DevicePublicKey; message: Uint8Array; signature: string }[] };
+  | { id: number; op: 'devices'; checks: { device: DevicePublicKey; message: Uint8Array; signature: string }[] }
+  | { id: number; op: 'points'; points: Uint8Array[] };
 type Reply =
   | { id: number; progress: number }
   | { id: number; result: unknown }
@@ -38,6 +41,8 @@ function serve(): void {
       if (req.op === 'tokens') {
         const sums = tokenBatchSums(req.items, req.coefficients.map((c) => BigInt(`0x${c}`)), { onProgress: progress });
         port.postMessage({ id: req.id, result: sums } satisfies Reply);
+      } else if (req.op === 'points') {
+        port.postMessage({ id: req.id, result: invalidG1Points(req.points) } satisfies Reply);
       } else {
         const result = verifyDeviceSignatures(req.checks, (n) => crypto.getRandomValues(new Uint8Array(n)));
         progress(req.checks.length, req.checks.length);
@@ -136,6 +141,11 @@ export function createWorkerAccelerator(options: { threads?: number } = {}): Wor
       if (checks.length === 0) return [];
       const parts = await scatter<boolean[]>(checks.length, (from, to) => ({ op: 'devices', checks: checks.slice(from, to) }), onProgress);
       return parts.flatMap(({ result }) => result);
+    },
+    async invalidG1Points(points: readonly Uint8Array[]) {
+      if (points.length === 0) return [];
+      const parts = await scatter<number[]>(points.length, (from, to) => ({ op: 'points', points: points.slice(from, to) }));
+      return parts.flatMap(({ from, result }) => result.map((i) => from + i));
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

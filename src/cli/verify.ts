@@ -4,9 +4,9 @@
 //   piaojue verify --file record.json [--jwks jwks.json] [--pin FILE] [--json]
 //
 // With --url the record comes from URL/v1/votes/ID/record and the service's keys from
-// URL/.well-known/jwks.json (a `jwks` field inside the record is never trusted). With --file the
-// keys come from --jwks, or — with a warning that they are self-asserted — from a `jwks` field
-// in the file. --pin FILE remembers the chain head: a later run fails if the chain no longer
+// URL/.well-known/jwks.json (a record never carries keys). The file is either a record or a
+// bundle { record, jwks } (the layout of tests/vectors/record.json); the keys come from --jwks,
+// or — with a warning that they are self-asserted — from the bundle's `jwks`. --pin FILE remembers the chain head: a later run fails if the chain no longer
 // contains it (history rewritten, forked or truncated), and a passing run stores the new head.
 // Exit status: 0 every check passed, 1 a check failed, 2 usage or input/output error.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
@@ -208,10 +208,11 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
       } catch (e) {
         throw new UsageError(`cannot read ${options.file}: ${(e as Error).message}`);
       }
-      let doc = parseJson(text, options.file!);
-      // Also accept the test-vector layout { record, jwks }.
-      if (isPlainObject(doc) && !('entries' in doc) && isPlainObject(doc.record)) doc = { ...doc.record, ...(doc.jwks ? { jwks: doc.jwks } : {}) };
-      record = doc;
+      const doc = parseJson(text, options.file!);
+      // A bundle { record, jwks, description? } (nothing else), or the record itself.
+      const bundle = isPlainObject(doc) && 'record' in doc && Object.keys(doc).every((k) => ['record', 'jwks', 'description'].includes(k));
+      record = bundle ? doc.record : doc;
+      const embedded = bundle ? doc.jwks : undefined;
       if (options.jwks !== undefined) {
         let jwksText: string;
         try {
@@ -220,13 +221,13 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
           throw new UsageError(`cannot read ${options.jwks}: ${(e as Error).message}`);
         }
         jwks = asJwks(parseJson(jwksText, options.jwks), options.jwks);
-      } else if (isPlainObject(record) && record.jwks !== undefined) {
-        jwks = asJwks(record.jwks, `the jwks field of ${options.file}`);
+      } else if (embedded !== undefined) {
+        jwks = asJwks(embedded, `the jwks of the bundle ${options.file}`);
         warnings.push(
           '服务公钥取自记录文件本身，未经独立核实；请用 --jwks 提供从 /.well-known/jwks.json 单独获取的公钥 / the service keys come from the record file itself (self-asserted): pass --jwks with keys fetched separately from /.well-known/jwks.json',
         );
       } else {
-        throw new UsageError(`${options.file} carries no jwks field: pass --jwks FILE (the service's /.well-known/jwks.json)`);
+        throw new UsageError(`${options.file} is not a bundle { record, jwks }: pass --jwks FILE (the service's /.well-known/jwks.json)`);
       }
     }
 

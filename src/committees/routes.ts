@@ -5,7 +5,7 @@ import { requireAdmin, requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { assertCanRead, visibleCommittee } from './access.ts';
 import { rulesSchema } from './rules.ts';
-import { addMember, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listSecretaries, updateMember } from './service.ts';
+import { addMember, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listSecretaries, removeSecretary, updateMember } from './service.ts';
 
 const personName = z.string().trim().min(1).max(64);
 const createSchema = z.strictObject({
@@ -70,9 +70,16 @@ export function committeesRouter(ctx: AppContext): Router {
   });
 
   r.post('/v1/committees/:committeeId/secretaries', async (req, res) => {
-    requireAdmin(req);
+    const admin = requireAdmin(req);
     const id = parseId(req.params.committeeId, 'committee');
-    res.status(201).json(await addSecretary(ctx, id, parseBody(secretaryInput, req.body)));
+    res.status(201).json(await addSecretary(ctx, id, parseBody(secretaryInput, req.body), admin.personId));
+  });
+
+  r.delete('/v1/committees/:committeeId/secretaries/:personId', async (req, res) => {
+    const admin = requireAdmin(req);
+    const id = parseId(req.params.committeeId, 'committee');
+    await removeSecretary(ctx, id, parseId(req.params.personId, 'person'), admin.personId);
+    res.status(204).end();
   });
 
   return r;

@@ -39,6 +39,10 @@ export async function createCommittee(ctx: AppContext, input: { name: string; ki
     const row = (await tx.query<{ id: string }>('INSERT INTO committees (name, kind, rules) VALUES ($1, $2, $3) RETURNING id', [input.name, input.kind, JSON.stringify(input.rules)]))[0]!;
     await initChain(tx, row.id);
     await appendEntry(tx, row.id, 'committee.created', { name: input.name, kind: input.kind, rules: voteRules(input.rules), marks: input.rules.marks });
+    // Administrators are not per committee: each chain names every one, from its start.
+    for (const admin of await tx.query<{ id: string }>('SELECT id FROM people WHERE is_admin ORDER BY id')) {
+      await appendEntry(tx, row.id, 'admin.granted', { personId: admin.id });
+    }
     return row.id;
   });
   return getCommittee(ctx.db, id);
@@ -166,15 +170,60 @@ export async function updateMember(ctx: AppContext, committeeId: string, memberI
   return (await listMembers(ctx.db, committeeId)).find((m) => m.memberId === memberId)!;
 }
 
-export async function addSecretary(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined }): Promise<PersonRef> {
+export async function addSecretary(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined }, by: string): Promise<PersonRef> {
   return ctx.db.transaction(async (tx) => {
     await lockCommittee(tx, committeeId);
     const personId = await personOrNew(tx, input);
     const rows = await tx.query('INSERT INTO committee_secretaries (committee_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [committeeId, personId]);
     if (rows.length === 0) throw new AppError('conflict', 'This person is already a secretary of the committee.', { field: 'personId' });
+    await appendEntry(tx, committeeId, 'secretary.appointed', { personId, by });
     const name = (await tx.query<{ name: string }>('SELECT name FROM people WHERE id = $1', [personId]))[0]!.name;
     return { personId, name };
   });
+}
+
+/** Removes a secretary; the removal is a chain entry like the appointment. */
+export async function removeSecretary(ctx: AppContext, committeeId: string, personId: string, by: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await lockCommittee(tx, committeeId);
+    const rows = await tx.query('DELETE FROM committee_secretaries WHERE committee_id = $1 AND person_id = $2 RETURNING 1', [committeeId, personId]);
+    if (rows.length === 0) throw new AppError('not_found', 'This person is not a secretary of the committee.');
+    await appendEntry(tx, committeeId, 'secretary.removed', { personId, by });
+  });
+}
+
+/** An enrolment code was issued for a person: an entry on the chain of every committee they are a member of. */
+export async function recordEnrolmentIssued(tx: Queryable, personId: string, by: string): Promise<void> {
+  const committees = await tx.query<{ committee_id: string }>('SELECT committee_id FROM committee_members WHERE person_id = $1 ORDER BY committee_id', [personId]);
+  for (const { committee_id } of committees) await appendEntry(tx, committee_id, 'enrolment.issued', { memberId: personId, by });
+}
+
+/** A person became an administrator: an entry on every committee's chain. */
+export async function recordAdminGranted(tx: Queryable, personId: string): Promise<void> {
+  for (const { id } of await tx.query<{ id: string }>('SELECT id FROM committees ORDER BY id')) await appendEntry(tx, id, 'admin.granted', { personId });
+}
+
+/**
+ * Chains begun before grants of power were recorded (protocol version 1) get, once, an entry
+ * for every administrator and every secretary in office, appointed by the first administrator:
+ * a version 2 vote is checked against them. Idempotent; run at start-up.
+ */
+export async function recordGrantsInOffice(ctx: AppContext): Promise<number> {
+  const missing = await ctx.db.query<{ id: string }>(
+    "SELECT c.id FROM committees c WHERE NOT EXISTS (SELECT 1 FROM chain_entries e WHERE e.committee_id = c.id AND e.kind = 'admin.granted') ORDER BY c.id",
+  );
+  for (const { id } of missing) {
+    await ctx.db.transaction(async (tx) => {
+      await lockCommittee(tx, id);
+      const again = await tx.query("SELECT 1 FROM chain_entries WHERE committee_id = $1 AND kind = 'admin.granted' LIMIT 1", [id]);
+      const admins = await tx.query<{ id: string }>('SELECT id FROM people WHERE is_admin ORDER BY created_at, id');
+      if (again.length > 0 || admins.length === 0) return;
+      for (const a of [...admins].sort((x, y) => (x.id < y.id ? -1 : 1))) await appendEntry(tx, id, 'admin.granted', { personId: a.id });
+      const secretaries = await tx.query<{ person_id: string }>('SELECT person_id FROM committee_secretaries WHERE committee_id = $1 ORDER BY person_id', [id]);
+      for (const s of secretaries) await appendEntry(tx, id, 'secretary.appointed', { personId: s.person_id, by: admins[0]!.id });
+    });
+  }
+  return missing.length;
 }
 
 export async function listSecretaries(q: Queryable, committeeId: string): Promise<PersonRef[]> {

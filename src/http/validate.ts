@@ -9,7 +9,26 @@ function fieldOf(issue: z.core.$ZodIssue): string {
   return path.join('.');
 }
 
+/**
+ * The path of the first string (value or key) holding a lone UTF-16 surrogate, or null. Such a
+ * string has no UTF-8 form: the database would silently change it and the record could not hash it.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function illFormedString(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(k)) return [...path, k];
+    const found = illFormedString(v, [...path, k]);
+    if (found) return found;
+  }
+  return null;
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.output<S> {
+  const bad = illFormedString(input);
+  if (bad) throw new AppError('validation_failed', `Invalid ${where}${bad.length ? ` field "${bad.join('.')}"` : ''}: a string holds a lone UTF-16 surrogate.`, { field: bad.join('.') || where });
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

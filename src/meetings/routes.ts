@@ -49,7 +49,7 @@ export function meetingsRouter(ctx: AppContext): Router {
     const { p, meeting } = await visibleMeeting(req);
     assertSecretary(p, meeting.committeeId, 'meeting');
     const { present } = parseBody(attendanceSchema, req.body);
-    res.json(await recordAttendance(ctx, meeting.id, present));
+    res.json(await recordAttendance(ctx, meeting.id, present, p.personId));
   });
 
   r.post('/v1/meetings/:meetingId/open', async (req, res) => {

@@ -95,7 +95,7 @@ export async function getAttendance(q: Queryable, meetingId: string): Promise<At
 }
 
 /** Replaces the attendance list (实到) and records it in the chain. */
-export async function recordAttendance(ctx: AppContext, meetingId: string, presentIds: string[]): Promise<Attendance> {
+export async function recordAttendance(ctx: AppContext, meetingId: string, presentIds: string[], by: string): Promise<Attendance> {
   await ctx.db.transaction(async (tx) => {
     // Token issuance, vote opening and closing take this lock shared: they wait for, and then
     // see, this change. Lock order (src/db/locks.ts): meeting lock, meetings row, committees row.
@@ -134,7 +134,7 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     await tx.query('INSERT INTO attendance (meeting_id, person_id) SELECT $1, unnest($2::uuid[])', [meetingId, unique]);
     await tx.query('UPDATE meetings SET attendance_recorded = true WHERE id = $1', [meetingId]);
     const entitled = eligible.size;
-    await appendEntry(tx, meeting.committeeId, 'attendance.recorded', { meetingId, present: unique, entitled });
+    await appendEntry(tx, meeting.committeeId, 'attendance.recorded', { meetingId, present: unique, entitled, by });
   });
   return getAttendance(ctx.db, meetingId);
 }

@@ -9,6 +9,7 @@ import { toBase64url } from '../protocol/encoding.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../http/context.ts';
 import { issueAccessToken } from '../http/auth.ts';
+import { recordAdminGranted } from '../committees/service.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CHALLENGE_TTL_MS = 2 * 60 * 1000;
@@ -35,6 +36,9 @@ const hashCode = (code: string) => bytesToHex(sha256(utf8ToBytes(normaliseEnrolm
 export async function createEnrolmentCode(ctx: AppContext, tx: Queryable, personId: string): Promise<{ code: string; expiresAt: string }> {
   const code = newEnrolmentCode();
   const expiresAt = new Date(ctx.now().getTime() + ctx.config.enrolmentCodeTtl * 1000);
+  // A new code replaces the person's outstanding ones (spent without a device): at most one
+  // code per person can be used at any moment.
+  await tx.query('UPDATE enrolment_codes SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL', [personId, ctx.now()]);
   await tx.query('INSERT INTO enrolment_codes (code_hash, person_id, expires_at) VALUES ($1, $2, $3)', [hashCode(code), personId, expiresAt]);
   return { code, expiresAt: expiresAt.toISOString() };
 }
@@ -79,6 +83,21 @@ export async function enrolDevice(
     );
     const personId = used[0]?.person_id;
     if (!personId) throw new AppError('enrolment_code_invalid');
+    // A device enrolled during a vote could take that vote's token in the member's stead: no
+    // enrolment while a vote of any of the member's committees is open, or in draft with
+    // tokens already out. (The refusal rolls the code back: it stays usable afterwards.)
+    const busy = await tx.query(
+      `SELECT 1 FROM committee_members cm
+         JOIN votes v ON v.committee_id = cm.committee_id
+         JOIN meetings m ON m.id = v.meeting_id
+        WHERE cm.person_id = $1
+          AND (v.state = 'open' OR (v.state = 'draft' AND m.state <> 'closed' AND EXISTS (SELECT 1 FROM token_issuances i WHERE i.vote_id = v.id)))
+        LIMIT 1`,
+      [personId],
+    );
+    if (busy.length > 0) throw new AppError('enrolment_blocked', 'A vote of your committee is open or has issued tokens; enrol this device after it closes.');
+    // Using one code spends the person's other outstanding codes.
+    await tx.query('UPDATE enrolment_codes SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL', [personId, ctx.now()]);
     const clash = await tx.query('SELECT 1 FROM devices WHERE fingerprint = $1', [fingerprint]);
     if (clash.length > 0) throw new AppError('conflict', 'This device key is already enrolled.', { field: 'device.key' });
     const rows = await tx.query<{ id: string }>(
@@ -182,6 +201,7 @@ export async function bootstrapAdmin(
     const admin = (await tx.query<{ id: string }>('SELECT id FROM people WHERE is_admin ORDER BY created_at, id LIMIT 1'))[0];
     if (admin && !options.newCode) return undefined;
     const personId = admin?.id ?? (await tx.query<{ id: string }>("INSERT INTO people (name, is_admin) VALUES ('管理员', true) RETURNING id"))[0]!.id;
+    if (!admin) await recordAdminGranted(tx, personId);
     return { personId, created: !admin, ...(await createEnrolmentCode(ctx, tx, personId)) };
   });
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../http/context.ts';
 import { requireAdmin, requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { DEVICE_ALGORITHMS } from '../protocol/device.ts';
-import { recordDeviceEvent } from '../committees/service.ts';
+import { recordDeviceEvent, recordEnrolmentIssued } from '../committees/service.ts';
 import { completeLogin, createEnrolmentCode, createLoginChallenge, enrolDevice, listDevices, revokeDevice } from './enrolment.ts';
 
 const enrolSchema = z.strictObject({
@@ -50,11 +50,17 @@ export function peopleRouter(ctx: AppContext): Router {
   });
 
   r.post('/v1/people/:personId/enrolment-codes', async (req, res) => {
-    requireAdmin(req);
+    const admin = requireAdmin(req);
     const personId = parseId(req.params.personId, 'person');
     const exists = await ctx.db.query('SELECT 1 FROM people WHERE id = $1', [personId]);
     if (exists.length === 0) throw new AppError('not_found', 'No such person.');
-    res.status(201).json({ personId, ...(await createEnrolmentCode(ctx, ctx.db, personId)) });
+    const out = await ctx.db.transaction(async (tx) => {
+      const code = await createEnrolmentCode(ctx, tx, personId);
+      // The chain records that a code was issued, and by whom — never the code.
+      await recordEnrolmentIssued(tx, personId, admin.personId);
+      return code;
+    });
+    res.status(201).json({ personId, ...out });
   });
 
   r.get('/v1/people/:personId/devices', async (req, res) => {

@@ -71,8 +71,10 @@ export interface VoteDefinition {
   entitled: number;
   /** 96-byte compressed G2 vote key, base64url. */
   publicKey: string;
-  /** The protocol version the vote follows: 2, or absent for version 1. */
+  /** Protocol version 2 (absent in version 1 definitions). */
   version?: 2;
+  /** Version 2: the vote this one is a run-off (再次票决) of, or null. Absent in version 1. */
+  runoffOf?: string | null;
 }
 
 export type Choices = Record<string, Record<string, Mark>>;
@@ -190,7 +192,8 @@ export function parseMarks(value: unknown, field = 'marks', code: 'invalid_defin
 }
 
 const DEFINITION_KEYS = ['voteId', 'committeeId', 'meetingId', 'title', 'items', 'marks', 'rules', 'entitled', 'publicKey'] as const;
-const DEFINITION_KEYS_V2 = [...DEFINITION_KEYS, 'version'] as const;
+/** Version 2 adds the version itself and what the vote is a run-off of (null when it is not one). */
+const DEFINITION_KEYS_V2 = [...DEFINITION_KEYS, 'version', 'runoffOf'] as const;
 
 /**
  * Reads a vote definition from untrusted JSON (the record) and checks its structure: unique
@@ -200,11 +203,10 @@ const DEFINITION_KEYS_V2 = [...DEFINITION_KEYS, 'version'] as const;
  */
 export function parseVoteDefinition(value: unknown): VoteDefinition {
   const code = 'invalid_definition';
-  // Version 1 definitions have no `version` field (their hashes stay as they were); a
-  // version-2 definition says `version: 2`, and no other value is allowed.
-  const hasVersion = isPlainObject(value) && 'version' in value;
-  const o = expectObject(value, 'definition', code, hasVersion ? DEFINITION_KEYS_V2 : DEFINITION_KEYS);
-  if (hasVersion && o.version !== 2) throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version field)', { field: 'version' });
+  const v2 = isPlainObject(value) && 'version' in value;
+  const o = expectObject(value, 'definition', code, v2 ? DEFINITION_KEYS_V2 : DEFINITION_KEYS);
+  if (v2 && o.version !== 2) throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version)', { field: 'version' });
+  if (v2 && o.runoffOf !== null) expectString(o.runoffOf, 'runoffOf', code, 256);
   const itemsRaw = expectArray(o.items, 'items', code);
   if (itemsRaw.length === 0 || itemsRaw.length > 100) throw new ProtocolError(code, 'items must hold 1 to 100 items', { field: 'items' });
   const itemIds = new Set<string>();
@@ -247,7 +249,7 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
     rules: parseVoteRules(o.rules),
     entitled,
     publicKey,
-    ...(hasVersion ? { version: 2 as const } : {}),
+    ...(v2 ? { version: 2 as const, runoffOf: o.runoffOf as string | null } : {}),
   };
 }
 

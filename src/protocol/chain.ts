@@ -45,11 +45,21 @@ export interface EntryBodies {
    * 实到 of a meeting: present member ids sorted; re-recording supersedes the earlier entry. The
    * latest one before a vote's vote.closed entry is that vote's 实到 (it may follow vote.created).
    */
-  'attendance.recorded': { meetingId: string; present: string[]; entitled: number };
-  /** Candidates already in stroke order; the definition carries the vote's public key. */
-  'vote.created': { definition: VoteDefinition };
+  'attendance.recorded': { meetingId: string; present: string[]; entitled: number; by?: string };
+  /**
+   * Candidates already in stroke order; the definition carries the vote's public key. From
+   * version 2 (definition.version = 2) `by` names the secretary who created the vote.
+   */
+  'vote.created': { definition: VoteDefinition; by?: string };
   /** Issuances sorted by memberId, ballots sorted by ballotHash, tally and its compact JWS. */
   'vote.closed': { voteId: string; issuances: Issuance[]; ballots: Ballot[]; tally: Tally; tallySignature: string };
+  // Grants of power (protocol version 2). `by` is the administrator who acted.
+  /** An administrator of the service; recorded on every committee's chain. */
+  'admin.granted': { personId: string };
+  'secretary.appointed': { personId: string; by: string };
+  'secretary.removed': { personId: string; by: string };
+  /** A one-time enrolment code was issued for the member (never the code itself). */
+  'enrolment.issued': { memberId: string; by: string };
 }
 
 export type EntryKind = keyof EntryBodies;
@@ -62,7 +72,14 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
   'attendance.recorded',
   'vote.created',
   'vote.closed',
+  'admin.granted',
+  'secretary.appointed',
+  'secretary.removed',
+  'enrolment.issued',
 ];
+
+/** Roster member names, in UTF-16 code units (what the service accepts for a person's name). */
+export const MEMBER_NAME_MAX = 64;
 
 interface EntryOf<K extends EntryKind> {
   committeeId: string;
@@ -148,13 +165,15 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
         const mo = expectObject(m, mf, CODE, ['memberId', 'name', 'votingRight', 'active']);
         return {
           memberId: expectString(mo.memberId, `${mf}.memberId`, CODE, 256),
-          name: expectString(mo.name, `${mf}.name`, CODE),
+          name: expectString(mo.name, `${mf}.name`, CODE, MEMBER_NAME_MAX),
           votingRight: parseBoolean(mo.votingRight, `${mf}.votingRight`),
           active: parseBoolean(mo.active, `${mf}.active`),
         };
       });
-      if (new Set(members.map((m) => m.memberId)).size !== members.length) {
-        throw new ProtocolError(CODE, `${f}.members repeats a memberId`, { field: `${f}.members` });
+      for (let i = 1; i < members.length; i++) {
+        if (!(members[i - 1]!.memberId < members[i]!.memberId)) {
+          throw new ProtocolError(CODE, `${f}.members must be sorted by memberId and distinct`, { field: `${f}.members.${i}` });
+        }
       }
       return { members } as EntryBodies[K];
     }
@@ -183,7 +202,7 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       } as EntryBodies[K];
     }
     case 'attendance.recorded': {
-      const o = expectObject(value, f, CODE, ['meetingId', 'present', 'entitled']);
+      const o = expectObject(value, f, CODE, isPlainObject(value) && 'by' in value ? ['meetingId', 'present', 'entitled', 'by'] : ['meetingId', 'present', 'entitled']);
       const present = expectArray(o.present, `${f}.present`, CODE).map((m, i) => expectString(m, `${f}.present.${i}`, CODE, 256));
       for (let i = 1; i < present.length; i++) {
         if (!(present[i - 1]! < present[i]!)) throw new ProtocolError(CODE, `${f}.present must be sorted and distinct`, { field: `${f}.present` });
@@ -192,11 +211,15 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
         meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256),
         present,
         entitled: expectInt(o.entitled, `${f}.entitled`, CODE, 0, 100_000),
+        ...('by' in o ? { by: expectString(o.by, `${f}.by`, CODE, 256) } : {}),
       } as EntryBodies[K];
     }
     case 'vote.created': {
-      const o = expectObject(value, f, CODE, ['definition']);
-      return { definition: wrap(`${f}.definition`, () => parseVoteDefinition(o.definition)) } as EntryBodies[K];
+      // Version 2 names the secretary who created the vote (`by`); version 1 has no `by`.
+      const v2 = isPlainObject(value) && isPlainObject(value.definition) && value.definition.version !== undefined;
+      const o = expectObject(value, f, CODE, v2 ? ['definition', 'by'] : ['definition']);
+      const definition = wrap(`${f}.definition`, () => parseVoteDefinition(o.definition));
+      return (v2 ? { definition, by: expectString(o.by, `${f}.by`, CODE, 256) } : { definition }) as EntryBodies[K];
     }
     case 'vote.closed': {
       const o = expectObject(value, f, CODE, ['voteId', 'issuances', 'ballots', 'tally', 'tallySignature']);
@@ -211,6 +234,19 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
         tally: o.tally as unknown as Tally,
         tallySignature: expectString(o.tallySignature, `${f}.tallySignature`, CODE, 100_000),
       } as EntryBodies[K];
+    }
+    case 'admin.granted': {
+      const o = expectObject(value, f, CODE, ['personId']);
+      return { personId: expectString(o.personId, `${f}.personId`, CODE, 256) } as EntryBodies[K];
+    }
+    case 'secretary.appointed':
+    case 'secretary.removed': {
+      const o = expectObject(value, f, CODE, ['personId', 'by']);
+      return { personId: expectString(o.personId, `${f}.personId`, CODE, 256), by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
+    }
+    case 'enrolment.issued': {
+      const o = expectObject(value, f, CODE, ['memberId', 'by']);
+      return { memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256), by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
     }
     default:
       throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind' });

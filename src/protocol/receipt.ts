@@ -44,11 +44,17 @@ export function signTally(tally: Tally, privateKey: KeyInput, kid: string): Prom
   return signCanonical(tally, privateKey, kid, TALLY_TYP);
 }
 
+const HEADER_MEMBERS = ['alg', 'kid', 'typ'];
+
 async function verifyCanonical(jws: unknown, jwks: JSONWebKeySet, typ: string): Promise<Uint8Array> {
   if (typeof jws !== 'string' || jws.length > 1_000_000) throw new ProtocolError('invalid_signature', 'signature must be a compact JWS string', { field: 'jws' });
   try {
     const { payload, protectedHeader } = await compactVerify(jws, createLocalJWKSet(jwks), { algorithms: ALGORITHMS });
     if (protectedHeader.typ !== typ) throw new Error(`typ is ${String(protectedHeader.typ)}, expected ${typ}`);
+    // Exactly alg, kid and typ: any other member (crit, b64, jku, x5u, …) is refused, so no
+    // header can change how the payload is read or where the key comes from.
+    const extra = Object.keys(protectedHeader).find((k) => !HEADER_MEMBERS.includes(k));
+    if (extra !== undefined || typeof protectedHeader.kid !== 'string') throw new Error(`the protected header must hold exactly alg, kid and typ${extra ? ` (found ${extra})` : ''}`);
     return payload;
   } catch (cause) {
     throw new ProtocolError('invalid_signature', `JWS does not verify: ${(cause as Error).message}`, { field: 'jws', cause });

@@ -12,6 +12,10 @@ import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
 import type { RandomBytes } from './errors.ts';
 import { HEX64, isPlainObject } from './guards.ts';
 import { verifyTallySignature } from './receipt.ts';
+import { checkAuthority } from './verify/authority.ts';
+import { checkBlindedPoints, invalidG1Points } from './verify/issuances.ts';
+import { fail, pass, type Entry, type Outcome } from './verify/outcome.ts';
+import { checkRules } from './verify/rules.ts';
 import { computeTally, type Tally } from './tally.ts';
 import {
   batchCoefficients,
@@ -33,10 +37,18 @@ import {
  * - chain_hash            an entry's hash is not the SHA-256 of its canonical form
  * - chain_head            the record's stated head is not its last entry
  * - pinned_head_mismatch  the chain does not contain the head the observer pinned earlier
- * - vote_missing          no vote.created entry for this vote (or more than one)
- * - vote_not_closed       no vote.closed entry after it (or more than one)
+ * - vote_missing          no vote.created entry for this vote
+ * - vote_duplicate        two or more vote.created, or two or more vote.closed, entries for this vote
+ * - vote_not_closed       no vote.closed entry after its vote.created entry
+ * - entries_after_close   the record goes on after the vote's vote.closed entry (it must end there)
  * - vote_key_invalid      the vote's public key is not a valid G2 subgroup point
  * - vote_definition_invalid the vote belongs to another committee or its definition is malformed
+ * - rules_mismatch        the vote's rules or marks differ from the committee's (committee.created)
+ * - candidate_ratio_too_low (v2) a differential item of a vote that is not a run-off has too few candidates
+ * - runoff_invalid        (v2) the vote claims to be a run-off, but is not the one its earlier vote calls for
+ * - candidate_order       (v2) candidates are not in the stroke order the rules name
+ * - actor_not_secretary   (v2) the vote, or its attendance, was recorded by someone the chain does not show as secretary
+ * - grant_unauthorised    (v2) a secretary appointment or removal, or an enrolment code, by someone not an administrator on the chain
  * - attendance_inconsistent no attendance for the meeting before the close; a present member who is
  *                         not an active voting member; 应到 not the roster's count at creation; a
  *                         roster change while the vote was open
@@ -45,6 +57,9 @@ import {
  * - issuance_member_absent a token went to a member not recorded present
  * - issuance_device_unknown the signing device was never enrolled for that member
  * - issuance_device_revoked the signing device was revoked before the vote was created
+ * - issuance_device_late  (v2) the signing device was enrolled after the vote was created
+ * - issuance_point_reused two issuances carry the same blinded point
+ * - issuance_point_invalid a blinded point is not a strictly valid G1 point (off curve, identity, …)
  * - issuance_signature_invalid the device signature over (voteId, blindedPoint) does not verify
  * - turnout_inconsistent  not 收回 ≤ 发出 ≤ 实到 ≤ 应到
  * - ballot_invalid        a ballot does not fit the vote definition
@@ -66,15 +81,26 @@ export const VERIFICATION_CODES = [
   'chain_head',
   'pinned_head_mismatch',
   'vote_missing',
+  'vote_duplicate',
   'vote_not_closed',
+  'entries_after_close',
   'vote_key_invalid',
   'vote_definition_invalid',
+  'rules_mismatch',
+  'candidate_ratio_too_low',
+  'runoff_invalid',
+  'candidate_order',
+  'actor_not_secretary',
+  'grant_unauthorised',
   'attendance_inconsistent',
   'quorum_not_met',
   'issuance_order',
   'issuance_member_absent',
   'issuance_device_unknown',
   'issuance_device_revoked',
+  'issuance_device_late',
+  'issuance_point_reused',
+  'issuance_point_invalid',
   'issuance_signature_invalid',
   'turnout_inconsistent',
   'ballot_invalid',
@@ -103,6 +129,8 @@ export const CHECKS = {
   chain: { zh: '哈希链逐条相连、哈希正确', en: 'Chain links and entry hashes' },
   pinnedHead: { zh: '与先前固定的链头一致（未改写历史）', en: 'Extends the pinned head (history not rewritten)' },
   vote: { zh: '表决定义与公钥有效', en: 'Vote definition and public key' },
+  rules: { zh: '表决规则与委员会规则一致，人选比例与笔画顺序无误', en: 'Rules are the committee’s; candidate ratio and stroke order' },
+  authority: { zh: '秘书任命与授权均在链上', en: 'Every secretary and grant of power is on the chain' },
   attendance: { zh: '应到、实到与名册和签到一致，且达到法定人数', en: 'Entitled and present match roster and attendance; quorum met' },
   issuances: { zh: '每张票证均由到会成员的登记设备申领', en: 'Every token was requested by an enrolled device of a present member' },
   turnout: { zh: '收回 ≤ 发出 ≤ 实到 ≤ 应到', en: 'Returned ≤ issued ≤ present ≤ entitled' },
@@ -159,6 +187,8 @@ export interface VerifyAccelerator {
   ): Promise<{ ok: true; sums: { sigSum: Uint8Array; preHashSum: Uint8Array }[] } | { ok: false; bad: number[] }>;
   /** verifyDeviceSignature for each check, in order (verifyDeviceSignatures computes the same). */
   deviceSignatures(checks: readonly DeviceSignatureCheck[], onProgress?: ProgressCallback): Promise<boolean[]>;
+  /** The indices (ascending) of the points that fail strict G1 decoding (decodeG1); optional. */
+  invalidG1Points?(points: readonly Uint8Array[]): Promise<number[]>;
 }
 
 /** The accelerator that runs everything in place, in this thread (the default). */
@@ -172,6 +202,9 @@ export function inPlaceAccelerator(randomBytes: RandomBytes): VerifyAccelerator 
       const result = verifyDeviceSignatures(checks, randomBytes);
       onProgress?.(checks.length, checks.length);
       return result;
+    },
+    async invalidG1Points(points) {
+      return invalidG1Points(points);
     },
   };
 }
@@ -193,11 +226,8 @@ export interface VerifyOptions {
   maxLocatePairings?: number;
 }
 
-type Outcome = { ok: true; detail: string } | { ok: false; code: VerificationCode; detail: string };
-const pass = (detail: string): Outcome => ({ ok: true, detail });
-const fail = (code: VerificationCode, detail: string): Outcome => ({ ok: false, code, detail });
-
-type Entry<K extends keyof EntryBodies> = Extract<ChainEntry, { kind: K }>;
+/** The top-level members of a record, exactly (a record never carries keys: §12.1). */
+const RECORD_KEYS = ['committeeId', 'voteId', 'entries', 'head'];
 
 export async function verifyRecord(record: unknown, options: VerifyOptions): Promise<VerificationReport> {
   const checks: Check[] = [];
@@ -235,9 +265,12 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     else if (typeof r.committeeId !== 'string' || typeof r.voteId !== 'string') problem = 'committeeId and voteId must be strings';
     else if (!Array.isArray(r.entries) || r.entries.length === 0) problem = 'entries must be a non-empty array';
     else if (!isPlainObject(r.head) || !Number.isSafeInteger(r.head.seq) || typeof r.head.hash !== 'string' || !HEX64.test(r.head.hash)) problem = 'head must be { seq, hash }';
+    else if (Object.keys(r.head).length !== 2) problem = 'head must hold exactly seq and hash';
+    else if (Object.keys(r).some((k) => !RECORD_KEYS.includes(k))) problem = `the record holds ${Object.keys(r).find((k) => !RECORD_KEYS.includes(k))}; a record holds exactly committeeId, voteId, entries and head`;
     else {
       try {
         entries = r.entries.map((e, i) => parseEntry(e, `entries.${i}`));
+        problem = unencodable(r.entries);
       } catch (e) {
         problem = (e as Error).message;
       }
@@ -278,17 +311,20 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     });
   }
 
-  // 4. The vote: one creation, one close after it.
+  // 4. The vote: one creation, one close after it, and the record ends there.
   const created = entries.filter((e): e is Entry<'vote.created'> => e.kind === 'vote.created' && e.body.definition.voteId === voteId);
   const closed = entries.filter((e): e is Entry<'vote.closed'> => e.kind === 'vote.closed' && e.body.voteId === voteId);
   const createdEntry = created.length === 1 ? created[0]! : null;
-  const closedEntry = closed.length === 1 && createdEntry && closed[0]!.seq > createdEntry.seq ? closed[0]! : null;
+  const closedEntry = closed.length === 1 && createdEntry && closed[0]!.seq > createdEntry.seq && closed[0] === entries.at(-1) ? closed[0]! : null;
   let definition: VoteDefinition | null = null;
   let publicKey: Uint8Array | null = null;
   if (createdEntry) version = versionOf(createdEntry.body.definition);
   await run('vote', () => {
-    if (!createdEntry) return fail('vote_missing', `${created.length} vote.created entries for vote ${voteId}, expected 1`);
-    if (!closedEntry) return fail('vote_not_closed', `no single vote.closed entry after the vote.created entry for vote ${voteId}`);
+    if (created.length === 0) return fail('vote_missing', `no vote.created entry for vote ${voteId}`);
+    if (created.length > 1) return fail('vote_duplicate', `${created.length} vote.created entries for vote ${voteId}, expected 1`);
+    if (closed.length > 1) return fail('vote_duplicate', `${closed.length} vote.closed entries for vote ${voteId}, expected 1`);
+    if (closed.length === 0 || closed[0]!.seq < created[0]!.seq) return fail('vote_not_closed', `no vote.closed entry after the vote.created entry for vote ${voteId}`);
+    if (!createdEntry || !closedEntry) return fail('entries_after_close', `the record goes on after the vote's vote.closed entry (seq ${closed[0]!.seq}); it must end there`);
     const def = createdEntry.body.definition;
     if (def.committeeId !== committeeId) return fail('vote_definition_invalid', `the vote belongs to committee ${def.committeeId}`);
     try {
@@ -302,7 +338,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`);
   });
   if (!definition || !publicKey || !createdEntry || !closedEntry) {
-    skip(['attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', ...(version === 2 ? (['ballotSignatures'] as const) : []), 'tally', 'tallySignature'], 'no valid vote');
+    skip(['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', ...(version === 2 ? (['ballotSignatures'] as const) : []), 'tally', 'tallySignature'], 'no valid vote');
     return finish(head, null);
   }
   const def: VoteDefinition = definition;
@@ -345,6 +381,10 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const presentCount = attendance?.body.present.length ?? 0;
   const votingOf = (roster: Entry<'roster.changed'> | undefined) => (roster ? roster.body.members.filter((m) => m.votingRight && m.active) : []);
   const latestRoster = (seq: number) => before(seq).filter((e): e is Entry<'roster.changed'> => e.kind === 'roster.changed').at(-1);
+
+  // 4a, 4b. The committee's rules (and, from version 2, ratio, run-off and stroke order); who acted.
+  await run('rules', () => checkRules(entries, created_, def));
+  await run('authority', () => checkAuthority(entries, { definition: def, created: created_, closed: closed_, attendance }));
   await run('attendance', () => {
     const atCreation = votingOf(latestRoster(created_.seq));
     if (atCreation.length !== def.entitled) {
@@ -386,8 +426,11 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       if (!enrolled) return fail('issuance_device_unknown', `issuance ${i}: device ${iss.deviceFingerprint.slice(0, 16)}… is not enrolled for ${iss.memberId}`);
       const revokedAt = revoked.get(`${iss.memberId}/${iss.deviceFingerprint}`);
       if (revokedAt !== undefined && revokedAt < created_.seq) return fail('issuance_device_revoked', `issuance ${i}: the device was revoked at seq ${revokedAt}, before the vote`);
+      if (def.version === 2 && enrolled.seq > created_.seq) return fail('issuance_device_late', `issuance ${i}: the device of ${iss.memberId} was enrolled at seq ${enrolled.seq}, after the vote was created (seq ${created_.seq})`);
       signatures.push({ device: enrolled.device, message: tokenRequestMessage(voteId, iss.blindedPoint), signature: iss.deviceSignature });
     }
+    const points = await checkBlindedPoints(issuances, accelerator);
+    if (!points.ok) return points;
     const results = await accelerator.deviceSignatures(signatures, progress('issuances'));
     const bad = results.findIndex((ok) => ok !== true);
     if (bad >= 0 || results.length !== signatures.length) {
@@ -533,6 +576,18 @@ function settle<T>(start: () => Promise<T>): Promise<{ ok: true; value: T } | { 
   } catch (error) {
     return Promise.resolve({ ok: false as const, error });
   }
+}
+
+/** Why the entries cannot be hashed as JCS (a lone surrogate in a string has no UTF-8), or null. */
+function unencodable(entries: unknown[]): string | null {
+  for (const [i, e] of entries.entries()) {
+    try {
+      canonicalBytes(e);
+    } catch (cause) {
+      return `entries.${i} has no canonical JSON form: ${(cause as Error).message}`;
+    }
+  }
+  return null;
 }
 
 function sha256Canonical(value: unknown): Uint8Array {

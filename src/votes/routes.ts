@@ -69,7 +69,7 @@ export function votesRouter(ctx: AppContext): Router {
     const p = requirePrincipal(req);
     const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
     assertSecretary(p, meeting.committeeId, 'meeting');
-    res.status(201).json(await createVote(ctx, meeting.id, parseBody(createSchema, req.body)));
+    res.status(201).json(await createVote(ctx, meeting.id, parseBody(createSchema, req.body), { by: p.personId }));
   });
 
   r.get('/v1/meetings/:meetingId/votes', async (req, res) => {
@@ -102,7 +102,7 @@ export function votesRouter(ctx: AppContext): Router {
     const { p, vote } = await visibleVote(req);
     assertSecretary(p, vote.committee_id, 'vote');
     parseBody(noBody, req.body);
-    res.status(201).json(await createRunoff(ctx, vote.id));
+    res.status(201).json(await createRunoff(ctx, vote.id, p.personId));
   });
 
   // The secretary's view of who has a ballot token (never who has cast: nobody knows that).

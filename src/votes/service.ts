@@ -112,7 +112,7 @@ export async function createVote(
   ctx: AppContext,
   meetingId: string,
   input: { title: string; items: ItemInput[] },
-  options: { runoffOf?: string } = {},
+  options: { runoffOf?: string; by: string },
 ): Promise<VoteView> {
   const id = await ctx.db.transaction(async (tx) => {
     const meeting = (await tx.query<{ committee_id: string; state: string }>('SELECT committee_id, state FROM meetings WHERE id = $1 FOR UPDATE', [meetingId]))[0];
@@ -154,8 +154,9 @@ export async function createVote(
       entitled,
       publicKey: toBase64url(key.publicKey),
       version: CURRENT_VERSION,
+      runoffOf: options.runoffOf ?? null,
     };
-    const entry = await appendEntry(tx, committeeId, 'vote.created', { definition });
+    const entry = await appendEntry(tx, committeeId, 'vote.created', { definition, by: options.by });
     await tx.query(
       `INSERT INTO votes (id, meeting_id, committee_id, title, definition, public_key, secret_key_sealed, runoff_of, created_at, created_seq)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -226,10 +227,12 @@ export async function issueToken(
       device_key: string;
       issued_point: string | null;
       issued_signature: string | null;
+      device_too_new: boolean;
     }>(
       `SELECT v.committee_id, v.meeting_id, v.state, mt.state AS meeting_state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
               a.person_id IS NOT NULL AS present, d.alg, d.public_key AS device_key,
-              i.blinded_point AS issued_point, i.blind_signature AS issued_signature
+              i.blinded_point AS issued_point, i.blind_signature AS issued_signature,
+              d.enrolled_at > v.created_at AS device_too_new
          FROM votes v
          JOIN meetings mt ON mt.id = v.meeting_id
          JOIN devices d ON d.id = $3
@@ -246,6 +249,8 @@ export async function issueToken(
   if (row.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
   if (!row.present) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+  // The record shows every device enrolment; one after the vote's creation fails verification.
+  if (row.device_too_new) throw new AppError('device_too_new', 'This device was enrolled after the vote was created; use a device enrolled before it.');
   if (!(await ctx.crypto.run('verifyDevice', { alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature))) {
     throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });
   }
@@ -455,7 +460,7 @@ export async function voteRecord(q: Queryable, voteId: string): Promise<{ commit
 }
 
 /** A run-off (再次票决) among the tied candidates of a closed vote, for the undecided seats. */
-export async function createRunoff(ctx: AppContext, voteId: string): Promise<VoteView> {
+export async function createRunoff(ctx: AppContext, voteId: string, by: string): Promise<VoteView> {
   const vote = await findVote(ctx.db, voteId);
   const { tally } = await publishedTally(ctx.db, vote);
   const existing = await ctx.db.query('SELECT 1 FROM votes WHERE runoff_of = $1', [voteId]);
@@ -469,7 +474,7 @@ export async function createRunoff(ctx: AppContext, voteId: string): Promise<Vot
   }
   if (items.length === 0) throw new AppError('invalid_state', 'Every seat of this vote was decided; there is nothing to run off.');
   try {
-    return await createVote(ctx, vote.meeting_id, { title: `${vote.title}（再次票决）`, items }, { runoffOf: voteId });
+    return await createVote(ctx, vote.meeting_id, { title: `${vote.title}（再次票决）`, items }, { runoffOf: voteId, by });
   } catch (e) {
     // votes_one_runoff: a second request for the same run-off lost the race.
     if ((e as { code?: unknown }).code === '23505') throw new AppError('conflict', 'A run-off of this vote already exists.');

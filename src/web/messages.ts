@@ -41,6 +41,8 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   invalid_entry: ['记录条目无效。', 'A record entry is invalid.'],
   database_unavailable: ['服务暂时繁忙或数据库暂不可用，请稍候片刻再试；选票等内容会自动重试。', 'The service is busy or its database is briefly unavailable; wait a moment and try again (ballots are retried by themselves).'],
   shutting_down: ['服务正在重启，请稍候片刻再试。', 'The service is restarting; try again in a moment.'],
+  enrolment_blocked: ['本委员会有表决正在进行，暂不能登记新设备。请在表决结束后再登记。', 'A vote of your committee is in progress, so no new device can be enrolled now; enrol once it has closed.'],
+  device_too_new: ['本设备是在这项表决创建之后登记的，不能领取这项表决的选票。请使用原来的设备，或联系秘书。', 'This device was enrolled after the vote was created, so it cannot receive this vote’s ballot; use your earlier device or ask the secretary.'],
   internal: ['服务出现内部错误，请稍后重试；如仍不行，请联系管理员。', 'The service had an internal error; try again shortly, and tell the administrator if it persists.'],
 };
 

@@ -42,6 +42,7 @@ export class Api {
   post = <T = any>(path: string, body?: unknown) => this.req<T>('POST', path, body);
   put = <T = any>(path: string, body?: unknown) => this.req<T>('PUT', path, body);
   patch = <T = any>(path: string, body?: unknown) => this.req<T>('PATCH', path, body);
+  delete = <T = any>(path: string) => this.req<T>('DELETE', path);
 }
 
 export class Device {

@@ -1,5 +1,6 @@
 // A complete small committee history built with the protocol functions alone, from a seed:
 // what the service would publish. Shared by the tally, chain and verifier tests and the vectors.
+import { sortNames } from '../../src/collation/index.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { ballotHash, type Ballot, type Choices, type Mark, type VoteDefinition, type VoteRules } from '../../src/protocol/ballot.ts';
@@ -17,6 +18,10 @@ import { seededRandom } from './seeded-random.ts';
 export const MARKS_3: Mark[] = ['approve', 'disapprove', 'abstain'];
 
 export const RULES: VoteRules = { majorityBase: 'entitled', quorum: { num: 2, den: 3 }, minCandidateRatio: 1.5, collation: 'surname' };
+
+/** The administrator and the secretary of a version 2 scenario. */
+export const SCENARIO_ADMIN = 'p-admin';
+export const SCENARIO_SECRETARY = 'p-secretary';
 
 export interface ServiceKey {
   kid: string;
@@ -69,7 +74,11 @@ export async function buildScenario(
      * — the signature is the same sk·H either way, and the verifier checks it.
      */
     trustIssuedTokens?: boolean;
-    /** Protocol version of the vote (default 1, the version of the committed v1 vectors). */
+    /**
+     * 2: the version 2 form — an administrator and a secretary appointed on the chain, a
+     * definition with `version` and `runoffOf`, candidates in stroke order, and the vote and
+     * attendance naming the secretary. Default 1.
+     */
     version?: ProtocolVersion;
   } = {},
 ): Promise<Scenario> {
@@ -94,7 +103,12 @@ export async function buildScenario(
     return e;
   };
   const last = () => entries[entries.length - 1] ?? null;
+  const v2 = options.version === 2;
   push(makeEntry(null, committeeId, 'committee.created', { name: '县委常委会', kind: 'standing', rules: RULES, marks: MARKS_3 }));
+  if (v2) {
+    push(makeEntry(last(), committeeId, 'admin.granted', { personId: SCENARIO_ADMIN }));
+    push(makeEntry(last(), committeeId, 'secretary.appointed', { personId: SCENARIO_SECRETARY, by: SCENARIO_ADMIN }));
+  }
   push(makeEntry(last(), committeeId, 'roster.changed', { members }));
   const devices: Scenario['devices'] = new Map();
   for (const m of members) {
@@ -127,11 +141,18 @@ export async function buildScenario(
     rules: RULES,
     entitled: memberCount,
     publicKey: toBase64url(key.publicKey),
-    ...(version === 2 ? { version: 2 as const } : {}),
+    ...(v2 ? { version: 2 as const, runoffOf: null } : {}),
   };
+  if (v2) {
+    for (const item of definition.items) {
+      const order = sortNames(item.candidates.map((c) => c.name), RULES.collation).names;
+      item.candidates.sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
+    }
+  }
+  const by = v2 ? { by: SCENARIO_SECRETARY } : {};
   // As in a real meeting: the vote is created first, members sign in afterwards (签到即领票).
-  push(makeEntry(last(), committeeId, 'vote.created', { definition }));
-  push(makeEntry(last(), committeeId, 'attendance.recorded', { meetingId: 'mt-1', present, entitled: memberCount }));
+  push(makeEntry(last(), committeeId, 'vote.created', { definition, ...by }));
+  push(makeEntry(last(), committeeId, 'attendance.recorded', { meetingId: 'mt-1', present, entitled: memberCount, ...by }));
   const issuances: Issuance[] = [];
   const ballots: Ballot[] = [];
   for (const [i, memberId] of present.entries()) {

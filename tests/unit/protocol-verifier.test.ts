@@ -42,7 +42,7 @@ describe('verifyRecord on an untouched record', () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.head).toEqual(s.record.head);
-    expect(report.checks.map((c) => c.id)).toEqual(['record', 'chain', 'vote', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'tally', 'tallySignature']);
+    expect(report.checks.map((c) => c.id)).toEqual(['record', 'chain', 'vote', 'rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'tally', 'tallySignature']);
     for (const c of report.checks) expect(c.zh.length * c.en.length).toBeGreaterThan(0);
   });
 

@@ -7,6 +7,7 @@ import { runVerify, verifyCommand, type VerifyIo } from '../../src/cli/verify.ts
 import { hashEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
 import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
 import { rehash } from '../support/records.ts';
+import { toBase64url } from '../../src/protocol/encoding.ts';
 
 const s = await buildScenario('verify-cli');
 const dir = mkdtempSync(join(tmpdir(), 'piaojue-verify-'));
@@ -33,7 +34,7 @@ describe('piaojue verify --file', () => {
     expect(await runVerify({ file: recordPath, jwks: jwksPath }, c.io)).toBe(0);
     expect(c.out()).toContain('✓ 哈希链逐条相连、哈希正确 / Chain links and entry hashes');
     expect(c.out()).not.toContain('✗');
-    expect(c.out()).toMatch(/all 12 checks passed/);
+    expect(c.out()).toMatch(/all 14 checks passed/);
   });
 
   it('with --json prints a machine-readable report', async () => {
@@ -41,7 +42,7 @@ describe('piaojue verify --file', () => {
     expect(await runVerify({ file: recordPath, jwks: jwksPath, json: true }, c.io)).toBe(0);
     const report = JSON.parse(c.out());
     expect(report).toMatchObject({ ok: true, committeeId: 'c-1', voteId: 'v-1', head: s.record.head });
-    expect(report.checks).toHaveLength(12);
+    expect(report.checks).toHaveLength(14);
   });
 
   it('when a mark was changed / exits 1 and names tally_mismatch in --json', async () => {
@@ -65,19 +66,31 @@ describe('piaojue verify --file', () => {
     expect(c.out()).toMatch(/✗ 哈希链逐条相连、哈希正确 \/ Chain links and entry hashes \[chain_hash\]/);
   });
 
-  it('takes the keys from a jwks field in the file only with a self-asserted warning', async () => {
+  it('takes the keys from a bundle { record, jwks } only with a self-asserted warning', async () => {
     const c = capture();
-    expect(await runVerify({ file: write('with-jwks.json', { ...s.record, jwks: s.service.jwks }) }, c.io)).toBe(0);
+    expect(await runVerify({ file: write('bundle.json', { record: s.record, jwks: s.service.jwks }) }, c.io)).toBe(0);
     expect(c.out()).toMatch(/self-asserted/);
   });
 
-  it('prefers --jwks over a jwks field in the file (a rogue embedded key changes nothing)', async () => {
+  it('reads the record.json test vector as it is published', async () => {
+    const c = capture();
+    const code = await runVerify({ file: new URL('../vectors/record.json', import.meta.url).pathname }, c.io);
+    expect({ code, err: c.err() }).toEqual({ code: 0, err: '' });
+  });
+
+  it('prefers --jwks over the jwks of a bundle (a rogue embedded key changes nothing)', async () => {
     const rogue = serviceKey('rogue').jwks;
     const c = capture();
-    expect(await runVerify({ file: write('rogue.json', { ...s.record, jwks: rogue }), jwks: jwksPath }, c.io)).toBe(0);
+    expect(await runVerify({ file: write('rogue.json', { record: s.record, jwks: rogue }), jwks: jwksPath }, c.io)).toBe(0);
     const c2 = capture();
-    expect(await runVerify({ file: write('rogue.json', { ...s.record, jwks: rogue }), json: true }, c2.io)).toBe(1);
+    expect(await runVerify({ file: write('rogue.json', { record: s.record, jwks: rogue }), json: true }, c2.io)).toBe(1);
     expect(JSON.parse(c2.out()).checks.find((x: { id: string }) => x.id === 'tallySignature').code).toBe('tally_signature_invalid');
+  });
+
+  it('fails a record that carries a jwks field itself (records never carry keys) with record_malformed', async () => {
+    const c = capture();
+    expect(await runVerify({ file: write('with-jwks.json', { ...s.record, jwks: s.service.jwks }), jwks: jwksPath, json: true }, c.io)).toBe(1);
+    expect(JSON.parse(c.out()).checks[0].code).toBe('record_malformed');
   });
 
   it('checks on worker threads with the same result', async () => {
@@ -90,6 +103,16 @@ describe('piaojue verify --file', () => {
     expect(await runVerify({ file: write('badsig.json', rehash(record)), jwks: jwksPath, threads: 2, json: true }, c2.io)).toBe(1);
     const codes = JSON.parse(c2.out()).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code);
     expect(codes).toContain('token_signature_invalid');
+  });
+
+  it('decodes the blinded points strictly on worker threads too (issuance_point_invalid)', async () => {
+    const record = structuredClone(s.record);
+    const identity = new Uint8Array(48);
+    identity[0] = 0xc0;
+    (record.entries.at(-1) as Closed).body.issuances.at(-1)!.blindedPoint = toBase64url(identity);
+    const c = capture();
+    expect(await runVerify({ file: write('badpoint.json', rehash(record)), jwks: jwksPath, threads: 2, json: true }, c.io)).toBe(1);
+    expect(JSON.parse(c.out()).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code)).toEqual(['issuance_point_invalid']);
   });
 });
 
@@ -137,8 +160,8 @@ describe('piaojue verify --url', () => {
       return new Response('{"title":"not found"}', { status: 404 });
     }) as typeof fetch;
 
-  it('fetches the record and the JWKS and passes; an embedded jwks field is ignored', async () => {
-    const c = capture({ fetch: served({ ...s.record, jwks: serviceKey('rogue').jwks }, s.service.jwks) });
+  it('fetches the record and the JWKS and passes', async () => {
+    const c = capture({ fetch: served(s.record, s.service.jwks) });
     expect(await runVerify({ url: 'http://svc.test/', vote: 'v-1', json: true }, c.io)).toBe(0);
     expect(JSON.parse(c.out()).source).toBe('http://svc.test/v1/votes/v-1/record');
   });

@@ -24,6 +24,7 @@ import { checkVoteRecord, headDigits, pinnedDefinition, RecordError, serviceKeys
 import { loadVote, saveVote, type StoredVote } from '../store.ts';
 import type { Attendance, Committee, Meeting, Vote } from '../types.ts';
 import { errorText, notice, poll, shortHash, signIn } from '../ui.ts';
+import { deviceWatch } from '../device-watch.ts';
 
 const REFRESH_MS = 2000;
 
@@ -71,7 +72,8 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   const list = h('div', { class: 'votes' });
   const cards = new Map<string, { el: HTMLElement; key: string }>();
   let headKey = '';
-  put(root, h('div', { class: 'member' }, head, list));
+  const watch = deviceWatch(session);
+  put(root, h('div', { class: 'member' }, head, watch.el, list));
 
   const present = () => attendance?.presentMemberIds.includes(me.personId) ?? false;
 
@@ -201,6 +203,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   }
 
   async function refresh(): Promise<void> {
+    void watch.refresh();
     try {
       committees ??= (await session.get<{ committees: Committee[] }>('/v1/committees')).committees.filter((c) => me.memberOf.includes(c.id));
       if (committees.length === 0) {

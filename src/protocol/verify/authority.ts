@@ -1,0 +1,53 @@
+// Check `authority` (version 2): every grant of power on the chain was made by an administrator
+// the chain names, and the vote was created, and its attendance recorded, by a secretary the
+// chain shows appointed (and not removed) at that moment. A secretary made by writing the
+// database, without an appointment entry, fails here.
+import type { VoteDefinition } from '../ballot.ts';
+import type { ChainEntry } from '../chain.ts';
+import { fail, pass, type Entry, type Outcome } from './outcome.ts';
+
+export function checkAuthority(
+  entries: readonly ChainEntry[],
+  vote: { definition: VoteDefinition; created: Entry<'vote.created'>; closed: Entry<'vote.closed'>; attendance: Entry<'attendance.recorded'> | undefined },
+): Outcome {
+  if (vote.definition.version !== 2) return pass('a version 1 record does not name who acted');
+  const admins = new Set<string>();
+  const secretaries = new Set<string>();
+  const secretary = (by: string | undefined, what: string, seq: number): Outcome | null =>
+    by !== undefined && secretaries.has(by) ? null : fail('actor_not_secretary', `${what} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`);
+  let grants = 0;
+  for (const e of entries) {
+    if (e.seq >= vote.closed.seq) break;
+    switch (e.kind) {
+      case 'admin.granted':
+        admins.add(e.body.personId);
+        break;
+      case 'secretary.appointed':
+      case 'secretary.removed':
+      case 'enrolment.issued': {
+        grants++;
+        if (!admins.has(e.body.by)) return fail('grant_unauthorised', `${e.kind} (entry ${e.seq}) by ${e.body.by}, who is not an administrator on the chain`);
+        if (e.kind === 'secretary.appointed') secretaries.add(e.body.personId);
+        if (e.kind === 'secretary.removed') {
+          if (!secretaries.delete(e.body.personId)) return fail('grant_unauthorised', `secretary.removed (entry ${e.seq}) removes ${e.body.personId}, who is not a secretary`);
+        }
+        break;
+      }
+      case 'vote.created':
+        if (e.seq === vote.created.seq) {
+          const bad = secretary(e.body.by, 'the vote was created', e.seq);
+          if (bad) return bad;
+        }
+        break;
+      case 'attendance.recorded':
+        if (e.seq === vote.attendance?.seq) {
+          const bad = secretary(e.body.by, 'the attendance in force was recorded', e.seq);
+          if (bad) return bad;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return pass(`vote created by secretary ${vote.created.body.by}; ${grants} grants, each by an administrator on the chain`);
+}

@@ -1,0 +1,66 @@
+// Check `rules`: the vote's rules and marks are the committee's, as the chain states them when
+// the vote was created; from version 2, a vote that is not a run-off meets the candidate ratio,
+// a run-off is exactly the run-off its earlier vote's tally calls for, and candidates are in
+// the stroke order the rules name. Pure; the stroke data is src/collation's (isomorphic).
+import { sortNames } from '../../collation/index.ts';
+import { checkCandidateRatio, type VoteDefinition } from '../ballot.ts';
+import type { ChainEntry } from '../chain.ts';
+import { bytesToHex, canonicalBytes } from '../encoding.ts';
+import { fail, pass, type Entry, type Outcome } from './outcome.ts';
+
+const same = (a: unknown, b: unknown) => bytesToHex(canonicalBytes(a)) === bytesToHex(canonicalBytes(b));
+
+export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.created'>, def: VoteDefinition): Outcome {
+  // There is no entry that changes a committee's rules: they are those of committee.created.
+  const committee = entries.filter((e): e is Entry<'committee.created'> => e.kind === 'committee.created' && e.seq < created.seq);
+  if (committee.length !== 1) return fail('rules_mismatch', `${committee.length} committee.created entries before the vote, expected 1`);
+  const { rules, marks } = committee[0]!.body;
+  if (!same(def.rules, rules)) {
+    const field = (Object.keys(rules) as (keyof typeof rules)[]).find((k) => !same(def.rules[k], rules[k])) ?? 'rules';
+    return fail('rules_mismatch', `the vote's rules.${field} is ${JSON.stringify(def.rules[field as keyof typeof rules])}, the committee's ${JSON.stringify(rules[field as keyof typeof rules])}`);
+  }
+  if (!same(def.marks, marks)) return fail('rules_mismatch', `the vote offers ${def.marks.join(', ')}, the committee ${marks.join(', ')}`);
+  if (def.version !== 2) return pass('rules and marks are the committee’s (a version 1 definition does not say whether it is a run-off; ratio and stroke order not checked)');
+
+  if (def.runoffOf === null || def.runoffOf === undefined) {
+    for (const item of def.items) {
+      try {
+        checkCandidateRatio(item, def.rules.minCandidateRatio);
+      } catch (e) {
+        return fail('candidate_ratio_too_low', (e as Error).message);
+      }
+    }
+  } else {
+    const problem = runoffProblem(entries, created, def, def.runoffOf);
+    if (problem) return fail('runoff_invalid', problem);
+  }
+
+  for (const item of def.items) {
+    const names = item.candidates.map((c) => c.name);
+    const sorted = sortNames(names, def.rules.collation).names;
+    const at = names.findIndex((n, i) => n !== sorted[i]);
+    if (at >= 0) return fail('candidate_order', `item ${item.itemId}: candidate ${at + 1} (${names[at]}) is out of ${def.rules.collation} stroke order; expected ${sorted.join('、')}`);
+  }
+  const kind = def.runoffOf ? `a run-off of vote ${def.runoffOf}` : `candidate ratio 1 : ${def.rules.minCandidateRatio} met`;
+  return pass(`rules and marks are the committee’s; ${kind}; candidates in ${def.rules.collation} stroke order`);
+}
+
+/** Why the definition is not the run-off its earlier vote's tally calls for (null when it is). */
+function runoffProblem(entries: readonly ChainEntry[], created: Entry<'vote.created'>, def: VoteDefinition, of: string): string | null {
+  const earlier = entries.find((e): e is Entry<'vote.created'> => e.kind === 'vote.created' && e.seq < created.seq && e.body.definition.voteId === of);
+  const closed = entries.find((e): e is Entry<'vote.closed'> => e.kind === 'vote.closed' && e.seq < created.seq && e.body.voteId === of);
+  if (!earlier || !closed) return `vote ${of}, which this vote would be a run-off of, is not created and closed earlier in the chain`;
+  if (earlier.body.definition.meetingId !== def.meetingId) return `vote ${of} belongs to another meeting`;
+  const wanted = (Array.isArray(closed.body.tally?.items) ? closed.body.tally.items : []).filter((it) => it && it.runoff);
+  if (wanted.length !== def.items.length) return `vote ${of} leaves ${wanted.length} items undecided, the run-off has ${def.items.length}`;
+  for (const [i, item] of def.items.entries()) {
+    const w = wanted[i]!;
+    const source = earlier.body.definition.items.find((it) => it.itemId === w.itemId);
+    const names = (w.runoff!.candidateIds ?? []).map((id) => source?.candidates.find((c) => c.candidateId === id)?.name);
+    const mine = item.candidates.map((c) => c.name);
+    if (item.post !== w.post || item.seats !== w.runoff!.seats || !same([...names].sort(), [...mine].sort())) {
+      return `item ${item.itemId} is not the run-off of item ${w.itemId} of vote ${of} (${w.runoff!.seats} seats among ${names.join('、')})`;
+    }
+  }
+  return null;
+}
