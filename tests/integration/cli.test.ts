@@ -91,7 +91,7 @@ describe('the piaojue command', () => {
     } finally {
       await lan.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a bad configuration, naming the variable, with exit code 2', async () => {
     const run = promisify(execFile)('node', ['bin/piaojue.js', 'serve'], { env: env({ PORT: 'eighty' }) });
@@ -112,7 +112,7 @@ describe('the piaojue command', () => {
     } finally {
       await served.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('HTTPS', () => {
@@ -139,7 +139,7 @@ describe('HTTPS', () => {
     } finally {
       await served.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a certificate without its key', async () => {
     const run = promisify(execFile)('node', ['bin/piaojue.js', 'serve'], { env: env({ PIAOJUE_TLS_CERT: '/tmp/cert.pem' }) });
