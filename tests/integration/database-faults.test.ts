@@ -203,7 +203,10 @@ describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQ
       expect((await new Api(url).get('/healthz')).status).toBe(200);
       served.child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(await stuck).toBeInstanceOf(Error);
+      // The stuck request is cut at the deadline, or — when it had not reached the database
+      // before the stop began, as on a loaded machine — answered 503 shutting_down: never left hanging.
+      const outcome = await stuck;
+      if (!(outcome instanceof Error)) expect(outcome).toMatchObject({ status: 503, body: { code: 'shutting_down' } });
     } finally {
       process.kill(postmaster, 'SIGCONT');
     }
