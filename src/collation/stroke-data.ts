@@ -10,7 +10,7 @@ export const STROKE_DATA_SOURCE = {
   strokeOrders: { package: 'cnchar-order', version: "3.2.6", licence: "MIT", characters: 6939 },
   /** Five-class sequences for the 通用规范汉字表 characters cnchar-order lacks; `agreement`: same classes where both have the character. */
   strokeClasses: {
-    package: 'rime-data-stroke (stroke.dict.yaml)', version: "0.0~git20230204.c8bc405-1", dictVersion: "1.1", licence: 'LGPL-3.0',
+    package: 'rime-data-stroke (stroke.dict.yaml)', version: "0.0~git20230204.c8bc405-1", dictVersion: "1.1", licence: 'LGPL-3.0-only',
     characters: 1209, byTablePosition: 0,
     agreement: { tongyongGuifan: {compared:6769,same:6733}, all: {compared:6937,same:6898} },
   },
