@@ -7,6 +7,7 @@ import { parseBody, parseId, parseInput } from '../http/validate.ts';
 import { assertCanRead, assertSecretary } from '../committees/access.ts';
 import { findMeeting } from '../meetings/service.ts';
 import { chainHead, readEntries } from '../ledger/ledger.ts';
+import { MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from './limits.ts';
 import { castBallot, closedTally, closeVote, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
 
 const name = z.string().trim().min(1).max(64);
@@ -17,14 +18,14 @@ const createSchema = z.strictObject({
       z
         .strictObject({
           post: z.string().trim().min(1).max(200),
-          seats: z.number().int().min(1).max(50),
-          candidates: z.array(name).min(1).max(200),
+          seats: z.number().int().min(1).max(MAX_SEATS),
+          candidates: z.array(name).min(1).max(MAX_CANDIDATES_PER_ITEM),
         })
         .refine((i) => i.candidates.length >= i.seats, { message: 'an item needs at least as many candidates as seats', path: ['candidates'] })
         .refine((i) => new Set(i.candidates).size === i.candidates.length, { message: 'a candidate is listed twice', path: ['candidates'] }),
     )
     .min(1)
-    .max(20),
+    .max(MAX_ITEMS),
 });
 const tokenSchema = z.strictObject({
   blindedPoint: z.string().min(1).max(200),

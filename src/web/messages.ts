@@ -10,6 +10,7 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   malformed_json: ['请求格式有误，请刷新页面后重试。', 'The request was malformed; reload the page and try again.'],
   unsupported_media_type: ['请求格式有误，请刷新页面后重试。', 'The request was malformed; reload the page and try again.'],
   payload_too_large: ['提交的内容过长，请删减后重试。', 'What you sent is too long; shorten it and try again.'],
+  json_too_deep: ['提交的数据格式异常，请刷新页面后重试。', 'What you sent is malformed; reload the page and try again.'],
   validation_failed: ['填写的内容不符合要求，请检查后重试。', 'Some of what you entered is not valid; check it and try again.'],
   route_not_found: ['页面与服务版本不一致，请刷新页面。', 'This page does not match the service; reload it.'],
   method_not_allowed: ['页面与服务版本不一致，请刷新页面。', 'This page does not match the service; reload it.'],
@@ -40,6 +41,7 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   invalid_definition: ['表决内容无效，请检查职务、应选人数和候选人。', 'The vote is not valid; check posts, seats and candidates.'],
   invalid_entry: ['记录条目无效。', 'A record entry is invalid.'],
   database_unavailable: ['服务暂时繁忙或数据库暂不可用，请稍候片刻再试；选票等内容会自动重试。', 'The service is busy or its database is briefly unavailable; wait a moment and try again (ballots are retried by themselves).'],
+  cast_queue_full: ['投票人多，正在排队验票；选票会自动重试，请稍候。', 'Many ballots are being checked; yours is retried by itself, wait a moment.'],
   shutting_down: ['服务正在重启，请稍候片刻再试。', 'The service is restarting; try again in a moment.'],
   internal: ['服务出现内部错误，请稍后重试；如仍不行，请联系管理员。', 'The service had an internal error; try again shortly, and tell the administrator if it persists.'],
 };
