@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   quorum_not_met: { status: 409, title: '到会人数不足法定人数 / Quorum not met' },
   already_bootstrapped: { status: 409, title: '服务已初始化 / Service already bootstrapped' },
   token_already_issued: { status: 409, title: '本人已领取另一票证 / A different token was already issued to this member' },
+  all_returned: { status: 409, title: '收回票数已等于发出票数 / Every issued ballot has been returned' },
   ballot_conflict: { status: 409, title: '该票证已用于内容不同的选票 / Token already spent on a different ballot' },
   not_eligible: { status: 403, title: '不具备领票资格 / Not eligible for a ballot token' },
   // protocol input

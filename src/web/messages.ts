@@ -41,6 +41,7 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   invalid_definition: ['表决内容无效，请检查职务、应选人数和候选人。', 'The vote is not valid; check posts, seats and candidates.'],
   invalid_entry: ['记录条目无效。', 'A record entry is invalid.'],
   database_unavailable: ['服务暂时繁忙或数据库暂不可用，请稍候片刻再试；选票等内容会自动重试。', 'The service is busy or its database is briefly unavailable; wait a moment and try again (ballots are retried by themselves).'],
+  all_returned: ['本次表决发出的选票已全部收回，不再接受新的选票。', 'Every ballot issued for this vote has been returned; no further ballot is accepted.'],
   cast_queue_full: ['投票人多，正在排队验票；选票会自动重试，请稍候。', 'Many ballots are being checked; yours is retried by itself, wait a moment.'],
   shutting_down: ['服务正在重启，请稍候片刻再试。', 'The service is restarting; try again in a moment.'],
   internal: ['服务出现内部错误，请稍后重试；如仍不行，请联系管理员。', 'The service had an internal error; try again shortly, and tell the administrator if it persists.'],
