@@ -8,6 +8,7 @@ const benches: [string, () => Promise<void>][] = [
   ['collation', benchCollation],
   ['verify', async () => (await import('./verify.ts')).benchVerify()],
   ['http', benchHttp],
+  ['flood', async () => (await import('./flood.ts')).benchFlood()],
 ];
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;

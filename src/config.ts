@@ -33,6 +33,8 @@ const schema = z.object({
   PIAOJUE_DB_LOCK_TIMEOUT_MS: millis(50, 3_600_000).default(5_000),
   PIAOJUE_READY_TIMEOUT_MS: millis(50, 60_000).default(2_000),
   PIAOJUE_SHUTDOWN_TIMEOUT_MS: millis(0, 600_000).default(10_000),
+  PIAOJUE_CAST_QUEUE_PER_VOTE: z.coerce.number().int().min(1).max(100_000).default(256),
+  PIAOJUE_CAST_QUEUE_TOTAL: z.coerce.number().int().min(1).max(1_000_000).default(1024),
 });
 
 export interface Config {
@@ -57,6 +59,8 @@ export interface Config {
   readyTimeoutMs: number;
   /** On SIGTERM, how long requests in progress may take to finish before connections are cut. */
   shutdownTimeoutMs: number;
+  /** Ballot verifications (signature checks and pairing) admitted at once, per vote and in all; more get 503. */
+  castQueue: { perVote: number; total: number };
 }
 
 export class ConfigError extends Error {
@@ -94,5 +98,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     db: { connectTimeoutMs: c.PIAOJUE_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: c.PIAOJUE_DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: c.PIAOJUE_DB_LOCK_TIMEOUT_MS },
     readyTimeoutMs: c.PIAOJUE_READY_TIMEOUT_MS,
     shutdownTimeoutMs: c.PIAOJUE_SHUTDOWN_TIMEOUT_MS,
+    castQueue: { perVote: c.PIAOJUE_CAST_QUEUE_PER_VOTE, total: c.PIAOJUE_CAST_QUEUE_TOTAL },
   };
 }

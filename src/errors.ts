@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   malformed_json: { status: 400, title: '请求体不是合法的 JSON / Malformed JSON body' },
   unsupported_media_type: { status: 415, title: '仅接受 application/json / Unsupported media type' },
   payload_too_large: { status: 413, title: '请求体过大 / Payload too large' },
+  json_too_deep: { status: 400, title: '请求体 JSON 嵌套过深 / JSON body nested too deeply' },
   validation_failed: { status: 400, title: '请求参数无效 / Request validation failed' },
   route_not_found: { status: 404, title: '路径不存在 / No such route' },
   method_not_allowed: { status: 405, title: '不支持该方法 / Method not allowed' },
@@ -25,6 +26,7 @@ export const ERROR_CODES = {
   quorum_not_met: { status: 409, title: '到会人数不足法定人数 / Quorum not met' },
   already_bootstrapped: { status: 409, title: '服务已初始化 / Service already bootstrapped' },
   token_already_issued: { status: 409, title: '本人已领取另一票证 / A different token was already issued to this member' },
+  all_returned: { status: 409, title: '收回票数已等于发出票数 / Every issued ballot has been returned' },
   ballot_conflict: { status: 409, title: '该票证已用于内容不同的选票 / Token already spent on a different ballot' },
   enrolment_blocked: { status: 409, title: '本人所在委员会有进行中的表决，暂不能登记设备 / A vote of this member’s committee is under way: no device can be enrolled now' },
   device_too_new: { status: 409, title: '此设备在表决创建之后登记，不能为该表决领票 / This device was enrolled after the vote was created' },
@@ -43,6 +45,7 @@ export const ERROR_CODES = {
   invalid_entry: { status: 422, title: '记录条目无效 / Invalid record entry' },
   // the database cannot serve right now; the same request may succeed later (Retry-After)
   database_unavailable: { status: 503, title: '数据库暂时不可用，请稍后重试 / Database temporarily unavailable, retry later' },
+  cast_queue_full: { status: 503, title: '验票繁忙，请稍后重试 / Ballot checks are busy, retry later' },
   shutting_down: { status: 503, title: '服务正在停止，请稍后重试 / Service shutting down, retry later' },
   // last resort: never carries internal detail to a client
   internal: { status: 500, title: '服务内部错误 / Internal error' },

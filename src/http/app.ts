@@ -14,8 +14,7 @@ import { meetingsRouter } from '../meetings/routes.ts';
 import { collationRouter } from '../collation/routes.ts';
 import { castRouter, votesRouter } from '../votes/routes.ts';
 import { webRouter } from '../web/serve.ts';
-
-export const BODY_LIMIT = '1mb';
+import { jsonBody } from './body-limits.ts';
 
 /** A body on POST/PUT/PATCH must be JSON; an empty body is allowed (actions like /open). */
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -94,7 +93,8 @@ export function createApp(ctx: AppContext): express.Express {
   });
 
   app.use(requireJson);
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], strict: true }));
+  // Each route's own body limit, and a nesting-depth limit, before JSON.parse (body-limits.ts).
+  app.use(jsonBody());
   // Casting is anonymous: its route sits before authentication and refuses any credential.
   app.use(refuseForbiddenCharacters);
   app.use(dropIfClientGone);

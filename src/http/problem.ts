@@ -37,7 +37,9 @@ function fromParserError(err: { type?: unknown; status?: unknown; message?: unkn
     case 'entity.parse.failed':
       return new AppError('malformed_json', 'The request body is not valid JSON.');
     case 'entity.too.large':
-      return new AppError('payload_too_large', 'The request body is larger than the limit.');
+      return new AppError('payload_too_large', 'The request body is larger than this route takes.');
+    case 'entity.too.deep':
+      return new AppError('json_too_deep', 'The request body nests arrays and objects deeper than any request of this API needs.');
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'Only UTF-8 JSON bodies are accepted.');
@@ -82,7 +84,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else appError = fromParserError(err ?? {}) ?? new AppError('internal', 'Something went wrong on our side.');
     if (appError.code === 'internal') log.error('internal error', err);
     if (res.headersSent) return;
-    if (appError.status === 503) res.set('Retry-After', String(retryAfter ?? DEFAULT_RETRY_AFTER));
+    if (appError.status === 503) res.set('Retry-After', String(retryAfter ?? (Number(res.get('Retry-After')) || DEFAULT_RETRY_AFTER)));
     res.status(appError.status).type('application/problem+json').json(problemFor(appError));
   };
 }

@@ -7,6 +7,8 @@ import { parseBody, parseId, parseInput } from '../http/validate.ts';
 import { assertCanRead, assertSecretary } from '../committees/access.ts';
 import { findMeeting } from '../meetings/service.ts';
 import { chainHead, readEntries } from '../ledger/ledger.ts';
+import { CAST_RETRY_AFTER } from './admission.ts';
+import { MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from './limits.ts';
 import { castBallot, closedTally, closeVote, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
 
 const name = z.string().trim().min(1).max(64);
@@ -17,14 +19,14 @@ const createSchema = z.strictObject({
       z
         .strictObject({
           post: z.string().trim().min(1).max(200),
-          seats: z.number().int().min(1).max(50),
-          candidates: z.array(name).min(1).max(200),
+          seats: z.number().int().min(1).max(MAX_SEATS),
+          candidates: z.array(name).min(1).max(MAX_CANDIDATES_PER_ITEM),
         })
         .refine((i) => i.candidates.length >= i.seats, { message: 'an item needs at least as many candidates as seats', path: ['candidates'] })
         .refine((i) => new Set(i.candidates).size === i.candidates.length, { message: 'a candidate is listed twice', path: ['candidates'] }),
     )
     .min(1)
-    .max(20),
+    .max(MAX_ITEMS),
 });
 const tokenSchema = z.strictObject({
   blindedPoint: z.string().min(1).max(200),
@@ -49,7 +51,14 @@ export function castRouter(ctx: AppContext): Router {
     if (req.get('authorization') !== undefined || req.get('cookie') !== undefined) {
       throw new AppError('credentials_not_allowed', 'Send the ballot without Authorization or Cookie headers: casting is anonymous.');
     }
-    const out = await castBallot(ctx, req.body);
+    let out: Awaited<ReturnType<typeof castBallot>>;
+    try {
+      out = await castBallot(ctx, req.body);
+    } catch (e) {
+      // Refused for lack of room to check it: the client should send it again soon.
+      if (e instanceof AppError && e.code === 'cast_queue_full') res.set('Retry-After', String(CAST_RETRY_AFTER));
+      throw e;
+    }
     res.status(out.replayed ? 200 : 201).json({ ballotHash: out.ballotHash, receipt: out.receipt });
   });
   return r;

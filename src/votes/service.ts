@@ -22,6 +22,7 @@ import { signReceipt, signTally } from '../protocol/receipt.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { generateVoteKey } from '../protocol/tokens.ts';
 import { openBallot, openVoteSecret, sealBallot, sealVoteSecret } from './sealing.ts';
+import { castState } from './admission.ts';
 
 export type VoteState = 'draft' | 'open' | 'closed';
 
@@ -304,38 +305,76 @@ export async function issueToken(
   return replay({ point: existing.blinded_point, signature: existing.blind_signature });
 }
 
-/** Casts an anonymous ballot. Identical re-sends get the identical receipt. */
+/**
+ * Casts an anonymous ballot. Identical re-sends get the identical receipt.
+ *
+ * Cheap refusals come first, before any signature check or pairing: a malformed body, a vote
+ * that is not open, a ballot of the wrong shape, lengths or padding, and any new ballot once
+ * 收回 equals 发出 (no valid token is left to spend). A ballot identical to one recorded is
+ * answered with its receipt without checking it again. Only then are the ballot signature and
+ * the token's pairing checked, inside the vote's bounded share of verifications (admission.ts).
+ */
 export async function castBallot(ctx: AppContext, input: unknown): Promise<{ ballotHash: string; receipt: string; replayed: boolean }> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AppError('invalid_ballot', 'A ballot is a JSON object.');
   const voteId = typeof (input as { voteId?: unknown })?.voteId === 'string' ? (input as { voteId: string }).voteId : '';
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(voteId)) {
     throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
   }
-  // Only the canonical (lower-case) spelling: the ballot hash, and so the receipt, covers it.
-  const row = voteId === voteId.toLowerCase() ? (await ctx.db.query<VoteRow>('SELECT * FROM votes WHERE id = $1', [voteId]))[0] : undefined;
-  if (!row) throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
-  if (row.state !== 'open') throw new AppError('invalid_state', row.state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
-  const definition = JSON.parse(row.definition) as VoteDefinition;
-  // Version 2: shape, padding and the one-time key's signature over the marks, all cheap, are
-  // checked before the pairing.
-  const ballot: Ballot = versionOf(definition) === 2 ? await checkBallotV2(ctx, definition, input) : validateBallot(definition, input);
-  const tokenId = ballotTokenId(ballot);
-  // validateBallot has checked the lengths; the pairing check is the expensive step, last.
-  if (!(await ctx.crypto.run('verifyToken', fromBase64url(definition.publicKey), row.id, fromBase64url(tokenId), fromBase64url(ballot.signature), versionOf(definition)))) {
-    throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
+  const { admission, definitions } = castState(ctx);
+  const closedOrDraft = (state: VoteState) => new AppError('invalid_state', state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
+  // The parsed definition of an open vote is kept (it never changes); it is read only once.
+  let definition = definitions.get(voteId);
+  if (!definition) {
+    // Only the canonical (lower-case) spelling: the ballot hash, and so the receipt, covers it.
+    const row = voteId === voteId.toLowerCase() ? (await ctx.db.query<{ state: VoteState; definition: string }>('SELECT state, definition FROM votes WHERE id = $1', [voteId]))[0] : undefined;
+    if (!row) throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
+    if (row.state !== 'open') throw closedOrDraft(row.state);
+    definition = JSON.parse(row.definition) as VoteDefinition;
+    definitions.set(voteId, definition);
   }
+  const v2 = versionOf(definition) === 2;
+  // Shape, lengths and (version 2) padding: no cryptography yet.
+  const ballot: Ballot = v2 ? checkBallotShapeV2(definition, input) : validateBallot(definition, input);
+  const tokenId = ballotTokenId(ballot);
   const hash = ballotHash(ballot);
-  const receipt = await signReceipt({ voteId: row.id, ballotHash: hash }, ctx.keys.privateKey, ctx.keys.kid);
+  const now = (
+    await ctx.db.query<{ state: VoteState; issued: number; returned: number; ballot_hash: string | null; receipt: string | null }>(
+      `SELECT v.state, (SELECT count(*) FROM token_issuances WHERE vote_id = v.id) AS issued,
+              (SELECT count(*) FROM ballots WHERE vote_id = v.id) AS returned, b.ballot_hash, b.receipt
+         FROM votes v LEFT JOIN ballots b ON b.vote_id = v.id AND b.token = $2
+        WHERE v.id = $1`,
+      [voteId, tokenId],
+    )
+  )[0]!;
+  if (now.state !== 'open') {
+    definitions.drop(voteId);
+    throw closedOrDraft(now.state);
+  }
+  // The very ballot recorded before (its answer was lost): identical bytes were checked then.
+  if (now.ballot_hash === hash) return { ballotHash: hash, receipt: now.receipt!, replayed: true };
+  if (now.ballot_hash === null && Number(now.returned) >= Number(now.issued)) {
+    throw new AppError('all_returned', `收回 ${now.returned} already equals 发出 ${now.issued}: every issued token has been spent.`);
+  }
+  await admission.admit(voteId, async () => {
+    // Version 2: the one-time key's signature over the marks (cheap) before the pairing.
+    if (v2 && !(await ctx.crypto.run('verifyBallotSignature', ballot as BallotV2))) {
+      throw new AppError('invalid_ballot_signature', 'The ballot signature does not verify under its ballot public key.', { field: 'ballotSignature' });
+    }
+    if (!(await ctx.crypto.run('verifyToken', fromBase64url(definition.publicKey), voteId, fromBase64url(tokenId), fromBase64url(ballot.signature), versionOf(definition)))) {
+      throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
+    }
+  });
+  const receipt = await signReceipt({ voteId, ballotHash: hash }, ctx.keys.privateKey, ctx.keys.kid);
   // Recorded only while the vote is open: the share lock orders this against a concurrent
   // close, and the (vote, token) key spends each token once.
   const inserted = await ctx.db.query(
     `INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt)
      SELECT v.id, $2, $3, $4, $5 FROM votes v WHERE v.id = $1 AND v.state = 'open' FOR SHARE
      ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1`,
-    [row.id, tokenId, hash, sealBallot(ctx.keys, row.id, tokenId, sealedBallotText(ballot)), receipt],
+    [voteId, tokenId, hash, sealBallot(ctx.keys, voteId, tokenId, sealedBallotText(ballot)), receipt],
   );
   if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
-  const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [row.id, tokenId]))[0];
+  const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [voteId, tokenId]))[0];
   if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
   if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
   return { ballotHash: hash, receipt: existing.receipt, replayed: true };
@@ -344,16 +383,13 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
 /**
  * A version-2 cast body: the ballot's fields plus `padding` (ballot-v2.ts). The padding must be
  * exactly what the marks call for, so that every accepted cast of a vote had one length on the
- * wire; the ballot signature is checked here, before any pairing work, and a bad one refused.
+ * wire. The ballot signature is checked by the caller, before any pairing work.
  */
-async function checkBallotV2(ctx: AppContext, definition: VoteDefinition, input: object): Promise<BallotV2> {
+function checkBallotShapeV2(definition: VoteDefinition, input: object): BallotV2 {
   const { padding, ...fields } = input as Record<string, unknown>;
   const ballot = validateBallot(definition, fields) as BallotV2;
   if (padding !== ballotPadding(ballot.choices)) {
     throw new AppError('invalid_ballot', 'padding must be the "0" characters that give every ballot of this vote one length.', { field: 'padding' });
-  }
-  if (!(await ctx.crypto.run('verifyBallotSignature', ballot))) {
-    throw new AppError('invalid_ballot_signature', 'The ballot signature does not verify under its ballot public key.', { field: 'ballotSignature' });
   }
   return ballot;
 }
