@@ -6,11 +6,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { deviceLogin, readDeviceKeyFile, type DeviceKeyFile } from './device.ts';
+import { keyFileSigner, loginWithDevice, readDeviceKeyFile, type DeviceKeyFile } from './device.ts';
 import { loadConfig } from '../config.ts';
 import { createPgliteDatabase } from '../db/database.ts';
 import { startService } from '../server.ts';
-import { deviceMessage, tokenRequestMessage } from '../protocol/device.ts';
+import { tokenRequestMessage } from '../protocol/device.ts';
 import { canonicalBytes, toBase64url } from '../protocol/encoding.ts';
 import { buildBallot, checkReceipt, createTokenRequest, finishToken, findBallotInRecord } from '../protocol/member.ts';
 import { overMarkedItems, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
@@ -47,23 +47,16 @@ class Device {
     const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', key.publicKey));
     const out = await call(url, 'POST', '/v1/enrol', { code, device: { alg: 'Ed25519', key: toBase64url(raw) } });
     d.personId = out.personId;
-    await d.login(out.deviceId);
+    d.token = await loginWithDevice(url, out.deviceId, d.signer);
     return d;
   }
 
   /** A device already enrolled with `piaojue device enrol` (its key file). */
   static async fromKeyFile(file: DeviceKeyFile): Promise<Device> {
-    const key = await webcrypto.subtle.importKey('jwk', file.privateJwk, { name: 'Ed25519' }, false, ['sign']);
-    const d = new Device(async (m) => new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key, m)), file.url);
+    const d = new Device(await keyFileSigner(file), file.url);
     d.personId = file.personId;
-    d.token = await deviceLogin(file);
+    d.token = await loginWithDevice(file.url, file.deviceId, d.signer);
     return d;
-  }
-
-  private async login(deviceId: string): Promise<void> {
-    const ch = await call(this.url, 'POST', '/v1/auth/challenge', { deviceId });
-    const signature = await this.sign(deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId }));
-    this.token = (await call(this.url, 'POST', '/v1/auth/token', { challengeId: ch.challengeId, signature })).accessToken;
   }
 
   async sign(message: Uint8Array): Promise<string> {

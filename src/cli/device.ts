@@ -41,16 +41,22 @@ async function postJson(url: string, body: unknown): Promise<any> {
   return json;
 }
 
-async function signWith(jwk: JsonWebKey, message: Uint8Array): Promise<string> {
-  const key = await webcrypto.subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign']);
-  return toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key, message)));
+/** Signs the service's login challenge with a device key and returns a fresh access token. */
+export async function loginWithDevice(url: string, deviceId: string, sign: (message: Uint8Array) => Promise<Uint8Array>): Promise<string> {
+  const ch = await postJson(`${url}/v1/auth/challenge`, { deviceId });
+  const message = deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId });
+  const token = await postJson(`${url}/v1/auth/token`, { challengeId: ch.challengeId, signature: toBase64url(await sign(message)) });
+  return token.accessToken as string;
+}
+
+/** The signing function of a key file's Ed25519 key (imported non-extractable). */
+export async function keyFileSigner(file: DeviceKeyFile): Promise<(message: Uint8Array) => Promise<Uint8Array>> {
+  const key = await webcrypto.subtle.importKey('jwk', file.privateJwk, { name: 'Ed25519' }, false, ['sign']);
+  return async (message) => new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key, message));
 }
 
 export async function deviceLogin(file: DeviceKeyFile): Promise<string> {
-  const ch = await postJson(`${file.url}/v1/auth/challenge`, { deviceId: file.deviceId });
-  const message = deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: file.deviceId });
-  const token = await postJson(`${file.url}/v1/auth/token`, { challengeId: ch.challengeId, signature: await signWith(file.privateJwk, message) });
-  return token.accessToken as string;
+  return loginWithDevice(file.url, file.deviceId, await keyFileSigner(file));
 }
 
 export function deviceCommand(): Command {

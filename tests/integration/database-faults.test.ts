@@ -165,12 +165,8 @@ describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQ
 
   it('answers 503 after the connect timeout while the server accepts no new session', async () => {
     const { served, url, db, admin } = await startOnCluster({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '300', PIAOJUE_READY_TIMEOUT_MS: '5000' });
-    const dataDir = (await cluster.sql('SHOW data_directory')).rows[0].data_directory as string;
-    const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
     // The service's sessions end; the server, frozen, then answers no new one.
-    await cluster.sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
-    frozen.push(postmaster);
-    process.kill(postmaster, 'SIGSTOP');
+    const postmaster = await freezeServer(db);
     try {
       expectUnavailable(await admin.api.get('/v1/me'));
       expect((await new Api(url).get('/readyz')).status).toBe(503);
@@ -191,11 +187,7 @@ describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQ
 
   it('stops on SIGTERM within its deadline even with a request stuck connecting to a frozen server', async () => {
     const { served, url, db, admin } = await startOnCluster({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '600000', PIAOJUE_SHUTDOWN_TIMEOUT_MS: '300' });
-    const dataDir = (await cluster.sql('SHOW data_directory')).rows[0].data_directory as string;
-    const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    await cluster.sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
-    frozen.push(postmaster);
-    process.kill(postmaster, 'SIGSTOP');
+    const postmaster = await freezeServer(db);
     try {
       const stuck = admin.api.get('/v1/me').catch((e: Error) => e);
       const exited = new Promise<number | null>((resolve) => served.child.once('exit', (code) => resolve(code)));
@@ -215,3 +207,13 @@ describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQ
     }
   }, 60_000);
 });
+
+/** Ends the service's sessions on database `db`, then freezes the cluster's postmaster (SIGSTOP): no new session is answered. Returns its pid for SIGCONT. */
+async function freezeServer(db: string): Promise<number> {
+  const dataDir = (await cluster.sql('SHOW data_directory')).rows[0].data_directory as string;
+  const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  await cluster.sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
+  frozen.push(postmaster);
+  process.kill(postmaster, 'SIGSTOP');
+  return postmaster;
+}
