@@ -458,9 +458,50 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     );
   }
 
+  /** 确认投票: the ballot shown back for review, before anything is sent. */
+  function reviewForm(voteId: string, def: VoteDefinition, draft: Choices): HTMLElement {
+    const over = def.items.filter((it) => overMarkedItems(def, draft).includes(it.itemId));
+    return h(
+      'div',
+      { class: 'ballot' },
+      h(
+        'div',
+        { class: `confirm review ${over.length > 0 ? 'over-marked' : ''}`, role: 'alertdialog', 'aria-labelledby': `confirm-${voteId}` },
+        h('h4', { id: `confirm-${voteId}` }, L('请核对您的选票', 'Check your ballot')),
+        def.items.map((it) =>
+          h(
+            'div',
+            { class: 'review-item' },
+            h('h5', null, it.post),
+            h('ul', null, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!))))),
+          ),
+        ),
+        over.length > 0 ? h('h4', { class: 'void-warning' }, L('请注意：以下项目将作废', 'Warning: these items will be void')) : null,
+        over.length > 0
+          ? h(
+              'ul',
+              { class: 'void-items' },
+              over.map((it) => {
+                const n = approvals(it, draft[it.itemId]);
+                return h('li', null, L(`「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`, `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`));
+              }),
+            )
+          : null,
+        h('p', { class: 'hint' }, L('投出后不能更改。', 'Once cast, it cannot be changed.')),
+        h(
+          'div',
+          { class: 'row' },
+          h('button', { type: 'button', class: 'big back', onclick: () => ((confirming = undefined), render()) }, L('返回修改', 'Go back')),
+          h('button', { type: 'button', class: `big ${over.length > 0 ? 'danger' : 'primary'} confirm-cast`, onclick: () => cast(voteId, true) }, over.length > 0 ? L('仍然投出', 'Cast anyway') : L('确认投出', 'Cast it')),
+        ),
+      ),
+    );
+  }
+
   function ballotForm(voteId: string, v: StoredVote): HTMLElement {
     const def = v.definition;
     const draft = v.draft ?? {};
+    if (confirming === voteId) return reviewForm(voteId, def, draft);
     const left = unmarked(def, draft);
     const sending = busy.has(voteId);
     const form = h('div', { class: 'ballot' });
@@ -480,52 +521,15 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       ),
     );
     for (const item of def.items) form.append(itemBlock(voteId, def, item, draft[item.itemId] ?? {}, sending));
-    if (confirming === voteId) {
-      const over = def.items.filter((it) => overMarkedItems(def, draft).includes(it.itemId));
-      form.replaceChildren(
-        h(
-          'div',
-          { class: `confirm review ${over.length > 0 ? 'over-marked' : ''}`, role: 'alertdialog', 'aria-labelledby': `confirm-${voteId}` },
-          h('h4', { id: `confirm-${voteId}` }, L('请核对您的选票', 'Check your ballot')),
-          def.items.map((it) =>
-            h(
-              'div',
-              { class: 'review-item' },
-              h('h5', null, it.post),
-              h('ul', null, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!))))),
-            ),
-          ),
-          over.length > 0 ? h('h4', { class: 'void-warning' }, L('请注意：以下项目将作废', 'Warning: these items will be void')) : null,
-          over.length > 0
-            ? h(
-                'ul',
-                { class: 'void-items' },
-                over.map((it) => {
-                  const n = approvals(it, draft[it.itemId]);
-                  return h('li', null, L(`「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`, `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`));
-                }),
-              )
-            : null,
-          h('p', { class: 'hint' }, L('投出后不能更改。', 'Once cast, it cannot be changed.')),
-          h(
-            'div',
-            { class: 'row' },
-            h('button', { type: 'button', class: 'big back', onclick: () => ((confirming = undefined), render()) }, L('返回修改', 'Go back')),
-            h('button', { type: 'button', class: `big ${over.length > 0 ? 'danger' : 'primary'} confirm-cast`, onclick: () => cast(voteId, true) }, over.length > 0 ? L('仍然投出', 'Cast anyway') : L('确认投出', 'Cast it')),
-          ),
-        ),
-      );
-    } else {
-      form.append(
-        h('p', { class: `left ${left ? 'warn' : ''}` }, left ? L(`还有 ${left} 位候选人未标记。`, `${left} candidate${left > 1 ? 's' : ''} still unmarked.`) : L('已全部标记。', 'All marked.')),
-        h(
-          'button',
-          { type: 'button', class: 'primary big cast', disabled: left > 0 || sending, onclick: () => cast(voteId, false) },
-          sending ? L('正在投出…', 'Casting…') : L('投出选票', 'Cast ballot'),
-        ),
-        h('p', { class: 'hint' }, L('选票不附带您的登录凭据，单独发送；投出后不能更改。', 'Sent on its own, without your sign-in credentials; it cannot be changed once cast.')),
-      );
-    }
+    form.append(
+      h('p', { class: `left ${left ? 'warn' : ''}` }, left ? L(`还有 ${left} 位候选人未标记。`, `${left} candidate${left > 1 ? 's' : ''} still unmarked.`) : L('已全部标记。', 'All marked.')),
+      h(
+        'button',
+        { type: 'button', class: 'primary big cast', disabled: left > 0 || sending, onclick: () => cast(voteId, false) },
+        sending ? L('正在投出…', 'Casting…') : L('投出选票', 'Cast ballot'),
+      ),
+      h('p', { class: 'hint' }, L('选票不附带您的登录凭据，单独发送；投出后不能更改。', 'Sent on its own, without your sign-in credentials; it cannot be changed once cast.')),
+    );
     return form;
   }
 
