@@ -115,6 +115,7 @@ export class Session {
   post = <T>(path: string, body?: unknown) => this.authed<T>('POST', path, body);
   put = <T>(path: string, body?: unknown) => this.authed<T>('PUT', path, body);
   patch = <T>(path: string, body?: unknown) => this.authed<T>('PATCH', path, body);
+  delete = (path: string) => this.authed<void>('DELETE', path);
 
   sign(message: Uint8Array): Promise<string> {
     return signWithDevice(this.device, message);

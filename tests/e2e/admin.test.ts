@@ -228,6 +228,40 @@ describe('the administrator’s page', () => {
     expect(await admin.locator('.members-admin li.person').count()).toBe(3);
   });
 
+  it('removes a secretary after a confirmation: the row goes and the chain records who removed whom', async () => {
+    await admin.fill('#secretary-name', '临时秘书');
+    await admin.click('button.appoint-secretary');
+    const row = admin.locator('.secretaries-admin li.person[data-name="临时秘书"]');
+    await row.waitFor();
+    const personId = (await row.getAttribute('data-person-id'))!;
+    const removals = async () => {
+      const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
+      return (chain.body.entries as { kind: string; body: { personId: string; by: string } }[]).filter((e) => e.kind === 'secretary.removed');
+    };
+
+    // Dismissing the question changes nothing.
+    admin.once('dialog', (d) => void d.dismiss());
+    await row.locator('button.remove-secretary').click();
+    expect(await row.count()).toBe(1);
+    expect(await removals()).toEqual([]);
+
+    admin.once('dialog', (d) => {
+      expect(d.message()).toContain('免去临时秘书的秘书职务');
+      void d.accept();
+    });
+    await row.locator('button.remove-secretary').click();
+    await admin.locator('.secretaries-admin .notice.ok').waitFor();
+    expect(await admin.locator('.secretaries-admin .notice.ok').textContent()).toBe('已免去临时秘书的秘书职务。');
+    expect(await row.count()).toBe(0);
+    expect(await admin.locator('.secretaries-admin li.person[data-name="人大秘书"]').count()).toBe(1);
+    const [removed] = await removals();
+    expect(removed!.body.personId).toBe(personId);
+    // `by` names the administrator, as the chain's own admin.granted entry does.
+    const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
+    const admins = (chain.body.entries as { kind: string; body: { personId: string } }[]).filter((e) => e.kind === 'admin.granted').map((e) => e.body.personId);
+    expect(admins).toContain(removed!.body.by);
+  });
+
   it('switches to English, still within 375 px', async () => {
     await admin.click('button.lang');
     await admin.locator('.members-admin h2').waitFor();

@@ -577,6 +577,27 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
         codeButton.disabled = false;
       }
     });
+    // Removing a secretary is an entry on the chain (secretary.removed, naming this administrator);
+    // the person keeps their devices, and a member keeps their vote.
+    const removeButton =
+      role === 'secretary'
+        ? h('button', {
+            type: 'button',
+            class: 'danger remove-secretary',
+            onclick: async (ev: Event) => {
+              const button = ev.currentTarget as HTMLButtonElement;
+              if (!confirm(L(`免去${p.name}的秘书职务？此操作记入公开记录。`, `Remove ${p.name} as secretary? This is written to the public record.`))) return;
+              button.disabled = true;
+              try {
+                await session.delete(`/v1/committees/${committeeId}/secretaries/${p.personId}`);
+                await showPanel({ where: 'secretaries', els: [notice('ok', L(`已免去${p.name}的秘书职务。`, `${p.name} is no longer a secretary.`))] });
+              } catch (e) {
+                put(msg, problem(e));
+                button.disabled = false;
+              }
+            },
+          }, L('免去', 'Remove'))
+        : null;
     const devicesButton = h('button', { type: 'button', class: 'show-devices', 'aria-expanded': 'false' }, L('设备', 'Devices'));
     devicesButton.addEventListener('click', () => {
       const open = devices.hidden;
@@ -596,6 +617,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
         member ? toggle('active', L('在任', 'Active')) : null,
         codeButton,
         devicesButton,
+        removeButton,
       ),
       msg,
       devices,
