@@ -9,6 +9,7 @@ const benches: [string, () => Promise<void>][] = [
   ['verify', async () => (await import('./verify.ts')).benchVerify()],
   ['http', benchHttp],
   ['flood', async () => (await import('./flood.ts')).benchFlood()],
+  ['token-group', async () => (await import('./token-group.ts')).benchTokenGroup()],
 ];
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
