@@ -35,6 +35,10 @@ const schema = z.object({
   PIAOJUE_SHUTDOWN_TIMEOUT_MS: millis(0, 600_000).default(10_000),
   PIAOJUE_CAST_QUEUE_PER_VOTE: z.coerce.number().int().min(1).max(100_000).default(256),
   PIAOJUE_CAST_QUEUE_TOTAL: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  PIAOJUE_HEADERS_TIMEOUT_MS: millis(50, 600_000).default(10_000),
+  PIAOJUE_REQUEST_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
+  PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: millis(100, 600_000).default(65_000),
+  PIAOJUE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
 });
 
 export interface Config {
@@ -61,6 +65,13 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Ballot verifications (signature checks and pairing) admitted at once, per vote and in all; more get 503. */
   castQueue: { perVote: number; total: number };
+  /**
+   * Bounds on slow and excess clients, in milliseconds: a request's headers must arrive within
+   * headersTimeoutMs and the whole request within requestTimeoutMs (else 408 and the connection
+   * is closed); an idle keep-alive connection is closed after keepAliveTimeoutMs; connections
+   * beyond maxConnections are closed as soon as they are accepted.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
 }
 
 export class ConfigError extends Error {
@@ -82,6 +93,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(c.PIAOJUE_TLS_CERT) !== Boolean(c.PIAOJUE_TLS_KEY)) {
     throw new ConfigError(c.PIAOJUE_TLS_CERT ? 'PIAOJUE_TLS_KEY' : 'PIAOJUE_TLS_CERT', 'set both PIAOJUE_TLS_CERT and PIAOJUE_TLS_KEY, or neither');
   }
+  // The headers are part of the request, so their deadline cannot be the later one (Node refuses it too).
+  if (c.PIAOJUE_HEADERS_TIMEOUT_MS > c.PIAOJUE_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('PIAOJUE_HEADERS_TIMEOUT_MS', `must not exceed PIAOJUE_REQUEST_TIMEOUT_MS (${c.PIAOJUE_REQUEST_TIMEOUT_MS})`);
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -99,5 +114,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readyTimeoutMs: c.PIAOJUE_READY_TIMEOUT_MS,
     shutdownTimeoutMs: c.PIAOJUE_SHUTDOWN_TIMEOUT_MS,
     castQueue: { perVote: c.PIAOJUE_CAST_QUEUE_PER_VOTE, total: c.PIAOJUE_CAST_QUEUE_TOTAL },
+    http: {
+      headersTimeoutMs: c.PIAOJUE_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: c.PIAOJUE_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: c.PIAOJUE_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: c.PIAOJUE_MAX_CONNECTIONS,
+    },
   };
 }

@@ -36,13 +36,23 @@ export async function startService(config: Config, overrides: Parameters<typeof 
   await recordGrantsInOffice(ctx);
   ctx.crypto.warm();
   const app = createApp(ctx);
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.http;
+  // Slow clients: headers and whole requests have deadlines (a stalled upload is cut with 408
+  // instead of holding its buffer for Node's default 300 s). Node checks the deadlines on a
+  // timer, 30 s apart by default; checking at a quarter of the shorter one keeps the cut close to it.
+  const limits = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(25, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs) / 4)),
+  };
   const server: Server = config.tls
-    ? createHttpsServer({ cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }, app)
-    : createHttpServer(app);
-  // Idle keep-alive connections stay open longer than clients and proxies keep theirs, so a
-  // client never sends a request on a socket the server is just closing (ECONNRESET).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+    ? createHttpsServer({ ...limits, cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }, app)
+    : createHttpServer(limits, app);
+  // Idle keep-alive connections (default 65 s) stay open longer than clients and proxies keep
+  // theirs, so a client never sends a request on a socket the server is just closing (ECONNRESET).
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  // Excess clients: connections beyond this are closed as soon as they are accepted.
+  server.maxConnections = maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -23,6 +23,19 @@ describe('configuration', () => {
     expect(loadConfig({}).publicUrl).toBeUndefined();
   });
 
+  it('bounds slow and excess clients by default, and reads the bounds from the environment', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 2_000 });
+    const c = loadConfig({ PIAOJUE_HEADERS_TIMEOUT_MS: '200', PIAOJUE_REQUEST_TIMEOUT_MS: '400', PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: '5000', PIAOJUE_MAX_CONNECTIONS: '3' });
+    expect(c.http).toEqual({ headersTimeoutMs: 200, requestTimeoutMs: 400, keepAliveTimeoutMs: 5000, maxConnections: 3 });
+  });
+
+  it('stops when the headers deadline is later than the whole request deadline, naming PIAOJUE_HEADERS_TIMEOUT_MS', () => {
+    expect(() => loadConfig({ PIAOJUE_HEADERS_TIMEOUT_MS: '20000', PIAOJUE_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      'PIAOJUE_HEADERS_TIMEOUT_MS: must not exceed PIAOJUE_REQUEST_TIMEOUT_MS (10000)',
+    );
+    expect(loadConfig({ PIAOJUE_HEADERS_TIMEOUT_MS: '10000', PIAOJUE_REQUEST_TIMEOUT_MS: '10000' }).http.headersTimeoutMs).toBe(10000);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -36,6 +49,14 @@ describe('configuration', () => {
     ['PIAOJUE_DB_LOCK_TIMEOUT_MS', '0'],
     ['PIAOJUE_DB_STATEMENT_TIMEOUT_MS', 'forever'],
     ['PIAOJUE_READY_TIMEOUT_MS', '600000'],
+    ['PIAOJUE_HEADERS_TIMEOUT_MS', '10'],
+    ['PIAOJUE_HEADERS_TIMEOUT_MS', 'soon'],
+    ['PIAOJUE_REQUEST_TIMEOUT_MS', '2.5'],
+    ['PIAOJUE_REQUEST_TIMEOUT_MS', '0'],
+    ['PIAOJUE_KEEP_ALIVE_TIMEOUT_MS', '0'],
+    ['PIAOJUE_KEEP_ALIVE_TIMEOUT_MS', '-1'],
+    ['PIAOJUE_MAX_CONNECTIONS', '0'],
+    ['PIAOJUE_MAX_CONNECTIONS', 'many'],
   ])('stops on a bad %s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {
