@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { bindServiceKey } from './db/service-key.ts';
 import { loadServiceKeys, type ServiceKeys } from './keys.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createApp } from './http/app.ts';
@@ -25,8 +26,16 @@ export interface RunningService {
 
 export async function buildContext(config: Config, overrides: { db?: Database; keys?: ServiceKeys; now?: () => Date; log?: Logger } = {}): Promise<AppContext> {
   const db = overrides.db ?? (await openDatabase(config));
-  await migrate(db);
-  const keys = overrides.keys ?? (await loadServiceKeys(config));
+  let keys: ServiceKeys;
+  try {
+    await migrate(db);
+    keys = overrides.keys ?? (await loadServiceKeys(config));
+    await bindServiceKey(db, keys.kid);
+  } catch (e) {
+    // A database this function opened is closed again (an embedded one holds its folder's lock).
+    if (!overrides.db) await db.close().catch(() => {});
+    throw e;
+  }
   return { config, db, keys, log: overrides.log ?? createLogger(config.log), crypto: createVoteCrypto(config.cryptoThreads), now: overrides.now ?? (() => new Date()) };
 }
 

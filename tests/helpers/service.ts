@@ -23,7 +23,13 @@ export async function startTestService(options: { env?: Record<string, string>; 
   const dataDir = await mkdtemp(join(tmpdir(), 'piaojue-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: dataDir, ...options.env });
   let offset = 0;
-  const service = await startService(config, { db, keys: options.keys ?? options.sameDatabaseAs?.ctx.keys ?? (await generateServiceKeys()), now: () => new Date(Date.now() + offset), ...(options.log ? { log: options.log } : {}) });
+  let service: RunningService;
+  try {
+    service = await startService(config, { db, keys: options.keys ?? options.sameDatabaseAs?.ctx.keys ?? (await generateServiceKeys()), now: () => new Date(Date.now() + offset), ...(options.log ? { log: options.log } : {}) });
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   return {
     ...service,
     adminCode: service.firstAdmin?.code ?? '',
