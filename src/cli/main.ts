@@ -28,6 +28,11 @@ async function withDatabase(what: string, hint: string, fn: () => Promise<void>)
   try {
     await fn();
   } catch (e) {
+    if (e instanceof StartupError) {
+      // The database cannot be used (unreachable, or another service key's): a message, not a stack.
+      console.error(`piaojue ${what}: cannot start: ${e.message}`);
+      process.exit(1);
+    }
     if (!(e instanceof DataFolderInUseError)) throw e;
     console.error(`piaojue ${what}: ${e.message}.\n${hint}`);
     process.exit(2);

@@ -74,6 +74,24 @@ describe('the piaojue command', () => {
     await expect(stat(join(dir, 'piaojue.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   }, 120_000);
 
+  it('refuses, with exit code 1 and a message, to run on a database first used with another service key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'piaojue-cli-key-'));
+    await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir }) });
+    const own = JSON.parse(readFileSync(join(dir, 'signing-key.json'), 'utf8')) as { x: string };
+    const { generateServiceKeys } = await import('../../src/keys.ts');
+    const other = await generateServiceKeys();
+    const refused = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir, PIAOJUE_SIGNING_KEY: JSON.stringify(other.privateJwk) }) }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('cannot start');
+    expect(refused.stderr).toContain(other.kid);
+    expect(refused.stderr).toContain('PIAOJUE_SIGNING_KEY');
+    expect(refused.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(own.x).not.toBe(other.privateJwk.x);
+  }, 120_000);
+
   it('sends the administrator to PIAOJUE_PUBLIC_URL on the first start, and warns when links would point to localhost', async () => {
     const local = serve(await mkdtemp(join(tmpdir(), 'piaojue-cli-url-')));
     await local.ready;
