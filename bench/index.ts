@@ -10,6 +10,7 @@ const benches: [string, () => Promise<void>][] = [
   ['http', benchHttp],
   ['flood', async () => (await import('./flood.ts')).benchFlood()],
   ['token-group', async () => (await import('./token-group.ts')).benchTokenGroup()],
+  ['memory', async () => (await import('./memory.ts')).benchMemory()],
 ];
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
