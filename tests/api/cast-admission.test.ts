@@ -85,9 +85,13 @@ describe('bounded verification queue', () => {
     const { def, tokens } = await openVote('排队委员会', 1);
     let release!: () => void;
     gate = new Promise((r) => (release = r));
+    // Wait until both held casts are inside their pairing (the counter runs across the file's
+    // tests, so count from here): only then is the vote's share certainly taken. Waiting for "any
+    // pairing" plus a pause let the member's ballot in first on a slow machine, and it then hung
+    // behind the gate.
+    const start = pairings;
     const held = [castBallot(service.url, garbageBallot(def)), castBallot(service.url, garbageBallot(def))];
-    while (pairings === 0 || service.ctx.crypto === undefined) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 50));
+    while (pairings < start + 2) await new Promise((r) => setTimeout(r, 10));
     const member = buildBallot(tokens[0]!, allApprove(def));
     const full = await castBallot(service.url, member);
     expect(full.status).toBe(503);
