@@ -184,3 +184,41 @@ describe('hostile input', () => {
     expect(codes(report)).toContain('vote_missing');
   });
 });
+
+describe('every check detail in Chinese as well as English', () => {
+  const CJK = /[\u4e00-\u9fff]/;
+  const expectBothLanguages = (report: Awaited<ReturnType<typeof verify>>) => {
+    for (const c of report.checks) {
+      expect(c.detail.length, c.id).toBeGreaterThan(0);
+      expect(c.detailZh, c.id).toMatch(CJK);
+    }
+  };
+
+  it('a passing record carries a Chinese detail on every check', async () => {
+    const report = await verify(s.record, { seq: 5, hash: s.record.entries[5]!.hash });
+    expect(report.ok).toBe(true);
+    expectBothLanguages(report);
+  });
+
+  it('tampered and malformed records carry a Chinese detail on every check, passed, failed or not checked', async () => {
+    const records: unknown[] = [
+      tampered((_, c) => c.body.ballots.reverse()),
+      tampered((_, c) => c.body.ballots.splice(4, 1)),
+      tampered((r) => r.entries.splice(3, 1), { rehash: false }),
+      'not a record',
+    ];
+    for (const record of records) {
+      const report = await verify(record);
+      expect(report.ok).toBe(false);
+      expectBothLanguages(report);
+    }
+  });
+
+  it('a reused token is named in Chinese with the same ballots as in English', async () => {
+    const report = await verify(tampered((_, c) => c.body.ballots.splice(2, 0, structuredClone(c.body.ballots[2]!))));
+    const check = report.checks.find((c) => c.id === 'tokensUnique')!;
+    expect(check.code).toBe('token_reused');
+    expect(check.detail).toBe('ballots 2 and 3 carry the same token');
+    expect(check.detailZh).toBe('第 2 张与第 3 张选票使用同一票证');
+  });
+});
