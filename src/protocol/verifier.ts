@@ -294,7 +294,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const links = checkChainLinks(entries);
     if (!links.ok) return fail(links.code, links.detail, `哈希链校验未通过：${links.detail}`);
     const stranger = entries.findIndex((e) => e.committeeId !== committeeId);
-    if (stranger >= 0) return fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`, `第 ${stranger} 项属于另一委员会 ${entries[stranger]!.committeeId}`);
+    if (stranger >= 0) return fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`, `记录项 #${stranger} 属于另一委员会 ${entries[stranger]!.committeeId}`);
     if (!links.head || links.head.seq !== statedHead.seq || links.head.hash !== statedHead.hash) {
       return fail('chain_head', `the stated head (seq ${statedHead.seq}) is not the last entry`, `记录所称链头（序号 ${statedHead.seq}）不是哈希链的最后一项`);
     }
@@ -308,8 +308,8 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     await run('pinnedHead', () => {
       const at = entries[pin.seq];
       if (!at) return fail('pinned_head_mismatch', `the chain ends at seq ${entries.length - 1}, before the pinned head at seq ${pin.seq}: history was truncated`, `哈希链止于序号 ${entries.length - 1}，早于已固定的链头（序号 ${pin.seq}）：历史被截断`);
-      if (at.hash !== pin.hash) return fail('pinned_head_mismatch', `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`, `第 ${pin.seq} 项与已固定的链头不同：历史被改写或分叉`);
-      return pass(`entry ${pin.seq} is the pinned head`, `第 ${pin.seq} 项即已固定的链头`);
+      if (at.hash !== pin.hash) return fail('pinned_head_mismatch', `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`, `记录项 #${pin.seq} 与已固定的链头不同：历史被改写或分叉`);
+      return pass(`entry ${pin.seq} is the pinned head`, `记录项 #${pin.seq} 即已固定的链头`);
     });
   }
 
@@ -393,7 +393,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       return fail('attendance_inconsistent', `the roster before the vote has ${atCreation.length} active voting members, the vote states 应到 ${def.entitled}`, `表决前的名册有 ${atCreation.length} 名有表决权的在任委员，而表决所载应到 ${def.entitled}`);
     }
     const change = entries.find((e) => e.kind === 'roster.changed' && e.seq > created_.seq && e.seq < closed_.seq);
-    if (change) return fail('attendance_inconsistent', `the roster changed (entry ${change.seq}) while the vote was open`, `表决进行期间名册发生变动（第 ${change.seq} 项）`);
+    if (change) return fail('attendance_inconsistent', `the roster changed (entry ${change.seq}) while the vote was open`, `表决进行期间名册发生变动（记录项 #${change.seq}）`);
     if (!attendance) return fail('attendance_inconsistent', `no attendance for meeting ${def.meetingId} before the vote closed`, `表决结束前没有会议 ${def.meetingId} 的出席记录`);
     const voting = new Set(votingOf(latestRoster(closed_.seq)).map((m) => m.memberId));
     const stranger = attendance.body.present.find((m) => !voting.has(m));
@@ -405,14 +405,14 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     if (!hasQuorum(presentCount, def.entitled, def.rules.quorum)) {
       return fail('quorum_not_met', `实到 ${presentCount} of 应到 ${def.entitled} is below the quorum ${def.rules.quorum.num}/${def.rules.quorum.den}`, `实到 ${presentCount}，应到 ${def.entitled}，未达法定人数 ${def.rules.quorum.num}/${def.rules.quorum.den}`);
     }
-    return pass(`应到 ${def.entitled}, 实到 ${presentCount} (attendance entry ${attendance.seq}), quorum ${def.rules.quorum.num}/${def.rules.quorum.den} met`, `应到 ${def.entitled}，实到 ${presentCount}（出席记录第 ${attendance.seq} 项），达到法定人数 ${def.rules.quorum.num}/${def.rules.quorum.den}`);
+    return pass(`应到 ${def.entitled}, 实到 ${presentCount} (attendance entry ${attendance.seq}), quorum ${def.rules.quorum.num}/${def.rules.quorum.den} met`, `应到 ${def.entitled}，实到 ${presentCount}（出席记录项 #${attendance.seq}），达到法定人数 ${def.rules.quorum.num}/${def.rules.quorum.den}`);
   });
 
   // 6. Issuances: sorted, one per member, each asked for by that member's enrolled device.
   await run('issuances', async () => {
     for (let i = 1; i < issuances.length; i++) {
       if (compareStrings(issuances[i - 1]!.memberId, issuances[i]!.memberId) >= 0) {
-        return fail('issuance_order', `issuance ${i} (${issuances[i]!.memberId}) is out of order or repeats a member`, `第 ${i} 次发票（${issuances[i]!.memberId}）顺序不对或委员重复`);
+        return fail('issuance_order', `issuance ${i} (${issuances[i]!.memberId}) is out of order or repeats a member`, `票证发放记录 #${i}（${issuances[i]!.memberId}）顺序不对或委员重复`);
       }
     }
     const devices = new Map<string, { device: DevicePublicKey; memberId: string; seq: number }[]>();
@@ -423,12 +423,12 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     }
     const signatures: DeviceSignatureCheck[] = [];
     for (const [i, iss] of issuances.entries()) {
-      if (!present.has(iss.memberId)) return fail('issuance_member_absent', `issuance ${i}: ${iss.memberId} was not recorded present`, `第 ${i} 次发票：${iss.memberId} 未被记为出席`);
+      if (!present.has(iss.memberId)) return fail('issuance_member_absent', `issuance ${i}: ${iss.memberId} was not recorded present`, `票证发放记录 #${i}：${iss.memberId} 未被记为出席`);
       const enrolled = (devices.get(iss.deviceFingerprint) ?? []).find((d) => d.memberId === iss.memberId);
-      if (!enrolled) return fail('issuance_device_unknown', `issuance ${i}: device ${iss.deviceFingerprint.slice(0, 16)}… is not enrolled for ${iss.memberId}`, `第 ${i} 次发票：设备 ${iss.deviceFingerprint.slice(0, 16)}… 不是 ${iss.memberId} 登记的设备`);
+      if (!enrolled) return fail('issuance_device_unknown', `issuance ${i}: device ${iss.deviceFingerprint.slice(0, 16)}… is not enrolled for ${iss.memberId}`, `票证发放记录 #${i}：设备 ${iss.deviceFingerprint.slice(0, 16)}… 不是 ${iss.memberId} 登记的设备`);
       const revokedAt = revoked.get(`${iss.memberId}/${iss.deviceFingerprint}`);
-      if (revokedAt !== undefined && revokedAt < created_.seq) return fail('issuance_device_revoked', `issuance ${i}: the device was revoked at seq ${revokedAt}, before the vote`, `第 ${i} 次发票：设备已于序号 ${revokedAt} 撤销，早于本次表决`);
-      if (def.version === 2 && enrolled.seq > created_.seq) return fail('issuance_device_late', `issuance ${i}: the device of ${iss.memberId} was enrolled at seq ${enrolled.seq}, after the vote was created (seq ${created_.seq})`, `第 ${i} 次发票：${iss.memberId} 的设备于序号 ${enrolled.seq} 登记，晚于表决创建（序号 ${created_.seq}）`);
+      if (revokedAt !== undefined && revokedAt < created_.seq) return fail('issuance_device_revoked', `issuance ${i}: the device was revoked at seq ${revokedAt}, before the vote`, `票证发放记录 #${i}：设备已于序号 ${revokedAt} 撤销，早于本次表决`);
+      if (def.version === 2 && enrolled.seq > created_.seq) return fail('issuance_device_late', `issuance ${i}: the device of ${iss.memberId} was enrolled at seq ${enrolled.seq}, after the vote was created (seq ${created_.seq})`, `票证发放记录 #${i}：${iss.memberId} 的设备于序号 ${enrolled.seq} 登记，晚于表决创建（序号 ${created_.seq}）`);
       signatures.push({ device: enrolled.device, message: tokenRequestMessage(voteId, iss.blindedPoint), signature: iss.deviceSignature });
     }
     const points = await checkBlindedPoints(issuances, accelerator);
@@ -437,7 +437,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const bad = results.findIndex((ok) => ok !== true);
     if (bad >= 0 || results.length !== signatures.length) {
       const i = bad >= 0 ? bad : results.length;
-      return fail('issuance_signature_invalid', `issuance ${i}: the device signature of ${issuances[i]?.memberId} does not verify`, `第 ${i} 次发票：${issuances[i]?.memberId} 的设备签名无效`);
+      return fail('issuance_signature_invalid', `issuance ${i}: the device signature of ${issuances[i]?.memberId} does not verify`, `票证发放记录 #${i}：${issuances[i]?.memberId} 的设备签名无效`);
     }
     return pass(`${issuances.length} tokens, each requested by a present member's enrolled device`, `${issuances.length} 张票证，每张均由出席委员的登记设备申领`);
   });
@@ -469,7 +469,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       } catch (e) {
         why = (e as Error).message;
       }
-      return fail('ballot_invalid', `ballot ${bad}: ${why}`, `第 ${bad} 张选票不符合本次表决：${why}`);
+      return fail('ballot_invalid', `ballot ${bad}: ${why}`, `选票 #${bad} 不符合本次表决：${why}`);
     }
     return pass(`${ballots.length} ballots fit the vote`, `${ballots.length} 张选票均符合本次表决`);
   });
@@ -484,7 +484,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   });
   await run('ballotOrder', () => {
     for (let i = 1; i < hashes.length; i++) {
-      if (compareStrings(hashes[i - 1]!, hashes[i]!) >= 0) return fail('ballot_order', `ballot ${i} is not after ballot ${i - 1} in hash order`, `按哈希顺序，第 ${i} 张选票没有排在第 ${i - 1} 张之后`);
+      if (compareStrings(hashes[i - 1]!, hashes[i]!) >= 0) return fail('ballot_order', `ballot ${i} is not after ballot ${i - 1} in hash order`, `按哈希顺序，选票 #${i} 没有排在选票 #${i - 1} 之后`);
     }
     return pass('strictly ascending by ballot hash', '按选票哈希严格升序排列');
   });
@@ -496,7 +496,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       const t = (b as unknown as Record<string, unknown>)[tokenField];
       if (typeof t !== 'string') continue;
       const first = seen.get(t);
-      if (first !== undefined) return fail('token_reused', `ballots ${first} and ${i} carry the same token`, `第 ${first} 张与第 ${i} 张选票使用同一票证`);
+      if (first !== undefined) return fail('token_reused', `ballots ${first} and ${i} carry the same token`, `选票 #${first} 与选票 #${i} 使用同一票证`);
       seen.set(t, i);
     }
     return pass(`${seen.size} distinct tokens`, `${seen.size} 张互不相同的票证`);
@@ -520,7 +520,8 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     bad.sort((a, b) => a - b);
     if (bad.length > 0) {
       const shown = bad.length > 20 ? `${bad.slice(0, 20).join(', ')} … (${bad.length})` : bad.join(', ');
-      return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${shown}${complete ? '' : ' and possibly others'}: token signature does not verify under the vote key`, `第 ${shown} 张选票${complete ? '' : '（可能还有其他）'}：票证签名在表决公钥下无效`);
+      const shownZh = bad.length > 20 ? `${bad.slice(0, 20).map((i) => `#${i}`).join('、')} …（共 ${bad.length} 张）` : bad.map((i) => `#${i}`).join('、');
+      return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${shown}${complete ? '' : ' and possibly others'}: token signature does not verify under the vote key`, `选票 ${shownZh}${complete ? '' : '（可能还有其他）'}：票证签名在表决公钥下无效`);
     }
     return pass(`${ballots.length} token signatures verify (batch)`, `${ballots.length} 个票证签名有效（批量验证）`);
   });
@@ -534,7 +535,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       const bad = signed.filter((_, k) => results[k] !== true).map((s) => s.i);
       if (bad.length > 0) {
         const named = bad.slice(0, 20).map((i) => hashes[i] || `#${i}`);
-        return fail('ballot_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${named.join(', ')}${bad.length > 20 ? ` … (${bad.length})` : ''}: the ballot signature over the marks does not verify under its ballot public key`, `第 ${named.join('、')}${bad.length > 20 ? ` …（共 ${bad.length} 张）` : ''} 张选票：划票内容的签名在其选票公钥下无效`);
+        return fail('ballot_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${named.join(', ')}${bad.length > 20 ? ` … (${bad.length})` : ''}: the ballot signature over the marks does not verify under its ballot public key`, `选票 ${named.join('、')}${bad.length > 20 ? ` …（共 ${bad.length} 张）` : ''}：划票内容的签名在其选票公钥下无效`);
       }
       if (signed.length !== ballots.length) return fail('not_checked', 'not every ballot checked: a ballot is malformed', '未能检查全部选票：有选票格式不正确');
       return pass(`${ballots.length} ballot signatures verify (batch): no mark was changed after casting`, `${ballots.length} 个选票签名有效（批量验证）：投出后划票内容未被改动`);

@@ -219,6 +219,6 @@ describe('every check detail in Chinese as well as English', () => {
     const check = report.checks.find((c) => c.id === 'tokensUnique')!;
     expect(check.code).toBe('token_reused');
     expect(check.detail).toBe('ballots 2 and 3 carry the same token');
-    expect(check.detailZh).toBe('第 2 张与第 3 张选票使用同一票证');
+    expect(check.detailZh).toBe('选票 #2 与选票 #3 使用同一票证');
   });
 });

@@ -14,7 +14,7 @@ export function checkAuthority(
   const admins = new Set<string>();
   const secretaries = new Set<string>();
   const secretary = (by: string | undefined, what: string, seq: number): Outcome | null =>
-    by !== undefined && secretaries.has(by) ? null : fail('actor_not_secretary', `${what} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`, `${what}（第 ${seq} 项）由 ${by ?? '未署名者'} 操作，此人不是哈希链上任命的秘书`);
+    by !== undefined && secretaries.has(by) ? null : fail('actor_not_secretary', `${what} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`, `${what}（记录项 #${seq}）由 ${by ?? '未署名者'} 操作，此人不是哈希链上任命的秘书`);
   let grants = 0;
   for (const e of entries) {
     if (e.seq >= vote.closed.seq) break;
@@ -26,10 +26,10 @@ export function checkAuthority(
       case 'secretary.removed':
       case 'enrolment.issued': {
         grants++;
-        if (!admins.has(e.body.by)) return fail('grant_unauthorised', `${e.kind} (entry ${e.seq}) by ${e.body.by}, who is not an administrator on the chain`, `${e.kind}（第 ${e.seq} 项）由 ${e.body.by} 操作，此人不是哈希链上的管理员`);
+        if (!admins.has(e.body.by)) return fail('grant_unauthorised', `${e.kind} (entry ${e.seq}) by ${e.body.by}, who is not an administrator on the chain`, `${e.kind}（记录项 #${e.seq}）由 ${e.body.by} 操作，此人不是哈希链上的管理员`);
         if (e.kind === 'secretary.appointed') secretaries.add(e.body.personId);
         if (e.kind === 'secretary.removed') {
-          if (!secretaries.delete(e.body.personId)) return fail('grant_unauthorised', `secretary.removed (entry ${e.seq}) removes ${e.body.personId}, who is not a secretary`, `secretary.removed（第 ${e.seq} 项）移除 ${e.body.personId}，此人并非秘书`);
+          if (!secretaries.delete(e.body.personId)) return fail('grant_unauthorised', `secretary.removed (entry ${e.seq}) removes ${e.body.personId}, who is not a secretary`, `secretary.removed（记录项 #${e.seq}）移除 ${e.body.personId}，此人并非秘书`);
         }
         break;
       }
