@@ -20,7 +20,7 @@ export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.
     return fail('rules_mismatch', `the vote's rules.${field} is ${JSON.stringify(def.rules[field as keyof typeof rules])}, the committee's ${JSON.stringify(rules[field as keyof typeof rules])}`, `表决的 rules.${field} 为 ${JSON.stringify(def.rules[field as keyof typeof rules])}，委员会的为 ${JSON.stringify(rules[field as keyof typeof rules])}`);
   }
   if (!same(def.marks, marks)) return fail('rules_mismatch', `the vote offers ${def.marks.join(', ')}, the committee ${marks.join(', ')}`, `表决提供的划票选项为 ${def.marks.join('、')}，委员会的为 ${marks.join('、')}`);
-  if (def.version !== 2) return pass('rules and marks are the committee’s (a version 1 definition does not say whether it is a run-off; ratio and stroke order not checked)', '规则与划票选项与委员会一致（第 1 版表决定义未载明是否为再次票决；人选比例与笔画顺序未检查）');
+  if (def.version !== 2) return pass('rules and marks are the committee’s (a version 1 definition does not say whether it is a run-off; ratio and stroke order not checked)', '规则和划票选项均与委员会的一致（第 1 版表决定义未载明是否为再次票决；人选比例与笔画顺序未检查）');
 
   if (def.runoffOf === null || def.runoffOf === undefined) {
     for (const item of def.items) {
@@ -43,7 +43,7 @@ export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.
   }
   const kind = def.runoffOf ? `a run-off of vote ${def.runoffOf}` : `candidate ratio 1 : ${def.rules.minCandidateRatio} met`;
   const kindZh = def.runoffOf ? `为表决 ${def.runoffOf} 的再次票决` : `人选比例 1 : ${def.rules.minCandidateRatio} 已满足`;
-  return pass(`rules and marks are the committee’s; ${kind}; candidates in ${def.rules.collation} stroke order`, `规则与划票选项与委员会一致；${kindZh}；候选人按 ${def.rules.collation} 笔画顺序排列`);
+  return pass(`rules and marks are the committee’s; ${kind}; candidates in ${def.rules.collation} stroke order`, `规则和划票选项均与委员会的一致；${kindZh}；候选人按 ${def.rules.collation} 笔画顺序排列`);
 }
 
 /** Why the definition is not the run-off its earlier vote's tally calls for (null when it is). */
