@@ -552,7 +552,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     } catch {
       return fail('tally_mismatch', 'the published tally cannot be canonicalised', '公布的计票结果无法规范化');
     }
-    if (bytesToHex(canonicalBytes(recomputed)) !== published) return fail('tally_mismatch', describeDifference(recomputed, tally), `重新计票与公布的计票结果不一致：${describeDifference(recomputed, tally)}`);
+    if (bytesToHex(canonicalBytes(recomputed)) !== published) return fail('tally_mismatch', describeDifference(recomputed, tally, 'en'), `重新计票与公布的计票结果不一致：${describeDifference(recomputed, tally, 'zh')}`);
     return pass('the recount equals the published tally, outcomes included', '重新计票与公布的计票结果一致（含表决结论）');
   });
 
@@ -598,17 +598,19 @@ function sha256Canonical(value: unknown): Uint8Array {
 }
 
 /** The first differing path between the recount and the published tally, for a readable report. */
-function describeDifference(expected: unknown, actual: unknown, path = 'tally'): string {
+function describeDifference(expected: unknown, actual: unknown, lang: 'en' | 'zh', path = 'tally'): string {
   if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || expected === null || actual === null || typeof expected !== 'object') {
-    return `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`;
+    return lang === 'en'
+      ? `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`
+      : `${path}：重新计票得 ${JSON.stringify(expected)}，公布为 ${JSON.stringify(actual)}`;
   }
   const e = expected as Record<string, unknown>;
   const a = actual as Record<string, unknown>;
   for (const k of new Set([...Object.keys(e), ...Object.keys(a)])) {
     const ek = canonicalOrNull(e[k]);
-    if (ek !== canonicalOrNull(a[k])) return describeDifference(e[k], a[k], `${path}.${k}`);
+    if (ek !== canonicalOrNull(a[k])) return describeDifference(e[k], a[k], lang, `${path}.${k}`);
   }
-  return `${path} differs`;
+  return lang === 'en' ? `${path} differs` : `${path} 不同`;
 }
 
 function canonicalOrNull(v: unknown): string | null {

@@ -221,4 +221,13 @@ describe('every check detail in Chinese as well as English', () => {
     expect(check.detail).toBe('ballots 2 and 3 carry the same token');
     expect(check.detailZh).toBe('选票 #2 与选票 #3 使用同一票证');
   });
+
+  it('a changed count in the tally is named by its path in both languages', async () => {
+    const approve = (s.record.entries.at(-1) as Closed).body.tally.items[0]!.candidates[0]!.approve;
+    const report = await verify(tampered((_, c) => (c.body.tally.items[0]!.candidates[0]!.approve += 1)));
+    const check = report.checks.find((c) => c.id === 'tally')!;
+    expect(check.code).toBe('tally_mismatch');
+    expect(check.detail).toBe(`tally.items.0.candidates.0.approve: recount gives ${approve}, published ${approve + 1}`);
+    expect(check.detailZh).toBe(`重新计票与公布的计票结果不一致：tally.items.0.candidates.0.approve：重新计票得 ${approve}，公布为 ${approve + 1}`);
+  });
 });
