@@ -145,7 +145,7 @@ function humanReport(report: VerificationReport, context: { committeeId: string;
   lines.push('');
   for (const c of report.checks) {
     lines.push(`${c.ok ? '✓' : '✗'} ${c.zh} / ${c.en}${c.ok ? '' : ` [${c.code}]`}`);
-    lines.push(`    ${c.detail}`);
+    lines.push(`    ${c.detailZh} / ${c.detail}`);
   }
   const t = report.tally;
   if (report.ok && t) {

@@ -148,7 +148,9 @@ export interface Check {
   id: CheckId;
   ok: boolean;
   code?: VerificationCode;
+  /** What the check found, in English (kept for compatibility) and in Chinese. */
   detail: string;
+  detailZh: string;
   zh: string;
   en: string;
 }
@@ -237,10 +239,10 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       add(id, await body());
     } catch (e) {
       // A check that trips over malformed input fails; it never takes the verifier down.
-      add(id, fail('record_malformed', `unexpected input: ${(e as Error)?.message ?? String(e)}`));
+      add(id, fail('record_malformed', `unexpected input: ${(e as Error)?.message ?? String(e)}`, `输入异常：${(e as Error)?.message ?? String(e)}`));
     }
   };
-  const skip = (ids: CheckId[], because: string) => ids.forEach((id) => add(id, fail('not_checked', `not checked: ${because}`)));
+  const skip = (ids: CheckId[], because: string, becauseZh: string) => ids.forEach((id) => add(id, fail('not_checked', `not checked: ${because}`, `未检查：${becauseZh}`)));
   const ALL: CheckId[] = Object.keys(CHECKS) as CheckId[];
   // The vote's protocol version, once its definition is read. Version 1 ballots carry no
   // ballot signature, so a version-1 report has no ballotSignatures check (as before).
@@ -250,7 +252,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const seen = new Set(checks.map((c) => c.id));
     for (const id of ALL) {
       if (seen.has(id) || (id === 'pinnedHead' && !options.pinnedHead) || (id === 'ballotSignatures' && version === 1)) continue;
-      add(id, fail('not_checked', 'not checked'));
+      add(id, fail('not_checked', 'not checked', '未检查'));
     }
     checks.sort((a, b) => ALL.indexOf(a.id) - ALL.indexOf(b.id));
     return { ok: checks.every((c) => c.ok), checks, head, tally, version };
@@ -276,11 +278,11 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       }
     }
     if (problem !== null || !r) {
-      add('record', fail('record_malformed', problem ?? 'malformed'));
-      skip(ALL.filter((id) => id !== 'record' && (id !== 'pinnedHead' || options.pinnedHead)), 'the record is malformed');
+      add('record', fail('record_malformed', problem ?? 'malformed', `记录格式不正确：${problem ?? 'malformed'}`));
+      skip(ALL.filter((id) => id !== 'record' && (id !== 'pinnedHead' || options.pinnedHead)), 'the record is malformed', '记录格式不正确');
       return finish(null, null);
     }
-    add('record', pass(`${entries.length} entries`));
+    add('record', pass(`${entries.length} entries`, `共 ${entries.length} 条记录项`));
   }
   const committeeId = r.committeeId as string;
   const voteId = r.voteId as string;
@@ -290,14 +292,14 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   let head: ChainHead | null = null;
   await run('chain', () => {
     const links = checkChainLinks(entries);
-    if (!links.ok) return fail(links.code, links.detail);
+    if (!links.ok) return fail(links.code, links.detail, `哈希链校验未通过：${links.detail}`);
     const stranger = entries.findIndex((e) => e.committeeId !== committeeId);
-    if (stranger >= 0) return fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`);
+    if (stranger >= 0) return fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`, `记录项 #${stranger} 属于另一委员会 ${entries[stranger]!.committeeId}`);
     if (!links.head || links.head.seq !== statedHead.seq || links.head.hash !== statedHead.hash) {
-      return fail('chain_head', `the stated head (seq ${statedHead.seq}) is not the last entry`);
+      return fail('chain_head', `the stated head (seq ${statedHead.seq}) is not the last entry`, `记录所称链头（序号 ${statedHead.seq}）不是哈希链的最后一项`);
     }
     head = links.head;
-    return pass(`${entries.length} entries link from genesis to head ${links.head.hash.slice(0, 16)}…`);
+    return pass(`${entries.length} entries link from genesis to head ${links.head.hash.slice(0, 16)}…`, `${entries.length} 项从创世项起逐项链接至链头 ${links.head.hash.slice(0, 16)}…`);
   });
 
   // 3. Pinned head: the chain must contain the entry the observer saw before.
@@ -305,9 +307,9 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const pin = options.pinnedHead;
     await run('pinnedHead', () => {
       const at = entries[pin.seq];
-      if (!at) return fail('pinned_head_mismatch', `the chain ends at seq ${entries.length - 1}, before the pinned head at seq ${pin.seq}: history was truncated`);
-      if (at.hash !== pin.hash) return fail('pinned_head_mismatch', `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`);
-      return pass(`entry ${pin.seq} is the pinned head`);
+      if (!at) return fail('pinned_head_mismatch', `the chain ends at seq ${entries.length - 1}, before the pinned head at seq ${pin.seq}: history was truncated`, `哈希链止于序号 ${entries.length - 1}，早于已固定的链头（序号 ${pin.seq}）：历史被截断`);
+      if (at.hash !== pin.hash) return fail('pinned_head_mismatch', `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`, `记录项 #${pin.seq} 与已固定的链头不同：历史被改写或分叉`);
+      return pass(`entry ${pin.seq} is the pinned head`, `记录项 #${pin.seq} 即已固定的链头`);
     });
   }
 
@@ -320,25 +322,25 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   let publicKey: Uint8Array | null = null;
   if (createdEntry) version = versionOf(createdEntry.body.definition);
   await run('vote', () => {
-    if (created.length === 0) return fail('vote_missing', `no vote.created entry for vote ${voteId}`);
-    if (created.length > 1) return fail('vote_duplicate', `${created.length} vote.created entries for vote ${voteId}, expected 1`);
-    if (closed.length > 1) return fail('vote_duplicate', `${closed.length} vote.closed entries for vote ${voteId}, expected 1`);
-    if (closed.length === 0 || closed[0]!.seq < created[0]!.seq) return fail('vote_not_closed', `no vote.closed entry after the vote.created entry for vote ${voteId}`);
-    if (!createdEntry || !closedEntry) return fail('entries_after_close', `the record goes on after the vote's vote.closed entry (seq ${closed[0]!.seq}); it must end there`);
+    if (created.length === 0) return fail('vote_missing', `no vote.created entry for vote ${voteId}`, `没有表决 ${voteId} 的 vote.created 项`);
+    if (created.length > 1) return fail('vote_duplicate', `${created.length} vote.created entries for vote ${voteId}, expected 1`, `表决 ${voteId} 有 ${created.length} 个 vote.created 项，应为 1 个`);
+    if (closed.length > 1) return fail('vote_duplicate', `${closed.length} vote.closed entries for vote ${voteId}, expected 1`, `表决 ${voteId} 有 ${closed.length} 个 vote.closed 项，应为 1 个`);
+    if (closed.length === 0 || closed[0]!.seq < created[0]!.seq) return fail('vote_not_closed', `no vote.closed entry after the vote.created entry for vote ${voteId}`, `表决 ${voteId} 的 vote.created 项之后没有 vote.closed 项`);
+    if (!createdEntry || !closedEntry) return fail('entries_after_close', `the record goes on after the vote's vote.closed entry (seq ${closed[0]!.seq}); it must end there`, `记录在该表决的 vote.closed 项（序号 ${closed[0]!.seq}）之后仍有内容；记录必须止于该项`);
     const def = createdEntry.body.definition;
-    if (def.committeeId !== committeeId) return fail('vote_definition_invalid', `the vote belongs to committee ${def.committeeId}`);
+    if (def.committeeId !== committeeId) return fail('vote_definition_invalid', `the vote belongs to committee ${def.committeeId}`, `该表决属于委员会 ${def.committeeId}`);
     try {
       const raw = fromBase64url(def.publicKey);
       decodeG2(raw, 'publicKey');
       publicKey = raw;
     } catch (e) {
-      return fail('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`);
+      return fail('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, `表决公钥不是有效的 G2 点：${(e as Error).message}`);
     }
     definition = def;
-    return pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`);
+    return pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`, `表决 ${voteId}：${def.items.length} 个事项，公钥 ${def.publicKey.slice(0, 16)}…`);
   });
   if (!definition || !publicKey || !createdEntry || !closedEntry) {
-    skip(['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', ...(version === 2 ? (['ballotSignatures'] as const) : []), 'tally', 'tallySignature'], 'no valid vote');
+    skip(['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', ...(version === 2 ? (['ballotSignatures'] as const) : []), 'tally', 'tallySignature'], 'no valid vote', '没有有效的表决');
     return finish(head, null);
   }
   const def: VoteDefinition = definition;
@@ -388,29 +390,29 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   await run('attendance', () => {
     const atCreation = votingOf(latestRoster(created_.seq));
     if (atCreation.length !== def.entitled) {
-      return fail('attendance_inconsistent', `the roster before the vote has ${atCreation.length} active voting members, the vote states 应到 ${def.entitled}`);
+      return fail('attendance_inconsistent', `the roster before the vote has ${atCreation.length} active voting members, the vote states 应到 ${def.entitled}`, `表决前的名册有 ${atCreation.length} 名有表决权的在任委员，而表决所载应到 ${def.entitled}`);
     }
     const change = entries.find((e) => e.kind === 'roster.changed' && e.seq > created_.seq && e.seq < closed_.seq);
-    if (change) return fail('attendance_inconsistent', `the roster changed (entry ${change.seq}) while the vote was open`);
-    if (!attendance) return fail('attendance_inconsistent', `no attendance for meeting ${def.meetingId} before the vote closed`);
+    if (change) return fail('attendance_inconsistent', `the roster changed (entry ${change.seq}) while the vote was open`, `表决进行期间名册发生变动（记录项 #${change.seq}）`);
+    if (!attendance) return fail('attendance_inconsistent', `no attendance for meeting ${def.meetingId} before the vote closed`, `表决结束前没有会议 ${def.meetingId} 的出席记录`);
     const voting = new Set(votingOf(latestRoster(closed_.seq)).map((m) => m.memberId));
     const stranger = attendance.body.present.find((m) => !voting.has(m));
-    if (stranger !== undefined) return fail('attendance_inconsistent', `${stranger} is recorded present but is not an active voting member`);
+    if (stranger !== undefined) return fail('attendance_inconsistent', `${stranger} is recorded present but is not an active voting member`, `${stranger} 被记为出席，但不是有表决权的在任委员`);
     const atAttendance = votingOf(latestRoster(attendance.seq)).length;
     if (attendance.body.entitled !== atAttendance) {
-      return fail('attendance_inconsistent', `the attendance entry (seq ${attendance.seq}) states 应到 ${attendance.body.entitled}, the roster then had ${atAttendance}`);
+      return fail('attendance_inconsistent', `the attendance entry (seq ${attendance.seq}) states 应到 ${attendance.body.entitled}, the roster then had ${atAttendance}`, `出席记录（序号 ${attendance.seq}）所载应到 ${attendance.body.entitled}，而当时名册为 ${atAttendance} 人`);
     }
     if (!hasQuorum(presentCount, def.entitled, def.rules.quorum)) {
-      return fail('quorum_not_met', `实到 ${presentCount} of 应到 ${def.entitled} is below the quorum ${def.rules.quorum.num}/${def.rules.quorum.den}`);
+      return fail('quorum_not_met', `实到 ${presentCount} of 应到 ${def.entitled} is below the quorum ${def.rules.quorum.num}/${def.rules.quorum.den}`, `实到 ${presentCount}，应到 ${def.entitled}，未达法定人数 ${def.rules.quorum.num}/${def.rules.quorum.den}`);
     }
-    return pass(`应到 ${def.entitled}, 实到 ${presentCount} (attendance entry ${attendance.seq}), quorum ${def.rules.quorum.num}/${def.rules.quorum.den} met`);
+    return pass(`应到 ${def.entitled}, 实到 ${presentCount} (attendance entry ${attendance.seq}), quorum ${def.rules.quorum.num}/${def.rules.quorum.den} met`, `应到 ${def.entitled}，实到 ${presentCount}（出席记录项 #${attendance.seq}），达到法定人数 ${def.rules.quorum.num}/${def.rules.quorum.den}`);
   });
 
   // 6. Issuances: sorted, one per member, each asked for by that member's enrolled device.
   await run('issuances', async () => {
     for (let i = 1; i < issuances.length; i++) {
       if (compareStrings(issuances[i - 1]!.memberId, issuances[i]!.memberId) >= 0) {
-        return fail('issuance_order', `issuance ${i} (${issuances[i]!.memberId}) is out of order or repeats a member`);
+        return fail('issuance_order', `issuance ${i} (${issuances[i]!.memberId}) is out of order or repeats a member`, `票证发放记录 #${i}（${issuances[i]!.memberId}）顺序不对或委员重复`);
       }
     }
     const devices = new Map<string, { device: DevicePublicKey; memberId: string; seq: number }[]>();
@@ -421,12 +423,12 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     }
     const signatures: DeviceSignatureCheck[] = [];
     for (const [i, iss] of issuances.entries()) {
-      if (!present.has(iss.memberId)) return fail('issuance_member_absent', `issuance ${i}: ${iss.memberId} was not recorded present`);
+      if (!present.has(iss.memberId)) return fail('issuance_member_absent', `issuance ${i}: ${iss.memberId} was not recorded present`, `票证发放记录 #${i}：${iss.memberId} 未被记为出席`);
       const enrolled = (devices.get(iss.deviceFingerprint) ?? []).find((d) => d.memberId === iss.memberId);
-      if (!enrolled) return fail('issuance_device_unknown', `issuance ${i}: device ${iss.deviceFingerprint.slice(0, 16)}… is not enrolled for ${iss.memberId}`);
+      if (!enrolled) return fail('issuance_device_unknown', `issuance ${i}: device ${iss.deviceFingerprint.slice(0, 16)}… is not enrolled for ${iss.memberId}`, `票证发放记录 #${i}：设备 ${iss.deviceFingerprint.slice(0, 16)}… 不是 ${iss.memberId} 登记的设备`);
       const revokedAt = revoked.get(`${iss.memberId}/${iss.deviceFingerprint}`);
-      if (revokedAt !== undefined && revokedAt < created_.seq) return fail('issuance_device_revoked', `issuance ${i}: the device was revoked at seq ${revokedAt}, before the vote`);
-      if (def.version === 2 && enrolled.seq > created_.seq) return fail('issuance_device_late', `issuance ${i}: the device of ${iss.memberId} was enrolled at seq ${enrolled.seq}, after the vote was created (seq ${created_.seq})`);
+      if (revokedAt !== undefined && revokedAt < created_.seq) return fail('issuance_device_revoked', `issuance ${i}: the device was revoked at seq ${revokedAt}, before the vote`, `票证发放记录 #${i}：设备已于序号 ${revokedAt} 撤销，早于本次表决`);
+      if (def.version === 2 && enrolled.seq > created_.seq) return fail('issuance_device_late', `issuance ${i}: the device of ${iss.memberId} was enrolled at seq ${enrolled.seq}, after the vote was created (seq ${created_.seq})`, `票证发放记录 #${i}：${iss.memberId} 的设备于序号 ${enrolled.seq} 登记，晚于表决创建（序号 ${created_.seq}）`);
       signatures.push({ device: enrolled.device, message: tokenRequestMessage(voteId, iss.blindedPoint), signature: iss.deviceSignature });
     }
     const points = await checkBlindedPoints(issuances, accelerator);
@@ -435,9 +437,9 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const bad = results.findIndex((ok) => ok !== true);
     if (bad >= 0 || results.length !== signatures.length) {
       const i = bad >= 0 ? bad : results.length;
-      return fail('issuance_signature_invalid', `issuance ${i}: the device signature of ${issuances[i]?.memberId} does not verify`);
+      return fail('issuance_signature_invalid', `issuance ${i}: the device signature of ${issuances[i]?.memberId} does not verify`, `票证发放记录 #${i}：${issuances[i]?.memberId} 的设备签名无效`);
     }
-    return pass(`${issuances.length} tokens, each requested by a present member's enrolled device`);
+    return pass(`${issuances.length} tokens, each requested by a present member's enrolled device`, `${issuances.length} 张票证，每张均由出席委员的登记设备申领`);
   });
 
   // 7. Turnout.
@@ -445,9 +447,9 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const returned = ballots.length;
     const issued = issuances.length;
     if (!(returned <= issued && issued <= presentCount && presentCount <= def.entitled)) {
-      return fail('turnout_inconsistent', `收回 ${returned}, 发出 ${issued}, 实到 ${presentCount}, 应到 ${def.entitled}`);
+      return fail('turnout_inconsistent', `收回 ${returned}, 发出 ${issued}, 实到 ${presentCount}, 应到 ${def.entitled}`, `收回 ${returned}、发出 ${issued}、实到 ${presentCount}、应到 ${def.entitled} 不满足 收回 ≤ 发出 ≤ 实到 ≤ 应到`);
     }
-    return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${presentCount} ≤ 应到 ${def.entitled}`);
+    return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${presentCount} ≤ 应到 ${def.entitled}`, `收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${presentCount} ≤ 应到 ${def.entitled}`);
   });
 
   // 8. Ballots well formed.
@@ -467,9 +469,9 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       } catch (e) {
         why = (e as Error).message;
       }
-      return fail('ballot_invalid', `ballot ${bad}: ${why}`);
+      return fail('ballot_invalid', `ballot ${bad}: ${why}`, `选票 #${bad} 不符合本次表决：${why}`);
     }
-    return pass(`${ballots.length} ballots fit the vote`);
+    return pass(`${ballots.length} ballots fit the vote`, `${ballots.length} 张选票均符合本次表决`);
   });
 
   // 9. Sorted by hash: the record must not carry arrival order.
@@ -482,9 +484,9 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   });
   await run('ballotOrder', () => {
     for (let i = 1; i < hashes.length; i++) {
-      if (compareStrings(hashes[i - 1]!, hashes[i]!) >= 0) return fail('ballot_order', `ballot ${i} is not after ballot ${i - 1} in hash order`);
+      if (compareStrings(hashes[i - 1]!, hashes[i]!) >= 0) return fail('ballot_order', `ballot ${i} is not after ballot ${i - 1} in hash order`, `按哈希顺序，选票 #${i} 没有排在选票 #${i - 1} 之后`);
     }
-    return pass('strictly ascending by ballot hash');
+    return pass('strictly ascending by ballot hash', '按选票哈希严格升序排列');
   });
 
   // 10. No token twice.
@@ -494,10 +496,10 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       const t = (b as unknown as Record<string, unknown>)[tokenField];
       if (typeof t !== 'string') continue;
       const first = seen.get(t);
-      if (first !== undefined) return fail('token_reused', `ballots ${first} and ${i} carry the same token`);
+      if (first !== undefined) return fail('token_reused', `ballots ${first} and ${i} carry the same token`, `选票 #${first} 与选票 #${i} 使用同一票证`);
       seen.set(t, i);
     }
-    return pass(`${seen.size} distinct tokens`);
+    return pass(`${seen.size} distinct tokens`, `${seen.size} 张互不相同的票证`);
   });
 
   // 11. Token signatures: one batch check (started above), bisection only to name the bad ones.
@@ -513,14 +515,15 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       complete = located.complete;
       bad.push(...located.bad.map((k) => index[k]!));
       if (bad.length === 0) bad.push(...(sums.ok ? [] : sums.bad.map((k) => index[k]!)));
-      if (bad.length === 0) return fail('token_signature_invalid', 'the batch check fails but no single ballot could be named within the budget');
+      if (bad.length === 0) return fail('token_signature_invalid', 'the batch check fails but no single ballot could be named within the budget', '批量验证未通过，但在限定计算量内未能指出具体哪张选票');
     }
     bad.sort((a, b) => a - b);
     if (bad.length > 0) {
       const shown = bad.length > 20 ? `${bad.slice(0, 20).join(', ')} … (${bad.length})` : bad.join(', ');
-      return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${shown}${complete ? '' : ' and possibly others'}: token signature does not verify under the vote key`);
+      const shownZh = bad.length > 20 ? `${bad.slice(0, 20).map((i) => `#${i}`).join('、')} …（共 ${bad.length} 张）` : bad.map((i) => `#${i}`).join('、');
+      return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${shown}${complete ? '' : ' and possibly others'}: token signature does not verify under the vote key`, `选票 ${shownZh}${complete ? '' : '（可能还有其他）'}：票证签名在表决公钥下无效`);
     }
-    return pass(`${ballots.length} token signatures verify (batch)`);
+    return pass(`${ballots.length} token signatures verify (batch)`, `${ballots.length} 个票证签名有效（批量验证）`);
   });
 
   // 12. (Version 2) Ballot signatures: each one-time key signed its ballot's marks. One batch
@@ -532,25 +535,25 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       const bad = signed.filter((_, k) => results[k] !== true).map((s) => s.i);
       if (bad.length > 0) {
         const named = bad.slice(0, 20).map((i) => hashes[i] || `#${i}`);
-        return fail('ballot_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${named.join(', ')}${bad.length > 20 ? ` … (${bad.length})` : ''}: the ballot signature over the marks does not verify under its ballot public key`);
+        return fail('ballot_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${named.join(', ')}${bad.length > 20 ? ` … (${bad.length})` : ''}: the ballot signature over the marks does not verify under its ballot public key`, `选票 ${named.join('、')}${bad.length > 20 ? ` …（共 ${bad.length} 张）` : ''}：划票内容的签名在其选票公钥下无效`);
       }
-      if (signed.length !== ballots.length) return fail('not_checked', 'not every ballot checked: a ballot is malformed');
-      return pass(`${ballots.length} ballot signatures verify (batch): no mark was changed after casting`);
+      if (signed.length !== ballots.length) return fail('not_checked', 'not every ballot checked: a ballot is malformed', '未能检查全部选票：有选票格式不正确');
+      return pass(`${ballots.length} ballot signatures verify (batch): no mark was changed after casting`, `${ballots.length} 个选票签名有效（批量验证）：投出后划票内容未被改动`);
     });
   }
 
   // 13. Recount.
   await run('tally', () => {
-    if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed');
+    if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed', '未重新计票：有选票格式不正确');
     const recomputed = computeTally(def, wellFormed as Ballot[], { issued: issuances.length, present: presentCount });
     let published: string;
     try {
       published = bytesToHex(canonicalBytes(tally));
     } catch {
-      return fail('tally_mismatch', 'the published tally cannot be canonicalised');
+      return fail('tally_mismatch', 'the published tally cannot be canonicalised', '公布的计票结果无法规范化');
     }
-    if (bytesToHex(canonicalBytes(recomputed)) !== published) return fail('tally_mismatch', describeDifference(recomputed, tally));
-    return pass('the recount equals the published tally, outcomes included');
+    if (bytesToHex(canonicalBytes(recomputed)) !== published) return fail('tally_mismatch', describeDifference(recomputed, tally, 'en'), `重新计票与公布的计票结果不一致：${describeDifference(recomputed, tally, 'zh')}`);
+    return pass('the recount equals the published tally, outcomes included', '重新计票与公布的计票结果一致（含表决结论）');
   });
 
   // 14. The service's signature on the tally.
@@ -558,9 +561,9 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     try {
       await verifyTallySignature(tallySignature, options.jwks, tally);
     } catch (e) {
-      return fail('tally_signature_invalid', (e as Error).message);
+      return fail('tally_signature_invalid', (e as Error).message, `计票结果签名无效：${(e as Error).message}`);
     }
-    return pass('EdDSA signature by the service key over the published tally');
+    return pass('EdDSA signature by the service key over the published tally', '服务密钥对公布的计票结果所作的 EdDSA 签名有效');
   });
 
   return finish(head, tally);
@@ -595,17 +598,19 @@ function sha256Canonical(value: unknown): Uint8Array {
 }
 
 /** The first differing path between the recount and the published tally, for a readable report. */
-function describeDifference(expected: unknown, actual: unknown, path = 'tally'): string {
+function describeDifference(expected: unknown, actual: unknown, lang: 'en' | 'zh', path = 'tally'): string {
   if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || expected === null || actual === null || typeof expected !== 'object') {
-    return `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`;
+    return lang === 'en'
+      ? `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`
+      : `${path}：重新计票得 ${JSON.stringify(expected)}，公布为 ${JSON.stringify(actual)}`;
   }
   const e = expected as Record<string, unknown>;
   const a = actual as Record<string, unknown>;
   for (const k of new Set([...Object.keys(e), ...Object.keys(a)])) {
     const ek = canonicalOrNull(e[k]);
-    if (ek !== canonicalOrNull(a[k])) return describeDifference(e[k], a[k], `${path}.${k}`);
+    if (ek !== canonicalOrNull(a[k])) return describeDifference(e[k], a[k], lang, `${path}.${k}`);
   }
-  return `${path} differs`;
+  return lang === 'en' ? `${path} differs` : `${path} 不同`;
 }
 
 function canonicalOrNull(v: unknown): string | null {

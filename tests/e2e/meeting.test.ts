@@ -592,6 +592,13 @@ describe('a meeting run entirely from the browser', () => {
     const pinned = await observer.locator('.checks li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-check'), li.getAttribute('data-ok')]));
     expect(pinned).toContainEqual(['pinnedHead', 'true']);
     expect(pinned.filter(([, ok]) => ok !== 'true')).toEqual([]);
+    // Each check's detail is in Chinese, and in English under the EN switch.
+    const chainDetail = observer.locator('.checks li[data-check="chain"] .detail');
+    expect(await chainDetail.textContent()).toMatch(/^\d+ 项从创世项起逐项链接至链头 [0-9a-f]{16}…$/);
+    for (const text of await observer.locator('.checks li .detail').allTextContents()) expect(text).toMatch(/[\u4e00-\u9fff]/);
+    await observer.click('button.lang');
+    await observer.locator('.report-view').waitFor({ timeout: 60_000 });
+    expect(await chainDetail.textContent()).toMatch(/^\d+ entries link from genesis to head [0-9a-f]{16}…$/);
   });
 
   it('a tie at the last seat: the secretary creates the run-off from the page', async () => {

@@ -44,6 +44,7 @@ describe('verifyRecord on a version-2 record', () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.version).toBe(2);
     expect(report.checks.map((c) => c.id)).toEqual(['record', 'chain', 'vote', 'rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'tally', 'tallySignature']);
+    for (const c of report.checks) expect(c.detailZh, c.id).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('when one mark is changed, even with the tally recounted and re-signed / fails ballot_signature_invalid only, naming the ballot by its hash', async () => {
@@ -57,6 +58,7 @@ describe('verifyRecord on a version-2 record', () => {
     const bad = report.checks.filter((c) => !c.ok);
     expect(bad.map((c) => c.code)).toEqual(['ballot_signature_invalid']);
     expect(bad[0]!.detail).toContain(changed);
+    expect(bad[0]!.detailZh).toBe(`选票 ${changed}：划票内容的签名在其选票公钥下无效`);
   });
 
   it('when a ballot is re-signed by another one-time key than its token binds / fails token_signature_invalid', async () => {

@@ -184,3 +184,50 @@ describe('hostile input', () => {
     expect(codes(report)).toContain('vote_missing');
   });
 });
+
+describe('every check detail in Chinese as well as English', () => {
+  const CJK = /[\u4e00-\u9fff]/;
+  const expectBothLanguages = (report: Awaited<ReturnType<typeof verify>>) => {
+    for (const c of report.checks) {
+      expect(c.detail.length, c.id).toBeGreaterThan(0);
+      expect(c.detailZh, c.id).toMatch(CJK);
+    }
+  };
+
+  it('a passing record carries a Chinese detail on every check', async () => {
+    const report = await verify(s.record, { seq: 5, hash: s.record.entries[5]!.hash });
+    expect(report.ok).toBe(true);
+    expectBothLanguages(report);
+  });
+
+  it('tampered and malformed records carry a Chinese detail on every check, passed, failed or not checked', async () => {
+    const records: unknown[] = [
+      tampered((_, c) => c.body.ballots.reverse()),
+      tampered((_, c) => c.body.ballots.splice(4, 1)),
+      tampered((r) => r.entries.splice(3, 1), { rehash: false }),
+      'not a record',
+    ];
+    for (const record of records) {
+      const report = await verify(record);
+      expect(report.ok).toBe(false);
+      expectBothLanguages(report);
+    }
+  });
+
+  it('a reused token is named in Chinese with the same ballots as in English', async () => {
+    const report = await verify(tampered((_, c) => c.body.ballots.splice(2, 0, structuredClone(c.body.ballots[2]!))));
+    const check = report.checks.find((c) => c.id === 'tokensUnique')!;
+    expect(check.code).toBe('token_reused');
+    expect(check.detail).toBe('ballots 2 and 3 carry the same token');
+    expect(check.detailZh).toBe('选票 #2 与选票 #3 使用同一票证');
+  });
+
+  it('a changed count in the tally is named by its path in both languages', async () => {
+    const approve = (s.record.entries.at(-1) as Closed).body.tally.items[0]!.candidates[0]!.approve;
+    const report = await verify(tampered((_, c) => (c.body.tally.items[0]!.candidates[0]!.approve += 1)));
+    const check = report.checks.find((c) => c.id === 'tally')!;
+    expect(check.code).toBe('tally_mismatch');
+    expect(check.detail).toBe(`tally.items.0.candidates.0.approve: recount gives ${approve}, published ${approve + 1}`);
+    expect(check.detailZh).toBe(`重新计票与公布的计票结果不一致：tally.items.0.candidates.0.approve：重新计票得 ${approve}，公布为 ${approve + 1}`);
+  });
+});

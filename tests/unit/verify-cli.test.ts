@@ -33,6 +33,7 @@ describe('piaojue verify --file', () => {
     const c = capture();
     expect(await runVerify({ file: recordPath, jwks: jwksPath }, c.io)).toBe(0);
     expect(c.out()).toContain('✓ 哈希链逐条相连、哈希正确 / Chain links and entry hashes');
+    expect(c.out()).toContain(`    共 ${s.record.entries.length} 条记录项 / ${s.record.entries.length} entries`);
     expect(c.out()).not.toContain('✗');
     expect(c.out()).toMatch(/all 14 checks passed/);
   });
@@ -43,6 +44,7 @@ describe('piaojue verify --file', () => {
     const report = JSON.parse(c.out());
     expect(report).toMatchObject({ ok: true, committeeId: 'c-1', voteId: 'v-1', head: s.record.head });
     expect(report.checks).toHaveLength(14);
+    for (const check of report.checks) expect(check).toMatchObject({ detail: expect.any(String), detailZh: expect.stringMatching(/[\u4e00-\u9fff]/) });
   });
 
   it('when a mark was changed / exits 1 and names tally_mismatch in --json', async () => {

@@ -10,11 +10,11 @@ export function checkAuthority(
   entries: readonly ChainEntry[],
   vote: { definition: VoteDefinition; created: Entry<'vote.created'>; closed: Entry<'vote.closed'>; attendance: Entry<'attendance.recorded'> | undefined },
 ): Outcome {
-  if (vote.definition.version !== 2) return pass('a version 1 record does not name who acted');
+  if (vote.definition.version !== 2) return pass('a version 1 record does not name who acted', '第 1 版记录不载明操作人');
   const admins = new Set<string>();
   const secretaries = new Set<string>();
   const secretary = (by: string | undefined, what: string, seq: number): Outcome | null =>
-    by !== undefined && secretaries.has(by) ? null : fail('actor_not_secretary', `${what} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`);
+    by !== undefined && secretaries.has(by) ? null : fail('actor_not_secretary', `${what} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`, `${what}（记录项 #${seq}）由 ${by ?? '未署名者'} 操作，此人不是哈希链上任命的秘书`);
   let grants = 0;
   for (const e of entries) {
     if (e.seq >= vote.closed.seq) break;
@@ -26,10 +26,10 @@ export function checkAuthority(
       case 'secretary.removed':
       case 'enrolment.issued': {
         grants++;
-        if (!admins.has(e.body.by)) return fail('grant_unauthorised', `${e.kind} (entry ${e.seq}) by ${e.body.by}, who is not an administrator on the chain`);
+        if (!admins.has(e.body.by)) return fail('grant_unauthorised', `${e.kind} (entry ${e.seq}) by ${e.body.by}, who is not an administrator on the chain`, `${e.kind}（记录项 #${e.seq}）由 ${e.body.by} 操作，此人不是哈希链上的管理员`);
         if (e.kind === 'secretary.appointed') secretaries.add(e.body.personId);
         if (e.kind === 'secretary.removed') {
-          if (!secretaries.delete(e.body.personId)) return fail('grant_unauthorised', `secretary.removed (entry ${e.seq}) removes ${e.body.personId}, who is not a secretary`);
+          if (!secretaries.delete(e.body.personId)) return fail('grant_unauthorised', `secretary.removed (entry ${e.seq}) removes ${e.body.personId}, who is not a secretary`, `secretary.removed（记录项 #${e.seq}）移除 ${e.body.personId}，此人并非秘书`);
         }
         break;
       }
@@ -49,5 +49,5 @@ export function checkAuthority(
         break;
     }
   }
-  return pass(`vote created by secretary ${vote.created.body.by}; ${grants} grants, each by an administrator on the chain`);
+  return pass(`vote created by secretary ${vote.created.body.by}; ${grants} grants, each by an administrator on the chain`, `表决由秘书 ${vote.created.body.by} 创建；${grants} 项授权，均由哈希链上的管理员作出`);
 }

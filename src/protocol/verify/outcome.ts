@@ -2,8 +2,9 @@
 import type { ChainEntry, EntryBodies } from '../chain.ts';
 import type { VerificationCode } from '../verifier.ts';
 
-export type Outcome = { ok: true; detail: string } | { ok: false; code: VerificationCode; detail: string };
-export const pass = (detail: string): Outcome => ({ ok: true, detail });
-export const fail = (code: VerificationCode, detail: string): Outcome => ({ ok: false, code, detail });
+// Every outcome carries its detail in English (`detail`) and in Chinese (`detailZh`).
+export type Outcome = { ok: true; detail: string; detailZh: string } | { ok: false; code: VerificationCode; detail: string; detailZh: string };
+export const pass = (detail: string, detailZh: string): Outcome => ({ ok: true, detail, detailZh });
+export const fail = (code: VerificationCode, detail: string, detailZh: string): Outcome => ({ ok: false, code, detail, detailZh });
 
 export type Entry<K extends keyof EntryBodies> = Extract<ChainEntry, { kind: K }>;

@@ -13,36 +13,37 @@ const same = (a: unknown, b: unknown) => bytesToHex(canonicalBytes(a)) === bytes
 export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.created'>, def: VoteDefinition): Outcome {
   // There is no entry that changes a committee's rules: they are those of committee.created.
   const committee = entries.filter((e): e is Entry<'committee.created'> => e.kind === 'committee.created' && e.seq < created.seq);
-  if (committee.length !== 1) return fail('rules_mismatch', `${committee.length} committee.created entries before the vote, expected 1`);
+  if (committee.length !== 1) return fail('rules_mismatch', `${committee.length} committee.created entries before the vote, expected 1`, `表决前有 ${committee.length} 个 committee.created 项，应为 1 个`);
   const { rules, marks } = committee[0]!.body;
   if (!same(def.rules, rules)) {
     const field = (Object.keys(rules) as (keyof typeof rules)[]).find((k) => !same(def.rules[k], rules[k])) ?? 'rules';
-    return fail('rules_mismatch', `the vote's rules.${field} is ${JSON.stringify(def.rules[field as keyof typeof rules])}, the committee's ${JSON.stringify(rules[field as keyof typeof rules])}`);
+    return fail('rules_mismatch', `the vote's rules.${field} is ${JSON.stringify(def.rules[field as keyof typeof rules])}, the committee's ${JSON.stringify(rules[field as keyof typeof rules])}`, `表决的 rules.${field} 为 ${JSON.stringify(def.rules[field as keyof typeof rules])}，委员会的为 ${JSON.stringify(rules[field as keyof typeof rules])}`);
   }
-  if (!same(def.marks, marks)) return fail('rules_mismatch', `the vote offers ${def.marks.join(', ')}, the committee ${marks.join(', ')}`);
-  if (def.version !== 2) return pass('rules and marks are the committee’s (a version 1 definition does not say whether it is a run-off; ratio and stroke order not checked)');
+  if (!same(def.marks, marks)) return fail('rules_mismatch', `the vote offers ${def.marks.join(', ')}, the committee ${marks.join(', ')}`, `表决提供的划票选项为 ${def.marks.join('、')}，委员会的为 ${marks.join('、')}`);
+  if (def.version !== 2) return pass('rules and marks are the committee’s (a version 1 definition does not say whether it is a run-off; ratio and stroke order not checked)', '规则和划票选项均与委员会的一致（第 1 版表决定义未载明是否为再次票决；人选比例与笔画顺序未检查）');
 
   if (def.runoffOf === null || def.runoffOf === undefined) {
     for (const item of def.items) {
       try {
         checkCandidateRatio(item, def.rules.minCandidateRatio);
       } catch (e) {
-        return fail('candidate_ratio_too_low', (e as Error).message);
+        return fail('candidate_ratio_too_low', (e as Error).message, `人选比例不足：${(e as Error).message}`);
       }
     }
   } else {
     const problem = runoffProblem(entries, created, def, def.runoffOf);
-    if (problem) return fail('runoff_invalid', problem);
+    if (problem) return fail('runoff_invalid', problem, `再次票决不成立：${problem}`);
   }
 
   for (const item of def.items) {
     const names = item.candidates.map((c) => c.name);
     const sorted = sortNames(names, def.rules.collation).names;
     const at = names.findIndex((n, i) => n !== sorted[i]);
-    if (at >= 0) return fail('candidate_order', `item ${item.itemId}: candidate ${at + 1} (${names[at]}) is out of ${def.rules.collation} stroke order; expected ${sorted.join('、')}`);
+    if (at >= 0) return fail('candidate_order', `item ${item.itemId}: candidate ${at + 1} (${names[at]}) is out of ${def.rules.collation} stroke order; expected ${sorted.join('、')}`, `事项 ${item.itemId}：第 ${at + 1} 位候选人（${names[at]}）不符合 ${def.rules.collation} 笔画顺序；应为 ${sorted.join('、')}`);
   }
   const kind = def.runoffOf ? `a run-off of vote ${def.runoffOf}` : `candidate ratio 1 : ${def.rules.minCandidateRatio} met`;
-  return pass(`rules and marks are the committee’s; ${kind}; candidates in ${def.rules.collation} stroke order`);
+  const kindZh = def.runoffOf ? `为表决 ${def.runoffOf} 的再次票决` : `人选比例 1 : ${def.rules.minCandidateRatio} 已满足`;
+  return pass(`rules and marks are the committee’s; ${kind}; candidates in ${def.rules.collation} stroke order`, `规则和划票选项均与委员会的一致；${kindZh}；候选人按 ${def.rules.collation} 笔画顺序排列`);
 }
 
 /** Why the definition is not the run-off its earlier vote's tally calls for (null when it is). */

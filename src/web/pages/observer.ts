@@ -155,7 +155,7 @@ function reportView(report: VerificationReport, pinnedHead: ChainHead | undefine
           'li',
           { class: c.ok ? 'ok' : 'bad', 'data-check': c.id, 'data-ok': String(c.ok) },
           h('span', { class: 'mark-icon', 'aria-hidden': 'true' }, c.ok ? '✓' : '✗'),
-          h('div', null, h('strong', null, en ? c.en : c.zh), h('div', { class: 'detail' }, c.code ? `[${c.code}] ` : '', c.detail)),
+          h('div', null, h('strong', null, en ? c.en : c.zh), h('div', { class: 'detail' }, c.code ? `[${c.code}] ` : '', en ? c.detail : c.detailZh)),
         ),
       ),
     ),
