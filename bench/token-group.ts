@@ -18,6 +18,7 @@ import {
   hashToken,
   publicKeyOf,
   randomBlindingScalar,
+  randomScalar,
   signBlinded,
   tokenMessage,
   unblind,
@@ -36,8 +37,6 @@ const G2_DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 const VOTE_ID = 'bench-token-group';
 
 const randomBytes = (n: number) => new Uint8Array(nodeRandomBytes(n));
-const scalar = () => Fr.create(BigInt('0x' + Buffer.from(randomBytes(48)).toString('hex'))) || 1n;
-const bytesOf = (x: bigint) => Uint8Array.from(Buffer.from(x.toString(16).padStart(64, '0'), 'hex'));
 
 function arg(name: string, fallback: number): number {
   const argv = process.argv;
@@ -119,8 +118,8 @@ export async function benchTokenGroup(): Promise<void> {
 
   // Keys. The batch fixtures are signed with a small secret key through multiplyUnsafe, only to
   // build N signatures quickly; what a check costs does not depend on the key.
-  const sk = scalar();
-  const skBytes = bytesOf(sk);
+  const skBytes = randomScalar(randomBytes, 'secretKey');
+  const sk = decodeScalar(skBytes, 'secretKey');
   const pkG2 = publicKeyOf(skBytes);
   const pkG1 = G1.BASE.multiply(sk).toBytes(true);
   const smallSk = 0xc0ffeen;
