@@ -250,7 +250,8 @@ describe('the administrator’s page', () => {
       void d.accept();
     });
     await row.locator('button.remove-secretary').click();
-    await admin.locator('.secretaries-admin .notice.ok').waitFor();
+    // The appointment's notice is still showing: wait for the removal's own.
+    await admin.locator('.secretaries-admin .notice.ok', { hasText: '免去' }).waitFor();
     expect(await admin.locator('.secretaries-admin .notice.ok').textContent()).toBe('已免去临时秘书的秘书职务。');
     expect(await row.count()).toBe(0);
     expect(await admin.locator('.secretaries-admin li.person[data-name="人大秘书"]').count()).toBe(1);
