@@ -30,6 +30,9 @@ export const ERROR_CODES = {
   ballot_conflict: { status: 409, title: '该票证已用于内容不同的选票 / Token already spent on a different ballot' },
   enrolment_blocked: { status: 409, title: '本人所在委员会有进行中的表决，暂不能登记设备 / A vote of this member’s committee is under way: no device can be enrolled now' },
   device_too_new: { status: 409, title: '此设备在表决创建之后登记，不能为该表决领票 / This device was enrolled after the vote was created' },
+  wrong_device: { status: 409, title: '请用领取选票的设备确认 / Confirm with the device that received the ballot token' },
+  confirmations_missing: { status: 409, title: '尚有选票未获投票人确认 / Some ballots have no confirmation yet' },
+  inspectors_missing: { status: 409, title: '未指定监票人或监票人未出席 / No inspectors designated, or one is not present' },
   not_eligible: { status: 403, title: '不具备领票资格 / Not eligible for a ballot token' },
   // protocol input
   invalid_point: { status: 422, title: '曲线点无效 / Invalid curve point' },

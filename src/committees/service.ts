@@ -241,7 +241,7 @@ export async function recordDeviceEvent(tx: Queryable, event: DeviceEvent): Prom
     if (event.kind === 'device.enrolled') {
       await appendEntry(tx, committee_id, 'device.enrolled', { memberId: event.personId, device: event.device, fingerprint: event.fingerprint });
     } else {
-      await appendEntry(tx, committee_id, 'device.revoked', { memberId: event.personId, fingerprint: event.fingerprint });
+      await appendEntry(tx, committee_id, 'device.revoked', { memberId: event.personId, fingerprint: event.fingerprint, by: event.by });
     }
   }
 }

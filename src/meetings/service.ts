@@ -122,6 +122,9 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     );
     const missing = keep.find((r) => !unique.includes(r.person_id));
     if (missing) throw new AppError('invalid_state', 'A member who already received a ballot token cannot be marked absent.', { field: 'present' });
+    // A close in progress was prepared with the 实到 in force: it must stay until published.
+    const closing = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state IN ('confirming', 'countersigning') LIMIT 1", [meetingId]);
+    if (closing.length > 0) throw new AppError('invalid_state', 'A vote of this meeting is being closed (members confirm, inspectors countersign); attendance can change after it is published.');
     // While a vote is open the meeting must keep its quorum: the record is checked for it at close.
     const openVote = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state = 'open' LIMIT 1", [meetingId]);
     if (openVote.length > 0) {
@@ -155,7 +158,7 @@ export async function closeMeeting(ctx: AppContext, meetingId: string): Promise<
     await lockExclusive(tx, 'meeting', meetingId);
     const m = await findMeeting(tx, meetingId, true);
     if (m.state !== 'open') throw new AppError('invalid_state', `The meeting is ${m.state}; only an open meeting can be closed.`);
-    const openVotes = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state = 'open'", [meetingId]);
+    const openVotes = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state IN ('open', 'confirming', 'countersigning')", [meetingId]);
     if (openVotes.length > 0) throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
     await ctx.checkpoint?.('closeMeeting.checked', tx);
     return toMeeting((await tx.query<MeetingRow>("UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING *", [meetingId, ctx.now()]))[0]!);

@@ -57,7 +57,7 @@ export interface EnrolledDevice {
 /** Hook for the record: called inside the enrolment transaction. */
 export type DeviceEvent =
   | { kind: 'device.enrolled'; personId: string; device: DevicePublicKey; fingerprint: string }
-  | { kind: 'device.revoked'; personId: string; fingerprint: string };
+  | { kind: 'device.revoked'; personId: string; fingerprint: string; by: string };
 export type DeviceEventSink = (tx: Queryable, event: DeviceEvent) => Promise<void>;
 
 export async function enrolDevice(
@@ -91,7 +91,7 @@ export async function enrolDevice(
          JOIN votes v ON v.committee_id = cm.committee_id
          JOIN meetings m ON m.id = v.meeting_id
         WHERE cm.person_id = $1
-          AND (v.state = 'open' OR (v.state = 'draft' AND m.state <> 'closed' AND EXISTS (SELECT 1 FROM token_issuances i WHERE i.vote_id = v.id)))
+          AND (v.state IN ('open', 'confirming', 'countersigning') OR (v.state = 'draft' AND m.state <> 'closed' AND EXISTS (SELECT 1 FROM token_issuances i WHERE i.vote_id = v.id)))
         LIMIT 1`,
       [personId],
     );
@@ -109,7 +109,8 @@ export async function enrolDevice(
   });
 }
 
-export async function revokeDevice(ctx: AppContext, deviceId: string, onEvent: DeviceEventSink): Promise<EnrolledDevice> {
+/** Revokes a device; `by` (the administrator) is named in the record. */
+export async function revokeDevice(ctx: AppContext, deviceId: string, by: string, onEvent: DeviceEventSink): Promise<EnrolledDevice> {
   return ctx.db.transaction(async (tx) => {
     const rows = await tx.query<{ person_id: string; fingerprint: string; revoked_at: Date | null }>(
       'SELECT person_id, fingerprint, revoked_at FROM devices WHERE id = $1 FOR UPDATE',
@@ -119,7 +120,7 @@ export async function revokeDevice(ctx: AppContext, deviceId: string, onEvent: D
     if (!row) throw new AppError('not_found', 'No such device.');
     if (row.revoked_at) throw new AppError('invalid_state', 'This device is already revoked.');
     await tx.query('UPDATE devices SET revoked_at = $2 WHERE id = $1', [deviceId, ctx.now()]);
-    await onEvent(tx, { kind: 'device.revoked', personId: row.person_id, fingerprint: row.fingerprint });
+    await onEvent(tx, { kind: 'device.revoked', personId: row.person_id, fingerprint: row.fingerprint, by });
     return (await listDevices(tx, row.person_id)).find((d) => d.id === deviceId)!;
   });
 }

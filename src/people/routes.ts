@@ -74,9 +74,9 @@ export function peopleRouter(ctx: AppContext): Router {
   });
 
   r.post('/v1/devices/:deviceId/revoke', async (req, res) => {
-    requireAdmin(req);
+    const admin = requireAdmin(req);
     const deviceId = parseId(req.params.deviceId, 'device');
-    res.json(await revokeDevice(ctx, deviceId, recordDeviceEvent));
+    res.json(await revokeDevice(ctx, deviceId, admin.personId, recordDeviceEvent));
   });
 
   return r;

@@ -10,6 +10,8 @@ import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from '.
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import { ProtocolError } from './errors.ts';
 import { decodeB64, expectArray, expectHex64, expectInt, expectObject, expectOneOf, expectString, isPlainObject } from './guards.ts';
+import type { MemberSignature, UnconfirmedDecision } from './close.ts';
+import { DECISION_REASON_MAX } from './close.ts';
 import type { Tally } from './tally.ts';
 import { G1_LENGTH } from './tokens.ts';
 
@@ -40,7 +42,8 @@ export interface EntryBodies {
   /** A full snapshot of the roster after the change, sorted by memberId. */
   'roster.changed': { members: RosterMember[] };
   'device.enrolled': { memberId: string; device: DevicePublicKey; fingerprint: string };
-  'device.revoked': { memberId: string; fingerprint: string };
+  /** From version 2 `by` names the administrator (or the member) who revoked the device. */
+  'device.revoked': { memberId: string; fingerprint: string; by?: string };
   /**
    * 实到 of a meeting: present member ids sorted; re-recording supersedes the earlier entry. The
    * latest one before a vote's vote.closed entry is that vote's 实到 (it may follow vote.created).
@@ -51,8 +54,25 @@ export interface EntryBodies {
    * version 2 (definition.version = 2) `by` names the secretary who created the vote.
    */
   'vote.created': { definition: VoteDefinition; by?: string };
-  /** Issuances sorted by memberId, ballots sorted by ballotHash, tally and its compact JWS. */
-  'vote.closed': { voteId: string; issuances: Issuance[]; ballots: Ballot[]; tally: Tally; tallySignature: string };
+  /**
+   * Issuances sorted by memberId, ballots sorted by ballotHash, tally and its compact JWS. From
+   * version 2 (close.ts) also the secretary who closed (`by`), the members' confirmations, the
+   * decision on unconfirmed ballots (or null) and the inspectors' countersignatures, each list
+   * sorted by memberId.
+   */
+  'vote.closed': {
+    voteId: string;
+    issuances: Issuance[];
+    ballots: Ballot[];
+    tally: Tally;
+    tallySignature: string;
+    by?: string;
+    confirmations?: MemberSignature[];
+    decision?: UnconfirmedDecision | null;
+    countersignatures?: MemberSignature[];
+  };
+  /** The meeting's inspectors (监票人), sorted member ids; a later entry replaces the earlier. `by` is the secretary. */
+  'inspectors.designated': { meetingId: string; inspectors: string[]; by: string };
   // Grants of power (protocol version 2). `by` is the administrator who acted.
   /** An administrator of the service; recorded on every committee's chain. */
   'admin.granted': { personId: string };
@@ -76,6 +96,7 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
   'secretary.appointed',
   'secretary.removed',
   'enrolment.issued',
+  'inspectors.designated',
 ];
 
 /** Roster member names, in UTF-16 code units (what the service accepts for a person's name). */
@@ -141,6 +162,32 @@ export function parseIssuance(value: unknown, field = 'issuance'): Issuance {
   };
 }
 
+const V1_CLOSE_KEYS = ['voteId', 'issuances', 'ballots', 'tally', 'tallySignature'];
+
+/** At most this many inspectors (监票人) per meeting. */
+export const MAX_INSPECTORS = 9;
+
+/** Confirmations or countersignatures: shapes only; the verifier checks order, members and signatures. */
+function parseSignatures(value: unknown, field: string): MemberSignature[] {
+  return expectArray(value, field, CODE).map((x, i) => {
+    const o = expectObject(x, `${field}.${i}`, CODE, ['memberId', 'deviceFingerprint', 'signature']);
+    return {
+      memberId: expectString(o.memberId, `${field}.${i}.memberId`, CODE, 256),
+      deviceFingerprint: expectHex64(o.deviceFingerprint, `${field}.${i}.deviceFingerprint`, CODE),
+      signature: expectString(o.signature, `${field}.${i}.signature`, CODE, 200),
+    };
+  });
+}
+
+function parseDecision(value: unknown, field: string): UnconfirmedDecision {
+  const o = expectObject(value, field, CODE, ['unconfirmed', 'reason', 'by']);
+  return {
+    unconfirmed: expectInt(o.unconfirmed, `${field}.unconfirmed`, CODE, 1, 100_000),
+    reason: expectString(o.reason, `${field}.reason`, CODE, DECISION_REASON_MAX),
+    by: expectString(o.by, `${field}.by`, CODE, 256),
+  };
+}
+
 /**
  * Runtime guard for an entry body (the record is attacker-controlled). Checks shapes and
  * encodings; the verifier checks meaning (signatures, sort orders, counts) with its own codes.
@@ -195,10 +242,11 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       return { memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256), device, fingerprint } as EntryBodies[K];
     }
     case 'device.revoked': {
-      const o = expectObject(value, f, CODE, ['memberId', 'fingerprint']);
+      const o = expectObject(value, f, CODE, isPlainObject(value) && 'by' in value ? ['memberId', 'fingerprint', 'by'] : ['memberId', 'fingerprint']);
       return {
         memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256),
         fingerprint: expectHex64(o.fingerprint, `${f}.fingerprint`, CODE),
+        ...('by' in o ? { by: expectString(o.by, `${f}.by`, CODE, 256) } : {}),
       } as EntryBodies[K];
     }
     case 'attendance.recorded': {
@@ -222,7 +270,9 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       return (v2 ? { definition, by: expectString(o.by, `${f}.by`, CODE, 256) } : { definition }) as EntryBodies[K];
     }
     case 'vote.closed': {
-      const o = expectObject(value, f, CODE, ['voteId', 'issuances', 'ballots', 'tally', 'tallySignature']);
+      // Version 2 adds by, confirmations, decision and countersignatures (all or none).
+      const v2 = isPlainObject(value) && 'countersignatures' in value;
+      const o = expectObject(value, f, CODE, v2 ? [...V1_CLOSE_KEYS, 'by', 'confirmations', 'decision', 'countersignatures'] : V1_CLOSE_KEYS);
       const issuances = expectArray(o.issuances, `${f}.issuances`, CODE).map((x, i) => parseIssuance(x, `${f}.issuances.${i}`));
       // Ballots are checked against the definition by validateBallot; here only that they are objects.
       const ballots = expectArray(o.ballots, `${f}.ballots`, CODE).map((b, i) => expectObject(b, `${f}.ballots.${i}`, CODE) as unknown as Ballot);
@@ -233,6 +283,14 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
         ballots,
         tally: o.tally as unknown as Tally,
         tallySignature: expectString(o.tallySignature, `${f}.tallySignature`, CODE, 100_000),
+        ...(v2
+          ? {
+              by: expectString(o.by, `${f}.by`, CODE, 256),
+              confirmations: parseSignatures(o.confirmations, `${f}.confirmations`),
+              decision: o.decision === null ? null : parseDecision(o.decision, `${f}.decision`),
+              countersignatures: parseSignatures(o.countersignatures, `${f}.countersignatures`),
+            }
+          : {}),
       } as EntryBodies[K];
     }
     case 'admin.granted': {
@@ -247,6 +305,15 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
     case 'enrolment.issued': {
       const o = expectObject(value, f, CODE, ['memberId', 'by']);
       return { memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256), by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
+    }
+    case 'inspectors.designated': {
+      const o = expectObject(value, f, CODE, ['meetingId', 'inspectors', 'by']);
+      const inspectors = expectArray(o.inspectors, `${f}.inspectors`, CODE).map((m, i) => expectString(m, `${f}.inspectors.${i}`, CODE, 256));
+      if (inspectors.length === 0 || inspectors.length > MAX_INSPECTORS) throw new ProtocolError(CODE, `${f}.inspectors must name 1 to ${MAX_INSPECTORS} members`, { field: `${f}.inspectors` });
+      for (let i = 1; i < inspectors.length; i++) {
+        if (!(inspectors[i - 1]! < inspectors[i]!)) throw new ProtocolError(CODE, `${f}.inspectors must be sorted and distinct`, { field: `${f}.inspectors` });
+      }
+      return { meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256), inspectors, by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
     }
     default:
       throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind' });

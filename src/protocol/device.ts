@@ -65,7 +65,10 @@ export function deviceKeyFingerprint(pub: DevicePublicKey): string {
  * that separates login challenges from token requests, so a signature for one can never be
  * replayed as the other.
  */
-export function deviceMessage(purpose: 'piaojue/v1/login' | 'piaojue/v1/token-request', fields: Record<string, string>): Uint8Array {
+export function deviceMessage(
+  purpose: 'piaojue/v1/login' | 'piaojue/v1/token-request' | 'piaojue/v2/confirmation' | 'piaojue/v2/countersignature',
+  fields: Record<string, string>,
+): Uint8Array {
   return canonicalBytes({ ...fields, purpose });
 }
 

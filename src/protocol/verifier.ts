@@ -13,6 +13,7 @@ import type { RandomBytes } from './errors.ts';
 import { HEX64, isPlainObject } from './guards.ts';
 import { verifyTallySignature } from './receipt.ts';
 import { checkAuthority } from './verify/authority.ts';
+import { checkConfirmations, checkCountersignatures } from './verify/close.ts';
 import { checkBlindedPoints, invalidG1Points } from './verify/issuances.ts';
 import { fail, pass, type Entry, type Outcome } from './verify/outcome.ts';
 import { checkRules } from './verify/rules.ts';
@@ -68,6 +69,15 @@ import {
  * - token_signature_invalid a ballot's token signature does not verify under the vote key
  * - ballot_signature_invalid (version 2) a ballot's one-time key did not sign its marks: a mark
  *                         was changed, or the ballot was made without the token's owner
+ * - confirmation_invalid  (v2) a confirmation is out of order, repeats a member, is by a member without
+ *                         a token or another device than the one that asked for it, or its
+ *                         signature does not verify over this prepared close (forged or replayed)
+ * - confirmations_missing (v2) more ballots than confirmations, and no recorded decision accepts the difference
+ * - decision_invalid      (v2) the decision on unconfirmed ballots names another count than the shortfall
+ * - inspectors_missing    (v2) no inspectors designated for the meeting, or one not recorded present
+ * - countersignature_invalid (v2) a countersignature by someone not a designated inspector, from a
+ *                         device not enrolled for them, out of order, or not over this sealed close
+ * - countersignatures_missing (v2) a designated inspector did not countersign
  * - tally_mismatch        the recomputed tally differs from the published one
  * - tally_signature_invalid the tally JWS does not verify or does not sign the published tally
  * - not_checked           a check that could not run because an earlier one failed
@@ -108,6 +118,12 @@ export const VERIFICATION_CODES = [
   'token_reused',
   'token_signature_invalid',
   'ballot_signature_invalid',
+  'confirmation_invalid',
+  'confirmations_missing',
+  'decision_invalid',
+  'inspectors_missing',
+  'countersignature_invalid',
+  'countersignatures_missing',
   'tally_mismatch',
   'tally_signature_invalid',
   'not_checked',
@@ -139,6 +155,8 @@ export const CHECKS = {
   tokensUnique: { zh: '票证无重复使用', en: 'No token used twice' },
   tokenSignatures: { zh: '每张选票的票证签名有效', en: 'Every ballot’s token signature verifies' },
   ballotSignatures: { zh: '每张选票的划票内容经其一次性密钥签名，未被改动', en: 'Every ballot’s marks are signed by its one-time key (unchanged)' },
+  confirmations: { zh: '投票委员确认其选票在列，选票数不超过确认数', en: 'Members who cast confirmed their ballots are in; no more ballots than confirmations' },
+  countersignatures: { zh: '全部监票人已对结果签名', en: 'Every designated inspector (监票人) countersigned' },
   tally: { zh: '重新计票与公布结果一致', en: 'Recomputed tally equals the published tally' },
   tallySignature: { zh: '计票结果签名有效', en: 'Tally signature verifies' },
 } as const;
@@ -226,7 +244,16 @@ export interface VerifyOptions {
   accelerator?: VerifyAccelerator;
   /** At most this many pairings to name bad token signatures after a failed batch (default 64). */
   maxLocatePairings?: number;
+  /**
+   * An inspector checking the sealed close before countersigning it: the record ends with the
+   * would-be vote.closed entry, still without countersignatures, and the report leaves out the
+   * countersignatures check (everything else is checked as for a published record).
+   */
+  beforeCountersigning?: boolean;
 }
+
+/** Checks that only a version-2 record has (version 1 ballots and closes carry no such signatures). */
+const V2_ONLY: readonly CheckId[] = ['ballotSignatures', 'confirmations', 'countersignatures'];
 
 /** The top-level members of a record, exactly (a record never carries keys: §12.1). */
 const RECORD_KEYS = ['committeeId', 'voteId', 'entries', 'head'];
@@ -251,7 +278,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     // Every check appears in the report, in the documented order.
     const seen = new Set(checks.map((c) => c.id));
     for (const id of ALL) {
-      if (seen.has(id) || (id === 'pinnedHead' && !options.pinnedHead) || (id === 'ballotSignatures' && version === 1)) continue;
+      if (seen.has(id) || (id === 'pinnedHead' && !options.pinnedHead) || (version === 1 && V2_ONLY.includes(id)) || (id === 'countersignatures' && options.beforeCountersigning)) continue;
       add(id, fail('not_checked', 'not checked', '未检查'));
     }
     checks.sort((a, b) => ALL.indexOf(a.id) - ALL.indexOf(b.id));
@@ -340,7 +367,8 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`, `表决 ${voteId}：${def.items.length} 个事项，公钥 ${def.publicKey.slice(0, 16)}…`);
   });
   if (!definition || !publicKey || !createdEntry || !closedEntry) {
-    skip(['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', ...(version === 2 ? (['ballotSignatures'] as const) : []), 'tally', 'tallySignature'], 'no valid vote', '没有有效的表决');
+    const later: CheckId[] = ['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'confirmations', 'countersignatures', 'tally', 'tallySignature'];
+    skip(later.filter((id) => !(version === 1 && V2_ONLY.includes(id)) && !(id === 'countersignatures' && options.beforeCountersigning)), 'no valid vote', '没有有效的表决');
     return finish(head, null);
   }
   const def: VoteDefinition = definition;
@@ -542,7 +570,14 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     });
   }
 
-  // 13. Recount.
+  // 13, 14. (Version 2) The members' confirmations and the inspectors' countersignatures.
+  if (v === 2) {
+    const closeContext = { entries, definition: def, closed: closed_, attendance, verify: (checks: readonly DeviceSignatureCheck[]) => accelerator.deviceSignatures(checks) };
+    await run('confirmations', () => checkConfirmations(closeContext, issuances, ballots.length));
+    if (!options.beforeCountersigning) await run('countersignatures', () => checkCountersignatures(closeContext));
+  }
+
+  // 15. Recount.
   await run('tally', () => {
     if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed', '未重新计票：有选票格式不正确');
     const recomputed = computeTally(def, wellFormed as Ballot[], { issued: issuances.length, present: presentCount });
@@ -556,7 +591,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     return pass('the recount equals the published tally, outcomes included', '重新计票与公布的计票结果一致（含表决结论）');
   });
 
-  // 14. The service's signature on the tally.
+  // 16. The service's signature on the tally.
   await run('tallySignature', async () => {
     try {
       await verifyTallySignature(tallySignature, options.jwks, tally);

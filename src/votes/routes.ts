@@ -8,8 +8,10 @@ import { assertCanRead, assertSecretary } from '../committees/access.ts';
 import { findMeeting } from '../meetings/service.ts';
 import { chainHead, readEntries } from '../ledger/ledger.ts';
 import { CAST_RETRY_AFTER } from './admission.ts';
+import { MAX_INSPECTORS } from '../protocol/chain.ts';
 import { MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from './limits.ts';
-import { castBallot, closedTally, closeVote, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
+import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose, UNCONFIRMED_REASON_MAX } from './close.ts';
+import { castBallot, closedTally, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
 
 const name = z.string().trim().min(1).max(64);
 const createSchema = z.strictObject({
@@ -33,6 +35,9 @@ const tokenSchema = z.strictObject({
   deviceSignature: z.string().min(1).max(200),
 });
 const noBody = z.strictObject({});
+const deviceSignatureSchema = z.strictObject({ deviceSignature: z.string().min(1).max(200) });
+const sealSchema = z.strictObject({ unconfirmedReason: z.string().trim().min(1).max(UNCONFIRMED_REASON_MAX).optional() });
+const inspectorsSchema = z.strictObject({ inspectors: z.array(z.uuid()).min(1).max(MAX_INSPECTORS) });
 const rangeSchema = z.strictObject({
   from: z.coerce.number().int().min(0).optional(),
   to: z.coerce.number().int().min(0).optional(),
@@ -100,11 +105,47 @@ export function votesRouter(ctx: AppContext): Router {
     res.json(await openVote(ctx, vote.id));
   });
 
+  // The close (close.ts): prepare, members confirm, the secretary seals, inspectors countersign.
   r.post('/v1/votes/:voteId/close', async (req, res) => {
     const { p, vote } = await visibleVote(req);
     assertSecretary(p, vote.committee_id, 'vote');
     parseBody(noBody, req.body);
-    res.json(await closeVote(ctx, vote.id));
+    res.json(await closeVote(ctx, vote.id, p.personId));
+  });
+
+  r.get('/v1/votes/:voteId/closing', async (req, res) => {
+    const { vote } = await visibleVote(req);
+    res.json(await closingView(ctx.db, vote.id));
+  });
+
+  r.post('/v1/votes/:voteId/confirmations', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    res.json(await confirmClose(ctx, p, vote.id, parseBody(deviceSignatureSchema, req.body).deviceSignature));
+  });
+
+  r.post('/v1/votes/:voteId/seal', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretary(p, vote.committee_id, 'vote');
+    res.json(await sealClose(ctx, vote.id, p.personId, parseBody(sealSchema, req.body)));
+  });
+
+  r.post('/v1/votes/:voteId/countersignatures', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    res.json(await countersignClose(ctx, p, vote.id, parseBody(deviceSignatureSchema, req.body).deviceSignature));
+  });
+
+  r.put('/v1/meetings/:meetingId/inspectors', async (req, res) => {
+    const p = requirePrincipal(req);
+    const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
+    assertSecretary(p, meeting.committeeId, 'meeting');
+    res.json(await designateInspectors(ctx, meeting.id, parseBody(inspectorsSchema, req.body).inspectors, p.personId));
+  });
+
+  r.get('/v1/meetings/:meetingId/inspectors', async (req, res) => {
+    const p = requirePrincipal(req);
+    const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
+    assertCanRead(p, meeting.committeeId, 'meeting');
+    res.json(await meetingInspectors(ctx.db, meeting.id));
   });
 
   r.post('/v1/votes/:voteId/runoff', async (req, res) => {

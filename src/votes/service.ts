@@ -7,7 +7,7 @@ import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../http/context.ts';
 import type { Principal } from '../http/auth.ts';
 import { appendEntry, chainHead, readEntries } from '../ledger/ledger.ts';
-import { lockExclusive, lockShared } from '../db/locks.ts';
+import { lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules, type CommitteeRules } from '../committees/rules.ts';
 import { assertCanRead } from '../committees/access.ts';
@@ -15,16 +15,17 @@ import { getAttendance } from '../meetings/service.ts';
 import { ballotHash, ballotTokenId, checkCandidateRatio, validateBallot, type Ballot, type BallotV2, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
 import { ballotPadding, sealedBallotText } from '../protocol/ballot-v2.ts';
 import { CURRENT_VERSION, versionOf } from '../protocol/version.ts';
-import { voteClosedBody, type ChainEntry, type Issuance } from '../protocol/chain.ts';
+import type { ChainEntry } from '../protocol/chain.ts';
 import { tokenRequestMessage, type DevicePublicKey } from '../protocol/device.ts';
 import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
-import { signReceipt, signTally } from '../protocol/receipt.ts';
-import { computeTally, type Tally } from '../protocol/tally.ts';
+import { signReceipt } from '../protocol/receipt.ts';
+import type { Tally } from '../protocol/tally.ts';
 import { generateVoteKey } from '../protocol/tokens.ts';
-import { openBallot, openVoteSecret, sealBallot, sealVoteSecret } from './sealing.ts';
+import { openVoteSecret, sealBallot, sealVoteSecret } from './sealing.ts';
 import { castState } from './admission.ts';
 
-export type VoteState = 'draft' | 'open' | 'closed';
+/** confirming and countersigning: the version-2 close in progress (close.ts). */
+export type VoteState = 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed';
 
 export interface VoteView {
   id: string;
@@ -57,6 +58,10 @@ interface VoteRow {
   closed_at: Date | null;
   created_seq: number;
   closed_seq: number | null;
+  prepared: string | null;
+  prepared_hash: string | null;
+  decision: string | null;
+  seal_hash: string | null;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -247,7 +252,7 @@ export async function issueToken(
   if (!row) throw new AppError('not_found', 'No such vote.');
   assertCanRead(principal, row.committee_id, 'vote');
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
-  if (row.state === 'closed') throw new AppError('invalid_state', 'The vote is closed.');
+  if (row.state !== 'draft' && row.state !== 'open') throw new AppError('invalid_state', 'The vote is closed.');
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
   if (!row.present) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
   // The record shows every device enrolment; one after the vote's creation fails verification.
@@ -288,7 +293,7 @@ export async function issueToken(
        SELECT v.id, $2, $3, $4, $5, $6 FROM votes v
          JOIN meetings mt ON mt.id = v.meeting_id AND mt.state <> 'closed'
          JOIN attendance a ON a.meeting_id = v.meeting_id AND a.person_id = $2
-        WHERE v.id = $1 AND v.state <> 'closed'
+        WHERE v.id = $1 AND v.state IN ('draft', 'open')
        ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
       [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
     );
@@ -321,7 +326,7 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
     throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
   }
   const { admission, definitions } = castState(ctx);
-  const closedOrDraft = (state: VoteState) => new AppError('invalid_state', state === 'closed' ? 'The vote is closed.' : 'The vote is not open yet.');
+  const closedOrDraft = (state: VoteState) => new AppError('invalid_state', state === 'draft' ? 'The vote is not open yet.' : 'The vote is closed.');
   // The parsed definition of an open vote is kept (it never changes); it is read only once.
   let definition = definitions.get(voteId);
   if (!definition) {
@@ -394,64 +399,6 @@ function checkBallotShapeV2(definition: VoteDefinition, input: object): BallotV2
   return ballot;
 }
 
-/**
- * The record is append-only: a close that would publish what the verifier refuses could never
- * be repaired. These are the verifier's turnout and issuance checks, run before the append.
- */
-function assertPublishable(definition: VoteDefinition, issuances: Issuance[], returned: number, present: string[]): void {
-  const here = new Set(present);
-  const absent = issuances.find((i) => !here.has(i.memberId));
-  if (absent) throw new AppError('invalid_state', `A token was issued to ${absent.memberId}, who is not recorded present; the vote cannot be closed.`);
-  if (!(returned <= issuances.length && issuances.length <= present.length && present.length <= definition.entitled)) {
-    throw new AppError('invalid_state', `收回 ${returned}, 发出 ${issuances.length}, 实到 ${present.length}, 应到 ${definition.entitled} are inconsistent; the vote cannot be closed.`);
-  }
-}
-
-/**
- * Closes a vote: in one transaction, the issuances (by member), the ballots (by hash) and the
- * tally signed by the service key become one vote.closed entry of the record. Idempotent: a
- * closed vote answers with its published tally.
- */
-export async function closeVote(ctx: AppContext, voteId: string): Promise<{ vote: VoteView; tally: Tally; tallySignature: string }> {
-  const out = await ctx.db.transaction(async (tx) => {
-    // Everything read below must be what the chain says at the moment of the append: hold the
-    // meeting (attendance), the vote (issuances) and the chain head for the whole transaction.
-    // Lock order (src/db/locks.ts): meeting lock, vote lock, votes row, chain head.
-    const { meeting_id: meetingId } = await findVote(tx, voteId);
-    await lockShared(tx, 'meeting', meetingId);
-    await lockExclusive(tx, 'vote', voteId);
-    await ctx.checkpoint?.('closeVote.locking', tx);
-    const vote = await findVote(tx, voteId, true);
-    // A close sent again (its answer was lost, or two devices sent it) gets the same answer.
-    if (vote.state === 'closed') {
-      const published = await publishedTally(tx, vote);
-      return { tally: published.tally, tallySignature: published.tallySignature };
-    }
-    if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
-    await tx.query('SELECT 1 FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [vote.committee_id]);
-    const definition = JSON.parse(vote.definition) as VoteDefinition;
-    const issuances = (
-      await tx.query<{ person_id: string; blinded_point: string; device_signature: string; fingerprint: string }>(
-        `SELECT i.person_id, i.blinded_point, i.device_signature, d.fingerprint
-           FROM token_issuances i JOIN devices d ON d.id = i.device_id WHERE i.vote_id = $1`,
-        [voteId],
-      )
-    ).map((r): Issuance => ({ memberId: r.person_id, blindedPoint: r.blinded_point, deviceSignature: r.device_signature, deviceFingerprint: r.fingerprint }));
-    const ballots = (await tx.query<{ token: string; ballot: string; ballot_hash: string }>('SELECT token, ballot, ballot_hash FROM ballots WHERE vote_id = $1', [voteId])).map((r) => ({
-      ballot: JSON.parse(openBallot(ctx.keys, voteId, r.token, r.ballot)) as Ballot,
-      hash: r.ballot_hash,
-    }));
-    const attendance = await getAttendance(tx, vote.meeting_id);
-    assertPublishable(definition, issuances, ballots.length, attendance.presentMemberIds);
-    const tally = computeTally(definition, ballots.map((b) => b.ballot), { issued: issuances.length, present: attendance.present });
-    const tallySignature = await signTally(tally, ctx.keys.privateKey, ctx.keys.kid);
-    const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', voteClosedBody({ voteId, issuances, ballots, tally, tallySignature }));
-    await tx.query("UPDATE votes SET state = 'closed', closed_at = $2, closed_seq = $3 WHERE id = $1", [voteId, ctx.now(), entry.seq]);
-    return { tally, tallySignature };
-  });
-  return { vote: await viewVote(ctx.db, await findVote(ctx.db, voteId)), ...out };
-}
-
 export async function voteStatus(q: Queryable, voteId: string): Promise<{ voteId: string; state: VoteState; turnout: { issued: number; returned: number }; head: { seq: number; hash: string } }> {
   const vote = await findVote(q, voteId);
   return { voteId, state: vote.state, turnout: await turnout(q, voteId), head: (await chainHead(q, vote.committee_id))! };
@@ -467,13 +414,14 @@ export async function closedTally(
 ): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number; meetingTitle: string; closedAt: string }> {
   const published = await publishedTally(q, await findVote(q, voteId));
   const row = (await q.query<{ title: string; closed_at: Date | string }>('SELECT m.title, v.closed_at FROM votes v JOIN meetings m ON m.id = v.meeting_id WHERE v.id = $1', [voteId]))[0]!;
-  return { ...published, meetingTitle: row.title, closedAt: `${new Date(row.closed_at).toISOString().slice(0, 16)}:00Z` };
+  const { preparedHash: _, ...shown } = published;
+  return { ...shown, meetingTitle: row.title, closedAt: `${new Date(row.closed_at).toISOString().slice(0, 16)}:00Z` };
 }
 
-async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number }> {
+export async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number; preparedHash: string | null }> {
   if (vote.state !== 'closed') throw new AppError('invalid_state', 'The tally is published when the vote closes.');
   const entry = (await readEntries(q, vote.committee_id, { from: Number(vote.closed_seq), to: Number(vote.closed_seq) }))[0] as Extract<ChainEntry, { kind: 'vote.closed' }>;
-  return { voteId: vote.id, tally: entry.body.tally, tallySignature: entry.body.tallySignature, closedSeq: Number(vote.closed_seq) };
+  return { voteId: vote.id, tally: entry.body.tally, tallySignature: entry.body.tallySignature, closedSeq: Number(vote.closed_seq), preparedHash: vote.prepared_hash };
 }
 
 /**

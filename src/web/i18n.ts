@@ -49,8 +49,10 @@ export function kindLabel(kind: 'confirmation' | 'differential', seats: number):
     : L(`差额 · 应选 ${seats} 名`, `Differential · ${seats} seat${seats > 1 ? 's' : ''}`);
 }
 
-export function stateLabel(state: 'draft' | 'open' | 'closed'): string {
+export function stateLabel(state: 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed'): string {
   if (state === 'draft') return L('未开始', 'Not open');
   if (state === 'open') return L('投票中', 'Voting');
+  if (state === 'confirming') return L('计票确认中', 'Members confirming');
+  if (state === 'countersigning') return L('监票人签字中', 'Inspectors countersigning');
   return L('已结束', 'Closed');
 }

@@ -46,6 +46,9 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   shutting_down: ['服务正在重启，请稍候片刻再试。', 'The service is restarting; try again in a moment.'],
   enrolment_blocked: ['本委员会有表决正在进行，暂不能登记新设备。请在表决结束后再登记。', 'A vote of your committee is in progress, so no new device can be enrolled now; enrol once it has closed.'],
   device_too_new: ['本设备是在这项表决创建之后登记的，不能领取这项表决的选票。请使用原来的设备，或联系秘书。', 'This device was enrolled after the vote was created, so it cannot receive this vote’s ballot; use your earlier device or ask the secretary.'],
+  wrong_device: ['请用领取这张选票的那台设备确认。', 'Confirm with the device that received your ballot token.'],
+  confirmations_missing: ['还有选票未获投票人确认。请等待，或写明原因后再提交监票人签字。', 'Some ballots have no confirmation yet. Wait, or give a reason and send the result to the inspectors.'],
+  inspectors_missing: ['请先指定出席本次会议的监票人。', 'Designate inspectors who are present at this meeting first.'],
   internal: ['服务出现内部错误，请稍后重试；如仍不行，请联系管理员。', 'The service had an internal error; try again shortly, and tell the administrator if it persists.'],
 };
 

@@ -8,7 +8,7 @@ import type { Tally } from '../protocol/tally.ts';
 
 export interface VoteStatus {
   voteId: string;
-  state: 'draft' | 'open' | 'closed';
+  state: 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed';
   turnout: { issued: number; returned: number };
   head: ChainHead;
 }

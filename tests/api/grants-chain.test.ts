@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, Device, enrolAndLogin, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, meetingWithVote, NAMES } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, requestToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, obtainToken, requestToken, rng, closeAndPublish } from '../helpers/voting.ts';
 import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 import { recordGrantsInOffice } from '../../src/committees/service.ts';
@@ -53,7 +53,7 @@ describe('grants of power on the chain', () => {
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
     const plans = [['甲一', '乙二'], ['甲一', '乙二'], ['甲一', '丙三'], ['甲一', '丙三'], ['乙二', '丙三']];
     for (const [i, t] of tokens.entries()) await cast(service.url, t, approveOnly(def, plans[i]!));
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
+    await closeAndPublish(c.secretary, c.members, def.voteId);
     const runoff = await c.secretary.api.post(`/v1/votes/${def.voteId}/runoff`);
     expect(runoff.status).toBe(201);
     expect(runoff.body.definition).toMatchObject({ version: 2, runoffOf: def.voteId });
@@ -63,7 +63,7 @@ describe('grants of power on the chain', () => {
     for (const m of c.members) rtokens.push(await obtainToken(m, rdef));
     await c.secretary.api.post(`/v1/votes/${rdef.voteId}/open`);
     for (const t of rtokens) await cast(service.url, t, approveOnly(rdef, ['乙二']));
-    await c.secretary.api.post(`/v1/votes/${rdef.voteId}/close`);
+    await closeAndPublish(c.secretary, c.members, rdef.voteId);
     const record: VoteRecord = (await new Api(service.url).get(`/v1/votes/${rdef.voteId}/record`)).body;
     const jwks = (await new Api(service.url).get('/.well-known/jwks.json')).body;
     const report = await verifyRecord(record, { jwks, randomBytes: rng });
@@ -81,7 +81,7 @@ describe('enrolment while a vote is under way', () => {
     const refused = await new Api(service.url).post('/v1/enrol', { code, device: (await Device.create('Ed25519')).publicKey });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'enrolment_blocked' });
     expect((await chain(c.id)).length).toBe(before);
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
+    await closeAndPublish(c.secretary, c.members, def.voteId);
     // After the close the same code enrols.
     await enrolAndLogin(new Api(service.url), code);
   });

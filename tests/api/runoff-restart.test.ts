@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Api } from '../helpers/client.ts';
 import { startTestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, meetingWithVote, NAMES } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, obtainToken, rng, closeAndPublish } from '../helpers/voting.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import { loadConfig } from '../../src/config.ts';
 import { generateServiceKeys } from '../../src/keys.ts';
@@ -30,7 +30,7 @@ describe('run-off', () => {
       await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
       const plans = [['甲一', '乙二'], ['甲一', '乙二'], ['甲一', '丙三'], ['甲一', '丙三'], ['乙二', '丙三']];
       for (const [i, plan] of plans.entries()) expect((await cast(service.url, tokens[i]!, approveOnly(def, plan))).status).toBe(201);
-      const { tally } = (await c.secretary.api.post(`/v1/votes/${def.voteId}/close`)).body;
+      const { tally } = (await closeAndPublish(c.secretary, c.members, def.voteId)).body;
       const item = tally.items[0];
       const byName = Object.fromEntries(item.candidates.map((x: { name: string; approve: number; outcome: string }) => [x.name, [x.approve, x.outcome]]));
       expect(byName).toEqual({ 甲一: [4, 'elected'], 乙二: [3, 'undecided'], 丙三: [3, 'undecided'] });

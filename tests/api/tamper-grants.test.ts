@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, enrolAndLogin, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES, type CommitteeFixture } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, closeAndPublish, obtainToken, rng } from '../helpers/voting.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
 import type { VoteRecord } from '../../src/protocol/chain.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
@@ -42,7 +42,7 @@ async function meeting(c: CommitteeFixture, secretary: Session, options: { voter
   for (const m of voters) tokens.push(await obtainToken(m, def));
   expect((await secretary.api.post(`/v1/votes/${def.voteId}/open`)).status).toBe(200);
   for (const t of tokens) expect((await cast(service.url, t, approveOnly(def, ['王小洪']))).status).toBe(201);
-  expect((await secretary.api.post(`/v1/votes/${def.voteId}/close`)).status).toBe(200);
+  expect((await closeAndPublish(secretary, voters, def.voteId)).status).toBe(200);
   return (await new Api(service.url).get(`/v1/votes/${def.voteId}/record`)).body;
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, meetingWithVote, NAMES } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, obtainToken, rng, closeAndPublish } from '../helpers/voting.ts';
 import { ballotHash, type Ballot, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import { sealedBallotText } from '../../src/protocol/ballot-v2.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
@@ -39,7 +39,7 @@ describe('a mark changed in the database before the close', () => {
     expect(sealed.length).toBe(target.ballot.length);
     await db.query('UPDATE ballots SET ballot = $3, ballot_hash = $4 WHERE vote_id = $1 AND token = $2', [v.voteId, target.token, sealed, ballotHash(altered)]);
 
-    const closed = await c.secretary.api.post(`/v1/votes/${v.voteId}/close`);
+    const closed = await closeAndPublish(c.secretary, c.members, v.voteId);
     expect(closed.status).toBe(200);
     // The altered ballot made the candidate elected…
     expect(closed.body.tally.items[0].candidates[0]).toMatchObject({ approve: 4, outcome: 'elected' });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, obtainToken, rng, closeAndPublish } from '../helpers/voting.ts';
 import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
 import { ballotHash, type Ballot, type BallotV2, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   for (const m of c.members.slice(0, 8)) tokens.push(await obtainToken(m, def));
   await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
   for (const [i, t] of tokens.slice(0, 7).entries()) await cast(service.url, t, approveOnly(def, i % 2 ? ['王小洪', '于伟国'] : ['王小洪', '万立骏', '李干杰']));
-  await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
+  await closeAndPublish(c.secretary, c.members, def.voteId);
   record = (await new Api(service.url).get(`/v1/votes/${def.voteId}/record`)).body;
   jwks = (await new Api(service.url).get('/.well-known/jwks.json')).body;
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES, type CommitteeFixture } from '../helpers/world.ts';
-import { approveOnly, cast, castBallot, obtainToken, requestToken } from '../helpers/voting.ts';
+import { approveOnly, cast, castBallot, obtainToken, requestToken, closeAndPublish } from '../helpers/voting.ts';
 import { createTokenRequest, findBallotInRecord, checkReceipt, buildBallot } from '../../src/protocol/member.ts';
 import { ballotHash } from '../../src/protocol/ballot.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
@@ -186,7 +186,7 @@ describe('a whole vote over HTTP', () => {
     expect((await new Api(service.url).get(`/v1/votes/${voteId}/tally`)).status).toBe(409);
     expect((await new Api(service.url).get(`/v1/votes/${voteId}/record`)).status).toBe(409);
 
-    const closed = await c.secretary.api.post(`/v1/votes/${voteId}/close`);
+    const closed = await closeAndPublish(c.secretary, c.members, voteId);
     expect(closed.status).toBe(200);
     const tally = closed.body.tally;
     expect(tally).toMatchObject({ entitled: 11, present: 9, issued: 9, returned: 9, required: 6 });

@@ -39,6 +39,12 @@ export function checkAuthority(
           if (bad) return bad;
         }
         break;
+      case 'inspectors.designated':
+        if (e.body.meetingId === vote.definition.meetingId) {
+          const bad = secretary(e.body.by, 'the inspectors were designated', e.seq);
+          if (bad) return bad;
+        }
+        break;
       case 'attendance.recorded':
         if (e.seq === vote.attendance?.seq) {
           const bad = secretary(e.body.by, 'the attendance in force was recorded', e.seq);
@@ -48,6 +54,14 @@ export function checkAuthority(
       default:
         break;
     }
+  }
+  // The close, and any decision to publish with unconfirmed ballots, by a secretary in office.
+  const closer = secretary(vote.closed.body.by, 'the vote was closed', vote.closed.seq);
+  if (closer) return closer;
+  const decision = vote.closed.body.decision;
+  if (decision) {
+    const bad = secretary(decision.by, 'the decision on unconfirmed ballots was made', vote.closed.seq);
+    if (bad) return bad;
   }
   return pass(`vote created by secretary ${vote.created.body.by}; ${grants} grants, each by an administrator on the chain`, `表决由秘书 ${vote.created.body.by} 创建；${grants} 项授权，均由哈希链上的管理员作出`);
 }

@@ -1,0 +1,317 @@
+// The close of a vote (protocol version 2, src/protocol/close.ts): prepare, members confirm,
+// the secretary seals, the inspectors (监票人) countersign, and the last countersignature
+// publishes the vote.closed entry. A version-1 vote closes in one step, as it always did.
+//
+// States: open → confirming (prepared; members confirm) → countersigning (sealed; inspectors
+// sign) → closed (published). Every step is idempotent: a request sent again gets the answer
+// the first one got.
+import { AppError } from '../errors.ts';
+import type { Queryable } from '../db/database.ts';
+import type { AppContext } from '../http/context.ts';
+import type { Principal } from '../http/auth.ts';
+import { appendEntry } from '../ledger/ledger.ts';
+import { lockExclusive, lockShared } from '../db/locks.ts';
+import { getAttendance } from '../meetings/service.ts';
+import type { Ballot, VoteDefinition } from '../protocol/ballot.ts';
+import { voteClosedBody, type Issuance } from '../protocol/chain.ts';
+import {
+  confirmationMessage,
+  countersignatureMessage,
+  DECISION_REASON_MAX,
+  preparedHash,
+  sealHash,
+  sortByMember,
+  unconfirmedCount,
+  type MemberSignature,
+  type PreparedClose,
+  type UnconfirmedDecision,
+} from '../protocol/close.ts';
+import type { DevicePublicKey } from '../protocol/device.ts';
+import { canonicalBytes } from '../protocol/encoding.ts';
+import { signTally } from '../protocol/receipt.ts';
+import { computeTally, type Tally } from '../protocol/tally.ts';
+import { versionOf } from '../protocol/version.ts';
+import { openBallot } from './sealing.ts';
+import { findVote, publishedTally, viewVote, type VoteView } from './service.ts';
+
+const decoder = new TextDecoder();
+
+/**
+ * The record is append-only: a close that would publish what the verifier refuses could never
+ * be repaired. These are the verifier's turnout and issuance checks, run before the close.
+ */
+function assertPublishable(definition: VoteDefinition, issuances: Issuance[], returned: number, present: string[]): void {
+  const here = new Set(present);
+  const absent = issuances.find((i) => !here.has(i.memberId));
+  if (absent) throw new AppError('invalid_state', `A token was issued to ${absent.memberId}, who is not recorded present; the vote cannot be closed.`);
+  if (!(returned <= issuances.length && issuances.length <= present.length && present.length <= definition.entitled)) {
+    throw new AppError('invalid_state', `收回 ${returned}, 发出 ${issuances.length}, 实到 ${present.length}, 应到 ${definition.entitled} are inconsistent; the vote cannot be closed.`);
+  }
+}
+
+export interface CloseAnswer {
+  vote: VoteView;
+  tally: Tally;
+  tallySignature: string;
+  /** Version 2: the hash members confirm (null for a version-1 vote). */
+  preparedHash: string | null;
+}
+
+/**
+ * The secretary closes a vote. Version 2: casting stops and the close is prepared — issuances,
+ * ballots, the tally and its signature — for the members to confirm; nothing is appended yet.
+ * Version 1: the close is published at once. A close sent again gets the same answer.
+ */
+export async function closeVote(ctx: AppContext, voteId: string, by: string): Promise<CloseAnswer> {
+  const out = await ctx.db.transaction(async (tx) => {
+    // Everything read below must be what the chain says at the moment of the close: hold the
+    // meeting (attendance), the vote (issuances) and the chain head for the whole transaction.
+    // Lock order (src/db/locks.ts): meeting lock, vote lock, votes row, chain head.
+    const { meeting_id: meetingId } = await findVote(tx, voteId);
+    await lockShared(tx, 'meeting', meetingId);
+    await lockExclusive(tx, 'vote', voteId);
+    await ctx.checkpoint?.('closeVote.locking', tx);
+    const vote = await findVote(tx, voteId, true);
+    if (vote.state === 'closed') {
+      const published = await publishedTally(tx, vote);
+      return { tally: published.tally, tallySignature: published.tallySignature, preparedHash: published.preparedHash };
+    }
+    if (vote.state === 'confirming' || vote.state === 'countersigning') {
+      const prepared = JSON.parse(vote.prepared!) as PreparedClose;
+      return { tally: prepared.tally, tallySignature: prepared.tallySignature, preparedHash: vote.prepared_hash };
+    }
+    if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
+    const definition = JSON.parse(vote.definition) as VoteDefinition;
+    const issuances = (
+      await tx.query<{ person_id: string; blinded_point: string; device_signature: string; fingerprint: string }>(
+        `SELECT i.person_id, i.blinded_point, i.device_signature, d.fingerprint
+           FROM token_issuances i JOIN devices d ON d.id = i.device_id WHERE i.vote_id = $1`,
+        [voteId],
+      )
+    ).map((r): Issuance => ({ memberId: r.person_id, blindedPoint: r.blinded_point, deviceSignature: r.device_signature, deviceFingerprint: r.fingerprint }));
+    const ballots = (await tx.query<{ token: string; ballot: string; ballot_hash: string }>('SELECT token, ballot, ballot_hash FROM ballots WHERE vote_id = $1', [voteId])).map((r) => ({
+      ballot: JSON.parse(openBallot(ctx.keys, voteId, r.token, r.ballot)) as Ballot,
+      hash: r.ballot_hash,
+    }));
+    const attendance = await getAttendance(tx, vote.meeting_id);
+    assertPublishable(definition, issuances, ballots.length, attendance.presentMemberIds);
+    const tally = computeTally(definition, ballots.map((b) => b.ballot), { issued: issuances.length, present: attendance.present });
+    const tallySignature = await signTally(tally, ctx.keys.privateKey, ctx.keys.kid);
+    const body = voteClosedBody({ voteId, issuances, ballots, tally, tallySignature });
+    if (versionOf(definition) === 1) {
+      const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', body);
+      await tx.query("UPDATE votes SET state = 'closed', closed_at = $2, closed_seq = $3 WHERE id = $1", [voteId, ctx.now(), entry.seq]);
+      return { tally, tallySignature, preparedHash: null };
+    }
+    const prepared: PreparedClose = { ...body, by };
+    const hash = preparedHash(prepared);
+    await tx.query("UPDATE votes SET state = 'confirming', prepared = $2, prepared_hash = $3, closed_at = $4 WHERE id = $1", [
+      voteId,
+      decoder.decode(canonicalBytes(prepared)),
+      hash,
+      ctx.now(),
+    ]);
+    return { tally, tallySignature, preparedHash: hash };
+  });
+  return { vote: await viewVote(ctx.db, await findVote(ctx.db, voteId)), ...out };
+}
+
+/** What committee members see of a close in progress (and of a published one). */
+export interface ClosingView {
+  voteId: string;
+  state: 'confirming' | 'countersigning' | 'closed';
+  prepared: PreparedClose;
+  preparedHash: string;
+  /** Who confirmed (the record publishes it: who cast, never how). */
+  confirmedBy: string[];
+  decision: UnconfirmedDecision | null;
+  /** Set once the secretary sealed the confirmations: what the inspectors sign. */
+  sealHash: string | null;
+  inspectors: string[];
+  countersignedBy: string[];
+}
+
+export async function closingView(q: Queryable, voteId: string): Promise<ClosingView> {
+  const vote = await findVote(q, voteId);
+  if (vote.state !== 'confirming' && vote.state !== 'countersigning' && vote.state !== 'closed') {
+    throw new AppError('invalid_state', `The vote is ${vote.state}; nothing is prepared until it closes.`);
+  }
+  if (vote.prepared === null) throw new AppError('invalid_state', 'This vote closed in one step (protocol version 1); its record is published.');
+  const confirmed = await q.query<{ person_id: string }>('SELECT person_id FROM vote_confirmations WHERE vote_id = $1 ORDER BY person_id', [voteId]);
+  const signed = await q.query<{ person_id: string }>('SELECT person_id FROM vote_countersignatures WHERE vote_id = $1 ORDER BY person_id', [voteId]);
+  return {
+    voteId,
+    state: vote.state,
+    prepared: JSON.parse(vote.prepared) as PreparedClose,
+    preparedHash: vote.prepared_hash!,
+    confirmedBy: confirmed.map((r) => r.person_id),
+    decision: vote.decision === null ? null : (JSON.parse(vote.decision) as UnconfirmedDecision),
+    sealHash: vote.seal_hash,
+    inspectors: await inspectorsOf(q, vote.meeting_id),
+    countersignedBy: signed.map((r) => r.person_id),
+  };
+}
+
+async function inspectorsOf(q: Queryable, meetingId: string): Promise<string[]> {
+  return (await q.query<{ person_id: string }>('SELECT person_id FROM meeting_inspectors WHERE meeting_id = $1 ORDER BY person_id', [meetingId])).map((r) => r.person_id);
+}
+
+/** The signing device of this request, with its enrolled key and fingerprint. */
+async function deviceOf(q: Queryable, principal: Principal): Promise<{ key: DevicePublicKey; fingerprint: string }> {
+  const row = (await q.query<{ alg: DevicePublicKey['alg']; public_key: string; fingerprint: string }>('SELECT alg, public_key, fingerprint FROM devices WHERE id = $1', [principal.deviceId]))[0]!;
+  return { key: { alg: row.alg, key: row.public_key }, fingerprint: row.fingerprint };
+}
+
+/**
+ * A member's device confirms that its ballot is in the prepared close: a signature over
+ * (voteId, preparedHash) by the device that asked for the member's token. Only while the vote
+ * is confirming; a confirmation sent again is answered as the first.
+ */
+export async function confirmClose(ctx: AppContext, principal: Principal, voteId: string, signature: string): Promise<{ voteId: string; confirmed: true }> {
+  await ctx.db.transaction(async (tx) => {
+    await lockShared(tx, 'vote', voteId);
+    const vote = await findVote(tx, voteId);
+    if (!principal.memberOf.has(vote.committee_id) && !principal.secretaryOf.has(vote.committee_id) && !principal.isAdmin) throw new AppError('not_found', 'No such vote.');
+    const issued = (await tx.query<{ device_id: string }>('SELECT device_id FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
+    if (!issued) throw new AppError('not_eligible', 'Only a member who received a ballot token for this vote confirms its close.');
+    const done = (await tx.query<{ signature: string }>('SELECT signature FROM vote_confirmations WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
+    if (done) return;
+    if (vote.state !== 'confirming') throw new AppError('invalid_state', vote.state === 'open' ? 'The vote is still open; confirm after the secretary closes it.' : 'Confirmations are sealed; it is too late to confirm.');
+    if (issued.device_id !== principal.deviceId) throw new AppError('wrong_device', 'Confirm with the device that received your ballot token: only it holds your ballot.');
+    const device = await deviceOf(tx, principal);
+    if (!(await ctx.crypto.run('verifyDevice', device.key, confirmationMessage(voteId, vote.prepared_hash!), signature))) {
+      throw new AppError('invalid_signature', "The device signature over (voteId, preparedHash) does not verify with this device's key.", { field: 'deviceSignature' });
+    }
+    await tx.query('INSERT INTO vote_confirmations (vote_id, person_id, device_fingerprint, signature) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [voteId, principal.personId, device.fingerprint, signature]);
+  });
+  return { voteId, confirmed: true };
+}
+
+/**
+ * The secretary seals the confirmations for the inspectors. When ballots outnumber the
+ * confirmations, only with a reason: the shortfall and the reason become a recorded decision
+ * that the inspectors countersign and the report shows. The meeting must have inspectors, all
+ * of them present.
+ */
+export async function sealClose(ctx: AppContext, voteId: string, by: string, input: { unconfirmedReason?: string | undefined }): Promise<ClosingView> {
+  await ctx.db.transaction(async (tx) => {
+    const { meeting_id: meetingId } = await findVote(tx, voteId);
+    await lockShared(tx, 'meeting', meetingId);
+    await lockExclusive(tx, 'vote', voteId);
+    const vote = await findVote(tx, voteId, true);
+    if (vote.state === 'countersigning' || vote.state === 'closed') return;
+    if (vote.state !== 'confirming') throw new AppError('invalid_state', `The vote is ${vote.state}; close it before sealing its confirmations.`);
+    const inspectors = await inspectorsOf(tx, meetingId);
+    if (inspectors.length === 0) throw new AppError('inspectors_missing', 'Designate the meeting’s inspectors (监票人) before sealing the close.');
+    const present = new Set((await getAttendance(tx, meetingId)).presentMemberIds);
+    const absent = inspectors.find((m) => !present.has(m));
+    if (absent) throw new AppError('inspectors_missing', `Inspector ${absent} is not recorded present; designate present members.`);
+    const prepared = JSON.parse(vote.prepared!) as PreparedClose;
+    const confirmations = await confirmationsOf(tx, voteId);
+    const missing = unconfirmedCount(prepared.ballots.length, confirmations.length);
+    const reason = input.unconfirmedReason?.trim() ?? '';
+    if (missing > 0 && reason === '') {
+      throw new AppError('confirmations_missing', `${missing} of 收回 ${prepared.ballots.length} ballots have no confirmation yet; wait for them, or seal with a recorded reason.`, {
+        extra: { ballots: prepared.ballots.length, confirmations: confirmations.length },
+      });
+    }
+    const decision: UnconfirmedDecision | null = missing > 0 ? { unconfirmed: missing, reason, by } : null;
+    const hash = sealHash({ voteId, preparedHash: vote.prepared_hash!, confirmations, decision });
+    await tx.query("UPDATE votes SET state = 'countersigning', decision = $2, seal_hash = $3 WHERE id = $1", [voteId, decision ? JSON.stringify(decision) : null, hash]);
+  });
+  return closingView(ctx.db, voteId);
+}
+
+async function confirmationsOf(q: Queryable, voteId: string): Promise<MemberSignature[]> {
+  const rows = await q.query<{ person_id: string; device_fingerprint: string; signature: string }>('SELECT person_id, device_fingerprint, signature FROM vote_confirmations WHERE vote_id = $1', [voteId]);
+  return sortByMember(rows.map((r) => ({ memberId: r.person_id, deviceFingerprint: r.device_fingerprint, signature: r.signature })));
+}
+
+/**
+ * An inspector countersigns the sealed close with one of their devices. When every designated
+ * inspector has countersigned, the close is published in the same transaction.
+ */
+export async function countersignClose(ctx: AppContext, principal: Principal, voteId: string, signature: string): Promise<ClosingView> {
+  await ctx.db.transaction(async (tx) => {
+    const { meeting_id: meetingId, committee_id: committeeId } = await findVote(tx, voteId);
+    if (!principal.memberOf.has(committeeId) && !principal.secretaryOf.has(committeeId) && !principal.isAdmin) throw new AppError('not_found', 'No such vote.');
+    await lockShared(tx, 'meeting', meetingId);
+    await lockExclusive(tx, 'vote', voteId);
+    const vote = await findVote(tx, voteId, true);
+    const inspectors = await inspectorsOf(tx, meetingId);
+    if (!inspectors.includes(principal.personId)) throw new AppError('forbidden', 'Only a designated inspector (监票人) of this meeting countersigns the close.');
+    if (vote.state === 'closed') return;
+    if (vote.state !== 'countersigning') throw new AppError('invalid_state', `The vote is ${vote.state}; the secretary seals the confirmations before the inspectors countersign.`);
+    const device = await deviceOf(tx, principal);
+    if (!(await ctx.crypto.run('verifyDevice', device.key, countersignatureMessage(voteId, vote.seal_hash!), signature))) {
+      throw new AppError('invalid_signature', "The device signature over (voteId, sealHash) does not verify with this device's key.", { field: 'deviceSignature' });
+    }
+    await tx.query(
+      `INSERT INTO vote_countersignatures (vote_id, person_id, device_fingerprint, signature) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (vote_id, person_id) DO UPDATE SET device_fingerprint = EXCLUDED.device_fingerprint, signature = EXCLUDED.signature`,
+      [voteId, principal.personId, device.fingerprint, signature],
+    );
+    await publishIfCountersigned(ctx, tx, voteId);
+  });
+  return closingView(ctx.db, voteId);
+}
+
+/**
+ * Appends the vote.closed entry when every inspector designated now has countersigned (called
+ * after a countersignature and after a new designation). The caller holds the meeting lock and
+ * the vote's lock.
+ */
+export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, voteId: string): Promise<boolean> {
+  const vote = await findVote(tx, voteId, true);
+  if (vote.state !== 'countersigning') return false;
+  const inspectors = await inspectorsOf(tx, vote.meeting_id);
+  const rows = await tx.query<{ person_id: string; device_fingerprint: string; signature: string }>('SELECT person_id, device_fingerprint, signature FROM vote_countersignatures WHERE vote_id = $1', [voteId]);
+  const current = new Set(inspectors);
+  const countersignatures = sortByMember(rows.filter((r) => current.has(r.person_id)).map((r) => ({ memberId: r.person_id, deviceFingerprint: r.device_fingerprint, signature: r.signature })));
+  if (inspectors.length === 0 || countersignatures.length < inspectors.length) return false;
+  const prepared = JSON.parse(vote.prepared!) as PreparedClose;
+  const body = {
+    ...prepared,
+    confirmations: await confirmationsOf(tx, voteId),
+    decision: vote.decision === null ? null : (JSON.parse(vote.decision) as UnconfirmedDecision),
+    countersignatures,
+  };
+  const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', body);
+  await tx.query("UPDATE votes SET state = 'closed', closed_seq = $2 WHERE id = $1", [voteId, entry.seq]);
+  return true;
+}
+
+export const UNCONFIRMED_REASON_MAX = DECISION_REASON_MAX;
+
+/**
+ * The secretary designates the meeting's inspectors (监票人): active voting members of the
+ * committee, recorded on the chain. A later designation replaces the earlier — the way to
+ * replace an inspector who cannot sign, visible to everyone; a close waiting only for the
+ * replaced inspector is then published.
+ */
+export async function designateInspectors(ctx: AppContext, meetingId: string, ids: string[], by: string): Promise<{ meetingId: string; inspectors: string[] }> {
+  const inspectors = [...new Set(ids)].sort();
+  await ctx.db.transaction(async (tx) => {
+    // Lock order (src/db/locks.ts): meeting lock, vote locks, meetings row, votes rows, chain head.
+    await lockExclusive(tx, 'meeting', meetingId);
+    const waiting = (await tx.query<{ id: string }>("SELECT id FROM votes WHERE meeting_id = $1 AND state = 'countersigning' ORDER BY id", [meetingId])).map((r) => r.id);
+    for (const voteId of waiting) await lockExclusive(tx, 'vote', voteId);
+    const meeting = (await tx.query<{ committee_id: string; state: string }>('SELECT committee_id, state FROM meetings WHERE id = $1 FOR UPDATE', [meetingId]))[0];
+    if (!meeting) throw new AppError('not_found', 'No such meeting.');
+    if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
+    const eligible = new Set(
+      (await tx.query<{ person_id: string }>('SELECT person_id FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [meeting.committee_id])).map((r) => r.person_id),
+    );
+    const bad = ids.findIndex((id) => !eligible.has(id));
+    if (bad >= 0) throw new AppError('validation_failed', 'Every inspector must be an active voting member of this committee.', { field: `inspectors.${bad}` });
+    await tx.query('DELETE FROM meeting_inspectors WHERE meeting_id = $1', [meetingId]);
+    await tx.query('INSERT INTO meeting_inspectors (meeting_id, person_id) SELECT $1, unnest($2::uuid[])', [meetingId, inspectors]);
+    await appendEntry(tx, meeting.committee_id, 'inspectors.designated', { meetingId, inspectors, by });
+    for (const voteId of waiting) await publishIfCountersigned(ctx, tx, voteId);
+  });
+  return { meetingId, inspectors };
+}
+
+export async function meetingInspectors(q: Queryable, meetingId: string): Promise<{ meetingId: string; inspectors: string[] }> {
+  return { meetingId, inspectors: await inspectorsOf(q, meetingId) };
+}
