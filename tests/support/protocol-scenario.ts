@@ -4,7 +4,8 @@ import { sortNames } from '../../src/collation/index.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { ballotHash, type Ballot, type Choices, type Mark, type VoteDefinition, type VoteRules } from '../../src/protocol/ballot.ts';
-import { makeEntry, voteClosedBody, type ChainEntry, type Issuance, type RosterMember, type VoteRecord } from '../../src/protocol/chain.ts';
+import { makeEntry, voteClosedBody, type ChainEntry, type EntryBodies, type Issuance, type RosterMember, type VoteRecord } from '../../src/protocol/chain.ts';
+import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, sortByMember } from '../../src/protocol/close.ts';
 import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../../src/protocol/device.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { buildBallot, createTokenRequest, finishToken, type Token } from '../../src/protocol/member.ts';
@@ -171,15 +172,31 @@ export async function buildScenario(
   }
   const tally = computeTally(definition, ballots, { issued: issuances.length, present: present.length });
   const tallySignature = await signTally(tally, await importJWK(service.privateJwk, 'EdDSA'), service.kid);
-  const closed = push(
-    makeEntry(last(), committeeId, 'vote.closed', voteClosedBody({
-      voteId: definition.voteId,
-      issuances,
-      ballots: ballots.map((ballot) => ({ ballot, hash: ballotHash(ballot) })),
-      tally,
-      tallySignature,
-    })),
-  );
+  const body = voteClosedBody({
+    voteId: definition.voteId,
+    issuances,
+    ballots: ballots.map((ballot) => ({ ballot, hash: ballotHash(ballot) })),
+    tally,
+    tallySignature,
+  });
+  let closedBody: EntryBodies['vote.closed'] = body;
+  if (v2) {
+    // The version 2 close: the first two present members are the inspectors; every member who
+    // cast confirms the prepared close with the device that took the token; both countersign.
+    const inspectors = present.slice(0, 2);
+    push(makeEntry(last(), committeeId, 'inspectors.designated', { meetingId: 'mt-1', inspectors, by: SCENARIO_SECRETARY }));
+    const prepared = { ...body, by: SCENARIO_SECRETARY };
+    const hash = preparedHash(prepared);
+    const signBy = (memberId: string, message: Uint8Array) => {
+      const dev = devices.get(memberId)!;
+      return { memberId, deviceFingerprint: dev.fingerprint, signature: toBase64url(ed25519.sign(message, dev.secret)) };
+    };
+    const confirmations = sortByMember(present.slice(0, voters).map((m) => signBy(m, confirmationMessage(definition.voteId, hash))));
+    const seal = sealHash({ voteId: definition.voteId, preparedHash: hash, confirmations, decision: null });
+    const countersignatures = inspectors.map((m) => signBy(m, countersignatureMessage(definition.voteId, seal)));
+    closedBody = { ...prepared, confirmations, decision: null, countersignatures };
+  }
+  const closed = push(makeEntry(last(), committeeId, 'vote.closed', closedBody));
   return {
     committeeId,
     definition,

@@ -20,6 +20,9 @@ beforeAll(async () => {
   v2 = await buildScenario('verifier-v2', { memberCount: 6, presentCount: 5, version: 2 });
 });
 
+/** What a changed close also breaks in version 2: the signatures over the prepared and sealed close. */
+const CLOSE_SIGNATURES: VerificationCode[] = ['confirmation_invalid', 'countersignature_invalid'];
+
 type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;
 const closedOf = (r: VoteRecord) => r.entries.find((e) => e.kind === 'vote.closed') as Closed;
 const definitionOf = (r: VoteRecord) => (r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: VoteDefinition }).definition;
@@ -53,8 +56,10 @@ describe('version 2 records', () => {
 
   it('fail rules that differ from the committee’s with rules_mismatch', async () => {
     const r = await tampered(v2, (r) => (definitionOf(r).rules = { ...definitionOf(r).rules, majorityBase: 'present' }), { recount: true });
-    expect(await failures(v2, r)).toEqual(['rules_mismatch']);
+    // The recount changed the tally: the members' confirmations and the inspectors' countersignatures no longer match it either.
+    expect(await failures(v2, r)).toEqual(['rules_mismatch', ...CLOSE_SIGNATURES]);
     const marks = await tampered(v2, (r) => (definitionOf(r).marks = ['approve', 'disapprove', 'abstain', 'defer']), { recount: true });
+    // Another mark offered leaves the tally, and so the close's signatures, as they were.
     expect(await failures(v2, marks)).toEqual(['rules_mismatch']);
   });
 
@@ -70,7 +75,7 @@ describe('version 2 records', () => {
 
   it('fail candidates out of stroke order with candidate_order', async () => {
     const r = await tampered(v2, (r) => definitionOf(r).items[1]!.candidates.reverse(), { recount: true });
-    expect(await failures(v2, r)).toEqual(['candidate_order']);
+    expect(await failures(v2, r)).toEqual(['candidate_order', ...CLOSE_SIGNATURES]);
   });
 
   it('fail a vote created by someone the chain does not show as secretary with actor_not_secretary', async () => {
@@ -107,8 +112,8 @@ describe('settled points of the specification', () => {
   it('a roster not sorted by memberId is record_malformed', async () => {
     const r = await tampered(v1, (r) => (r.entries.find((e) => e.kind === 'roster.changed')!.body as { members: unknown[] }).members.reverse());
     // The record check failed before a version could be read: every later check is listed, the
-    // version-2 ballotSignatures check included.
-    expect(await failures(v1, r)).toEqual(['record_malformed', ...Array(14).fill('not_checked')]);
+    // version-2 ballotSignatures, confirmations and countersignatures checks included.
+    expect(await failures(v1, r)).toEqual(['record_malformed', ...Array(16).fill('not_checked')]);
   });
 
   it('extra members of head or of the record (a jwks copy included) are record_malformed', async () => {
@@ -166,7 +171,7 @@ describe('settled points of the specification', () => {
   it('marks not_checked exactly the documented dependants of a failed check', async () => {
     // record → every other check; vote → every check after it.
     const noVote = await report(v1, { ...v1.record, voteId: 'v-none' });
-    expect(noVote.checks.filter((c) => c.code === 'not_checked').map((c) => c.id)).toEqual(['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'tally', 'tallySignature']);
+    expect(noVote.checks.filter((c) => c.code === 'not_checked').map((c) => c.id)).toEqual(['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'confirmations', 'countersignatures', 'tally', 'tallySignature']);
     // ballots → tally only.
     const badBallot = await tampered(v1, (r) => ((closedOf(r).body.ballots[0] as { choices: unknown }).choices = {}));
     const rep = await report(v1, badBallot);

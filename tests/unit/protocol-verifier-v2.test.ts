@@ -43,7 +43,7 @@ describe('verifyRecord on a version-2 record', () => {
     const report = await verifyRecord(structuredClone(s.record), { jwks: s.service.jwks, randomBytes: rnd });
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.version).toBe(2);
-    expect(report.checks.map((c) => c.id)).toEqual(['record', 'chain', 'vote', 'rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'tally', 'tallySignature']);
+    expect(report.checks.map((c) => c.id)).toEqual(['record', 'chain', 'vote', 'rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'confirmations', 'countersignatures', 'tally', 'tallySignature']);
     for (const c of report.checks) expect(c.detailZh, c.id).toMatch(/[\u4e00-\u9fff]/);
   });
 
@@ -56,7 +56,8 @@ describe('verifyRecord on a version-2 record', () => {
     });
     const report = await verifyRecord(record, { jwks: s.service.jwks, randomBytes: rnd });
     const bad = report.checks.filter((c) => !c.ok);
-    expect(bad.map((c) => c.code)).toEqual(['ballot_signature_invalid']);
+    // The members' confirmations and the inspectors' countersignatures no longer match either.
+    expect(bad.map((c) => c.code)).toEqual(['ballot_signature_invalid', 'confirmation_invalid', 'countersignature_invalid']);
     expect(bad[0]!.detail).toContain(changed);
     expect(bad[0]!.detailZh).toBe(`选票 ${changed}：划票内容的签名在其选票公钥下无效`);
   });
@@ -68,7 +69,7 @@ describe('verifyRecord on a version-2 record', () => {
       b.ballotPublicKey = toBase64url(key.publicKey);
       b.ballotSignature = toBase64url(signBallot(key.secretKey, b.voteId, b.choices));
     });
-    expect(await failed(record)).toEqual(['token_signature_invalid']);
+    expect(await failed(record)).toEqual(['token_signature_invalid', 'confirmation_invalid', 'countersignature_invalid']);
   });
 
   it('when a version-2 ballot carries a token hashed under the version-1 DST / fails token_signature_invalid', async () => {
@@ -77,7 +78,7 @@ describe('verifyRecord on a version-2 record', () => {
       // The vote key itself signs, but over the version-1 message: a v1 token never passes as v2.
       b.signature = toBase64url(signBlinded(s.voteSecretKey, hashToken(b.voteId, Buffer.from(b.ballotPublicKey, 'base64url'), 1)));
     });
-    expect(await failed(record)).toEqual(['token_signature_invalid']);
+    expect(await failed(record)).toEqual(['token_signature_invalid', 'confirmation_invalid', 'countersignature_invalid']);
   });
 
   it('when a version-1 ballot appears in a version-2 record / fails ballot_invalid', async () => {
