@@ -32,7 +32,7 @@ afterAll(async () => service?.close());
 /** Everything a denied request could have changed. */
 async function snapshot(): Promise<string> {
   const db = service.ctx.db;
-  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots'];
+  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots', 'vote_confirmations', 'vote_countersignatures', 'meeting_inspectors'];
   const counts = await Promise.all(tables.map(async (t) => `${t}=${(await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n}`));
   const states = await db.query("SELECT id, state, attendance_recorded FROM meetings ORDER BY id");
   const devices = await db.query('SELECT id, revoked_at FROM devices ORDER BY id');
@@ -75,6 +75,13 @@ const cases = (): Case[] => [
   { route: 'post /v1/votes/{voteId}/close', call: (s) => s.api.post(`/v1/votes/${voteA}/close`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'get /v1/votes/{voteId}/issuances', call: (s) => s.api.get(`/v1/votes/${voteA}/issuances`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'post /v1/votes/{voteId}/runoff', call: (s) => s.api.post(`/v1/votes/${voteA}/runoff`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/votes/{voteId}/closing', call: (s) => s.api.get(`/v1/votes/${voteA}/closing`), denied: { secB: 404, memB: 404 } },
+  // Only a member holding a token for the vote confirms; only a designated inspector countersigns.
+  { route: 'post /v1/votes/{voteId}/confirmations', call: (s) => s.api.post(`/v1/votes/${voteA}/confirmations`, { deviceSignature: 'AAAA' }), denied: { admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], memA: [403, 'not_eligible'], secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/seal', call: (s) => s.api.post(`/v1/votes/${voteA}/seal`, {}), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/countersignatures', call: (s) => s.api.post(`/v1/votes/${voteA}/countersignatures`, { deviceSignature: 'AAAA' }), denied: { admin: 403, secA: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/meetings/{meetingId}/inspectors', call: (s) => s.api.get(`/v1/meetings/${meetingA}/inspectors`), denied: { secB: 404, memB: 404 } },
+  { route: 'put /v1/meetings/{meetingId}/inspectors', call: (s) => s.api.put(`/v1/meetings/${meetingA}/inspectors`, { inspectors: [a.members[1]!.personId] }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
   // Only a present voting member gets a token: the secretary and the administrator are refused as not eligible.
   { route: 'post /v1/votes/{voteId}/tokens', call: (s) => s.api.post(`/v1/votes/${voteA}/tokens`, blinded), denied: { admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], secB: 404, memB: 404 } },
 ];

@@ -1,11 +1,11 @@
 // Closing a vote is idempotent: a close sent again — because its answer was lost on the way,
-// or by a second device at the same moment — gets the same answer, the published tally, and
-// the record holds one vote.closed entry.
+// or by a second device at the same moment — gets the same answer (the same tally and prepared
+// close), and the record, once published, holds one vote.closed entry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, meetingWithVote } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
+import { approveOnly, cast, closeAndPublish, obtainToken } from '../helpers/voting.ts';
 
 let service: TestService;
 let admin: Session;
@@ -27,9 +27,16 @@ describe('closing a vote again', () => {
     for (const t of tokens) expect((await cast(service.url, t, approveOnly(def, ['王一']))).status).toBe(201);
     const first = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
     expect(first.status).toBe(200);
+    expect(first.body.vote.state).toBe('confirming');
     const again = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
+    // Prepared, not published: members confirm and inspectors countersign first.
+    expect(await closedEntries(c.id)).toBe(0);
+    await closeAndPublish(c.secretary, c.members, def.voteId);
+    const afterPublication = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
+    expect(afterPublication.status).toBe(200);
+    expect(afterPublication.body).toMatchObject({ vote: { state: 'closed' }, tally: first.body.tally, tallySignature: first.body.tallySignature, preparedHash: first.body.preparedHash });
     expect(await closedEntries(c.id)).toBe(1);
   });
 
@@ -40,6 +47,7 @@ describe('closing a vote again', () => {
     const [a, b] = await Promise.all([c.secretary.api.post(`/v1/votes/${def.voteId}/close`), c.secretary.api.post(`/v1/votes/${def.voteId}/close`)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(b.body).toEqual(a.body);
+    await closeAndPublish(c.secretary, c.members, def.voteId);
     expect(await closedEntries(c.id)).toBe(1);
   });
 

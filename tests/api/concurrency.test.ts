@@ -69,7 +69,7 @@ describe('concurrency', () => {
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
     const replies = await Promise.all(tokens.map((t, i) => cast(service.url, t, approveOnly(def, i % 3 === 0 ? [] : ['王一']))));
     expect(replies.map((r) => r.status)).toEqual(Array(n).fill(201));
-    const closed = await closeAndPublish(c.secretary, c.members, def.voteId);
+    const closed = await closeAndPublish(c.secretary, members, def.voteId);
     const approvals = tokens.filter((_, i) => i % 3 !== 0).length;
     expect(closed.body.tally).toMatchObject({ entitled: n, present: n, issued: n, returned: n });
     expect(closed.body.tally.items[0].candidates[0]).toMatchObject({ approve: approvals, disapprove: n - approvals, outcome: 'elected' });

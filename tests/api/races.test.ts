@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, requestToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, obtainToken, requestToken, rng, closeAndPublish } from '../helpers/voting.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 import { Api } from '../helpers/client.ts';
 
@@ -50,7 +50,7 @@ describe('races between attendance and token issuance', () => {
     );
     expect(absentHolders).toEqual([]);
     expect((await sec.post(`/v1/votes/${vote.id}/open`)).status).toBe(200);
-    expect((await sec.post(`/v1/votes/${vote.id}/close`)).status).toBe(200);
+    expect((await closeAndPublish(c.secretary, c.members, vote.id)).status).toBe(200);
     expect((await verified(vote.id)).checks.filter((x) => !x.ok)).toEqual([]);
   });
 });
@@ -73,7 +73,7 @@ describe('roster edits of a member recorded present', () => {
     const vote = (await sec.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body;
     await sec.post(`/v1/votes/${vote.id}/open`);
     for (const m of c.members.slice(0, 3)) expect((await cast(service.url, await obtainToken(m, vote.definition), approveOnly(vote.definition, ['王一']))).status).toBe(201);
-    const closed = await sec.post(`/v1/votes/${vote.id}/close`);
+    const closed = await closeAndPublish(c.secretary, c.members, vote.id);
     expect(closed.body.tally).toMatchObject({ entitled: 3, present: 3, issued: 3, returned: 3 });
     expect((await verified(vote.id)).checks.filter((x) => !x.ok)).toEqual([]);
   });
@@ -90,7 +90,7 @@ describe('run-offs', () => {
     await sec.post(`/v1/votes/${vote.id}/open`);
     const plans = [['甲一', '乙二'], ['甲一', '乙二'], ['甲一', '丙三'], ['甲一', '丙三'], ['乙二', '丙三']];
     for (const [i, m] of c.members.entries()) await cast(service.url, await obtainToken(m, vote.definition), approveOnly(vote.definition, plans[i]!));
-    await sec.post(`/v1/votes/${vote.id}/close`);
+    await closeAndPublish(c.secretary, c.members, vote.id);
     const replies = await Promise.all([sec.post(`/v1/votes/${vote.id}/runoff`), sec.post(`/v1/votes/${vote.id}/runoff`)]);
     expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
     expect(replies.find((r) => r.status === 409)!.body.code).toBe('conflict');

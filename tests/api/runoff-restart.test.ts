@@ -69,7 +69,7 @@ describe('restart mid-vote', () => {
       const again = (s: typeof c.members[number]) => ({ ...s, api: new Api(url, s.token) });
       const rest = [await obtainToken(again(c.members[2]!), def), await obtainToken(again(c.members[3]!), def)];
       for (const t of [first[1]!, ...rest]) expect((await cast(url, t, approveOnly(def, ['王一']))).status).toBe(201);
-      const closed = await new Api(url, c.secretary.token).post(`/v1/votes/${def.voteId}/close`);
+      const closed = await closeAndPublish(again(c.secretary), c.members.map(again), def.voteId);
       expect(closed.body.tally).toMatchObject({ issued: 4, returned: 4 });
       expect(closed.body.tally.items[0].candidates[0]).toMatchObject({ approve: 4, outcome: 'elected' });
       const record = (await new Api(url).get(`/v1/votes/${def.voteId}/record`)).body;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Api, enrolAndLogin } from '../helpers/client.ts';
 import { serve } from '../helpers/spawn.ts';
 import { meetingWithVote } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, closeAndPublish, obtainToken, rng } from '../helpers/voting.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 
 describe('a crash mid-request', () => {
@@ -37,7 +37,6 @@ describe('a crash mid-request', () => {
     const second = serve(dir);
     const again = await second.ready;
     try {
-      const sec = new Api(again.url, c.secretary.token);
       const status = await new Api(again.url).get(`/v1/votes/${def.voteId}/status`);
       expect(status.body.turnout.returned).toBeGreaterThanOrEqual(acknowledged.length);
       // The tokens whose cast was cut off can still be cast (or were recorded): retry them all.
@@ -45,7 +44,8 @@ describe('a crash mid-request', () => {
         const r = await cast(again.url, t, approveOnly(def, ['王一']));
         expect([200, 201]).toContain(r.status);
       }
-      const closed = await sec.post(`/v1/votes/${def.voteId}/close`);
+      const on = (x: typeof c.secretary) => ({ ...x, api: new Api(again.url, x.token) });
+      const closed = await closeAndPublish(on(c.secretary), c.members.map(on), def.voteId);
       expect(closed.body.tally.returned).toBe(30);
       const record = (await new Api(again.url).get(`/v1/votes/${def.voteId}/record`)).body;
       const jwks = (await new Api(again.url).get('/.well-known/jwks.json')).body;
