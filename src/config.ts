@@ -16,6 +16,7 @@ const schema = z.object({
     .optional(),
   PIAOJUE_DATA_DIR: z.string().min(1).default('./data'),
   PIAOJUE_SIGNING_KEY: z.string().min(1).optional(),
+  PIAOJUE_RETIRED_KEYS: z.string().min(1).optional(),
   PIAOJUE_ISSUER: z.string().min(1).default('piaojue'),
   PIAOJUE_ACCESS_TOKEN_TTL: seconds(60, 86_400).default(900),
   PIAOJUE_ENROLMENT_CODE_TTL: seconds(60, 30 * 86_400).default(72 * 3600),
@@ -47,6 +48,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   signingKey: string | undefined;
+  /** With signingKey: the keys it replaced (`piaojue keys rotate`), a JSON array of private JWKs. */
+  retiredKeys: string | undefined;
   issuer: string;
   accessTokenTtl: number;
   enrolmentCodeTtl: number;
@@ -93,6 +96,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(c.PIAOJUE_TLS_CERT) !== Boolean(c.PIAOJUE_TLS_KEY)) {
     throw new ConfigError(c.PIAOJUE_TLS_CERT ? 'PIAOJUE_TLS_KEY' : 'PIAOJUE_TLS_CERT', 'set both PIAOJUE_TLS_CERT and PIAOJUE_TLS_KEY, or neither');
   }
+  if (c.PIAOJUE_RETIRED_KEYS && !c.PIAOJUE_SIGNING_KEY) {
+    throw new ConfigError('PIAOJUE_RETIRED_KEYS', 'goes with PIAOJUE_SIGNING_KEY (with the key in the data folder, the retired keys are in its retired-keys.json)');
+  }
   // The headers are part of the request, so their deadline cannot be the later one (Node refuses it too).
   if (c.PIAOJUE_HEADERS_TIMEOUT_MS > c.PIAOJUE_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('PIAOJUE_HEADERS_TIMEOUT_MS', `must not exceed PIAOJUE_REQUEST_TIMEOUT_MS (${c.PIAOJUE_REQUEST_TIMEOUT_MS})`);
@@ -103,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: c.DATABASE_URL,
     dataDir: c.PIAOJUE_DATA_DIR,
     signingKey: c.PIAOJUE_SIGNING_KEY,
+    retiredKeys: c.PIAOJUE_RETIRED_KEYS,
     issuer: c.PIAOJUE_ISSUER,
     accessTokenTtl: c.PIAOJUE_ACCESS_TOKEN_TTL,
     enrolmentCodeTtl: c.PIAOJUE_ENROLMENT_CODE_TTL,

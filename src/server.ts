@@ -30,7 +30,7 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
   try {
     await migrate(db);
     keys = overrides.keys ?? (await loadServiceKeys(config));
-    await bindServiceKey(db, keys.kid);
+    await bindServiceKey(db, keys);
   } catch (e) {
     // A database this function opened is closed again (an embedded one holds its folder's lock).
     if (!overrides.db) await db.close().catch(() => {});

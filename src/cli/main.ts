@@ -1,4 +1,4 @@
-// The `piaojue` command: serve, migrate, admin bootstrap, sort-names, verify, demo.
+// The `piaojue` command: serve, migrate, admin bootstrap, keys rotate, sort-names, verify, demo.
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase, StartupError } from '../db/database.ts';
@@ -10,6 +10,7 @@ import { sortNamesCommand } from './sort-names.ts';
 import { deviceCommand } from './device.ts';
 import { demoCommand } from './demo.ts';
 import { verifyCommand } from './verify.ts';
+import { rotateKeys, RotationUsageError } from './keys.ts';
 
 function configOrExit() {
   try {
@@ -103,6 +104,24 @@ admin
       } finally {
         await ctx.db.close();
         await ctx.crypto.close();
+      }
+    });
+  });
+
+const keys = program.command('keys').description('the service keys');
+keys
+  .command('rotate')
+  .description('make a new active service key, keep the old one as retired (it still opens what it sealed and stays in the JWKS), and print what to do next')
+  .option('--out <file>', 'with PIAOJUE_SIGNING_KEY: a new file (mode 0600) for the new PIAOJUE_SIGNING_KEY and PIAOJUE_RETIRED_KEYS')
+  .action(async (opts: { out?: string }) => {
+    const config = configOrExit();
+    await withDatabase('keys rotate', `${STOP_IT} Then run the rotation and start the service again.`, async () => {
+      try {
+        console.log((await rotateKeys(config, { out: opts.out })).text);
+      } catch (e) {
+        if (!(e instanceof RotationUsageError)) throw e;
+        console.error(`piaojue keys rotate: ${e.message}`);
+        process.exit(2);
       }
     });
   });

@@ -4,37 +4,77 @@
 //   while the service can still restart mid-vote;
 // - each ballot's content while its vote is open, so a database administrator cannot read
 //   running counts before the close (the close opens them and publishes them in the record).
+//
+// Sealed text is `KID.PAYLOAD`: the id of the service key that sealed it (its RFC 7638
+// thumbprint, base64url, so never a dot), then base64url(nonce ‖ ciphertext). After a key
+// rotation the retired key still opens what it sealed. Text sealed before key ids existed is
+// bare PAYLOAD; it is opened by whichever held key authenticates it (the active one first).
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { concatBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
-import type { ServiceKeys } from '../keys.ts';
+import type { RetiredKey, ServiceKeys } from '../keys.ts';
 
 const NONCE = 24;
 
 type Purpose = 'vote-secret-seal' | 'ballot-seal';
 
-const derived = new WeakMap<ServiceKeys, Map<Purpose, Uint8Array>>();
+type Held = Pick<RetiredKey, 'kid' | 'privateJwk'>;
+
+const derived = new WeakMap<object, Map<Purpose, Uint8Array>>();
 
 /** RFC 5869 HKDF-SHA256 over the Ed25519 private scalar seed, one key per purpose, derived once. */
-function sealingKey(keys: ServiceKeys, purpose: Purpose): Uint8Array {
-  let byPurpose = derived.get(keys);
-  if (!byPurpose) derived.set(keys, (byPurpose = new Map()));
-  let key = byPurpose.get(purpose);
-  if (!key) byPurpose.set(purpose, (key = hkdf(sha256, fromBase64url(keys.privateJwk.d!), utf8ToBytes('piaojue/v1'), utf8ToBytes(purpose), 32)));
-  return key;
+function sealingKey(key: Held, purpose: Purpose): Uint8Array {
+  let byPurpose = derived.get(key.privateJwk);
+  if (!byPurpose) derived.set(key.privateJwk, (byPurpose = new Map()));
+  let k = byPurpose.get(purpose);
+  if (!k) byPurpose.set(purpose, (k = hkdf(sha256, fromBase64url(key.privateJwk.d!), utf8ToBytes('piaojue/v1'), utf8ToBytes(purpose), 32)));
+  return k;
+}
+
+/** Sealed text names a key this service does not hold (it never held it, or it was dropped). */
+export class UnknownSealingKeyError extends Error {
+  constructor(readonly kid: string) {
+    super(`sealed data names the service key ${kid}, which this service does not hold (neither active nor retired)`);
+    this.name = 'UnknownSealingKeyError';
+  }
+}
+
+function held(keys: ServiceKeys): Held[] {
+  return [keys, ...keys.retired];
 }
 
 function seal(keys: ServiceKeys, purpose: Purpose, context: string, plain: Uint8Array): string {
   const nonce = randomBytes(NONCE);
   // The context is authenticated data: a sealed value moved to another row does not open.
-  return toBase64url(concatBytes(nonce, xchacha20poly1305(sealingKey(keys, purpose), nonce, utf8ToBytes(context)).encrypt(plain)));
+  return `${keys.kid}.${toBase64url(concatBytes(nonce, xchacha20poly1305(sealingKey(keys, purpose), nonce, utf8ToBytes(context)).encrypt(plain)))}`;
+}
+
+function openWith(key: Held, purpose: Purpose, context: string, bytes: Uint8Array): Uint8Array {
+  return xchacha20poly1305(sealingKey(key, purpose), bytes.subarray(0, NONCE), utf8ToBytes(context)).decrypt(bytes.subarray(NONCE));
 }
 
 function open(keys: ServiceKeys, purpose: Purpose, context: string, sealed: string): Uint8Array {
+  const dot = sealed.indexOf('.');
+  if (dot >= 0) {
+    const kid = sealed.slice(0, dot);
+    const key = held(keys).find((k) => k.kid === kid);
+    if (!key) throw new UnknownSealingKeyError(kid);
+    return openWith(key, purpose, context, fromBase64url(sealed.slice(dot + 1)));
+  }
+  // Legacy text without a key id: sealed by the database's only key before rotation existed,
+  // which the service still holds (active, or retired since). The AEAD tag tells which one.
   const bytes = fromBase64url(sealed);
-  return xchacha20poly1305(sealingKey(keys, purpose), bytes.subarray(0, NONCE), utf8ToBytes(context)).decrypt(bytes.subarray(NONCE));
+  const all = held(keys);
+  for (const key of all.slice(0, -1)) {
+    try {
+      return openWith(key, purpose, context, bytes);
+    } catch {
+      // not this key: try the next
+    }
+  }
+  return openWith(all.at(-1)!, purpose, context, bytes);
 }
 
 export const sealVoteSecret = (keys: ServiceKeys, voteId: string, secret: Uint8Array): string => seal(keys, 'vote-secret-seal', voteId, secret);
