@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, login } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, meetingWithVote, NAMES } from '../helpers/world.ts';
-import { approveOnly, cast, obtainToken, rng } from '../helpers/voting.ts';
+import { approveOnly, cast, closeAndPublish, obtainToken, rng } from '../helpers/voting.ts';
 import { generateServiceKeys, rotatedServiceKeys, withRetiredKeys, type ServiceKeys } from '../../src/keys.ts';
 import { StartupError } from '../../src/db/database.ts';
 import { rotateServiceKey, serviceKeyIds } from '../../src/db/service-key.ts';
@@ -125,7 +125,10 @@ describe('service key rotation', () => {
     const session = await login(new Api(b!.url), c.secretary.deviceId, c.secretary.device);
     expect(session.status).toBe(200);
     const secretary = new Api(b!.url, session.body.accessToken);
-    expect((await secretary.post(`/v1/votes/${def.voteId}/close`)).status).toBe(200);
+    // The members' devices (which confirm the close, and two countersign it) log in again too.
+    const relogin = async (m: CommitteeFixture['secretary']) => ({ ...m, api: new Api(b!.url, (await login(new Api(b!.url), m.deviceId, m.device)).body.accessToken) });
+    const members = await Promise.all(c.members.map(relogin));
+    expect((await closeAndPublish({ ...c.secretary, api: secretary }, members, def.voteId)).body.vote.state).toBe('closed');
     expect((await secretary.post(`/v1/meetings/${meetingId}/close`)).status).toBe(200);
 
     const api = new Api(b!.url);
