@@ -38,10 +38,15 @@ export const CANDIDATE_POST_MAX = 512;
 
 /**
  * Characters a candidate's post must not hold: every C0 control character (tab and line breaks
- * included: a post is one line on the ballot and the report), DEL, C1 controls, lone surrogates
+ * included: a post is one line on the ballot and the report), DEL, C1 controls, U+2028 and U+2029, lone surrogates
  * and the Unicode non-characters.
  */
-const POST_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\p{Surrogate}\p{Noncharacter_Code_Point}]/u;
+const POST_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\p{Surrogate}\p{Noncharacter_Code_Point}]/u;
+
+/** True when `post` holds none of the characters a candidate's post must not hold (see POST_FORBIDDEN). */
+export function isOneLinePost(post: string): boolean {
+  return !POST_FORBIDDEN.test(post);
+}
 
 /** The 拟任职务 shown for a candidate: its own when given, else the item's post. */
 export function proposedPostOf(item: Pick<VoteItem, 'post'>, candidate: Candidate): string {
@@ -214,7 +219,7 @@ const CANDIDATE_POST_KEYS = ['currentPost', 'proposedPost'] as const;
 
 function expectPost(value: unknown, field: string): string {
   const post = expectString(value, field, 'invalid_definition', CANDIDATE_POST_MAX);
-  if (POST_FORBIDDEN.test(post) || post.trim() !== post) {
+  if (!isOneLinePost(post) || post.trim() !== post) {
     throw new ProtocolError('invalid_definition', `${field} must be one line without control characters or surrounding spaces`, { field });
   }
   return post;

@@ -81,6 +81,8 @@ describe('candidates with 现任职务 and 拟任职务', () => {
     ['a NUL in 现任职务', { name: '王小洪', currentPost: '县财政局\u0000副局长' }, 'items.0.candidates.0.currentPost'],
     ['an escape character in 拟任职务', { name: '王小洪', proposedPost: '局长\u001b[2J' }, 'items.0.candidates.0.proposedPost'],
     ['a line break in 现任职务', { name: '王小洪', currentPost: '县财政局\n副局长' }, 'items.0.candidates.0.currentPost'],
+    ['a C1 control in 现任职务', { name: '王小洪', currentPost: '县财政局\u0080副局长' }, 'items.0.candidates.0.currentPost'],
+    ['a line separator in 拟任职务', { name: '王小洪', proposedPost: '县财政局\u2028局长' }, 'items.0.candidates.0.proposedPost'],
     ['a tab in 拟任职务', { name: '王小洪', proposedPost: '县财政局\t局长' }, 'items.0.candidates.0.proposedPost'],
     ['an unknown candidate field', { name: '王小洪', post: '局长' }, 'items.0.candidates.0.post'],
     ['an object without a name', { currentPost: '局长' }, 'items.0.candidates.0'],

@@ -204,6 +204,7 @@ describe('parseVoteDefinition: 现任职务 and 拟任职务 (issue 11)', () => 
     ['holding a line feed', '局\n长'],
     ['holding DEL', '局\u007f长'],
     ['holding a C1 control', '局\u0085长'],
+    ['holding a line separator', '局\u2028长'],
     ['holding a non-character', '局\ufffe长'],
     ['holding a lone surrogate', '局\ud800长'],
     ['padded with spaces', ' 局长'],
