@@ -27,6 +27,30 @@ export type Mark = (typeof MARKS)[number];
 export interface Candidate {
   candidateId: string;
   name: string;
+  /** 现任职务: the candidate's current post. Absent when not given (and in every older record). */
+  currentPost?: string;
+  /** 拟任职务: the post proposed for the candidate; absent means the item's `post`. */
+  proposedPost?: string;
+}
+
+/** Longest 现任职务 / 拟任职务 a definition may carry, in UTF-16 code units (as the item's `post`). */
+export const CANDIDATE_POST_MAX = 512;
+
+/**
+ * Characters a candidate's post must not hold: every C0 control character (tab and line breaks
+ * included: a post is one line on the ballot and the report), DEL, C1 controls, U+2028 and U+2029, lone surrogates
+ * and the Unicode non-characters.
+ */
+const POST_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\p{Surrogate}\p{Noncharacter_Code_Point}]/u;
+
+/** True when `post` holds none of the characters a candidate's post must not hold (see POST_FORBIDDEN). */
+export function isOneLinePost(post: string): boolean {
+  return !POST_FORBIDDEN.test(post);
+}
+
+/** The 拟任职务 shown for a candidate: its own when given, else the item's post. */
+export function proposedPostOf(item: Pick<VoteItem, 'post'>, candidate: Candidate): string {
+  return candidate.proposedPost ?? item.post;
 }
 
 export interface VoteItem {
@@ -191,6 +215,16 @@ export function parseMarks(value: unknown, field = 'marks', code: 'invalid_defin
   return marks;
 }
 
+const CANDIDATE_POST_KEYS = ['currentPost', 'proposedPost'] as const;
+
+function expectPost(value: unknown, field: string): string {
+  const post = expectString(value, field, 'invalid_definition', CANDIDATE_POST_MAX);
+  if (!isOneLinePost(post) || post.trim() !== post) {
+    throw new ProtocolError('invalid_definition', `${field} must be one line without control characters or surrounding spaces`, { field });
+  }
+  return post;
+}
+
 const DEFINITION_KEYS = ['voteId', 'committeeId', 'meetingId', 'title', 'items', 'marks', 'rules', 'entitled', 'publicKey'] as const;
 /** Version 2 adds the version itself and what the vote is a run-off of (null when it is not one). */
 const DEFINITION_KEYS_V2 = [...DEFINITION_KEYS, 'version', 'runoffOf'] as const;
@@ -219,11 +253,18 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
     const candidateIds = new Set<string>();
     const candidates = candRaw.map((c, j): Candidate => {
       const f = `items.${i}.candidates.${j}`;
-      const co = expectObject(c, f, code, ['candidateId', 'name']);
+      // Version 2: currentPost and proposedPost are optional, present only when given, so a
+      // definition without them is exactly the one written before they existed. Version 1 has neither.
+      const keys = ['candidateId', 'name', ...(v2 ? CANDIDATE_POST_KEYS.filter((k) => isPlainObject(c) && k in c) : [])];
+      const co = expectObject(c, f, code, keys);
       const candidateId = expectString(co.candidateId, `${f}.candidateId`, code, 128);
       if (candidateIds.has(candidateId)) throw new ProtocolError(code, `${f}.candidateId repeats ${candidateId}`, { field: `${f}.candidateId` });
       candidateIds.add(candidateId);
-      return { candidateId, name: expectString(co.name, `${f}.name`, code, 256) };
+      const candidate: Candidate = { candidateId, name: expectString(co.name, `${f}.name`, code, 256) };
+      for (const k of CANDIDATE_POST_KEYS) {
+        if (k in co) candidate[k] = expectPost(co[k], `${f}.${k}`);
+      }
+      return candidate;
     });
     const seats = expectInt(it.seats, `items.${i}.seats`, code, 1, 1000);
     if (candidates.length < seats || candidates.length > 1000) {

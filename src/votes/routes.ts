@@ -9,11 +9,25 @@ import { findMeeting } from '../meetings/service.ts';
 import { chainHead, readEntries } from '../ledger/ledger.ts';
 import { CAST_RETRY_AFTER } from './admission.ts';
 import { MAX_INSPECTORS } from '../protocol/chain.ts';
-import { MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from './limits.ts';
+import { isOneLinePost } from '../protocol/ballot.ts';
+import { CANDIDATE_POST_INPUT_MAX, MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from './limits.ts';
 import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose, UNCONFIRMED_REASON_MAX } from './close.ts';
 import { castBallot, closedTally, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
 
 const name = z.string().trim().min(1).max(64);
+/**
+ * 现任职务 / 拟任职务: one line, by the rule the record's parser applies (isOneLinePost: no tab,
+ * line break or other C0/C1 control), so that every definition the service writes verifies.
+ */
+const candidatePost = z
+  .string()
+  .trim()
+  .min(1)
+  .max(CANDIDATE_POST_INPUT_MAX)
+  .refine(isOneLinePost, { message: 'a post must be one line without control characters' });
+/** A candidate: a name alone (as before), or the name with 现任职务 and 拟任职务 (拟任 defaults to the item's post). */
+const candidate = z.union([name, z.strictObject({ name, currentPost: candidatePost.optional(), proposedPost: candidatePost.optional() })]);
+const candidateName = (c: z.output<typeof candidate>) => (typeof c === 'string' ? c : c.name);
 const createSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   items: z
@@ -22,10 +36,10 @@ const createSchema = z.strictObject({
         .strictObject({
           post: z.string().trim().min(1).max(200),
           seats: z.number().int().min(1).max(MAX_SEATS),
-          candidates: z.array(name).min(1).max(MAX_CANDIDATES_PER_ITEM),
+          candidates: z.array(candidate).min(1).max(MAX_CANDIDATES_PER_ITEM),
         })
         .refine((i) => i.candidates.length >= i.seats, { message: 'an item needs at least as many candidates as seats', path: ['candidates'] })
-        .refine((i) => new Set(i.candidates).size === i.candidates.length, { message: 'a candidate is listed twice', path: ['candidates'] }),
+        .refine((i) => new Set(i.candidates.map(candidateName)).size === i.candidates.length, { message: 'a candidate is listed twice', path: ['candidates'] }),
     )
     .min(1)
     .max(MAX_ITEMS),

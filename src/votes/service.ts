@@ -102,10 +102,13 @@ export async function viewVote(q: Queryable, row: VoteRow): Promise<VoteView> {
   };
 }
 
+/** A candidate as created: a name, or a name with 现任职务 and 拟任职务 (absent: the item's post). */
+export type CandidateInput = string | { name: string; currentPost?: string | undefined; proposedPost?: string | undefined };
+
 export interface ItemInput {
   post: string;
   seats: number;
-  candidates: string[];
+  candidates: CandidateInput[];
 }
 
 /**
@@ -131,12 +134,28 @@ export async function createVote(
     const voteId = (await tx.query<{ id: string }>('SELECT gen_random_uuid() AS id'))[0]!.id;
     let candidateNo = 0;
     const items: VoteItem[] = input.items.map((item, i) => {
-      const { names } = sortNames(item.candidates, rules.collation);
+      // Each sorted name takes its own posts back (names are unique within an item: the route
+      // refuses repeats; the queue keeps even a repeat paired). A post is stored only when given:
+      // a candidate without posts is written exactly as before.
+      const given = new Map<string, CandidateInput[]>();
+      for (const c of item.candidates) {
+        const n = typeof c === 'string' ? c : c.name;
+        given.set(n, [...(given.get(n) ?? []), c]);
+      }
+      const { names } = sortNames(item.candidates.map((c) => (typeof c === 'string' ? c : c.name)), rules.collation);
       return {
         itemId: `i${i + 1}`,
         post: item.post,
         seats: item.seats,
-        candidates: names.map((name) => ({ candidateId: `c${++candidateNo}`, name })),
+        candidates: names.map((name) => {
+          const c = given.get(name)!.shift()!;
+          return {
+            candidateId: `c${++candidateNo}`,
+            name,
+            ...(typeof c !== 'string' && c.currentPost !== undefined ? { currentPost: c.currentPost } : {}),
+            ...(typeof c !== 'string' && c.proposedPost !== undefined ? { proposedPost: c.proposedPost } : {}),
+          };
+        }),
       };
     });
     if (!options.runoffOf) {

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ballotHash,
+  CANDIDATE_POST_MAX,
+  proposedPostOf,
   checkCandidateRatio,
   hasQuorum,
   itemKind,
@@ -8,7 +11,9 @@ import {
   overMarkedItems,
   parseVoteDefinition,
   validateBallot,
+  type VoteDefinition,
 } from '../../src/protocol/ballot.ts';
+import { bytesToHex, canonicalBytes } from '../../src/protocol/encoding.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
 import { definitionWith, fakeBallot, item } from '../support/protocol-ballots.ts';
 
@@ -139,4 +144,93 @@ describe('parseVoteDefinition', () => {
       expect([e.code, e.field]).toEqual(['invalid_definition', field]);
     });
   }
+});
+
+describe('parseVoteDefinition: 现任职务 and 拟任职务 (issue 11)', () => {
+  const vectorDefinition = (file: string) =>
+    (JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')).record.entries as { kind: string; body: { definition: VoteDefinition } }[]).find(
+      (e) => e.kind === 'vote.created',
+    )!.body.definition;
+  const v2 = definitionWith([item('A', 1, ['a1']), item('B', 2, ['b1', 'b2', 'b3'])], { version: 2, runoffOf: null });
+  const withPosts = () => {
+    const d = structuredClone(v2);
+    Object.assign(d.items[0]!.candidates[0]!, { currentPost: '县财政局副局长' });
+    Object.assign(d.items[1]!.candidates[2]!, { currentPost: '某镇党委书记', proposedPost: '县委办公室副主任（正科级）' });
+    return d;
+  };
+
+  it('leaves a version-1 and a version-2 definition without posts exactly as they were (the vectors)', () => {
+    for (const file of ['record.json', 'record-v2.json']) {
+      const raw = vectorDefinition(file);
+      const parsed = parseVoteDefinition(structuredClone(raw));
+      expect(parsed).toEqual(raw);
+      expect(bytesToHex(canonicalBytes(parsed))).toBe(bytesToHex(canonicalBytes(raw)));
+      for (const c of parsed.items.flatMap((it) => it.candidates)) expect(Object.keys(c)).toEqual(['candidateId', 'name']);
+    }
+  });
+
+  it('keeps the posts of a version-2 definition, each with its candidate, and only where given', () => {
+    const d = withPosts();
+    const parsed = parseVoteDefinition(structuredClone(d));
+    expect(parsed).toEqual(d);
+    expect(parsed.items[1]!.candidates.map((c) => [c.name, c.currentPost, c.proposedPost])).toEqual([
+      ['name b1', undefined, undefined],
+      ['name b2', undefined, undefined],
+      ['name b3', '某镇党委书记', '县委办公室副主任（正科级）'],
+    ]);
+    expect('proposedPost' in parsed.items[0]!.candidates[0]!).toBe(false);
+    expect(bytesToHex(canonicalBytes(parsed))).toBe(bytesToHex(canonicalBytes(d)));
+  });
+
+  it('shows the item post as 拟任职务 when the candidate has none', () => {
+    const d = withPosts();
+    expect(proposedPostOf(d.items[0]!, d.items[0]!.candidates[0]!)).toBe('post A');
+    expect(proposedPostOf(d.items[1]!, d.items[1]!.candidates[2]!)).toBe('县委办公室副主任（正科级）');
+  });
+
+  it(`accepts a post of exactly ${CANDIDATE_POST_MAX} characters`, () => {
+    const d = withPosts();
+    d.items[0]!.candidates[0]!.currentPost = '局'.repeat(CANDIDATE_POST_MAX);
+    expect(parseVoteDefinition(d).items[0]!.candidates[0]!.currentPost).toHaveLength(CANDIDATE_POST_MAX);
+  });
+
+  const bad: [string, unknown][] = [
+    ['empty', ''],
+    [`${CANDIDATE_POST_MAX + 1} characters long`, '局'.repeat(CANDIDATE_POST_MAX + 1)],
+    ['not a string', 42],
+    ['null', null],
+    ['holding NUL', '局\u0000长'],
+    ['holding a tab', '局\t长'],
+    ['holding a line feed', '局\n长'],
+    ['holding DEL', '局\u007f长'],
+    ['holding a C1 control', '局\u0085长'],
+    ['holding a line separator', '局\u2028长'],
+    ['holding a non-character', '局\ufffe长'],
+    ['holding a lone surrogate', '局\ud800长'],
+    ['padded with spaces', ' 局长'],
+  ];
+  for (const [what, value] of bad) {
+    for (const key of ['currentPost', 'proposedPost'] as const) {
+      it(`refuses a ${key} ${what} with invalid_definition naming it`, () => {
+        const d = withPosts();
+        Object.assign(d.items[1]!.candidates[1]!, { [key]: value });
+        const e = errorOf(() => parseVoteDefinition(d));
+        expect([e.code, e.field]).toEqual(['invalid_definition', `items.1.candidates.1.${key}`]);
+      });
+    }
+  }
+
+  it('refuses posts in a version-1 definition (that format is fixed)', () => {
+    const d = structuredClone(def);
+    Object.assign(d.items[0]!.candidates[0]!, { currentPost: '县财政局副局长' });
+    const e = errorOf(() => parseVoteDefinition(d));
+    expect([e.code, e.field]).toEqual(['invalid_definition', 'items.0.candidates.0.currentPost']);
+  });
+
+  it('still refuses any other candidate field', () => {
+    const d = withPosts();
+    Object.assign(d.items[0]!.candidates[0]!, { post: '局长' });
+    const e = errorOf(() => parseVoteDefinition(d));
+    expect([e.code, e.field]).toEqual(['invalid_definition', 'items.0.candidates.0.post']);
+  });
 });

@@ -19,6 +19,7 @@ import { versionOf } from '../../protocol/version.ts';
 import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api.ts';
 import { randomBytes } from '../device.ts';
 import { h, put } from '../dom.ts';
+import { candidatePosts } from '../posts.ts';
 import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
 import { checkVoteRecord, headDigits, pinnedDefinition, RecordError, serviceKeys, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
 import { loadVote, saveVote, type StoredVote } from '../store.ts';
@@ -473,7 +474,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
             'div',
             { class: 'review-item' },
             h('h5', null, it.post),
-            h('ul', null, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!))))),
+            h('ul', null, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', null, h('span', { class: 'name' }, c.name), candidatePosts(it, c)), h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!))))),
           ),
         ),
         over.length > 0 ? h('h4', { class: 'void-warning' }, L('请注意：以下项目将作废', 'Warning: these items will be void')) : null,
@@ -548,6 +549,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
             'li',
             { class: 'candidate', 'data-candidate': c.name },
             h('span', { class: 'name' }, c.name),
+            candidatePosts(item, c),
             h(
               'div',
               { class: 'marks', role: 'radiogroup', 'aria-label': c.name },

@@ -10,6 +10,7 @@ import { publicGet } from '../api.ts';
 import { linkBase } from '../site.ts';
 import { describeOutcome } from '../outcome.ts';
 import { h, put } from '../dom.ts';
+import { candidatePosts } from '../posts.ts';
 import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
 import { headDigits, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
@@ -141,7 +142,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
             return h(
               'tr',
               { 'data-candidate': c.name, class: ct ? `outcome-${ct.outcome}` : '' },
-              h('th', { scope: 'row' }, c.name),
+              h('th', { scope: 'row' }, h('span', { class: 'name' }, c.name), candidatePosts(defItem, c)),
               marks.map((m) => h('td', { class: 'num', 'data-mark': m }, ct ? ct[m] : '')),
               h('td', { class: 'outcome', 'data-outcome': ct?.outcome ?? '' }, ct ? outcomeLabel(ct.outcome, it!.kind) : ''),
             );

@@ -6,6 +6,8 @@ import type { Tally } from '../../protocol/tally.ts';
 import { parseNameList, sortNames } from '../../collation/index.ts';
 import { publicGet, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
+import { parseCandidateLines, type CandidateLines } from '../candidate-lines.ts';
+import { candidatePosts } from '../posts.ts';
 import { kindLabel, L, stateLabel } from '../i18n.ts';
 import type { Attendance, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
 import { errorText, notice, poll, signIn } from '../ui.ts';
@@ -429,19 +431,34 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     const title = h('input', { name: 'vote-title', placeholder: L('如：干部任免表决', 'e.g. Appointments'), 'aria-label': L('表决名称', 'Vote title') });
     const items = h('div', { class: 'new-items' });
     const msg = h('div');
-    const blocks: { post: HTMLInputElement; seats: HTMLInputElement; names: HTMLTextAreaElement; el: HTMLElement }[] = [];
+    const blocks: { post: HTMLInputElement; seats: HTMLInputElement; names: HTMLTextAreaElement; withPosts: HTMLInputElement; el: HTMLElement }[] = [];
     const addItem = () => {
       const post = h('input', { name: 'post', placeholder: L('职务，如：县财政局局长', 'Post, e.g. Director of Finance') });
       const seats = h('input', { name: 'seats', type: 'number', min: '1', max: '50', value: '1', inputmode: 'numeric' });
       const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
-      const names = h('textarea', { name: 'candidates', rows: '4', placeholder: L('粘贴候选人姓名：每行一个，或以空格、顿号分隔', 'Paste candidate names: one per line, or separated by spaces or commas') });
-      const refresh = () => renderPreview(preview, parseNames(names.value), Number(seats.value) || 1, c);
+      const names = h('textarea', { name: 'candidates', rows: '4' });
+      // 现任职务 / 拟任职务 (issue 11): one candidate per line. Ticked by itself when a table
+      // (tab-separated columns) is pasted.
+      const withPosts = h('input', { type: 'checkbox', name: 'with-posts' });
+      const placeholder = () => {
+        names.placeholder = withPosts.checked
+          ? L('每行一人：姓名 现任职务 拟任职务（以空格分隔；从表格复制时职务中可含空格）；拟任职务可省略，即本项职务', 'One per line: name, current post, proposed post (separated by spaces, or table columns); leave out the proposed post when it is this item’s post')
+          : L('粘贴候选人姓名：每行一个，或以空格、顿号分隔', 'Paste candidate names: one per line, or separated by spaces or commas');
+      };
+      const refresh = () => {
+        if (!withPosts.checked && names.value.includes('\t')) withPosts.checked = true;
+        placeholder();
+        renderPreview(preview, candidatesOf(names.value, withPosts.checked), Number(seats.value) || 1, post.value.trim(), c);
+      };
       names.addEventListener('input', refresh);
       seats.addEventListener('input', refresh);
+      post.addEventListener('input', refresh);
+      withPosts.addEventListener('change', refresh);
       const block = {
         post,
         seats,
         names,
+        withPosts,
         el: h(
           'fieldset',
           { class: 'new-item' },
@@ -449,6 +466,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
           h('label', null, L('职务', 'Post'), post),
           h('label', { class: 'seats' }, L('应选人数', 'Seats'), seats),
           h('label', null, L('候选人', 'Candidates'), names),
+          h('label', { class: 'check with-posts' }, withPosts, L('含现任职务、拟任职务（每行一人）', 'With current and proposed posts (one per line)')),
           preview,
         ),
       };
@@ -473,10 +491,16 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
             type: 'button',
             class: 'primary save-vote',
             onclick: async () => {
+              const parsed = blocks.map((b) => ({ post: b.post.value.trim(), seats: Number(b.seats.value), list: candidatesOf(b.names.value, b.withPosts.checked) }));
+              const bad = parsed.findIndex((it) => it.list.badLines.length > 0);
+              if (bad >= 0) {
+                put(msg, notice('error', L(`第 ${bad + 1} 项第 ${parsed[bad]!.list.badLines.join('、')} 行不是“姓名 现任职务 拟任职务”。`, `Item ${bad + 1}, line ${parsed[bad]!.list.badLines.join(', ')}: not “name current-post proposed-post”.`)));
+                return;
+              }
               const body = {
                 title: title.value.trim(),
-                items: blocks
-                  .map((b) => ({ post: b.post.value.trim(), seats: Number(b.seats.value), candidates: parseNames(b.names.value) }))
+                items: parsed
+                  .map((it) => ({ post: it.post, seats: it.seats, candidates: it.list.candidates.map((x) => (x.currentPost === undefined && x.proposedPost === undefined ? x.name : x)) }))
                   .filter((it) => it.post || it.candidates.length > 0),
               };
               try {
@@ -498,14 +522,23 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
   return () => stopTurnout?.();
 }
 
-function renderPreview(el: HTMLElement, names: string[], seats: number, c: Committee): void {
-  if (names.length === 0) {
+/** The candidates of one item as typed: names only, or one per line with posts (candidate-lines.ts). */
+function candidatesOf(text: string, withPosts: boolean): CandidateLines {
+  return withPosts ? parseCandidateLines(text) : { candidates: parseNames(text).map((name) => ({ name })), badLines: [] };
+}
+
+function renderPreview(el: HTMLElement, list: CandidateLines, seats: number, itemPost: string, c: Committee): void {
+  const names = list.candidates.map((x) => x.name);
+  if (names.length === 0 && list.badLines.length === 0) {
     put(el, h('p', { class: 'hint' }, L('粘贴姓名后，此处按姓氏笔画顺序预览。', 'Paste names to preview them in stroke order here.')));
     return;
   }
   const sorted = sortNames(names, c.rules.collation);
   const kind = itemKind({ seats, candidates: names.map((n) => ({ candidateId: n, name: n })) });
   const warnings: HTMLElement[] = [];
+  if (list.badLines.length > 0) {
+    warnings.push(notice('error', L(`第 ${list.badLines.join('、')} 行不是“姓名 现任职务 拟任职务”：职务中有空格时，请从表格复制（以制表符分列）。`, `Line ${list.badLines.join(', ')}: not “name current-post proposed-post”; when a post holds spaces, paste table columns (tab-separated).`)));
+  }
   if (names.length < seats) warnings.push(notice('error', L('候选人少于应选人数。', 'Fewer candidates than seats.')));
   else if (kind === 'differential' && names.length < minimumCandidates(seats, c.rules.minCandidateRatio)) {
     warnings.push(notice('error', L(`差额：${seats} 个名额至少需要 ${minimumCandidates(seats, c.rules.minCandidateRatio)} 名候选人（1 : ${c.rules.minCandidateRatio}）。`, `Differential: ${seats} seats need at least ${minimumCandidates(seats, c.rules.minCandidateRatio)} candidates (1 : ${c.rules.minCandidateRatio}).`)));
@@ -514,10 +547,19 @@ function renderPreview(el: HTMLElement, names: string[], seats: number, c: Commi
   if (sorted.unknownCharacters.length > 0) {
     warnings.push(notice('warn', L(`以下字无笔顺数据，按总笔画排列：${sorted.unknownCharacters.join(' ')}`, `No stroke data for: ${sorted.unknownCharacters.join(' ')} (placed by stroke count)`)));
   }
+  // Each name keeps its own posts through the sort, as the service stores them.
+  const byName = new Map(list.candidates.map((x) => [x.name, x]));
   put(
     el,
     h('p', { class: 'hint' }, L('按姓氏笔画排列（选票上的顺序）', 'In surname stroke order (as on the ballot)'), ' · ', kindLabel(kind, seats)),
-    h('ol', { class: 'sorted-names' }, sorted.names.map((n) => h('li', null, n))),
+    h(
+      'ol',
+      { class: 'sorted-names' },
+      sorted.names.map((n) => {
+        const x = byName.get(n);
+        return h('li', { 'data-candidate': n }, n, x ? candidatePosts({ post: itemPost || L('（本项职务）', '(this item’s post)') }, { candidateId: n, ...x }) : null);
+      }),
+    ),
     warnings,
   );
 }
