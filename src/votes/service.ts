@@ -472,8 +472,16 @@ export async function createRunoff(ctx: AppContext, voteId: string, by: string):
   const items: ItemInput[] = [];
   for (const item of tally.items) {
     if (!item.runoff) continue;
-    const names = new Map(definition.items.find((d) => d.itemId === item.itemId)!.candidates.map((c) => [c.candidateId, c.name]));
-    items.push({ post: item.post, seats: item.runoff.seats, candidates: item.runoff.candidateIds.map((id) => names.get(id)!) });
+    // The tied candidates, each with the posts the first ballot showed.
+    const candidates = new Map(definition.items.find((d) => d.itemId === item.itemId)!.candidates.map((c) => [c.candidateId, c]));
+    items.push({
+      post: item.post,
+      seats: item.runoff.seats,
+      candidates: item.runoff.candidateIds.map((id) => {
+        const { name, currentPost, proposedPost } = candidates.get(id)!;
+        return { name, currentPost, proposedPost };
+      }),
+    });
   }
   if (items.length === 0) throw new AppError('invalid_state', 'Every seat of this vote was decided; there is nothing to run off.');
   try {

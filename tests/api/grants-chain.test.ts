@@ -43,7 +43,9 @@ describe('grants of power on the chain', () => {
   });
 
   it('writes a new vote as protocol version 2, naming its secretary, and marks a run-off with the vote it follows', async () => {
-    const { c, def } = await meetingWithVote(admin, '版本委员会', NAMES.slice(0, 5), [{ post: '副主任', seats: 2, candidates: ['丙三', '甲一', '乙二'] }]);
+    const { c, def } = await meetingWithVote(admin, '版本委员会', NAMES.slice(0, 5), [
+      { post: '副主任', seats: 2, candidates: [{ name: '丙三', currentPost: '某镇镇长' }, '甲一', { name: '乙二', currentPost: '某局副局长', proposedPost: '副主任（正科级）' }] },
+    ]);
     expect(def).toMatchObject({ version: 2, runoffOf: null });
     const created = (await chain(c.id)).find((e) => e.kind === 'vote.created')!;
     expect((created.body as { by?: string }).by).toBe(c.secretary.personId);
@@ -57,6 +59,11 @@ describe('grants of power on the chain', () => {
     const runoff = await c.secretary.api.post(`/v1/votes/${def.voteId}/runoff`);
     expect(runoff.status).toBe(201);
     expect(runoff.body.definition).toMatchObject({ version: 2, runoffOf: def.voteId });
+    // The tied candidates keep the posts the first ballot showed.
+    expect(runoff.body.definition.items[0].candidates.map(({ candidateId: _, ...rest }: { candidateId: string }) => rest)).toEqual([
+      { name: '乙二', currentPost: '某局副局长', proposedPost: '副主任（正科级）' },
+      { name: '丙三', currentPost: '某镇镇长' },
+    ]);
     // Its record verifies: it is exactly the run-off the first vote's tally calls for.
     const rdef = runoff.body.definition;
     const rtokens = [];

@@ -2,6 +2,7 @@
 // members, every person enrolled with a device and logged in.
 import { Api, enrolAndLogin, type Session } from './client.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
+import type { CandidateInput } from '../../src/votes/service.ts';
 import type { TestService } from './service.ts';
 
 export interface CommitteeFixture {
@@ -44,7 +45,7 @@ export async function meetingWithVote(
   admin: Session,
   name: string,
   memberNames: string[],
-  items: { post: string; seats: number; candidates: string[] }[] = [{ post: '局长', seats: 1, candidates: ['王一'] }],
+  items: { post: string; seats: number; candidates: CandidateInput[] }[] = [{ post: '局长', seats: 1, candidates: ['王一'] }],
 ): Promise<{ c: CommitteeFixture; meetingId: string; def: VoteDefinition }> {
   const c = await createCommittee(admin, name, memberNames);
   const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
