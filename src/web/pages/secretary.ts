@@ -171,6 +171,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       return;
     }
     const meetingMsg = h('div');
+    let inspectorsEl = inspectorsSection(meeting, members, attendance, inspectors);
     const act = (path: string) => async () => {
       try {
         await session.post(path);
@@ -194,14 +195,19 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         ),
         meetingMsg,
       ),
-      attendanceSection(c, meeting, members, attendance),
-      inspectorsSection(meeting, members, attendance, inspectors),
+      attendanceSection(c, meeting, members, attendance, () => {
+        // The inspectors are chosen among the members present: offer the ones just recorded.
+        const fresh = inspectorsSection(meeting, members, attendance, inspectors);
+        inspectorsEl.replaceWith(fresh);
+        inspectorsEl = fresh;
+      }),
+      inspectorsEl,
       votesSection(c, meeting, votes, members, attendance),
       meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
     );
   }
 
-  function attendanceSection(c: Committee, meeting: Meeting, members: Member[], attendance: Attendance): HTMLElement {
+  function attendanceSection(c: Committee, meeting: Meeting, members: Member[], attendance: Attendance, onSaved: () => void): HTMLElement {
     const eligible = members.filter((m) => m.active && m.votingRight);
     // The one quorum rule (src/protocol/ballot.ts), over the service's own 应到 for this meeting.
     const entitled = attendance.entitled;
@@ -275,6 +281,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
                     // The votes' "no token yet" lists read the recorded attendance from here.
                     Object.assign(attendance, a);
                     update();
+                    onSaved();
                     put(msg, notice('ok', L(`已登记：实到 ${a.present} / 应到 ${a.entitled}${a.quorumMet ? '，已达法定人数' : '，未达法定人数'}。`, `Recorded: ${a.present} of ${a.entitled} present${a.quorumMet ? ', quorum met' : ', no quorum'}.`)));
                   } catch (e) {
                     put(msg, notice('error', errorText(e)));
@@ -297,7 +304,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     const msg = h('div');
     const boxes = new Map<string, HTMLInputElement>();
     const present = members.filter((m) => m.active && m.votingRight && attendance.presentMemberIds.includes(m.memberId));
-    const shown = current.map((id) => names.get(id) ?? id);
+    const shown = inRosterOrder(current, names).map((id) => names.get(id) ?? id);
     const count = h('p', { class: 'inspector-count', 'aria-live': 'polite' });
     const update = () => {
       const n = [...boxes.values()].filter((b) => b.checked).length;
@@ -704,6 +711,13 @@ function setTurnout(el: HTMLElement, t: { issued: number; returned: number }): v
   put(el, L('发出 ', 'Issued '), h('strong', null, t.issued), L('　收回 ', '   Returned '), h('strong', null, t.returned));
 }
 
+/** Member ids in the roster's order (the service sorts them by id), any unknown id last. */
+function inRosterOrder(ids: string[], names: Map<string, string>): string[] {
+  const roster = [...names.keys()];
+  const rank = (id: string) => (roster.includes(id) ? roster.indexOf(id) : roster.length);
+  return [...ids].sort((a, b) => rank(a) - rank(b));
+}
+
 /** The close in progress: 收回 and how many confirmed; once sealed, the decision and which inspectors signed. */
 function setProgress(el: HTMLElement, view: Closing, names: Map<string, string>): void {
   const ballots = view.prepared.ballots.length;
@@ -737,7 +751,7 @@ function setProgress(el: HTMLElement, view: Closing, names: Map<string, string>)
           h(
             'ul',
             { class: 'inspector-signatures' },
-            view.inspectors.map((id) => {
+            inRosterOrder(view.inspectors, names).map((id) => {
               const signed = view.countersignedBy.includes(id);
               return h('li', { 'data-inspector': id, 'data-signed': String(signed) }, h('span', null, name(id)), ' ', h('strong', { class: signed ? 'signed' : 'pending' }, signed ? L('✓ 已签字', '✓ signed') : L('待签字', 'not yet signed')));
             }),
