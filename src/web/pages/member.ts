@@ -81,7 +81,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   const prints = new Map<string, string>();
   /** The close in progress, by vote, as last read from /closing. */
   const closings = new Map<string, Closing>();
-  /** An inspector's check of a sealed close, by vote: for which sealHash, and what the verifier said. */
+  /** An inspector's check of a sealed close, by vote: of which content (auditKey), and what the verifier said. */
   const audits = new Map<string, Audit>();
 
   const head = h('section', { class: 'card member-head' });
@@ -237,14 +237,14 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     await keep({ ...v, confirmedClose: hash });
   }
 
-  /** Starts the inspector's check of the sealed close (once per sealHash), in the verifier worker. */
+  /** Starts the inspector's check of the sealed close (once per content served), in the verifier worker. */
   function startAudit(vote: Vote, view: Closing): void {
-    const seal = view.sealHash!;
-    if (audits.get(vote.id)?.sealHash === seal) return;
-    audits.set(vote.id, { sealHash: seal, running: true });
+    const key = auditKey(view);
+    if (audits.get(vote.id)?.key === key) return;
+    audits.set(vote.id, { key, running: true });
     auditClose(vote, view).then(
-      (r) => audits.set(vote.id, { sealHash: seal, running: false, ...r }),
-      (e: unknown) => audits.set(vote.id, { sealHash: seal, running: false, problem: errorText(e) }),
+      (r) => audits.set(vote.id, { key, running: false, ...r }),
+      (e: unknown) => audits.set(vote.id, { key, running: false, problem: errorText(e) }),
     ).finally(render);
   }
 
@@ -269,7 +269,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   async function countersign(vote: Vote): Promise<void> {
     const audit = audits.get(vote.id);
     const view = closings.get(vote.id);
-    if (!audit?.report?.ok || !audit.localSeal || !view || view.sealHash !== audit.sealHash) return;
+    if (!audit?.report?.ok || !audit.localSeal || !view || audit.key !== auditKey(view) || audit.localSeal !== view.sealHash) return;
     const deviceSignature = await session.sign(countersignatureMessage(vote.id, audit.localSeal));
     closings.set(vote.id, await session.post<Closing>(`/v1/votes/${vote.id}/countersignatures`, { deviceSignature }));
   }
@@ -450,7 +450,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
         v?.confirmedClose ?? null,
         v?.missingFromClose ?? null,
         view ? [view.state, view.sealHash, view.countersignedBy, view.inspectors, view.confirmations.length, view.decision] : null,
-        audit ? [audit.sealHash, audit.running, audit.report?.ok ?? null, audit.problem ?? null] : null,
+        audit ? [audit.key, audit.running, audit.report?.ok ?? null, audit.problem ?? null] : null,
         document.documentElement.lang,
         vote.state,
         present(),
@@ -563,7 +563,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const signed = view.countersignedBy.includes(me.personId);
     const ballots = view.prepared.ballots.length;
     const confirmed = view.confirmations.length;
-    const current = audit && audit.sealHash === view.sealHash ? audit : undefined;
+    const current = audit && audit.key === auditKey(view) ? audit : undefined;
     const ok = Boolean(current && !current.running && current.report?.ok && current.localSeal === view.sealHash);
     let verdict: HTMLElement;
     if (!current || current.running) {
@@ -816,12 +816,23 @@ function approvals(item: VoteItem, marks: Record<string, Mark> | undefined): num
 
 /** An inspector's check of one sealed close. */
 interface Audit {
-  sealHash: string;
+  /** What was checked (auditKey): another close served, even under the same sealHash, is checked anew. */
+  key: string;
   running: boolean;
   /** This device's own hash of the sealed close (what it signs). */
   localSeal?: string;
   report?: VerificationReport;
   problem?: string;
+}
+
+/** The sealed close as served, by content: the seal hash it states and the one computed from what it holds. */
+function auditKey(view: Closing): string {
+  try {
+    return `${view.sealHash}:${sealHash({ voteId: view.voteId, preparedHash: preparedHash(view.prepared), confirmations: view.confirmations, decision: view.decision })}`;
+  } catch {
+    // Malformed: the check itself reports it.
+    return `${view.sealHash}:malformed`;
+  }
 }
 
 /** verifyRecord in the verifier worker (the observer's), off the page's thread. */
