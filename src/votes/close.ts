@@ -124,6 +124,8 @@ export interface ClosingView {
   preparedHash: string;
   /** Who confirmed (the record publishes it: who cast, never how). */
   confirmedBy: string[];
+  /** The confirmations as the record will keep them (sorted by memberId): an inspector's device verifies the sealed close with them. */
+  confirmations: MemberSignature[];
   decision: UnconfirmedDecision | null;
   /** Set once the secretary sealed the confirmations: what the inspectors sign. */
   sealHash: string | null;
@@ -137,14 +139,15 @@ export async function closingView(q: Queryable, voteId: string): Promise<Closing
     throw new AppError('invalid_state', `The vote is ${vote.state}; nothing is prepared until it closes.`);
   }
   if (vote.prepared === null) throw new AppError('invalid_state', 'This vote closed in one step (protocol version 1); its record is published.');
-  const confirmed = await q.query<{ person_id: string }>('SELECT person_id FROM vote_confirmations WHERE vote_id = $1 ORDER BY person_id', [voteId]);
+  const confirmations = await confirmationsOf(q, voteId);
   const signed = await q.query<{ person_id: string }>('SELECT person_id FROM vote_countersignatures WHERE vote_id = $1 ORDER BY person_id', [voteId]);
   return {
     voteId,
     state: vote.state,
     prepared: JSON.parse(vote.prepared) as PreparedClose,
     preparedHash: vote.prepared_hash!,
-    confirmedBy: confirmed.map((r) => r.person_id),
+    confirmedBy: confirmations.map((c) => c.memberId),
+    confirmations,
     decision: vote.decision === null ? null : (JSON.parse(vote.decision) as UnconfirmedDecision),
     sealHash: vote.seal_hash,
     inspectors: await inspectorsOf(q, vote.meeting_id),

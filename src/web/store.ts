@@ -42,6 +42,10 @@ export interface StoredVote {
   receipt?: string;
   /** A definite refusal of the ballot (not a network failure): the outbox stops sending it. */
   refused?: { code: string; text: string };
+  /** Version 2: the prepared close (its preparedHash) this device found its ballot in, unchanged, and confirmed. */
+  confirmedClose?: string;
+  /** Version 2: the prepared close (its preparedHash) that does NOT hold this device's ballot: never confirmed. */
+  missingFromClose?: string;
   /** After close: the ballot was found in the record and the receipt verified. */
   counted?: boolean;
   /** The head of the record that check read (the close entry), shown to compare with the projector. */

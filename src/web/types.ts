@@ -3,6 +3,7 @@
 export type { Committee, Member, PersonRef } from '../committees/service.ts';
 export type { Meeting, Attendance } from '../meetings/service.ts';
 export type { VoteView as Vote } from '../votes/service.ts';
+export type { ClosingView as Closing } from '../votes/close.ts';
 import type { ChainHead } from '../protocol/chain.ts';
 import type { Tally } from '../protocol/tally.ts';
 

@@ -9,6 +9,8 @@ export interface VerifyRequest {
   record: unknown;
   jwks: JSONWebKeySet;
   pinnedHead?: ChainHead;
+  /** An inspector's phone checking a sealed close before countersigning it (verifyRecord's option). */
+  beforeCountersigning?: boolean;
 }
 
 export type VerifyMessage =
@@ -19,12 +21,13 @@ export type VerifyMessage =
 const scope = self as unknown as { onmessage: ((ev: MessageEvent<VerifyRequest>) => void) | null; postMessage(m: VerifyMessage): void };
 
 scope.onmessage = async (ev) => {
-  const { record, jwks, pinnedHead } = ev.data;
+  const { record, jwks, pinnedHead, beforeCountersigning } = ev.data;
   let last = 0;
   try {
     const report = await verifyRecord(record, {
       jwks,
       ...(pinnedHead ? { pinnedHead } : {}),
+      ...(beforeCountersigning ? { beforeCountersigning } : {}),
       // Chunked: a record with thousands of ballots asks for more than getRandomValues' 64 KiB.
       randomBytes,
       onProgress: ({ phase, done, total }) => {

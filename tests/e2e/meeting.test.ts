@@ -132,6 +132,28 @@ async function enrolThroughPage(page: Page, path: string, code: string): Promise
 const vote = (page: Page, id = voteId) => page.locator(`section.vote[data-vote-id="${id}"]`);
 const MARK_TEXT: Record<string, string> = { approve: '同意', disapprove: '不同意', abstain: '弃权' };
 const markButton = (page: Page, name: string, mark: Mark, id = voteId) => vote(page, id).locator(`li.candidate[data-candidate="${name}"] button[data-mark="${mark}"]`);
+/** The meeting's inspectors (监票人), as members' indexes: designated on the secretary's page (not member 1, whose phone is later shown a rewritten record). */
+const inspectors = [0, 2];
+const progress = (id = voteId) => secretary.locator(`.close-progress[data-vote-id="${id}"]`);
+
+/**
+ * The close after 结束投票并计票, as the room does it: every phone that cast confirms by itself
+ * (the secretary's count reaches `confirmations`), the secretary sends it to the inspectors, each
+ * inspector's phone verifies it, and each signs; the last signature publishes.
+ */
+async function sealAndCountersign(id: string, confirmations: number): Promise<void> {
+  await expect.poll(() => progress(id).getAttribute('data-confirmations'), { timeout: 30_000 }).toBe(String(confirmations));
+  await secretary.click(`.vote-admin[data-vote-id="${id}"] button.seal`);
+  await secretary.locator(`.vote-admin[data-vote-id="${id}"][data-state="countersigning"]`).waitFor({ timeout: 30_000 });
+  for (const [k, i] of inspectors.entries()) {
+    const panel = vote(members[i]!, id).locator('.inspector-panel');
+    await panel.locator('.verify-ok').waitFor({ timeout: 60_000 });
+    await panel.locator('button.countersign').click();
+    // The last signature publishes, and the panel goes with the close.
+    if (k < inspectors.length - 1) await panel.locator('.countersigned').waitFor({ timeout: 30_000 });
+  }
+  await secretary.locator(`.vote-admin[data-vote-id="${id}"][data-state="closed"]`).waitFor({ timeout: 30_000 });
+}
 
 describe('a meeting run entirely from the browser', () => {
   it('the administrator enrols with the first-start code and sets the committee up on the admin page', async () => {
@@ -347,6 +369,24 @@ describe('a meeting run entirely from the browser', () => {
     await shot(members[0]!, 'member-3-token-ready');
   });
 
+  it('the secretary designates two 监票人 among the members present', async () => {
+    const section = secretary.locator('section.inspectors');
+    expect(await section.locator('.current-inspectors').textContent()).toContain('尚未指定监票人');
+    // Only the members recorded present are offered.
+    expect(await section.locator('.inspector-list input[type=checkbox]').count()).toBe(11);
+    for (const i of inspectors) await section.locator('.inspector-list label', { hasText: MEMBER_NAMES[i]! }).locator('input').check();
+    expect(await section.locator('.inspector-count').textContent()).toBe('已勾选 2 人');
+    await section.locator('button.designate-inspectors').click();
+    await secretary.locator('section.inspectors[data-inspectors="2"]').waitFor();
+    expect(await secretary.locator('section.inspectors .inspector-names').textContent()).toBe(inspectors.map((i) => MEMBER_NAMES[i]).join('、'));
+    // Recorded on the chain, for everyone to see.
+    const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
+    const designated = chain.body.entries.filter((e: { kind: string }) => e.kind === 'inspectors.designated');
+    expect(designated).toHaveLength(1);
+    expect(designated[0].body.inspectors).toHaveLength(2);
+    await shot(secretary, 'secretary-2c-inspectors');
+  });
+
   it('the vote opens; each member marks the stroke-ordered ballot and casts it; a reload mid-vote loses nothing', async () => {
     await secretary.click('button.open-vote');
     await secretary.locator('.vote-admin[data-state="open"]').waitFor();
@@ -505,9 +545,48 @@ describe('a meeting run entirely from the browser', () => {
 
     const closedAt = Date.now();
     await secretary.click('button.close-vote');
+    // The close is prepared, not published: the room sees the count being confirmed.
+    await expect.poll(() => screen.locator('.banner').getAttribute('data-state'), { timeout: 30_000 }).toBe('confirming');
+    expect(await screen.locator('td.outcome[data-outcome="elected"]').count()).toBe(0);
+    // Every phone finds its own ballot in the prepared close and confirms it by itself; the
+    // secretary watches the count of confirmations reach 收回.
+    await Promise.all(members.map((p) => vote(p).locator('.confirmed-in-close').waitFor({ timeout: 30_000 })));
+    await expect.poll(() => progress().getAttribute('data-confirmations'), { timeout: 30_000 }).toBe('11');
+    expect(await progress().getAttribute('data-ballots')).toBe('11');
+    expect(await progress().locator('.confirmations').textContent()).toBe('收回 11　已确认 11　全部选票均已确认');
+    expect(await vote(members[0]!).locator('.confirmed-in-close').textContent()).toContain('已确认本人选票在列');
+    await shot(secretary, 'secretary-3b-confirmations');
+    await shot(members[0]!, 'member-6b-confirmed');
+    // 提交监票人签字: the inspectors' phones show the close in human terms and verify it.
+    await secretary.click(`.vote-admin[data-vote-id="${voteId}"] button.seal`);
+    await secretary.locator(`.vote-admin[data-vote-id="${voteId}"][data-state="countersigning"]`).waitFor({ timeout: 30_000 });
+    await expect.poll(() => progress().locator('.inspector-signatures li[data-signed="false"]').count(), { timeout: 30_000 }).toBe(2);
+    for (const i of inspectors) {
+      const panel = vote(members[i]!).locator('.inspector-panel');
+      await panel.waitFor({ timeout: 30_000 });
+      expect(await panel.locator('.close-figures').textContent()).toBe('应到 11 · 实到 11 · 发出 11 · 收回 11');
+      expect(await panel.locator('.close-confirmations').textContent()).toBe('投票委员确认本人选票在列：11 张（收回 11 张）');
+      expect(await panel.locator('.item-outcome').count()).toBe(2);
+      // Verification in this browser must pass before the signature is offered.
+      await panel.locator('.verify-ok').waitFor({ timeout: 60_000 });
+      expect(await panel.locator('.verify-ok').getAttribute('data-ok')).toBe('true');
+      expect(await panel.locator('.verify-ok').textContent()).toMatch(/^✓ 本机核验通过：\d+ 项检查全部通过/);
+      expect(await panel.locator('button.countersign').isEnabled()).toBe(true);
+    }
+    // Members who are not inspectors see no panel.
+    expect(await vote(members[1]!).locator('.inspector-panel').count()).toBe(0);
+    await shot(members[inspectors[0]!]!, 'member-6c-inspector-verified');
+    await vote(members[inspectors[0]!]!).locator('button.countersign').click();
+    await vote(members[inspectors[0]!]!).locator('.inspector-panel .countersigned').waitFor({ timeout: 30_000 });
+    await expect.poll(() => progress().locator('.inspector-signatures li[data-signed="true"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await progress().locator('.inspector-signatures li[data-signed="true"]').textContent()).toContain(MEMBER_NAMES[inspectors[0]!]!);
+    await shot(secretary, 'secretary-3c-countersigning');
+    expect(await screen.locator('td.outcome[data-outcome="elected"]').count()).toBe(0);
+    // The last inspector's signature publishes the result.
+    await vote(members[inspectors[1]!]!).locator('button.countersign').click();
     await screen.locator('td.outcome[data-outcome="elected"]').first().waitFor({ timeout: 30_000 });
     // A figure for the note, not an assertion: this machine is shared and its speed varies.
-    console.log(`[e2e] close → result on the projector: ${Date.now() - closedAt} ms`);
+    console.log(`[e2e] close → confirmations → seal → countersignatures → result on the projector: ${Date.now() - closedAt} ms`);
 
     const figure = (name: string) => screen.locator(`.figures [data-figure="${name}"]`).textContent();
     expect(await figure('entitled')).toBe('11');
@@ -627,6 +706,7 @@ describe('a meeting run entirely from the browser', () => {
     );
     await expect.poll(() => secretary.locator(`.turnout[data-vote-id="${second}"]`).getAttribute('data-returned'), { timeout: 10_000 }).toBe('11');
     await secretary.click(`.vote-admin[data-vote-id="${second}"] button.close-vote`);
+    await sealAndCountersign(second, 11);
     await secretary.locator(`.vote-admin[data-vote-id="${second}"] button.runoff`).click();
     await expect.poll(() => secretary.locator('.vote-admin').count()).toBe(3);
     await shot(secretary, 'secretary-4-runoff');
@@ -688,9 +768,50 @@ describe('a meeting run entirely from the browser', () => {
     expect(await card.locator('.close-confirm').count()).toBe(0);
     expect((await new Api(service.url).get(`/v1/votes/${runoff}/status`)).body.state).toBe('open');
 
+    // One member casts, and their phone loses the network before the close: it cannot confirm.
+    const caster = members[3]!;
+    await vote(caster, runoff).locator('button.cast').waitFor({ timeout: 30_000 });
+    for (const li of await vote(caster, runoff).locator('li.candidate').all()) await li.locator('button[data-mark="abstain"]').click();
+    await vote(caster, runoff).locator('button.cast').click();
+    await vote(caster, runoff).locator('button.confirm-cast').click();
+    await vote(caster, runoff).locator('.voted').waitFor({ timeout: 30_000 });
+    await caster.context().setOffline(true);
     await card.locator('button.close-vote').click();
     await card.locator('.close-confirm button.confirm-close').click();
-    await secretary.locator(`.vote-admin[data-vote-id="${runoff}"][data-state="closed"]`).waitFor();
+    await secretary.locator(`.vote-admin[data-vote-id="${runoff}"][data-state="confirming"]`).waitFor({ timeout: 30_000 });
+    await expect.poll(() => progress(runoff).getAttribute('data-ballots'), { timeout: 30_000 }).toBe('1');
+    expect(await progress(runoff).getAttribute('data-confirmations')).toBe('0');
+    // 提交监票人签字 with a ballot unconfirmed: refused, and the page says how many and asks why.
+    await card.locator('button.seal').click();
+    const unconfirmed = card.locator('.unconfirmed');
+    await unconfirmed.waitFor();
+    expect(await unconfirmed.getAttribute('data-unconfirmed')).toBe('1');
+    expect(await unconfirmed.textContent()).toContain('还有 1 张选票未获投票人确认（收回 1，已确认 0）');
+    await shot(secretary, 'secretary-6-unconfirmed');
+    const reason = '该委员手机断网，已当场向监票人说明';
+    await unconfirmed.locator('textarea[name=unconfirmed-reason]').fill(reason);
+    await unconfirmed.locator('button.seal-with-reason').click();
+    await secretary.locator(`.vote-admin[data-vote-id="${runoff}"][data-state="countersigning"]`).waitFor({ timeout: 30_000 });
+    expect(await progress(runoff).locator('.decision').textContent()).toContain(reason);
+    // The inspectors see the decision with the figures, and their phones verify it before signing
+    // (member 0's page is in English since the switch above).
+    for (const i of inspectors) {
+      const panel = vote(members[i]!, runoff).locator('.inspector-panel');
+      await panel.locator('.verify-ok').waitFor({ timeout: 60_000 });
+      expect(await panel.locator('.close-decision').textContent()).toBe(
+        i === 0 ? `Secretary’s decision: 1 ballot unconfirmed, sent on. Reason: ${reason}` : `秘书决定：1 张选票未获确认，照常提交。原因：${reason}`,
+      );
+      expect(await panel.locator('.close-figures').textContent()).toMatch(i === 0 ? /issued \d+ · returned 1$/ : /发出 \d+ · 收回 1$/);
+    }
+    await shot(members[inspectors[1]!]!, 'member-10-inspector-decision');
+    for (const i of inspectors) await vote(members[i]!, runoff).locator('.inspector-panel button.countersign').click();
+    await secretary.locator(`.vote-admin[data-vote-id="${runoff}"][data-state="closed"]`).waitFor({ timeout: 30_000 });
     expect((await new Api(service.url).get(`/v1/votes/${runoff}/status`)).body.state).toBe('closed');
+    const closed = (await new Api(service.url).get(`/v1/votes/${runoff}/record`)).body.entries.at(-1);
+    expect(closed.body.decision).toMatchObject({ unconfirmed: 1, reason });
+    expect(closed.body.countersignatures).toHaveLength(2);
+    // Back online, the phone finds its ballot in the published record.
+    await caster.context().setOffline(false);
+    await vote(caster, runoff).locator('.counted').waitFor({ timeout: 30_000 });
   });
 });

@@ -12,8 +12,18 @@
 // this device pinned before (record.ts). While a vote is not closed the page re-reads the chain
 // on every refresh; if it no longer extends what the device saw, the page refuses to vote. The
 // vote key fingerprint on the card is the one the projector shows, for the room to compare.
+//
+// Version-2 close (src/protocol/close.ts). When the secretary closes, the vote is `confirming`:
+// the phone reads the prepared close, hashes it itself, looks for its own ballot (by the hash it
+// kept when casting) and only then signs the confirmation; a ballot missing or changed is never
+// confirmed and raises the alarm. A member designated 监票人 sees, once the close is sealed
+// (`countersigning`), the figures and outcomes, runs the project's verifier on the would-be
+// record in this browser, and can sign (签字确认) only when every check passes.
 import { ballotHash, itemKind, overMarkedItems, validateBallot, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
 import { tokenRequestMessage } from '../../protocol/device.ts';
+import { makeEntry } from '../../protocol/chain.ts';
+import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../../protocol/close.ts';
+import type { VerificationReport } from '../../protocol/verifier.ts';
 import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member.ts';
 import { versionOf } from '../../protocol/version.ts';
 import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api.ts';
@@ -23,7 +33,9 @@ import { candidatePosts } from '../posts.ts';
 import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
 import { checkVoteRecord, headDigits, pinnedDefinition, RecordError, serviceKeys, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
 import { loadVote, saveVote, type StoredVote } from '../store.ts';
-import type { Attendance, Committee, Meeting, Vote } from '../types.ts';
+import type { Attendance, Closing, Committee, Meeting, Vote } from '../types.ts';
+import { describeOutcome } from '../outcome.ts';
+import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
 import { errorText, notice, poll, shortHash, signIn } from '../ui.ts';
 import { deviceWatch } from '../device-watch.ts';
 
@@ -68,6 +80,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   let rewritten: string | undefined;
   /** Vote key fingerprints, by vote, from the verified chain. */
   const prints = new Map<string, string>();
+  /** The close in progress, by vote, as last read from /closing. */
+  const closings = new Map<string, Closing>();
+  /** An inspector's check of a sealed close, by vote: of which content (auditKey), and what the verifier said. */
+  const audits = new Map<string, Audit>();
 
   const head = h('section', { class: 'card member-head' });
   const list = h('div', { class: 'votes' });
@@ -186,6 +202,79 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     await keep({ ...v, counted, ...(last ? { closedHead: { seq: last.seq, hash: last.hash } } : {}) });
   }
 
+  /**
+   * The member's confirmation (version 2): the prepared close is hashed here, the ballot this
+   * device cast is looked up in it by the hash kept at casting, and only a ballot found unchanged
+   * is confirmed, with a device signature over this device's own hash of what it checked. A
+   * ballot that is not there is never confirmed: the card raises the alarm and keeps the receipt.
+   */
+  async function confirmBallot(vote: Vote): Promise<void> {
+    const v = local.get(vote.id);
+    if (!v?.ballot || !v.ballotHash || v.confirmedClose || v.missingFromClose) return;
+    refuseIfRewritten();
+    const view = await session.get<Closing>(`/v1/votes/${vote.id}/closing`);
+    closings.set(vote.id, view);
+    if (view.state !== 'confirming') return;
+    const hash = preparedHash(view.prepared);
+    if (view.prepared.voteId !== vote.id || hash !== view.preparedHash) {
+      throw new Error(L('服务提供的计票数据与其哈希不符，本设备不予确认。请告知监票人。', 'The close the service shows does not match its hash; this device does not confirm it. Tell the inspectors.'));
+    }
+    const found = view.prepared.ballots.find((b) => {
+      try {
+        return ballotHash(b) === v.ballotHash;
+      } catch {
+        return false;
+      }
+    });
+    if (!found) {
+      // With a receipt the ballot was recorded: its absence is the alarm. Without one (still in
+      // the outbox when voting ended) the outbox already says it was not delivered.
+      if (v.receipt) await keep({ ...v, missingFromClose: hash });
+      return;
+    }
+    if (v.receipt) await checkReceipt(v.receipt, await serviceKeys(), found);
+    const deviceSignature = await session.sign(confirmationMessage(vote.id, hash));
+    await session.post(`/v1/votes/${vote.id}/confirmations`, { deviceSignature });
+    await keep({ ...v, confirmedClose: hash });
+  }
+
+  /** Starts the inspector's check of the sealed close (once per content served), in the verifier worker. */
+  function startAudit(vote: Vote, view: Closing): void {
+    const key = auditKey(view);
+    if (audits.get(vote.id)?.key === key) return;
+    audits.set(vote.id, { key, running: true });
+    auditClose(vote, view).then(
+      (r) => audits.set(vote.id, { key, running: false, ...r }),
+      (e: unknown) => audits.set(vote.id, { key, running: false, problem: errorText(e) }),
+    ).finally(render);
+  }
+
+  /**
+   * The would-be record: the committee's chain, verified and held to this device's pin, and the
+   * vote.closed entry the last countersignature will append (still without countersignatures),
+   * checked by the project's verifier as for a published record. The hashes are computed here.
+   */
+  async function auditClose(vote: Vote, view: Closing): Promise<Pick<Audit, 'report' | 'localSeal' | 'problem'>> {
+    const prepared = preparedHash(view.prepared);
+    if (view.prepared.voteId !== vote.id || prepared !== view.preparedHash) return { problem: L('计票数据与其哈希不符。', 'The prepared close does not match its hash.') };
+    const localSeal = sealHash({ voteId: vote.id, preparedHash: prepared, confirmations: view.confirmations, decision: view.decision });
+    if (localSeal !== view.sealHash) return { problem: L('提交签字的数据与其哈希不符。', 'The sealed close does not match its hash.') };
+    const chain = await guarded(() => verifiedChain(vote.committeeId));
+    const entry = makeEntry(chain.at(-1)!, vote.committeeId, 'vote.closed', { ...view.prepared, confirmations: view.confirmations, decision: view.decision, countersignatures: [] });
+    const record = { committeeId: vote.committeeId, voteId: vote.id, entries: [...chain, entry], head: { seq: entry.seq, hash: entry.hash } };
+    const report = await runVerifier({ record, jwks: await serviceKeys(), beforeCountersigning: true });
+    return { report, localSeal };
+  }
+
+  /** 签字确认: signs this device's own hash of the sealed close it verified. */
+  async function countersign(vote: Vote): Promise<void> {
+    const audit = audits.get(vote.id);
+    const view = closings.get(vote.id);
+    if (!audit?.report?.ok || !audit.localSeal || !view || audit.key !== auditKey(view) || audit.localSeal !== view.sealHash) return;
+    const deviceSignature = await session.sign(countersignatureMessage(vote.id, audit.localSeal));
+    closings.set(vote.id, await session.post<Closing>(`/v1/votes/${vote.id}/countersignatures`, { deviceSignature }));
+  }
+
   /** Runs one device task per vote at a time, showing its failure on the vote's card. */
   async function task(voteId: string, fn: () => Promise<void>, quiet: string[] = []): Promise<void> {
     if (busy.has(voteId)) return;
@@ -241,13 +330,21 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       for (const vote of votes) {
         const v = local.get(vote.id);
         if (rewritten && vote.state !== 'closed') continue;
-        if (vote.state !== 'closed' && present() && !v?.token) {
+        if ((vote.state === 'draft' || vote.state === 'open') && present() && !v?.token) {
           // Not present (yet) or already closed: nothing to fetch, nothing to report.
           await task(vote.id, () => ensureToken(vote), ['not_eligible']);
         } else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) {
           await task(vote.id, () => sendBallot(vote.id));
+        } else if (vote.state === 'confirming' && v?.ballot && v.ballotHash && !v.confirmedClose && !v.missingFromClose) {
+          // Sealed meanwhile: too late to confirm, nothing to report on the card.
+          await task(vote.id, () => confirmBallot(vote), ['invalid_state']);
         } else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) {
           await task(vote.id, () => checkCounted(vote));
+        }
+        if (vote.state === 'countersigning') {
+          const view = await session.get<Closing>(`/v1/votes/${vote.id}/closing`);
+          closings.set(vote.id, view);
+          if (view.state === 'countersigning' && view.inspectors.includes(me.personId)) startAudit(vote, view);
         }
       }
     } catch (e) {
@@ -348,7 +445,13 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     for (const vote of votes) {
       seen.add(vote.id);
       const v = local.get(vote.id);
+      const view = closings.get(vote.id);
+      const audit = audits.get(vote.id);
       const key = JSON.stringify([
+        v?.confirmedClose ?? null,
+        v?.missingFromClose ?? null,
+        view ? [view.state, view.sealHash, view.countersignedBy, view.inspectors, view.confirmations.length, view.decision] : null,
+        audit ? [audit.key, audit.running, audit.report?.ok ?? null, audit.problem ?? null] : null,
         document.documentElement.lang,
         vote.state,
         present(),
@@ -409,11 +512,15 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
         else if (v.counted === false) card.append(status('error', L('✗ 公开记录中没有找到您的选票！请立即告知监票人。', '✗ Your ballot is NOT in the public record! Tell the scrutineers now.'), 'not-counted'));
         else card.append(status('info', L('正在核对公开记录…', 'Checking the public record…')));
         card.append(h('a', { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` }, L('验证整份记录 →', 'Verify the whole record →')));
+      } else if (vote.state === 'confirming' || vote.state === 'countersigning') {
+        card.append(closeCheck(vote, v));
       }
     } else if (v?.ballot) {
       card.append(outboxStatus(vote, v));
     } else if (vote.state === 'closed') {
       card.append(status('info', L('表决已结束。', 'This vote is closed.')));
+    } else if (vote.state === 'confirming' || vote.state === 'countersigning') {
+      card.append(status('info', L('投票已结束，正在计票确认。', 'Voting is over; the count is being confirmed.')));
     } else if (!present()) {
       card.append(status('info', L('登记到会后自动领取选票。', 'Your ballot arrives once you are recorded present.')));
     } else if (!v?.token) {
@@ -423,9 +530,101 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     } else {
       card.append(ballotForm(vote.id, v));
     }
+    const view = closings.get(vote.id);
+    if (vote.state === 'countersigning' && view?.state === 'countersigning' && view.inspectors.includes(me.personId)) card.append(inspectorPanel(vote, view));
     // An outbox failure is already shown, in its own words, by outboxStatus.
     if (msg && !(v?.ballot && !v.receipt)) card.append(notice(msg.kind, msg.text));
     return card;
+  }
+
+  /** While the close is in progress: is this device's ballot in it, and did the device confirm? */
+  function closeCheck(vote: Vote, v: StoredVote): HTMLElement {
+    if (v.missingFromClose) {
+      return h(
+        'div',
+        { class: 'notice error not-in-close', role: 'alert' },
+        h('strong', null, L('✗ 本人选票不在计票结果中，请立即告知监票人。', '✗ Your ballot is NOT in the count. Tell the inspectors now.')),
+        h('p', null, L('本设备未予确认。回执仍保存在本设备上，可供监票人核对。', 'This device did not confirm. The receipt is still kept on this device for the inspectors to check.')),
+      );
+    }
+    if (v.confirmedClose) {
+      return h('p', { class: 'notice ok confirmed-in-close' }, L('✓ 已确认本人选票在列：计票结果中有您的选票，内容未变。', '✓ Confirmed: your ballot is in the count, unchanged.'));
+    }
+    if (vote.state === 'confirming') return h('p', { class: 'notice info checking-close' }, L('正在核对计票结果中的本人选票…', 'Looking for your ballot in the count…'));
+    return h('p', { class: 'notice info' }, L('计票结果已提交监票人签字。', 'The count is with the inspectors for signature.'));
+  }
+
+  /**
+   * 监票人: the sealed close in human terms, the verifier's verdict on it (run here), and the
+   * signature — offered only once every check passed.
+   */
+  function inspectorPanel(vote: Vote, view: Closing): HTMLElement {
+    const t = view.prepared.tally;
+    const audit = audits.get(vote.id);
+    const signed = view.countersignedBy.includes(me.personId);
+    const ballots = view.prepared.ballots.length;
+    const confirmed = view.confirmations.length;
+    const current = audit && audit.key === auditKey(view) ? audit : undefined;
+    const ok = Boolean(current && !current.running && current.report?.ok && current.localSeal === view.sealHash);
+    let verdict: HTMLElement;
+    if (!current || current.running) {
+      verdict = h('p', { class: 'notice info verify-running', 'data-ok': 'pending' }, L('正在本机核验计票结果…', 'Verifying the count on this phone…'));
+    } else if (current.problem) {
+      verdict = h('p', { class: 'notice error verify-failed', 'data-ok': 'false', role: 'alert' }, L(`✗ 核验未通过：${current.problem}请勿签字，请告知秘书。`, `✗ Verification failed: ${current.problem} Do not sign; tell the secretary.`));
+    } else if (ok) {
+      verdict = h('p', { class: 'notice ok verify-ok', 'data-ok': 'true' }, L(`✓ 本机核验通过：${current.report!.checks.length} 项检查全部通过（与公开记录验证使用同一验证程序）。`, `✓ Verified on this phone: all ${current.report!.checks.length} checks pass (the same verifier as for the public record).`));
+    } else {
+      const failed = current.report?.checks.filter((c) => !c.ok) ?? [];
+      verdict = h(
+        'div',
+        { class: 'notice error verify-failed', 'data-ok': 'false', role: 'alert' },
+        h('strong', null, L(`✗ 核验未通过：${failed.length} 项检查未通过。请勿签字，请告知秘书。`, `✗ Verification failed: ${failed.length} check${failed.length === 1 ? '' : 's'} failed. Do not sign; tell the secretary.`)),
+        h('ul', null, failed.map((c) => h('li', { 'data-check': c.id }, L(`${c.zh}：${c.detailZh}`, `${c.en}: ${c.detail}`)))),
+      );
+    }
+    const busyNow = busy.has(vote.id);
+    return h(
+      'section',
+      { class: 'inspector-panel', 'data-vote-id': vote.id, 'aria-labelledby': `inspect-${vote.id}` },
+      h('h4', { id: `inspect-${vote.id}` }, L('监票人核验', 'Inspector’s check')),
+      h('p', { class: 'close-figures' }, L(`应到 ${t.entitled} · 实到 ${t.present} · 发出 ${t.issued} · 收回 ${t.returned}`, `Entitled ${t.entitled} · present ${t.present} · issued ${t.issued} · returned ${t.returned}`)),
+      h('p', { class: 'close-confirmations', 'data-confirmations': confirmed }, L(`投票委员确认本人选票在列：${confirmed} 张（收回 ${ballots} 张）`, `Members who confirmed their ballot is in: ${confirmed} (of ${ballots} returned)`)),
+      view.decision
+        ? h('p', { class: 'notice warn close-decision' }, L(`秘书决定：${view.decision.unconfirmed} 张选票未获确认，照常提交。原因：${view.decision.reason}`, `Secretary’s decision: ${view.decision.unconfirmed} ballot${view.decision.unconfirmed === 1 ? '' : 's'} unconfirmed, sent on. Reason: ${view.decision.reason}`))
+        : null,
+      vote.definition.items.map((item) => {
+        const it = t.items.find((x) => x.itemId === item.itemId);
+        if (!it) return null;
+        return h(
+          'div',
+          { class: 'close-item' },
+          h('p', { class: 'item-outcome' }, describeOutcome(item, it).sentence),
+          h(
+            'ul',
+            { class: 'close-candidates' },
+            it.candidates.map((c) =>
+              h(
+                'li',
+                { 'data-candidate': c.name },
+                `${c.name}：`,
+                L(`同意 ${c.approve} · 不同意 ${c.disapprove} · 弃权 ${c.abstain}`, `approve ${c.approve} · disapprove ${c.disapprove} · abstain ${c.abstain}`),
+                c.defer > 0 ? L(` · 缓议 ${c.defer}`, ` · defer ${c.defer}`) : '',
+              ),
+            ),
+          ),
+          h('p', { class: 'hint' }, L(`有效 ${it.valid} · 无效 ${it.invalid}`, `Valid ${it.valid} · invalid ${it.invalid}`)),
+        );
+      }),
+      verdict,
+      signed
+        ? h('p', { class: 'notice ok countersigned' }, L('✓ 您已签字确认。', '✓ You have signed.'))
+        : h(
+            'button',
+            { type: 'button', class: 'primary big countersign', disabled: !ok || busyNow, onclick: () => void task(vote.id, () => countersign(vote)) },
+            busyNow ? L('正在签字…', 'Signing…') : L('签字确认', 'Sign'),
+          ),
+      signed ? null : h('p', { class: 'hint' }, L('签字即确认：以上计票结果经本机核验无误。全部监票人签字后公布结果。', 'Signing says the count above checked out on this phone. The result is published once every inspector has signed.')),
+    );
   }
 
   /** The outbox, plainly: 正在投出… / 未能投出 (retrying by itself) / 未能投出 (refused for good). */
@@ -433,12 +632,17 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     if (v.refused) {
       return h('p', { class: 'notice error outbox', 'data-outbox': 'refused', role: 'alert' }, L(`未能投出：${v.refused.text}`, `Not cast: ${v.refused.text}`));
     }
+    if (vote.state !== 'open' && v.confirmedClose) {
+      // The answer was lost, but the ballot is in the count: this device found it there and confirmed.
+      return h('p', { class: 'notice ok outbox confirmed-in-close', 'data-outbox': 'in-count' }, L('✓ 已确认本人选票在列：计票结果中有您的选票，内容未变。', '✓ Confirmed: your ballot is in the count, unchanged.'));
+    }
+    if (vote.state !== 'open') {
+      if (vote.state === 'confirming' && busy.has(vote.id)) return h('p', { class: 'notice info outbox', 'data-outbox': 'checking', role: 'status' }, L('正在核对计票结果…', 'Checking the count…'));
+      return h('p', { class: 'notice error outbox', 'data-outbox': 'refused', role: 'alert' }, L('未能投出：表决已结束，这张选票未能送达。请告知监票人。', 'Not cast: the vote closed before this ballot arrived. Tell the scrutineers.'));
+    }
     const failure = msgs.get(vote.id);
     if (busy.has(vote.id) || !failure) {
       return h('p', { class: 'notice info outbox', 'data-outbox': 'sending', role: 'status' }, L('正在投出…', 'Casting…'));
-    }
-    if (vote.state === 'closed') {
-      return h('p', { class: 'notice error outbox', 'data-outbox': 'refused', role: 'alert' }, L('未能投出：表决已结束，这张选票未能送达。请告知监票人。', 'Not cast: the vote closed before this ballot arrived. Tell the scrutineers.'));
     }
     const why = failure.code === 'network' ? L('暂时连不上服务。', 'the service cannot be reached right now.') : failure.text;
     return h(
@@ -610,4 +814,49 @@ function retryable(e: ApiError): boolean {
 
 function approvals(item: VoteItem, marks: Record<string, Mark> | undefined): number {
   return item.candidates.filter((c) => marks?.[c.candidateId] === 'approve').length;
+}
+
+/** An inspector's check of one sealed close. */
+interface Audit {
+  /** What was checked (auditKey): another close served, even under the same sealHash, is checked anew. */
+  key: string;
+  running: boolean;
+  /** This device's own hash of the sealed close (what it signs). */
+  localSeal?: string;
+  report?: VerificationReport;
+  problem?: string;
+}
+
+/** The sealed close as served, by content: the seal hash it states and the one computed from what it holds. */
+function auditKey(view: Closing): string {
+  try {
+    return `${view.sealHash}:${sealHash({ voteId: view.voteId, preparedHash: preparedHash(view.prepared), confirmations: view.confirmations, decision: view.decision })}`;
+  } catch {
+    // Malformed: the check itself reports it.
+    return `${view.sealHash}:malformed`;
+  }
+}
+
+/** verifyRecord in the verifier worker (the observer's), off the page's thread. */
+function runVerifier(request: VerifyRequest): Promise<VerificationReport> {
+  return new Promise((resolve, reject) => {
+    const meta = document.querySelector<HTMLMetaElement>('meta[name="piaojue-verify-worker"]');
+    if (!meta?.content) {
+      reject(new Error('verifier worker not found'));
+      return;
+    }
+    const worker = new Worker(meta.content, { type: 'module', name: 'piaojue-verifier' });
+    worker.onmessage = (ev: MessageEvent<VerifyMessage>) => {
+      const m = ev.data;
+      if (m.type === 'progress') return;
+      worker.terminate();
+      if (m.type === 'done') resolve(m.report);
+      else reject(new Error(m.message));
+    };
+    worker.onerror = (ev) => {
+      worker.terminate();
+      reject(new Error(ev.message || 'verifier failed'));
+    };
+    worker.postMessage(request);
+  });
 }

@@ -164,6 +164,13 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
       : L(`同意票超过实到人数的半数（至少 ${t.required} 票）方为通过。`, `Approval needs more than half of those present (at least ${t.required}).`);
   }
 
+  function waitingText(state: VoteStatus['state']): string {
+    if (state === 'open') return L('投票进行中，结束后当场公布结果。', 'Voting in progress; the result appears the moment it closes.');
+    if (state === 'confirming') return L('投票已结束。各委员手机正在核对本人选票，随后由监票人核验签字。', 'Voting is over. The members’ phones are checking their own ballots; then the inspectors check and sign.');
+    if (state === 'countersigning') return L('监票人正在核验签字，签字后公布结果。', 'The inspectors are checking and signing; the result follows.');
+    return L('等待开始投票。', 'Waiting for the vote to open.');
+  }
+
   function renderScreen(): void {
     if (!ctx) {
       put(screen, error ? notice('error', error) : notice('info', L('正在载入…', 'Loading…')));
@@ -181,7 +188,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         full ? null : h('button', { type: 'button', class: 'fullscreen no-print', onclick: enterFullScreen }, L('全屏显示', 'Full screen')),
       ),
       // The state, readable from the back of the room.
-      h('div', { class: `banner ${t ? 'result' : state}`, 'data-state': t ? 'result' : state, role: 'status' }, t ? L('计票结果', 'Result of the count') : state === 'open' ? L('投票中', 'Voting') : L('等待开始投票', 'Waiting for the vote to open')),
+      h('div', { class: `banner ${t ? 'result' : state}`, 'data-state': t ? 'result' : state, role: 'status' }, t ? L('计票结果', 'Result of the count') : state === 'open' ? L('投票中', 'Voting') : state === 'confirming' || state === 'countersigning' ? L('正在计票', 'Counting') : L('等待开始投票', 'Waiting for the vote to open')),
       numbers(),
       t
         ? null
@@ -193,7 +200,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
             h('code', { class: 'fingerprint', 'data-fingerprint': ctx.fingerprint }, ctx.fingerprint),
             h('span', { class: 'hint' }, L('　各委员手机上显示的指纹应与此完全相同', '   every member’s phone must show exactly this')),
           ),
-      t ? null : h('p', { class: 'waiting' }, state === 'open' ? L('投票进行中，结束后当场公布结果。', 'Voting in progress; the result appears the moment it closes.') : L('等待开始投票。', 'Waiting for the vote to open.')),
+      t ? null : h('p', { class: 'waiting' }, waitingText(state)),
       ctx.definition.items.map((item) => itemTable(item, t?.items.find((x) => x.itemId === item.itemId))),
       t ? h('p', { class: 'rule' }, rule(t)) : null,
       // The record head the result belongs to: phones show the same after the close.

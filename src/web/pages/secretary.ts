@@ -1,15 +1,20 @@
 // The secretary's console: meetings, attendance with a live quorum indicator, votes (names
 // pasted and shown in stroke order before saving), opening and closing, live turnout
 // (发出 / 收回 — nothing else about the ballots exists before close), and run-offs after a tie.
+//
+// The close of a version-2 vote takes the room (src/votes/close.ts): 结束投票并计票 prepares it,
+// the members' phones confirm their ballots are in, the secretary sends it to the inspectors
+// (监票人, designated here for the meeting) with 提交监票人签字, and the last inspector's
+// signature publishes it. The card follows each step as the page polls.
 import { hasQuorum, itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { Tally } from '../../protocol/tally.ts';
 import { parseNameList, sortNames } from '../../collation/index.ts';
-import { publicGet, type Session } from '../api.ts';
+import { ApiError, publicGet, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { parseCandidateLines, type CandidateLines } from '../candidate-lines.ts';
 import { candidatePosts } from '../posts.ts';
 import { kindLabel, L, stateLabel } from '../i18n.ts';
-import type { Attendance, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
+import type { Attendance, Closing, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
 import { errorText, notice, poll, signIn } from '../ui.ts';
 import { describeOutcome } from '../outcome.ts';
 
@@ -154,19 +159,21 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     stopTurnout?.();
     stopTurnout = undefined;
     const c = committee()!;
-    let meeting: Meeting, members: Member[], attendance: Attendance, votes: Vote[];
+    let meeting: Meeting, members: Member[], attendance: Attendance, votes: Vote[], inspectors: string[];
     try {
-      [meeting, members, attendance, votes] = await Promise.all([
+      [meeting, members, attendance, votes, inspectors] = await Promise.all([
         session.get<Meeting>(`/v1/meetings/${meetingId}`),
         session.get<{ members: Member[] }>(`/v1/committees/${c.id}/members`).then((r) => r.members),
         session.get<Attendance>(`/v1/meetings/${meetingId}/attendance`),
         session.get<{ votes: Vote[] }>(`/v1/meetings/${meetingId}/votes`).then((r) => r.votes),
+        session.get<{ inspectors: string[] }>(`/v1/meetings/${meetingId}/inspectors`).then((r) => r.inspectors),
       ]);
     } catch (e) {
       put(panel, notice('error', errorText(e)));
       return;
     }
     const meetingMsg = h('div');
+    let inspectorsEl = inspectorsSection(meeting, members, attendance, inspectors);
     const act = (path: string) => async () => {
       try {
         await session.post(path);
@@ -190,13 +197,19 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         ),
         meetingMsg,
       ),
-      attendanceSection(c, meeting, members, attendance),
+      attendanceSection(c, meeting, members, attendance, () => {
+        // The inspectors are chosen among the members present: offer the ones just recorded.
+        const fresh = inspectorsSection(meeting, members, attendance, inspectors);
+        inspectorsEl.replaceWith(fresh);
+        inspectorsEl = fresh;
+      }),
+      inspectorsEl,
       votesSection(c, meeting, votes, members, attendance),
       meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
     );
   }
 
-  function attendanceSection(c: Committee, meeting: Meeting, members: Member[], attendance: Attendance): HTMLElement {
+  function attendanceSection(c: Committee, meeting: Meeting, members: Member[], attendance: Attendance, onSaved: () => void): HTMLElement {
     const eligible = members.filter((m) => m.active && m.votingRight);
     // The one quorum rule (src/protocol/ballot.ts), over the service's own 应到 for this meeting.
     const entitled = attendance.entitled;
@@ -270,6 +283,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
                     // The votes' "no token yet" lists read the recorded attendance from here.
                     Object.assign(attendance, a);
                     update();
+                    onSaved();
                     put(msg, notice('ok', L(`已登记：实到 ${a.present} / 应到 ${a.entitled}${a.quorumMet ? '，已达法定人数' : '，未达法定人数'}。`, `Recorded: ${a.present} of ${a.entitled} present${a.quorumMet ? ', quorum met' : ', no quorum'}.`)));
                   } catch (e) {
                     put(msg, notice('error', errorText(e)));
@@ -283,9 +297,84 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     );
   }
 
+  /**
+   * 监票人: the meeting's inspectors, chosen among the members recorded present (usually two).
+   * They check each close on their phones and sign it; a later designation replaces this one.
+   */
+  function inspectorsSection(meeting: Meeting, members: Member[], attendance: Attendance, current: string[]): HTMLElement {
+    const names = new Map(members.map((m) => [m.memberId, m.name]));
+    const msg = h('div');
+    const boxes = new Map<string, HTMLInputElement>();
+    const present = members.filter((m) => m.active && m.votingRight && attendance.presentMemberIds.includes(m.memberId));
+    const shown = inRosterOrder(current, names).map((id) => names.get(id) ?? id);
+    const count = h('p', { class: 'inspector-count', 'aria-live': 'polite' });
+    const update = () => {
+      const n = [...boxes.values()].filter((b) => b.checked).length;
+      put(count, L(`已勾选 ${n} 人`, `${n} ticked`), n > 0 && n !== 2 ? h('span', { class: 'hint' }, L('（通常为两名）', ' (usually two)')) : null);
+    };
+    const list = h(
+      'ul',
+      { class: 'inspector-list' },
+      present.map((m) => {
+        const box = h('input', { type: 'checkbox', value: m.memberId, checked: current.includes(m.memberId), disabled: meeting.state === 'closed', onchange: update });
+        boxes.set(m.memberId, box);
+        return h('li', null, h('label', { class: 'check' }, box, h('span', null, m.name)));
+      }),
+    );
+    update();
+    return h(
+      'section',
+      { class: 'card inspectors', 'data-inspectors': current.length },
+      h('h3', null, L('监票人', 'Inspectors (监票人)')),
+      h(
+        'p',
+        { class: `current-inspectors ${current.length > 0 ? '' : 'none'}` },
+        current.length > 0
+          ? [L('本次会议监票人：', 'Inspectors of this meeting: '), h('strong', { class: 'inspector-names' }, shown.join(L('、', ', ')))]
+          : L('尚未指定监票人。每项表决须经监票人在手机上核验并签字后才公布结果。', 'No inspectors yet. Each vote’s result is published only once its inspectors have checked and signed it on their phones.'),
+      ),
+      meeting.state === 'closed'
+        ? null
+        : present.length === 0
+          ? h('p', { class: 'hint' }, L('登记实到后，从出席的委员中指定监票人（通常两名）。', 'Once attendance is recorded, designate inspectors among the members present (usually two).'))
+          : [
+              h('p', { class: 'hint' }, L('从出席的委员中勾选监票人（通常两名）。重新指定会替换原来的监票人，并记入公开记录。', 'Tick the inspectors among the members present (usually two). A new designation replaces the earlier one and is recorded publicly.')),
+              list,
+              count,
+              h(
+                'div',
+                { class: 'row' },
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'primary designate-inspectors',
+                    onclick: async () => {
+                      const chosen = [...boxes.entries()].filter(([, b]) => b.checked).map(([id]) => id);
+                      if (chosen.length === 0) {
+                        put(msg, notice('error', L('请至少勾选一名监票人。', 'Tick at least one inspector.')));
+                        return;
+                      }
+                      try {
+                        await session.put(`/v1/meetings/${meeting.id}/inspectors`, { inspectors: chosen });
+                        await showMeeting();
+                      } catch (e) {
+                        put(msg, notice('error', errorText(e)));
+                      }
+                    },
+                  },
+                  current.length > 0 ? L('重新指定监票人', 'Designate again') : L('指定监票人', 'Designate inspectors'),
+                ),
+              ),
+            ],
+      msg,
+    );
+  }
+
   function votesSection(c: Committee, meeting: Meeting, votes: Vote[], members: Member[], attendance: Attendance): HTMLElement {
     const turnoutEls = new Map<string, HTMLElement>();
     const waitingEls = new Map<string, HTMLElement>();
+    const progressEls = new Map<string, HTMLElement>();
     const names = new Map(members.map((m) => [m.memberId, m.name]));
     const states = new Map(votes.map((v) => [v.id, v.state]));
     const section = h('section', { class: 'card votes-admin' }, h('h3', null, L('表决', 'Votes')));
@@ -331,7 +420,10 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         );
       };
       const waiting = h('div', { class: 'not-fetched', 'data-vote-id': vote.id, 'aria-live': 'polite' });
-      if (vote.state !== 'closed') waitingEls.set(vote.id, waiting);
+      if (vote.state === 'draft' || vote.state === 'open') waitingEls.set(vote.id, waiting);
+      const closing = vote.state === 'confirming' || vote.state === 'countersigning';
+      const progress = closing ? h('div', { class: 'close-progress', 'data-vote-id': vote.id, 'data-state': vote.state, 'aria-live': 'polite' }, h('p', { class: 'hint' }, L('正在读取计票进度…', 'Reading the close’s progress…'))) : null;
+      if (progress) progressEls.set(vote.id, progress);
       const projector = `#/projector?committee=${c.id}&vote=${vote.id}&full=1`;
       const card = h(
         'div',
@@ -339,7 +431,9 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         h('div', { class: 'vote-title' }, h('h4', null, vote.title), h('span', { class: `badge ${vote.state}` }, stateLabel(vote.state))),
         itemsSummary(vote.definition),
         turnout,
-        waiting,
+        closing ? null : waiting,
+        progress,
+        vote.state === 'confirming' ? sealBox(vote, msg) : null,
         h(
           'div',
           { class: 'row' },
@@ -359,13 +453,16 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     if (live.length > 0) {
       stopTurnout = poll(async () => {
         for (const v of live) {
-          const [s, issued] = await Promise.all([
-            publicGet<VoteStatus>(`/v1/votes/${v.id}/status`),
-            session.get<{ memberIds: string[] }>(`/v1/votes/${v.id}/issuances`),
-          ]);
+          const s = await publicGet<VoteStatus>(`/v1/votes/${v.id}/status`);
           setTurnout(turnoutEls.get(v.id)!, s.turnout);
-          const present = attendance.presentMemberIds;
-          setWaiting(waitingEls.get(v.id)!, present.length === 0 ? undefined : present.filter((id) => !issued.memberIds.includes(id)).map((id) => names.get(id) ?? id));
+          const waitingEl = waitingEls.get(v.id);
+          if (waitingEl) {
+            const issued = await session.get<{ memberIds: string[] }>(`/v1/votes/${v.id}/issuances`);
+            const present = attendance.presentMemberIds;
+            setWaiting(waitingEl, present.length === 0 ? undefined : present.filter((id) => !issued.memberIds.includes(id)).map((id) => names.get(id) ?? id));
+          }
+          const progressEl = progressEls.get(v.id);
+          if (progressEl && s.state === states.get(v.id)) setProgress(progressEl, await session.get<Closing>(`/v1/votes/${v.id}/closing`), names);
           if (s.state !== states.get(v.id)) {
             states.set(v.id, s.state);
             await showMeeting();
@@ -375,6 +472,84 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       }, TURNOUT_MS);
     }
     return section;
+  }
+
+  /**
+   * 提交监票人签字: the secretary seals the members' confirmations for the inspectors. With
+   * ballots still unconfirmed the service refuses (confirmations_missing); the box then says how
+   * many, and the secretary may wait or give the reason, which is recorded as a decision the
+   * inspectors countersign with the rest.
+   */
+  function sealBox(vote: Vote, msg: HTMLElement): HTMLElement {
+    const box = h('div', { class: 'seal-box' });
+    const seal = async (unconfirmedReason?: string) => {
+      try {
+        await session.post(`/v1/votes/${vote.id}/seal`, unconfirmedReason === undefined ? {} : { unconfirmedReason });
+        await showMeeting();
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'confirmations_missing') {
+          let view: Closing | undefined;
+          try {
+            view = await session.get<Closing>(`/v1/votes/${vote.id}/closing`);
+          } catch {
+            // the counts are only for the sentence below
+          }
+          put(msg);
+          put(box, reasonForm(view, seal));
+          return;
+        }
+        put(msg, notice('error', errorText(e)));
+      }
+    };
+    put(
+      box,
+      h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary seal', onclick: () => void seal() }, L('提交监票人签字', 'Send to the inspectors'))),
+      h('p', { class: 'hint' }, L('投票委员的手机会自动核对本人选票并确认。全部确认后提交监票人签字；监票人全部签字后公布结果。', 'The members’ phones check their own ballots and confirm by themselves. Once all have confirmed, send the result to the inspectors; it is published when every inspector has signed.')),
+    );
+    return box;
+  }
+
+  function reasonForm(view: Closing | undefined, seal: (reason?: string) => Promise<void>): HTMLElement {
+    const ballots = view?.prepared.ballots.length;
+    const confirmed = view?.confirmations.length;
+    const missing = ballots !== undefined && confirmed !== undefined ? Math.max(0, ballots - confirmed) : undefined;
+    const reason = h('textarea', { name: 'unconfirmed-reason', class: 'unconfirmed-reason', rows: '3', maxlength: '500', 'aria-label': L('未确认的原因', 'Reason for the unconfirmed ballots') });
+    const error = h('div');
+    return h(
+      'div',
+      { class: 'notice warn unconfirmed', role: 'alertdialog', 'aria-label': L('有选票未获确认', 'Ballots without confirmation'), 'data-unconfirmed': missing ?? '' },
+      h(
+        'p',
+        null,
+        missing !== undefined
+          ? L(`还有 ${missing} 张选票未获投票人确认（收回 ${ballots}，已确认 ${confirmed}）。`, `${missing} ballot${missing === 1 ? ' has' : 's have'} no confirmation from the member who cast ${missing === 1 ? 'it' : 'them'} (returned ${ballots}, confirmed ${confirmed}).`)
+          : L('还有选票未获投票人确认。', 'Some ballots have no confirmation yet.'),
+      ),
+      h('p', null, L('可以继续等待（例如请该委员打开手机）；如须现在提交，请写明原因：原因作为秘书的决定记入公开记录，由监票人一并核验签字。', 'You may keep waiting (ask the member to open their phone, say); to send it now, give the reason: it is recorded publicly as the secretary’s decision, and the inspectors check and sign it with the rest.')),
+      h('label', null, L('原因', 'Reason'), reason),
+      error,
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'button', class: 'seal', onclick: () => void seal() }, L('已全部确认，再次提交', 'All confirmed now: send again')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger seal-with-reason',
+            onclick: () => {
+              const text = reason.value.trim();
+              if (!text) {
+                put(error, notice('error', L('请写明原因。', 'Give the reason.')));
+                return;
+              }
+              void seal(text);
+            },
+          },
+          L('记录原因并提交监票人签字', 'Record the reason and send to the inspectors'),
+        ),
+      ),
+    );
   }
 
   /** A closed vote's result right on its card, with the projector and the report a click away. */
@@ -576,6 +751,56 @@ function setTurnout(el: HTMLElement, t: { issued: number; returned: number }): v
   el.dataset.issued = String(t.issued);
   el.dataset.returned = String(t.returned);
   put(el, L('发出 ', 'Issued '), h('strong', null, t.issued), L('　收回 ', '   Returned '), h('strong', null, t.returned));
+}
+
+/** Member ids in the roster's order (the service sorts them by id), any unknown id last. */
+function inRosterOrder(ids: string[], names: Map<string, string>): string[] {
+  const roster = [...names.keys()];
+  const rank = (id: string) => (roster.includes(id) ? roster.indexOf(id) : roster.length);
+  return [...ids].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The close in progress: 收回 and how many confirmed; once sealed, the decision and which inspectors signed. */
+function setProgress(el: HTMLElement, view: Closing, names: Map<string, string>): void {
+  const ballots = view.prepared.ballots.length;
+  const confirmed = view.confirmations.length;
+  const missing = Math.max(0, ballots - confirmed);
+  el.dataset.ballots = String(ballots);
+  el.dataset.confirmations = String(confirmed);
+  el.dataset.countersigned = String(view.countersignedBy.length);
+  const name = (id: string) => names.get(id) ?? id;
+  put(
+    el,
+    h(
+      'p',
+      { class: 'confirmations' },
+      L('收回 ', 'Returned '),
+      h('strong', null, ballots),
+      L('　已确认 ', '   Confirmed '),
+      h('strong', { class: 'confirmed-count' }, confirmed),
+      view.state === 'confirming'
+        ? h('span', { class: 'hint' }, missing > 0 ? L(`　尚有 ${missing} 张待投票人手机确认`, `   ${missing} still to be confirmed by the members’ phones`) : L('　全部选票均已确认', '   every ballot is confirmed'))
+        : null,
+    ),
+    view.decision
+      ? h('p', { class: 'notice warn decision' }, L(`秘书决定：${view.decision.unconfirmed} 张选票未获确认，照常提交。原因：${view.decision.reason}`, `Secretary’s decision: ${view.decision.unconfirmed} ballot${view.decision.unconfirmed === 1 ? '' : 's'} unconfirmed, sent on. Reason: ${view.decision.reason}`))
+      : null,
+    view.state === 'countersigning'
+      ? h(
+          'div',
+          { class: 'countersigning' },
+          h('p', null, L('已提交监票人，等待签字：', 'Sent to the inspectors; waiting for their signatures:')),
+          h(
+            'ul',
+            { class: 'inspector-signatures' },
+            inRosterOrder(view.inspectors, names).map((id) => {
+              const signed = view.countersignedBy.includes(id);
+              return h('li', { 'data-inspector': id, 'data-signed': String(signed) }, h('span', null, name(id)), ' ', h('strong', { class: signed ? 'signed' : 'pending' }, signed ? L('✓ 已签字', '✓ signed') : L('待签字', 'not yet signed')));
+            }),
+          ),
+        )
+      : null,
+  );
 }
 
 /** Present members without a token, by name: staff can go and help them. Nothing about casting. */
