@@ -639,6 +639,11 @@ describe('a meeting run entirely from the browser', () => {
     expect(await screen.locator('.report-time').getAttribute('data-closed-at')).toMatch(/T\d\d:\d\d:00Z$/);
     expect(await screen.locator('.report .item-outcome').count()).toBe(2);
     expect(await screen.locator('.signatures > div').allTextContents()).toEqual(['主持人（签字）：', '监票人（签字）：', '监票人（签字）：', '计票人（签字）：']);
+    // The record's account of the close: the members' confirmations, any decision, the inspectors who signed.
+    const closedBody = record.body.entries.at(-1).body;
+    expect(Number(await screen.locator('.close-proof [data-confirmations]').getAttribute('data-confirmations'))).toBe(closedBody.confirmations.length);
+    expect(await screen.locator('.close-decision').count()).toBe(closedBody.decision ? 1 : 0);
+    for (const i of inspectors) expect(await screen.locator('.close-inspectors').textContent()).toContain(MEMBER_NAMES[i]!);
     // About an A4 page's width, as printed.
     await screen.setViewportSize({ width: 794, height: 1123 });
     await screen.emulateMedia({ media: 'print' });

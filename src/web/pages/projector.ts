@@ -25,6 +25,15 @@ interface Context {
   /** 实到 as last recorded for the vote's meeting (the tally states the one fixed at close). */
   present: number | null;
   fingerprint: string;
+  /** Member names from the latest roster, for the inspectors' names on the report. */
+  names: Map<string, string>;
+}
+
+/** What the published close says beyond the tally (version 2): who confirmed, any decision, who countersigned. */
+interface CloseProof {
+  confirmations: number;
+  decision: { unconfirmed: number; reason: string } | null;
+  inspectors: string[];
 }
 
 export function mountProjector(root: HTMLElement, params: URLSearchParams): () => void {
@@ -45,7 +54,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   put(root, screen);
   let ctx: Context | undefined;
   let status: VoteStatus | undefined;
-  let result: { tally: Tally; headSeq: number; headHash: string; meetingTitle: string; closedAt: string } | undefined;
+  let result: { tally: Tally; headSeq: number; headHash: string; meetingTitle: string; closedAt: string; proof: CloseProof | null } | undefined;
   let error: string | undefined;
   let shownKey = '';
 
@@ -63,12 +72,14 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     const definition = created.body.definition;
     let committeeName = '';
     let present: number | null = null;
+    const names = new Map<string, string>();
     for (const e of chain) {
       if (e.kind === 'committee.created') committeeName = e.body.name;
+      if (e.kind === 'roster.changed') for (const m of e.body.members) names.set(m.memberId, m.name);
       // The latest 实到 of the vote's meeting (re-recording supersedes; it may precede the vote).
       if (e.kind === 'attendance.recorded' && e.body.meetingId === definition.meetingId) present = e.body.present.length;
     }
-    ctx = { committeeName, definition, present, fingerprint: voteKeyFingerprint(created.hash) };
+    ctx = { committeeName, definition, present, fingerprint: voteKeyFingerprint(created.hash), names };
   }
   let base = location.origin;
   const stop = poll(async () => {
@@ -85,7 +96,9 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         if (!closed || closed.kind !== 'vote.closed' || closed.body.voteId !== voteId) throw new Error(L('记录中没有这项表决的结束条目。', 'The record holds no close of this vote.'));
         // The result shown is the tally inside the verified close entry, never the separate
         // /tally answer: the screen and the printed report pair this tally with this hash.
-        result = { tally: closed.body.tally, headSeq: t.closedSeq, headHash: closed.hash, meetingTitle: t.meetingTitle, closedAt: t.closedAt };
+        const b = closed.body;
+        const proof = b.confirmations && b.countersignatures ? { confirmations: b.confirmations.length, decision: b.decision ?? null, inspectors: b.countersignatures.map((x) => x.memberId) } : null;
+        result = { tally: b.tally, headSeq: t.closedSeq, headHash: closed.hash, meetingTitle: t.meetingTitle, closedAt: t.closedAt, proof };
       }
       error = undefined;
     } catch (e) {
@@ -156,6 +169,20 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   function itemOutcome(defItem: VoteDefinition['items'][number], it: ItemTally): HTMLElement {
     const o = describeOutcome(defItem, it);
     return h('p', { class: 'item-outcome', 'data-vacancies': o.vacancies }, o.sentence);
+  }
+
+  /** The record's own account of the close: members' confirmations, any decision, the inspectors who signed. */
+  function closeProof(proof: CloseProof, t: Tally): HTMLElement {
+    const inspectors = proof.inspectors.map((id) => ctx!.names.get(id) ?? id).join('、');
+    return h(
+      'div',
+      { class: 'close-proof' },
+      h('p', { 'data-confirmations': proof.confirmations }, L(`收回选票 ${t.returned} 张，投票委员在手机上确认本人选票在列 ${proof.confirmations} 份。`, `${t.returned} ballots returned; ${proof.confirmations} confirmations by members that their ballot is in.`)),
+      proof.decision
+        ? h('p', { class: 'close-decision', 'data-unconfirmed': proof.decision.unconfirmed }, L(`经秘书决定，${proof.decision.unconfirmed} 张选票未获确认而计入，原因：${proof.decision.reason}`, `By the secretary’s recorded decision, ${proof.decision.unconfirmed} unconfirmed ballot${proof.decision.unconfirmed > 1 ? 's are' : ' is'} counted: ${proof.decision.reason}`))
+        : null,
+      h('p', { class: 'close-inspectors' }, L(`监票人 ${inspectors} 已在手机上核验并电子签名。`, `Inspectors ${inspectors} verified the count on their phones and signed it.`)),
+    );
   }
 
   function rule(t: Tally): string {
@@ -245,6 +272,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         numbers(),
         ctx.definition.items.map((item) => itemTable(item, t.items.find((x) => x.itemId === item.itemId))),
         h('p', { class: 'rule' }, rule(t)),
+        result.proof ? closeProof(result.proof, t) : null,
         h(
           'div',
           { class: 'signatures' },
