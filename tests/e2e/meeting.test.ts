@@ -815,6 +815,12 @@ describe('a meeting run entirely from the browser', () => {
     const closed = (await new Api(service.url).get(`/v1/votes/${runoff}/record`)).body.entries.at(-1);
     expect(closed.body.decision).toMatchObject({ unconfirmed: 1, reason });
     expect(closed.body.countersignatures).toHaveLength(2);
+    // The printed result sheet shows the decision and its reason.
+    const sheet = await secretary.context().newPage();
+    await sheet.goto(`${service.url}/#/projector?committee=${committeeId}&vote=${runoff}&report=1`);
+    await sheet.locator('.close-decision').waitFor({ timeout: 30_000 });
+    expect(await sheet.locator('.close-decision').textContent()).toBe(`经秘书决定，1 张选票未获确认而计入，原因：${reason}`);
+    await sheet.close();
     // Back online, the phone finds its ballot in the published record.
     await caster.context().setOffline(false);
     await vote(caster, runoff).locator('.counted').waitFor({ timeout: 30_000 });
