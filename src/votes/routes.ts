@@ -11,7 +11,8 @@ import { CAST_RETRY_AFTER } from './admission.ts';
 import { MAX_INSPECTORS } from '../protocol/chain.ts';
 import { isOneLinePost } from '../protocol/ballot.ts';
 import { CANDIDATE_POST_INPUT_MAX, MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from './limits.ts';
-import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose, UNCONFIRMED_REASON_MAX } from './close.ts';
+import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose } from './close.ts';
+import { DECISION_REASON_MAX } from '../protocol/close.ts';
 import { castBallot, closedTally, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
 
 const name = z.string().trim().min(1).max(64);
@@ -50,7 +51,7 @@ const tokenSchema = z.strictObject({
 });
 const noBody = z.strictObject({});
 const deviceSignatureSchema = z.strictObject({ deviceSignature: z.string().min(1).max(200) });
-const sealSchema = z.strictObject({ unconfirmedReason: z.string().trim().min(1).max(UNCONFIRMED_REASON_MAX).optional() });
+const sealSchema = z.strictObject({ unconfirmedReason: z.string().trim().min(1).max(DECISION_REASON_MAX).optional() });
 const inspectorsSchema = z.strictObject({ inspectors: z.array(z.uuid()).min(1).max(MAX_INSPECTORS) });
 const rangeSchema = z.strictObject({
   from: z.coerce.number().int().min(0).optional(),
