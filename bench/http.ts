@@ -1,27 +1,38 @@
-// Benchmark: token issuance and ballot casting over HTTP, on the embedded database and on a
-// real PostgreSQL, each beside the crypto-only ceiling measured in the same run (blind signing;
-// token verification, single and batched). Run alone: node bin/run-ts.js bench/http.ts
+// Benchmark: a whole version-2 vote over HTTP, on the embedded database and on a real
+// PostgreSQL: token issuance, casting, the close in its four phases (prepare, member
+// confirmations, seal, inspectors' countersignatures — the last publishes) and the verification
+// of the published record with the project's verifier (as `piaojue verify` runs it), each timed,
+// beside the crypto-only ceilings measured in the same run. The service creates version-2 votes
+// only, so the version-1 figure is the verification of the protocol scenario's version-1 record
+// of the same size (bench/verify.ts), beside its version-2 record.
+// Run: npm run bench -- http [--n 1000]   (alone: node bin/run-ts.js bench/http.ts [--n 1000])
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config.ts';
 import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db/database.ts';
 import { startService } from '../src/server.ts';
+import { createWorkerAccelerator } from '../src/cli/verify-workers.ts';
+import { confirmationMessage, countersignatureMessage } from '../src/protocol/close.ts';
 import { tokenRequestMessage, verifyDeviceSignature } from '../src/protocol/device.ts';
-import { fromBase64url } from '../src/protocol/encoding.ts';
-import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member.ts';
+import { fromBase64url, toBase64url } from '../src/protocol/encoding.ts';
+import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2, type TokenV2 } from '../src/protocol/member.ts';
 import { castBodyText, verifyBallotSignature } from '../src/protocol/ballot-v2.ts';
 import { versionOf } from '../src/protocol/version.ts';
-import { generateVoteKey, signBlinded, verifyToken, verifyTokensBatch } from '../src/protocol/tokens.ts';
+import { generateVoteKey, signBlinded, unblind, verifyToken, verifyTokensBatch } from '../src/protocol/tokens.ts';
+import { verifyRecord } from '../src/protocol/verifier.ts';
 import type { Choices, VoteDefinition } from '../src/protocol/ballot.ts';
-import { Api, Device, enrolAndLogin } from '../tests/helpers/client.ts';
-import { createCommittee } from '../tests/helpers/world.ts';
+import { benchCommittee, call, Device, enrolAndLogin } from './client.ts';
+import { verifyScenarioRecord } from './verify.ts';
 
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
-const MEMBERS = 200;
+/** Ballots (= members, every one present and casting) unless --n says otherwise. */
+const DEFAULT_N = 200;
+/** The attendance route takes at most this many present members (src/meetings/routes.ts). */
+const MAX_PRESENT = 1000;
 const CONCURRENCY = 8;
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
@@ -62,7 +73,7 @@ async function ceilings() {
   verifyTokensBatch(key.publicKey, tokens.map((tok) => ({ voteId, t: fromBase64url(tok.ballotPublicKey), signature: fromBase64url(tok.signature), version: 2 as const })), rng);
   const batchMs = performance.now() - t;
   // An issuance must also check the device's signature (ES256, as the test devices use).
-  const device = await Device.create('ES256');
+  const device = await Device.create();
   const messages = requests.map((r) => tokenRequestMessage(voteId, r.blindedPoint));
   const sigs = await Promise.all(messages.map((m) => device.sign(m)));
   t = performance.now();
@@ -71,47 +82,182 @@ async function ceilings() {
   return { sign: perSecond(n, signMs), issue: perSecond(n, signMs + deviceMs), verify: perSecond(n, verifyMs + ballotSigMs), batch: perSecond(n, batchMs) };
 }
 
-async function run(label: string, db: Database) {
+type Load = Awaited<ReturnType<typeof load>>;
+
+/** Every request of a phase must have succeeded, or its time means nothing. */
+function allOk(phase: string, l: Load, n: number): Load {
+  if ((l.statuses['200'] ?? 0) + (l.statuses['201'] ?? 0) !== n) throw new Error(`${phase}: statuses ${JSON.stringify(l.statuses)}`);
+  return l;
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await f();
+  return { ms: performance.now() - t, value };
+}
+
+interface RunFigures {
+  label: string;
+  n: number;
+  issuanceMs: number;
+  castMs: number;
+  prepareMs: number;
+  confirmMs: number;
+  sealMs: number;
+  countersignMs: number[];
+  verifyMs: number;
+  verifyThreads: number;
+  recordBytes: number;
+  entries: number;
+  rosterSnapshots: number;
+  checks: number;
+}
+
+async function run(label: string, db: Database, n: number, setupConcurrency: number): Promise<RunFigures> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     PIAOJUE_LOG: 'silent',
     PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-bench-')),
     PIAOJUE_CRYPTO_THREADS: process.env.PIAOJUE_CRYPTO_THREADS,
+    // Enrolling a thousand members takes longer than the default 15 minutes' access token.
+    PIAOJUE_ACCESS_TOKEN_TTL: '86400',
+    // The secretary's connection idles through a thousand casts: keep it open (no close racing
+    // the next request).
+    PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: '600000',
   });
   const service = await startService(config, { db });
+  const url = service.url;
+  let figures: Omit<RunFigures, 'verifyMs' | 'verifyThreads' | 'checks'>;
+  let recordText: string;
+  let jwks: unknown;
   try {
-    const admin = await enrolAndLogin(new Api(service.url), service.firstAdmin!.code);
-    const c = await createCommittee(admin, `基准委员会`, Array.from({ length: MEMBERS }, (_, i) => `委员${i}`));
-    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '基准会议' })).body.id;
-    const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '基准表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }, { post: '副主任', seats: 2, candidates: ['李二', '张三', '赵四'] }] })).body.definition;
-    await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-    await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+    const admin = await enrolAndLogin(url, service.firstAdmin!.code);
+    let t = performance.now();
+    const c = await benchCommittee(admin, url, n, setupConcurrency);
+    console.log(`http [${label}]: ${n} members enrolled in ${((performance.now() - t) / 1000).toFixed(1)} s (set-up, not timed below)`);
+    const secretary = c.secretary;
+    const meetingId = (await secretary.call('POST', `/v1/committees/${c.id}/meetings`, { title: '基准会议' })).id as string;
+    const def: VoteDefinition = (await secretary.call('POST', `/v1/meetings/${meetingId}/votes`, { title: '基准表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }, { post: '副主任', seats: 2, candidates: ['李二', '张三', '赵四'] }] })).definition;
+    if (versionOf(def) !== 2) throw new Error(`the service created a version-${versionOf(def)} vote; this bench measures the version-2 close`);
+    await secretary.call('POST', `/v1/meetings/${meetingId}/open`);
+    await secretary.call('PUT', `/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+    // The meeting's two inspectors (监票人) are named at its start, as in the room: not timed.
+    const inspectors = c.members.slice(0, 2);
+    await secretary.call('PUT', `/v1/meetings/${meetingId}/inspectors`, { inspectors: inspectors.map((m) => m.personId) });
+    const auth = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
 
-    // Client-side work (blinding, device signatures) happens before the clock starts.
+    // Client-side work (blinding, device signatures) happens before each clock starts.
     const pending = await Promise.all(
       c.members.map(async (m) => {
         const request = createTokenRequest(def.voteId, rng, versionOf(def));
         const deviceSignature = await m.device.sign(tokenRequestMessage(def.voteId, request.blindedPoint));
-        return { request, http: { method: 'POST', path: `/v1/votes/${def.voteId}/tokens`, headers: { 'content-type': 'application/json', authorization: `Bearer ${m.token}` }, body: JSON.stringify({ blindedPoint: request.blindedPoint, deviceSignature }) } };
+        return { request, http: { method: 'POST', path: `/v1/votes/${def.voteId}/tokens`, headers: auth(m.token), body: JSON.stringify({ blindedPoint: request.blindedPoint, deviceSignature }) } };
       }),
     );
-    const issued = await load(service.url, pending.map((p) => p.http));
-    const tokens = pending.map((p, i) => finishToken(p.request, JSON.parse(issued.bodies[i]!).blindSignature, def.publicKey));
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
+    const issued = allOk('issuance', await load(url, pending.map((p) => p.http)), n);
+    // Unblinded without the device's pairing check of each token (finishToken): a thousand
+    // pairings would hold this thread — the service's too — past the keep-alive timeout of the
+    // secretary's idle connection. The service checks every token when it is cast, and the
+    // verifier again.
+    const tokens = pending.map((p, i): TokenV2 => {
+      const request = p.request as TokenRequestV2;
+      const signature = toBase64url(unblind(fromBase64url(JSON.parse(issued.bodies[i]!).blindSignature), fromBase64url(request.r)));
+      return { voteId: def.voteId, ballotSecretKey: request.ballotSecretKey, ballotPublicKey: request.ballotPublicKey, signature };
+    });
+    await secretary.call('POST', `/v1/votes/${def.voteId}/open`);
     const choices: Choices = { i1: { c1: 'approve' }, i2: { c2: 'approve', c3: 'disapprove', c4: 'abstain' } };
-    const cast = await load(service.url, tokens.map((t) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: castBodyText(buildBallot(t, choices)) })));
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
-    return { label, issuance: perSecond(MEMBERS, issued.ms), cast: perSecond(MEMBERS, cast.ms), statuses: [issued.statuses, cast.statuses] };
+    const cast = allOk('cast', await load(url, tokens.map((tok) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: castBodyText(buildBallot(tok, choices)) }))), n);
+
+    // The close. 1. Prepare: the secretary closes; the service builds the close it will publish.
+    const prepare = await timed(() => secretary.call('POST', `/v1/votes/${def.voteId}/close`));
+    const hash = prepare.value.preparedHash as string | null;
+    if (hash === null) throw new Error('the close published at once: not a version-2 vote');
+    // 2. Every member's device confirms (signed on the device first, as it would be).
+    const confirmations = await Promise.all(
+      c.members.map(async (m) => ({ method: 'POST', path: `/v1/votes/${def.voteId}/confirmations`, headers: auth(m.token), body: JSON.stringify({ deviceSignature: await m.device.sign(confirmationMessage(def.voteId, hash)) }) })),
+    );
+    const confirmed = allOk('confirmations', await load(url, confirmations), n);
+    // 3. The secretary seals; 4. each inspector countersigns, one after the other (the last publishes).
+    const seal = await timed(() => secretary.call('POST', `/v1/votes/${def.voteId}/seal`, {}));
+    const countersignMs: number[] = [];
+    let state = seal.value.state as string;
+    for (const inspector of inspectors) {
+      const deviceSignature = await inspector.device.sign(countersignatureMessage(def.voteId, seal.value.sealHash));
+      const signed = await timed(() => inspector.call('POST', `/v1/votes/${def.voteId}/countersignatures`, { deviceSignature }));
+      countersignMs.push(signed.ms);
+      state = signed.value.state;
+    }
+    if (state !== 'closed') throw new Error(`the close is ${state} after every countersignature`);
+    const record = await call<{ entries: { kind: string }[] }>(url, 'GET', `/v1/votes/${def.voteId}/record`);
+    recordText = JSON.stringify(record);
+    const entries = record.entries.length;
+    const rosterSnapshots = record.entries.filter((e) => e.kind === 'roster.changed').length;
+    jwks = await call(url, 'GET', '/.well-known/jwks.json');
+    figures = { label, n, issuanceMs: issued.ms, castMs: cast.ms, prepareMs: prepare.ms, confirmMs: confirmed.ms, sealMs: seal.ms, countersignMs, recordBytes: recordText.length, entries, rosterSnapshots };
   } finally {
     await service.close();
   }
+  // The published record, checked as `piaojue verify --file` checks it: parse, workers, every check.
+  const t = performance.now();
+  const accelerator = createWorkerAccelerator();
+  let report;
+  try {
+    report = await verifyRecord(JSON.parse(recordText), { jwks: jwks as Parameters<typeof verifyRecord>[1]['jwks'], randomBytes: rng, accelerator });
+  } finally {
+    await accelerator.close();
+  }
+  const verifyMs = performance.now() - t;
+  if (!report.ok) throw new Error(`the published record failed verification: ${JSON.stringify(report.checks.filter((c) => !c.ok))}`);
+  return { ...figures, verifyMs, verifyThreads: accelerator.threads, checks: report.checks.length };
+}
+
+function option(name: string): number | undefined {
+  const argv = process.argv;
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const value = Number(argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]);
+  if (!Number.isInteger(value) || value < 3) throw new Error(`--${name} must be an integer ≥ 3`);
+  return value;
+}
+
+const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length));
+const num = (x: number, digits = 0) => x.toFixed(digits).padStart(9);
+
+function printRun(r: RunFigures, ceil: Awaited<ReturnType<typeof ceilings>>) {
+  const closeMs = r.prepareMs + r.confirmMs + r.sealMs + r.countersignMs.reduce((a, b) => a + b, 0);
+  const rows: [string, number][] = [
+    [`issuance: ${r.n} POST /tokens`, r.issuanceMs],
+    [`cast: ${r.n} POST /ballots`, r.castMs],
+    ['close 1 prepare: POST /close', r.prepareMs],
+    [`close 2 confirm: ${r.n} POST /confirmations`, r.confirmMs],
+    ['close 3 seal: POST /seal', r.sealMs],
+    ...r.countersignMs.map((ms, i): [string, number] => [`close 4 countersign ${i + 1}/${r.countersignMs.length}${i === r.countersignMs.length - 1 ? ' (publishes)' : ''}`, ms]),
+    ['close, all four phases', closeMs],
+    [`verify the published record (${r.verifyThreads} threads)`, r.verifyMs],
+  ];
+  console.log(`\nhttp [${r.label}] version 2, ${r.n} ballots (${r.n} members present, all cast), concurrency ${CONCURRENCY}; record ${(r.recordBytes / 1e6).toFixed(1)} MB, ${r.entries} entries (${r.rosterSnapshots} roster snapshots: members were added one by one), ${r.checks} checks passed`);
+  console.log(`${pad('phase', 58)}${'ms'.padStart(9)}${'ms/ballot'.padStart(11)}${'× cast'.padStart(9)}`);
+  for (const [name, ms] of rows) console.log(`${pad(name, 58)}${num(ms)}${num(ms / r.n, 3).padStart(11)}${num(ms / r.castMs, 2)}`);
+  const issuance = perSecond(r.n, r.issuanceMs);
+  const cast = perSecond(r.n, r.castMs);
+  console.log(
+    `issuance ${issuance.toFixed(0)}/s = ${(issuance / ceil.issue).toFixed(2)}× issuance crypto ceiling, ${(issuance / ceil.sign).toFixed(2)}× blind signing alone (target ≥ 0.6); ` +
+      `cast ${cast.toFixed(0)}/s = ${(cast / ceil.verify).toFixed(2)}× single-verify ceiling (target ≥ 0.5); confirmations ${perSecond(r.n, r.confirmMs).toFixed(0)}/s`,
+  );
 }
 
 export async function benchHttp(): Promise<void> {
-  const results = [];
+  const loadAverage = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`http: ${availableParallelism()} cores, load average ${loadAverage()} at the start (other work on the machine slows every figure below)`);
+  const requested = option('n') ?? DEFAULT_N;
+  const n = Math.min(requested, MAX_PRESENT);
+  if (n < requested) {
+    console.log(`http: --n ${requested} is more than one meeting's attendance can record (at most ${MAX_PRESENT} present, src/meetings/routes.ts): the votes over HTTP have ${n} ballots; the scenario records below have ${requested} as well`);
+  }
+  const results: RunFigures[] = [];
   const pglite = await createPgliteDatabase();
-  results.push(await run('embedded PGlite', pglite));
+  results.push(await run('embedded PGlite', pglite, n, 4));
   await pglite.close();
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `piaojue_bench_${process.pid}`;
@@ -127,7 +273,9 @@ export async function benchHttp(): Promise<void> {
     url.pathname = `/${name}`;
     const pg = createPgDatabase(url.toString(), { max: 20 });
     try {
-      results.push(await run('PostgreSQL 127.0.0.1', pg));
+      // Members added one at a time: added concurrently on PostgreSQL they deadlock (40P01,
+      // answered 503 database_unavailable and retried), which makes the set-up slower, not faster.
+      results.push(await run('PostgreSQL 127.0.0.1', pg, n, 1));
     } finally {
       await pg.close();
       await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -138,15 +286,28 @@ export async function benchHttp(): Promise<void> {
   await admin.close();
   const ceil = await ceilings();
   console.log(
-    `http: crypto ceiling on one core: blind signing ${ceil.sign.toFixed(0)}/s (${ceil.issue.toFixed(0)}/s with the device-signature check every issuance needs), ` +
+    `\nhttp: crypto ceiling on one core: blind signing ${ceil.sign.toFixed(0)}/s (${ceil.issue.toFixed(0)}/s with the device-signature check every issuance needs), ` +
       `cast verify (ballot signature + token pairing, v2) ${ceil.verify.toFixed(0)}/s single, token batch ${ceil.batch.toFixed(0)}/s`,
   );
-  for (const r of results) {
-    console.log(
-      `http [${r.label}] ${MEMBERS} members, concurrency ${CONCURRENCY}: issuance ${r.issuance.toFixed(0)}/s = ${(r.issuance / ceil.issue).toFixed(2)}× issuance crypto ceiling, ${(r.issuance / ceil.sign).toFixed(2)}× blind signing alone (target ≥ 0.6); ` +
-        `cast ${r.cast.toFixed(0)}/s = ${(r.cast / ceil.verify).toFixed(2)}× single-verify ceiling (target ≥ 0.5); statuses ${JSON.stringify(r.statuses)}`,
-    );
+  for (const r of results) printRun(r, ceil);
+
+  // Version 1 beside version 2. The service no longer creates version-1 votes (CURRENT_VERSION is
+  // 2 and createVote takes no version), so there is no version-1 cast or close to time: the
+  // version-1 figure is verification only, of the protocol scenario's record of the same size.
+  const sizes = [...new Set([n, requested])];
+  console.log(`\nverify, version 1 beside version 2: the protocol scenario's records (Ed25519 devices, every member present and casting; version 2 with a confirmation per ballot and 2 countersignatures), and the records published above (ES256 devices, as the web client: issuance and confirmation signatures checked one by one, no Ed25519 batch; and a roster snapshot per member added)`);
+  console.log(`${pad('record', 58)}${'ms'.padStart(9)}${'ms/ballot'.padStart(11)}${'× v1'.padStart(9)}`);
+  for (const size of sizes) {
+    const v1 = await verifyScenarioRecord(1, size);
+    const v2 = await verifyScenarioRecord(2, size);
+    const rows: [string, number][] = [
+      [`scenario v1, ${size} ballots (${(v1.bytes / 1e6).toFixed(1)} MB)`, v1.ms],
+      [`scenario v2, ${size} ballots (${(v2.bytes / 1e6).toFixed(1)} MB)`, v2.ms],
+      ...results.filter((r) => r.n === size).map((r): [string, number] => [`published over HTTP v2, ${size} ballots [${r.label}]`, r.verifyMs]),
+    ];
+    for (const [label, ms] of rows) console.log(`${pad(label, 58)}${num(ms)}${num(ms / size, 3).padStart(11)}${num(ms / v1.ms, 2)}`);
   }
+  console.log(`http: load average ${loadAverage()} at the end`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -42,6 +42,28 @@ function rawCost(publicKey: string, voteId: string, ballots: Ballot[]): { hashMs
   return { hashMs, batchMs: ms(t), ok };
 }
 
+/**
+ * Full verification (as `piaojue verify` runs it, with its worker threads) of the protocol
+ * scenario's record of `n` ballots in `version`: for figures beside a record the service
+ * published (bench/http.ts), the version-1 ones being the only version-1 records left now that
+ * the service creates version-2 votes only. Ed25519 devices, every member present and casting.
+ */
+export async function verifyScenarioRecord(version: ProtocolVersion, n: number): Promise<{ ms: number; bytes: number; threads: number }> {
+  const scenario = await buildScenario(`bench/verify/${version}`, { memberCount: n, presentCount: n, trustIssuedTokens: true, version });
+  const text = JSON.stringify(scenario.record);
+  const t = performance.now();
+  const accelerator = createWorkerAccelerator();
+  let report;
+  try {
+    report = await verifyRecord(JSON.parse(text), { jwks: scenario.service.jwks, randomBytes, accelerator });
+  } finally {
+    await accelerator.close();
+  }
+  const elapsed = ms(t);
+  if (!report.ok) throw new Error(`scenario record (version ${version}) failed verification: ${JSON.stringify(report.checks.filter((c) => !c.ok))}`);
+  return { ms: elapsed, bytes: text.length, threads: accelerator.threads };
+}
+
 export async function benchVerify(options: { ballots?: number; singleThread?: boolean } = {}): Promise<void> {
   // Version 2 (what new votes produce) and version 1 beside it, measured in the same run.
   for (const version of [2, 1] as const) await benchVerifyVersion(version, options);

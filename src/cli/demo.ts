@@ -1,5 +1,6 @@
 // `piaojue demo`: a whole meeting through the HTTP API, as real devices would run it —
-// enrolment, attendance, tokens blinded on each "device", anonymous casting, close — then
+// enrolment, attendance, tokens blinded on each "device", anonymous casting, the close (version
+// 2: members confirm from their devices, the secretary seals, two 监票人 countersign) — then
 // checks that the published tally equals the one computed from its own ballots.
 import { randomBytes as nodeRandomBytes, webcrypto } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { buildBallot, checkReceipt, createTokenRequest, finishToken, findBallotI
 import { overMarkedItems, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
 import { castBodyText } from '../protocol/ballot-v2.ts';
 import { versionOf } from '../protocol/version.ts';
+import { confirmationMessage, countersignatureMessage } from '../protocol/close.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { verifyRecord } from '../protocol/verifier.ts';
 
@@ -39,6 +41,8 @@ async function call(url: string, method: string, path: string, body?: unknown, t
 class Device {
   token = '';
   personId = '';
+  /** The member's name (for the demo's own lines). */
+  name = '';
   private constructor(private readonly signer: (message: Uint8Array) => Promise<Uint8Array>, private readonly url: string) {}
 
   static async enrol(url: string, code: string): Promise<Device> {
@@ -135,8 +139,11 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
     const secretary = await Device.enrol(url, (await admin.api('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
     const members: Device[] = [];
     for (let i = 0; i < options.members; i++) {
-      const m = await admin.api('POST', `/v1/committees/${committee.id}/members`, { name: DEMO_NAMES[i % DEMO_NAMES.length] + (i >= DEMO_NAMES.length ? String(i) : '') });
-      members.push(await Device.enrol(url, (await admin.api('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code));
+      const name = DEMO_NAMES[i % DEMO_NAMES.length] + (i >= DEMO_NAMES.length ? String(i) : '');
+      const m = await admin.api('POST', `/v1/committees/${committee.id}/members`, { name });
+      const device = await Device.enrol(url, (await admin.api('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code);
+      device.name = name;
+      members.push(device);
     }
     log(`committee of ${members.length} members, every device enrolled`);
 
@@ -181,7 +188,23 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       receipts.push({ ballot, receipt: out.receipt, hash: out.ballotHash });
     }
     log(`protocol version ${versionOf(def)}: ${ballots.length} ballots cast${versionOf(def) === 2 ? ', each signed by its one-time key' : ''}; cast body lengths: ${[...castLengths].join(', ')} bytes`);
-    await secretary.api('POST', `/v1/votes/${def.voteId}/close`);
+    const closed = await secretary.api('POST', `/v1/votes/${def.voteId}/close`);
+    if (closed.preparedHash !== null) {
+      // Version 2: the close is prepared, not published. Every device that cast confirms its
+      // ballot is in it; the secretary seals; the two inspectors (监票人) countersign.
+      const inspectors = present.slice(0, 2);
+      await secretary.api('PUT', `/v1/meetings/${meeting.id}/inspectors`, { inspectors: inspectors.map((m) => m.personId) });
+      for (const m of present) {
+        await m.api('POST', `/v1/votes/${def.voteId}/confirmations`, { deviceSignature: await m.sign(confirmationMessage(def.voteId, closed.preparedHash)) });
+      }
+      const sealed = await secretary.api('POST', `/v1/votes/${def.voteId}/seal`, {});
+      let view = sealed;
+      for (const m of inspectors) {
+        view = await m.api('POST', `/v1/votes/${def.voteId}/countersignatures`, { deviceSignature: await m.sign(countersignatureMessage(def.voteId, sealed.sealHash)) });
+      }
+      if (view.state !== 'closed') throw new DemoError(`the close is ${view.state} after both countersignatures, not published`);
+      log(`close: ${view.confirmedBy.length} of ${ballots.length} members confirmed from their devices, the secretary sealed, both inspectors (监票人: ${inspectors.map((m) => m.name).join(', ')}) countersigned, which published the record`);
+    }
     const published = await call(url, 'GET', `/v1/votes/${def.voteId}/tally`);
     const expected = computeTally(def, ballots, { issued: tokens.length, present: present.length });
     const same = new TextDecoder().decode(canonicalBytes(expected)) === new TextDecoder().decode(canonicalBytes(published.tally));
