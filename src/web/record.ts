@@ -9,11 +9,9 @@
 // Every later read must extend that head; if it does not, the record was rewritten or forked and
 // the page refuses to vote. People in the room compare the vote key fingerprint (six words) on their
 // phones with the projector's: one fork for everybody is the only fork that goes unnoticed.
-import { sha256 } from '@noble/hashes/sha2.js';
 import type { JSONWebKeySet } from 'jose';
 import { parseVoteDefinition, type VoteDefinition } from '../protocol/ballot.ts';
 import { checkChainLinks, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from '../protocol/chain.ts';
-import { bytesToHex, hexToBytes } from '../protocol/encoding.ts';
 import { publicGet } from './api.ts';
 import { h } from './dom.ts';
 import { glanceFingerprint, type GlanceFingerprint } from './glance.ts';
