@@ -16,6 +16,8 @@ import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../protocol/chain.ts';
 import { isPlainObject } from '../protocol/guards.ts';
 import { verifyRecord, type VerificationReport, type VerifyAccelerator } from '../protocol/verifier.ts';
+import { findCandidate, postsText, recordDefinition } from '../web/post-text.ts';
+import type { VoteDefinition } from '../protocol/ballot.ts';
 import { createWorkerAccelerator } from './verify-workers.ts';
 
 export const EXIT_OK = 0;
@@ -136,7 +138,7 @@ function progressBar(stderr: VerifyIo['stderr']) {
   };
 }
 
-function humanReport(report: VerificationReport, context: { committeeId: string; voteId: string; source: string; seconds: number; warnings: string[] }): string {
+function humanReport(report: VerificationReport, context: { committeeId: string; voteId: string; source: string; seconds: number; warnings: string[]; definition: VoteDefinition | null }): string {
   const lines: string[] = [];
   lines.push('票决记录验证 / Piaojue record verification');
   lines.push(`来源 Source: ${context.source}`);
@@ -155,7 +157,11 @@ function humanReport(report: VerificationReport, context: { committeeId: string;
     for (const item of t.items) {
       lines.push(`  ${item.post} (${item.seats} 名 seat${item.seats > 1 ? 's' : ''}; 有效 valid ${item.valid}, 无效 invalid ${item.invalid})`);
       for (const c of item.candidates) {
-        lines.push(`    ${c.name}: 同意 ${c.approve} 不同意 ${c.disapprove} 弃权 ${c.abstain}${c.defer ? ` 缓议 ${c.defer}` : ''} → ${outcome[c.outcome] ?? c.outcome}`);
+        // 现任职务 / 拟任职务 from the record's definition, after the name, when given.
+        const found = findCandidate(context.definition, item.itemId, c.candidateId);
+        const posts = found ? postsText(found.item, found.candidate) : null;
+        const name = posts === null ? c.name : `${c.name}（${posts}）`;
+        lines.push(`    ${name}: 同意 ${c.approve} 不同意 ${c.disapprove} 弃权 ${c.abstain}${c.defer ? ` 缓议 ${c.defer}` : ''} → ${outcome[c.outcome] ?? c.outcome}`);
       }
       if (item.runoff) lines.push(`    需再次票决 run-off needed for ${item.runoff.seats} seat(s) among ${item.runoff.candidateIds.join(', ')}`);
     }
@@ -284,7 +290,7 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
         ) + '\n',
       );
     } else {
-      io.stdout.write(humanReport(report, { committeeId, voteId, source, seconds, warnings }));
+      io.stdout.write(humanReport(report, { committeeId, voteId, source, seconds, warnings, definition: report.ok ? recordDefinition(record, voteId) : null }));
       if (pinWritten) io.stdout.write(`链头已记录 Head pinned in ${options.pin}: #${report.head!.seq} ${report.head!.hash}\n`);
     }
     return report.ok ? EXIT_OK : EXIT_FAILED;

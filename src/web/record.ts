@@ -7,14 +7,14 @@
 // recognise the member's ballot. The device therefore reads the committee's chain from genesis,
 // checks every link, and pins the head in its storage (the observer page keeps the same pin).
 // Every later read must extend that head; if it does not, the record was rewritten or forked and
-// the page refuses to vote. People in the room compare the vote key fingerprint on their phones
-// with the projector's: one fork for everybody is the only fork that goes unnoticed.
-import { sha256 } from '@noble/hashes/sha2.js';
+// the page refuses to vote. People in the room compare the vote key fingerprint (six words) on their
+// phones with the projector's: one fork for everybody is the only fork that goes unnoticed.
 import type { JSONWebKeySet } from 'jose';
 import { parseVoteDefinition, type VoteDefinition } from '../protocol/ballot.ts';
 import { checkChainLinks, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from '../protocol/chain.ts';
-import { bytesToHex, hexToBytes } from '../protocol/encoding.ts';
 import { publicGet } from './api.ts';
+import { h } from './dom.ts';
+import { glanceFingerprint, type GlanceFingerprint } from './glance.ts';
 import { L } from './i18n.ts';
 
 export interface ChainReply {
@@ -169,13 +169,27 @@ export async function checkVoteRecord(record: { committeeId?: unknown; voteId?: 
 }
 
 /**
- * The vote key fingerprint (表决公钥指纹) people in the room compare: the first 64 bits of
- * SHA-256 over the vote.created entry's hash, as four groups of four hex digits. The entry hash
+ * The vote key fingerprint (表决公钥指纹) people in the room compare: six words from a fixed
+ * list, made from SHA-256 over the vote.created entry's hash (src/web/glance.ts). The entry hash
  * covers the vote's key and, through the chain, everything before it.
  */
-export function voteKeyFingerprint(createdHash: string): string {
-  const hex = bytesToHex(sha256(hexToBytes(createdHash))).slice(0, 16);
-  return hex.match(/.{4}/g)!.join(' ');
+export function voteKeyFingerprint(createdHash: string): GlanceFingerprint {
+  return glanceFingerprint(createdHash);
+}
+
+/**
+ * The fingerprint as shown on the phone and the projector alike: the words, large, in two rows
+ * of three; the bytes they encode in data-fingerprint, the words in data-words.
+ */
+export function fingerprintWords(print: GlanceFingerprint): HTMLElement {
+  const half = Math.ceil(print.words.length / 2);
+  const row = (words: string[]) => h('span', { class: 'glance-row' }, words.map((w) => h('span', { class: 'glance-word' }, w)));
+  return h(
+    'span',
+    { class: 'fingerprint', lang: 'zh-CN', 'data-fingerprint': print.hex, 'data-words': print.words.join(' '), title: print.hex },
+    row(print.words.slice(0, half)),
+    row(print.words.slice(half)),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 // Issue 11 in the browser: the secretary enters candidates with 现任职务 and 拟任职务 (one per line),
 // the member's phone shows them on the ballot, and the printed 计票结果报告单 shows them beside
-// each name. Screenshots: test-results/screenshots/posts-*.png.
+// each name, as do the secretary's list of saved votes and the observer's verified result.
+// Screenshots: test-results/screenshots/posts-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, PHONE, shot } from './browser.ts';
@@ -66,6 +67,14 @@ describe('现任职务 and 拟任职务 on the pages', () => {
     await secretary.click('button.save-vote');
     await secretary.locator('.vote-admin[data-state="draft"]').waitFor();
     voteId = (await secretary.locator('.vote-admin').first().getAttribute('data-vote-id'))!;
+    // The list of saved votes shows them too, one candidate a line, in the stroke order.
+    const saved = secretary.locator(`.vote-admin[data-vote-id="${voteId}"] .items-summary li[data-candidate]`);
+    expect(await saved.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-candidate')))).toEqual(['于伟国', '万立骏', '李干杰']);
+    const savedRow = (name: string) => secretary.locator(`.vote-admin[data-vote-id="${voteId}"] .items-summary li[data-candidate="${name}"]`);
+    expect(await savedRow('李干杰').locator('.current-post').textContent()).toBe('现任：县发改委主任');
+    expect(await savedRow('李干杰').locator('.proposed-post').textContent()).toBe('拟任：县委办公室副主任（正科级）');
+    expect(await savedRow('于伟国').locator('.proposed-post').textContent()).toBe('拟任：县委办公室副主任');
+    expect(await savedRow('万立骏').locator('.posts').count()).toBe(0);
     const def = (await c.secretary.api.get(`/v1/votes/${voteId}`)).body.definition as VoteDefinition;
     expect(def.items[0]!.candidates).toEqual([
       { candidateId: 'c1', name: '于伟国', currentPost: '某镇党委书记' },
@@ -102,5 +111,20 @@ describe('现任职务 and 拟任职务 on the pages', () => {
     expect(await row('于伟国').locator('th .proposed-post').textContent()).toBe('拟任：县委办公室副主任');
     expect(await row('万立骏').locator('th .posts').count()).toBe(0);
     await shot(report, 'posts-3-report');
+  });
+
+  it('the observer page shows them beside each name in the verified result', async () => {
+    const observer = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+    await observer.goto(`${service.url}/#/observer?record=${encodeURIComponent(`/v1/votes/${voteId}/record`)}`);
+    await observer.locator('.report-view[data-ok="true"]').waitFor({ timeout: 60_000 });
+    const row = (name: string) => observer.locator(`.observer-result tr[data-candidate="${name}"]`);
+    expect(await row('李干杰').locator('th .current-post').textContent()).toBe('现任：县发改委主任');
+    expect(await row('李干杰').locator('th .proposed-post').textContent()).toBe('拟任：县委办公室副主任（正科级）');
+    expect(await row('于伟国').locator('th .current-post').textContent()).toBe('现任：某镇党委书记');
+    expect(await row('于伟国').locator('th .proposed-post').textContent()).toBe('拟任：县委办公室副主任');
+    expect(await row('万立骏').locator('th .posts').count()).toBe(0);
+    expect(await row('李干杰').locator('td[data-mark="approve"]').textContent()).toBe('2');
+    expect(await row('李干杰').locator('td.outcome').getAttribute('data-outcome')).toBe('elected');
+    await shot(observer, 'posts-4-observer');
   });
 });

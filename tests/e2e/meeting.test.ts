@@ -5,12 +5,13 @@
 // to test-results/screenshots/.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium, PHONE, shot } from './browser.ts';
 import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { enrolAndLogin } from '../helpers/client.ts';
 import { NAMES } from '../helpers/world.ts';
+import { glanceWords } from '../../src/web/glance.ts';
 import { issueCodeOnPage } from './admin-page.ts';
 
 
@@ -101,9 +102,16 @@ function storedMarks(page: Page, id: string): Promise<number> {
   );
 }
 
-/** The fingerprint the pages show, computed here from the record: SHA-256 of the vote.created hash. */
-function fingerprintOf(createdHash: string): string {
-  return createHash('sha256').update(Buffer.from(createdHash, 'hex')).digest('hex').slice(0, 16).match(/.{4}/g)!.join(' ');
+/** The fingerprint the pages show, computed here from the record: SHA-256 of the vote.created hash, its first six bytes. */
+function fingerprintOf(createdHash: string): { hex: string; words: string[] } {
+  const hex = createHash('sha256').update(Buffer.from(createdHash, 'hex')).digest('hex').slice(0, 12);
+  return { hex, words: glanceWords(Buffer.from(hex, 'hex')) };
+}
+
+/** The fingerprint a page shows: the machine-readable bytes, the words as data and as the text people read. */
+async function shownFingerprint(scope: Locator): Promise<{ hex: string | null; data: string | null; words: string[] }> {
+  const el = scope.locator('.vote-key-fingerprint [data-fingerprint]');
+  return { hex: await el.getAttribute('data-fingerprint'), data: await el.getAttribute('data-words'), words: await el.locator('.glance-word').allTextContents() };
 }
 
 beforeAll(async () => {
@@ -532,8 +540,12 @@ describe('a meeting run entirely from the browser', () => {
     const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
     const created = chain.body.entries.find((e: { kind: string; body: { definition?: { voteId: string } } }) => e.kind === 'vote.created' && e.body.definition?.voteId === voteId);
     const print = fingerprintOf(created.hash);
-    expect(await screen.locator('.vote-key-fingerprint [data-fingerprint]').getAttribute('data-fingerprint')).toBe(print);
-    for (const page of members) expect(await vote(page).locator('.vote-key-fingerprint [data-fingerprint]').getAttribute('data-fingerprint')).toBe(print);
+    const projected = await shownFingerprint(screen.locator('body'));
+    expect(projected).toEqual({ hex: print.hex, data: print.words.join(' '), words: print.words });
+    // Each phone shows what the projector shows, word for word, large enough to read at a glance.
+    for (const page of members) expect(await shownFingerprint(vote(page))).toEqual(projected);
+    const size = await vote(members[0]!).locator('.vote-key-fingerprint .glance-word').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(size).toBeGreaterThanOrEqual(18);
     await shot(screen, 'projector-1-voting', false);
 
     // The full-screen projector: no app bar, a large state banner, every candidate while voting.

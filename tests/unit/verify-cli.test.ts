@@ -118,6 +118,34 @@ describe('piaojue verify --file', () => {
   });
 });
 
+describe('piaojue verify: 现任职务 and 拟任职务 in the tally', () => {
+  it('prints them after the name, in brackets, only for candidates that have them', async () => {
+    const v2 = await buildScenario('verify-cli-posts', { version: 2 });
+    const record = structuredClone(v2.record) as VoteRecord;
+    const created = record.entries.find((e) => e.kind === 'vote.created') as Extract<ChainEntry, { kind: 'vote.created' }>;
+    const [a1] = created.body.definition.items[0]!.candidates;
+    Object.assign(a1!, { currentPost: '县财政局副局长' });
+    const b = created.body.definition.items[1]!.candidates;
+    const liQiang = b.find((c) => c.name === '李强')!;
+    Object.assign(liQiang, { currentPost: '某镇镇长', proposedPost: '某镇党委书记' });
+    rehash(record);
+    const c = capture();
+    expect(await runVerify({ file: write('record-posts.json', record), jwks: write('jwks-posts.json', v2.service.jwks) }, c.io)).toBe(0);
+    const lines = c.out().split('\n');
+    expect(lines.filter((l) => l.startsWith('    王芳'))).toEqual([expect.stringMatching(/^ {4}王芳（现任：县财政局副局长；拟任：县财政局局长）: 同意 \d+ /)]);
+    expect(lines.filter((l) => l.startsWith('    李强'))).toEqual([expect.stringMatching(/^ {4}李强（现任：某镇镇长；拟任：某镇党委书记）: 同意 \d+ /)]);
+    expect(lines.filter((l) => l.startsWith('    于明'))).toEqual([expect.stringMatching(/^ {4}于明: 同意 \d+ /)]);
+  });
+
+  it('prints names alone for a record without posts', async () => {
+    const c = capture();
+    expect(await runVerify({ file: recordPath, jwks: jwksPath }, c.io)).toBe(0);
+    expect(c.out()).toMatch(/^ {4}王芳: 同意 \d+ /m);
+    expect(c.out()).not.toContain('现任');
+    expect(c.out()).not.toContain('拟任');
+  });
+});
+
 describe('piaojue verify --pin', () => {
   it('writes the head after a pass, then fails (exit 1) on a rewritten or truncated history', async () => {
     const pin = join(dir, 'pin-1.json');

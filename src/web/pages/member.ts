@@ -31,7 +31,8 @@ import { randomBytes } from '../device.ts';
 import { h, put } from '../dom.ts';
 import { candidatePosts } from '../posts.ts';
 import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
-import { checkVoteRecord, headDigits, pinnedDefinition, RecordError, serviceKeys, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
+import { checkVoteRecord, headDigits, pinnedDefinition, RecordError, serviceKeys, verifiedChain, voteCreatedEntry, voteKeyFingerprint, fingerprintWords } from '../record.ts';
+import type { GlanceFingerprint } from '../glance.ts';
 import { loadVote, saveVote, type StoredVote } from '../store.ts';
 import type { Attendance, Closing, Committee, Meeting, Vote } from '../types.ts';
 import { describeOutcome } from '../outcome.ts';
@@ -79,7 +80,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   /** Set once the record contradicts what this device verified before; the page then refuses to vote. */
   let rewritten: string | undefined;
   /** Vote key fingerprints, by vote, from the verified chain. */
-  const prints = new Map<string, string>();
+  const prints = new Map<string, GlanceFingerprint>();
   /** The close in progress, by vote, as last read from /closing. */
   const closings = new Map<string, Closing>();
   /** An inspector's check of a sealed close, by vote: of which content (auditKey), and what the verifier said. */
@@ -652,14 +653,13 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     );
   }
 
-  function fingerprintLine(print: string): HTMLElement {
+  function fingerprintLine(print: GlanceFingerprint): HTMLElement {
     return h(
       'div',
       { class: 'vote-key-fingerprint' },
       h('span', { class: 'fingerprint-label' }, L('表决公钥指纹', 'Vote key fingerprint')),
-      ' ',
-      h('code', { class: 'fingerprint', 'data-fingerprint': print }, print),
-      h('span', { class: 'hint' }, L('（请与大屏上的指纹核对，应完全相同）', ' (compare with the projector: it must be identical)')),
+      fingerprintWords(print),
+      h('span', { class: 'hint' }, L('（请与大屏上的六个词核对，应完全相同）', ' (compare the six words with the projector: they must be identical)')),
     );
   }
 

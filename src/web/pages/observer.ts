@@ -8,7 +8,11 @@ import type { ChainHead } from '../../protocol/chain.ts';
 import type { Check, VerificationReport } from '../../protocol/verifier.ts';
 import { publicGet } from '../api.ts';
 import { h, put } from '../dom.ts';
-import { currentLang, L } from '../i18n.ts';
+import { MARKS, type VoteDefinition } from '../../protocol/ballot.ts';
+import type { Tally } from '../../protocol/tally.ts';
+import { currentLang, L, markLabel, outcomeLabel } from '../i18n.ts';
+import { candidatePosts } from '../posts.ts';
+import { findCandidate, recordDefinition } from '../post-text.ts';
 import { pinHead as pin, pinnedHead as pinned, serviceKeys } from '../record.ts';
 import { errorText, notice } from '../ui.ts';
 import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
@@ -41,8 +45,10 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
   }
 
   function run(record: unknown, jwks: JSONWebKeySet): Promise<void> {
-    const r = (record ?? {}) as { committeeId?: unknown; head?: { seq?: unknown } };
+    const r = (record ?? {}) as { committeeId?: unknown; voteId?: unknown; head?: { seq?: unknown } };
     const committeeId = typeof r.committeeId === 'string' ? r.committeeId : undefined;
+    // For the names' 现任职务 / 拟任职务 beside the result, shown only once the record verifies.
+    const definition = typeof r.voteId === 'string' ? recordDefinition(record, r.voteId) : null;
     const pinnedHead = committeeId ? pinned(committeeId) : undefined;
     // A pin later than this record cannot be checked against it (an older vote's record ends earlier).
     const usable = pinnedHead && typeof r.head?.seq === 'number' && pinnedHead.seq <= r.head.seq ? pinnedHead : undefined;
@@ -74,7 +80,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
         if (m.type === 'failed') put(out, notice('error', m.message));
         else {
           if (m.report.ok && committeeId && m.report.head) pin(committeeId, m.report.head);
-          put(out, reportView(m.report, usable));
+          put(out, reportView(m.report, usable, definition));
         }
         resolve();
       };
@@ -133,7 +139,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
   return () => worker?.terminate();
 }
 
-function reportView(report: VerificationReport, pinnedHead: ChainHead | undefined): HTMLElement {
+function reportView(report: VerificationReport, pinnedHead: ChainHead | undefined, definition: VoteDefinition | null): HTMLElement {
   const failed = report.checks.filter((c) => !c.ok);
   const en = currentLang() === 'en';
   const t = report.tally;
@@ -170,6 +176,45 @@ function reportView(report: VerificationReport, pinnedHead: ChainHead | undefine
           L(`应到 ${t.entitled} · 实到 ${t.present} · 发出 ${t.issued} · 收回 ${t.returned}`, `Entitled ${t.entitled} · present ${t.present} · issued ${t.issued} · returned ${t.returned}`),
         )
       : null,
+    report.ok && t ? resultTables(t, definition) : null,
     h('p', { class: 'hint' }, L('服务公钥取自本服务的 /.well-known/jwks.json。', 'Service keys from this service’s /.well-known/jwks.json.')),
+  );
+}
+
+/**
+ * The verified result per candidate, with 现任职务 / 拟任职务 under each name when the record's
+ * definition gives them (issue 11).
+ */
+function resultTables(t: Tally, definition: VoteDefinition | null): HTMLElement {
+  const marks = definition?.marks ?? MARKS.filter((m) => m !== 'defer' || t.items.some((it) => it.candidates.some((c) => c.defer > 0)));
+  return h(
+    'div',
+    { class: 'observer-result' },
+    t.items.map((it) =>
+      h(
+        'section',
+        { class: 'result-item', 'data-item-id': it.itemId },
+        h('h3', null, it.post, ' ', h('span', { class: 'hint' }, L(`有效 ${it.valid} · 无效 ${it.invalid}`, `valid ${it.valid} · invalid ${it.invalid}`))),
+        h(
+          'table',
+          { class: 'result-table' },
+          h('thead', null, h('tr', null, h('th', null, L('候选人', 'Candidate')), marks.map((m) => h('th', { class: 'num' }, markLabel(m))), h('th', null, L('结果', 'Outcome')))),
+          h(
+            'tbody',
+            null,
+            it.candidates.map((c) => {
+              const found = findCandidate(definition, it.itemId, c.candidateId);
+              return h(
+                'tr',
+                { 'data-candidate': c.name, class: `outcome-${c.outcome}` },
+                h('th', { scope: 'row' }, h('span', { class: 'name' }, c.name), found ? candidatePosts(found.item, found.candidate) : null),
+                marks.map((m) => h('td', { class: 'num', 'data-mark': m }, c[m])),
+                h('td', { class: 'outcome', 'data-outcome': c.outcome }, outcomeLabel(c.outcome, it.kind)),
+              );
+            }),
+          ),
+        ),
+      ),
+    ),
   );
 }

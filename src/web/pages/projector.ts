@@ -13,7 +13,8 @@ import { h, put } from '../dom.ts';
 import { candidatePosts } from '../posts.ts';
 import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
-import { headDigits, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
+import { fingerprintWords, headDigits, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
+import type { GlanceFingerprint } from '../glance.ts';
 import type { TallyReply, VoteStatus } from '../types.ts';
 import { errorText, notice, poll } from '../ui.ts';
 
@@ -24,7 +25,7 @@ interface Context {
   definition: VoteDefinition;
   /** 实到 as last recorded for the vote's meeting (the tally states the one fixed at close). */
   present: number | null;
-  fingerprint: string;
+  fingerprint: GlanceFingerprint;
   /** Member names from the latest roster, for the inspectors' names on the report. */
   names: Map<string, string>;
 }
@@ -104,7 +105,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     } catch (e) {
       error = errorText(e);
     }
-    const key = JSON.stringify([status, Boolean(result), error, ctx?.present, ctx?.fingerprint, document.documentElement.lang]);
+    const key = JSON.stringify([status, Boolean(result), error, ctx?.present, ctx?.fingerprint.hex, document.documentElement.lang]);
     if (key !== shownKey) {
       shownKey = key;
       if (report) renderReport();
@@ -223,9 +224,8 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
             'p',
             { class: 'vote-key-fingerprint' },
             h('span', { class: 'fingerprint-label' }, L('表决公钥指纹', 'Vote key fingerprint')),
-            ' ',
-            h('code', { class: 'fingerprint', 'data-fingerprint': ctx.fingerprint }, ctx.fingerprint),
-            h('span', { class: 'hint' }, L('　各委员手机上显示的指纹应与此完全相同', '   every member’s phone must show exactly this')),
+            fingerprintWords(ctx.fingerprint),
+            h('span', { class: 'hint' }, L('各委员手机上显示的六个词应与此完全相同', 'every member’s phone must show exactly these six words')),
           ),
       t ? null : h('p', { class: 'waiting' }, waitingText(state)),
       ctx.definition.items.map((item) => itemTable(item, t?.items.find((x) => x.itemId === item.itemId))),

@@ -12,7 +12,7 @@ import { parseNameList, sortNames } from '../../collation/index.ts';
 import { ApiError, publicGet, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { parseCandidateLines, type CandidateLines } from '../candidate-lines.ts';
-import { candidatePosts } from '../posts.ts';
+import { candidatePosts, hasPosts } from '../posts.ts';
 import { kindLabel, L, stateLabel } from '../i18n.ts';
 import type { Attendance, Closing, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
 import { errorText, notice, poll, signIn } from '../ui.ts';
@@ -739,11 +739,22 @@ function renderPreview(el: HTMLElement, list: CandidateLines, seats: number, ite
   );
 }
 
+/** A saved vote's items; with 现任职务 / 拟任职务 when given, one candidate a line (issue 11). */
 function itemsSummary(def: VoteDefinition): HTMLElement {
   return h(
     'ul',
     { class: 'items-summary' },
-    def.items.map((it) => h('li', null, h('strong', null, it.post), ` · ${kindLabel(itemKind(it), it.seats)} · `, it.candidates.map((c) => c.name).join('、'))),
+    def.items.map((it) =>
+      h(
+        'li',
+        { 'data-item-id': it.itemId },
+        h('strong', null, it.post),
+        ` · ${kindLabel(itemKind(it), it.seats)} · `,
+        it.candidates.some(hasPosts)
+          ? h('ol', { class: 'summary-candidates' }, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), candidatePosts(it, c))))
+          : it.candidates.map((c) => c.name).join('、'),
+      ),
+    ),
   );
 }
 
