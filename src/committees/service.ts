@@ -97,7 +97,7 @@ async function appendRoster(tx: Queryable, committeeId: string): Promise<void> {
 }
 
 async function lockCommittee(tx: Queryable, committeeId: string): Promise<void> {
-  const rows = await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR UPDATE', [committeeId]);
+  const rows = await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR NO KEY UPDATE', [committeeId]);
   if (rows.length === 0) throw new AppError('not_found', 'No such committee.');
 }
 

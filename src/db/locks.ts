@@ -10,7 +10,9 @@
 //   2. the vote's advisory lock         (vote close: exclusive; token issuance: shared)
 //   3. the meetings row                 (FOR UPDATE / FOR SHARE)
 //   4. the votes row                    (FOR UPDATE; foreign-key checks of inserted rows)
-//   5. the committees row
+//   5. the committees row               (FOR NO KEY UPDATE, never FOR UPDATE: an append holding the
+//                                        chain head then key-share-locks this row for its entry's
+//                                        foreign key, which FOR UPDATE would block: a deadlock)
 //   6. the chain_heads row              (appending to the record)
 //
 // A path that needs an id for an earlier lock (the meeting of a vote) reads it first without

@@ -128,7 +128,7 @@ export async function createVote(
     if (!meeting) throw new AppError('not_found', 'No such meeting.');
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; no vote can be added.');
     const committeeId = meeting.committee_id;
-    const rules = (await tx.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1 FOR UPDATE', [committeeId]))[0]!.rules;
+    const rules = (await tx.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1 FOR NO KEY UPDATE', [committeeId]))[0]!.rules;
     const entitled = Number((await tx.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [committeeId]))[0]!.n);
     if (entitled === 0) throw new AppError('invalid_state', 'The committee has no voting members.');
     const voteId = (await tx.query<{ id: string }>('SELECT gen_random_uuid() AS id'))[0]!.id;

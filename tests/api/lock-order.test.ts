@@ -90,3 +90,20 @@ describe('opening a vote against closing its meeting, on two instances', () => {
     expect((await c.secretary.api.get(`/v1/votes/${def.voteId}`)).body.state).toBe('draft');
   });
 });
+
+describe('roster changes beside other appends to the committee’s chain', () => {
+  it('adding members while enrolment codes are issued for others never deadlocks: every request succeeds', async () => {
+    const c = (await admin.api.post('/v1/committees', { name: committee(), kind: 'standing' })).body;
+    const first = await Promise.all(['甲', '乙', '丙', '丁'].map((n) => admin.api.post(`/v1/committees/${c.id}/members`, { name: `${n}委员` })));
+    expect(first.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    // Roster changes lock the committee row; an enrolment code appends to the chain first and
+    // then its entry's foreign key reads the committee row. Both, at once, many times.
+    for (let round = 0; round < 5; round++) {
+      const replies = await Promise.all([
+        ...first.map((m) => new Api(second.url, admin.token).post(`/v1/people/${m.body.memberId}/enrolment-codes`)),
+        ...['戊', '己', '庚'].map((n) => admin.api.post(`/v1/committees/${c.id}/members`, { name: `${n}${round}委员` })),
+      ]);
+      expect(replies.map((r) => (r.status === 201 ? 201 : `${r.status} ${r.body.code}`))).toEqual(Array(7).fill(201));
+    }
+  });
+});
