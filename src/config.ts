@@ -1,6 +1,7 @@
 // Configuration from the environment, validated once at start. A bad value stops the start
 // with a message naming the variable.
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -40,7 +41,44 @@ const schema = z.object({
   PIAOJUE_REQUEST_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
   PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: millis(100, 600_000).default(65_000),
   PIAOJUE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+  PIAOJUE_TRUST_PROXY: z.string().trim().min(1).optional(),
+  PIAOJUE_RATE_LIMIT_WINDOW_MS: millis(1_000, 3_600_000).default(60_000),
+  PIAOJUE_RATE_LIMIT_CAST: z.coerce.number().int().min(0).max(100_000_000).default(6_000),
+  PIAOJUE_RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).max(100_000_000).default(360_000),
 });
+
+/** Names Express's `trust proxy` takes for address ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * PIAOJUE_TRUST_PROXY: off (unset, `false`, `off`, `0`); a hop count (`1`: one proxy in front);
+ * or the proxies' addresses, comma-separated (IP, CIDR, or loopback/linklocal/uniquelocal).
+ * `true` (trust every hop) is refused: any client could then choose its address by sending
+ * X-Forwarded-For and so escape its limits.
+ */
+function parseTrustProxy(value: string | undefined): number | string[] | false {
+  if (value === undefined || ['false', 'off', '0'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 16) throw new ConfigError('PIAOJUE_TRUST_PROXY', 'a hop count must be at most 16');
+    return hops;
+  }
+  if (value.toLowerCase() === 'true') {
+    throw new ConfigError('PIAOJUE_TRUST_PROXY', 'give the number of proxies in front (e.g. 1) or their addresses, not true: trusting every hop lets any client choose its address');
+  }
+  const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const entry of list) {
+    const [addr, prefix, ...rest] = entry.split('/');
+    const kind = isIP(addr ?? '');
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (kind === 6 ? 128 : 32));
+    if (!NAMED_RANGES.has(entry) && (kind === 0 || rest.length > 0 || !prefixOk)) {
+      throw new ConfigError('PIAOJUE_TRUST_PROXY', `"${entry}" is not a hop count, an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`);
+    }
+  }
+  if (list.length === 0) throw new ConfigError('PIAOJUE_TRUST_PROXY', 'give a hop count or the proxies\' addresses');
+  return list;
+}
 
 export interface Config {
   port: number;
@@ -75,6 +113,15 @@ export interface Config {
    * beyond maxConnections are closed as soon as they are accepted.
    */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /**
+   * Per client: connections from one socket address beyond maxConnectionsPerClient are closed
+   * as soon as they are accepted (0: no per-client cap); requests to the cast route and to the
+   * public routes beyond castPerWindow / publicPerWindow in a window of windowMs are answered
+   * 429 rate_limited (0: that limit is off). A client is its address: the socket's, or with
+   * trustProxy the one X-Forwarded-For gives (Express's `trust proxy`: false, a hop count, or
+   * the proxies' addresses).
+   */
+  clients: { trustProxy: number | string[] | false; maxConnectionsPerClient: number; windowMs: number; castPerWindow: number; publicPerWindow: number };
 }
 
 export class ConfigError extends Error {
@@ -103,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.PIAOJUE_HEADERS_TIMEOUT_MS > c.PIAOJUE_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('PIAOJUE_HEADERS_TIMEOUT_MS', `must not exceed PIAOJUE_REQUEST_TIMEOUT_MS (${c.PIAOJUE_REQUEST_TIMEOUT_MS})`);
   }
+  const trustProxy = parseTrustProxy(c.PIAOJUE_TRUST_PROXY);
   return {
     port: c.PORT,
     host: c.HOST,
@@ -126,6 +174,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestTimeoutMs: c.PIAOJUE_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: c.PIAOJUE_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: c.PIAOJUE_MAX_CONNECTIONS,
+    },
+    clients: {
+      trustProxy,
+      maxConnectionsPerClient: c.PIAOJUE_MAX_CONNECTIONS_PER_CLIENT,
+      windowMs: c.PIAOJUE_RATE_LIMIT_WINDOW_MS,
+      castPerWindow: c.PIAOJUE_RATE_LIMIT_CAST,
+      publicPerWindow: c.PIAOJUE_RATE_LIMIT_PUBLIC,
     },
   };
 }

@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   invalid_key: { status: 422, title: '公钥无效 / Invalid public key' },
   invalid_definition: { status: 422, title: '表决定义无效 / Invalid vote definition' },
   invalid_entry: { status: 422, title: '记录条目无效 / Invalid record entry' },
+  // one client (one address) has sent more than its share; Retry-After says when to send again
+  rate_limited: { status: 429, title: '请求过于频繁，请稍后重试 / Too many requests from this address, retry later' },
   // the database cannot serve right now; the same request may succeed later (Retry-After)
   database_unavailable: { status: 503, title: '数据库暂时不可用，请稍后重试 / Database temporarily unavailable, retry later' },
   cast_queue_full: { status: 503, title: '验票繁忙，请稍后重试 / Ballot checks are busy, retry later' },

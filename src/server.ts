@@ -10,6 +10,7 @@ import { bindServiceKey } from './db/service-key.ts';
 import { loadServiceKeys, type ServiceKeys } from './keys.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createApp } from './http/app.ts';
+import { capConnectionsPerClient } from './http/client-limits.ts';
 import type { AppContext } from './http/context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
 import { recordGrantsInOffice } from './committees/service.ts';
@@ -62,6 +63,11 @@ export async function startService(config: Config, overrides: Parameters<typeof 
   server.keepAliveTimeout = keepAliveTimeoutMs;
   // Excess clients: connections beyond this are closed as soon as they are accepted.
   server.maxConnections = maxConnections;
+  // And beyond PIAOJUE_MAX_CONNECTIONS_PER_CLIENT from one socket address (client-limits.ts);
+  // proxies trusted by address are exempt, since every client behind them comes from there.
+  const trust = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+  const trustedByAddress = Array.isArray(config.clients.trustProxy);
+  capConnectionsPerClient(server, config.clients.maxConnectionsPerClient, (address) => trustedByAddress && trust(address, 0));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -15,6 +15,7 @@ import { collationRouter } from '../collation/routes.ts';
 import { castRouter, votesRouter } from '../votes/routes.ts';
 import { webRouter } from '../web/serve.ts';
 import { jsonBody } from './body-limits.ts';
+import { clientRateLimits } from './client-limits.ts';
 
 /** A body on POST/PUT/PATCH must be JSON; an empty body is allowed (actions like /open). */
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -46,8 +47,12 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The client's address (req.ip): the socket's, or with PIAOJUE_TRUST_PROXY the one
+  // X-Forwarded-For gives, read only through the proxies trusted (Express's `trust proxy`).
+  app.set('trust proxy', ctx.config.clients.trustProxy);
   app.use(noStore);
+  // Per-client rate limits on the cast and public routes, before any body is read.
+  for (const limit of clientRateLimits(ctx.config.clients)) app.use(limit);
   if (ctx.config.tls) {
     // Served over HTTPS: browsers that have reached it so keep to HTTPS for a year (never
     // sent over plain HTTP, where it would mean nothing). Behind a TLS-terminating proxy, the

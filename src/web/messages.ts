@@ -43,6 +43,7 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   database_unavailable: ['服务暂时繁忙或数据库暂不可用，请稍候片刻再试；选票等内容会自动重试。', 'The service is busy or its database is briefly unavailable; wait a moment and try again (ballots are retried by themselves).'],
   all_returned: ['本次表决发出的选票已全部收回，不再接受新的选票。', 'Every ballot issued for this vote has been returned; no further ballot is accepted.'],
   cast_queue_full: ['投票人多，正在排队验票；选票会自动重试，请稍候。', 'Many ballots are being checked; yours is retried by itself, wait a moment.'],
+  rate_limited: ['本网络地址发出的请求过多，请稍候片刻；选票会自动重试。', 'Too many requests from this network address; wait a moment (ballots are retried by themselves).'],
   shutting_down: ['服务正在重启，请稍候片刻再试。', 'The service is restarting; try again in a moment.'],
   enrolment_blocked: ['本委员会有表决正在进行，暂不能登记新设备。请在表决结束后再登记。', 'A vote of your committee is in progress, so no new device can be enrolled now; enrol once it has closed.'],
   device_too_new: ['本设备是在这项表决创建之后登记的，不能领取这项表决的选票。请使用原来的设备，或联系秘书。', 'This device was enrolled after the vote was created, so it cannot receive this vote’s ballot; use your earlier device or ask the secretary.'],

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/http/context.ts';
 import { expressRoutes, spec, specRoutes } from '../helpers/openapi.ts';
 
 describe('openapi.yaml', () => {
   it('documents exactly the routes express serves', () => {
-    const app = createApp({ config: {}, db: {}, keys: {}, log: { info() {}, error() {} }, now: () => new Date() } as unknown as AppContext);
+    const app = createApp({ config: loadConfig({}), db: {}, keys: {}, log: { info() {}, error() {} }, now: () => new Date() } as unknown as AppContext);
     expect(specRoutes()).toEqual(expressRoutes(app));
   });
 

@@ -29,6 +29,32 @@ describe('configuration', () => {
     expect(c.http).toEqual({ headersTimeoutMs: 200, requestTimeoutMs: 400, keepAliveTimeoutMs: 5000, maxConnections: 3 });
   });
 
+  it('limits each client by default, sized for a room of 3,000 behind one address, and reads the limits from the environment', () => {
+    expect(loadConfig({}).clients).toEqual({ trustProxy: false, maxConnectionsPerClient: 1000, windowMs: 60_000, castPerWindow: 6000, publicPerWindow: 360_000 });
+    const c = loadConfig({ PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '50', PIAOJUE_RATE_LIMIT_WINDOW_MS: '10000', PIAOJUE_RATE_LIMIT_CAST: '100', PIAOJUE_RATE_LIMIT_PUBLIC: '2000' });
+    expect(c.clients).toEqual({ trustProxy: false, maxConnectionsPerClient: 50, windowMs: 10_000, castPerWindow: 100, publicPerWindow: 2000 });
+    // 0 switches a limit (or the per-client connection cap) off.
+    expect(loadConfig({ PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '0', PIAOJUE_RATE_LIMIT_CAST: '0', PIAOJUE_RATE_LIMIT_PUBLIC: '0' }).clients).toMatchObject({ maxConnectionsPerClient: 0, castPerWindow: 0, publicPerWindow: 0 });
+  });
+
+  it.each([
+    ['false', false],
+    ['off', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.5', ['10.0.0.5']],
+    ['10.0.0.5, 10.0.0.6', ['10.0.0.5', '10.0.0.6']],
+    ['loopback,10.0.0.0/8,fd00::/8', ['loopback', '10.0.0.0/8', 'fd00::/8']],
+    ['uniquelocal', ['uniquelocal']],
+  ])('reads PIAOJUE_TRUST_PROXY=%s as Express trust proxy %j', (value, expected) => {
+    expect(loadConfig({ PIAOJUE_TRUST_PROXY: value }).clients.trustProxy).toEqual(expected);
+  });
+
+  it('refuses PIAOJUE_TRUST_PROXY=true, which would let any client choose its address', () => {
+    expect(() => loadConfig({ PIAOJUE_TRUST_PROXY: 'true' })).toThrow(/^PIAOJUE_TRUST_PROXY: give the number of proxies/);
+  });
+
   it('stops when the headers deadline is later than the whole request deadline, naming PIAOJUE_HEADERS_TIMEOUT_MS', () => {
     expect(() => loadConfig({ PIAOJUE_HEADERS_TIMEOUT_MS: '20000', PIAOJUE_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
       'PIAOJUE_HEADERS_TIMEOUT_MS: must not exceed PIAOJUE_REQUEST_TIMEOUT_MS (10000)',
@@ -57,6 +83,17 @@ describe('configuration', () => {
     ['PIAOJUE_KEEP_ALIVE_TIMEOUT_MS', '-1'],
     ['PIAOJUE_MAX_CONNECTIONS', '0'],
     ['PIAOJUE_MAX_CONNECTIONS', 'many'],
+    ['PIAOJUE_MAX_CONNECTIONS_PER_CLIENT', '-1'],
+    ['PIAOJUE_MAX_CONNECTIONS_PER_CLIENT', 'lots'],
+    ['PIAOJUE_RATE_LIMIT_WINDOW_MS', '10'],
+    ['PIAOJUE_RATE_LIMIT_CAST', '1.5'],
+    ['PIAOJUE_RATE_LIMIT_PUBLIC', '-5'],
+    ['PIAOJUE_TRUST_PROXY', 'true'],
+    ['PIAOJUE_TRUST_PROXY', '17'],
+    ['PIAOJUE_TRUST_PROXY', 'my-proxy.local'],
+    ['PIAOJUE_TRUST_PROXY', '10.0.0.0/33'],
+    ['PIAOJUE_TRUST_PROXY', '10.0.0.5/8/1'],
+    ['PIAOJUE_TRUST_PROXY', ','],
   ])('stops on a bad %s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {
