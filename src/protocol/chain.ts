@@ -323,6 +323,7 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
 /** Runtime guard for a whole entry from untrusted JSON; does not check the hash or the link. */
 export function parseEntry(value: unknown, field = 'entry'): ChainEntry {
   return wrap(field, () => {
+    if (!isPlainObject(value)) throw new ProtocolError(CODE, 'entry must be an object', { field: 'entry', zh: '记录项必须是对象' });
     const o = expectObject(value, 'entry', CODE, ['committeeId', 'seq', 'prev', 'kind', 'body', 'hash']);
     const kind = expectOneOf(o.kind, ENTRY_KINDS, 'kind', CODE);
     return {

@@ -297,7 +297,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     else if (Object.keys(r.head).length !== 2) problem = { en: 'head must hold exactly seq and hash', zh: 'head 必须恰好含 seq 和 hash 两项' };
     else if (Object.keys(r).some((k) => !RECORD_KEYS.includes(k))) {
       const extra = Object.keys(r).find((k) => !RECORD_KEYS.includes(k));
-      problem = { en: `the record holds ${extra}; a record holds exactly committeeId, voteId, entries and head`, zh: `记录含有 ${extra}；记录只能恰好含 committeeId、voteId、entries、head 四项` };
+      problem = { en: `the record holds ${extra}; a record holds exactly committeeId, voteId, entries and head`, zh: `记录含有多余的字段 ${JSON.stringify(extra)}；记录只能恰好含 committeeId、voteId、entries、head 四项` };
     } else {
       try {
         entries = r.entries.map((e, i) => parseEntry(e, `entries.${i}`));
