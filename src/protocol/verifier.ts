@@ -647,7 +647,7 @@ function describeDifference(expected: unknown, actual: unknown, lang: 'en' | 'zh
   if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || expected === null || actual === null || typeof expected !== 'object') {
     return lang === 'en'
       ? `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`
-      : `${path}：重新计票得 ${JSON.stringify(expected)}，公布为 ${JSON.stringify(actual)}`;
+      : `${path}：重新计票得 ${valueZh(path, expected)}，公布为 ${valueZh(path, actual)}`;
   }
   const e = expected as Record<string, unknown>;
   const a = actual as Record<string, unknown>;
@@ -656,6 +656,15 @@ function describeDifference(expected: unknown, actual: unknown, lang: 'en' | 'zh
     if (ek !== canonicalOrNull(a[k])) return describeDifference(e[k], a[k], lang, `${path}.${k}`);
   }
   return lang === 'en' ? `${path} differs` : `${path} 不同`;
+}
+
+/** A candidate's outcome as the report names it in Chinese. */
+const OUTCOME_ZH: Record<string, string> = { elected: '通过', not_elected: '未通过', undecided: '未决' };
+
+/** A tally value in the Chinese report: an outcome by its Chinese name, anything else as JSON. */
+function valueZh(path: string, value: unknown): string {
+  if (path.endsWith('.outcome') && typeof value === 'string' && Object.hasOwn(OUTCOME_ZH, value)) return OUTCOME_ZH[value]!;
+  return JSON.stringify(value);
 }
 
 function canonicalOrNull(v: unknown): string | null {

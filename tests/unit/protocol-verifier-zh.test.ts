@@ -308,6 +308,13 @@ describe('exact sentences, English kept as it was', () => {
     expect(check.detailZh).toBe(`计票结果签名无效：JWS 签名验证未通过：JWS 头部的 typ 为 ${RECEIPT_TYP}，应为 piaojue-tally+jws`);
   });
 
+  it('a changed outcome in the tally / tally_mismatch names both outcomes in Chinese', async () => {
+    const check = detailOf(await verify(v1, tampered(v1, (_, c) => (c.body.tally.items[0].candidates[0].outcome = 'not_elected'))), 'tally');
+    expect(check.code).toBe('tally_mismatch');
+    expect(check.detail).toBe('tally.items.0.candidates.0.outcome: recount gives "elected", published "not_elected"');
+    expect(check.detailZh).toBe('重新计票与公布的计票结果不一致：tally.items.0.candidates.0.outcome：重新计票得 通过，公布为 未通过');
+  });
+
   it('a committee counting on 实到 / rules_mismatch states the bases in Chinese', async () => {
     const check = detailOf(await verify(v1, tampered(v1, (r) => (entryOf(r, 'committee.created').body.rules.majorityBase = 'present'))), 'rules');
     expect(check.code).toBe('rules_mismatch');
