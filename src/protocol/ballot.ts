@@ -2,7 +2,7 @@
 // Wire format of every binary field: base64url without padding (RFC 4648 §5).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
-import { ProtocolError } from './errors.ts';
+import { ProtocolError, reasonZh } from './errors.ts';
 import {
   decodeB64,
   expectArray,
@@ -23,6 +23,14 @@ export const BALLOT_SIGNATURE_LENGTH = 64;
 /** 同意 / 不同意 / 弃权 / 缓议. */
 export const MARKS = ['approve', 'disapprove', 'abstain', 'defer'] as const;
 export type Mark = (typeof MARKS)[number];
+
+/** Each mark as a ballot prints it. */
+export const MARK_ZH: Record<Mark, string> = { approve: '同意', disapprove: '不同意', abstain: '弃权', defer: '缓议' };
+
+/** A mark's Chinese name; anything that is not a mark, quoted as JSON. */
+export function markZh(mark: unknown): string {
+  return typeof mark === 'string' && Object.hasOwn(MARK_ZH, mark) ? MARK_ZH[mark as Mark] : JSON.stringify(mark) ?? String(mark);
+}
 
 export interface Candidate {
   candidateId: string;
@@ -167,7 +175,10 @@ export function checkCandidateRatio(item: Pick<VoteItem, 'itemId' | 'seats' | 'c
     throw new ProtocolError(
       'candidate_ratio_too_low',
       `item ${item.itemId}: ${item.seats} seats need at least ${need} candidates (ratio 1 : ${ratio}), got ${item.candidates.length}`,
-      { field: `items.${item.itemId}.candidates` },
+      {
+        field: `items.${item.itemId}.candidates`,
+        zh: `事项 ${item.itemId}：${item.seats} 个名额至少需要 ${need} 名候选人（比例 1 : ${ratio}），实有 ${item.candidates.length} 名`,
+      },
     );
   }
 }
@@ -189,10 +200,10 @@ export function parseVoteRules(value: unknown, field = 'rules'): VoteRules {
   const q = expectObject(o.quorum, `${field}.quorum`, 'invalid_definition', ['num', 'den']);
   const num = expectInt(q.num, `${field}.quorum.num`, 'invalid_definition', 1, 1000);
   const den = expectInt(q.den, `${field}.quorum.den`, 'invalid_definition', 1, 1000);
-  if (num > den) throw new ProtocolError('invalid_definition', `${field}.quorum must not exceed 1`, { field: `${field}.quorum` });
+  if (num > den) throw new ProtocolError('invalid_definition', `${field}.quorum must not exceed 1`, { field: `${field}.quorum`, zh: `${field}.quorum 不得大于 1` });
   const ratio = o.minCandidateRatio;
   if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio < 1 || ratio > 10) {
-    throw new ProtocolError('invalid_definition', `${field}.minCandidateRatio must be a number in [1, 10]`, { field: `${field}.minCandidateRatio` });
+    throw new ProtocolError('invalid_definition', `${field}.minCandidateRatio must be a number in [1, 10]`, { field: `${field}.minCandidateRatio`, zh: `${field}.minCandidateRatio 必须是 1 至 10 之间的数` });
   }
   return {
     majorityBase: expectOneOf(o.majorityBase, ['entitled', 'present'] as const, `${field}.majorityBase`, 'invalid_definition'),
@@ -210,7 +221,7 @@ export function parseMarks(value: unknown, field = 'marks', code: 'invalid_defin
   const raw = expectArray(value, field, code);
   const marks = raw.map((m, i) => expectOneOf(m, MARKS, `${field}.${i}`, code));
   if (new Set(marks).size !== marks.length || !marks.includes('approve')) {
-    throw new ProtocolError(code, `${field} must be distinct and include approve`, { field });
+    throw new ProtocolError(code, `${field} must be distinct and include approve`, { field, zh: `${field} 必须互不重复且包含“同意”` });
   }
   return marks;
 }
@@ -220,7 +231,7 @@ const CANDIDATE_POST_KEYS = ['currentPost', 'proposedPost'] as const;
 function expectPost(value: unknown, field: string): string {
   const post = expectString(value, field, 'invalid_definition', CANDIDATE_POST_MAX);
   if (!isOneLinePost(post) || post.trim() !== post) {
-    throw new ProtocolError('invalid_definition', `${field} must be one line without control characters or surrounding spaces`, { field });
+    throw new ProtocolError('invalid_definition', `${field} must be one line without control characters or surrounding spaces`, { field, zh: `${field} 必须为单行，不含控制字符，首尾无空格` });
   }
   return post;
 }
@@ -239,15 +250,15 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
   const code = 'invalid_definition';
   const v2 = isPlainObject(value) && 'version' in value;
   const o = expectObject(value, 'definition', code, v2 ? DEFINITION_KEYS_V2 : DEFINITION_KEYS);
-  if (v2 && o.version !== 2) throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version)', { field: 'version' });
+  if (v2 && o.version !== 2) throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version)', { field: 'version', zh: 'version 必须为 2（第 1 版表决定义不载 version）' });
   if (v2 && o.runoffOf !== null) expectString(o.runoffOf, 'runoffOf', code, 256);
   const itemsRaw = expectArray(o.items, 'items', code);
-  if (itemsRaw.length === 0 || itemsRaw.length > 100) throw new ProtocolError(code, 'items must hold 1 to 100 items', { field: 'items' });
+  if (itemsRaw.length === 0 || itemsRaw.length > 100) throw new ProtocolError(code, 'items must hold 1 to 100 items', { field: 'items', zh: 'items 必须包含 1 至 100 个事项' });
   const itemIds = new Set<string>();
   const items = itemsRaw.map((raw, i): VoteItem => {
     const it = expectObject(raw, `items.${i}`, code, ['itemId', 'post', 'seats', 'candidates']);
     const itemId = expectString(it.itemId, `items.${i}.itemId`, code, 128);
-    if (itemIds.has(itemId)) throw new ProtocolError(code, `items.${i}.itemId repeats ${itemId}`, { field: `items.${i}.itemId` });
+    if (itemIds.has(itemId)) throw new ProtocolError(code, `items.${i}.itemId repeats ${itemId}`, { field: `items.${i}.itemId`, zh: `items.${i}.itemId 与前面的事项重复（${itemId}）` });
     itemIds.add(itemId);
     const candRaw = expectArray(it.candidates, `items.${i}.candidates`, code);
     const candidateIds = new Set<string>();
@@ -258,7 +269,7 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
       const keys = ['candidateId', 'name', ...(v2 ? CANDIDATE_POST_KEYS.filter((k) => isPlainObject(c) && k in c) : [])];
       const co = expectObject(c, f, code, keys);
       const candidateId = expectString(co.candidateId, `${f}.candidateId`, code, 128);
-      if (candidateIds.has(candidateId)) throw new ProtocolError(code, `${f}.candidateId repeats ${candidateId}`, { field: `${f}.candidateId` });
+      if (candidateIds.has(candidateId)) throw new ProtocolError(code, `${f}.candidateId repeats ${candidateId}`, { field: `${f}.candidateId`, zh: `${f}.candidateId 与前面的候选人重复（${candidateId}）` });
       candidateIds.add(candidateId);
       const candidate: Candidate = { candidateId, name: expectString(co.name, `${f}.name`, code, 256) };
       for (const k of CANDIDATE_POST_KEYS) {
@@ -268,7 +279,7 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
     });
     const seats = expectInt(it.seats, `items.${i}.seats`, code, 1, 1000);
     if (candidates.length < seats || candidates.length > 1000) {
-      throw new ProtocolError(code, `items.${i} needs at least as many candidates as seats`, { field: `items.${i}.candidates` });
+      throw new ProtocolError(code, `items.${i} needs at least as many candidates as seats`, { field: `items.${i}.candidates`, zh: `items.${i} 的候选人数不得少于名额数（且至多 1000 名）` });
     }
     return { itemId, post: expectString(it.post, `items.${i}.post`, code, 512), seats, candidates };
   });
@@ -278,7 +289,7 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
   try {
     decodeB64(publicKey, G2_LENGTH, 'publicKey');
   } catch (cause) {
-    throw new ProtocolError(code, 'publicKey must be 96 bytes of base64url', { field: 'publicKey', cause });
+    throw new ProtocolError(code, 'publicKey must be 96 bytes of base64url', { field: 'publicKey', cause, zh: 'publicKey 必须是 96 字节的 base64url 编码' });
   }
   return {
     voteId: expectString(o.voteId, 'voteId', code, 256),
@@ -312,7 +323,7 @@ export function validateBallot(definition: VoteDefinition, ballot: unknown): Bal
   const code = 'invalid_ballot';
   const version = versionOf(definition);
   const b = expectObject(ballot, 'ballot', code, BALLOT_KEYS[version]);
-  if (b.voteId !== definition.voteId) throw new ProtocolError(code, 'ballot.voteId does not name this vote', { field: 'voteId' });
+  if (b.voteId !== definition.voteId) throw new ProtocolError(code, 'ballot.voteId does not name this vote', { field: 'voteId', zh: 'ballot.voteId 不是本次表决' });
   try {
     if (version === 2) {
       decodeB64(b.ballotPublicKey, BALLOT_KEY_LENGTH, 'ballotPublicKey');
@@ -323,32 +334,33 @@ export function validateBallot(definition: VoteDefinition, ballot: unknown): Bal
     decodeB64(b.signature, G1_LENGTH, 'signature');
   } catch (cause) {
     const field = (cause as ProtocolError).field ?? 'ballot';
-    throw new ProtocolError(code, `${field}: ${(cause as Error).message}`, { field, cause });
+    throw new ProtocolError(code, `${field}: ${(cause as Error).message}`, { field, cause, zh: `${field}：${reasonZh(cause)}` });
   }
-  if (!isPlainObject(b.choices)) throw new ProtocolError(code, 'choices must be an object', { field: 'choices' });
+  if (!isPlainObject(b.choices)) throw new ProtocolError(code, 'choices must be an object', { field: 'choices', zh: 'choices 必须是对象' });
   const choices = b.choices;
   for (const itemId of Object.keys(choices)) {
     if (!definition.items.some((it) => it.itemId === itemId)) {
-      throw new ProtocolError(code, `choices.${itemId} is not an item of this vote`, { field: `choices.${itemId}` });
+      throw new ProtocolError(code, `choices.${itemId} is not an item of this vote`, { field: `choices.${itemId}`, zh: `choices.${itemId} 不是本次表决的事项` });
     }
   }
   for (const item of definition.items) {
     const marks = choices[item.itemId];
-    if (marks === undefined) throw new ProtocolError(code, `choices.${item.itemId} is missing`, { field: `choices.${item.itemId}` });
-    if (!isPlainObject(marks)) throw new ProtocolError(code, `choices.${item.itemId} must be an object`, { field: `choices.${item.itemId}` });
+    if (marks === undefined) throw new ProtocolError(code, `choices.${item.itemId} is missing`, { field: `choices.${item.itemId}`, zh: `缺少 choices.${item.itemId}` });
+    if (!isPlainObject(marks)) throw new ProtocolError(code, `choices.${item.itemId} must be an object`, { field: `choices.${item.itemId}`, zh: `choices.${item.itemId} 必须是对象` });
     for (const candidateId of Object.keys(marks)) {
       if (!item.candidates.some((c) => c.candidateId === candidateId)) {
         throw new ProtocolError(code, `choices.${item.itemId}.${candidateId} is not a candidate of this item`, {
           field: `choices.${item.itemId}.${candidateId}`,
+          zh: `choices.${item.itemId}.${candidateId} 不是该事项的候选人`,
         });
       }
     }
     for (const c of item.candidates) {
       const field = `choices.${item.itemId}.${c.candidateId}`;
       const mark = marks[c.candidateId];
-      if (mark === undefined) throw new ProtocolError(code, `${field} is missing`, { field });
+      if (mark === undefined) throw new ProtocolError(code, `${field} is missing`, { field, zh: `缺少 ${field}` });
       if (typeof mark !== 'string' || !(definition.marks as string[]).includes(mark)) {
-        throw new ProtocolError(code, `${field} must be one of ${definition.marks.join(', ')}`, { field });
+        throw new ProtocolError(code, `${field} must be one of ${definition.marks.join(', ')}`, { field, zh: `${field} 必须是本次表决提供的划票选项之一：${definition.marks.map(markZh).join('、')}` });
       }
     }
   }

@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type VoteDefinition, type VoteRules } from './ballot.ts';
 import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device.ts';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
-import { ProtocolError } from './errors.ts';
+import { ProtocolError, reasonZh } from './errors.ts';
 import { decodeB64, expectArray, expectHex64, expectInt, expectObject, expectOneOf, expectString, isPlainObject } from './guards.ts';
 import type { MemberSignature, UnconfirmedDecision } from './close.ts';
 import { DECISION_REASON_MAX } from './close.ts';
@@ -140,13 +140,13 @@ function wrap<T>(field: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof ProtocolError) throw new ProtocolError(CODE, `${field}: ${e.message}`, { field: `${field}.${e.field ?? ''}`, cause: e });
+    if (e instanceof ProtocolError) throw new ProtocolError(CODE, `${field}: ${e.message}`, { field: `${field}.${e.field ?? ''}`, cause: e, zh: `${field}：${e.messageZh}` });
     throw e;
   }
 }
 
 function parseBoolean(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw new ProtocolError(CODE, `${field} must be a boolean`, { field });
+  if (typeof value !== 'boolean') throw new ProtocolError(CODE, `${field} must be a boolean`, { field, zh: `${field} 必须是布尔值` });
   return value;
 }
 
@@ -219,7 +219,7 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       });
       for (let i = 1; i < members.length; i++) {
         if (!(members[i - 1]!.memberId < members[i]!.memberId)) {
-          throw new ProtocolError(CODE, `${f}.members must be sorted by memberId and distinct`, { field: `${f}.members.${i}` });
+          throw new ProtocolError(CODE, `${f}.members must be sorted by memberId and distinct`, { field: `${f}.members.${i}`, zh: `${f}.members 必须按 memberId 排序且互不重复` });
         }
       }
       return { members } as EntryBodies[K];
@@ -236,9 +236,9 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       try {
         actual = deviceKeyFingerprint(device);
       } catch (cause) {
-        throw new ProtocolError(CODE, `${f}.device is not a valid device key`, { field: `${f}.device`, cause });
+        throw new ProtocolError(CODE, `${f}.device is not a valid device key`, { field: `${f}.device`, cause, zh: `${f}.device 不是有效的设备公钥` });
       }
-      if (actual !== fingerprint) throw new ProtocolError(CODE, `${f}.fingerprint does not match the device key`, { field: `${f}.fingerprint` });
+      if (actual !== fingerprint) throw new ProtocolError(CODE, `${f}.fingerprint does not match the device key`, { field: `${f}.fingerprint`, zh: `${f}.fingerprint 与设备公钥不符` });
       return { memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256), device, fingerprint } as EntryBodies[K];
     }
     case 'device.revoked': {
@@ -253,7 +253,7 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       const o = expectObject(value, f, CODE, isPlainObject(value) && 'by' in value ? ['meetingId', 'present', 'entitled', 'by'] : ['meetingId', 'present', 'entitled']);
       const present = expectArray(o.present, `${f}.present`, CODE).map((m, i) => expectString(m, `${f}.present.${i}`, CODE, 256));
       for (let i = 1; i < present.length; i++) {
-        if (!(present[i - 1]! < present[i]!)) throw new ProtocolError(CODE, `${f}.present must be sorted and distinct`, { field: `${f}.present` });
+        if (!(present[i - 1]! < present[i]!)) throw new ProtocolError(CODE, `${f}.present must be sorted and distinct`, { field: `${f}.present`, zh: `${f}.present 必须排序且互不重复` });
       }
       return {
         meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256),
@@ -276,7 +276,7 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       const issuances = expectArray(o.issuances, `${f}.issuances`, CODE).map((x, i) => parseIssuance(x, `${f}.issuances.${i}`));
       // Ballots are checked against the definition by validateBallot; here only that they are objects.
       const ballots = expectArray(o.ballots, `${f}.ballots`, CODE).map((b, i) => expectObject(b, `${f}.ballots.${i}`, CODE) as unknown as Ballot);
-      if (!isPlainObject(o.tally)) throw new ProtocolError(CODE, `${f}.tally must be an object`, { field: `${f}.tally` });
+      if (!isPlainObject(o.tally)) throw new ProtocolError(CODE, `${f}.tally must be an object`, { field: `${f}.tally`, zh: `${f}.tally 必须是对象` });
       return {
         voteId: expectString(o.voteId, `${f}.voteId`, CODE, 256),
         issuances,
@@ -309,20 +309,21 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
     case 'inspectors.designated': {
       const o = expectObject(value, f, CODE, ['meetingId', 'inspectors', 'by']);
       const inspectors = expectArray(o.inspectors, `${f}.inspectors`, CODE).map((m, i) => expectString(m, `${f}.inspectors.${i}`, CODE, 256));
-      if (inspectors.length === 0 || inspectors.length > MAX_INSPECTORS) throw new ProtocolError(CODE, `${f}.inspectors must name 1 to ${MAX_INSPECTORS} members`, { field: `${f}.inspectors` });
+      if (inspectors.length === 0 || inspectors.length > MAX_INSPECTORS) throw new ProtocolError(CODE, `${f}.inspectors must name 1 to ${MAX_INSPECTORS} members`, { field: `${f}.inspectors`, zh: `${f}.inspectors 必须列出 1 至 ${MAX_INSPECTORS} 名委员` });
       for (let i = 1; i < inspectors.length; i++) {
-        if (!(inspectors[i - 1]! < inspectors[i]!)) throw new ProtocolError(CODE, `${f}.inspectors must be sorted and distinct`, { field: `${f}.inspectors` });
+        if (!(inspectors[i - 1]! < inspectors[i]!)) throw new ProtocolError(CODE, `${f}.inspectors must be sorted and distinct`, { field: `${f}.inspectors`, zh: `${f}.inspectors 必须排序且互不重复` });
       }
       return { meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256), inspectors, by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
     }
     default:
-      throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind' });
+      throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind', zh: `未知的记录项类型 ${String(kind)}` });
   }
 }
 
 /** Runtime guard for a whole entry from untrusted JSON; does not check the hash or the link. */
 export function parseEntry(value: unknown, field = 'entry'): ChainEntry {
   return wrap(field, () => {
+    if (!isPlainObject(value)) throw new ProtocolError(CODE, 'entry must be an object', { field: 'entry', zh: '记录项必须是对象' });
     const o = expectObject(value, 'entry', CODE, ['committeeId', 'seq', 'prev', 'kind', 'body', 'hash']);
     const kind = expectOneOf(o.kind, ENTRY_KINDS, 'kind', CODE);
     return {
@@ -341,7 +342,7 @@ export function parseEntry(value: unknown, field = 'entry'): ChainEntry {
  * ProtocolError('invalid_entry') when the body is malformed or `prev` is of another committee.
  */
 export function makeEntry<K extends EntryKind>(prev: ChainEntry | null, committeeId: string, kind: K, body: EntryBodies[K]): EntryOf<K> & ChainEntry {
-  if (prev && prev.committeeId !== committeeId) throw new ProtocolError(CODE, 'previous entry belongs to another committee', { field: 'committeeId' });
+  if (prev && prev.committeeId !== committeeId) throw new ProtocolError(CODE, 'previous entry belongs to another committee', { field: 'committeeId', zh: '前一记录项属于另一委员会' });
   parseEntryBody(kind, body);
   const unhashed = { committeeId, seq: prev ? prev.seq + 1 : 0, prev: prev ? prev.hash : GENESIS_PREV, kind, body };
   return { ...unhashed, hash: hashEntry(unhashed) } as EntryOf<K> & ChainEntry;
@@ -373,7 +374,7 @@ export type ChainCheckCode = 'record_malformed' | 'chain_seq' | 'chain_committee
 
 export type ChainCheck =
   | { ok: true; head: ChainHead | null }
-  | { ok: false; code: ChainCheckCode; index: number; detail: string };
+  | { ok: false; code: ChainCheckCode; index: number; detail: string; detailZh: string };
 
 /**
  * Checks that entries form one chain from genesis: each entry parses, seq = index, one
@@ -383,13 +384,13 @@ export type ChainCheck =
  * Never throws.
  */
 export function verifyChainLinks(entries: unknown, pinnedHead?: ChainHead): ChainCheck {
-  if (!Array.isArray(entries)) return { ok: false, code: 'record_malformed', index: -1, detail: 'entries must be an array' };
+  if (!Array.isArray(entries)) return { ok: false, code: 'record_malformed', index: -1, detail: 'entries must be an array', detailZh: 'entries 必须是数组' };
   const parsed: ChainEntry[] = [];
   for (let i = 0; i < entries.length; i++) {
     try {
       parsed.push(parseEntry(entries[i], `entries.${i}`));
     } catch (e) {
-      return { ok: false, code: 'record_malformed', index: i, detail: (e as Error).message };
+      return { ok: false, code: 'record_malformed', index: i, detail: (e as Error).message, detailZh: reasonZh(e) };
     }
   }
   return checkChainLinks(parsed, pinnedHead);
@@ -400,22 +401,22 @@ export function checkChainLinks(entries: readonly ChainEntry[], pinnedHead?: Cha
   let previous: ChainEntry | null = null;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    if (entry.seq !== i) return { ok: false, code: 'chain_seq', index: i, detail: `entry ${i} has seq ${entry.seq}` };
+    if (entry.seq !== i) return { ok: false, code: 'chain_seq', index: i, detail: `entry ${i} has seq ${entry.seq}`, detailZh: `记录项 #${i} 的序号为 ${entry.seq}` };
     if (previous && entry.committeeId !== previous.committeeId) {
-      return { ok: false, code: 'chain_committee', index: i, detail: `entry ${i} belongs to committee ${entry.committeeId}` };
+      return { ok: false, code: 'chain_committee', index: i, detail: `entry ${i} belongs to committee ${entry.committeeId}`, detailZh: `记录项 #${i} 属于另一委员会 ${entry.committeeId}` };
     }
     const expectedPrev = previous ? previous.hash : GENESIS_PREV;
-    if (entry.prev !== expectedPrev) return { ok: false, code: 'chain_link', index: i, detail: `entry ${i} does not link to entry ${i - 1}` };
-    if (hashEntry(entry) !== entry.hash) return { ok: false, code: 'chain_hash', index: i, detail: `entry ${i} does not hash to its stated hash` };
+    if (entry.prev !== expectedPrev) return { ok: false, code: 'chain_link', index: i, detail: `entry ${i} does not link to entry ${i - 1}`, detailZh: `记录项 #${i} 的 prev 不是记录项 #${i - 1} 的哈希` };
+    if (hashEntry(entry) !== entry.hash) return { ok: false, code: 'chain_hash', index: i, detail: `entry ${i} does not hash to its stated hash`, detailZh: `记录项 #${i} 的哈希与其所载哈希不符` };
     previous = entry;
   }
   if (pinnedHead) {
     const at = entries[pinnedHead.seq];
     if (!Number.isSafeInteger(pinnedHead.seq) || pinnedHead.seq < 0 || at === undefined) {
-      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `the chain ends before the pinned head at seq ${pinnedHead.seq}` };
+      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `the chain ends before the pinned head at seq ${pinnedHead.seq}`, detailZh: `哈希链止于已固定的链头（序号 ${pinnedHead.seq}）之前` };
     }
     if (at.hash !== pinnedHead.hash) {
-      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `entry ${pinnedHead.seq} differs from the pinned head: history was rewritten or forked` };
+      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `entry ${pinnedHead.seq} differs from the pinned head: history was rewritten or forked`, detailZh: `记录项 #${pinnedHead.seq} 与已固定的链头不同：历史被改写或分叉` };
     }
   }
   return { ok: true, head: previous ? { seq: previous.seq, hash: previous.hash } : null };

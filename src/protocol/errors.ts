@@ -33,21 +33,51 @@ export const PROTOCOL_ERROR_CODES = [
 
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
+/** What each code means, in Chinese: the fallback for an error thrown without its own Chinese text. */
+const CODE_ZH: Record<ProtocolErrorCode, string> = {
+  invalid_length: '长度不正确',
+  invalid_encoding: '编码不正确',
+  invalid_point: '不是有效的曲线点',
+  invalid_scalar: '不是有效的标量',
+  invalid_key: '不是有效的公钥',
+  invalid_signature: '签名无效',
+  invalid_ballot: '选票不符合本次表决',
+  invalid_definition: '表决定义格式不正确',
+  candidate_ratio_too_low: '人选比例不足',
+  invalid_entry: '记录项格式不正确',
+  invalid_randomness: '随机数来源返回的字节数不正确',
+};
+
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
   /** The offending field as a dotted path (`items.0.candidates`), where there is one. */
   readonly field: string | undefined;
+  /**
+   * The same reason in Chinese (the observer's report shows it). Field paths and identifiers
+   * stay as they are; everything else is Chinese. When the thrower gives none, it is the
+   * field followed by what the code means (CODE_ZH).
+   */
+  readonly messageZh: string;
 
-  constructor(code: ProtocolErrorCode, detail: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: ProtocolErrorCode, detail: string, options: { field?: string; cause?: unknown; zh?: string } = {}) {
     super(detail, { cause: options.cause });
     this.name = 'ProtocolError';
     this.code = code;
     this.field = options.field;
+    this.messageZh = options.zh ?? (options.field ? `${options.field} ${CODE_ZH[code]}` : CODE_ZH[code]);
   }
 }
 
 export function isProtocolError(e: unknown): e is ProtocolError {
   return e instanceof ProtocolError;
+}
+
+/**
+ * The Chinese reason of anything thrown: a ProtocolError's messageZh; for any other error (a
+ * library's, in English) a fixed Chinese sentence — its English message stays in `detail`.
+ */
+export function reasonZh(e: unknown): string {
+  return e instanceof ProtocolError ? e.messageZh : '内部处理出错（英文说明中有原始信息）';
 }
 
 /** Source of randomness the caller passes in (WebCrypto getRandomValues, node:crypto, or a seeded test stream). */
@@ -57,16 +87,16 @@ export type RandomBytes = (n: number) => Uint8Array;
 export function drawBytes(randomBytes: RandomBytes, n: number, field: string): Uint8Array {
   const out = randomBytes(n);
   if (!(out instanceof Uint8Array) || out.length !== n) {
-    throw new ProtocolError('invalid_randomness', `randomBytes(${n}) for ${field} returned the wrong length`, { field });
+    throw new ProtocolError('invalid_randomness', `randomBytes(${n}) for ${field} returned the wrong length`, { field, zh: `为 ${field} 取 ${n} 字节随机数时返回的长度不正确` });
   }
   return out;
 }
 
 /** Named byte-length check before any math runs (noble's abytes habit). */
 export function abytes(value: unknown, length: number, field: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new ProtocolError('invalid_encoding', `${field} must be bytes`, { field });
+  if (!(value instanceof Uint8Array)) throw new ProtocolError('invalid_encoding', `${field} must be bytes`, { field, zh: `${field} 必须是字节串` });
   if (value.length !== length) {
-    throw new ProtocolError('invalid_length', `${field} must be ${length} bytes, got ${value.length}`, { field });
+    throw new ProtocolError('invalid_length', `${field} must be ${length} bytes, got ${value.length}`, { field, zh: `${field} 应为 ${length} 字节，实为 ${value.length} 字节` });
   }
   return value;
 }

@@ -99,14 +99,14 @@ export function finishToken(request: TokenRequest, blindSignature: string, pinne
   const publicKey = decodeB64(pinnedPublicKey, G2_LENGTH, 'publicKey');
   const signature = unblind(decodeB64(blindSignature, G1_LENGTH, 'blindSignature'), r);
   if (!verifyToken(publicKey, request.voteId, t, signature, v2 ? 2 : 1)) {
-    throw new ProtocolError('invalid_signature', 'the issued token does not verify under the pinned vote key', { field: 'blindSignature' });
+    throw new ProtocolError('invalid_signature', 'the issued token does not verify under the pinned vote key', { field: 'blindSignature', zh: '签发的票证在已固定的表决公钥下验证不通过' });
   }
   if (v2) {
     // The stored secret key must be the one the token is bound to (a corrupted store would
     // otherwise produce ballots that every verifier refuses).
     const secret = decodeB64(request.ballotSecretKey, BALLOT_KEY_LENGTH, 'ballotSecretKey');
     if (toBase64url(ed25519.getPublicKey(secret)) !== request.ballotPublicKey) {
-      throw new ProtocolError('invalid_key', 'the stored ballot secret key does not match its public key', { field: 'ballotSecretKey' });
+      throw new ProtocolError('invalid_key', 'the stored ballot secret key does not match its public key', { field: 'ballotSecretKey', zh: '保存的选票私钥与其公钥不符' });
     }
     return { voteId: request.voteId, ballotSecretKey: request.ballotSecretKey, ballotPublicKey: request.ballotPublicKey, signature: toBase64url(signature) };
   }
@@ -134,7 +134,7 @@ export function buildBallot(token: Token, choices: Choices): Ballot {
 export async function checkReceipt(receiptJws: string, jwks: JSONWebKeySet, ballot: Ballot): Promise<ReceiptPayload> {
   const payload = await verifyReceipt(receiptJws, jwks);
   if (payload.voteId !== ballot.voteId || payload.ballotHash !== ballotHash(ballot)) {
-    throw new ProtocolError('invalid_signature', 'the receipt is for another ballot', { field: 'receipt' });
+    throw new ProtocolError('invalid_signature', 'the receipt is for another ballot', { field: 'receipt', zh: '该回执属于另一张选票' });
   }
   return payload;
 }

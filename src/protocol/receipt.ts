@@ -47,17 +47,24 @@ export function signTally(tally: Tally, privateKey: KeyInput, kid: string): Prom
 const HEADER_MEMBERS = ['alg', 'kid', 'typ'];
 
 async function verifyCanonical(jws: unknown, jwks: JSONWebKeySet, typ: string): Promise<Uint8Array> {
-  if (typeof jws !== 'string' || jws.length > 1_000_000) throw new ProtocolError('invalid_signature', 'signature must be a compact JWS string', { field: 'jws' });
+  if (typeof jws !== 'string' || jws.length > 1_000_000) throw new ProtocolError('invalid_signature', 'signature must be a compact JWS string', { field: 'jws', zh: '签名必须是紧凑格式的 JWS 字符串' });
   try {
     const { payload, protectedHeader } = await compactVerify(jws, createLocalJWKSet(jwks), { algorithms: ALGORITHMS });
-    if (protectedHeader.typ !== typ) throw new Error(`typ is ${String(protectedHeader.typ)}, expected ${typ}`);
+    if (protectedHeader.typ !== typ) throw new ProtocolError('invalid_signature', `typ is ${String(protectedHeader.typ)}, expected ${typ}`, { field: 'typ', zh: `JWS 头部的 typ 为 ${String(protectedHeader.typ)}，应为 ${typ}` });
     // Exactly alg, kid and typ: any other member (crit, b64, jku, x5u, …) is refused, so no
     // header can change how the payload is read or where the key comes from.
     const extra = Object.keys(protectedHeader).find((k) => !HEADER_MEMBERS.includes(k));
-    if (extra !== undefined || typeof protectedHeader.kid !== 'string') throw new Error(`the protected header must hold exactly alg, kid and typ${extra ? ` (found ${extra})` : ''}`);
+    if (extra !== undefined || typeof protectedHeader.kid !== 'string') {
+      throw new ProtocolError('invalid_signature', `the protected header must hold exactly alg, kid and typ${extra ? ` (found ${extra})` : ''}`, {
+        field: 'jws',
+        zh: `JWS 受保护头部必须恰好含 alg、kid、typ 三项${extra ? `（多出 ${extra}）` : ''}`,
+      });
+    }
     return payload;
   } catch (cause) {
-    throw new ProtocolError('invalid_signature', `JWS does not verify: ${(cause as Error).message}`, { field: 'jws', cause });
+    // jose's own reasons are English; the Chinese names the check that failed, and ours in full.
+    const zh = cause instanceof ProtocolError ? cause.messageZh : '签名无法用服务公钥验证（密钥不符、算法不允许或内容被改动）';
+    throw new ProtocolError('invalid_signature', `JWS does not verify: ${(cause as Error).message}`, { field: 'jws', cause, zh: `JWS 签名验证未通过：${zh}` });
   }
 }
 
@@ -76,10 +83,10 @@ export async function verifyReceipt(jws: unknown, jwks: JSONWebKeySet): Promise<
     const o = expectObject(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)), 'receipt', 'invalid_signature', ['voteId', 'ballotHash']);
     parsed = { voteId: expectString(o.voteId, 'voteId', 'invalid_signature', 256), ballotHash: expectHex64(o.ballotHash, 'ballotHash', 'invalid_signature') };
   } catch (cause) {
-    throw new ProtocolError('invalid_signature', 'receipt payload is not { voteId, ballotHash }', { field: 'jws', cause });
+    throw new ProtocolError('invalid_signature', 'receipt payload is not { voteId, ballotHash }', { field: 'jws', cause, zh: '回执内容不是 { voteId, ballotHash }' });
   }
   if (!sameBytes(payload, receiptPayload(parsed.voteId, parsed.ballotHash))) {
-    throw new ProtocolError('invalid_signature', 'receipt payload is not canonical JSON', { field: 'jws' });
+    throw new ProtocolError('invalid_signature', 'receipt payload is not canonical JSON', { field: 'jws', zh: '回执内容不是规范化的 JSON' });
   }
   return parsed;
 }
@@ -94,7 +101,7 @@ export async function verifyTallySignature(jws: unknown, jwks: JSONWebKeySet, ta
   try {
     expected = canonicalBytes(tally);
   } catch (cause) {
-    throw new ProtocolError('invalid_signature', 'tally cannot be canonicalised', { field: 'tally', cause });
+    throw new ProtocolError('invalid_signature', 'tally cannot be canonicalised', { field: 'tally', cause, zh: '计票结果无法规范化' });
   }
-  if (!sameBytes(payload, expected)) throw new ProtocolError('invalid_signature', 'the signed tally differs from the published tally', { field: 'tally' });
+  if (!sameBytes(payload, expected)) throw new ProtocolError('invalid_signature', 'the signed tally differs from the published tally', { field: 'tally', zh: '签名所覆盖的计票结果与公布的计票结果不同' });
 }

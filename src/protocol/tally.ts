@@ -108,7 +108,7 @@ export function computeTally(definition: VoteDefinition, ballots: readonly unkno
     try {
       return validateBallot(definition, b);
     } catch (e) {
-      if (e instanceof ProtocolError) throw new ProtocolError(e.code, `ballots.${i}: ${e.message}`, { field: `ballots.${i}.${e.field ?? ''}`, cause: e });
+      if (e instanceof ProtocolError) throw new ProtocolError(e.code, `ballots.${i}: ${e.message}`, { field: `ballots.${i}.${e.field ?? ''}`, cause: e, zh: `ballots.${i}：${e.messageZh}` });
       throw e;
     }
   });

@@ -69,13 +69,13 @@ export function decodeG1(bytes: Uint8Array, field: string): G1Point {
     point = G1.fromBytes(bytes);
     point.assertValidity(); // on curve and in the prime-order subgroup
   } catch (cause) {
-    throw new ProtocolError('invalid_point', `${field} is not a valid compressed G1 subgroup point`, { field, cause });
+    throw new ProtocolError('invalid_point', `${field} is not a valid compressed G1 subgroup point`, { field, cause, zh: `${field} 不是有效的压缩 G1 子群点` });
   }
   // The identity would let a blinded request or a "signature" carry no information.
-  if (point.is0()) throw new ProtocolError('invalid_point', `${field} is the identity point`, { field });
+  if (point.is0()) throw new ProtocolError('invalid_point', `${field} is the identity point`, { field, zh: `${field} 是单位元（无穷远点）` });
   // One point, one spelling: refuse non-canonical encodings (x ≥ p, wrong sort flag).
   if (bytesToHex(point.toBytes(true)) !== bytesToHex(bytes)) {
-    throw new ProtocolError('invalid_point', `${field} is not canonically encoded`, { field });
+    throw new ProtocolError('invalid_point', `${field} is not canonically encoded`, { field, zh: `${field} 的编码不规范` });
   }
   return point;
 }
@@ -88,11 +88,11 @@ export function decodeG2(bytes: Uint8Array, field: string): G2Point {
     point = G2.fromBytes(bytes);
     point.assertValidity();
   } catch (cause) {
-    throw new ProtocolError('invalid_key', `${field} is not a valid compressed G2 subgroup point`, { field, cause });
+    throw new ProtocolError('invalid_key', `${field} is not a valid compressed G2 subgroup point`, { field, cause, zh: `${field} 不是有效的压缩 G2 子群点` });
   }
-  if (point.is0()) throw new ProtocolError('invalid_key', `${field} is the identity point`, { field });
+  if (point.is0()) throw new ProtocolError('invalid_key', `${field} is the identity point`, { field, zh: `${field} 是单位元（无穷远点）` });
   if (bytesToHex(point.toBytes(true)) !== bytesToHex(bytes)) {
-    throw new ProtocolError('invalid_key', `${field} is not canonically encoded`, { field });
+    throw new ProtocolError('invalid_key', `${field} is not canonically encoded`, { field, zh: `${field} 的编码不规范` });
   }
   return point;
 }
@@ -101,7 +101,7 @@ export function decodeG2(bytes: Uint8Array, field: string): G2Point {
 export function decodeScalar(bytes: Uint8Array, field: string): bigint {
   abytes(bytes, SCALAR_LENGTH, field);
   const n = bytesToNumberBE(bytes);
-  if (n === 0n || n >= GROUP_ORDER) throw new ProtocolError('invalid_scalar', `${field} must be in [1, r)`, { field });
+  if (n === 0n || n >= GROUP_ORDER) throw new ProtocolError('invalid_scalar', `${field} must be in [1, r)`, { field, zh: `${field} 必须在 [1, r) 范围内` });
   return n;
 }
 
@@ -113,7 +113,7 @@ export function randomScalar(randomBytes: RandomBytes, field = 'scalar'): Uint8A
 
 function checkVoteId(voteId: unknown): string {
   if (typeof voteId !== 'string' || voteId.length === 0 || voteId.length > MAX_VOTE_ID_LENGTH) {
-    throw new ProtocolError('invalid_encoding', `voteId must be a non-empty string of at most ${MAX_VOTE_ID_LENGTH} characters`, { field: 'voteId' });
+    throw new ProtocolError('invalid_encoding', `voteId must be a non-empty string of at most ${MAX_VOTE_ID_LENGTH} characters`, { field: 'voteId', zh: `voteId 必须是非空字符串，至多 ${MAX_VOTE_ID_LENGTH} 个字符` });
   }
   return voteId;
 }
@@ -271,7 +271,7 @@ function fromAffineBytes(bytes: Uint8Array, field: string): G1Projective {
   const Fp = bls12_381.fields.Fp;
   // On the curve y² = x³ + 4 (not necessarily in the subgroup: that comes with clear_cofactor).
   if (x >= Fp.ORDER || y >= Fp.ORDER || Fp.sqr(y) !== Fp.add(Fp.mul(Fp.sqr(x), x), 4n)) {
-    throw new ProtocolError('invalid_point', `${field} is not a point on the curve`, { field });
+    throw new ProtocolError('invalid_point', `${field} is not a point on the curve`, { field, zh: `${field} 不是曲线上的点` });
   }
   return G1.fromAffine({ x, y });
 }
@@ -285,7 +285,7 @@ function fromAffineBytes(bytes: Uint8Array, field: string): G1Projective {
  * same. Pure; never throws on item contents.
  */
 export function tokenBatchSums(items: readonly TokenItem[], coefficients: readonly bigint[], options: BatchOptions = {}): TokenBatchSums {
-  if (coefficients.length !== items.length) throw new ProtocolError('invalid_length', 'one coefficient per item', { field: 'coefficients' });
+  if (coefficients.length !== items.length) throw new ProtocolError('invalid_length', 'one coefficient per item', { field: 'coefficients', zh: '每项须有一个系数' });
   const sigs: G1Point[] = [];
   const pres: G1Projective[] = [];
   const bad: number[] = [];
@@ -313,7 +313,7 @@ function decodeSigSum(bytes: Uint8Array, field: string): G1Point {
     point.assertValidity();
     return point;
   } catch (cause) {
-    throw new ProtocolError('invalid_point', `${field} is not a G1 point`, { field, cause });
+    throw new ProtocolError('invalid_point', `${field} is not a G1 point`, { field, cause, zh: `${field} 不是 G1 点` });
   }
 }
 

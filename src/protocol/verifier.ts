@@ -9,7 +9,7 @@ import { versionOf, type ProtocolVersion } from './version.ts';
 import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
 import { tokenRequestMessage, verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from './device.ts';
 import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
-import type { RandomBytes } from './errors.ts';
+import { ProtocolError, reasonZh, type RandomBytes } from './errors.ts';
 import { HEX64, isPlainObject } from './guards.ts';
 import { verifyTallySignature } from './receipt.ts';
 import { checkAuthority } from './verify/authority.ts';
@@ -266,7 +266,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       add(id, await body());
     } catch (e) {
       // A check that trips over malformed input fails; it never takes the verifier down.
-      add(id, fail('record_malformed', `unexpected input: ${(e as Error)?.message ?? String(e)}`, `输入异常：${(e as Error)?.message ?? String(e)}`));
+      add(id, fail('record_malformed', `unexpected input: ${(e as Error)?.message ?? String(e)}`, `输入异常：${reasonZh(e)}`));
     }
   };
   const skip = (ids: CheckId[], because: string, becauseZh: string) => ids.forEach((id) => add(id, fail('not_checked', `not checked: ${because}`, `未检查：${becauseZh}`)));
@@ -289,23 +289,25 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const r = isPlainObject(record) ? record : null;
   let entries: ChainEntry[] = [];
   {
-    let problem: string | null = null;
-    if (!r) problem = 'the record is not an object';
-    else if (typeof r.committeeId !== 'string' || typeof r.voteId !== 'string') problem = 'committeeId and voteId must be strings';
-    else if (!Array.isArray(r.entries) || r.entries.length === 0) problem = 'entries must be a non-empty array';
-    else if (!isPlainObject(r.head) || !Number.isSafeInteger(r.head.seq) || typeof r.head.hash !== 'string' || !HEX64.test(r.head.hash)) problem = 'head must be { seq, hash }';
-    else if (Object.keys(r.head).length !== 2) problem = 'head must hold exactly seq and hash';
-    else if (Object.keys(r).some((k) => !RECORD_KEYS.includes(k))) problem = `the record holds ${Object.keys(r).find((k) => !RECORD_KEYS.includes(k))}; a record holds exactly committeeId, voteId, entries and head`;
-    else {
+    let problem: Reason | null = null;
+    if (!r) problem = { en: 'the record is not an object', zh: '记录不是对象' };
+    else if (typeof r.committeeId !== 'string' || typeof r.voteId !== 'string') problem = { en: 'committeeId and voteId must be strings', zh: 'committeeId 和 voteId 必须是字符串' };
+    else if (!Array.isArray(r.entries) || r.entries.length === 0) problem = { en: 'entries must be a non-empty array', zh: 'entries 必须是非空数组' };
+    else if (!isPlainObject(r.head) || !Number.isSafeInteger(r.head.seq) || typeof r.head.hash !== 'string' || !HEX64.test(r.head.hash)) problem = { en: 'head must be { seq, hash }', zh: 'head 必须是 { seq, hash }' };
+    else if (Object.keys(r.head).length !== 2) problem = { en: 'head must hold exactly seq and hash', zh: 'head 必须恰好含 seq 和 hash 两项' };
+    else if (Object.keys(r).some((k) => !RECORD_KEYS.includes(k))) {
+      const extra = Object.keys(r).find((k) => !RECORD_KEYS.includes(k));
+      problem = { en: `the record holds ${extra}; a record holds exactly committeeId, voteId, entries and head`, zh: `记录含有多余的字段 ${JSON.stringify(extra)}；记录只能恰好含 committeeId、voteId、entries、head 四项` };
+    } else {
       try {
         entries = r.entries.map((e, i) => parseEntry(e, `entries.${i}`));
         problem = unencodable(r.entries);
       } catch (e) {
-        problem = (e as Error).message;
+        problem = { en: (e as Error).message, zh: reasonZh(e) };
       }
     }
     if (problem !== null || !r) {
-      add('record', fail('record_malformed', problem ?? 'malformed', `记录格式不正确：${problem ?? 'malformed'}`));
+      add('record', fail('record_malformed', problem?.en ?? 'malformed', `记录格式不正确：${problem?.zh ?? '格式有误'}`));
       skip(ALL.filter((id) => id !== 'record' && (id !== 'pinnedHead' || options.pinnedHead)), 'the record is malformed', '记录格式不正确');
       return finish(null, null);
     }
@@ -319,7 +321,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   let head: ChainHead | null = null;
   await run('chain', () => {
     const links = checkChainLinks(entries);
-    if (!links.ok) return fail(links.code, links.detail, `哈希链校验未通过：${links.detail}`);
+    if (!links.ok) return fail(links.code, links.detail, `哈希链校验未通过：${links.detailZh}`);
     const stranger = entries.findIndex((e) => e.committeeId !== committeeId);
     if (stranger >= 0) return fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`, `记录项 #${stranger} 属于另一委员会 ${entries[stranger]!.committeeId}`);
     if (!links.head || links.head.seq !== statedHead.seq || links.head.hash !== statedHead.hash) {
@@ -361,7 +363,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
       decodeG2(raw, 'publicKey');
       publicKey = raw;
     } catch (e) {
-      return fail('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, `表决公钥不是有效的 G2 点：${(e as Error).message}`);
+      return fail('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, `表决公钥不是有效的 G2 点：${e instanceof ProtocolError ? e.messageZh : 'publicKey 不是规范的 base64url 编码'}`);
     }
     definition = def;
     return pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`, `表决 ${voteId}：${def.items.length} 个事项，公钥 ${def.publicKey.slice(0, 16)}…`);
@@ -492,12 +494,14 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     const bad = wellFormed.findIndex((b) => b === null);
     if (bad >= 0) {
       let why = '';
+      let whyZh = '';
       try {
         validateBallot(def, ballots[bad]);
       } catch (e) {
         why = (e as Error).message;
+        whyZh = reasonZh(e);
       }
-      return fail('ballot_invalid', `ballot ${bad}: ${why}`, `选票 #${bad} 不符合本次表决：${why}`);
+      return fail('ballot_invalid', `ballot ${bad}: ${why}`, `选票 #${bad} 不符合本次表决：${whyZh}`);
     }
     return pass(`${ballots.length} ballots fit the vote`, `${ballots.length} 张选票均符合本次表决`);
   });
@@ -596,7 +600,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     try {
       await verifyTallySignature(tallySignature, options.jwks, tally);
     } catch (e) {
-      return fail('tally_signature_invalid', (e as Error).message, `计票结果签名无效：${(e as Error).message}`);
+      return fail('tally_signature_invalid', (e as Error).message, `计票结果签名无效：${reasonZh(e)}`);
     }
     return pass('EdDSA signature by the service key over the published tally', '服务密钥对公布的计票结果所作的 EdDSA 签名有效');
   });
@@ -616,13 +620,19 @@ function settle<T>(start: () => Promise<T>): Promise<{ ok: true; value: T } | { 
   }
 }
 
+/** A reason in English and in Chinese. */
+interface Reason {
+  en: string;
+  zh: string;
+}
+
 /** Why the entries cannot be hashed as JCS (a lone surrogate in a string has no UTF-8), or null. */
-function unencodable(entries: unknown[]): string | null {
+function unencodable(entries: unknown[]): Reason | null {
   for (const [i, e] of entries.entries()) {
     try {
       canonicalBytes(e);
     } catch (cause) {
-      return `entries.${i} has no canonical JSON form: ${(cause as Error).message}`;
+      return { en: `entries.${i} has no canonical JSON form: ${(cause as Error).message}`, zh: `entries.${i} 没有规范的 JSON 形式（含无法编码为 UTF-8 的字符，如孤立的代理项）` };
     }
   }
   return null;
@@ -637,7 +647,7 @@ function describeDifference(expected: unknown, actual: unknown, lang: 'en' | 'zh
   if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || expected === null || actual === null || typeof expected !== 'object') {
     return lang === 'en'
       ? `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`
-      : `${path}：重新计票得 ${JSON.stringify(expected)}，公布为 ${JSON.stringify(actual)}`;
+      : `${path}：重新计票得 ${valueZh(path, expected)}，公布为 ${valueZh(path, actual)}`;
   }
   const e = expected as Record<string, unknown>;
   const a = actual as Record<string, unknown>;
@@ -646,6 +656,15 @@ function describeDifference(expected: unknown, actual: unknown, lang: 'en' | 'zh
     if (ek !== canonicalOrNull(a[k])) return describeDifference(e[k], a[k], lang, `${path}.${k}`);
   }
   return lang === 'en' ? `${path} differs` : `${path} 不同`;
+}
+
+/** A candidate's outcome as the report names it in Chinese. */
+const OUTCOME_ZH: Record<string, string> = { elected: '通过', not_elected: '未通过', undecided: '未决' };
+
+/** A tally value in the Chinese report: an outcome by its Chinese name, anything else as JSON. */
+function valueZh(path: string, value: unknown): string {
+  if (path.endsWith('.outcome') && typeof value === 'string' && Object.hasOwn(OUTCOME_ZH, value)) return OUTCOME_ZH[value]!;
+  return JSON.stringify(value);
 }
 
 function canonicalOrNull(v: unknown): string | null {

@@ -6,6 +6,15 @@ import type { VoteDefinition } from '../ballot.ts';
 import type { ChainEntry } from '../chain.ts';
 import { fail, pass, type Entry, type Outcome } from './outcome.ts';
 
+/** The acts only a secretary may do, as the report names them. */
+const ACTS = {
+  created: { en: 'the vote was created', zh: '表决的创建' },
+  inspectors: { en: 'the inspectors were designated', zh: '监票人的指定' },
+  attendance: { en: 'the attendance in force was recorded', zh: '现行出席记录的登记' },
+  closed: { en: 'the vote was closed', zh: '表决的结束' },
+  decision: { en: 'the decision on unconfirmed ballots was made', zh: '对未确认选票的决定' },
+} as const;
+
 export function checkAuthority(
   entries: readonly ChainEntry[],
   vote: { definition: VoteDefinition; created: Entry<'vote.created'>; closed: Entry<'vote.closed'>; attendance: Entry<'attendance.recorded'> | undefined },
@@ -13,8 +22,10 @@ export function checkAuthority(
   if (vote.definition.version !== 2) return pass('a version 1 record does not name who acted', '第 1 版记录不载明操作人');
   const admins = new Set<string>();
   const secretaries = new Set<string>();
-  const secretary = (by: string | undefined, what: string, seq: number): Outcome | null =>
-    by !== undefined && secretaries.has(by) ? null : fail('actor_not_secretary', `${what} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`, `${what}（记录项 #${seq}）由 ${by ?? '未署名者'} 操作，此人不是哈希链上任命的秘书`);
+  const secretary = (by: string | undefined, what: keyof typeof ACTS, seq: number): Outcome | null =>
+    by !== undefined && secretaries.has(by)
+      ? null
+      : fail('actor_not_secretary', `${ACTS[what].en} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`, `${ACTS[what].zh}（记录项 #${seq}）由 ${by ?? '未署名者'} 操作，此人不是哈希链上任命的秘书`);
   let grants = 0;
   for (const e of entries) {
     if (e.seq >= vote.closed.seq) break;
@@ -35,19 +46,19 @@ export function checkAuthority(
       }
       case 'vote.created':
         if (e.seq === vote.created.seq) {
-          const bad = secretary(e.body.by, 'the vote was created', e.seq);
+          const bad = secretary(e.body.by, 'created', e.seq);
           if (bad) return bad;
         }
         break;
       case 'inspectors.designated':
         if (e.body.meetingId === vote.definition.meetingId) {
-          const bad = secretary(e.body.by, 'the inspectors were designated', e.seq);
+          const bad = secretary(e.body.by, 'inspectors', e.seq);
           if (bad) return bad;
         }
         break;
       case 'attendance.recorded':
         if (e.seq === vote.attendance?.seq) {
-          const bad = secretary(e.body.by, 'the attendance in force was recorded', e.seq);
+          const bad = secretary(e.body.by, 'attendance', e.seq);
           if (bad) return bad;
         }
         break;
@@ -56,11 +67,11 @@ export function checkAuthority(
     }
   }
   // The close, and any decision to publish with unconfirmed ballots, by a secretary in office.
-  const closer = secretary(vote.closed.body.by, 'the vote was closed', vote.closed.seq);
+  const closer = secretary(vote.closed.body.by, 'closed', vote.closed.seq);
   if (closer) return closer;
   const decision = vote.closed.body.decision;
   if (decision) {
-    const bad = secretary(decision.by, 'the decision on unconfirmed ballots was made', vote.closed.seq);
+    const bad = secretary(decision.by, 'decision', vote.closed.seq);
     if (bad) return bad;
   }
   return pass(`vote created by secretary ${vote.created.body.by}; ${grants} grants, each by an administrator on the chain`, `表决由秘书 ${vote.created.body.by} 创建；${grants} 项授权，均由哈希链上的管理员作出`);
