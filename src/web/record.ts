@@ -60,11 +60,15 @@ export function pinHead(committeeId: string, head: ChainHead): void {
   }
 }
 
-function rewrittenText(detail: string): string {
+function rewrittenText(check: { code: string; detail: string; detailZh: string }): string {
   return L(
-    `公开记录与本设备先前核验的记录不一致（记录被改写或分叉），本设备拒绝投票。请立即告知监票人。（${detail}）`,
-    `The public record differs from the one this device verified before (it was rewritten or forked); this device refuses to vote. Tell the scrutineers now. (${detail})`,
+    `公开记录与本设备先前核验的记录不一致（记录被改写或分叉），本设备拒绝投票。请立即告知监票人。（[${check.code}] ${check.detailZh}）`,
+    `The public record differs from the one this device verified before (it was rewritten or forked); this device refuses to vote. Tell the scrutineers now. ([${check.code}] ${check.detail})`,
   );
+}
+
+function brokenText(check: { code: string; detail: string; detailZh: string }): string {
+  return L(`记录的哈希链不完整：[${check.code}] ${check.detailZh}`, `The record's hash chain is broken: [${check.code}] ${check.detail}`);
 }
 
 // ── The committee's chain, verified ─────────────────────────────────────────────────────────
@@ -102,8 +106,8 @@ async function readChain(committeeId: string): Promise<ChainEntry[]> {
     // Nothing new: what this page verified stands, unless the service now claims a shorter chain
     // or another tab pinned a head this history does not hold.
     const tip = have.at(-1)!;
-    if (typeof reply.head?.seq === 'number' && reply.head.seq < tip.seq) throw new RecordError(rewrittenText(`the chain now ends at ${reply.head.seq}, before entry ${tip.seq}`), true);
-    if (pin && pin.seq <= tip.seq && have[pin.seq]!.hash !== pin.hash) throw new RecordError(rewrittenText(`entry ${pin.seq} differs from the pinned head`), true);
+    if (typeof reply.head?.seq === 'number' && reply.head.seq < tip.seq) throw new RecordError(rewrittenText({ code: 'chain_head', detail: `the chain now ends at ${reply.head.seq}, before entry ${tip.seq}`, detailZh: `哈希链现止于序号 ${reply.head.seq}，早于记录项 #${tip.seq}` }), true);
+    if (pin && pin.seq <= tip.seq && have[pin.seq]!.hash !== pin.hash) throw new RecordError(rewrittenText({ code: 'pinned_head_mismatch', detail: `entry ${pin.seq} differs from the pinned head`, detailZh: `记录项 #${pin.seq} 与已固定的链头不同` }), true);
     if (!pin || pin.seq <= tip.seq) return have;
   }
   const all = [...have, ...fresh];
@@ -112,8 +116,8 @@ async function readChain(committeeId: string): Promise<ChainEntry[]> {
   if (!check.ok) {
     // Entries this page verified before, or the pinned head, no longer fit: history changed.
     const contradicts = check.code === 'pinned_head_mismatch' || (check.index > 0 && check.index <= have.length);
-    if (contradicts) throw new RecordError(rewrittenText(`[${check.code}] ${check.detail}`), true);
-    throw new RecordError(L(`记录的哈希链不完整：[${check.code}] ${check.detail}`, `The record's hash chain is broken: [${check.code}] ${check.detail}`));
+    if (contradicts) throw new RecordError(rewrittenText(check), true);
+    throw new RecordError(brokenText(check));
   }
   verified.set(committeeId, all);
   if (check.head) pinHead(committeeId, check.head);
@@ -156,8 +160,8 @@ export async function checkVoteRecord(record: { committeeId?: unknown; voteId?: 
   const usable = pin && pin.seq <= lastSeq ? pin : undefined;
   const check = verifyChainLinks(entries, usable);
   if (!check.ok) {
-    if (check.code === 'pinned_head_mismatch') throw new RecordError(rewrittenText(`[${check.code}] ${check.detail}`), true);
-    throw new RecordError(L(`记录的哈希链不完整：[${check.code}] ${check.detail}`, `The record's hash chain is broken: [${check.code}] ${check.detail}`));
+    if (check.code === 'pinned_head_mismatch') throw new RecordError(rewrittenText(check), true);
+    throw new RecordError(brokenText(check));
   }
   const end = entries.at(-1) as ChainEntry | undefined;
   if (!end || end.committeeId !== committeeId || end.kind !== 'vote.closed' || end.body.voteId !== voteId) {
@@ -165,7 +169,7 @@ export async function checkVoteRecord(record: { committeeId?: unknown; voteId?: 
   }
   // The chain now (which must itself extend the pin) holds this very entry at that seq.
   const chain = await verifiedChain(committeeId);
-  if (chain[end.seq]?.hash !== end.hash) throw new RecordError(rewrittenText(`entry ${end.seq} differs from the committee's chain`), true);
+  if (chain[end.seq]?.hash !== end.hash) throw new RecordError(rewrittenText({ code: 'chain_hash', detail: `entry ${end.seq} differs from the committee's chain`, detailZh: `记录项 #${end.seq} 与委员会的哈希链不同` }), true);
 }
 
 /**
