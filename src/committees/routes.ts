@@ -5,7 +5,7 @@ import { requireAdmin, requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { assertCanRead, visibleCommittee } from './access.ts';
 import { rulesSchema } from './rules.ts';
-import { addMember, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listSecretaries, removeSecretary, updateMember } from './service.ts';
+import { addMember, addMembers, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listSecretaries, removeSecretary, updateMember } from './service.ts';
 
 const personName = z.string().trim().min(1).max(64);
 const createSchema = z.strictObject({
@@ -16,6 +16,9 @@ const createSchema = z.strictObject({
 const personInput = z
   .strictObject({ name: personName.optional(), personId: idSchema.optional(), votingRight: z.boolean().default(true) })
   .refine((v) => (v.name === undefined) !== (v.personId === undefined), { message: 'give exactly one of name or personId', path: ['name'] });
+/** At most this many members added in one request (the largest meeting the service records). */
+export const MAX_MEMBERS_PER_REQUEST = 3000;
+const membersInput = z.strictObject({ members: z.array(personInput).min(1).max(MAX_MEMBERS_PER_REQUEST) });
 const secretaryInput = z
   .strictObject({ name: personName.optional(), personId: idSchema.optional() })
   .refine((v) => (v.name === undefined) !== (v.personId === undefined), { message: 'give exactly one of name or personId', path: ['name'] });
@@ -55,6 +58,13 @@ export function committeesRouter(ctx: AppContext): Router {
     const id = parseId(req.params.committeeId, 'committee');
     const body = parseBody(personInput, req.body);
     res.status(201).json(await addMember(ctx, id, body));
+  });
+
+  // Many members at once, with one roster entry (setting up a large committee).
+  r.post('/v1/committees/:committeeId/members/batch', async (req, res) => {
+    requireAdmin(req);
+    const id = parseId(req.params.committeeId, 'committee');
+    res.status(201).json({ members: await addMembers(ctx, id, parseBody(membersInput, req.body).members) });
   });
 
   r.patch('/v1/committees/:committeeId/members/:memberId', async (req, res) => {

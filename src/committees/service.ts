@@ -111,36 +111,58 @@ async function assertNoVoteInProgress(tx: Queryable, committeeId: string): Promi
   if (rows.length > 0) throw new AppError('invalid_state', 'The roster cannot change while a vote of this committee is not closed.');
 }
 
-async function personOrNew(tx: Queryable, input: { name?: string | undefined; personId?: string | undefined }): Promise<string> {
+async function personOrNew(tx: Queryable, input: { name?: string | undefined; personId?: string | undefined }, field = 'personId'): Promise<string> {
   if (input.personId) {
     const rows = await tx.query('SELECT 1 FROM people WHERE id = $1', [input.personId]);
-    if (rows.length === 0) throw new AppError('not_found', 'No such person.', { field: 'personId' });
+    if (rows.length === 0) throw new AppError('not_found', 'No such person.', { field });
     return input.personId;
   }
   return (await tx.query<{ id: string }>('INSERT INTO people (name) VALUES ($1) RETURNING id', [input.name]))[0]!.id;
 }
 
-export async function addMember(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined; votingRight: boolean }): Promise<Member> {
-  const memberId = await ctx.db.transaction(async (tx) => {
+type MemberInput = { name?: string | undefined; personId?: string | undefined; votingRight: boolean };
+
+export async function addMember(ctx: AppContext, committeeId: string, input: MemberInput): Promise<Member> {
+  const [memberId] = await addToRoster(ctx, committeeId, [input], (i) => (i === 0 ? '' : `members.${i}.`));
+  return (await listMembers(ctx.db, committeeId)).find((m) => m.memberId === memberId)!;
+}
+
+/**
+ * Adds many members in one step: one transaction and one roster.changed entry for them all (a
+ * committee of hundreds set up one by one would leave as many full roster snapshots in its
+ * record). All or nothing: a person named twice, or already a member, refuses the whole list.
+ */
+export async function addMembers(ctx: AppContext, committeeId: string, inputs: MemberInput[]): Promise<Member[]> {
+  const ids = new Set(await addToRoster(ctx, committeeId, inputs, (i) => `members.${i}.`));
+  return (await listMembers(ctx.db, committeeId)).filter((m) => ids.has(m.memberId));
+}
+
+async function addToRoster(ctx: AppContext, committeeId: string, inputs: MemberInput[], fieldOf: (i: number) => string): Promise<string[]> {
+  return ctx.db.transaction(async (tx) => {
     await lockCommittee(tx, committeeId);
     await assertNoVoteInProgress(tx, committeeId);
-    const personId = await personOrNew(tx, input);
-    const exists = await tx.query('SELECT 1 FROM committee_members WHERE committee_id = $1 AND person_id = $2', [committeeId, personId]);
-    if (exists.length > 0) throw new AppError('conflict', 'This person is already a member of the committee.', { field: 'personId' });
-    await tx.query('INSERT INTO committee_members (committee_id, person_id, voting_right) VALUES ($1, $2, $3)', [committeeId, personId, input.votingRight]);
+    const added: string[] = [];
+    for (const [i, input] of inputs.entries()) {
+      const personId = await personOrNew(tx, input, `${fieldOf(i)}personId`);
+      const exists = await tx.query('SELECT 1 FROM committee_members WHERE committee_id = $1 AND person_id = $2', [committeeId, personId]);
+      if (exists.length > 0 || added.includes(personId)) throw new AppError('conflict', 'This person is already a member of the committee.', { field: `${fieldOf(i)}personId` });
+      await tx.query('INSERT INTO committee_members (committee_id, person_id, voting_right) VALUES ($1, $2, $3)', [committeeId, personId, input.votingRight]);
+      added.push(personId);
+    }
     await appendRoster(tx, committeeId);
     // A person who already has devices brings them into this committee's record too.
-    const devices = await tx.query<{ alg: DevicePublicKey['alg']; public_key: string; fingerprint: string; revoked_at: Date | null }>(
-      'SELECT alg, public_key, fingerprint, revoked_at FROM devices WHERE person_id = $1 ORDER BY enrolled_at, id',
-      [personId],
-    );
-    for (const d of devices) {
-      await appendEntry(tx, committeeId, 'device.enrolled', { memberId: personId, device: { alg: d.alg, key: d.public_key }, fingerprint: d.fingerprint });
-      if (d.revoked_at) await appendEntry(tx, committeeId, 'device.revoked', { memberId: personId, fingerprint: d.fingerprint });
+    for (const personId of added) {
+      const devices = await tx.query<{ alg: DevicePublicKey['alg']; public_key: string; fingerprint: string; revoked_at: Date | null }>(
+        'SELECT alg, public_key, fingerprint, revoked_at FROM devices WHERE person_id = $1 ORDER BY enrolled_at, id',
+        [personId],
+      );
+      for (const d of devices) {
+        await appendEntry(tx, committeeId, 'device.enrolled', { memberId: personId, device: { alg: d.alg, key: d.public_key }, fingerprint: d.fingerprint });
+        if (d.revoked_at) await appendEntry(tx, committeeId, 'device.revoked', { memberId: personId, fingerprint: d.fingerprint });
+      }
     }
-    return personId;
+    return added;
   });
-  return (await listMembers(ctx.db, committeeId)).find((m) => m.memberId === memberId)!;
 }
 
 export async function updateMember(ctx: AppContext, committeeId: string, memberId: string, patch: { votingRight?: boolean | undefined; active?: boolean | undefined }): Promise<Member> {

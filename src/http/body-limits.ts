@@ -38,8 +38,8 @@ export function largestCastBody(): string {
 export const CAST_BODY_LIMIT = Buffer.byteLength(largestCastBody()) + 1024;
 /** Vote creation (20 × 200 names) and stroke-order lists (5,000 names) are the large bodies. */
 export const LARGE_BODY_LIMIT = 1024 * 1024;
-/** Attendance: up to 1,000 ids. */
-export const ATTENDANCE_BODY_LIMIT = 64 * 1024;
+/** Attendance: up to 3,000 ids (about 40 bytes each). */
+export const ATTENDANCE_BODY_LIMIT = 160 * 1024;
 /** Everything else takes a few short fields. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
 
@@ -49,6 +49,7 @@ const ROUTE_LIMITS: { method: string; path: RegExp; limit: number }[] = [
   { method: 'POST', path: /^\/v1\/meetings\/[^/]+\/votes\/?$/, limit: LARGE_BODY_LIMIT },
   { method: 'POST', path: /^\/v1\/collation\/stroke-order\/?$/, limit: LARGE_BODY_LIMIT },
   { method: 'PUT', path: /^\/v1\/meetings\/[^/]+\/attendance\/?$/, limit: ATTENDANCE_BODY_LIMIT },
+  { method: 'POST', path: /^\/v1\/committees\/[^/]+\/members\/batch\/?$/, limit: LARGE_BODY_LIMIT },
 ];
 
 export function bodyLimitFor(method: string, path: string): number {

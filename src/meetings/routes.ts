@@ -7,7 +7,7 @@ import { assertCanRead, assertSecretary, visibleCommittee } from '../committees/
 import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from './service.ts';
 
 const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
-const attendanceSchema = z.strictObject({ present: z.array(idSchema).max(1000) });
+const attendanceSchema = z.strictObject({ present: z.array(idSchema).max(3000) });
 const noBody = z.strictObject({});
 
 export function meetingsRouter(ctx: AppContext): Router {

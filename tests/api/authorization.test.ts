@@ -57,6 +57,7 @@ const cases = (): Case[] => [
   { route: 'get /v1/committees/{committeeId}', call: (s) => s.api.get(`/v1/committees/${a.id}`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/committees/{committeeId}/members', call: (s) => s.api.get(`/v1/committees/${a.id}/members`), denied: { secB: 404, memB: 404 } },
   { route: 'post /v1/committees/{committeeId}/members', call: (s) => s.api.post(`/v1/committees/${a.id}/members`, { name: '周七' }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees/{committeeId}/members/batch', call: (s) => s.api.post(`/v1/committees/${a.id}/members/batch`, { members: [{ name: '郑九' }] }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
   { route: 'patch /v1/committees/{committeeId}/members/{memberId}', call: (s) => s.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
   { route: 'get /v1/committees/{committeeId}/secretaries', call: (s) => s.api.get(`/v1/committees/${a.id}/secretaries`), denied: { secB: 404, memB: 404 } },
   { route: 'delete /v1/committees/{committeeId}/secretaries/{personId}', call: (s) => s.api.delete(`/v1/committees/${a.id}/secretaries/${a.secretary.personId}`), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
