@@ -61,13 +61,16 @@ export async function enrolAndLogin(url: string, code: string): Promise<Session>
 }
 
 /**
- * A committee with a secretary and `count` members, every person enrolled with a device and
- * logged in. Members are added `concurrency` at a time (set-up, never timed).
+ * A committee with a secretary and `count` members, added in one request (one roster entry,
+ * as a large committee is set up), every person enrolled with a device and logged in,
+ * `concurrency` at a time (set-up, never timed).
  */
 export async function benchCommittee(admin: Session, url: string, count: number, concurrency = 4): Promise<{ id: string; secretary: Session; members: Session[] }> {
   const c = await admin.call('POST', '/v1/committees', { name: '基准委员会', kind: 'standing' });
   const sec = await admin.call('POST', `/v1/committees/${c.id}/secretaries`, { name: '基准秘书' });
   const secretary = await enrolAndLogin(url, (await admin.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
+  const added = await admin.call('POST', `/v1/committees/${c.id}/members/batch`, { members: Array.from({ length: count }, (_, i) => ({ name: `委员${i}` })) });
+  const ids = (added.members as { memberId: string }[]).map((m) => m.memberId);
   const members: Session[] = new Array(count);
   let next = 0;
   await Promise.all(
@@ -75,8 +78,7 @@ export async function benchCommittee(admin: Session, url: string, count: number,
       for (;;) {
         const i = next++;
         if (i >= count) return;
-        const m = await admin.call('POST', `/v1/committees/${c.id}/members`, { name: `委员${i}` });
-        members[i] = await enrolAndLogin(url, (await admin.call('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code);
+        members[i] = await enrolAndLogin(url, (await admin.call('POST', `/v1/people/${ids[i]}/enrolment-codes`)).code);
       }
     }),
   );
