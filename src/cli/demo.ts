@@ -7,6 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { bilingual, kindWords, outcomeWords } from '../web/outcome-words.ts';
 import { keyFileSigner, loginWithDevice, readDeviceKeyFile, type DeviceKeyFile } from './device.ts';
 import { loadConfig } from '../config.ts';
 import { createPgliteDatabase } from '../db/database.ts';
@@ -243,18 +244,11 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
   }
 }
 
-/** The words the web client uses: 通过/未通过 for 等额, 当选/未当选 for 差额, 应选 N 名. */
-function outcomeWord(outcome: Tally['items'][number]['candidates'][number]['outcome'], kind: Tally['items'][number]['kind']): string {
-  if (outcome === 'undecided') return '票数相同，须再次票决 / tie: run-off needed';
-  if (kind === 'confirmation') return outcome === 'elected' ? '通过 / approved' : '未通过 / not approved';
-  return outcome === 'elected' ? '当选 / elected' : '未当选 / not elected';
-}
-
 function printTally(t: Tally, log: (line: string) => void) {
   log(`应到 ${t.entitled}  实到 ${t.present}  发出 ${t.issued}  收回 ${t.returned}  (同意 needed: ${t.required})`);
   for (const item of t.items) {
-    log(`【${item.post}】 ${item.kind === 'differential' ? `差额 · 应选 ${item.seats} 名` : `等额 · ${item.seats} 名`}  有效 ${item.valid}  无效 ${item.invalid}`);
-    for (const c of item.candidates) log(`  ${c.name}  同意 ${c.approve}  不同意 ${c.disapprove}  弃权 ${c.abstain}  → ${outcomeWord(c.outcome, item.kind)}`);
+    log(`【${item.post}】 ${kindWords(item.kind, item.seats).zh}  有效 ${item.valid}  无效 ${item.invalid}`);
+    for (const c of item.candidates) log(`  ${c.name}  同意 ${c.approve}  不同意 ${c.disapprove}  弃权 ${c.abstain}  → ${bilingual(outcomeWords(c.outcome, item.kind))}`);
   }
 }
 

@@ -17,6 +17,7 @@ import type { ChainHead } from '../protocol/chain.ts';
 import { isPlainObject } from '../protocol/guards.ts';
 import { verifyRecord, type VerificationReport, type VerifyAccelerator } from '../protocol/verifier.ts';
 import { findCandidate, postsText, recordDefinition } from '../web/post-text.ts';
+import { bilingual, kindWords, outcomeWords } from '../web/outcome-words.ts';
 import type { VoteDefinition } from '../protocol/ballot.ts';
 import { createWorkerAccelerator } from './verify-workers.ts';
 
@@ -153,15 +154,14 @@ function humanReport(report: VerificationReport, context: { committeeId: string;
   if (report.ok && t) {
     lines.push('');
     lines.push(`应到 entitled ${t.entitled}  实到 present ${t.present}  发出 issued ${t.issued}  收回 returned ${t.returned}  (同意须 ≥ ${t.required} approvals needed)`);
-    const outcome = { elected: '通过 elected', not_elected: '未通过 not elected', undecided: '未决 undecided' } as const;
     for (const item of t.items) {
-      lines.push(`  ${item.post} (${item.seats} 名 seat${item.seats > 1 ? 's' : ''}; 有效 valid ${item.valid}, 无效 invalid ${item.invalid})`);
+      lines.push(`  ${item.post} (${bilingual(kindWords(item.kind, item.seats))}; 有效 valid ${item.valid}, 无效 invalid ${item.invalid})`);
       for (const c of item.candidates) {
         // 现任职务 / 拟任职务 from the record's definition, after the name, when given.
         const found = findCandidate(context.definition, item.itemId, c.candidateId);
         const posts = found ? postsText(found.item, found.candidate) : null;
         const name = posts === null ? c.name : `${c.name}（${posts}）`;
-        lines.push(`    ${name}: 同意 ${c.approve} 不同意 ${c.disapprove} 弃权 ${c.abstain}${c.defer ? ` 缓议 ${c.defer}` : ''} → ${outcome[c.outcome] ?? c.outcome}`);
+        lines.push(`    ${name}: 同意 ${c.approve} 不同意 ${c.disapprove} 弃权 ${c.abstain}${c.defer ? ` 缓议 ${c.defer}` : ''} → ${bilingual(outcomeWords(c.outcome, item.kind))}`);
       }
       if (item.runoff) lines.push(`    需再次票决 run-off needed for ${item.runoff.seats} seat(s) among ${item.runoff.candidateIds.join(', ')}`);
     }

@@ -2,6 +2,7 @@
 // a reader sees both at once and no key table drifts out of step.
 import type { Mark } from '../protocol/ballot.ts';
 import type { Outcome } from '../protocol/tally.ts';
+import { kindWords, outcomeWords, type ItemKind } from './outcome-words.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -37,16 +38,14 @@ export function markLabel(mark: Mark): string {
   }
 }
 
-export function outcomeLabel(outcome: Outcome, kind: 'confirmation' | 'differential'): string {
-  if (outcome === 'undecided') return L('票数相同，须再次票决', 'Tie: run-off needed');
-  if (kind === 'confirmation') return outcome === 'elected' ? L('通过', 'Approved') : L('未通过', 'Not approved');
-  return outcome === 'elected' ? L('当选', 'Elected') : L('未当选', 'Not elected');
+export function outcomeLabel(outcome: Outcome, kind: ItemKind): string {
+  const w = outcomeWords(outcome, kind);
+  return L(w.zh, w.en);
 }
 
-export function kindLabel(kind: 'confirmation' | 'differential', seats: number): string {
-  return kind === 'confirmation'
-    ? L(`等额 · ${seats} 名`, `Confirmation · ${seats} seat${seats > 1 ? 's' : ''}`)
-    : L(`差额 · 应选 ${seats} 名`, `Differential · ${seats} seat${seats > 1 ? 's' : ''}`);
+export function kindLabel(kind: ItemKind, seats: number): string {
+  const w = kindWords(kind, seats);
+  return L(w.zh, w.en);
 }
 
 export function stateLabel(state: 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed'): string {

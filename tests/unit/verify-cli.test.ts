@@ -118,6 +118,29 @@ describe('piaojue verify --file', () => {
   });
 });
 
+describe('piaojue verify: the result in the words the web uses', () => {
+  it('says 通过/未通过 for a 等额 item and 当选/未当选 for a 差额 item, with 应选 N 名 for 差额', async () => {
+    // Item A (等额) rejected by all; item B (差额, 2 seats): 于明 and 万里 approved by all, 李强 by none.
+    const s2 = await buildScenario('verify-cli-words', { choices: () => ({ A: { a1: 'disapprove' }, B: { b1: 'approve', b2: 'approve', b3: 'disapprove' } }) });
+    const c = capture();
+    expect(await runVerify({ file: write('record-words.json', s2.record), jwks: write('jwks-words.json', s2.service.jwks) }, c.io)).toBe(0);
+    const lines = c.out().split('\n');
+    expect(lines).toContain('  县财政局局长 (等额 · 1 名 / Confirmation · 1 seat; 有效 valid 9, 无效 invalid 0)');
+    expect(lines).toContain('  乡镇党委书记 (差额 · 应选 2 名 / Differential · 2 seats; 有效 valid 9, 无效 invalid 0)');
+    expect(lines).toContain('    王芳: 同意 0 不同意 9 弃权 0 → 未通过 / Not approved');
+    expect(lines).toContain('    于明: 同意 9 不同意 0 弃权 0 → 当选 / Elected');
+    expect(lines).toContain('    万里: 同意 9 不同意 0 弃权 0 → 当选 / Elected');
+    expect(lines).toContain('    李强: 同意 0 不同意 9 弃权 0 → 未当选 / Not elected');
+  });
+
+  it('says 通过 for an approved 等额 item (never 当选)', async () => {
+    const c = capture();
+    expect(await runVerify({ file: recordPath, jwks: jwksPath }, c.io)).toBe(0);
+    expect(c.out()).toContain('    王芳: 同意 7 不同意 2 弃权 0 → 通过 / Approved\n');
+    expect(c.out()).not.toMatch(/王芳.*当选/);
+  });
+});
+
 describe('piaojue verify: 现任职务 and 拟任职务 in the tally', () => {
   it('prints them after the name, in brackets, only for candidates that have them', async () => {
     const v2 = await buildScenario('verify-cli-posts', { version: 2 });
