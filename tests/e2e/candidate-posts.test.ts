@@ -1,6 +1,8 @@
 // Issue 11 in the browser: the secretary enters candidates with 现任职务 and 拟任职务 (one per line),
 // the member's phone shows them on the ballot, and the printed 计票结果报告单 shows them beside
-// each name, as do the secretary's list of saved votes and the observer's verified result.
+// each name, as do the projector screen, the secretary's list of saved votes and the observer's
+// verified result. The service is configured with another spelling of its address (localhost) than
+// the browser uses (127.0.0.1): the report's record address and QR code must carry the configured one.
 // Screenshots: test-results/screenshots/posts-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -19,12 +21,26 @@ let meetingId: string;
 let phone: Page;
 let secretary: Page;
 let voteId: string;
+let publicUrl: string;
+
+/** A port free right now, so that PIAOJUE_PUBLIC_URL can name the service before it starts. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 // Typed by hand, in an order the stroke sort changes: 于伟国, 万立骏, 李干杰.
 const TYPED = ['李干杰 县发改委主任 县委办公室副主任（正科级）', '万立骏', '于伟国 某镇党委书记'].join('\n');
 
 beforeAll(async () => {
-  service = await startTestService();
+  const port = await freePort();
+  publicUrl = `http://localhost:${port}`;
+  service = await startTestService({ env: { PORT: String(port), PIAOJUE_PUBLIC_URL: publicUrl } });
+  expect(service.url).not.toContain('localhost');
   browser = await launchChromium();
   admin = await adminSession(service);
   c = await createCommittee(admin, '职务展示委员会', NAMES.slice(0, 3));
@@ -110,7 +126,26 @@ describe('现任职务 and 拟任职务 on the pages', () => {
     expect(await row('李干杰').locator('th .proposed-post').textContent()).toBe('拟任：县委办公室副主任（正科级）');
     expect(await row('于伟国').locator('th .proposed-post').textContent()).toBe('拟任：县委办公室副主任');
     expect(await row('万立骏').locator('th .posts').count()).toBe(0);
+    // The record address and its QR code name the configured public address, not the browser's.
+    const recordUrl = `${publicUrl}/v1/votes/${voteId}/record`;
+    expect(await report.locator('.record-url').textContent()).toBe(recordUrl);
+    expect(await report.locator('svg.qr').getAttribute('aria-label')).toBe(recordUrl);
+    expect(recordUrl.startsWith(publicUrl) && !recordUrl.startsWith(service.url)).toBe(true);
     await shot(report, 'posts-3-report');
+  });
+
+  it('the projector screen shows them beside each name in the result', async () => {
+    const screen = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
+    await screen.goto(`${service.url}/#/projector?committee=${c.id}&vote=${voteId}`);
+    const row = (name: string) => screen.locator(`section.result-item tr[data-candidate="${name}"]`);
+    await row('李干杰').waitFor({ timeout: 20_000 });
+    expect(await screen.locator('.report').count()).toBe(0);
+    expect(await row('李干杰').locator('th .posts .current-post').textContent()).toBe('现任：县发改委主任');
+    expect(await row('李干杰').locator('th .posts .proposed-post').textContent()).toBe('拟任：县委办公室副主任（正科级）');
+    expect(await row('于伟国').locator('th .posts .current-post').textContent()).toBe('现任：某镇党委书记');
+    expect(await row('于伟国').locator('th .posts .proposed-post').textContent()).toBe('拟任：县委办公室副主任');
+    expect(await row('万立骏').locator('th .posts').count()).toBe(0);
+    await shot(screen, 'posts-3b-projector');
   });
 
   it('the observer page shows them beside each name in the verified result', async () => {
