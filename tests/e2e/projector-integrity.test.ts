@@ -3,7 +3,7 @@
 // the way) that answers /tally with other counts or another outcome does not change what the room
 // sees. The page's /tally answers are altered here (page.route); the figures shown must still be
 // the close entry's, compared with the record fetched directly. Then the secretary's meeting page
-// lists every closed vote of the meeting with its result and its result sheet.
+// lists every closed vote of the meeting (.meeting-results) with its result and its result sheet.
 // Screenshots: test-results/screenshots/integrity-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
@@ -144,5 +144,26 @@ describe('the projector shows the close entry’s tally, not the /tally answer',
       await shot(page, `integrity-report-${defs.indexOf(def) + 1}`);
       await page.context().close();
     }
+  });
+});
+
+describe('the secretary’s meeting page', () => {
+  it('lists every closed vote of the meeting: its title, each item’s result in one sentence, its result sheet', async () => {
+    const code = (await admin.api.post(`/v1/people/${c.secretary.personId}/enrolment-codes`)).body.code;
+    const page = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${service.url}/#/secretary?committee=${c.id}&meeting=${meetingId}&code=${code}`);
+    await page.click('form.enrol button[type=submit]');
+    const lines = page.locator('.meeting-results li.meeting-result');
+    await page.locator('.meeting-results[data-closed="2"]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator('.meeting-results li.meeting-result[data-loaded="true"]').count(), { timeout: 20_000 }).toBe(2);
+    expect(await lines.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-vote-id')))).toEqual(defs.map((d) => d.voteId));
+    expect(await lines.locator('.meeting-result-title').allTextContents()).toEqual(['局长任职表决', '副局长推荐表决']);
+    expect(await lines.nth(0).locator('.result-sentence').allTextContents()).toEqual(['县财政局局长：通过：王一。']);
+    expect(await lines.nth(1).locator('.result-sentence').allTextContents()).toEqual(['县财政局副局长：当选：张三。']);
+    for (const [i, def] of defs.entries()) {
+      const href = await lines.nth(i).locator('a.report-link').getAttribute('href');
+      expect(href).toBe(`#/projector?committee=${c.id}&vote=${def.voteId}&full=1&report=1`);
+    }
+    await shot(page, 'integrity-secretary-results');
   });
 });

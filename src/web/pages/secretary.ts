@@ -204,9 +204,42 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         inspectorsEl = fresh;
       }),
       inspectorsEl,
+      meetingResults(votes),
       votesSection(c, meeting, votes, members, attendance),
       meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
     );
+  }
+
+  /**
+   * 本次会议表决结果: one line per closed vote of the meeting, in the order held — its title, each
+   * item's result in one sentence, and its result sheet. Null while no vote is closed.
+   */
+  function meetingResults(votes: Vote[]): HTMLElement | null {
+    const closed = votes.filter((v) => v.state === 'closed').sort((a, b) => (a.closedSeq ?? 0) - (b.closedSeq ?? 0));
+    if (closed.length === 0) return null;
+    const list = h('ol', { class: 'meeting-results-list' });
+    const section = h('section', { class: 'card meeting-results', 'data-closed': closed.length }, h('h3', null, L('本次会议表决结果', 'Results of this meeting')), list);
+    for (const vote of closed) {
+      const line = h('li', { class: 'meeting-result', 'data-vote-id': vote.id }, h('strong', { class: 'meeting-result-title' }, vote.title), L('：', ': '));
+      list.append(line);
+      const report = `#/projector?committee=${vote.committeeId}&vote=${vote.id}&full=1&report=1`;
+      publicGet<TallyReply>(`/v1/votes/${vote.id}/tally`).then(
+        ({ tally }) => {
+          line.append(
+            // Plain text in the line (the card's big .item-outcome style is for one vote's result).
+            ...vote.definition.items.flatMap((item) => {
+              const it = tally.items.find((x) => x.itemId === item.itemId);
+              return it ? [' ', h('span', { class: 'result-sentence' }, describeOutcome(item, it).sentence)] : [];
+            }),
+            ' ',
+            h('a', { class: 'report-link', href: report, target: '_blank', rel: 'noopener' }, L('计票结果报告单', 'Official result sheet')),
+          );
+          line.dataset.loaded = 'true';
+        },
+        (e) => line.append(notice('error', errorText(e))),
+      );
+    }
+    return section;
   }
 
   function attendanceSection(c: Committee, meeting: Meeting, members: Member[], attendance: Attendance, onSaved: () => void): HTMLElement {
