@@ -49,11 +49,19 @@ function load(url: string, concurrency: number, requests: HttpRequest[]) {
   });
 }
 
-/** One API request during setup, sent again after a 503 (a busy database), as a client would. */
+/** One API request during setup, sent again after a 503 (a busy database) or a reset connection, as a client would. */
 async function send(url: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<any> {
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(url + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+      text = await res.text();
+    } catch (e) {
+      // A keep-alive connection closed under the request: send it again on a new one.
+      if (attempt < 20) continue;
+      throw e;
+    }
     if (res.status === 503 && attempt < 20) {
       await new Promise((r) => setTimeout(r, 200));
       continue;
@@ -122,6 +130,9 @@ async function run(label: string, db: Database, members: number, concurrency: nu
     PIAOJUE_CRYPTO_THREADS: process.env.PIAOJUE_CRYPTO_THREADS,
     PIAOJUE_CAST_BATCH_MAX: String(batchMax),
     PIAOJUE_CAST_QUEUE_PER_VOTE: String(Math.max(256, concurrency)),
+    // Every simulated member sends from this one address: the per-client cast rate limit, meant
+    // for one phone, would throttle the whole room.
+    PIAOJUE_RATE_LIMIT_CAST: '100000000',
   });
   const service = await startService(config, { db });
   try {
