@@ -9,6 +9,7 @@ const benches: [string, () => Promise<void>][] = [
   ['collation', benchCollation],
   ['verify', async () => (await import('./verify.ts')).benchVerify()],
   ['http', benchHttp],
+  ['cast-throughput', async () => (await import('./cast-throughput.ts')).benchCastThroughput()],
   ['flood', async () => (await import('./flood.ts')).benchFlood()],
   ['token-group', async () => (await import('./token-group.ts')).benchTokenGroup()],
   ['memory', async () => (await import('./memory.ts')).benchMemory()],

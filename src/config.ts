@@ -37,6 +37,8 @@ const schema = z.object({
   PIAOJUE_SHUTDOWN_TIMEOUT_MS: millis(0, 600_000).default(10_000),
   PIAOJUE_CAST_QUEUE_PER_VOTE: z.coerce.number().int().min(1).max(100_000).default(256),
   PIAOJUE_CAST_QUEUE_TOTAL: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  PIAOJUE_CAST_BATCH_MAX: z.coerce.number().int().min(1).max(256).default(32),
+  PIAOJUE_CAST_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(2),
   PIAOJUE_HEADERS_TIMEOUT_MS: millis(50, 600_000).default(10_000),
   PIAOJUE_REQUEST_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
   PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: millis(100, 600_000).default(65_000),
@@ -107,6 +109,12 @@ export interface Config {
   /** Ballot verifications (signature checks and pairing) admitted at once, per vote and in all; more get 503. */
   castQueue: { perVote: number; total: number };
   /**
+   * Token checks of concurrent casts of one vote verified together (votes/token-batcher.ts): at
+   * most `max` per batch (1: every cast alone), gathered for at most `windowMs` while a batch
+   * of the vote is already being checked (a lone cast is checked at once).
+   */
+  castBatch: { max: number; windowMs: number };
+  /**
    * Bounds on slow and excess clients, in milliseconds: a request's headers must arrive within
    * headersTimeoutMs and the whole request within requestTimeoutMs (else 408 and the connection
    * is closed); an idle keep-alive connection is closed after keepAliveTimeoutMs; connections
@@ -169,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readyTimeoutMs: c.PIAOJUE_READY_TIMEOUT_MS,
     shutdownTimeoutMs: c.PIAOJUE_SHUTDOWN_TIMEOUT_MS,
     castQueue: { perVote: c.PIAOJUE_CAST_QUEUE_PER_VOTE, total: c.PIAOJUE_CAST_QUEUE_TOTAL },
+    castBatch: { max: c.PIAOJUE_CAST_BATCH_MAX, windowMs: c.PIAOJUE_CAST_BATCH_WINDOW_MS },
     http: {
       headersTimeoutMs: c.PIAOJUE_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: c.PIAOJUE_REQUEST_TIMEOUT_MS,

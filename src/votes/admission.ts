@@ -10,6 +10,7 @@
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import type { VoteDefinition } from '../protocol/ballot.ts';
+import { TokenBatcher } from './token-batcher.ts';
 
 /** Seconds a refused cast should wait before it is sent again. */
 export const CAST_RETRY_AFTER = 1;
@@ -65,13 +66,24 @@ export class DefinitionCache {
   }
 }
 
-const perService = new WeakMap<AppContext, { admission: CastAdmission; definitions: DefinitionCache }>();
+interface CastState {
+  admission: CastAdmission;
+  definitions: DefinitionCache;
+  /** Batches the token checks of concurrent casts (token-batcher.ts). */
+  tokens: TokenBatcher;
+}
+
+const perService = new WeakMap<AppContext, CastState>();
 
 /** The admission state of one running service (one per AppContext). */
-export function castState(ctx: AppContext): { admission: CastAdmission; definitions: DefinitionCache } {
+export function castState(ctx: AppContext): CastState {
   let s = perService.get(ctx);
   if (!s) {
-    s = { admission: new CastAdmission(ctx.config.castQueue.perVote, ctx.config.castQueue.total), definitions: new DefinitionCache() };
+    s = {
+      admission: new CastAdmission(ctx.config.castQueue.perVote, ctx.config.castQueue.total),
+      definitions: new DefinitionCache(),
+      tokens: new TokenBatcher(ctx.crypto, { ...ctx.config.castBatch, parallel: ctx.config.cryptoThreads }),
+    };
     perService.set(ctx, s);
   }
   return s;

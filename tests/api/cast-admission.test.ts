@@ -8,13 +8,14 @@ import type { Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, meetingWithVote, NAMES } from '../helpers/world.ts';
 import { castBallot, obtainToken } from '../helpers/voting.ts';
+import { castState } from '../../src/votes/admission.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
 import { buildBallot, type Token } from '../../src/protocol/member.ts';
 import { allApprove, garbageBallot } from '../support/garbage-ballots.ts';
 
 let service: TestService;
 let admin: Session;
-/** Pairings started, and a gate that holds them while set. */
+/** Tokens sent to a pairing check (alone or in a batch), and a gate that holds the checks while set. */
 let pairings = 0;
 let gate: Promise<void> | undefined;
 const sql: string[] = [];
@@ -25,8 +26,8 @@ beforeAll(async () => {
   const crypto = service.ctx.crypto;
   const run = crypto.run.bind(crypto);
   crypto.run = (async (op: string, ...args: unknown[]) => {
-    if (op === 'verifyToken') {
-      pairings++;
+    if (op === 'verifyToken' || op === 'verifyTokenBatch') {
+      pairings += op === 'verifyToken' ? 1 : (args[1] as unknown[]).length;
       await gate;
     }
     return (run as (op: string, ...a: unknown[]) => Promise<unknown>)(op, ...args);
@@ -85,13 +86,13 @@ describe('bounded verification queue', () => {
     const { def, tokens } = await openVote('排队委员会', 1);
     let release!: () => void;
     gate = new Promise((r) => (release = r));
-    // Wait until both held casts are inside their pairing (the counter runs across the file's
-    // tests, so count from here): only then is the vote's share certainly taken. Waiting for "any
-    // pairing" plus a pause let the member's ballot in first on a slow machine, and it then hung
-    // behind the gate.
-    const start = pairings;
+    // Wait until both held casts have taken their places in the vote's share (admitted, their
+    // token checks running behind the gate or gathered into the next batch behind it): only
+    // then is the share certainly taken. Waiting for "any pairing" plus a pause let the member's
+    // ballot in first on a slow machine, and it then hung behind the gate.
+    const { admission } = castState(service.ctx);
     const held = [castBallot(service.url, garbageBallot(def)), castBallot(service.url, garbageBallot(def))];
-    while (pairings < start + 2) await new Promise((r) => setTimeout(r, 10));
+    while (admission.pending(def.voteId) < 2) await new Promise((r) => setTimeout(r, 10));
     const member = buildBallot(tokens[0]!, allApprove(def));
     const full = await castBallot(service.url, member);
     expect(full.status).toBe(503);
@@ -108,9 +109,9 @@ describe('bounded verification queue', () => {
     const b = await openVote('总队列乙委员会', 1);
     let release!: () => void;
     gate = new Promise((r) => (release = r));
-    const start = pairings;
+    const { admission } = castState(service.ctx);
     const held = [castBallot(service.url, garbageBallot(a.def)), castBallot(service.url, garbageBallot(a.def)), castBallot(service.url, garbageBallot(b.def))];
-    while (pairings < start + 3) await new Promise((r) => setTimeout(r, 10));
+    while (admission.pending() < 3) await new Promise((r) => setTimeout(r, 10));
     const full = await castBallot(service.url, buildBallot(b.tokens[0]!, allApprove(b.def)));
     expect(full.status).toBe(503);
     expect(full.body.code).toBe('cast_queue_full');
