@@ -424,7 +424,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     put(
       head,
       h('div', { class: 'who' }, h('strong', { class: 'me-name' }, me.name), committee ? h('span', null, ` · ${committee.name}`) : null),
-      meeting ? h('h2', { class: 'meeting-title' }, meeting.title) : null,
+      h('h1', { class: 'page-title meeting-title' }, meeting ? meeting.title : L('投票', 'Vote')),
       meetingChooser,
       meeting
         ? h(
