@@ -90,7 +90,7 @@ export function enrolForm(onDone: (s: Session) => void, presetCode = ''): HTMLEl
         }
       },
     },
-    h('h2', null, L('登记本设备', 'Enrol this device')),
+    h('h1', { class: 'page-title' }, L('登记本设备', 'Enrol this device')),
     h(
       'p',
       { class: 'hint' },

@@ -17,10 +17,14 @@ export async function launchChromium(): Promise<Browser> {
 
 /**
  * Saves a screenshot and checks the page as it is with axe-core: every screen the suites show
- * is also an accessibility checkpoint, failing on any serious or critical violation.
+ * is also an accessibility checkpoint, failing on any serious or critical violation, and on a
+ * page that has no h1 or more than one.
  */
 export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
   const violations = await seriousViolations(page);
   if (violations.length > 0) throw new Error(`axe on ${name}:\n  ${violations.join('\n  ')}`);
+  // One h1 per page: the page's own title, so a screen reader's "next heading" starts there.
+  const h1s = await page.evaluate(() => Array.from(document.querySelectorAll('h1'), (e) => e.textContent ?? ''));
+  if (h1s.length !== 1) throw new Error(`${name}: ${h1s.length} h1 elements (one per page expected): ${JSON.stringify(h1s)}`);
 }

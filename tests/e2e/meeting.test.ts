@@ -140,6 +140,28 @@ async function enrolThroughPage(page: Page, path: string, code: string): Promise
 const vote = (page: Page, id = voteId) => page.locator(`section.vote[data-vote-id="${id}"]`);
 const MARK_TEXT: Record<string, string> = { approve: '同意', disapprove: '不同意', abstain: '弃权' };
 const markButton = (page: Page, name: string, mark: Mark, id = voteId) => vote(page, id).locator(`li.candidate[data-candidate="${name}"] button[data-mark="${mark}"]`);
+/**
+ * The computed font size (px) and colour of every rendered element matching `selector`: on the
+ * member's phone, text is 18 px or more and dark (each RGB channel at most 0x60).
+ */
+async function phoneText(page: Page, selector: string): Promise<{ text: string; px: number; rgb: number[] }[]> {
+  return page.locator(selector).evaluateAll((els) =>
+    els
+      .filter((e) => e.getClientRects().length > 0)
+      .map((e) => {
+        const style = getComputedStyle(e);
+        return { text: (e.textContent ?? '').slice(0, 30), px: parseFloat(style.fontSize), rgb: (style.color.match(/\d+/g) ?? []).slice(0, 3).map(Number) };
+      }),
+  );
+}
+async function expectLargeDarkText(page: Page, selector: string): Promise<void> {
+  const found = await phoneText(page, selector);
+  expect(found.length, selector).toBeGreaterThan(0);
+  for (const t of found) {
+    expect(t.px, `${selector} ${t.text}`).toBeGreaterThanOrEqual(18);
+    expect(Math.max(...t.rgb), `${selector} ${t.text}`).toBeLessThanOrEqual(0x60);
+  }
+}
 /** The meeting's inspectors (监票人), as members' indexes: designated on the secretary's page (not member 1, whose phone is later shown a rewritten record). */
 const inspectors = [0, 2];
 const progress = (id = voteId) => secretary.locator(`.close-progress[data-vote-id="${id}"]`);
@@ -317,7 +339,9 @@ describe('a meeting run entirely from the browser', () => {
     await secretary.fill('input[name=vote-title]', '干部任免表决');
     const items = secretary.locator('fieldset.new-item');
     await items.nth(0).locator('input[name=post]').fill(CONFIRM.post);
-    await items.nth(0).locator('textarea[name=candidates]').fill(CONFIRM.candidates.join('\n'));
+    // With the candidate's current post, so the phones' ballot shows 现任职务 / 拟任职务 too.
+    await items.nth(0).locator('input[name=with-posts]').check();
+    await items.nth(0).locator('textarea[name=candidates]').fill(`${CONFIRM.candidates[0]} 县财政局副局长`);
     await secretary.click('button.add-item');
     await items.nth(1).locator('input[name=post]').fill(DIFF.post);
     await items.nth(1).locator('input[name=seats]').fill(String(DIFF.seats));
@@ -331,8 +355,10 @@ describe('a meeting run entirely from the browser', () => {
   });
 
   it('the secretary records attendance with a live quorum indicator; every present phone fetches its token', async () => {
+    expect(await secretary.locator('button.open-meeting').textContent()).toBe('宣布开会');
     await secretary.click('button.open-meeting');
     await secretary.locator('.badge.open').first().waitFor();
+    expect(await secretary.locator('button.close-meeting').textContent()).toBe('宣布散会');
     const boxes = secretary.locator('.attendance-list input[type=checkbox]');
     expect(await boxes.count()).toBe(11);
     const quorum = secretary.locator('.quorum');
@@ -405,6 +431,14 @@ describe('a meeting run entirely from the browser', () => {
       await vote(page).locator('button.cast').waitFor({ timeout: 30_000 });
       // The ballot lists the differential item's candidates in surname stroke order.
       expect(await vote(page).locator(`.item:nth-of-type(2) li.candidate .name`).allTextContents()).toEqual(DIFF_STROKE_ORDER);
+      // The open ballot comes first on the phone, and the member page has no site navigation.
+      expect(await page.locator('section.vote').first().getAttribute('data-state')).toBe('open');
+      expect(await page.locator('header.topbar nav').isVisible()).toBe(false);
+      if (i === 0) {
+        // Before any mark: the mark labels, the hints and the candidates' posts are large and dark.
+        expect(await vote(page).locator('li.candidate[data-candidate="王小洪"] .current-post').textContent()).toBe('现任：县财政局副局长');
+        for (const selector of ['.member .mark', '.member .hint', '.member .vote-key-fingerprint .hint', '.member .candidate .posts']) await expectLargeDarkText(page, selector);
+      }
       const names = Object.keys(plan);
       if (i === RELOADER) {
         // Half marked, then the phone reloads: the token and the marks are still on the device.
@@ -417,12 +451,12 @@ describe('a meeting run entirely from the browser', () => {
         for (const name of names.slice(0, 2)) await expect.poll(() => markButton(page, name, plan[name]!).getAttribute('aria-checked')).toBe('true');
         for (const name of names.slice(2)) await markButton(page, name, plan[name]!).click();
       } else if (i === KEYBOARD) {
-        // Marked from the keyboard: Space chooses and the focus stays on the chosen mark; the
-        // arrows move the choice within a candidate's group, focus following.
+        // Marked from the keyboard: Space or Enter chooses and the focus stays on the chosen mark;
+        // the arrows move the choice within a candidate's group, focus following.
         const focusedMark = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.mark ?? null);
-        for (const name of names) {
+        for (const [k, name] of names.entries()) {
           await markButton(page, name, plan[name]!).focus();
-          await page.keyboard.press('Space');
+          await page.keyboard.press(k % 2 === 0 ? 'Space' : 'Enter');
           await expect.poll(() => markButton(page, name, plan[name]!).getAttribute('aria-checked')).toBe('true');
           expect(await focusedMark()).toBe(plan[name]);
         }
@@ -468,7 +502,10 @@ describe('a meeting run entirely from the browser', () => {
         await shot(page, 'member-5-over-marked-warning');
       } else {
         expect(await vote(page).locator('.review .void-items').count()).toBe(0);
-        if (i === 0) await shot(page, 'member-4b-review');
+        if (i === 0) {
+          await expectLargeDarkText(page, '.member .review .posts');
+          await shot(page, 'member-4b-review');
+        }
       }
       await vote(page).locator('button.confirm-cast').click();
       await vote(page).locator('.voted').waitFor({ timeout: 30_000 });
@@ -715,6 +752,8 @@ describe('a meeting run entirely from the browser', () => {
     await Promise.all(
       members.map(async (page, i) => {
         await vote(page, second).locator('button.cast').waitFor({ timeout: 30_000 });
+        // The open vote is listed before the closed one.
+        expect(await page.locator('section.vote').first().getAttribute('data-vote-id')).toBe(second);
         for (const [name, mark] of Object.entries(plan(i))) await markButton(page, name, mark, second).click();
         await vote(page, second).locator('button.cast').click();
         await vote(page, second).locator('button.confirm-cast').click();
@@ -738,7 +777,11 @@ describe('a meeting run entirely from the browser', () => {
 
   it('switches to English', async () => {
     const page = members[0]!;
-    await page.click('button.lang');
+    // The language button's accessible name is its visible text (WCAG 2.5.3).
+    const en = page.getByRole('button', { name: 'EN', exact: true });
+    expect(await en.textContent()).toBe('EN');
+    await en.click();
+    await page.getByRole('button', { name: '中文', exact: true }).waitFor();
     await vote(page).locator('.counted').waitFor();
     expect(await vote(page).locator('.counted').textContent()).toContain('Your ballot is counted');
     // Nothing wider than the phone, in either language.

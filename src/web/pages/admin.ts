@@ -67,7 +67,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
       h(
         'section',
         { class: 'card not-admin' },
-        h('h2', null, L('管理', 'Administration')),
+        h('h1', { class: 'page-title' }, L('管理', 'Administration')),
         notice('warn', L(`${me.name}：您不是管理员，不能使用本页面。`, `${me.name}: you are not an administrator, so this page is not for you.`)),
         h(
           'p',
@@ -129,7 +129,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
     put(
       side,
       h('div', { class: 'who' }, h('strong', null, me.name), me.name === '管理员' ? null : ` · ${L('管理员', 'Administrator')}`),
-      h('h2', null, L('委员会', 'Committees')),
+      h('h1', { class: 'page-title' }, L('委员会', 'Committees')),
       committees.length === 0
         ? h('p', { class: 'hint' }, L('还没有委员会。', 'No committee yet.'))
         : h(

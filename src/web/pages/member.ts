@@ -91,7 +91,8 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   const cards = new Map<string, { el: HTMLElement; key: string }>();
   let headKey = '';
   const watch = deviceWatch(session);
-  put(root, h('div', { class: 'member' }, head, watch.el, list));
+  // The ballots before the device watch: the open ballot is what a member comes to this page for.
+  put(root, h('div', { class: 'member' }, head, list, watch.el));
 
   const present = () => attendance?.presentMemberIds.includes(me.personId) ?? false;
 
@@ -424,7 +425,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     put(
       head,
       h('div', { class: 'who' }, h('strong', { class: 'me-name' }, me.name), committee ? h('span', null, ` · ${committee.name}`) : null),
-      meeting ? h('h2', { class: 'meeting-title' }, meeting.title) : null,
+      h('h1', { class: 'page-title meeting-title' }, meeting ? meeting.title : L('投票', 'Vote')),
       meetingChooser,
       meeting
         ? h(
@@ -475,8 +476,8 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       cards.set(vote.id, { el, key });
     }
     for (const [id, c] of cards) if (!seen.has(id)) (c.el.remove(), cards.delete(id));
-    // Keep the meeting's order: the newest vote last.
-    const order = votes.map((v) => cards.get(v.id)!.el);
+    // The open ballot first (one tap away on a phone), then the meeting's order: the newest vote last.
+    const order = [...votes.filter((v) => v.state === 'open'), ...votes.filter((v) => v.state !== 'open')].map((v) => cards.get(v.id)!.el);
     if (order.some((el, i) => list.children[i] !== el)) list.replaceChildren(...order);
   }
 

@@ -109,7 +109,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
             void verify(() => publicGet<unknown>(address));
           },
         },
-        h('h2', null, L('监票验证', 'Verify a record')),
+        h('h1', { class: 'page-title' }, L('监票验证', 'Verify a record')),
         h(
           'p',
           { class: 'hint' },

@@ -67,7 +67,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       return;
     }
     if (committees.length === 0) {
-      put(side, notice('info', L(`${session.me.name}：您不是任何委员会的秘书。`, `${session.me.name}: you are not the secretary of any committee.`)), h('a', { href: '#/member' }, L('去投票页面 →', 'Go to the voting page →')));
+      put(side, h('h1', { class: 'page-title' }, L('秘书', 'Secretary')), notice('info', L(`${session.me.name}：您不是任何委员会的秘书。`, `${session.me.name}: you are not the secretary of any committee.`)), h('a', { href: '#/member' }, L('去投票页面 →', 'Go to the voting page →')));
       return;
     }
     if (!committees.some((c) => c.id === committeeId)) committeeId = committees[0]!.id;
@@ -87,6 +87,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     put(
       side,
       h('div', { class: 'who' }, h('strong', null, session.me.name), ` · ${L('秘书', 'Secretary')}`),
+      committees.length > 1 ? h('h1', { class: 'page-title' }, L('秘书', 'Secretary')) : null,
       committees.length > 1
         ? h(
             'select',
@@ -102,7 +103,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
             },
             committees.map((x) => h('option', { value: x.id, selected: x.id === committeeId }, x.name)),
           )
-        : h('h2', null, c.name),
+        : h('h1', { class: 'page-title' }, c.name),
       h('p', { class: 'hint' }, L(`应到 ${c.entitled} 人 · 法定人数 ${c.rules.quorum.num}/${c.rules.quorum.den}`, `Entitled ${c.entitled} · quorum ${c.rules.quorum.num}/${c.rules.quorum.den}`)),
       h('h3', null, L('会议', 'Meetings')),
       h(
