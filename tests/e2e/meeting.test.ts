@@ -569,7 +569,7 @@ describe('a meeting run entirely from the browser', () => {
   });
 
   it('the projector shows the result the instant the vote closes, exactly as the ballots imply', async () => {
-    const screen = await (await newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+    const screen = await (await newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
     const href = await secretary.locator(`.vote-admin[data-vote-id="${voteId}"] a.projector-link`).getAttribute('href');
     await screen.goto(`${service.url}/${href}`);
     await expect.poll(() => screen.locator('[data-figure="returned"]').first().textContent()).toBe('11');
