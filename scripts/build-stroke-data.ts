@@ -510,7 +510,7 @@ for (const char of derivedFromComponents) {
   if (d === undefined || d.simplified || picked === undefined) continue;
   rimeCheck.compared++;
   if (picked.classes === d.classes) rimeCheck.same++;
-  else if (rimeCheck.differing.length < 30) rimeCheck.differing.push(`${char} ${decomps.get(char)!.type}(${decomps.get(char)!.parts}) ${d.classes}/${picked.classes}`);
+  else if (rimeCheck.differing.length < 30) rimeCheck.differing.push(`${char} ${decomps.get(char)!.type}(${decomps.get(char)!.parts.join('')}) ${d.classes}/${picked.classes}`);
 }
 // (4) Name characters: the traditional forms (Unihan kTraditionalVariant) of the characters of the
 // published name lists (tests/fixtures/stroke), outside the table — how a name written with

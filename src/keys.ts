@@ -60,7 +60,7 @@ async function retiredFromJwk(jwk: unknown, what = 'signing key'): Promise<Retir
 export async function withRetiredKeys(active: RetiredKey, retired: readonly RetiredKey[]): Promise<ServiceKeys> {
   const { kid, privateJwk, publicJwk } = active;
   const privateKey = (await importJWK({ ...privateJwk, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
-  const publicKey = (await importJWK({ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, alg: SIGNING_ALG } as JWK, SIGNING_ALG)) as CryptoKey;
+  const publicKey = (await importJWK({ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
   const seen = new Set([kid]);
   const kept = retired.filter((k) => !seen.has(k.kid) && seen.add(k.kid));
   return { kid, privateKey, publicKey, publicJwk, privateJwk, retired: kept, jwks: { keys: [publicJwk, ...kept.map((k) => k.publicJwk)] } };

@@ -55,7 +55,7 @@ function fromParserError(err: { type?: unknown; status?: unknown; message?: unkn
 /** Protocol errors are the client's fault when they reach the HTTP layer (bad points, ballots…). */
 function fromProtocolError(err: ProtocolError): AppError {
   // invalid_randomness is our own bug, not the client's: it stays a 500.
-  const code: ErrorCode = err.code !== 'invalid_randomness' && err.code in ERROR_CODES ? (err.code as ErrorCode) : 'internal';
+  const code: ErrorCode = err.code !== 'invalid_randomness' && err.code in ERROR_CODES ? err.code : 'internal';
   return new AppError(code, err.message, err.field !== undefined ? { field: err.field } : {});
 }
 
@@ -66,7 +66,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   // One log line per kind of database fault per minute, not one per request: an outage must
   // not flood the log.
   const lastLogged = new Map<string, number>();
-  return (err, _req, res, _next) => {
+  return (err: unknown, _req, res, _next) => {
     let appError: AppError;
     let retryAfter: number | undefined;
     const fault = err instanceof AppError || err instanceof ProtocolError ? undefined : transientFault(err);

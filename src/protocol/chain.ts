@@ -195,7 +195,7 @@ function parseDecision(value: unknown, field: string): UnconfirmedDecision {
  */
 export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): EntryBodies[K] {
   const f = 'body';
-  switch (kind as EntryKind) {
+  switch (kind) {
     case 'committee.created': {
       const o = expectObject(value, f, CODE, ['name', 'kind', 'rules', 'marks']);
       return {

@@ -124,7 +124,7 @@ function bytesToNumberLE(bytes: Uint8Array): bigint {
  * Ed25519 signature is checked alone. `randomBytes` must be real randomness.
  */
 export function verifyDeviceSignatures(checks: readonly DeviceSignatureCheck[], randomBytes: (n: number) => Uint8Array): boolean[] {
-  const result: boolean[] = new Array(checks.length).fill(false);
+  const result = new Array<boolean>(checks.length).fill(false);
   const batch: { i: number; R: ReturnType<typeof ED.fromBytes>; A: ReturnType<typeof ED.fromBytes>; s: bigint; k: bigint }[] = [];
   checks.forEach((c, i) => {
     if (c.device.alg !== 'Ed25519') {

@@ -32,7 +32,7 @@ export function msm<P extends GroupPoint<P>>(zero: P, points: readonly P[], scal
   for (let win = windows - 1; win >= 0; win--) {
     if (!acc.is0()) for (let j = 0; j < w; j++) acc = acc.double();
     const shift = BigInt(win * w);
-    const buckets: (P | undefined)[] = new Array(1 << w);
+    const buckets = new Array<P | undefined>(1 << w);
     for (let i = 0; i < points.length; i++) {
       const d = Number((scalars[i]! >> shift) & mask);
       if (d === 0) continue;

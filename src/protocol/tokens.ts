@@ -128,7 +128,7 @@ export function tokenMessage(voteId: string, t: Uint8Array): Uint8Array {
 
 function hashTokenPoint(voteId: string, t: Uint8Array, version: ProtocolVersion): G1Point {
   // RFC 9380 §3 hash_to_curve (random-oracle variant, §8.8.1 suite with our DST), not encode_to_curve.
-  return bls12_381.G1.hashToCurve(tokenMessage(voteId, t), { DST: tokenDst(version) }) as G1Point;
+  return bls12_381.G1.hashToCurve(tokenMessage(voteId, t), { DST: tokenDst(version) });
 }
 
 /** H(voteId, t) as a 48-byte compressed G1 point, under the DST of `version` (default 1). */

@@ -185,7 +185,12 @@ export async function castBallotAnonymously(ballot: Ballot): Promise<{ ballotHas
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
-    throw new ApiError(res.status, String(body.code ?? 'http_error'), String(body.title ?? `HTTP ${res.status}`), String(body.detail ?? ''));
+    throw new ApiError(res.status, text(body.code) ?? 'http_error', text(body.title) ?? `HTTP ${res.status}`, text(body.detail) ?? '');
   }
   return body as unknown as { ballotHash: string; receipt: string };
+}
+
+/** A problem body's field, when it is the string it should be. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

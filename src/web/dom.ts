@@ -1,6 +1,7 @@
 // A few lines instead of a framework: build elements, swap a container's content.
 type Child = Node | string | number | null | undefined | false;
-type Attrs = Record<string, unknown>;
+type AttrValue = string | number | boolean | null | undefined | ((ev: never) => unknown);
+type Attrs = Record<string, AttrValue>;
 
 /**
  * h('button', { class: 'big', onclick: fn, disabled: true }, '投票'). Keys starting with `on`

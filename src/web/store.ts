@@ -63,7 +63,7 @@ function db(): Promise<IDBDatabase> {
       if (!d.objectStoreNames.contains('votes')) d.createObjectStore('votes', { keyPath: 'voteId' });
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
   return opening;
 }
@@ -76,8 +76,8 @@ function run<T>(store: 'device' | 'votes', mode: IDBTransactionMode, op: (s: IDB
         const req = op(tx.objectStore(store));
         // Resolve on commit, not on the request: a write is only "stored" once it is durable.
         tx.oncomplete = () => resolve(req.result as T);
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error);
+        tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+        tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
       }),
   );
 }

@@ -35,7 +35,7 @@ export function poll(fn: () => Promise<void> | void, ms: number): () => void {
     } catch (e) {
       console.warn('poll', e);
     }
-    if (!stopped) timer = setTimeout(tick, ms);
+    if (!stopped) timer = setTimeout(() => void tick(), ms);
   };
   void tick();
   return () => {

@@ -20,7 +20,9 @@ export type VerifyMessage =
 
 const scope = self as unknown as { onmessage: ((ev: MessageEvent<VerifyRequest>) => void) | null; postMessage(m: VerifyMessage): void };
 
-scope.onmessage = async (ev) => {
+scope.onmessage = (ev) => void verify(ev);
+
+async function verify(ev: MessageEvent<VerifyRequest>): Promise<void> {
   const { record, jwks, pinnedHead, beforeCountersigning } = ev.data;
   let last = 0;
   try {
@@ -43,4 +45,4 @@ scope.onmessage = async (ev) => {
   } catch (e) {
     scope.postMessage({ type: 'failed', message: (e as Error)?.message ?? String(e) });
   }
-};
+}

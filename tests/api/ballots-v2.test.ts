@@ -57,9 +57,9 @@ describe('equal-length ballots', () => {
     const sent: number[] = [];
     const realFetch = globalThis.fetch;
     globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (String(input).endsWith('/v1/ballots') && typeof init?.body === 'string') sent.push(Buffer.byteLength(init.body, 'utf8'));
+      if ((input instanceof Request ? input.url : input.toString()).endsWith('/v1/ballots') && typeof init?.body === 'string') sent.push(Buffer.byteLength(init.body, 'utf8'));
       return realFetch(input, init);
-    }) as typeof fetch;
+    });
     try {
       for (const [i, choices] of patterns.entries()) expect((await castBallot(service.url, buildBallot(tokens[i]!, choices))).status).toBe(201);
     } finally {

@@ -37,7 +37,7 @@ beforeAll(async () => {
   db.query = ((text: string, params?: unknown[]) => {
     sql.push(text);
     return query(text, params);
-  }) as typeof db.query;
+  });
 });
 afterAll(async () => service?.close());
 

@@ -25,7 +25,10 @@ function open(url: string): Promise<Conn> {
     const closed = new Promise<string>((done) => socket.once('close', () => done(data)));
     socket.on('data', (d: Buffer) => {
       data += d.toString('latin1');
-      for (const w of waiters.splice(0)) (has(w.text, w.from) ? w.done(data) : waiters.push(w));
+      for (const w of waiters.splice(0)) {
+        if (has(w.text, w.from)) w.done(data);
+        else waiters.push(w);
+      }
     });
     // A refused connection may be reset rather than ended; either way `closed` resolves.
     socket.on('error', () => undefined);

@@ -11,7 +11,7 @@ import type { Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, type CommitteeFixture } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
-import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, type PreparedClose } from '../../src/protocol/close.ts';
+import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../../src/protocol/close.ts';
 import { ballotHash, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import type { ClosingView } from '../../src/votes/close.ts';
 
@@ -33,7 +33,7 @@ function tamper(change: (view: ClosingView) => void): (route: Route) => Promise<
     const real = await route.fetch();
     const view = (await real.json()) as ClosingView;
     change(view);
-    view.preparedHash = preparedHash(view.prepared as PreparedClose);
+    view.preparedHash = preparedHash(view.prepared);
     if (view.sealHash) view.sealHash = sealHash({ voteId: view.voteId, preparedHash: view.preparedHash, confirmations: view.confirmations, decision: view.decision });
     await route.fulfill({ response: real, json: view });
   };
@@ -86,11 +86,11 @@ describe('the close, when the phone is shown something wrong', () => {
       (voteId) =>
         new Promise<string>((resolve, reject) => {
           const open = indexedDB.open('piaojue');
-          open.onerror = () => reject(open.error);
+          open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
           open.onsuccess = () => {
             const get = open.result.transaction('votes', 'readonly').objectStore('votes').get(voteId);
             get.onsuccess = () => resolve(get.result.ballotHash as string);
-            get.onerror = () => reject(get.error);
+            get.onerror = () => reject(get.error ?? new Error('get failed'));
           };
         }),
       def.voteId,

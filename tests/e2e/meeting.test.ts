@@ -87,10 +87,10 @@ function storedMarks(page: Page, id: string): Promise<number> {
     (voteId) =>
       new Promise<number>((resolve, reject) => {
         const open = indexedDB.open('piaojue');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
         open.onsuccess = () => {
           const get = open.result.transaction('votes', 'readonly').objectStore('votes').get(voteId);
-          get.onerror = () => reject(get.error);
+          get.onerror = () => reject(get.error ?? new Error('get failed'));
           get.onsuccess = () => {
             const draft = (get.result?.draft ?? {}) as Record<string, Record<string, string>>;
             open.result.close();

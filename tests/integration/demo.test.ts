@@ -50,8 +50,8 @@ describe('piaojue demo', () => {
       const lines: string[] = [];
       const { ok } = await runDemo({ members: 5, adminKey: keyFile, log: (l) => lines.push(l) });
       expect(ok).toBe(true);
-      const spent = await runDemo({ members: 5, url: service.url, adminCode: service.adminCode, log: () => {} }).catch((e: Error) => e);
-      expect(String(spent)).toContain('enrolment_code_invalid');
+      const spent = await runDemo({ members: 5, url: service.url, adminCode: service.adminCode, log: () => {} }).then(() => undefined, (e: Error) => e);
+      expect(spent?.message).toContain('enrolment_code_invalid');
     } finally {
       await service.close();
     }

@@ -59,13 +59,13 @@ describe('verifyChainLinks', () => {
   });
 
   it('when an entry body changes / reports chain_hash at that index', () => {
-    const copy = structuredClone(entries) as ChainEntry[];
+    const copy = structuredClone<ChainEntry[]>(entries);
     (copy[1]!.body as { members: { name: string }[] }).members[0]!.name = '张三';
     expect(verifyChainLinks(copy)).toMatchObject({ ok: false, code: 'chain_hash', index: 1 });
   });
 
   it('when an entry is re-hashed after a change / reports chain_link at the next index', () => {
-    const copy = structuredClone(entries) as ChainEntry[];
+    const copy = structuredClone<ChainEntry[]>(entries);
     (copy[1]!.body as { members: { name: string }[] }).members[0]!.name = '张三';
     copy[1]!.hash = hashEntry(copy[1]!);
     expect(verifyChainLinks(copy)).toMatchObject({ ok: false, code: 'chain_link', index: 2 });

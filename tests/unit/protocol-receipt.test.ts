@@ -1,7 +1,6 @@
 import { CompactSign, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../src/protocol/encoding.ts';
-import { ProtocolError } from '../../src/protocol/errors.ts';
 import { receiptPayload, signCanonical, signReceipt, signTally, verifyReceipt, verifyTallySignature, TALLY_TYP } from '../../src/protocol/receipt.ts';
 import type { Tally } from '../../src/protocol/tally.ts';
 import { serviceKey } from '../support/protocol-scenario.ts';

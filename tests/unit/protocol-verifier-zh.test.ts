@@ -20,7 +20,6 @@ import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
 import { RECEIPT_TYP, signCanonical, signTally } from '../../src/protocol/receipt.ts';
-import type { Tally } from '../../src/protocol/tally.ts';
 import { inPlaceAccelerator, verifyRecord, type VerificationReport, type VerifyAccelerator } from '../../src/protocol/verifier.ts';
 import { buildScenario, serviceKey, type Scenario } from '../support/protocol-scenario.ts';
 import { rehash } from '../support/records.ts';
@@ -69,7 +68,7 @@ function tampered(s: Scenario, mutate: (r: Json, closed: Json) => void, options:
   // committee and the vote, and structuredClone would keep them one object.
   const record = JSON.parse(JSON.stringify(s.record)) as Json;
   mutate(record, record.entries.at(-1));
-  return options.rehash === false ? record : (rehash(record as VoteRecord) as unknown as Json);
+  return options.rehash === false ? record : (rehash(record as VoteRecord));
 }
 const entryOf = (r: Json, kind: ChainEntry['kind']): Json => r.entries.find((e: Json) => e.kind === kind);
 const indexOf = (r: Json, kind: ChainEntry['kind']): number => r.entries.findIndex((e: Json) => e.kind === kind);
@@ -82,11 +81,11 @@ const verify = (s: Scenario, record: unknown, extra: { pinnedHead?: { seq: numbe
 const detailOf = (report: VerificationReport, id: string) => report.checks.find((c) => c.id === id)!;
 
 /** The battery: [what, scenario, record or a way to make it]. */
-function battery(): [string, Scenario, () => unknown | Promise<unknown>][] {
-  const cases: [string, Scenario, () => unknown | Promise<unknown>][] = [];
+function battery(): [string, Scenario, () => unknown][] {
+  const cases: [string, Scenario, () => unknown][] = [];
   for (const s of [v1, v2]) {
     const v = s === v1 ? 'v1' : 'v2';
-    const add = (what: string, make: () => unknown | Promise<unknown>) => cases.push([`${v}: ${what}`, s, make]);
+    const add = (what: string, make: () => unknown) => cases.push([`${v}: ${what}`, s, make]);
     // The record's own shape.
     add('a record that is a number', () => 42);
     add('a record without voteId', () => ({ ...s.record, voteId: undefined }));
@@ -167,7 +166,7 @@ function battery(): [string, Scenario, () => unknown | Promise<unknown>][] {
     add('a tally signature that is not a JWS', () => tampered(s, (_, c) => (c.body.tallySignature = 'abc')));
     add('a tally re-signed by another key', async () => {
       const rogue = serviceKey('rogue-zh');
-      const sig = await signTally((s.record.entries.at(-1) as Closed).body.tally as Tally, await importJWK(rogue.privateJwk, 'EdDSA'), s.service.kid);
+      const sig = await signTally((s.record.entries.at(-1) as Closed).body.tally, await importJWK(rogue.privateJwk, 'EdDSA'), s.service.kid);
       return tampered(s, (_, c) => (c.body.tallySignature = sig));
     });
     add('a tally signed as a receipt', async () => {

@@ -4,7 +4,6 @@ import { ballotHash, type Ballot } from '../../src/protocol/ballot.ts';
 import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { signTally } from '../../src/protocol/receipt.ts';
-import type { Tally } from '../../src/protocol/tally.ts';
 import { generateVoteKey, hashToken } from '../../src/protocol/tokens.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
 import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
@@ -135,7 +134,7 @@ describe('tamper matrix: each change fails with its own code', () => {
       async () => {
         const rogue = serviceKey('rogue');
         const tally = (s.record.entries.at(-1) as Closed).body.tally;
-        const sig = await signTally(tally as Tally, await importJWK(rogue.privateJwk, 'EdDSA'), s.service.kid);
+        const sig = await signTally(tally, await importJWK(rogue.privateJwk, 'EdDSA'), s.service.kid);
         return tampered((_, c) => (c.body.tallySignature = sig));
       },
       'tally_signature_invalid',

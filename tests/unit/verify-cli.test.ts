@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runVerify, verifyCommand, type VerifyIo } from '../../src/cli/verify.ts';
-import { hashEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
+import { type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
 import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
 import { rehash } from '../support/records.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
@@ -144,7 +144,7 @@ describe('piaojue verify: the result in the words the web uses', () => {
 describe('piaojue verify: 现任职务 and 拟任职务 in the tally', () => {
   it('prints them after the name, in brackets, only for candidates that have them', async () => {
     const v2 = await buildScenario('verify-cli-posts', { version: 2 });
-    const record = structuredClone(v2.record) as VoteRecord;
+    const record = structuredClone<VoteRecord>(v2.record);
     const created = record.entries.find((e) => e.kind === 'vote.created') as Extract<ChainEntry, { kind: 'vote.created' }>;
     const [a1] = created.body.definition.items[0]!.candidates;
     Object.assign(a1!, { currentPost: '县财政局副局长' });
@@ -207,7 +207,7 @@ describe('piaojue verify --pin', () => {
 describe('piaojue verify --url', () => {
   const served = (record: unknown, jwks: unknown) =>
     (async (url: string | URL | Request) => {
-      const u = String(url);
+      const u = url instanceof Request ? url.url : url.toString();
       if (u === 'http://svc.test/v1/votes/v-1/record') return new Response(JSON.stringify(record), { status: 200 });
       if (u === 'http://svc.test/.well-known/jwks.json') return new Response(JSON.stringify(jwks), { status: 200 });
       return new Response('{"title":"not found"}', { status: 404 });

@@ -18,7 +18,13 @@ describe('the glance word list', () => {
     const chars = GLANCE_WORDS.flatMap((w) => [...w]);
     const seen = new Map<string, string>();
     const shared: string[] = [];
-    for (const w of GLANCE_WORDS) for (const c of w) (seen.has(c) && seen.get(c) !== w ? shared.push(`${c}: ${seen.get(c)} ${w}`) : seen.set(c, w));
+    for (const w of GLANCE_WORDS) {
+      for (const c of w) {
+        const other = seen.get(c);
+        if (other !== undefined && other !== w) shared.push(`${c}: ${other} ${w}`);
+        else seen.set(c, w);
+      }
+    }
     expect(shared).toEqual([]);
     expect(new Set(chars).size).toBe(512);
   });

@@ -563,7 +563,8 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
       return h('label', { class: 'check toggle' }, box, h('span', null, label));
     };
     const codeButton = h('button', { type: 'button', class: 'issue-code' }, L('发登记码', 'Enrolment code'));
-    codeButton.addEventListener('click', async () => {
+    codeButton.addEventListener('click', () => void issueCode());
+    async function issueCode(): Promise<void> {
       codeButton.disabled = true;
       put(msg);
       try {
@@ -576,7 +577,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
       } finally {
         codeButton.disabled = false;
       }
-    });
+    }
     // Removing a secretary is an entry on the chain (secretary.removed, naming this administrator);
     // the person keeps their devices, and a member keeps their vote.
     const removeButton =

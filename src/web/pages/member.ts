@@ -364,7 +364,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.dataset.focusKey !== undefined;
     render();
     // The card is rebuilt: put the focus back on the mark just chosen (Enter, Space or an arrow).
-    if (hadFocus) (root.querySelector(`[data-focus-key="${voteId}/${itemId}/${candidateId}/${mark}"]`) as HTMLElement | null)?.focus();
+    if (hadFocus) root.querySelector<HTMLElement>(`[data-focus-key="${voteId}/${itemId}/${candidateId}/${mark}"]`)?.focus();
     // Kept on the device so a reload mid-vote loses no marks.
     void saveVote({ ...v, draft });
   }
@@ -475,7 +475,11 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       if (old) old.el.replaceWith(el);
       cards.set(vote.id, { el, key });
     }
-    for (const [id, c] of cards) if (!seen.has(id)) (c.el.remove(), cards.delete(id));
+    for (const [id, c] of cards) {
+      if (seen.has(id)) continue;
+      c.el.remove();
+      cards.delete(id);
+    }
     // The open ballot first (one tap away on a phone), then the meeting's order: the newest vote last.
     const order = [...votes.filter((v) => v.state === 'open'), ...votes.filter((v) => v.state !== 'open')].map((v) => cards.get(v.id)!.el);
     if (order.some((el, i) => list.children[i] !== el)) list.replaceChildren(...order);

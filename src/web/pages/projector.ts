@@ -12,7 +12,7 @@ import { describeOutcome } from '../outcome.ts';
 import { h, put } from '../dom.ts';
 import { candidatePosts } from '../posts.ts';
 import { qrSvg } from '../qr.ts';
-import { kindLabel, L, markLabel, outcomeLabel, stateLabel } from '../i18n.ts';
+import { kindLabel, L, markLabel, outcomeLabel } from '../i18n.ts';
 import { fingerprintWords, headDigits, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
 import type { GlanceFingerprint } from '../glance.ts';
 import type { TallyReply, VoteStatus } from '../types.ts';
