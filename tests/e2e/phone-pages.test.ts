@@ -34,8 +34,8 @@ async function misfits(page: Page): Promise<{ scrollWidth: number; clipped: stri
       const s = getComputedStyle(e);
       return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
     };
-    const label = (e: Element) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} “${(e.textContent ?? '').trim().slice(0, 24)}”`;
-    const clipped = [...document.querySelectorAll('button, a, input, select, textarea, summary')]
+    const label = (e: Element) => `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} “${(e.textContent ?? '').trim().slice(0, 24)}”`;
+    const clipped = Array.from(document.querySelectorAll('button, a, input, select, textarea, summary'))
       .filter(visible)
       .filter((e) => e.getBoundingClientRect().right > width + 0.5 || e.getBoundingClientRect().left < -0.5)
       .map(label);
@@ -44,7 +44,6 @@ async function misfits(page: Page): Promise<{ scrollWidth: number; clipped: stri
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
       if (!el || (n.textContent ?? '').trim() === '' || !visible(el)) continue;
-      // Only what is laid out on the screen (not the screen-reader-only text, clipped to 1 px).
       const px = parseFloat(getComputedStyle(el).fontSize);
       if (px < 16) small.push(`${label(el)} ${px}px`);
     }
