@@ -783,7 +783,8 @@ function itemsSummary(def: VoteDefinition): HTMLElement {
         'li',
         { 'data-item-id': it.itemId },
         h('strong', null, it.post),
-        ` · ${kindLabel(itemKind(it), it.seats)} · `,
+        // The names follow on the line; a list of names with their posts starts a line of its own.
+        ` · ${kindLabel(itemKind(it), it.seats)}${it.candidates.some(hasPosts) ? '' : ' · '}`,
         it.candidates.some(hasPosts)
           ? h('ol', { class: 'summary-candidates' }, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), candidatePosts(it, c))))
           : it.candidates.map((c) => c.name).join('、'),
