@@ -31,7 +31,7 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   not_eligible: ['您目前不能领票：须是本委员会有表决权的委员，且已登记到会。请联系秘书。', 'You cannot receive a ballot now: you must be a voting member recorded present. Ask the secretary.'],
   invalid_point: ['选票数据无效，请刷新页面后重试。', 'The ballot data is invalid; reload the page and try again.'],
   invalid_signature: ['签名无效，请刷新页面后重试。', 'A signature is invalid; reload the page and try again.'],
-  invalid_ballot_signature: ['选票签名无效，请刷新页面后重新投出。', 'The ballot signature is invalid; reload the page and cast again.'],
+  invalid_ballot_signature: ['选票签名无效，未被接受。请向会务工作人员求助。', 'The ballot signature is invalid and the ballot was not accepted; ask the meeting staff for help.'],
   invalid_ballot: ['选票格式无效，请刷新页面后重新填写。', 'The ballot is malformed; reload the page and mark it again.'],
   candidate_ratio_too_low: ['差额人选不足：候选人数须达到应选人数的规定倍数，请增加候选人。', 'Too few candidates for the seats under the committee’s ratio; add candidates.'],
   invalid_length: ['数据长度不符，请刷新页面后重试。', 'Data of the wrong length; reload the page and try again.'],

@@ -118,7 +118,7 @@ describe('a cast the service refuses as invalid (422)', () => {
     const outbox = card.locator('.outbox[data-outbox="refused"]');
     await outbox.waitFor({ timeout: 30_000 });
     expect(casts).toEqual([{ status: 422, code: 'invalid_ballot_signature' }]);
-    expect(await outbox.textContent()).toBe('未能投出：选票签名无效，请刷新页面后重新投出。');
+    expect(await outbox.textContent()).toBe('未能投出：选票签名无效，未被接受。请向会务工作人员求助。');
     expect(await outbox.getAttribute('role')).toBe('alert');
     expect(await card.locator('.voted').count()).toBe(0);
     await shot(page, 'refused-cast-3-invalid-ballot');
@@ -134,7 +134,7 @@ describe('a cast the service refuses as invalid (422)', () => {
     await card.locator('.outbox[data-outbox="refused"]').waitFor({ timeout: 30_000 });
     await rounds(2);
     expect(casts).toHaveLength(1);
-    expect(await card.locator('.outbox[data-outbox="refused"]').textContent()).toBe('未能投出：选票签名无效，请刷新页面后重新投出。');
+    expect(await card.locator('.outbox[data-outbox="refused"]').textContent()).toBe('未能投出：选票签名无效，未被接受。请向会务工作人员求助。');
     const status = await m0.api.get(`/v1/votes/${def.voteId}/status`);
     expect(status.body.turnout).toEqual({ issued: 1, returned: 0 });
     await page.context().close();
