@@ -5,7 +5,7 @@
 // prev   = hash of entry seq − 1; GENESIS_PREV (64 zeros) for seq 0. seq counts 0, 1, 2, …
 // Entries carry no timestamps: nothing in the record may reveal when a ballot arrived.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type VoteDefinition, type VoteRules } from './ballot.ts';
+import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type AnyVoteDefinition, type VoteRules } from './ballot.ts';
 import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device.ts';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import { ProtocolError, reasonZh } from './errors.ts';
@@ -53,7 +53,7 @@ export interface EntryBodies {
    * Candidates already in stroke order; the definition carries the vote's public key. From
    * version 2 (definition.version = 2) `by` names the secretary who created the vote.
    */
-  'vote.created': { definition: VoteDefinition; by?: string };
+  'vote.created': { definition: AnyVoteDefinition; by?: string };
   /**
    * Issuances sorted by memberId, ballots sorted by ballotHash, tally and its compact JWS. From
    * version 2 (close.ts) also the secretary who closed (`by`), the members' confirmations, the
