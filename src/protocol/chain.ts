@@ -13,6 +13,7 @@ import { decodeB64, expectArray, expectHex64, expectInt, expectObject, expectOne
 import type { MemberSignature, UnconfirmedDecision } from './close.ts';
 import { DECISION_REASON_MAX } from './close.ts';
 import type { Tally } from './tally.ts';
+import { parseCompositeBody, type CompositeBody } from './composite.ts';
 import { G1_LENGTH } from './tokens.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
@@ -80,6 +81,11 @@ export interface EntryBodies {
   'secretary.removed': { personId: string; by: string };
   /** A one-time enrolment code was issued for the member (never the code itself). */
   'enrolment.issued': { memberId: string; by: string };
+  /**
+   * A 三元测评 composite (composite.ts): its sources (each an evaluation vote's record and the
+   * head verified), weights, points scale and the composite per cadre. `by` is the secretary.
+   */
+  'composite.published': CompositeBody;
 }
 
 export type EntryKind = keyof EntryBodies;
@@ -97,6 +103,7 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
   'secretary.removed',
   'enrolment.issued',
   'inspectors.designated',
+  'composite.published',
 ];
 
 /** Roster member names, in UTF-16 code units (what the service accepts for a person's name). */
@@ -315,6 +322,8 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       }
       return { meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256), inspectors, by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
     }
+    case 'composite.published':
+      return parseCompositeBody(value, f) as EntryBodies[K];
     default:
       throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind', zh: `未知的记录项类型 ${String(kind)}` });
   }
