@@ -211,3 +211,9 @@ export function computeComposite(definition: CompositeDefinition, tallies: reado
     };
   });
 }
+
+/** The `composite.published` body the service writes: the definition, the computed composite and the secretary. */
+export function compositeBody(definition: CompositeDefinition, tallies: readonly EvaluationTally[], by: string): CompositeBody {
+  const { compositeId, title, sources, points } = definition;
+  return { compositeId, title, sources, points, cadres: computeComposite(definition, tallies), by };
+}

@@ -76,6 +76,9 @@ export async function buildScenario(
      * committee candidates are; an evaluation list keeps its order.
      */
     items?: DefinitionItem[];
+    /** Ids other than c-1 and v-1 (records of several votes side by side). */
+    committeeId?: string;
+    voteId?: string;
     /**
      * Large records (benchmarks): skip the device's check of each issued token (a pairing, ~0.2 s)
      * — the signature is the same sk·H either way, and the verifier checks it.
@@ -95,7 +98,7 @@ export async function buildScenario(
   const choices = options.choices ?? defaultChoices;
   const version = options.version ?? 1;
   const rnd = seededRandom(seed);
-  const committeeId = 'c-1';
+  const committeeId = options.committeeId ?? 'c-1';
   const members: RosterMember[] = Array.from({ length: memberCount }, (_, i) => ({
     memberId: `m-${String(i + 1).padStart(memberCount > 99 ? String(memberCount).length : 2, '0')}`,
     name: `委员${i + 1}`,
@@ -127,7 +130,7 @@ export async function buildScenario(
   }
   const key = generateVoteKey(rnd);
   const definition: AnyVoteDefinition = {
-    voteId: 'v-1',
+    voteId: options.voteId ?? 'v-1',
     committeeId,
     meetingId: 'mt-1',
     title: '干部任免表决',

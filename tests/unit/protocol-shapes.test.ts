@@ -88,7 +88,7 @@ describe('民主推荐 (recommendation) counting', () => {
 
 describe('民主测评 (evaluation) counting', () => {
   const ev = evaluation('E', ['x', 'y', 'z']);
-  const cells = [
+  const cells: Record<string, string>[] = [
     { x: 'excellent', y: 'competent', z: 'adequate' },
     { x: 'excellent', y: 'excellent', z: 'inadequate' },
     { x: 'competent', z: 'inadequate' },
