@@ -1,12 +1,12 @@
 // A committee's voting rules, with the defaults of the county standing-committee regulations.
 import { z } from 'zod';
 import { MARKS, type VoteRules } from '../protocol/ballot.ts';
-import { CANDIDATE_RATIO_MAX, CANDIDATE_RATIO_MIN, QUORUM_TERM_MAX } from '../protocol/limits.ts';
+import { CANDIDATE_RATIO_MAX, CANDIDATE_RATIO_MIN, QUORUM_TERM_INPUT_MAX } from '../protocol/limits.ts';
 
 export const rulesSchema = z.strictObject({
   /** Quorum as a fraction of entitled members; "以上" includes the boundary. */
   quorum: z
-    .strictObject({ num: z.number().int().min(1).max(QUORUM_TERM_MAX), den: z.number().int().min(1).max(QUORUM_TERM_MAX) })
+    .strictObject({ num: z.number().int().min(1).max(QUORUM_TERM_INPUT_MAX), den: z.number().int().min(1).max(QUORUM_TERM_INPUT_MAX) })
     .refine((q) => q.num <= q.den, { message: 'quorum fraction must be at most 1' })
     .default({ num: 2, den: 3 }),
   /** 应到 (entitled) or 实到 (present): the base that approval must exceed half of. */

@@ -10,8 +10,14 @@ export const SEATS_MAX = 1000;
 export const CANDIDATES_MAX = 1000;
 /** 应到 of a vote. */
 export const ENTITLED_MAX = 100_000;
-/** Numerator and denominator of the quorum fraction (the service has always allowed 1 to 100). */
-export const QUORUM_TERM_MAX = 100;
+/** Numerator and denominator of the quorum fraction a record may carry (protocol §6: 1 to 1000). */
+export const QUORUM_TERM_MAX = 1000;
+/**
+ * What the service accepts when a committee's rules are set (1 to 100): stricter than the record
+ * on purpose, so everything the service writes parses; the record's bound is not lowered, since
+ * that would refuse records that were valid under the published protocol.
+ */
+export const QUORUM_TERM_INPUT_MAX = 100;
 /** The differential item's minimum candidates per seat, "1 : ratio". */
 export const CANDIDATE_RATIO_MIN = 1;
 export const CANDIDATE_RATIO_MAX = 10;
