@@ -350,3 +350,40 @@ export function tallyEvaluation(item: EvaluationItem, ballotCells: readonly (Rec
     }),
   };
 }
+
+// ---------- for the result sheets (民主推荐票统计表, 民主测评结果汇总表) ----------
+
+/** The names by rank (ties kept in list order): the rows of a 民主推荐票统计表 sorted by votes. */
+export function recommendationByRank(t: Pick<RecommendationTally, 'candidates'>): RecommendationNameTally[] {
+  return t.candidates.map((c, i) => ({ c, i })).sort((a, b) => a.c.rank - b.c.rank || a.i - b.i).map((x) => x.c);
+}
+
+/** The threshold as the sheet states it: 过半数, or 超过 / 达到 num/den (2/3 → 三分之二 is left to the page). */
+export function thresholdZh(t: Threshold): string {
+  if (t.comparison === 'more_than' && t.num * 2 === t.den) return '过半数';
+  return t.comparison === 'more_than' ? `超过 ${t.num}/${t.den}` : `达到 ${t.num}/${t.den} 及以上`;
+}
+
+/** One row of a 民主测评结果汇总表: counts under the grade names, 弃权, and the three rates' percentages. */
+export interface EvaluationRow {
+  candidateId: string;
+  name: string;
+  cells: { grade: string; count: number }[];
+  abstain: number;
+  excellent: string | null;
+  competentOrBetter: string | null;
+  inadequate: string | null;
+}
+
+export function evaluationRows(t: Pick<EvaluationTally, 'grades' | 'candidates'>): EvaluationRow[] {
+  const names = new Map(t.grades.map((g) => [g.code, g.name]));
+  return t.candidates.map((c) => ({
+    candidateId: c.candidateId,
+    name: c.name,
+    cells: c.counts.map((g) => ({ grade: names.get(g.code) ?? g.code, count: g.count })),
+    abstain: c.abstain,
+    excellent: c.excellent.percent,
+    competentOrBetter: c.competentOrBetter.percent,
+    inadequate: c.inadequate.percent,
+  }));
+}

@@ -4,7 +4,9 @@ import { overMarkedItems, parseVoteDefinition, validateBallot } from '../../src/
 import { ballotPadding, castBodyText } from '../../src/protocol/ballot-v2.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
 import { percentText } from '../../src/protocol/rational.ts';
-import { competitionRanks, reachesThreshold, type EvaluationTally, type RecommendationTally, type Threshold } from '../../src/protocol/shapes.ts';
+import { competitionRanks, evaluationRows, reachesThreshold, recommendationByRank, thresholdZh, type EvaluationTally, type RecommendationTally, type Threshold } from '../../src/protocol/shapes.ts';
+import { MARK_WIDTH } from '../../src/protocol/ballot-v2.ts';
+import { GRADE_CODE_MAX } from '../../src/protocol/limits.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
 import { definitionWith, evaluation, fakeBallotV2, graded, item, marked, recommendation, shapedDefinition } from '../support/protocol-ballots.ts';
 import { protocolErrorCode } from '../support/records.ts';
@@ -80,6 +82,14 @@ describe('民主推荐 (recommendation) counting', () => {
     expect(overMarkedItems(def, { R: marked(rec, ['a', 'b']) })).toEqual([]);
   });
 
+  it('lists the names by rank for the sheet, ties in list order, and states the threshold', () => {
+    const t = tallyWith({ comparison: 'more_than', num: 1, den: 2 });
+    expect(recommendationByRank({ candidates: [...t.candidates].reverse() }).map((c) => c.candidateId)).toEqual(['b', 'a', 'c', 'd', 'e']);
+    expect(thresholdZh({ comparison: 'more_than', num: 1, den: 2 })).toBe('过半数');
+    expect(thresholdZh({ comparison: 'at_least', num: 1, den: 3 })).toBe('达到 1/3 及以上');
+    expect(thresholdZh({ comparison: 'more_than', num: 2, den: 3 })).toBe('超过 2/3');
+  });
+
   it('ranks by competition ranking 1, 2, 2, 4', () => {
     expect(competitionRanks([5, 3, 3, 1])).toEqual([1, 2, 2, 4]);
     expect(competitionRanks([2, 2, 2])).toEqual([1, 1, 1]);
@@ -113,6 +123,18 @@ describe('民主测评 (evaluation) counting', () => {
       ['1/5=20.00', '3/5=60.00', '0/5=0.00'],
       ['0/5=0.00', '1/5=20.00', '2/5=40.00'],
     ]);
+  });
+
+  it('gives the rows of the result sheet under the grade names', () => {
+    expect(evaluationRows(t)[0]).toEqual({
+      candidateId: 'x',
+      name: 'name x',
+      cells: [{ grade: '优秀', count: 2 }, { grade: '称职', count: 1 }, { grade: '基本称职', count: 0 }, { grade: '不称职', count: 1 }],
+      abstain: 1,
+      excellent: '40.00',
+      competentOrBetter: '60.00',
+      inadequate: '20.00',
+    });
   });
 
   it('reads a configured grade list by position: first grade, first two, last', () => {
@@ -212,6 +234,10 @@ describe('ballots of the new shapes', () => {
     const { c: _c, ...missing } = marked(rec, ['a']);
     expect(refusal(shapedDefinition(rec), { R: missing })).toEqual(['invalid_ballot', 'choices.R.c']);
     expect(refusal(shapedDefinition(ev), { E: { x: 'outstanding', y: 'abstain' } })).toEqual(['invalid_ballot', 'choices.E.x']);
+  });
+
+  it('grade codes are no longer than the mark width the padding assumes', () => {
+    expect(GRADE_CODE_MAX).toBe(MARK_WIDTH);
   });
 
   it('pads every cast of one vote to one length, whatever is marked or graded', () => {

@@ -57,6 +57,14 @@ describe('a recommendation (民主推荐) record', () => {
     expect(t.candidates.find((c) => c.candidateId === 'n1')).toMatchObject({ votes: 2, rank: 1, reached: true, rate: { num: 2, den: 3, percent: '66.67' } });
   });
 
+  it('fails candidate_order when the eligible list is not in stroke order', async () => {
+    const record = structuredClone(rec.record);
+    const created = record.entries.find((e) => e.kind === 'vote.created')!;
+    if (created.kind !== 'vote.created') throw new Error('no vote.created');
+    created.body.definition.items[0]!.candidates.reverse();
+    expect(failed(await verify(rehash(record), rec.service.jwks))).toContain('candidate_order');
+  });
+
   it('fails tally_mismatch when one name’s count is altered', async () => {
     const record = structuredClone(rec.record);
     const t = closedOf(record).body.tally.shaped![0] as RecommendationTally;
