@@ -395,8 +395,10 @@ export function validateBallot(definition: AnyVoteDefinition, ballot: unknown): 
     const marks = choices[item.itemId];
     if (marks === undefined) throw new ProtocolError(code, `choices.${item.itemId} is missing`, { field: `choices.${item.itemId}`, zh: `缺少 choices.${item.itemId}` });
     if (!isPlainObject(marks)) throw new ProtocolError(code, `choices.${item.itemId} must be an object`, { field: `choices.${item.itemId}`, zh: `choices.${item.itemId} 必须是对象` });
+    // A set, not a scan: a 民主推荐 list runs to hundreds of names, checked on every ballot.
+    const ids = new Set(item.candidates.map((c) => c.candidateId));
     for (const candidateId of Object.keys(marks)) {
-      if (!item.candidates.some((c) => c.candidateId === candidateId)) {
+      if (!ids.has(candidateId)) {
         throw new ProtocolError(code, `choices.${item.itemId}.${candidateId} is not a candidate of this item`, {
           field: `choices.${item.itemId}.${candidateId}`,
           zh: `choices.${item.itemId}.${candidateId} 不是该事项的候选人`,
