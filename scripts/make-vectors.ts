@@ -9,6 +9,9 @@ import { ballotMessage, ballotPadding, castBodyText, generateBallotKey, sealedBa
 import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member.ts';
 import { buildScenario, MARKS_3, RULES } from '../tests/support/protocol-scenario.ts';
 import { seededRandom } from '../tests/support/seeded-random.ts';
+import type { AnyChoices } from '../src/protocol/ballot.ts';
+import { compositeBody, DEFAULT_POINTS } from '../src/protocol/composite.ts';
+import { DEFAULT_GRADES, type EvaluationItem, type EvaluationTally, type RecommendationItem } from '../src/protocol/shapes.ts';
 
 const decoder = new TextDecoder();
 
@@ -149,7 +152,82 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
     record: scenarioV2.record,
   };
 
+  // Issue 15: a 民主推荐 and a 民主测评 record, and a 三元测评 composite over three evaluations.
+  const recommendationItem: RecommendationItem = {
+    itemId: 'R',
+    shape: 'recommendation',
+    post: '县直单位副科级领导职务（非定位推荐）',
+    maxMarks: 2,
+    threshold: { comparison: 'at_least', num: 1, den: 3 },
+    candidates: ['王芳', '于明', '万里', '李强', '张伟', '刘洋'].map((name, i) => ({ candidateId: `n${i + 1}`, name })),
+  };
+  const recMarks = [['n1', 'n2'], ['n1', 'n4'], ['n1', 'n2', 'n3'], [], ['n2', 'n1']];
+  const recScenario = await buildScenario('vector/recommendation', {
+    version: 2,
+    memberCount: 5,
+    presentCount: 5,
+    voters: 5,
+    voteId: 'v-rec',
+    items: [recommendationItem],
+    choices: (i): AnyChoices => ({ R: Object.fromEntries(recommendationItem.candidates.map((c) => [c.candidateId, recMarks[i]!.includes(c.candidateId) ? 'recommend' : 'blank'])) }),
+  });
+  const recordRecommendation = {
+    description: 'A version-2 民主推荐 record: 6 eligible names, k = 2, threshold at least 1/3; 5 ballots, one over-marked (无效) and one blank; verifies with the JWKS',
+    jwks: recScenario.service.jwks,
+    record: recScenario.record,
+  };
+  const evaluationItem: EvaluationItem = {
+    itemId: 'E',
+    shape: 'evaluation',
+    title: '2026 年度科级领导干部民主测评',
+    grades: [...DEFAULT_GRADES],
+    candidates: ['陈静', '王芳', '李强'].map((name, i) => ({ candidateId: `k${i + 1}`, name })),
+  };
+  const evChoices = (rows: string[][]) => (i: number): AnyChoices => ({
+    E: Object.fromEntries(evaluationItem.candidates.map((c, k) => [c.candidateId, rows[i]![k] === '-' ? 'abstain' : rows[i]![k]!])),
+  });
+  const evRows = [
+    [['excellent', 'competent', 'inadequate'], ['excellent', 'excellent', '-'], ['competent', 'adequate', 'inadequate'], ['-', '-', '-']],
+    [['excellent', 'competent', 'competent'], ['competent', 'competent', 'competent'], ['excellent', 'inadequate', 'adequate'], ['adequate', 'competent', 'excellent']],
+    [['excellent', 'excellent', 'excellent'], ['excellent', 'competent', 'adequate'], ['excellent', 'competent', 'adequate'], ['competent', '-', 'inadequate']],
+  ];
+  const evScenarios: Awaited<ReturnType<typeof buildScenario>>[] = [];
+  for (const [s, rows] of evRows.entries()) {
+    evScenarios.push(await buildScenario(`vector/evaluation/${s}`, { version: 2, memberCount: 4, presentCount: 4, voters: 4, committeeId: `c-ev${s}`, voteId: `v-ev${s}`, items: [evaluationItem], choices: evChoices(rows) }));
+  }
+  const recordEvaluation = {
+    description: 'A version-2 民主测评 record: 3 cadres (in the unit’s order), grades 优秀/称职/基本称职/不称职, 4 ballots, one grading nobody (valid, 弃权 on each); verifies with the JWKS',
+    jwks: evScenarios[0]!.service.jwks,
+    record: evScenarios[0]!.record,
+  };
+  const tallyOf = (record: (typeof evScenarios)[number]['record']) => {
+    const closed = record.entries.at(-1)!;
+    return (closed.kind === 'vote.closed' ? closed.body.tally.shaped![0] : undefined) as EvaluationTally;
+  };
+  const compositeDefinition = {
+    compositeId: 'cmp-2026',
+    title: '2026 年度科级领导干部三元测评',
+    sources: ['单位干部群众测评', '全县领导干部会议述职测评', '分管战线领导综合测评'].map((label, i) => ({
+      label,
+      committeeId: evScenarios[i]!.record.committeeId,
+      voteId: evScenarios[i]!.record.voteId,
+      head: evScenarios[i]!.record.head,
+      weight: [30, 40, 30][i]!,
+    })),
+    points: [...DEFAULT_POINTS],
+  };
+  const composite = {
+    description:
+      '三元测评: the composite.published entry over three evaluation records (weights 30/40/30, points 100/80/60/0). Per cadre, ' +
+      'rate = Σ w/100 · count/valid and score = Σ w/100 · Σ points·count/valid, exact reduced fractions (decimal strings) with two decimals rounded half up',
+    sources: evScenarios.map((s) => ({ jwks: s.service.jwks, record: s.record })),
+    entry: makeEntry(null, 'c-org', 'composite.published', compositeBody(compositeDefinition, evScenarios.map((s) => tallyOf(s.record)), 'p-secretary')),
+  };
+
   return {
+    'record-recommendation.json': recordRecommendation,
+    'record-evaluation.json': recordEvaluation,
+    'composite.json': composite,
     'h2c.json': h2c,
     'blind.json': blind,
     'ballot.json': ballotVector,

@@ -46,6 +46,9 @@ export const ERROR_CODES = {
   invalid_key: { status: 422, title: '公钥无效 / Invalid public key' },
   invalid_definition: { status: 422, title: '表决定义无效 / Invalid vote definition' },
   invalid_entry: { status: 422, title: '记录条目无效 / Invalid record entry' },
+  item_mix_invalid: { status: 422, title: '事项类型搭配不允许 / A recommendation or evaluation item must be the vote’s only item' },
+  invalid_composite: { status: 422, title: '综合测评定义无效 / Invalid composite evaluation' },
+  composite_mismatch: { status: 422, title: '综合测评结果与重新计算的不一致 / Composite differs from its recomputation' },
   // one client (one address) has sent more than its share; Retry-After says when to send again
   rate_limited: { status: 429, title: '请求过于频繁，请稍后重试 / Too many requests from this address, retry later' },
   // the database cannot serve right now; the same request may succeed later (Retry-After)

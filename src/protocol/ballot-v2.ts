@@ -17,7 +17,7 @@
 // well-formed ballot has a length fixed by the vote (ids, and base64url of fixed-size bytes),
 // so every ballot of one vote has one length on the wire and one at rest, whatever its marks.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { BALLOT_KEY_LENGTH, MARKS, type Ballot, type BallotV2, type Choices } from './ballot.ts';
+import { BALLOT_KEY_LENGTH, MARKS, type Ballot, type BallotV2, type AnyChoices } from './ballot.ts';
 import { verifyDeviceSignature, type DeviceSignatureCheck } from './device.ts';
 import { canonicalBytes } from './encoding.ts';
 import { abytes, drawBytes, type RandomBytes } from './errors.ts';
@@ -30,7 +30,7 @@ export const MARK_WIDTH: number = Math.max(...MARKS.map((m) => m.length));
 export const PADDING_CHAR = '0';
 
 /** The exact bytes the one-time ballot key signs. */
-export function ballotMessage(voteId: string, choices: Choices): Uint8Array {
+export function ballotMessage(voteId: string, choices: AnyChoices): Uint8Array {
   return canonicalBytes({ voteId, choices, purpose: BALLOT_PURPOSE });
 }
 
@@ -48,7 +48,7 @@ export function generateBallotKey(randomBytes: RandomBytes): BallotKeyPair {
 }
 
 /** The one-time key's signature over ballotMessage(voteId, choices), 64 bytes (RFC 8032 §5.1.6). */
-export function signBallot(secretKey: Uint8Array, voteId: string, choices: Choices): Uint8Array {
+export function signBallot(secretKey: Uint8Array, voteId: string, choices: AnyChoices): Uint8Array {
   return ed25519.sign(ballotMessage(voteId, choices), abytes(secretKey, BALLOT_KEY_LENGTH, 'ballotSecretKey'));
 }
 
@@ -71,14 +71,14 @@ export function verifyBallotSignature(ballot: Pick<BallotV2, 'voteId' | 'choices
 }
 
 /** How many padding characters a ballot needs: Σ (MARK_WIDTH − length of each mark). */
-export function paddingLength(choices: Choices): number {
+export function paddingLength(choices: AnyChoices): number {
   let n = 0;
   for (const marks of Object.values(choices)) for (const mark of Object.values(marks)) n += MARK_WIDTH - String(mark).length;
   return n;
 }
 
 /** The `padding` field a version-2 cast body must carry for these choices. */
-export function ballotPadding(choices: Choices): string {
+export function ballotPadding(choices: AnyChoices): string {
   return PADDING_CHAR.repeat(paddingLength(choices));
 }
 

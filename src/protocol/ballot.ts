@@ -14,6 +14,8 @@ import {
 } from './guards.ts';
 import { G1_LENGTH, G2_LENGTH, TOKEN_LENGTH } from './tokens.ts';
 import { versionOf, type ProtocolVersion } from './version.ts';
+import { CANDIDATE_RATIO_MAX, CANDIDATE_RATIO_MIN, CANDIDATES_MAX, ENTITLED_MAX, ITEMS_MAX, QUORUM_TERM_MAX, SEATS_MAX } from './limits.ts';
+import { allowedCells, checkItemMix, isRecommendationOverMarked, isShapedItem, parseShapedItem, type ShapedItem } from './shapes.ts';
 
 /** Version 2: the ballot's one-time Ed25519 public key (RFC 8032), 32 bytes. */
 export const BALLOT_KEY_LENGTH = 32;
@@ -71,6 +73,27 @@ export interface VoteItem {
   candidates: Candidate[];
 }
 
+/** Any item of a definition: a committee item (confirmation / differential) or a shaped one (shapes.ts). */
+export type DefinitionItem = VoteItem | ShapedItem;
+
+/** The committee items (confirmation / differential), typed as such. */
+export function isCommitteeItem(item: DefinitionItem): item is VoteItem {
+  return !isShapedItem(item);
+}
+
+/**
+ * The definition as a committee vote: its committee items only (none for a recommendation or
+ * evaluation vote). For code that shows committee votes and does not yet know the shapes.
+ */
+export function asCommitteeDefinition(definition: AnyVoteDefinition): VoteDefinition {
+  return { ...definition, items: committeeItems(definition) };
+}
+
+/** A vote's committee items; empty for a recommendation or evaluation vote. */
+export function committeeItems(definition: Pick<AnyVoteDefinition, 'items'>): VoteItem[] {
+  return definition.items.filter(isCommitteeItem);
+}
+
 export interface Fraction {
   num: number;
   den: number;
@@ -86,12 +109,19 @@ export interface VoteRules {
   collation: 'surname' | 'fullname';
 }
 
-export interface VoteDefinition {
+/**
+ * A vote definition. The type parameter is what its items may be: VoteDefinition (the default)
+ * is a committee vote (confirmation / differential items only), as the service's pages handle it;
+ * AnyVoteDefinition may also hold a recommendation or evaluation item (shapes.ts). The record's
+ * parser, the ballot validator, the tally and the verifier take AnyVoteDefinition.
+ */
+export interface VoteDefinition<I extends DefinitionItem = VoteItem> {
   voteId: string;
   committeeId: string;
   meetingId: string;
   title: string;
-  items: VoteItem[];
+  /** Committee items only, or exactly one recommendation item, or exactly one evaluation item (checkItemMix). */
+  items: I[];
   /** The marks this vote offers, always including 'approve'. */
   marks: Mark[];
   rules: VoteRules;
@@ -109,6 +139,16 @@ export interface VoteDefinition {
   runoffOf?: string | null;
 }
 
+/**
+ * Any ballot's choices: itemId → candidateId → cell. A committee item's cell is a Mark; a recommendation item's is
+ * `recommend` or `blank`; an evaluation item's a grade code or `abstain` (shapes.ts).
+ */
+/** A definition whose items may be of any shape. */
+export type AnyVoteDefinition = VoteDefinition<DefinitionItem>;
+
+export type AnyChoices = Record<string, Record<string, string>>;
+
+/** A committee vote's choices: every cell a Mark. */
 export type Choices = Record<string, Record<string, Mark>>;
 
 /** A version-1 ballot: the token covers H(voteId ‖ t) only, not the marks. */
@@ -119,7 +159,7 @@ export interface BallotV1 {
   /** 48-byte compressed G1 token signature, base64url. */
   signature: string;
   /** itemId → candidateId → mark; every item and every candidate of it, nothing else. */
-  choices: Choices;
+  choices: AnyChoices;
 }
 
 /**
@@ -135,7 +175,7 @@ export interface BallotV2 {
   signature: string;
   /** 64-byte Ed25519 signature by ballotPublicKey over ballotMessage(voteId, choices), base64url. */
   ballotSignature: string;
-  choices: Choices;
+  choices: AnyChoices;
 }
 
 export type Ballot = BallotV1 | BallotV2;
@@ -168,8 +208,8 @@ export function minimumCandidates(seats: number, ratio: number): number {
  * run-off (再次票决) among tied candidates is exempt because its candidates are fixed by the tie.
  * Throws ProtocolError('candidate_ratio_too_low').
  */
-export function checkCandidateRatio(item: Pick<VoteItem, 'itemId' | 'seats' | 'candidates'>, ratio: number): void {
-  if (itemKind(item) !== 'differential') return;
+export function checkCandidateRatio(item: Pick<VoteItem, 'itemId' | 'seats' | 'candidates'> | ShapedItem, ratio: number): void {
+  if (isShapedItem(item) || itemKind(item) !== 'differential') return;
   const need = minimumCandidates(item.seats, ratio);
   if (item.candidates.length < need) {
     throw new ProtocolError(
@@ -198,12 +238,12 @@ const RULE_KEYS = ['majorityBase', 'quorum', 'minCandidateRatio', 'collation'] a
 export function parseVoteRules(value: unknown, field = 'rules'): VoteRules {
   const o = expectObject(value, field, 'invalid_definition', RULE_KEYS);
   const q = expectObject(o.quorum, `${field}.quorum`, 'invalid_definition', ['num', 'den']);
-  const num = expectInt(q.num, `${field}.quorum.num`, 'invalid_definition', 1, 1000);
-  const den = expectInt(q.den, `${field}.quorum.den`, 'invalid_definition', 1, 1000);
+  const num = expectInt(q.num, `${field}.quorum.num`, 'invalid_definition', 1, QUORUM_TERM_MAX);
+  const den = expectInt(q.den, `${field}.quorum.den`, 'invalid_definition', 1, QUORUM_TERM_MAX);
   if (num > den) throw new ProtocolError('invalid_definition', `${field}.quorum must not exceed 1`, { field: `${field}.quorum`, zh: `${field}.quorum 不得大于 1` });
   const ratio = o.minCandidateRatio;
-  if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio < 1 || ratio > 10) {
-    throw new ProtocolError('invalid_definition', `${field}.minCandidateRatio must be a number in [1, 10]`, { field: `${field}.minCandidateRatio`, zh: `${field}.minCandidateRatio 必须是 1 至 10 之间的数` });
+  if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio < CANDIDATE_RATIO_MIN || ratio > CANDIDATE_RATIO_MAX) {
+    throw new ProtocolError('invalid_definition', `${field}.minCandidateRatio must be a number in [${CANDIDATE_RATIO_MIN}, ${CANDIDATE_RATIO_MAX}]`, { field: `${field}.minCandidateRatio`, zh: `${field}.minCandidateRatio 必须是 ${CANDIDATE_RATIO_MIN} 至 ${CANDIDATE_RATIO_MAX} 之间的数` });
   }
   return {
     majorityBase: expectOneOf(o.majorityBase, ['entitled', 'present'] as const, `${field}.majorityBase`, 'invalid_definition'),
@@ -246,24 +286,20 @@ const DEFINITION_KEYS_V2 = [...DEFINITION_KEYS, 'version', 'runoffOf'] as const;
  * (point validity is the verifier's key check). Does not apply the candidate ratio (see
  * checkCandidateRatio). Throws ProtocolError('invalid_definition') naming the field.
  */
-export function parseVoteDefinition(value: unknown): VoteDefinition {
+export function parseVoteDefinition(value: unknown): AnyVoteDefinition {
   const code = 'invalid_definition';
   const v2 = isPlainObject(value) && 'version' in value;
   const o = expectObject(value, 'definition', code, v2 ? DEFINITION_KEYS_V2 : DEFINITION_KEYS);
   if (v2 && o.version !== 2) throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version)', { field: 'version', zh: 'version 必须为 2（第 1 版表决定义不载 version）' });
   if (v2 && o.runoffOf !== null) expectString(o.runoffOf, 'runoffOf', code, 256);
   const itemsRaw = expectArray(o.items, 'items', code);
-  if (itemsRaw.length === 0 || itemsRaw.length > 100) throw new ProtocolError(code, 'items must hold 1 to 100 items', { field: 'items', zh: 'items 必须包含 1 至 100 个事项' });
-  const itemIds = new Set<string>();
-  const items = itemsRaw.map((raw, i): VoteItem => {
-    const it = expectObject(raw, `items.${i}`, code, ['itemId', 'post', 'seats', 'candidates']);
-    const itemId = expectString(it.itemId, `items.${i}.itemId`, code, 128);
-    if (itemIds.has(itemId)) throw new ProtocolError(code, `items.${i}.itemId repeats ${itemId}`, { field: `items.${i}.itemId`, zh: `items.${i}.itemId 与前面的事项重复（${itemId}）` });
-    itemIds.add(itemId);
-    const candRaw = expectArray(it.candidates, `items.${i}.candidates`, code);
+  if (itemsRaw.length === 0 || itemsRaw.length > ITEMS_MAX) throw new ProtocolError(code, `items must hold 1 to ${ITEMS_MAX} items`, { field: 'items', zh: `items 必须包含 1 至 ${ITEMS_MAX} 个事项` });
+  checkItemMix(itemsRaw, v2 ? 2 : undefined);
+  const readCandidates = (value: unknown, field: string): Candidate[] => {
+    const candRaw = expectArray(value, field, code);
     const candidateIds = new Set<string>();
-    const candidates = candRaw.map((c, j): Candidate => {
-      const f = `items.${i}.candidates.${j}`;
+    return candRaw.map((c, j): Candidate => {
+      const f = `${field}.${j}`;
       // Version 2: currentPost and proposedPost are optional, present only when given, so a
       // definition without them is exactly the one written before they existed. Version 1 has neither.
       const keys = ['candidateId', 'name', ...(v2 ? CANDIDATE_POST_KEYS.filter((k) => isPlainObject(c) && k in c) : [])];
@@ -277,14 +313,26 @@ export function parseVoteDefinition(value: unknown): VoteDefinition {
       }
       return candidate;
     });
-    const seats = expectInt(it.seats, `items.${i}.seats`, code, 1, 1000);
-    if (candidates.length < seats || candidates.length > 1000) {
-      throw new ProtocolError(code, `items.${i} needs at least as many candidates as seats`, { field: `items.${i}.candidates`, zh: `items.${i} 的候选人数不得少于名额数（且至多 1000 名）` });
+  };
+  const itemIds = new Set<string>();
+  const items = itemsRaw.map((raw, i): DefinitionItem => {
+    const item = isShapedItem(raw) ? parseShapedItem(raw, `items.${i}`, readCandidates) : readCommitteeItem(raw, i);
+    if (itemIds.has(item.itemId)) throw new ProtocolError(code, `items.${i}.itemId repeats ${item.itemId}`, { field: `items.${i}.itemId`, zh: `items.${i}.itemId 与前面的事项重复（${item.itemId}）` });
+    itemIds.add(item.itemId);
+    return item;
+  });
+  function readCommitteeItem(raw: unknown, i: number): VoteItem {
+    const it = expectObject(raw, `items.${i}`, code, ['itemId', 'post', 'seats', 'candidates']);
+    const itemId = expectString(it.itemId, `items.${i}.itemId`, code, 128);
+    const candidates = readCandidates(it.candidates, `items.${i}.candidates`);
+    const seats = expectInt(it.seats, `items.${i}.seats`, code, 1, SEATS_MAX);
+    if (candidates.length < seats || candidates.length > CANDIDATES_MAX) {
+      throw new ProtocolError(code, `items.${i} needs at least as many candidates as seats`, { field: `items.${i}.candidates`, zh: `items.${i} 的候选人数不得少于名额数（且至多 ${CANDIDATES_MAX} 名）` });
     }
     return { itemId, post: expectString(it.post, `items.${i}.post`, code, 512), seats, candidates };
-  });
+  }
   const marks = parseMarks(o.marks, 'marks', code);
-  const entitled = expectInt(o.entitled, 'entitled', code, 1, 100_000);
+  const entitled = expectInt(o.entitled, 'entitled', code, 1, ENTITLED_MAX);
   const publicKey = expectString(o.publicKey, 'publicKey', code, 200);
   try {
     decodeB64(publicKey, G2_LENGTH, 'publicKey');
@@ -319,7 +367,7 @@ const BALLOT_KEYS: Record<ProtocolVersion, readonly string[]> = {
  * (tokens.ts, ballot-v2.ts) and does NOT refuse over-marked items: those are valid input,
  * counted 无效 for that item. Returns the ballot typed, with exactly its version's fields.
  */
-export function validateBallot(definition: VoteDefinition, ballot: unknown): Ballot {
+export function validateBallot(definition: AnyVoteDefinition, ballot: unknown): Ballot {
   const code = 'invalid_ballot';
   const version = versionOf(definition);
   const b = expectObject(ballot, 'ballot', code, BALLOT_KEYS[version]);
@@ -347,36 +395,45 @@ export function validateBallot(definition: VoteDefinition, ballot: unknown): Bal
     const marks = choices[item.itemId];
     if (marks === undefined) throw new ProtocolError(code, `choices.${item.itemId} is missing`, { field: `choices.${item.itemId}`, zh: `缺少 choices.${item.itemId}` });
     if (!isPlainObject(marks)) throw new ProtocolError(code, `choices.${item.itemId} must be an object`, { field: `choices.${item.itemId}`, zh: `choices.${item.itemId} 必须是对象` });
+    // A set, not a scan: a 民主推荐 list runs to hundreds of names, checked on every ballot.
+    const ids = new Set(item.candidates.map((c) => c.candidateId));
     for (const candidateId of Object.keys(marks)) {
-      if (!item.candidates.some((c) => c.candidateId === candidateId)) {
+      if (!ids.has(candidateId)) {
         throw new ProtocolError(code, `choices.${item.itemId}.${candidateId} is not a candidate of this item`, {
           field: `choices.${item.itemId}.${candidateId}`,
           zh: `choices.${item.itemId}.${candidateId} 不是该事项的候选人`,
         });
       }
     }
+    // A committee item offers the vote's marks; a shaped item its own cells (shapes.ts).
+    const allowed: readonly string[] = isShapedItem(item) ? allowedCells(item) : definition.marks;
     for (const c of item.candidates) {
       const field = `choices.${item.itemId}.${c.candidateId}`;
       const mark = marks[c.candidateId];
       if (mark === undefined) throw new ProtocolError(code, `${field} is missing`, { field, zh: `缺少 ${field}` });
-      if (typeof mark !== 'string' || !(definition.marks as string[]).includes(mark)) {
-        throw new ProtocolError(code, `${field} must be one of ${definition.marks.join(', ')}`, { field, zh: `${field} 必须是本次表决提供的划票选项之一：${definition.marks.map(markZh).join('、')}` });
+      if (typeof mark !== 'string' || !allowed.includes(mark)) {
+        const zh = isShapedItem(item) ? allowed.join('、') : definition.marks.map(markZh).join('、');
+        throw new ProtocolError(code, `${field} must be one of ${allowed.join(', ')}`, { field, zh: `${field} 必须是本次表决提供的划票选项之一：${zh}` });
       }
     }
   }
   return ballot as Ballot;
 }
 
-/** True when the ballot gives 'approve' to more candidates than the item has seats: 无效 for that item. */
-export function isItemOverMarked(item: VoteItem, marks: Record<string, Mark> | undefined): boolean {
+/**
+ * True when the ballot gives 'approve' to more candidates than the item has seats (无效 for that
+ * item), or, for a recommendation item, marks more than k names (the ballot is 无效).
+ */
+export function isItemOverMarked(item: DefinitionItem, marks: Record<string, string> | undefined): boolean {
   if (!marks) return false;
+  if (isShapedItem(item)) return item.shape === 'recommendation' && isRecommendationOverMarked(item, marks);
   let approvals = 0;
   for (const c of item.candidates) if (marks[c.candidateId] === 'approve') approvals++;
   return approvals > item.seats;
 }
 
 /** Item ids the client should warn about before sending (the ballot is still accepted). */
-export function overMarkedItems(definition: VoteDefinition, choices: Choices): string[] {
+export function overMarkedItems(definition: AnyVoteDefinition, choices: AnyChoices): string[] {
   return definition.items.filter((it) => isItemOverMarked(it, choices[it.itemId])).map((it) => it.itemId);
 }
 

@@ -5,7 +5,7 @@
 // prev   = hash of entry seq − 1; GENESIS_PREV (64 zeros) for seq 0. seq counts 0, 1, 2, …
 // Entries carry no timestamps: nothing in the record may reveal when a ballot arrived.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type VoteDefinition, type VoteRules } from './ballot.ts';
+import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type AnyVoteDefinition, type VoteRules } from './ballot.ts';
 import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device.ts';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import { ProtocolError, reasonZh } from './errors.ts';
@@ -13,6 +13,7 @@ import { decodeB64, expectArray, expectHex64, expectInt, expectObject, expectOne
 import type { MemberSignature, UnconfirmedDecision } from './close.ts';
 import { DECISION_REASON_MAX } from './close.ts';
 import type { Tally } from './tally.ts';
+import { parseCompositeBody, type CompositeBody } from './composite.ts';
 import { G1_LENGTH } from './tokens.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
@@ -53,7 +54,7 @@ export interface EntryBodies {
    * Candidates already in stroke order; the definition carries the vote's public key. From
    * version 2 (definition.version = 2) `by` names the secretary who created the vote.
    */
-  'vote.created': { definition: VoteDefinition; by?: string };
+  'vote.created': { definition: AnyVoteDefinition; by?: string };
   /**
    * Issuances sorted by memberId, ballots sorted by ballotHash, tally and its compact JWS. From
    * version 2 (close.ts) also the secretary who closed (`by`), the members' confirmations, the
@@ -80,6 +81,11 @@ export interface EntryBodies {
   'secretary.removed': { personId: string; by: string };
   /** A one-time enrolment code was issued for the member (never the code itself). */
   'enrolment.issued': { memberId: string; by: string };
+  /**
+   * A 三元测评 composite (composite.ts): its sources (each an evaluation vote's record and the
+   * head verified), weights, points scale and the composite per cadre. `by` is the secretary.
+   */
+  'composite.published': CompositeBody;
 }
 
 export type EntryKind = keyof EntryBodies;
@@ -97,6 +103,7 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
   'secretary.removed',
   'enrolment.issued',
   'inspectors.designated',
+  'composite.published',
 ];
 
 /** Roster member names, in UTF-16 code units (what the service accepts for a person's name). */
@@ -315,6 +322,8 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       }
       return { meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256), inspectors, by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
     }
+    case 'composite.published':
+      return parseCompositeBody(value, f) as EntryBodies[K];
     default:
       throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind', zh: `未知的记录项类型 ${String(kind)}` });
   }

@@ -14,6 +14,11 @@
  * - `invalid_ballot`   a ballot does not fit its vote definition (detail names the field) → 422
  * - `invalid_definition` a vote definition is malformed (ids, seats, marks, rules) → 422
  * - `candidate_ratio_too_low` a differential item has fewer candidates than the ratio requires → 422
+ * - `item_mix_invalid` a vote mixes shapes it may not: a recommendation or evaluation item must be
+ *                      the vote's only item, in a version 2 definition → 422
+ * - `invalid_composite` a 三元测评 composite's weights, points or sources are malformed, or the
+ *                      source records do not fit together (not evaluations, other cadres or grades) → 422
+ * - `composite_mismatch` a published composite differs from the one recomputed from its sources → 422
  * - `invalid_entry`    a chain entry or its body is malformed, or links to the wrong predecessor → 422
  * - `invalid_randomness` the caller's randomBytes returned the wrong number of bytes → 500 (caller bug)
  */
@@ -27,6 +32,9 @@ export const PROTOCOL_ERROR_CODES = [
   'invalid_ballot',
   'invalid_definition',
   'candidate_ratio_too_low',
+  'item_mix_invalid',
+  'invalid_composite',
+  'composite_mismatch',
   'invalid_entry',
   'invalid_randomness',
 ] as const;
@@ -44,6 +52,9 @@ const CODE_ZH: Record<ProtocolErrorCode, string> = {
   invalid_ballot: '选票不符合本次表决',
   invalid_definition: '表决定义格式不正确',
   candidate_ratio_too_low: '人选比例不足',
+  item_mix_invalid: '事项类型搭配不允许',
+  invalid_composite: '综合测评定义不正确',
+  composite_mismatch: '综合测评结果与重新计算的不一致',
   invalid_entry: '记录项格式不正确',
   invalid_randomness: '随机数来源返回的字节数不正确',
 };

@@ -13,3 +13,8 @@ export * from './h2c-g1.ts';
 export * from './msm.ts';
 export * from './version.ts';
 export * from './ballot-v2.ts';
+export * from './limits.ts';
+export * from './rational.ts';
+export * from './shapes.ts';
+export * from './composite.ts';
+export * from './verify/composite.ts';

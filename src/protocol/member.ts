@@ -1,7 +1,7 @@
 // The member's device: the only place a token is blinded and unblinded. Pure; the browser passes
 // crypto.getRandomValues in, tests pass a seeded stream.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { BALLOT_KEY_LENGTH, ballotHash, type Ballot, type BallotV1, type BallotV2, type Choices } from './ballot.ts';
+import { BALLOT_KEY_LENGTH, ballotHash, type Ballot, type BallotV1, type BallotV2, type AnyChoices } from './ballot.ts';
 import { generateBallotKey, signBallot } from './ballot-v2.ts';
 import type { ChainEntry, VoteRecord } from './chain.ts';
 import { toBase64url } from './encoding.ts';
@@ -119,10 +119,10 @@ export function finishToken(request: TokenRequest, blindSignature: string, pinne
  * (deterministic, RFC 8032: the same marks always give the same ballot, so a re-send after a
  * lost answer is the identical ballot). Send it with castBodyText (ballot-v2.ts), which pads it.
  */
-export function buildBallot(token: TokenV1, choices: Choices): BallotV1;
-export function buildBallot(token: TokenV2, choices: Choices): BallotV2;
-export function buildBallot(token: Token, choices: Choices): Ballot;
-export function buildBallot(token: Token, choices: Choices): Ballot {
+export function buildBallot(token: TokenV1, choices: AnyChoices): BallotV1;
+export function buildBallot(token: TokenV2, choices: AnyChoices): BallotV2;
+export function buildBallot(token: Token, choices: AnyChoices): Ballot;
+export function buildBallot(token: Token, choices: AnyChoices): Ballot {
   if ('ballotPublicKey' in token) {
     const ballotSignature = signBallot(decodeB64(token.ballotSecretKey, BALLOT_KEY_LENGTH, 'ballotSecretKey'), token.voteId, choices);
     return { voteId: token.voteId, ballotPublicKey: token.ballotPublicKey, signature: token.signature, ballotSignature: toBase64url(ballotSignature), choices };

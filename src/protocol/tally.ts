@@ -1,7 +1,8 @@
 // Counting: from a vote definition and the ballots in the record to the published result.
 // Deterministic and independent of ballot order: only counts are kept, and every list follows
 // the definition's order.
-import { isItemOverMarked, itemKind, validateBallot, type ItemKind, type VoteDefinition } from './ballot.ts';
+import { isCommitteeItem, isItemOverMarked, itemKind, validateBallot, type ItemKind, type Mark, type AnyVoteDefinition, type VoteItem } from './ballot.ts';
+import { isShapedItem, tallyEvaluation, tallyRecommendation, type EvaluationTally, type RecommendationTally } from './shapes.ts';
 import { expectInt } from './guards.ts';
 import { ProtocolError } from './errors.ts';
 
@@ -46,8 +47,17 @@ export interface Tally {
   majorityBase: 'entitled' | 'present';
   /** 同意 needed for approval: more than half of the base, i.e. ⌊base/2⌋ + 1. */
   required: number;
+  /** One per committee item (confirmation / differential), in the definition's order; empty for a shaped vote. */
   items: ItemTally[];
+  /**
+   * Only for a vote with a recommendation or evaluation item (shapes.ts): its tally, in the
+   * definition's order (one, as the item-mix rule allows one). Absent for a committee vote, so
+   * those tallies are byte for byte what they were.
+   */
+  shaped?: ShapedTally[];
 }
+
+export type ShapedTally = RecommendationTally | EvaluationTally;
 
 /** Smallest approve count that is "more than half" of base: ⌊base/2⌋ + 1. */
 export function approvalsRequired(base: number): number {
@@ -101,7 +111,7 @@ export interface Turnout {
  * (the verifier's turnout check does); throws ProtocolError('invalid_definition') when issued or
  * present is not a non-negative integer.
  */
-export function computeTally(definition: VoteDefinition, ballots: readonly unknown[], turnout: Turnout): Tally {
+export function computeTally(definition: AnyVoteDefinition, ballots: readonly unknown[], turnout: Turnout): Tally {
   const issued = expectInt(turnout.issued, 'issued', 'invalid_definition');
   const present = expectInt(turnout.present, 'present', 'invalid_definition');
   const valid = ballots.map((b, i) => {
@@ -114,7 +124,12 @@ export function computeTally(definition: VoteDefinition, ballots: readonly unkno
   });
   const base = definition.rules.majorityBase === 'present' ? present : definition.entitled;
   const required = approvalsRequired(base);
-  const items = definition.items.map((item): ItemTally => {
+  const items = definition.items.filter(isCommitteeItem).map(committeeItemTally);
+  const shaped = definition.items.filter(isShapedItem).map((item): ShapedTally => {
+    const cells = valid.map((b) => b.choices[item.itemId]);
+    return item.shape === 'recommendation' ? tallyRecommendation(item, cells) : tallyEvaluation(item, cells);
+  });
+  function committeeItemTally(item: VoteItem): ItemTally {
     const counts = item.candidates.map((c) => ({ candidateId: c.candidateId, name: c.name, approve: 0, disapprove: 0, abstain: 0, defer: 0 }));
     let invalid = 0;
     for (const ballot of valid) {
@@ -123,7 +138,7 @@ export function computeTally(definition: VoteDefinition, ballots: readonly unkno
         invalid++;
         continue;
       }
-      for (const c of counts) c[marks[c.candidateId]!]++;
+      for (const c of counts) c[marks[c.candidateId] as Mark]++;
     }
     const { outcome, undecidedSeats, tied } = decideItem(counts, item.seats, required);
     const tiedInOrder = item.candidates.map((c) => c.candidateId).filter((id) => tied.includes(id));
@@ -138,7 +153,7 @@ export function computeTally(definition: VoteDefinition, ballots: readonly unkno
       undecidedSeats,
       runoff: undecidedSeats > 0 ? { seats: undecidedSeats, candidateIds: tiedInOrder } : null,
     };
-  });
+  }
   return {
     voteId: definition.voteId,
     entitled: definition.entitled,
@@ -148,5 +163,6 @@ export function computeTally(definition: VoteDefinition, ballots: readonly unkno
     majorityBase: definition.rules.majorityBase,
     required,
     items,
+    ...(shaped.length > 0 ? { shaped } : {}),
   };
 }

@@ -3,7 +3,7 @@
 // each check catches its own failures and reports a code; verifyRecord never throws on input.
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { JSONWebKeySet } from 'jose';
-import { BALLOT_KEY_LENGTH, hasQuorum, validateBallot, type Ballot, type BallotV2, type VoteDefinition } from './ballot.ts';
+import { BALLOT_KEY_LENGTH, hasQuorum, validateBallot, type Ballot, type BallotV2, type AnyVoteDefinition } from './ballot.ts';
 import { ballotSignatureCheck } from './ballot-v2.ts';
 import { versionOf, type ProtocolVersion } from './version.ts';
 import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
@@ -347,7 +347,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const closed = entries.filter((e): e is Entry<'vote.closed'> => e.kind === 'vote.closed' && e.body.voteId === voteId);
   const createdEntry = created.length === 1 ? created[0]! : null;
   const closedEntry = closed.length === 1 && createdEntry && closed[0]!.seq > createdEntry.seq && closed[0] === entries.at(-1) ? closed[0]! : null;
-  let definition: VoteDefinition | null = null;
+  let definition: AnyVoteDefinition | null = null;
   let publicKey: Uint8Array | null = null;
   if (createdEntry) version = versionOf(createdEntry.body.definition);
   await run('vote', () => {
@@ -373,7 +373,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     skip(later.filter((id) => !(version === 1 && V2_ONLY.includes(id)) && !(id === 'countersignatures' && options.beforeCountersigning)), 'no valid vote', '没有有效的表决');
     return finish(head, null);
   }
-  const def: VoteDefinition = definition;
+  const def: AnyVoteDefinition = definition;
   const key: Uint8Array = publicKey;
   const created_ = createdEntry as Entry<'vote.created'>;
   const closed_ = closedEntry as Entry<'vote.closed'>;

@@ -1,7 +1,7 @@
 // 现任职务 / 拟任职务 as plain text (issue 11), for the places that show a candidate in one line:
 // the `piaojue verify` tally, and the definition those places read from a vote's record. Pure (no
 // DOM), so the CLI and the pages share it; src/web/posts.ts renders the same on the ballot.
-import { parseVoteDefinition, proposedPostOf, type Candidate, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
+import { asCommitteeDefinition, parseVoteDefinition, proposedPostOf, type Candidate, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
 
 /** 现任：…；拟任：… for a candidate with posts, else null (every older vote). */
 export function postsText(item: Pick<VoteItem, 'post'>, c: Candidate): string | null {
@@ -20,7 +20,7 @@ export function recordDefinition(record: unknown, voteId: string): VoteDefinitio
   for (const e of entries as { kind?: unknown; body?: { definition?: { voteId?: unknown } } }[]) {
     if (e?.kind !== 'vote.created' || e.body?.definition?.voteId !== voteId) continue;
     try {
-      return parseVoteDefinition(e.body.definition);
+      return asCommitteeDefinition(parseVoteDefinition(e.body.definition));
     } catch {
       return null;
     }

@@ -10,7 +10,7 @@
 // the page refuses to vote. People in the room compare the vote key fingerprint (six words) on their
 // phones with the projector's: one fork for everybody is the only fork that goes unnoticed.
 import type { JSONWebKeySet } from 'jose';
-import { parseVoteDefinition, type VoteDefinition } from '../protocol/ballot.ts';
+import { asCommitteeDefinition, parseVoteDefinition, type VoteDefinition } from '../protocol/ballot.ts';
 import { checkChainLinks, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from '../protocol/chain.ts';
 import { publicGet } from './api.ts';
 import { h } from './dom.ts';
@@ -140,7 +140,7 @@ export function voteCreatedEntry(chain: readonly ChainEntry[], voteId: string): 
 export async function pinnedDefinition(committeeId: string, voteId: string): Promise<{ definition: VoteDefinition; createdHash: string }> {
   const entry = voteCreatedEntry(await verifiedChain(committeeId), voteId);
   if (!entry) throw new RecordError(L('公开记录中没有这项表决。', 'This vote is not in the public record.'));
-  const definition = parseVoteDefinition(entry.body.definition);
+  const definition = asCommitteeDefinition(parseVoteDefinition(entry.body.definition));
   if (definition.voteId !== voteId) throw new RecordError(L('记录中是另一项表决。', 'The record names another vote.'));
   return { definition, createdHash: entry.hash };
 }

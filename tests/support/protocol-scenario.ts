@@ -3,7 +3,7 @@
 import { sortNames } from '../../src/collation/index.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { ballotHash, type Ballot, type Choices, type Mark, type VoteDefinition, type VoteRules } from '../../src/protocol/ballot.ts';
+import { ballotHash, type AnyChoices, type AnyVoteDefinition, type Ballot, type Choices, type DefinitionItem, type Mark, type VoteDefinition, type VoteRules } from '../../src/protocol/ballot.ts';
 import { makeEntry, voteClosedBody, type ChainEntry, type EntryBodies, type Issuance, type RosterMember, type VoteRecord } from '../../src/protocol/chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, sortByMember } from '../../src/protocol/close.ts';
 import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../../src/protocol/device.ts';
@@ -40,7 +40,7 @@ export function serviceKey(seed: string): ServiceKey {
 
 export interface Scenario {
   committeeId: string;
-  definition: VoteDefinition;
+  definition: AnyVoteDefinition;
   voteSecretKey: Uint8Array;
   members: RosterMember[];
   present: string[];
@@ -69,7 +69,16 @@ export async function buildScenario(
     memberCount?: number;
     presentCount?: number;
     voters?: number;
-    choices?: (i: number) => Choices;
+    choices?: (i: number) => AnyChoices;
+    /**
+     * The vote's items instead of the default two committee items (e.g. one recommendation or
+     * evaluation item, version 2 only). A recommendation list is sorted into stroke order as
+     * committee candidates are; an evaluation list keeps its order.
+     */
+    items?: DefinitionItem[];
+    /** Ids other than c-1 and v-1 (records of several votes side by side). */
+    committeeId?: string;
+    voteId?: string;
     /**
      * Large records (benchmarks): skip the device's check of each issued token (a pairing, ~0.2 s)
      * — the signature is the same sk·H either way, and the verifier checks it.
@@ -89,7 +98,7 @@ export async function buildScenario(
   const choices = options.choices ?? defaultChoices;
   const version = options.version ?? 1;
   const rnd = seededRandom(seed);
-  const committeeId = 'c-1';
+  const committeeId = options.committeeId ?? 'c-1';
   const members: RosterMember[] = Array.from({ length: memberCount }, (_, i) => ({
     memberId: `m-${String(i + 1).padStart(memberCount > 99 ? String(memberCount).length : 2, '0')}`,
     name: `委员${i + 1}`,
@@ -120,12 +129,12 @@ export async function buildScenario(
     push(makeEntry(last(), committeeId, 'device.enrolled', { memberId: m.memberId, device, fingerprint }));
   }
   const key = generateVoteKey(rnd);
-  const definition: VoteDefinition = {
-    voteId: 'v-1',
+  const definition: AnyVoteDefinition = {
+    voteId: options.voteId ?? 'v-1',
     committeeId,
     meetingId: 'mt-1',
     title: '干部任免表决',
-    items: [
+    items: options.items ? structuredClone(options.items) : [
       { itemId: 'A', post: '县财政局局长', seats: 1, candidates: [{ candidateId: 'a1', name: '王芳' }] },
       {
         itemId: 'B',
@@ -146,6 +155,7 @@ export async function buildScenario(
   };
   if (v2) {
     for (const item of definition.items) {
+      if ('shape' in item && item.shape === 'evaluation') continue;
       const order = sortNames(item.candidates.map((c) => c.name), RULES.collation).names;
       item.candidates.sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
     }

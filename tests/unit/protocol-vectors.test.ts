@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeVectors, serialise } from '../../scripts/make-vectors.ts';
 import { bytesToHex, hexToBytes } from '../../src/protocol/encoding.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
+import { verifyComposite } from '../../src/protocol/verify/composite.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const dir = new URL('../vectors/', import.meta.url);
@@ -124,5 +125,59 @@ describe('test vectors', () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.version).toBe(2);
     expect(report.checks.find((c) => c.id === 'ballotSignatures')?.ok).toBe(true);
+  });
+});
+
+describe('test vectors of the new shapes (issue 15)', () => {
+  type Row = { candidateId: string; votes?: number; counts?: { code: string; count: number }[] };
+  const closedOf = (record: { entries: { kind: string; body: Record<string, unknown> }[] }) => record.entries.at(-1)!.body as { ballots: { choices: Record<string, Record<string, string>> }[]; tally: { shaped: Record<string, unknown>[] } };
+
+  it('record-recommendation.json verifies, and a naive recount from the raw ballots gives its votes and 无效', async () => {
+    const v = JSON.parse(read('record-recommendation.json'));
+    const report = await verifyRecord(v.record, { jwks: v.jwks, randomBytes: seededRandom('vectors') });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    const { ballots, tally } = closedOf(v.record);
+    const marks = ballots.map((b) => Object.entries(b.choices.R!).filter(([, cell]) => cell === 'recommend').map(([id]) => id));
+    const valid = marks.filter((m) => m.length <= 2);
+    const t = tally.shaped[0] as { valid: number; invalid: number; candidates: Row[] };
+    expect([t.valid, t.invalid]).toEqual([valid.length, marks.length - valid.length]);
+    for (const c of t.candidates) expect(c.votes).toBe(valid.filter((m) => m.includes(c.candidateId)).length);
+  });
+
+  it('record-evaluation.json verifies, and a naive recount gives its per-grade counts', async () => {
+    const v = JSON.parse(read('record-evaluation.json'));
+    const report = await verifyRecord(v.record, { jwks: v.jwks, randomBytes: seededRandom('vectors') });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    const { ballots, tally } = closedOf(v.record);
+    for (const c of (tally.shaped[0] as { candidates: Row[] }).candidates) {
+      for (const g of c.counts!) expect(g.count).toBe(ballots.filter((b) => b.choices.E![c.candidateId] === g.code).length);
+    }
+  });
+
+  it('composite.json: the entry verifies against its three records, and a naive BigInt recomputation gives its values', async () => {
+    const v = JSON.parse(read('composite.json'));
+    const verified = [];
+    for (const s of v.sources) verified.push({ record: s.record, report: await verifyRecord(s.record, { jwks: s.jwks, randomBytes: seededRandom('vectors') }) });
+    expect(verifyComposite(verified, v.entry).cadres).toEqual(v.entry.body.cadres);
+    const body = v.entry.body;
+    const points = new Map<string, bigint>(body.points.map((p: { code: string; points: number }) => [p.code, BigInt(p.points)]));
+    body.cadres.forEach((cadre: { candidateId: string; score: { num: string; den: string }; excellent: { num: string; den: string } }) => {
+      // Σ w_s/100 · x_s/V_s as num/den, compared by cross-multiplication.
+      let num = 0n;
+      let den = 1n;
+      let exNum = 0n;
+      let exDen = 1n;
+      body.sources.forEach((src: { weight: number }, s: number) => {
+        const { ballots } = closedOf(v.sources[s].record);
+        const V = BigInt(ballots.length);
+        const cells = ballots.map((b) => b.choices.E![cadre.candidateId]!);
+        const x = cells.reduce((n, g) => n + (points.get(g) ?? 0n), 0n);
+        const ex = BigInt(cells.filter((g) => g === 'excellent').length);
+        [num, den] = [num * 100n * V + BigInt(src.weight) * x * den, den * 100n * V];
+        [exNum, exDen] = [exNum * 100n * V + BigInt(src.weight) * ex * exDen, exDen * 100n * V];
+      });
+      expect(num * BigInt(cadre.score.den)).toBe(BigInt(cadre.score.num) * den);
+      expect(exNum * BigInt(cadre.excellent.den)).toBe(BigInt(cadre.excellent.num) * exDen);
+    });
   });
 });

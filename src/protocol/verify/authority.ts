@@ -2,7 +2,7 @@
 // the chain names, and the vote was created, and its attendance recorded, by a secretary the
 // chain shows appointed (and not removed) at that moment. A secretary made by writing the
 // database, without an appointment entry, fails here.
-import type { VoteDefinition } from '../ballot.ts';
+import type { AnyVoteDefinition } from '../ballot.ts';
 import type { ChainEntry } from '../chain.ts';
 import { fail, pass, type Entry, type Outcome } from './outcome.ts';
 
@@ -17,7 +17,7 @@ const ACTS = {
 
 export function checkAuthority(
   entries: readonly ChainEntry[],
-  vote: { definition: VoteDefinition; created: Entry<'vote.created'>; closed: Entry<'vote.closed'>; attendance: Entry<'attendance.recorded'> | undefined },
+  vote: { definition: AnyVoteDefinition; created: Entry<'vote.created'>; closed: Entry<'vote.closed'>; attendance: Entry<'attendance.recorded'> | undefined },
 ): Outcome {
   if (vote.definition.version !== 2) return pass('a version 1 record does not name who acted', '第 1 版记录不载明操作人');
   const admins = new Set<string>();

@@ -1,6 +1,6 @@
 // Checks `confirmations` and `countersignatures` (version 2, close.ts): the members who cast
 // confirmed the prepared close, and the meeting's inspectors (监票人) countersigned it.
-import type { VoteDefinition } from '../ballot.ts';
+import type { AnyVoteDefinition } from '../ballot.ts';
 import type { ChainEntry, Issuance } from '../chain.ts';
 import { compareStrings } from '../chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, unconfirmedCount, type MemberSignature } from '../close.ts';
@@ -11,7 +11,7 @@ type VerifySignatures = (checks: readonly DeviceSignatureCheck[]) => Promise<boo
 
 interface CloseContext {
   entries: readonly ChainEntry[];
-  definition: VoteDefinition;
+  definition: AnyVoteDefinition;
   closed: Entry<'vote.closed'>;
   attendance: Entry<'attendance.recorded'> | undefined;
   verify: VerifySignatures;

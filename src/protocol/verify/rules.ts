@@ -3,7 +3,7 @@
 // a run-off is exactly the run-off its earlier vote's tally calls for, and candidates are in
 // the stroke order the rules name. Pure; the stroke data is src/collation's (isomorphic).
 import { sortNames } from '../../collation/index.ts';
-import { checkCandidateRatio, markZh, type VoteDefinition, type VoteRules } from '../ballot.ts';
+import { checkCandidateRatio, isCommitteeItem, markZh, type AnyVoteDefinition, type VoteRules } from '../ballot.ts';
 import type { ChainEntry } from '../chain.ts';
 import { bytesToHex, canonicalBytes } from '../encoding.ts';
 import { reasonZh } from '../errors.ts';
@@ -26,7 +26,7 @@ function ruleValueZh(field: string, value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.created'>, def: VoteDefinition): Outcome {
+export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.created'>, def: AnyVoteDefinition): Outcome {
   // There is no entry that changes a committee's rules: they are those of committee.created.
   const committee = entries.filter((e): e is Entry<'committee.created'> => e.kind === 'committee.created' && e.seq < created.seq);
   if (committee.length !== 1) return fail('rules_mismatch', `${committee.length} committee.created entries before the vote, expected 1`, `表决前有 ${committee.length} 个 committee.created 项，应为 1 个`);
@@ -52,6 +52,8 @@ export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.
   }
 
   for (const item of def.items) {
+    // An evaluation lists cadres in the unit's order (by post), not in stroke order.
+    if ('shape' in item && item.shape === 'evaluation') continue;
     const names = item.candidates.map((c) => c.name);
     const sorted = sortNames(names, def.rules.collation).names;
     const at = names.findIndex((n, i) => n !== sorted[i]);
@@ -63,7 +65,7 @@ export function checkRules(entries: readonly ChainEntry[], created: Entry<'vote.
 }
 
 /** Why the definition is not the run-off its earlier vote's tally calls for (null when it is). */
-function runoffProblem(entries: readonly ChainEntry[], created: Entry<'vote.created'>, def: VoteDefinition, of: string): { en: string; zh: string } | null {
+function runoffProblem(entries: readonly ChainEntry[], created: Entry<'vote.created'>, def: AnyVoteDefinition, of: string): { en: string; zh: string } | null {
   const earlier = entries.find((e): e is Entry<'vote.created'> => e.kind === 'vote.created' && e.seq < created.seq && e.body.definition.voteId === of);
   const closed = entries.find((e): e is Entry<'vote.closed'> => e.kind === 'vote.closed' && e.seq < created.seq && e.body.voteId === of);
   if (!earlier || !closed) return { en: `vote ${of}, which this vote would be a run-off of, is not created and closed earlier in the chain`, zh: `本表决所称的原表决 ${of} 未在哈希链中先行创建并结束` };
@@ -72,6 +74,7 @@ function runoffProblem(entries: readonly ChainEntry[], created: Entry<'vote.crea
   if (wanted.length !== def.items.length) return { en: `vote ${of} leaves ${wanted.length} items undecided, the run-off has ${def.items.length}`, zh: `表决 ${of} 有 ${wanted.length} 个事项未决，而再次票决有 ${def.items.length} 个事项` };
   for (const [i, item] of def.items.entries()) {
     const w = wanted[i]!;
+    if (!isCommitteeItem(item)) return { en: `item ${item.itemId} is a ${item.shape} item; a run-off holds committee items only`, zh: `事项 ${item.itemId} 为${item.shape === 'recommendation' ? '民主推荐' : '民主测评'}事项；再次票决只能包含票决事项` };
     const source = earlier.body.definition.items.find((it) => it.itemId === w.itemId);
     const names = (w.runoff!.candidateIds ?? []).map((id) => source?.candidates.find((c) => c.candidateId === id)?.name);
     const mine = item.candidates.map((c) => c.name);

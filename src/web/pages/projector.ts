@@ -4,7 +4,7 @@
 // record's head hash and a QR code of the record's address. While the vote is open it shows the
 // vote key fingerprint (表决公钥指纹) from the verified chain, which every phone shows too: the
 // room compares them, so a key made for one member alone cannot go unnoticed.
-import type { VoteDefinition } from '../../protocol/ballot.ts';
+import { asCommitteeDefinition, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { ItemTally, Tally } from '../../protocol/tally.ts';
 import { publicGet } from '../api.ts';
 import { linkBase } from '../site.ts';
@@ -80,7 +80,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
       // The latest 实到 of the vote's meeting (re-recording supersedes; it may precede the vote).
       if (e.kind === 'attendance.recorded' && e.body.meetingId === definition.meetingId) present = e.body.present.length;
     }
-    ctx = { committeeName, definition, present, fingerprint: voteKeyFingerprint(created.hash), names };
+    ctx = { committeeName, definition: asCommitteeDefinition(definition), present, fingerprint: voteKeyFingerprint(created.hash), names };
   }
   let base = location.origin;
   const stop = poll(async () => {
