@@ -12,7 +12,7 @@ const job = workerData as Job;
 const statuses = new Map<number, number>();
 const bodies: string[] = new Array(job.requests.length);
 /** Each request's time from send to the end of its answer, in ms. */
-const latencies: number[] = new Array(job.requests.length);
+const latencies = new Array<number>(job.requests.length);
 let next = 0;
 const start = performance.now();
 await Promise.all(

@@ -16,7 +16,11 @@ function recorder() {
     batches.push({ voteId, tokens: rows.map((r) => r.token) });
     if (fail) throw fail;
     const inserted = new Set<string>();
-    for (const r of rows) if (!stored.has(r.token)) (stored.add(r.token), inserted.add(r.token));
+    for (const r of rows) {
+      if (stored.has(r.token)) continue;
+      stored.add(r.token);
+      inserted.add(r.token);
+    }
     return inserted;
   };
   return { batches, write, failWith: (e: Error) => (fail = e) };
