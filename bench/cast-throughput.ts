@@ -39,7 +39,7 @@ function arg(name: string, fallback: number): number {
 type HttpRequest = { method: string; path: string; headers: Record<string, string>; body: string };
 
 function load(url: string, concurrency: number, requests: HttpRequest[]) {
-  return new Promise<{ ms: number; statuses: Record<string, number>; bodies: string[] }>((resolve, reject) => {
+  return new Promise<{ ms: number; statuses: Record<string, number>; bodies: string[]; latencies: number[] }>((resolve, reject) => {
     const w = new Worker(`import('tsx/esm/api').then(m => { m.register(); return import(${JSON.stringify(pathToFileURL(WORKER).href)}); })`, {
       eval: true,
       workerData: { url, concurrency, requests },
@@ -114,7 +114,25 @@ interface HttpResult {
   on: number;
   statuses: { off: Record<string, number>; on: Record<string, number> };
   batches: { batches: number; tokens: number };
+  /** Per-cast latency (ms) of the runs at `concurrency`, and of casts sent one at a time. */
+  latency: { off: Percentiles; on: Percentiles; lone: Percentiles };
+  /** Ballot insert batches of the batched run (ballot-mixer.ts), when the service has them. */
+  inserts: { batches: number; ballots: number; largest: number } | undefined;
 }
+
+interface Percentiles {
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+function percentiles(ms: number[]): Percentiles {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { p50: at(0.5), p95: at(0.95), max: s.at(-1)! };
+}
+
+const LONE = 20;
 
 /**
  * One service; one committee of `members`; two votes in one meeting, each member holding a token
@@ -149,7 +167,7 @@ async function run(label: string, db: Database, members: number, concurrency: nu
     const people = await inParallel(members, 4, (i) => Person.enrol(service.url, codes[i]!));
     const meeting = await secretary.call('POST', `/v1/committees/${committee.id}/meetings`, { title: '吞吐会议' });
     const defs: VoteDefinition[] = [];
-    for (const title of ['逐张核验', '成批核验']) defs.push((await secretary.call('POST', `/v1/meetings/${meeting.id}/votes`, { title, items: ITEMS })).definition);
+    for (const title of ['逐张核验', '成批核验', '逐一投出']) defs.push((await secretary.call('POST', `/v1/meetings/${meeting.id}/votes`, { title, items: ITEMS })).definition);
     await secretary.call('POST', `/v1/meetings/${meeting.id}/open`);
     await secretary.call('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: people.map((p) => p.personId) });
     const bodies: string[][] = [];
@@ -168,15 +186,29 @@ async function run(label: string, db: Database, members: number, concurrency: nu
       bodies.push(tokens.map((t) => castBodyText(buildBallot(t, CHOICES))));
     }
     const batcher = castState(service.ctx).tokens;
-    const cast = async (i: number, max: number) => {
+    const mixer = (castState(service.ctx) as { ballots?: { stats: { batches: number; ballots: number; largest: number } } }).ballots;
+    const cast = async (i: number, max: number, at = concurrency, count = members) => {
       batcher.options.max = max;
-      const r = await load(service.url, concurrency, bodies[i]!.map((body) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body })));
-      return { perSecond: (members * 1000) / r.ms, statuses: r.statuses };
+      const r = await load(service.url, at, bodies[i]!.slice(0, count).map((body) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body })));
+      return { perSecond: (count * 1000) / r.ms, statuses: r.statuses, latency: percentiles(r.latencies) };
     };
     const off = await cast(0, 1);
     const before = { ...batcher.stats };
+    const mixBefore = mixer ? { ...mixer.stats } : undefined;
+    if (mixer) mixer.stats.largest = 0;
     const on = await cast(1, batchMax);
-    return { label, off: off.perSecond, on: on.perSecond, statuses: { off: off.statuses, on: on.statuses }, batches: { batches: batcher.stats.batches - before.batches, tokens: batcher.stats.tokens - before.tokens } };
+    const inserts = mixer && mixBefore ? { batches: mixer.stats.batches - mixBefore.batches, ballots: mixer.stats.ballots - mixBefore.ballots, largest: mixer.stats.largest } : undefined;
+    // A member casting while no one else does: one cast at a time.
+    const lone = await cast(2, batchMax, 1, Math.min(LONE, members));
+    return {
+      label,
+      off: off.perSecond,
+      on: on.perSecond,
+      statuses: { off: off.statuses, on: on.statuses },
+      batches: { batches: batcher.stats.batches - before.batches, tokens: batcher.stats.tokens - before.tokens },
+      latency: { off: off.latency, on: on.latency, lone: lone.latency },
+      inserts,
+    };
   } finally {
     await service.close();
   }
@@ -263,6 +295,11 @@ export async function benchCastThroughput(): Promise<void> {
       `cast-throughput [${r.label}] ${members} members, ${concurrency} casting at once: batching off ${r.off.toFixed(0)} casts/s (${(r.off / ceil.single).toFixed(2)}× mean single ceiling), ` +
         `on ${r.on.toFixed(0)} casts/s (${(r.on / ceil.batch).toFixed(2)}× mean batch ceiling) = ${(r.on / r.off).toFixed(2)}× off (target ≥ 2); ` +
         `${r.batches.tokens} tokens in ${r.batches.batches} checks; statuses off ${JSON.stringify(r.statuses.off)} on ${JSON.stringify(r.statuses.on)}`,
+    );
+    const fmt = (p: Percentiles) => `p50 ${p.p50.toFixed(0)} ms, p95 ${p.p95.toFixed(0)} ms, max ${p.max.toFixed(0)} ms`;
+    console.log(
+      `cast-throughput [${r.label}] cast latency: batching off ${fmt(r.latency.off)}; on ${fmt(r.latency.on)}; ${LONE} casts one at a time ${fmt(r.latency.lone)}` +
+        (r.inserts ? `; ballots inserted in ${r.inserts.batches} statements (batched run: ${r.inserts.ballots} ballots, largest ${r.inserts.largest})` : '; one insert per ballot'),
     );
   }
 }

@@ -39,6 +39,8 @@ const schema = z.object({
   PIAOJUE_CAST_QUEUE_TOTAL: z.coerce.number().int().min(1).max(1_000_000).default(1024),
   PIAOJUE_CAST_BATCH_MAX: z.coerce.number().int().min(1).max(256).default(32),
   PIAOJUE_CAST_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(2),
+  PIAOJUE_BALLOT_MIX_MS: z.coerce.number().int().min(0).max(10_000).default(600),
+  PIAOJUE_BALLOT_MIX_SIZE: z.coerce.number().int().min(1).max(1_000).default(64),
   PIAOJUE_HEADERS_TIMEOUT_MS: millis(50, 600_000).default(10_000),
   PIAOJUE_REQUEST_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
   PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: millis(100, 600_000).default(65_000),
@@ -115,6 +117,12 @@ export interface Config {
    */
   castBatch: { max: number; windowMs: number };
   /**
+   * Checked ballots of one vote are inserted together, in one statement and a random order
+   * (votes/ballot-mixer.ts): after a wait drawn in [maxWaitMs/2, maxWaitMs] from the first of
+   * them (0: at once), or as soon as `size` are waiting.
+   */
+  ballotMix: { maxWaitMs: number; size: number };
+  /**
    * Bounds on slow and excess clients, in milliseconds: a request's headers must arrive within
    * headersTimeoutMs and the whole request within requestTimeoutMs (else 408 and the connection
    * is closed); an idle keep-alive connection is closed after keepAliveTimeoutMs; connections
@@ -178,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: c.PIAOJUE_SHUTDOWN_TIMEOUT_MS,
     castQueue: { perVote: c.PIAOJUE_CAST_QUEUE_PER_VOTE, total: c.PIAOJUE_CAST_QUEUE_TOTAL },
     castBatch: { max: c.PIAOJUE_CAST_BATCH_MAX, windowMs: c.PIAOJUE_CAST_BATCH_WINDOW_MS },
+    ballotMix: { maxWaitMs: c.PIAOJUE_BALLOT_MIX_MS, size: c.PIAOJUE_BALLOT_MIX_SIZE },
     http: {
       headersTimeoutMs: c.PIAOJUE_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: c.PIAOJUE_REQUEST_TIMEOUT_MS,

@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import type { VoteDefinition } from '../protocol/ballot.ts';
 import { TokenBatcher } from './token-batcher.ts';
+import { BallotMixer, insertBallots } from './ballot-mixer.ts';
 
 /** Seconds a refused cast should wait before it is sent again. */
 export const CAST_RETRY_AFTER = 1;
@@ -71,6 +72,8 @@ interface CastState {
   definitions: DefinitionCache;
   /** Batches the token checks of concurrent casts (token-batcher.ts). */
   tokens: TokenBatcher;
+  /** Writes checked ballots in shuffled batches after a random wait (ballot-mixer.ts). */
+  ballots: BallotMixer;
 }
 
 const perService = new WeakMap<AppContext, CastState>();
@@ -83,6 +86,7 @@ export function castState(ctx: AppContext): CastState {
       admission: new CastAdmission(ctx.config.castQueue.perVote, ctx.config.castQueue.total),
       definitions: new DefinitionCache(),
       tokens: new TokenBatcher(ctx.crypto, { ...ctx.config.castBatch, parallel: ctx.config.cryptoThreads }),
+      ballots: new BallotMixer((voteId, rows) => insertBallots(ctx.db, voteId, rows), ctx.config.ballotMix),
     };
     perService.set(ctx, s);
   }

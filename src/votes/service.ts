@@ -344,7 +344,7 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(voteId)) {
     throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
   }
-  const { admission, definitions, tokens } = castState(ctx);
+  const { admission, definitions, tokens, ballots } = castState(ctx);
   const closedOrDraft = (state: VoteState) => new AppError('invalid_state', state === 'draft' ? 'The vote is not open yet.' : 'The vote is closed.');
   // The parsed definition of an open vote is kept (it never changes); it is read only once.
   let definition = definitions.get(voteId);
@@ -392,15 +392,10 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
     }
   });
   const receipt = await signReceipt({ voteId, ballotHash: hash }, ctx.keys.privateKey, ctx.keys.kid);
-  // Recorded only while the vote is open: the share lock orders this against a concurrent
-  // close, and the (vote, token) key spends each token once.
-  const inserted = await ctx.db.query(
-    `INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt)
-     SELECT v.id, $2, $3, $4, $5 FROM votes v WHERE v.id = $1 AND v.state = 'open' FOR SHARE
-     ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1`,
-    [voteId, tokenId, hash, sealBallot(ctx.keys, voteId, tokenId, sealedBallotText(ballot)), receipt],
-  );
-  if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
+  // Written with the vote's other checked ballots of the moment, in one statement and in a
+  // random order, after a random wait (ballot-mixer.ts); answered only once that is committed.
+  const inserted = await ballots.add({ voteId, token: tokenId, ballotHash: hash, ballot: sealBallot(ctx.keys, voteId, tokenId, sealedBallotText(ballot)), receipt });
+  if (inserted) return { ballotHash: hash, receipt, replayed: false };
   const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [voteId, tokenId]))[0];
   if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
   if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');

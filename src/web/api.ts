@@ -4,11 +4,15 @@
 // never sends a credential.
 //
 // Connection pools. A browser keeps separate connection pools for requests made with and without
-// credentials (Chromium's "privacy mode", Firefox's anonymous connections). Signed-in
-// calls therefore use credentials: 'same-origin' — the API sets no cookie, so none of its own
-// is sent — while the anonymous cast and the public reads use credentials: 'omit'. The cast then
-// never rides a keep-alive connection that just carried this member's Bearer token, and the
-// service answers it with `Connection: close` so it is not reused afterwards either.
+// credentials (Chromium's "privacy mode", Firefox's anonymous connections). Signed-in calls
+// and the public reads (chain, record, status, keys) use credentials: 'same-origin' — the API
+// sets no cookie, so none of its own is sent — and only the anonymous cast uses 'omit'. The
+// cast therefore never rides a keep-alive connection that carried this member's Bearer token or
+// the reads the page makes between its signed-in polls (issue 12: a public chain read 20–90 ms
+// after a signed-in poll, on the connection the cast then reused, linked casts to members),
+// and the service answers it with `Connection: close` so it is not reused afterwards either.
+// The cast leaves after a random delay (castDelayMs), not at the instant of the page's last
+// signed-in request.
 import type { Ballot } from '../protocol/ballot.ts';
 import { castBodyText } from '../protocol/ballot-v2.ts';
 import { deviceMessage } from '../protocol/device.ts';
@@ -66,11 +70,25 @@ async function call<T>(method: string, path: string, init: { body?: unknown; tok
   return body as T;
 }
 
-/** Public routes: status, tally, record, chain, JWKS, collation. Sent like the cast: credentials 'omit'. */
-export const publicGet = <T>(path: string) => call<T>('GET', path, { credentials: 'omit' });
-
 /** Signed-in calls (and signing in): a connection pool apart from the anonymous cast's. */
 const SIGNED_IN: RequestCredentials = 'same-origin';
+
+/**
+ * Public routes: status, tally, record, chain, JWKS, collation. No token, but on the signed-in
+ * pool: the credential-less pool is the cast's alone (see the top of this file).
+ */
+export const publicGet = <T>(path: string) => call<T>('GET', path, { credentials: SIGNED_IN });
+
+/** Bounds of the random wait before a cast leaves, in ms. */
+export const CAST_DELAY_MS = { min: 400, max: 2000 } as const;
+
+/**
+ * The wait before a cast is sent: uniform in CAST_DELAY_MS, from the browser's cryptographic
+ * randomness (a member's device cannot be told by a predictable pause). `word` is for tests.
+ */
+export function castDelayMs(word: number = crypto.getRandomValues(new Uint32Array(1))[0]!): number {
+  return CAST_DELAY_MS.min + Math.floor((word / 2 ** 32) * (CAST_DELAY_MS.max - CAST_DELAY_MS.min + 1));
+}
 
 export interface Me {
   personId: string;
@@ -154,20 +172,25 @@ export { forgetDevice };
 
 /**
  * Casts a ballot without any credential: no Authorization header, no cookie (credentials:
- * 'omit'), no referrer, and on a connection from the credential-less pool, so never one that
- * carried this member's token (see the top of this file).
+ * 'omit'), no referrer, and on a connection from the credential-less pool, which carries
+ * nothing else this page sends, so never one that carried this member's token or a read made
+ * between its signed-in calls (see the top of this file). It leaves after a random wait of
+ * castDelayMs(), so its moment is not fixed by the page's last signed-in request.
  *
  * What this does NOT hide: the request still comes from this device's IP address, with its
  * User-Agent and other browser headers, at the moment the member taps 投出. Whoever sees the
  * network (the service, a TLS-terminating proxy, the venue's Wi-Fi) can link a cast to a device
  * by address and timing, and to the member if it also watched that device sign in. The ballot
  * itself is unlinkable to the token request by construction (blind signature); anonymity on
- * the wire is only as good as the network the room uses.
+ * the wire is only as good as the network the room uses. The random wait blurs, but does not
+ * hide, the link between the tap and the cast: a member who casts while no one else does is
+ * still alone on the wire in those seconds.
  *
  * Returns the receipt; 200 means the identical ballot was already recorded (a retry after a
  * reload), which is the same receipt.
  */
 export async function castBallotAnonymously(ballot: Ballot): Promise<{ ballotHash: string; receipt: string }> {
+  await new Promise((resolve) => setTimeout(resolve, castDelayMs()));
   let res: Response;
   try {
     res = await fetch('/v1/ballots', {

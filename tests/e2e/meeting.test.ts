@@ -547,10 +547,12 @@ describe('a meeting run entirely from the browser', () => {
       for (const id of castConns) {
         expect(id).toBeDefined();
         expect(authedConns.has(id)).toBe(false);
+        // The cast's connection carried nothing else: no public read rides it either.
+        expect(mine.filter((w) => w.connectionId === id && !(w.method === 'POST' && w.path === '/v1/ballots'))).toEqual([]);
       }
     }
     // Signed-in calls and the anonymous cast use different credentials modes, hence different
-    // connection pools; public reads go like the cast.
+    // connection pools; public reads go on the signed-in pool, the cast alone on the other.
     for (const page of members) {
       const calls = await fetchCalls(page);
       const casts = calls.filter((c) => c.method === 'POST' && c.path === '/v1/ballots');
@@ -562,7 +564,8 @@ describe('a meeting run entirely from the browser', () => {
       for (const c of calls.filter((c) => c.path.startsWith('/v1/auth/'))) expect(c.credentials).toBe('same-origin');
       const chainReads = calls.filter((c) => /^\/v1\/committees\/[^/]+\/chain$/.test(c.path));
       expect(chainReads.length).toBeGreaterThan(0);
-      for (const c of chainReads) expect(c.credentials).toBe('omit');
+      for (const c of chainReads) expect(c.credentials).toBe('same-origin');
+      expect(calls.filter((c) => c.credentials === 'omit' && !(c.method === 'POST' && c.path === '/v1/ballots'))).toEqual([]);
     }
     const status = await new Api(service.url).get(`/v1/votes/${voteId}/status`);
     expect(status.body.turnout).toEqual({ issued: 11, returned: 11 });

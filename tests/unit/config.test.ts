@@ -6,6 +6,13 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ port: 8080, dataDir: './data', databaseUrl: undefined, issuer: 'piaojue', accessTokenTtl: 900 });
   });
 
+  it('mixes ballots for up to 600 ms or 64 at a time by default; 0 writes each at once; refuses a negative wait', () => {
+    expect(loadConfig({}).ballotMix).toEqual({ maxWaitMs: 600, size: 64 });
+    expect(loadConfig({ PIAOJUE_BALLOT_MIX_MS: '0', PIAOJUE_BALLOT_MIX_SIZE: '8' }).ballotMix).toEqual({ maxWaitMs: 0, size: 8 });
+    expect(() => loadConfig({ PIAOJUE_BALLOT_MIX_MS: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PIAOJUE_BALLOT_MIX_SIZE: '0' })).toThrow(ConfigError);
+  });
+
   it('bounds every wait for the database by default, and reads the bounds in milliseconds', () => {
     expect(loadConfig({})).toMatchObject({ db: { connectTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 5000 }, readyTimeoutMs: 2000, shutdownTimeoutMs: 10000 });
     const c = loadConfig({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '1000', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '2000', PIAOJUE_DB_LOCK_TIMEOUT_MS: '300', PIAOJUE_READY_TIMEOUT_MS: '500' });
