@@ -51,7 +51,7 @@ export async function createCommittee(ctx: AppContext, input: { name: string; ki
 export async function getCommittee(q: Queryable, id: string): Promise<Committee> {
   const row = (
     await q.query<{ id: string; name: string; kind: CommitteeKind; rules: CommitteeRules; created_at: Date; entitled: number }>(
-      `SELECT c.*, (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.active AND m.voting_right) AS entitled
+      `SELECT c.id, c.name, c.kind, c.rules, c.created_at, (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.active AND m.voting_right) AS entitled
          FROM committees c WHERE c.id = $1`,
       [id],
     )

@@ -40,6 +40,9 @@ interface MeetingRow {
   closed_at: Date | null;
 }
 
+/** The columns MeetingRow holds, for every query that reads a meeting. */
+const MEETING_COLUMNS = 'id, committee_id, title, state, attendance_recorded, created_at, opened_at, closed_at';
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toMeeting = (r: MeetingRow): Meeting => ({
   id: r.id,
@@ -53,18 +56,18 @@ const toMeeting = (r: MeetingRow): Meeting => ({
 });
 
 export async function findMeeting(q: Queryable, id: string, lock = false): Promise<Meeting> {
-  const row = (await q.query<MeetingRow>(`SELECT * FROM meetings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
+  const row = (await q.query<MeetingRow>(`SELECT ${MEETING_COLUMNS} FROM meetings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
   if (!row) throw new AppError('not_found', 'No such meeting.');
   return toMeeting(row);
 }
 
 export async function createMeeting(ctx: AppContext, committeeId: string, title: string): Promise<Meeting> {
-  const row = (await ctx.db.query<MeetingRow>('INSERT INTO meetings (committee_id, title, created_at) VALUES ($1, $2, $3) RETURNING *', [committeeId, title, ctx.now()]))[0]!;
+  const row = (await ctx.db.query<MeetingRow>(`INSERT INTO meetings (committee_id, title, created_at) VALUES ($1, $2, $3) RETURNING ${MEETING_COLUMNS}`, [committeeId, title, ctx.now()]))[0]!;
   return toMeeting(row);
 }
 
 export async function listMeetings(q: Queryable, committeeId: string): Promise<Meeting[]> {
-  return (await q.query<MeetingRow>('SELECT * FROM meetings WHERE committee_id = $1 ORDER BY created_at, id', [committeeId])).map(toMeeting);
+  return (await q.query<MeetingRow>(`SELECT ${MEETING_COLUMNS} FROM meetings WHERE committee_id = $1 ORDER BY created_at, id`, [committeeId])).map(toMeeting);
 }
 
 export async function getAttendance(q: Queryable, meetingId: string): Promise<Attendance> {
@@ -146,7 +149,7 @@ export async function openMeeting(ctx: AppContext, meetingId: string): Promise<M
   return ctx.db.transaction(async (tx) => {
     const m = await findMeeting(tx, meetingId, true);
     if (m.state !== 'draft') throw new AppError('invalid_state', `The meeting is ${m.state}; only a draft meeting can be opened.`);
-    return toMeeting((await tx.query<MeetingRow>("UPDATE meetings SET state = 'open', opened_at = $2 WHERE id = $1 RETURNING *", [meetingId, ctx.now()]))[0]!);
+    return toMeeting((await tx.query<MeetingRow>(`UPDATE meetings SET state = 'open', opened_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, ctx.now()]))[0]!);
   });
 }
 
@@ -161,6 +164,6 @@ export async function closeMeeting(ctx: AppContext, meetingId: string): Promise<
     const openVotes = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state IN ('open', 'confirming', 'countersigning')", [meetingId]);
     if (openVotes.length > 0) throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
     await ctx.checkpoint?.('closeMeeting.checked', tx);
-    return toMeeting((await tx.query<MeetingRow>("UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING *", [meetingId, ctx.now()]))[0]!);
+    return toMeeting((await tx.query<MeetingRow>(`UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, ctx.now()]))[0]!);
   });
 }

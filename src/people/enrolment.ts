@@ -127,7 +127,7 @@ export async function revokeDevice(ctx: AppContext, deviceId: string, by: string
 
 export async function listDevices(q: Queryable, personId: string): Promise<EnrolledDevice[]> {
   const rows = await q.query<{ id: string; person_id: string; alg: string; public_key: string; fingerprint: string; label: string | null; enrolled_at: Date; revoked_at: Date | null }>(
-    'SELECT * FROM devices WHERE person_id = $1 ORDER BY enrolled_at, id',
+    'SELECT id, person_id, alg, public_key, fingerprint, label, enrolled_at, revoked_at FROM devices WHERE person_id = $1 ORDER BY enrolled_at, id',
     [personId],
   );
   return rows.map((r) => ({

@@ -51,7 +51,6 @@ interface VoteRow {
   state: VoteState;
   definition: string;
   public_key: string;
-  secret_key_sealed: string;
   runoff_of: string | null;
   created_at: Date;
   opened_at: Date | null;
@@ -64,11 +63,18 @@ interface VoteRow {
   seal_hash: string | null;
 }
 
+/**
+ * The columns VoteRow holds. Not the sealed vote secret: only token issuance reads it, in its
+ * own query, so no other path has it in memory.
+ */
+const VOTE_COLUMNS =
+  'id, meeting_id, committee_id, title, state, definition, public_key, runoff_of, created_at, opened_at, closed_at, created_seq, closed_seq, prepared, prepared_hash, decision, seal_hash';
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const decoder = new TextDecoder();
 
 export async function findVote(q: Queryable, voteId: string, forUpdate = false): Promise<VoteRow> {
-  const row = (await q.query<VoteRow>(`SELECT * FROM votes WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [voteId]))[0];
+  const row = (await q.query<VoteRow>(`SELECT ${VOTE_COLUMNS} FROM votes WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [voteId]))[0];
   if (!row) throw new AppError('not_found', 'No such vote.');
   return row;
 }
@@ -193,7 +199,7 @@ export async function createVote(
 }
 
 export async function listVotes(q: Queryable, meetingId: string): Promise<VoteView[]> {
-  const rows = await q.query<VoteRow>('SELECT * FROM votes WHERE meeting_id = $1 ORDER BY created_seq', [meetingId]);
+  const rows = await q.query<VoteRow>(`SELECT ${VOTE_COLUMNS} FROM votes WHERE meeting_id = $1 ORDER BY created_seq`, [meetingId]);
   return Promise.all(rows.map((r) => viewVote(q, r)));
 }
 

@@ -1,0 +1,40 @@
+// The service's SQL names the columns it reads: a `SELECT *` would load whatever a later
+// migration adds (the sealed vote secret once was) into rows the routes handle.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await sourceFiles(path)));
+    else if (entry.name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+describe('the service SQL', () => {
+  it('never selects or returns every column (SELECT *, RETURNING *, alias.*)', async () => {
+    const found: string[] = [];
+    for (const file of await sourceFiles(SRC)) {
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (/\b(SELECT|RETURNING)\s+(\w+\.)?\*/i.test(line) || /,\s*\w+\.\*\s/.test(line)) found.push(`${file.slice(SRC.length)}:${i + 1}`);
+      });
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('reads the sealed vote secret in one place only: token issuance', async () => {
+    const readers: string[] = [];
+    for (const file of await sourceFiles(SRC)) {
+      const text = await readFile(file, 'utf8');
+      if (/SELECT[^`']*secret_key_sealed/.test(text)) readers.push(file.slice(SRC.length));
+    }
+    expect(readers).toEqual(['votes/service.ts']);
+  });
+});
