@@ -1,8 +1,8 @@
 // The build: src/ compiled to plain JavaScript in dist/ (one .js per .ts, same layout, so a path
 // taken relative to a module, like the migrations folder's, is the same from either), and the
 // browser client bundled once into dist/web with a manifest (hashed names, sizes, SHA-384
-// integrity) that the service serves from and checks at start-up. `npm install` and `npm ci` run it (the `prepare` script), so the
-// README's `npm install && npm start` still needs no other step.
+// integrity) that the service serves from and checks at start-up. `npm install` and `npm ci`
+// run it (the `prepare` script), so the README's `npm install && npm start` needs no other step.
 //
 //   node scripts/build.mjs             build
 //   node scripts/build.mjs --if-stale  build only if src/ (or the lock, or this file) changed
