@@ -160,9 +160,9 @@ function lock() {
       return () => rmSync(LOCK, { recursive: true, force: true });
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      // A builder killed half-way leaves its lock; none takes a minute.
-      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs > 60_000) rmSync(LOCK, { recursive: true, force: true });
-      if (i > 1200) throw new Error(`another build has held ${relative(ROOT, LOCK)} for two minutes`);
+      // A builder killed half-way leaves its lock; none takes five minutes, even on a busy machine.
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs > 300_000) rmSync(LOCK, { recursive: true, force: true });
+      if (i > 6000) throw new Error(`another build has held ${relative(ROOT, LOCK)} for ten minutes`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }
