@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/e2e/**'],
+    // Rebuilds dist/ when stale: spawned CLIs run it and every service serves its web bundle.
+    globalSetup: ['scripts/build-for-tests.mjs'],
     // Generous: a timeout is a hang detector, not a speed target (speed is measured in `npm run
     // bench`), and a shared 2-core machine under load ran whole-meeting tests past 30 s.
     testTimeout: 120_000,

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// The `piaojue` command. The sources are TypeScript run through tsx, so a fresh
-// `npm install` is all a machine needs: no build step to forget.
-import { register } from 'tsx/esm/api';
+// The `piaojue` command: the compiled CLI in dist/, which `npm run build` writes (`npm install`
+// runs it). Plain Node at run time: no TypeScript loader, no bundler.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error(`piaojue: not built (${fileURLToPath(main)} is missing). Run \`npm run build\` in ${fileURLToPath(new URL('..', import.meta.url))} (\`npm install\` runs it).`);
+  process.exit(1);
+}
+await import(main.href);

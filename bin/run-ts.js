@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs one TypeScript file (benchmarks, scripts) through tsx: `node bin/run-ts.js FILE [ARGS…]`.
+// Runs one TypeScript file (benchmarks, scripts) through tsx, a dev dependency:
+// `node bin/run-ts.js FILE [ARGS…]`. The service and the `piaojue` command run the compiled dist/.
 import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';

@@ -4,12 +4,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { openDatabase, StartupError, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { bindServiceKey } from './db/service-key.ts';
 import { loadServiceKeys, type ServiceKeys } from './keys.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createApp } from './http/app.ts';
+import { loadWebClient, type WebClient } from './web/serve.ts';
 import { capConnectionsPerClient } from './http/client-limits.ts';
 import type { AppContext } from './http/context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
@@ -41,11 +42,19 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
 }
 
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {
+  // The pre-built browser client (dist/web), checked against its manifest before the database is
+  // touched: a missing or damaged bundle stops the start here, not at a browser's first request.
+  let web: WebClient;
+  try {
+    web = loadWebClient();
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
   const ctx = await buildContext(config, overrides);
   const first = await bootstrapAdmin(ctx);
   await recordGrantsInOffice(ctx);
   ctx.crypto.warm();
-  const app = createApp(ctx);
+  const app = createApp(ctx, web);
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.http;
   // Slow clients: headers and whole requests have deadlines (a stalled upload is cut with 408
   // instead of holding its buffer for Node's default 300 s). Node checks the deadlines on a

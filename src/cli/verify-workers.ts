@@ -6,15 +6,15 @@
 // batch coefficients itself and makes the final pairing check, so a worker computes only what
 // the pure functions tokenBatchSums and verifyDeviceSignature compute.
 //
-// The same file is the worker's entry point. The sources are TypeScript run through tsx, and a
-// worker thread does not inherit the main thread's loader, so each worker first registers tsx.
+// The same file is the worker's entry point (compiled to dist/ for the CLI; the sources, through
+// tsx, under the test runner: workers/pool.ts startWorker).
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from '../protocol/device.ts';
 import { tokenBatchSums, type TokenItem } from '../protocol/tokens.ts';
 import { invalidG1Points } from '../protocol/verify/issuances.ts';
 import type { ProgressCallback, VerifyAccelerator } from '../protocol/verifier.ts';
-import { workerBootstrap } from '../workers/pool.ts';
+import { startWorker } from '../workers/pool.ts';
 
 const ROLE = 'piaojue-verify-worker';
 /** Items between two progress messages from a worker. */
@@ -82,8 +82,7 @@ export function chunkRanges(n: number, k: number): [number, number][] {
  */
 export function createWorkerAccelerator(options: { threads?: number } = {}): WorkerAccelerator {
   const threads = Math.max(1, options.threads ?? availableParallelism());
-  const code = workerBootstrap(import.meta.url);
-  const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { role: ROLE } }));
+  const workers = Array.from({ length: threads }, () => startWorker(import.meta.url, { role: ROLE }));
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (done: number) => void }>();
   for (const w of workers) {

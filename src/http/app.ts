@@ -13,7 +13,7 @@ import { committeesRouter } from '../committees/routes.ts';
 import { meetingsRouter } from '../meetings/routes.ts';
 import { collationRouter } from '../collation/routes.ts';
 import { castRouter, votesRouter } from '../votes/routes.ts';
-import { webRouter } from '../web/serve.ts';
+import { loadWebClient, webRouter, type WebClient } from '../web/serve.ts';
 import { jsonBody } from './body-limits.ts';
 import { clientRateLimits } from './client-limits.ts';
 
@@ -44,7 +44,7 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-export function createApp(ctx: AppContext): express.Express {
+export function createApp(ctx: AppContext, web: WebClient = loadWebClient()): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // The client's address (req.ip): the socket's, or with PIAOJUE_TRUST_PROXY the one
@@ -112,7 +112,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(meetingsRouter(ctx));
   app.use(collationRouter());
   app.use(votesRouter(ctx));
-  app.use(webRouter());
+  app.use(webRouter(web));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

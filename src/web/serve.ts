@@ -1,16 +1,19 @@
 // The browser client, served by the service itself (no CDN: the meeting room may be offline).
-// The client is TypeScript under src/web; esbuild bundles it in memory the first time a page is
-// asked for, and every later request is served from that one build. `npm install && npm start`
-// is therefore all a machine needs: there is no build step to forget and nothing on disk to go
-// stale. The API routers come first in the app; this router only answers GET/HEAD for the page
-// and its hashed assets, never a path under /v1, /.well-known, /healthz or /readyz.
+// The client is TypeScript under src/web; `npm run build` (which `npm install` runs) bundles it
+// once into dist/web with a manifest: hashed asset names, sizes and SHA-384 integrity. The
+// service reads the manifest and every file it lists at start-up, checks them against it, and
+// refuses to start when the bundle is missing or damaged (loadWebClient), so a broken build shows
+// at start-up, not when a browser first asks for a page. The API routers come first in the app;
+// this router only answers GET/HEAD for the page and its hashed assets, never a path under /v1,
+// /.well-known, /healthz or /readyz.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router, type RequestHandler, type Response } from 'express';
 
-const WEB_DIR = dirname(fileURLToPath(import.meta.url));
+/** Where `npm run build` writes the bundle: dist/web, seen from src/web and from dist/web alike. */
+export const WEB_BUNDLE_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 interface Asset {
   body: Buffer;
@@ -19,17 +22,20 @@ interface Asset {
 }
 
 export interface WebClient {
-  /** The page, with the hashed asset names filled in. */
+  /** The page, with the hashed asset names and their integrity filled in. */
   index: Asset;
   /** By URL path: /assets/<name>-<hash>.<ext>. */
   assets: Map<string, Asset>;
 }
 
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-};
+/** One file of dist/web/manifest.json (written by scripts/build.mjs). */
+interface ManifestEntry {
+  path: string;
+  file: string;
+  type: string;
+  bytes: number;
+  integrity: string;
+}
 
 // The page loads only its own scripts, styles and workers and talks only to this service.
 // data: images are the QR code's fallback; nothing is framed.
@@ -48,58 +54,35 @@ const CSP = [
 
 const RESERVED = /^\/(v1|\.well-known)(\/|$)|^\/(healthz|readyz)$/;
 
-function asset(body: Buffer | string, type: string): Asset {
-  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return { body: buf, type, etag: `"${createHash('sha256').update(buf).digest('base64url').slice(0, 27)}"` };
-}
-
-/** Bundles the client (app and verifier worker) in memory. */
-export async function buildWebClient(): Promise<WebClient> {
-  // Loaded on first use: the API tests build apps without ever asking for a page.
-  const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: { app: join(WEB_DIR, 'main.ts'), 'verify-worker': join(WEB_DIR, 'verify-worker.ts') },
-    bundle: true,
-    write: false,
-    outdir: '/assets',
-    entryNames: '[name]-[hash]',
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022', 'chrome100', 'safari15', 'firefox100'],
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-    charset: 'utf8',
-  });
-  const assets = new Map<string, Asset>();
-  const named: Record<string, string> = {};
-  for (const file of result.outputFiles) {
-    const name = basename(file.path);
-    const ext = name.slice(name.lastIndexOf('.'));
-    const type = TYPES[ext];
-    if (!type) continue;
-    const urlPath = `/assets/${name}`;
-    assets.set(urlPath, asset(Buffer.from(file.contents), type));
-    named[`${name.slice(0, name.lastIndexOf('-'))}${ext}`] = urlPath;
+/**
+ * Reads the bundle `npm run build` wrote: the manifest, then each file it lists, checked against
+ * its size and SHA-384. Throws, saying what to run, when anything is missing or differs (the
+ * service then refuses to start: server.ts).
+ */
+export function loadWebClient(dir: string = WEB_BUNDLE_DIR): WebClient {
+  const rebuild = 'Run `npm run build` (`npm install` runs it) and start the service again.';
+  let manifest: { page: ManifestEntry; assets: ManifestEntry[] };
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'ENOENT';
+    throw new Error(`The web client is ${missing ? 'not built' : 'damaged'}: ${join(dir, 'manifest.json')} ${missing ? 'is missing' : 'cannot be read'}. ${rebuild}`);
   }
-  const template = await readFile(join(WEB_DIR, 'index.html'), 'utf8');
-  const html = template.replace(/\{\{([a-z-]+\.(?:js|css))\}\}/g, (_m, key: string) => {
-    const path = named[key];
-    if (!path) throw new Error(`web client: no bundle output for ${key}`);
-    return path;
-  });
-  return { index: asset(html, TYPES['.html']!), assets };
-}
-
-let client: Promise<WebClient> | undefined;
-
-/** The one build this process serves; a failed build is retried on the next request. */
-function webClient(): Promise<WebClient> {
-  client ??= buildWebClient().catch((e: unknown) => {
-    client = undefined;
-    throw e;
-  });
-  return client;
+  const load = (entry: ManifestEntry): Asset => {
+    let body: Buffer;
+    try {
+      body = readFileSync(join(dir, entry.file));
+    } catch {
+      throw new Error(`The web client is incomplete: ${join(dir, entry.file)}, listed in its manifest, is missing. ${rebuild}`);
+    }
+    const digest = createHash('sha384').update(body).digest();
+    if (body.length !== entry.bytes || `sha384-${digest.toString('base64')}` !== entry.integrity) {
+      throw new Error(`The web client is damaged: ${join(dir, entry.file)} differs from its manifest. ${rebuild}`);
+    }
+    return { body, type: entry.type, etag: `"${digest.toString('base64url').slice(0, 27)}"` };
+  };
+  if (!manifest?.page || !Array.isArray(manifest.assets)) throw new Error(`The web client's manifest ${join(dir, 'manifest.json')} is not one this version wrote. ${rebuild}`);
+  return { index: load(manifest.page), assets: new Map(manifest.assets.map((a) => [a.path, load(a)])) };
 }
 
 function send(res: Response, a: Asset, headOnly: boolean, immutable: boolean): void {
@@ -120,7 +103,7 @@ function send(res: Response, a: Asset, headOnly: boolean, immutable: boolean): v
 }
 
 /** Serves the web client at / (the API routes, mounted before this router, are unaffected). */
-export function webRouter(): Router {
+export function webRouter(client: WebClient): Router {
   const router = Router();
   // router.use, not router.get: the OpenAPI route check compares express routes with the spec,
   // and these are pages, not API operations.
@@ -130,18 +113,13 @@ export function webRouter(): Router {
     if (RESERVED.test(path)) return next();
     const isPage = path === '/' || path === '/index.html';
     if (!isPage && !path.startsWith('/assets/')) return next();
-    webClient().then(
-      (c) => {
-        const a = isPage ? c.index : c.assets.get(path);
-        if (!a) return next();
-        if (req.get('if-none-match') === a.etag) {
-          res.status(304).set('ETag', a.etag).end();
-          return;
-        }
-        send(res, a, req.method === 'HEAD', !isPage);
-      },
-      (e: unknown) => next(e),
-    );
+    const a = isPage ? client.index : client.assets.get(path);
+    if (!a) return next();
+    if (req.get('if-none-match') === a.etag) {
+      res.status(304).set('ETag', a.etag).end();
+      return;
+    }
+    send(res, a, req.method === 'HEAD', !isPage);
   };
   router.use(serve);
   return router;

@@ -2,25 +2,18 @@
 // one service instance uses every core while its main thread keeps serving HTTP and SQL.
 //
 // A task module exports `tasks`, a record of functions taking and returning structured-cloneable
-// values. The sources are TypeScript run through tsx, and a worker thread does not inherit the
-// main thread's loader, so each worker registers tsx before importing the task module.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// values. The service runs the compiled dist/ (plain .js), and a worker loads its module as is.
+// Under the test runner the modules are the TypeScript sources; a worker thread does not inherit
+// the runner's loader, so for a .ts module it first registers tsx (a dev dependency).
 import { Worker } from 'node:worker_threads';
 
-/** The tsx ESM API module, resolved from this package. */
-export function tsxApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const exportsMap = (require(pkgPath) as { exports: Record<string, { import?: { default?: string } }> }).exports;
-  const entry = exportsMap['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
-  return pathToFileURL(join(dirname(pkgPath), entry)).href;
-}
-
-/** Script evaluated in a new worker: register tsx, then import `moduleUrl`. */
-export function workerBootstrap(moduleUrl: string): string {
-  return `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl)}); });`;
+/**
+ * Starts a worker thread on the module at `moduleUrl`, with `workerData`. A .js module (dist/)
+ * is the worker's entry itself; a .ts module (the sources, in tests) is imported after tsx.
+ */
+export function startWorker(moduleUrl: string, workerData: unknown): Worker {
+  if (!moduleUrl.endsWith('.ts')) return new Worker(new URL(moduleUrl), { workerData });
+  return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData, argv: [moduleUrl] });
 }
 
 export type TaskMap = Record<string, (...args: any[]) => unknown>;
@@ -51,7 +44,7 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; slot: { busy: number } }>();
 
   const spawn = (): { worker: Worker; busy: number } => {
-    const slot = { worker: new Worker(workerBootstrap(moduleUrl), { eval: true, workerData: { role: 'piaojue-task-worker' } }), busy: 0 };
+    const slot = { worker: startWorker(moduleUrl, { role: 'piaojue-task-worker' }), busy: 0 };
     slot.worker.unref();
     slot.worker.on('message', (reply: { id: number; result?: unknown; failure?: TaskFailure }) => {
       const p = pending.get(reply.id);

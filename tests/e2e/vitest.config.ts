@@ -6,6 +6,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: ['tests/e2e/**/*.test.ts'],
+    // The pages are served from dist/web: rebuilt here when the sources changed.
+    globalSetup: ['scripts/build-for-tests.mjs'],
     testTimeout: 300_000,
     hookTimeout: 120_000,
     fileParallelism: false,
