@@ -195,7 +195,7 @@ async function start(argv: string[], cwd: string, env: Record<string, string>): 
 /** /readyz until it answers 200 (a bounded number of tries, not a time). */
 async function readyz(url: string): Promise<number> {
   let status = 0;
-  for (let i = 0; i < 100 && status !== 200; i++) {
+  for (let i = 0; i < 300 && status !== 200; i++) {
     status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
     if (status !== 200) await new Promise((r) => setTimeout(r, 100));
   }
@@ -311,7 +311,7 @@ describe('deploy/piaojue.service', () => {
     const stopped = await second.exit;
     expect(stopped).toEqual({ code: 0, signal: null });
     expect(systemdRestarts(restart, stopped)).toBe(false);
-  });
+  }, 600_000);
 });
 
 // ---- the container image -------------------------------------------------------------------
@@ -364,7 +364,7 @@ describe('deploy/Dockerfile and deploy/compose.yaml', () => {
     expect(check().status).toBe(0);
     second.child.kill('SIGTERM');
     expect(await second.exit).toEqual({ code: 0, signal: null });
-  });
+  }, 600_000);
 
   it('answers non-zero from the HEALTHCHECK while /readyz says 503', async () => {
     // A stand-in service that is up but not ready, as /readyz answers with its database gone.
