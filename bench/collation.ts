@@ -4,6 +4,7 @@
 import { publishedLists } from '../tests/fixtures/stroke/lists.ts';
 import { pathToFileURL } from 'node:url';
 import { compareNames, sortNames, type Convention } from '../src/collation/index.ts';
+import * as route from '../src/collation/routes.ts';
 
 function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
@@ -41,7 +42,75 @@ function medianMs(fn: () => void, runs = 9, warmup = 3): number {
   return times[Math.floor(times.length / 2)]!;
 }
 
+/**
+ * Names for the stroke-order route's worst case: `count` names of `length` characters, a common
+ * surname then characters of CJK Extension B, which the stroke data places by count only, so
+ * every one of them is listed in `fallbacks` (the largest answer per character of input).
+ */
+function rareNames(count: number, length: number): string[] {
+  let cp = 0x20000;
+  return Array.from({ length: count }, () => {
+    let name = '王';
+    for (let i = 1; i < length; i++) name += String.fromCodePoint(cp++ > 0x2a6d0 ? (cp = 0x20001) : cp);
+    return name;
+  });
+}
+
+/**
+ * What one POST /v1/collation/stroke-order costs the service, in CPU time (this process, every
+ * thread: contention on a shared machine inflates wall time, far less CPU time): JSON.parse,
+ * the route's validation, the sort, JSON.stringify of the answer. Median of 5 after a warm-up.
+ */
+function routeCost(names: string[], convention: Convention, validate = true): { cpuMs: number; inBytes: number; outBytes: number; status: 200 | 400 } {
+  const body = JSON.stringify({ names, convention });
+  const once = () => {
+    const start = process.cpuUsage();
+    const json = JSON.parse(body) as { names: string[]; convention: Convention };
+    const parsed = validate ? route.strokeOrderRequestSchema.safeParse(json) : { success: true as const, data: json };
+    const out = parsed.success ? JSON.stringify(sortNames(parsed.data.names, parsed.data.convention ?? 'surname')) : '';
+    const used = process.cpuUsage(start);
+    return { cpuMs: (used.user + used.system) / 1000, outBytes: Buffer.byteLength(out), status: parsed.success ? (200 as const) : (400 as const) };
+  };
+  once();
+  const runs = Array.from({ length: 5 }, once).sort((a, b) => a.cpuMs - b.cpuMs);
+  return { ...runs[2]!, inBytes: Buffer.byteLength(body) };
+}
+
+/** The stroke-order route at the largest input it accepts, and at the largest it once accepted (5,000 × 64). */
+function benchStrokeOrderRoute(): void {
+  const maxTotal = (route as { MAX_TOTAL_CHARACTERS?: number }).MAX_TOTAL_CHARACTERS ?? route.MAX_NAMES * route.MAX_NAME_LENGTH;
+  const perName = Math.min(route.MAX_NAME_LENGTH, Math.floor(maxTotal / route.MAX_NAMES));
+  const cases: [string, string[], Convention, boolean?][] = [
+    [`${route.MAX_NAMES} realistic names`, realisticNames(route.MAX_NAMES), 'surname'],
+    [`${route.MAX_NAMES} × ${perName} common characters`, Array.from({ length: route.MAX_NAMES }, () => '王毅'.repeat(perName).slice(0, perName)), 'fullname'],
+    [`${route.MAX_NAMES} × ${perName} Ext. B characters`, rareNames(route.MAX_NAMES, perName), 'fullname'],
+    [`${Math.floor(maxTotal / route.MAX_NAME_LENGTH)} × ${route.MAX_NAME_LENGTH} Ext. B characters`, rareNames(Math.floor(maxTotal / route.MAX_NAME_LENGTH), route.MAX_NAME_LENGTH), 'fullname'],
+    // Before the limits of issue 12: 5,000 names of 64, and a 1 MiB body, which holds 4,000 such names.
+    ['4000 × 64 Ext. B characters (the largest input once accepted)', rareNames(4000, 64), 'fullname'],
+  ];
+  for (const [label, names, convention] of cases) {
+    const c = routeCost(names, convention);
+    if (c.status === 400) {
+      // What it cost while it was accepted (the same work without today's validation).
+      const was = routeCost(names, convention, false);
+      console.log(`stroke-order route: ${label}: now refused (${(c.inBytes / 1024).toFixed(0)} KiB: 413 over the ${(bodyLimit() / 1024).toFixed(0)} KiB body limit, before parsing); when accepted it cost ${was.cpuMs.toFixed(0)} ms CPU and answered ${(was.outBytes / 1024).toFixed(0)} KiB`);
+      continue;
+    }
+    const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+    console.log(
+      `stroke-order route: ${label.padEnd(52)} ${c.status === 200 ? `${c.cpuMs.toFixed(0).padStart(5)} ms CPU, ${kb(c.inBytes).padStart(8)} in, ${kb(c.outBytes).padStart(9)} out` : `refused 400 (${kb(c.inBytes)} in; the body limit answers 413 before parsing when over ${kb(bodyLimit())})`}`,
+    );
+  }
+}
+
+let bodyLimitValue: number | undefined;
+function bodyLimit(): number {
+  return bodyLimitValue ?? Number.NaN;
+}
+
 export async function benchCollation(): Promise<void> {
+  bodyLimitValue = (await import('../src/http/body-limits.ts')).bodyLimitFor('POST', '/v1/collation/stroke-order');
+  benchStrokeOrderRoute();
   const names = realisticNames(10_000);
   const collator = new Intl.Collator('zh-u-co-stroke');
   const intl = medianMs(() => void [...names].sort(collator.compare));

@@ -4,8 +4,15 @@ import { z } from 'zod';
 import { parseBody } from '../http/validate.ts';
 import { CONVENTIONS, sortNames } from './collate.ts';
 
-export const MAX_NAMES = 5000;
+// The largest list a committee needs: a roster of 3,000 (the most members one request adds,
+// src/committees/routes.ts), names of up to 64 characters (a member's name on the chain), and
+// 30,000 characters in all (ten a name on average: Chinese names have two to four, transliterated
+// ones with · rarely more than ten). The work and the answer grow with the characters: the
+// answer lists every character the data places by count only, so 30,000 of them answer about
+// 1.5 MB. `npm run bench -- collation` measures the largest input.
+export const MAX_NAMES = 3000;
 export const MAX_NAME_LENGTH = 64;
+export const MAX_TOTAL_CHARACTERS = 30_000;
 
 const nameSchema = z
   .string()
@@ -15,7 +22,12 @@ const nameSchema = z
   .refine((s) => s.trim().length > 0, { message: 'must not be blank' });
 
 export const strokeOrderRequestSchema = z.strictObject({
-  names: z.array(nameSchema).max(MAX_NAMES, { message: `at most ${MAX_NAMES} names` }),
+  names: z
+    .array(nameSchema)
+    .max(MAX_NAMES, { message: `at most ${MAX_NAMES} names` })
+    .refine((names) => names.reduce((n, name) => n + [...name].length, 0) <= MAX_TOTAL_CHARACTERS, {
+      message: `at most ${MAX_TOTAL_CHARACTERS} characters in all`,
+    }),
   convention: z.enum(CONVENTIONS as ['surname', 'fullname']).optional(),
 });
 

@@ -99,9 +99,24 @@ export function createPgDatabase(connectionString: string, options: PgOptions = 
   };
 }
 
+/**
+ * PostgreSQL settings of the embedded database, beside PGlite's own start parameters. PGlite
+ * keeps PostgreSQL's shared_buffers of 128 MB (160 MB as it reports it), all of it inside the
+ * WebAssembly memory and touched as it fills. A committee's database is a few megabytes, so
+ * 16 MB of buffers hold it whole; what does not fit is read from the data folder through the
+ * operating system's page cache. Measured with `npm run bench -- memory` (README, "Memory").
+ */
+export const EMBEDDED_SETTINGS: readonly string[] = ['shared_buffers=16MB'];
+
+async function embeddedStartParams(): Promise<string[]> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  return [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((s) => ['-c', s])];
+}
+
 export async function createPgliteDatabase(dataDir?: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db: PGlite = dataDir ? new PGlite(dataDir) : new PGlite();
+  const startParams = await embeddedStartParams();
+  const db: PGlite = dataDir ? new PGlite(dataDir, { startParams }) : new PGlite({ startParams });
   await db.waitReady;
   const parsers = { 20: (v: string) => Number(v) };
   return {
@@ -181,6 +196,7 @@ async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promi
   const { privateFolder, tightenTree } = await import('./private-folder.ts');
   const pgDir = join(dataDir, 'pg');
   await privateFolder(pgDir);
+  await createInChildProcess(pgDir);
   const db = await createPgliteDatabase(pgDir);
   await tightenTree(dataDir);
   return {
@@ -191,4 +207,44 @@ async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promi
       await unlock();
     },
   };
+}
+
+/**
+ * Creates a fresh embedded database (PostgreSQL's initdb, inside PGlite) in a child process that
+ * exits when it is done, so that the service itself only ever opens an existing one. Creating
+ * it in the service's own process left about 500 MB resident for good (initdb's WebAssembly
+ * instance and its heap: 937 MB idle after a first start against 467 MB after a restart on the
+ * same folder, `npm run bench -- memory`). Does nothing when the folder already holds a database.
+ */
+async function createInChildProcess(pgDir: string): Promise<void> {
+  const { join } = await import('node:path');
+  const { existsSync } = await import('node:fs');
+  if (existsSync(join(pgDir, 'PG_VERSION'))) return;
+  const { spawn } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const script =
+    "const { PGlite } = require(process.env.PIAOJUE_PGLITE_MODULE);" +
+    '(async () => {' +
+    '  const db = new PGlite(process.env.PIAOJUE_PGLITE_DIR, { startParams: JSON.parse(process.env.PIAOJUE_PGLITE_START) });' +
+    '  await db.waitReady;' +
+    '  await db.close();' +
+    '})().catch((e) => { console.error(e && e.stack ? e.stack : String(e)); process.exit(1); });';
+  const child = spawn(process.execPath, ['-e', script], {
+    env: {
+      ...process.env,
+      PIAOJUE_PGLITE_MODULE: createRequire(import.meta.url).resolve('@electric-sql/pglite'),
+      PIAOJUE_PGLITE_DIR: pgDir,
+      PIAOJUE_PGLITE_START: JSON.stringify(await embeddedStartParams()),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, s) => resolve([c, s]));
+  });
+  if (code !== 0) {
+    throw new StartupError(`could not create the embedded database in ${pgDir} (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
 }

@@ -36,8 +36,13 @@ export function largestCastBody(): string {
 
 /** The cast route's limit: the largest legitimate body and a little slack for whitespace. */
 export const CAST_BODY_LIMIT = Buffer.byteLength(largestCastBody()) + 1024;
-/** Vote creation (20 × 200 names) and stroke-order lists (5,000 names) are the large bodies. */
+/** Vote creation (20 × 200 names) and roster batches are the large bodies. */
 export const LARGE_BODY_LIMIT = 1024 * 1024;
+/**
+ * Stroke-order lists: 30,000 characters in all (src/collation/routes.ts), at most 4 bytes each
+ * in UTF-8, with the quotes and commas of 3,000 names: about 130 KiB, and room for whitespace.
+ */
+export const STROKE_ORDER_BODY_LIMIT = 192 * 1024;
 /** Attendance: up to 3,000 ids (about 40 bytes each). */
 export const ATTENDANCE_BODY_LIMIT = 160 * 1024;
 /** Everything else takes a few short fields. */
@@ -47,7 +52,7 @@ export const DEFAULT_BODY_LIMIT = 16 * 1024;
 const ROUTE_LIMITS: { method: string; path: RegExp; limit: number }[] = [
   { method: 'POST', path: /^\/v1\/ballots\/?$/, limit: CAST_BODY_LIMIT },
   { method: 'POST', path: /^\/v1\/meetings\/[^/]+\/votes\/?$/, limit: LARGE_BODY_LIMIT },
-  { method: 'POST', path: /^\/v1\/collation\/stroke-order\/?$/, limit: LARGE_BODY_LIMIT },
+  { method: 'POST', path: /^\/v1\/collation\/stroke-order\/?$/, limit: STROKE_ORDER_BODY_LIMIT },
   { method: 'PUT', path: /^\/v1\/meetings\/[^/]+\/attendance\/?$/, limit: ATTENDANCE_BODY_LIMIT },
   { method: 'POST', path: /^\/v1\/committees\/[^/]+\/members\/batch\/?$/, limit: LARGE_BODY_LIMIT },
 ];

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession } from '../helpers/world.ts';
-import { CAST_BODY_LIMIT, largestCastBody, MAX_JSON_DEPTH } from '../../src/http/body-limits.ts';
+import { CAST_BODY_LIMIT, largestCastBody, MAX_JSON_DEPTH, STROKE_ORDER_BODY_LIMIT } from '../../src/http/body-limits.ts';
+import { MAX_NAMES, MAX_TOTAL_CHARACTERS } from '../../src/collation/routes.ts';
 
 let service: TestService;
 
@@ -35,6 +36,31 @@ describe('per-route body limits', () => {
     const r = await post('/v1/ballots', largest);
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('invalid_ballot');
+  });
+
+  it('refuses a stroke-order list larger than the largest it takes with 413 payload_too_large, before parsing it', async () => {
+    // 1 MiB of names of rare characters (CJK Extension B, 4 bytes each): once accepted, and the
+    // answer listed every character (about 16 MB); `npm run bench -- collation` measures it.
+    const names = Array.from({ length: 4000 }, (_, i) => '王' + String.fromCodePoint(0x20000 + i).repeat(63));
+    const r = await post('/v1/collation/stroke-order', JSON.stringify({ names, convention: 'fullname' }));
+    expect(r.status).toBe(413);
+    expect(r.body.code).toBe('payload_too_large');
+  });
+
+  it('sizes the stroke-order limit so the largest list it accepts, even \\u-escaped, passes it', async () => {
+    // MAX_TOTAL_CHARACTERS characters of 4 bytes in UTF-8 over MAX_NAMES names.
+    const perName = MAX_TOTAL_CHARACTERS / MAX_NAMES;
+    const names = Array.from({ length: MAX_NAMES }, (_, i) => '王' + String.fromCodePoint(0x20000 + (i % 40_000)).repeat(perName - 1));
+    const body = JSON.stringify({ names, convention: 'fullname' });
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(STROKE_ORDER_BODY_LIMIT);
+    // As Python's json.dumps sends it by default (\\uXXXX for every character of the BMP).
+    const escaped = JSON.stringify({ names: Array.from({ length: MAX_NAMES }, () => '王'.repeat(perName)) }).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(Buffer.byteLength(escaped)).toBeLessThanOrEqual(STROKE_ORDER_BODY_LIMIT);
+    const r = await post('/v1/collation/stroke-order', escaped);
+    expect(r.status).toBe(200);
+    expect(r.body.names).toHaveLength(MAX_NAMES);
+    const largest = await post('/v1/collation/stroke-order', body);
+    expect(largest.status).toBe(200);
   });
 
   it('refuses a 100 KB body to a route that takes a few fields with 413', async () => {

@@ -56,12 +56,18 @@ describe('POST /v1/collation/stroke-order', () => {
       ],
     });
   });
-  it('accepts exactly 5,000 names', async () => {
-    const res = await post({ names: Array.from({ length: 5000 }, () => '王毅') });
+  it('accepts exactly 3,000 names, a committee roster at its largest', async () => {
+    const res = await post({ names: Array.from({ length: 3000 }, () => '王毅') });
+    expect(res.status).toBe(200);
+  });
+  it('accepts exactly 30,000 characters in all, counted in code points', async () => {
+    // 3,000 names of 10 characters, the last one of each outside the BMP (two UTF-16 units).
+    const res = await post({ names: Array.from({ length: 3000 }, () => '王'.repeat(9) + '𬇖') });
     expect(res.status).toBe(200);
   });
   const refused: [string, unknown, string][] = [
-    ['when there are more than 5,000 names', { names: Array.from({ length: 5001 }, () => '王毅') }, 'names'],
+    ['when there are more than 3,000 names', { names: Array.from({ length: 3001 }, () => '王毅') }, 'names'],
+    ['when the names have more than 30,000 characters in all (469 × 64)', { names: Array.from({ length: 469 }, () => '王'.repeat(64)) }, 'names'],
     ['when a name is empty', { names: ['王毅', '', '丁'] }, 'names.1'],
     ['when a name is blank', { names: ['王毅', '丁', '　 '] }, 'names.2'],
     ['when a name is longer than 64 characters', { names: ['王'.repeat(65)] }, 'names.0'],

@@ -36,7 +36,7 @@ describe('the data folder', () => {
       await served.stop();
     }
     expect(await opened(dir)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('tightens a folder an earlier version left open', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'piaojue-private-'));
@@ -57,5 +57,5 @@ describe('the data folder', () => {
     } finally {
       await second.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

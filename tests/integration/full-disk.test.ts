@@ -62,7 +62,7 @@ describe.skipIf(cannotMount)(cannotMount ? `a full disk (skipped: ${cannotMount}
     } finally {
       await served.stop();
     }
-  }, 90_000);
+  }, 180_000);
 
   it('stops a start on a full disk with a message about disk space', async () => {
     const disk = await smallDisk(8);
