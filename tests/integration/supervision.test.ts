@@ -128,7 +128,8 @@ function parseDockerfile(text: string): Dockerfile {
         out.volumes.push(...(args.startsWith('[') ? (JSON.parse(args) as string[]) : rest));
         break;
       case 'COPY':
-        out.copies.push(rest.filter((a) => !a.startsWith('--')));
+        // COPY --from=<stage> takes what an earlier stage built, not a file of the repository.
+        if (!rest.some((a) => a.startsWith('--from='))) out.copies.push(rest.filter((a) => !a.startsWith('--')));
         break;
       case 'CMD':
         out.cmd = JSON.parse(args) as string[];
