@@ -12,7 +12,7 @@ import type { Session } from '../tests/helpers/client.ts';
 import { startTestService } from '../tests/helpers/service.ts';
 import { adminSession, meetingWithVote, NAMES } from '../tests/helpers/world.ts';
 import { obtainToken } from '../tests/helpers/voting.ts';
-import { allApprove, garbageBallot } from '../tests/support/garbage-ballots.ts';
+import { allApprove, garbageBallot } from '../testkit/garbage-ballots.ts';
 
 const MEMBERS = 20;
 const MEMBER_LANES = 4;

@@ -1,7 +1,7 @@
 // Ballots for counting tests: well-formed byte lengths, no real tokens (counting never checks them).
 import type { Ballot, Choices, VoteDefinition, VoteItem } from '../../src/protocol/ballot.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
-import { RULES } from './protocol-scenario.ts';
+import { RULES } from '../../testkit/protocol-scenario.ts';
 
 export function fakeBallot(voteId: string, i: number, choices: Choices): Ballot {
   const t = new Uint8Array(32);
