@@ -3,3 +3,4 @@
 export * from './http.ts';
 export * from './device.ts';
 export * from './close.ts';
+export * from './ballots.ts';
