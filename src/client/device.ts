@@ -95,6 +95,8 @@ export interface Session<D extends DeviceSigner = DeviceKey, A extends ApiClient
 }
 
 /** Enrols `device` (default: a fresh ES256 key, as the browser makes) with the code and signs in. */
+export async function enrolAndLogin(api: ApiClient, code: string): Promise<Session<WebCryptoDevice>>;
+export async function enrolAndLogin<D extends DeviceKey>(api: ApiClient, code: string, device: D): Promise<Session<D>>;
 export async function enrolAndLogin(api: ApiClient, code: string, device?: DeviceKey): Promise<Session> {
   const key = device ?? (await WebCryptoDevice.create());
   const enrolled = await enrol(api, code, key.publicKey);
