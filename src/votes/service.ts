@@ -400,7 +400,10 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
      ON CONFLICT (vote_id, token) DO NOTHING RETURNING 1`,
     [voteId, tokenId, hash, sealBallot(ctx.keys, voteId, tokenId, sealedBallotText(ballot)), receipt],
   );
-  if (inserted.length > 0) return { ballotHash: hash, receipt, replayed: false };
+  if (inserted.length > 0) {
+    await ctx.checkpoint?.('castBallot.recorded');
+    return { ballotHash: hash, receipt, replayed: false };
+  }
   const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [voteId, tokenId]))[0];
   if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
   if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');

@@ -1,6 +1,6 @@
 // Concurrent secretary and member actions must never let the service publish a record that
-// fails verification: attendance edited while devices fetch tokens, and roster edits of a
-// member recorded present.
+// fails verification: attendance edited while devices fetch tokens (each race held in flight
+// at a checkpoint, so it certainly happens), and roster edits of a member recorded present.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
@@ -8,6 +8,7 @@ import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken, requestToken, rng, closeAndPublish } from '../helpers/voting.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 import { Api } from '../helpers/client.ts';
+import { blockedOrDone, holdAt } from '../helpers/hold.ts';
 
 let service: TestService;
 let admin: Session;
@@ -25,25 +26,42 @@ async function verified(voteId: string) {
 }
 
 describe('races between attendance and token issuance', () => {
+  // Each race is made certain, not likely: one request is held in flight at its checkpoint
+  // (tests/helpers/hold.ts) holding the meeting's lock, the other is sent and waits for it.
   it('never issues a token to a member being recorded absent at the same moment', async () => {
     const c = await createCommittee(admin, '并发签到委员会', NAMES.slice(0, 12));
     const sec = c.secretary.api;
     const meetingId = (await sec.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
     await sec.post(`/v1/meetings/${meetingId}/open`);
-    let present = c.members.map((m) => m.personId);
+    const present = c.members.map((m) => m.personId);
     await sec.put(`/v1/meetings/${meetingId}/attendance`, { present });
     const vote = (await sec.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body;
     await requestToken(c.members[0]!, vote.id);
-    for (const m of c.members.slice(1, 4)) {
-      const without = present.filter((id) => id !== m.personId);
-      const [token, attendance] = await Promise.all([
-        requestToken(m, vote.id),
-        new Promise((r) => setTimeout(r, 2)).then(() => sec.put(`/v1/meetings/${meetingId}/attendance`, { present: without })),
-      ]);
-      // Exactly one of the two wins: a token (and the member stays present) or the absence.
-      expect([token.reply.status === 200, attendance.status === 200]).not.toEqual([true, true]);
-      if (attendance.status === 200) present = without;
-    }
+
+    // The token is being recorded when the absence arrives: the token is issued, the absence refused.
+    const [first, second] = [c.members[1]!, c.members[2]!];
+    const issuing = holdAt(service.ctx, 'issueToken.locked');
+    const token = requestToken(first, vote.id);
+    const issuingAt = await issuing.reached;
+    const absent = sec.put(`/v1/meetings/${meetingId}/attendance`, { present: present.filter((id) => id !== first.personId) });
+    await blockedOrDone(service.ctx.db, issuingAt.pid, absent);
+    issuing.release();
+    expect((await token).reply.status).toBe(200);
+    expect((await absent).status).toBe(409);
+    expect((await absent).body.code).toBe('invalid_state');
+
+    // The absence is being recorded when the token request arrives: the absence stands, no token.
+    const without = present.filter((id) => id !== second.personId);
+    const recording = holdAt(service.ctx, 'recordAttendance.locked');
+    const attendance = sec.put(`/v1/meetings/${meetingId}/attendance`, { present: without });
+    const recordingAt = await recording.reached;
+    const late = requestToken(second, vote.id);
+    await blockedOrDone(service.ctx.db, recordingAt.pid, late);
+    recording.release();
+    expect((await attendance).status).toBe(200);
+    expect((await late).reply.status).toBe(403);
+    expect((await late).reply.body.code).toBe('not_eligible');
+
     const absentHolders = await service.ctx.db.query(
       'SELECT i.person_id FROM token_issuances i WHERE i.vote_id = $1 AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = $2 AND a.person_id = i.person_id)',
       [vote.id, meetingId],
