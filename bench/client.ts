@@ -1,63 +1,25 @@
-// The bench's own HTTP client and devices (bench code does not import from tests/): a device is
-// an ES256 WebCrypto key pair, as the web client makes it (src/web/device.ts).
-import { webcrypto } from 'node:crypto';
-import { deviceMessage, type DevicePublicKey } from '../src/protocol/device.ts';
-import { toBase64url } from '../src/protocol/encoding.ts';
+// The benchmarks' set-up over HTTP, on src/client (bench code does not import from tests/):
+// people enrolled with an ES256 WebCrypto device (as the web client makes it) and signed in,
+// a committee of many members, a meeting with a vote. Set-up is never timed.
+import { ApiClient, enrolAndLogin as enrolAndLoginWith, obtainToken, type Session } from '../src/client/index.ts';
+import type { VoteDefinition } from '../src/protocol/ballot.ts';
+import type { Token } from '../src/protocol/member.ts';
 
-/** Answers 503 with Retry-After, as a client should, this many times before giving up. */
-const RETRIES = 20;
+export type { Session };
 
 /**
- * A JSON call; anything but a 2xx answer throws, with the service's code and detail. A 503
- * (database_unavailable: PostgreSQL's serialization or lock time-outs when members are added
- * concurrently) is sent again after Retry-After, as the service asks.
+ * A 503 (database_unavailable: PostgreSQL's serialization or lock time-outs when members are
+ * added concurrently) is sent again after Retry-After, as the service asks, this many times.
  */
-export async function call<T = any>(url: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  for (let attempt = 0; ; attempt++) {
-    const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    const json = text ? JSON.parse(text) : undefined;
-    if (res.status === 503 && attempt < RETRIES) {
-      await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get('retry-after') ?? 1), 2) * 1000 * Math.random()));
-      continue;
-    }
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json?.code ?? ''} ${json?.detail ?? ''}`);
-    return json as T;
-  }
-}
+const RETRIES = 20;
 
-export class Device {
-  private constructor(readonly publicKey: DevicePublicKey, private readonly privateKey: CryptoKey) {}
-
-  static async create(): Promise<Device> {
-    const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
-    const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey));
-    return new Device({ alg: 'ES256', key: toBase64url(raw) }, pair.privateKey);
-  }
-
-  async sign(message: Uint8Array): Promise<string> {
-    return toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.privateKey, message)));
-  }
-}
-
-/** An enrolled, logged-in person. */
-export interface Session {
-  personId: string;
-  token: string;
-  device: Device;
-  call<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+/** A client of the service at `url` for set-up: answers 503 are sent again (see RETRIES). */
+export function benchApi(url: string, token?: string): ApiClient {
+  return new ApiClient(url, { token, retries: RETRIES });
 }
 
 export async function enrolAndLogin(url: string, code: string): Promise<Session> {
-  const device = await Device.create();
-  const enrolled = await call(url, 'POST', '/v1/enrol', { code, device: device.publicKey });
-  const ch = await call(url, 'POST', '/v1/auth/challenge', { deviceId: enrolled.deviceId });
-  const signature = await device.sign(deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: enrolled.deviceId }));
-  const token = (await call(url, 'POST', '/v1/auth/token', { challengeId: ch.challengeId, signature })).accessToken as string;
-  return { personId: enrolled.personId, token, device, call: (method, path, body) => call(url, method, path, body, token) };
+  return enrolAndLoginWith(benchApi(url), code);
 }
 
 /**
@@ -65,11 +27,11 @@ export async function enrolAndLogin(url: string, code: string): Promise<Session>
  * as a large committee is set up), every person enrolled with a device and logged in,
  * `concurrency` at a time (set-up, never timed).
  */
-export async function benchCommittee(admin: Session, url: string, count: number, concurrency = 4): Promise<{ id: string; secretary: Session; members: Session[] }> {
-  const c = await admin.call('POST', '/v1/committees', { name: '基准委员会', kind: 'standing' });
-  const sec = await admin.call('POST', `/v1/committees/${c.id}/secretaries`, { name: '基准秘书' });
-  const secretary = await enrolAndLogin(url, (await admin.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
-  const added = await admin.call('POST', `/v1/committees/${c.id}/members/batch`, { members: Array.from({ length: count }, (_, i) => ({ name: `委员${i}` })) });
+export async function benchCommittee(admin: Session, url: string, count: number, concurrency = 4, name = '基准委员会'): Promise<{ id: string; secretary: Session; members: Session[] }> {
+  const c = await admin.api.call('POST', '/v1/committees', { name, kind: 'standing' });
+  const sec = await admin.api.call('POST', `/v1/committees/${c.id}/secretaries`, { name: `${name}秘书` });
+  const secretary = await enrolAndLogin(url, (await admin.api.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
+  const added = await admin.api.call('POST', `/v1/committees/${c.id}/members/batch`, { members: Array.from({ length: count }, (_, i) => ({ name: `委员${i}` })) });
   const ids = (added.members as { memberId: string }[]).map((m) => m.memberId);
   const members: Session[] = new Array(count);
   let next = 0;
@@ -78,9 +40,26 @@ export async function benchCommittee(admin: Session, url: string, count: number,
       for (;;) {
         const i = next++;
         if (i >= count) return;
-        members[i] = await enrolAndLogin(url, (await admin.call('POST', `/v1/people/${ids[i]}/enrolment-codes`)).code);
+        members[i] = await enrolAndLogin(url, (await admin.api.call('POST', `/v1/people/${ids[i]}/enrolment-codes`)).code);
       }
     }),
   );
   return { id: c.id, secretary, members };
+}
+
+/**
+ * A committee of `count` members in an open meeting, every member present, one 等额 vote open
+ * for casting and every member holding a token for it.
+ */
+export async function openVoteWithTokens(admin: Session, url: string, name: string, count: number): Promise<{ def: VoteDefinition; tokens: Token[] }> {
+  const c = await benchCommittee(admin, url, count, 4, name);
+  const sec = c.secretary.api;
+  const meetingId = (await sec.call('POST', `/v1/committees/${c.id}/meetings`, { title: '会议' })).id as string;
+  const def: VoteDefinition = (await sec.call('POST', `/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).definition;
+  await sec.call('POST', `/v1/meetings/${meetingId}/open`);
+  await sec.call('PUT', `/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+  const tokens: Token[] = [];
+  for (const m of c.members) tokens.push(await obtainToken(m, def));
+  await sec.call('POST', `/v1/votes/${def.voteId}/open`);
+  return { def, tokens };
 }

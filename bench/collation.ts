@@ -1,7 +1,7 @@
 // Benchmark: sortNames on 10,000 realistic names, beside Intl.Collator('zh-u-co-stroke') in the
 // same run, plus the adjacent-pairs agreement of each with the published lists.
 // Run alone: npx tsx bench/collation.ts
-import { publishedLists } from '../tests/fixtures/stroke/lists.ts';
+import { publishedLists } from '../testkit/published-lists.ts';
 import { pathToFileURL } from 'node:url';
 import { compareNames, sortNames, type Convention } from '../src/collation/index.ts';
 import * as route from '../src/collation/routes.ts';

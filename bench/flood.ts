@@ -8,11 +8,9 @@ import { Worker } from 'node:worker_threads';
 import { castBodyText } from '../src/protocol/ballot-v2.ts';
 import { buildBallot, type Token } from '../src/protocol/member.ts';
 import type { VoteDefinition } from '../src/protocol/ballot.ts';
-import type { Session } from '../tests/helpers/client.ts';
-import { startTestService } from '../tests/helpers/service.ts';
-import { adminSession, meetingWithVote, NAMES } from '../tests/helpers/world.ts';
-import { obtainToken } from '../tests/helpers/voting.ts';
-import { allApprove, garbageBallot } from '../tests/support/garbage-ballots.ts';
+import { enrolAndLogin, openVoteWithTokens, type Session } from './client.ts';
+import { startBenchService } from './service.ts';
+import { allApprove, garbageBallot } from '../testkit/garbage-ballots.ts';
 
 const MEMBERS = 20;
 const MEMBER_LANES = 4;
@@ -23,12 +21,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function openVote(admin: Session, name: string): Promise<{ def: VoteDefinition; tokens: Token[] }> {
-  const { c, def } = await meetingWithVote(admin, name, NAMES.slice(0, MEMBERS));
-  const tokens: Token[] = [];
-  for (const m of c.members) tokens.push(await obtainToken(m, def));
-  await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-  return { def, tokens };
+function openVote(admin: Session, url: string, name: string): Promise<{ def: VoteDefinition; tokens: Token[] }> {
+  return openVoteWithTokens(admin, url, name, MEMBERS);
 }
 
 /** Each member casts (in a few lanes at once), sending again after Retry-After on 503; the time until accepted. */
@@ -75,11 +69,11 @@ function flood(url: string, def: VoteDefinition): { stop: () => Promise<void> } 
 export async function benchFlood(): Promise<void> {
   // The default queue (256 per vote) holds the whole flood; a small one refuses most of it.
   for (const perVote of ['256', '16']) {
-    const service = await startTestService({ env: { PIAOJUE_CAST_QUEUE_PER_VOTE: perVote, PIAOJUE_RATE_LIMIT_CAST: '0' } });
+    const service = await startBenchService({ PIAOJUE_CAST_QUEUE_PER_VOTE: perVote, PIAOJUE_RATE_LIMIT_CAST: '0' });
     try {
-      const admin = await adminSession(service);
-      const quiet = await openVote(admin, '安静委员会');
-      const flooded = await openVote(admin, '洪水委员会');
+      const admin = await enrolAndLogin(service.url, service.adminCode);
+      const quiet = await openVote(admin, service.url, '安静委员会');
+      const flooded = await openVote(admin, service.url, '洪水委员会');
       const q = await members(service.url, quiet.def, quiet.tokens);
       const f = flood(service.url, flooded.def);
       await new Promise((r) => setTimeout(r, 1000));

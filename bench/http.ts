@@ -16,7 +16,6 @@ import { loadConfig } from '../src/config.ts';
 import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db/database.ts';
 import { startService } from '../src/server.ts';
 import { createWorkerAccelerator } from '../src/cli/verify-workers.ts';
-import { confirmationMessage, countersignatureMessage } from '../src/protocol/close.ts';
 import { tokenRequestMessage, verifyDeviceSignature } from '../src/protocol/device.ts';
 import { fromBase64url, toBase64url } from '../src/protocol/encoding.ts';
 import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2, type TokenV2 } from '../src/protocol/member.ts';
@@ -25,7 +24,8 @@ import { versionOf } from '../src/protocol/version.ts';
 import { generateVoteKey, signBlinded, unblind, verifyToken, verifyTokensBatch } from '../src/protocol/tokens.ts';
 import { verifyRecord } from '../src/protocol/verifier.ts';
 import type { Choices, VoteDefinition } from '../src/protocol/ballot.ts';
-import { benchCommittee, call, Device, enrolAndLogin } from './client.ts';
+import { closePaths, confirmationBody, countersign, designateInspectors, prepareClose, seal as sealClose, WebCryptoDevice } from '../src/client/index.ts';
+import { benchApi, benchCommittee, enrolAndLogin } from './client.ts';
 import { verifyScenarioRecord } from './verify.ts';
 
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
@@ -73,7 +73,7 @@ async function ceilings() {
   verifyTokensBatch(key.publicKey, tokens.map((tok) => ({ voteId, t: fromBase64url(tok.ballotPublicKey), signature: fromBase64url(tok.signature), version: 2 as const })), rng);
   const batchMs = performance.now() - t;
   // An issuance must also check the device's signature (ES256, as the test devices use).
-  const device = await Device.create();
+  const device = await WebCryptoDevice.create();
   const messages = requests.map((r) => tokenRequestMessage(voteId, r.blindedPoint));
   const sigs = await Promise.all(messages.map((m) => device.sign(m)));
   t = performance.now();
@@ -137,14 +137,14 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
     const c = await benchCommittee(admin, url, n, setupConcurrency);
     console.log(`http [${label}]: ${n} members enrolled in ${((performance.now() - t) / 1000).toFixed(1)} s (set-up, not timed below)`);
     const secretary = c.secretary;
-    const meetingId = (await secretary.call('POST', `/v1/committees/${c.id}/meetings`, { title: '基准会议' })).id as string;
-    const def: VoteDefinition = (await secretary.call('POST', `/v1/meetings/${meetingId}/votes`, { title: '基准表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }, { post: '副主任', seats: 2, candidates: ['李二', '张三', '赵四'] }] })).definition;
+    const meetingId = (await secretary.api.call('POST', `/v1/committees/${c.id}/meetings`, { title: '基准会议' })).id as string;
+    const def: VoteDefinition = (await secretary.api.call('POST', `/v1/meetings/${meetingId}/votes`, { title: '基准表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }, { post: '副主任', seats: 2, candidates: ['李二', '张三', '赵四'] }] })).definition;
     if (versionOf(def) !== 2) throw new Error(`the service created a version-${versionOf(def)} vote; this bench measures the version-2 close`);
-    await secretary.call('POST', `/v1/meetings/${meetingId}/open`);
-    await secretary.call('PUT', `/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+    await secretary.api.call('POST', `/v1/meetings/${meetingId}/open`);
+    await secretary.api.call('PUT', `/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
     // The meeting's two inspectors (监票人) are named at its start, as in the room: not timed.
     const inspectors = c.members.slice(0, 2);
-    await secretary.call('PUT', `/v1/meetings/${meetingId}/inspectors`, { inspectors: inspectors.map((m) => m.personId) });
+    await designateInspectors(secretary, meetingId, inspectors.map((m) => m.personId));
     const auth = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
 
     // Client-side work (blinding, device signatures) happens before each clock starts.
@@ -165,35 +165,35 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
       const signature = toBase64url(unblind(fromBase64url(JSON.parse(issued.bodies[i]!).blindSignature), fromBase64url(request.r)));
       return { voteId: def.voteId, ballotSecretKey: request.ballotSecretKey, ballotPublicKey: request.ballotPublicKey, signature };
     });
-    await secretary.call('POST', `/v1/votes/${def.voteId}/open`);
+    await secretary.api.call('POST', `/v1/votes/${def.voteId}/open`);
     const choices: Choices = { i1: { c1: 'approve' }, i2: { c2: 'approve', c3: 'disapprove', c4: 'abstain' } };
     const cast = allOk('cast', await load(url, tokens.map((tok) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: castBodyText(buildBallot(tok, choices)) }))), n);
 
     // The close. 1. Prepare: the secretary closes; the service builds the close it will publish.
-    const prepare = await timed(() => secretary.call('POST', `/v1/votes/${def.voteId}/close`));
-    const hash = prepare.value.preparedHash as string | null;
+    const prepare = await timed(() => prepareClose(secretary, def.voteId));
+    const hash = prepare.value.body.preparedHash;
     if (hash === null) throw new Error('the close published at once: not a version-2 vote');
     // 2. Every member's device confirms (signed on the device first, as it would be).
     const confirmations = await Promise.all(
-      c.members.map(async (m) => ({ method: 'POST', path: `/v1/votes/${def.voteId}/confirmations`, headers: auth(m.token), body: JSON.stringify({ deviceSignature: await m.device.sign(confirmationMessage(def.voteId, hash)) }) })),
+      c.members.map(async (m) => ({ method: 'POST', path: closePaths.confirmations(def.voteId), headers: auth(m.token), body: JSON.stringify(await confirmationBody(m.device, def.voteId, hash)) })),
     );
     const confirmed = allOk('confirmations', await load(url, confirmations), n);
     // 3. The secretary seals; 4. each inspector countersigns, one after the other (the last publishes).
-    const seal = await timed(() => secretary.call('POST', `/v1/votes/${def.voteId}/seal`, {}));
+    const seal = await timed(async () => (await sealClose(secretary, def.voteId)).body);
     const countersignMs: number[] = [];
     let state = seal.value.state as string;
     for (const inspector of inspectors) {
-      const deviceSignature = await inspector.device.sign(countersignatureMessage(def.voteId, seal.value.sealHash));
-      const signed = await timed(() => inspector.call('POST', `/v1/votes/${def.voteId}/countersignatures`, { deviceSignature }));
+      // (The device's signature, a fraction of a millisecond, is inside the timed call.)
+      const signed = await timed(() => countersign(inspector, def.voteId, seal.value.sealHash!));
       countersignMs.push(signed.ms);
-      state = signed.value.state;
+      state = signed.value.body.state;
     }
     if (state !== 'closed') throw new Error(`the close is ${state} after every countersignature`);
-    const record = await call<{ entries: { kind: string }[] }>(url, 'GET', `/v1/votes/${def.voteId}/record`);
+    const record = await benchApi(url).call<{ entries: { kind: string }[] }>('GET', `/v1/votes/${def.voteId}/record`);
     recordText = JSON.stringify(record);
     const entries = record.entries.length;
     const rosterSnapshots = record.entries.filter((e) => e.kind === 'roster.changed').length;
-    jwks = await call(url, 'GET', '/.well-known/jwks.json');
+    jwks = await benchApi(url).call('GET', '/.well-known/jwks.json');
     figures = { label, n, issuanceMs: issued.ms, castMs: cast.ms, prepareMs: prepare.ms, confirmMs: confirmed.ms, sealMs: seal.ms, countersignMs, recordBytes: recordText.length, entries, rosterSnapshots };
   } finally {
     await service.close();

@@ -16,7 +16,7 @@ import type { ChainEntry } from '../src/protocol/chain.ts';
 import { fromBase64url } from '../src/protocol/encoding.ts';
 import { batchCoefficients, decodeG1, decodeG2, tokenDst, tokenMessage } from '../src/protocol/tokens.ts';
 import { verifyRecord } from '../src/protocol/verifier.ts';
-import { buildScenario } from '../tests/support/protocol-scenario.ts';
+import { buildScenario } from '../testkit/protocol-scenario.ts';
 
 const randomBytes = (n: number) => new Uint8Array(nodeRandomBytes(n));
 const ms = (from: number) => performance.now() - from;

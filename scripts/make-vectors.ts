@@ -7,8 +7,8 @@ import { bytesToHex, canonicalBytes, fromBase64url, toBase64url } from '../src/p
 import { blindToken, generateVoteKey, hashToken, randomBlindingScalar, signBlinded, TOKEN_DST, TOKEN_DST_V2, tokenMessage, unblind } from '../src/protocol/tokens.ts';
 import { ballotMessage, ballotPadding, castBodyText, generateBallotKey, sealedBallotText } from '../src/protocol/ballot-v2.ts';
 import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member.ts';
-import { buildScenario, MARKS_3, RULES } from '../tests/support/protocol-scenario.ts';
-import { seededRandom } from '../tests/support/seeded-random.ts';
+import { buildScenario, MARKS_3, RULES } from '../testkit/protocol-scenario.ts';
+import { seededRandom } from '../testkit/seeded-random.ts';
 import type { AnyChoices } from '../src/protocol/ballot.ts';
 import { compositeBody, DEFAULT_POINTS } from '../src/protocol/composite.ts';
 import { DEFAULT_GRADES, type EvaluationItem, type EvaluationTally, type RecommendationItem } from '../src/protocol/shapes.ts';

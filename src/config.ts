@@ -50,6 +50,8 @@ const schema = z.object({
   PIAOJUE_RATE_LIMIT_WINDOW_MS: millis(1_000, 3_600_000).default(60_000),
   PIAOJUE_RATE_LIMIT_CAST: z.coerce.number().int().min(0).max(100_000_000).default(6_000),
   PIAOJUE_RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).max(100_000_000).default(360_000),
+  // Test-only (tests/integration/crash.test.ts): see `testHold` below. Never set in service.
+  PIAOJUE_TEST_HOLD: z.string().trim().regex(/^[A-Za-z]+\.[A-Za-z]+(:\d{1,6})?$/, 'a checkpoint name, optionally :N').optional(),
 });
 
 /** Names Express's `trust proxy` takes for address ranges. */
@@ -138,6 +140,13 @@ export interface Config {
    * the proxies' addresses).
    */
   clients: { trustProxy: number | string[] | false; maxConnectionsPerClient: number; windowMs: number; castPerWindow: number; publicPerWindow: number };
+  /**
+   * Test-only, unset in service (PIAOJUE_TEST_HOLD=point or point:N): every request that reaches
+   * the named checkpoint (AppContext.checkpoint) after the first N is held there for good, and
+   * the service writes `piaojue: test hold at <point>` to stderr — so a test driving a child
+   * process (tests/integration/crash.test.ts) can kill it with requests certainly in flight.
+   */
+  testHold: { point: string; after: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -193,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keepAliveTimeoutMs: c.PIAOJUE_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: c.PIAOJUE_MAX_CONNECTIONS,
     },
+    testHold: c.PIAOJUE_TEST_HOLD === undefined ? undefined : { point: c.PIAOJUE_TEST_HOLD.split(':')[0]!, after: Number(c.PIAOJUE_TEST_HOLD.split(':')[1] ?? 0) },
     clients: {
       trustProxy,
       maxConnectionsPerClient: c.PIAOJUE_MAX_CONNECTIONS_PER_CLIENT,

@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createApp } from './http/app.ts';
 import { loadWebClient, type WebClient } from './web/serve.ts';
 import { capConnectionsPerClient } from './http/client-limits.ts';
-import type { AppContext } from './http/context.ts';
+import { testHoldCheckpoint, type AppContext } from './http/context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
 import { recordGrantsInOffice } from './committees/service.ts';
 import { createVoteCrypto } from './votes/crypto-tasks.ts';
@@ -38,7 +38,8 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
     if (!overrides.db) await db.close().catch(() => {});
     throw e;
   }
-  return { config, db, keys, log: overrides.log ?? createLogger(config.log), crypto: createVoteCrypto(config.cryptoThreads), now: overrides.now ?? (() => new Date()) };
+  const checkpoint = testHoldCheckpoint(config.testHold, (line) => process.stderr.write(line));
+  return { config, db, keys, log: overrides.log ?? createLogger(config.log), crypto: createVoteCrypto(config.cryptoThreads), now: overrides.now ?? (() => new Date()), ...(checkpoint ? { checkpoint } : {}) };
 }
 
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {

@@ -2,23 +2,22 @@
 // enrolment, attendance, tokens blinded on each "device", anonymous casting, the close (version
 // 2: members confirm from their devices, the secretary seals, two 监票人 countersign) — then
 // checks that the published tally equals the one computed from its own ballots.
-import { randomBytes as nodeRandomBytes, webcrypto } from 'node:crypto';
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { bilingual, kindWords, outcomeWords } from '../web/outcome-words.ts';
-import { keyFileSigner, loginWithDevice, readDeviceKeyFile, type DeviceKeyFile } from './device.ts';
+import { keyFileDevice, readDeviceKeyFile, type DeviceKeyFile } from './device.ts';
+import { ApiClient, ApiError, castBallot, closeAndPublish, enrolAndLogin, login, obtainToken, WebCryptoDevice, type Session } from '../client/index.ts';
 import { loadConfig } from '../config.ts';
 import { createPgliteDatabase } from '../db/database.ts';
 import { startService } from '../server.ts';
-import { tokenRequestMessage } from '../protocol/device.ts';
-import { canonicalBytes, toBase64url } from '../protocol/encoding.ts';
-import { buildBallot, checkReceipt, createTokenRequest, finishToken, findBallotInRecord } from '../protocol/member.ts';
+import { canonicalBytes } from '../protocol/encoding.ts';
+import { buildBallot, checkReceipt, findBallotInRecord } from '../protocol/member.ts';
 import { overMarkedItems, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
 import { castBodyText } from '../protocol/ballot-v2.ts';
 import { versionOf } from '../protocol/version.ts';
-import { confirmationMessage, countersignatureMessage } from '../protocol/close.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { verifyRecord } from '../protocol/verifier.ts';
 
@@ -27,50 +26,20 @@ const DEMO_NAMES = ['王毅', '李强', '赵乐际', '王沪宁', '蔡奇', '丁
 
 class DemoError extends Error {}
 
-/** A string body is sent as it is (a cast body is already canonical, padded JSON). */
-async function call(url: string, method: string, path: string, body?: unknown, token?: string): Promise<any> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new DemoError(`${method} ${path}: ${res.status} ${json.code ?? ''} ${json.detail ?? ''}`);
-  return json;
+/** A demo participant: a signed-in device (src/client), and the member's name for the demo's own lines. */
+type Person = Session<WebCryptoDevice> & { name: string };
+
+/** A fresh Ed25519 key made with WebCrypto, enrolled with the one-time code, signed in. */
+async function enrolPerson(url: string, code: string, name = ''): Promise<Person> {
+  return { ...(await enrolAndLogin(new ApiClient(url), code, await WebCryptoDevice.create('Ed25519'))), name };
 }
 
-/** One enrolled device: an Ed25519 key made with WebCrypto, as the browser client makes it. */
-class Device {
-  token = '';
-  personId = '';
-  /** The member's name (for the demo's own lines). */
-  name = '';
-  private constructor(private readonly signer: (message: Uint8Array) => Promise<Uint8Array>, private readonly url: string) {}
-
-  static async enrol(url: string, code: string): Promise<Device> {
-    const key = (await webcrypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
-    const d = new Device(async (m) => new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key.privateKey, m)), url);
-    const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', key.publicKey));
-    const out = await call(url, 'POST', '/v1/enrol', { code, device: { alg: 'Ed25519', key: toBase64url(raw) } });
-    d.personId = out.personId;
-    d.token = await loginWithDevice(url, out.deviceId, d.signer);
-    return d;
-  }
-
-  /** A device already enrolled with `piaojue device enrol` (its key file). */
-  static async fromKeyFile(file: DeviceKeyFile): Promise<Device> {
-    const d = new Device(await keyFileSigner(file), file.url);
-    d.personId = file.personId;
-    d.token = await loginWithDevice(file.url, file.deviceId, d.signer);
-    return d;
-  }
-
-  async sign(message: Uint8Array): Promise<string> {
-    return toBase64url(await this.signer(message));
-  }
-
-  api(method: string, path: string, body?: unknown) {
-    return call(this.url, method, path, body, this.token);
-  }
+/** A device already enrolled with `piaojue device enrol` (its key file), signed in. */
+async function personFromKeyFile(file: DeviceKeyFile): Promise<Person> {
+  const api = new ApiClient(file.url);
+  const device = await keyFileDevice(file);
+  const token = await login(api, file.deviceId, device);
+  return { personId: file.personId, deviceId: file.deviceId, token, device, api: api.as(token), name: '' };
 }
 
 function randomChoices(def: VoteDefinition, overMark: boolean): Choices {
@@ -134,22 +103,21 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
     throw new DemoError('with --url, pass --admin-key FILE (the administrator key file from `piaojue device enrol`) or --admin-code CODE');
   }
   try {
-    const admin = adminKey ? await Device.fromKeyFile(adminKey) : await Device.enrol(url, adminCode!);
-    const committee = await admin.api('POST', '/v1/committees', { name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing' });
-    const sec = await admin.api('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' });
-    const secretary = await Device.enrol(url, (await admin.api('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
-    const members: Device[] = [];
+    const admin = adminKey ? await personFromKeyFile(adminKey) : await enrolPerson(url, adminCode!);
+    const pub = new ApiClient(url);
+    const committee = await admin.api.call('POST', '/v1/committees', { name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing' });
+    const sec = await admin.api.call('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' });
+    const secretary = await enrolPerson(url, (await admin.api.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
+    const members: Person[] = [];
     for (let i = 0; i < options.members; i++) {
       const name = DEMO_NAMES[i % DEMO_NAMES.length] + (i >= DEMO_NAMES.length ? String(i) : '');
-      const m = await admin.api('POST', `/v1/committees/${committee.id}/members`, { name });
-      const device = await Device.enrol(url, (await admin.api('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code);
-      device.name = name;
-      members.push(device);
+      const m = await admin.api.call('POST', `/v1/committees/${committee.id}/members`, { name });
+      members.push(await enrolPerson(url, (await admin.api.call('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code, name));
     }
     log(`committee of ${members.length} members, every device enrolled`);
 
-    const meeting = await secretary.api('POST', `/v1/committees/${committee.id}/meetings`, { title: '常委会会议（演示）' });
-    const vote = await secretary.api('POST', `/v1/meetings/${meeting.id}/votes`, {
+    const meeting = await secretary.api.call('POST', `/v1/committees/${committee.id}/meetings`, { title: '常委会会议（演示）' });
+    const vote = await secretary.api.call('POST', `/v1/meetings/${meeting.id}/votes`, {
       title: '干部任免表决（演示）',
       items: [
         { post: '县财政局局长', seats: 1, candidates: ['王小洪'] },
@@ -157,24 +125,21 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       ],
     });
     // The device pins the vote key from the public record, not from what the API hands it.
-    const chain = await call(url, 'GET', `/v1/committees/${committee.id}/chain?from=${vote.createdSeq}&to=${vote.createdSeq}`);
+    const chain = await pub.call('GET', `/v1/committees/${committee.id}/chain?from=${vote.createdSeq}&to=${vote.createdSeq}`);
     const def: VoteDefinition = chain.entries[0].body.definition;
-    await secretary.api('POST', `/v1/meetings/${meeting.id}/open`);
+    await secretary.api.call('POST', `/v1/meetings/${meeting.id}/open`);
     const presentCount = Math.min(members.length, Math.max(Math.ceil((members.length * 2) / 3), members.length - 2));
     const present = members.slice(0, presentCount);
-    const attendance = await secretary.api('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: present.map((m) => m.personId) });
+    const attendance = await secretary.api.call('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: present.map((m) => m.personId) });
     log(`attendance: 应到 ${attendance.entitled}, 实到 ${attendance.present}, quorum ${attendance.quorumMet ? 'met' : 'NOT met'}`);
 
     // 签到即领票: each present device blinds its token and fetches the signature at sign-in.
     const tokens = [];
     for (const m of present) {
       // Version 2: the request binds a one-time ballot key made on the device for this vote.
-      const request = createTokenRequest(def.voteId, rng, versionOf(def));
-      const deviceSignature = await m.sign(tokenRequestMessage(def.voteId, request.blindedPoint));
-      const answer = await m.api('POST', `/v1/votes/${def.voteId}/tokens`, { blindedPoint: request.blindedPoint, deviceSignature });
-      tokens.push(finishToken(request, answer.blindSignature, def.publicKey));
+      tokens.push(await obtainToken(m, def));
     }
-    await secretary.api('POST', `/v1/votes/${def.voteId}/open`);
+    await secretary.api.call('POST', `/v1/votes/${def.voteId}/open`);
     const ballots: Ballot[] = [];
     const receipts: { ballot: Ballot; receipt: string; hash: string }[] = [];
     const castLengths = new Set<number>();
@@ -182,36 +147,28 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       const ballot = buildBallot(token, randomChoices(def, i === tokens.length - 1));
       if (overMarkedItems(def, ballot.choices).length > 0) log(`ballot ${i + 1}: over-marked item(s) ${overMarkedItems(def, ballot.choices).join(', ')} — counted 无效 for that item`);
       // No credentials: casting is anonymous. The body is padded: one length for every ballot.
-      const body = castBodyText(ballot);
-      castLengths.add(new TextEncoder().encode(body).length);
-      const out = await call(url, 'POST', '/v1/ballots', body);
+      castLengths.add(new TextEncoder().encode(castBodyText(ballot)).length);
+      const answer = await castBallot(pub, ballot);
+      if (answer.status !== 201) throw new ApiError('POST', '/v1/ballots', answer.status, answer.body);
+      const out = answer.body;
       ballots.push(ballot);
       receipts.push({ ballot, receipt: out.receipt, hash: out.ballotHash });
     }
     log(`protocol version ${versionOf(def)}: ${ballots.length} ballots cast${versionOf(def) === 2 ? ', each signed by its one-time key' : ''}; cast body lengths: ${[...castLengths].join(', ')} bytes`);
-    const closed = await secretary.api('POST', `/v1/votes/${def.voteId}/close`);
-    if (closed.preparedHash !== null) {
-      // Version 2: the close is prepared, not published. Every device that cast confirms its
-      // ballot is in it; the secretary seals; the two inspectors (监票人) countersign.
-      const inspectors = present.slice(0, 2);
-      await secretary.api('PUT', `/v1/meetings/${meeting.id}/inspectors`, { inspectors: inspectors.map((m) => m.personId) });
-      for (const m of present) {
-        await m.api('POST', `/v1/votes/${def.voteId}/confirmations`, { deviceSignature: await m.sign(confirmationMessage(def.voteId, closed.preparedHash)) });
-      }
-      const sealed = await secretary.api('POST', `/v1/votes/${def.voteId}/seal`, {});
-      let view = sealed;
-      for (const m of inspectors) {
-        view = await m.api('POST', `/v1/votes/${def.voteId}/countersignatures`, { deviceSignature: await m.sign(countersignatureMessage(def.voteId, sealed.sealHash)) });
-      }
+    // Version 2: the close is prepared, not published. Every device that cast confirms its
+    // ballot is in it; the secretary seals; the two inspectors (监票人) countersign.
+    const inspectors = present.slice(0, 2);
+    const { view } = await closeAndPublish(secretary, present, def.voteId, { inspectors });
+    if (view) {
       if (view.state !== 'closed') throw new DemoError(`the close is ${view.state} after both countersignatures, not published`);
       log(`close: ${view.confirmedBy.length} of ${ballots.length} members confirmed from their devices, the secretary sealed, both inspectors (监票人: ${inspectors.map((m) => m.name).join(', ')}) countersigned, which published the record`);
     }
-    const published = await call(url, 'GET', `/v1/votes/${def.voteId}/tally`);
+    const published = await pub.call('GET', `/v1/votes/${def.voteId}/tally`);
     const expected = computeTally(def, ballots, { issued: tokens.length, present: present.length });
     const same = new TextDecoder().decode(canonicalBytes(expected)) === new TextDecoder().decode(canonicalBytes(published.tally));
 
-    const record = await call(url, 'GET', `/v1/votes/${def.voteId}/record`);
-    const jwks = await call(url, 'GET', '/.well-known/jwks.json');
+    const record = await pub.call('GET', `/v1/votes/${def.voteId}/record`);
+    const jwks = await pub.call('GET', '/.well-known/jwks.json');
     let counted = 0;
     for (const r of receipts) {
       await checkReceipt(r.receipt, jwks, r.ballot);
@@ -271,7 +228,7 @@ export function demoCommand(): Command {
         process.exit(ok ? 0 : 1);
       } catch (e) {
         console.error(`piaojue demo: ${(e as Error).message}`);
-        process.exit(e instanceof DemoError ? 2 : 1);
+        process.exit(e instanceof DemoError || e instanceof ApiError ? 2 : 1);
       }
     });
 }

@@ -1,12 +1,10 @@
 // `piaojue device`: plays a member's device from a shell — an Ed25519 key kept in a file,
 // enrolment with a one-time code, and login by signing the server's challenge. The browser
-// client does the same with a non-extractable WebCrypto key.
+// client does the same with a non-extractable WebCrypto key. The flows are src/client's.
 import { readFile, writeFile } from 'node:fs/promises';
-import { webcrypto } from 'node:crypto';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { deviceMessage } from '../protocol/device.ts';
-import { toBase64url } from '../protocol/encoding.ts';
+import { ApiClient, enrol, login, WebCryptoDevice } from '../client/index.ts';
 
 const keyFileSchema = z.object({
   url: z.string().url(),
@@ -34,29 +32,14 @@ export async function readDeviceKeyFile(path: string): Promise<DeviceKeyFile> {
   return parsed.data;
 }
 
-async function postJson(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${res.status} ${json.code ?? ''}: ${json.detail ?? res.statusText}`);
-  return json;
+/** The key file's Ed25519 key (imported non-extractable), as a device that signs. */
+export async function keyFileDevice(file: DeviceKeyFile): Promise<WebCryptoDevice> {
+  return WebCryptoDevice.fromEd25519Jwk(file.privateJwk);
 }
 
-/** Signs the service's login challenge with a device key and returns a fresh access token. */
-export async function loginWithDevice(url: string, deviceId: string, sign: (message: Uint8Array) => Promise<Uint8Array>): Promise<string> {
-  const ch = await postJson(`${url}/v1/auth/challenge`, { deviceId });
-  const message = deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId });
-  const token = await postJson(`${url}/v1/auth/token`, { challengeId: ch.challengeId, signature: toBase64url(await sign(message)) });
-  return token.accessToken as string;
-}
-
-/** The signing function of a key file's Ed25519 key (imported non-extractable). */
-export async function keyFileSigner(file: DeviceKeyFile): Promise<(message: Uint8Array) => Promise<Uint8Array>> {
-  const key = await webcrypto.subtle.importKey('jwk', file.privateJwk, { name: 'Ed25519' }, false, ['sign']);
-  return async (message) => new Uint8Array(await webcrypto.subtle.sign({ name: 'Ed25519' }, key, message));
-}
-
+/** Signs the service's login challenge with the key file's device; returns a fresh access token. */
 export async function deviceLogin(file: DeviceKeyFile): Promise<string> {
-  return loginWithDevice(file.url, file.deviceId, await keyFileSigner(file));
+  return login(new ApiClient(file.url), file.deviceId, await keyFileDevice(file));
 }
 
 export function deviceCommand(): Command {
@@ -67,11 +50,10 @@ export function deviceCommand(): Command {
     .argument('<code>', 'one-time enrolment code')
     .argument('<keyfile>', 'file to keep this device key in (created, mode 0600)')
     .action(async (url: string, code: string, keyfile: string) => {
-      const pair = (await webcrypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-      const raw = new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey));
+      const device = await WebCryptoDevice.create('Ed25519', { extractable: true });
       const base = url.replace(/\/+$/, '');
-      const out = await postJson(`${base}/v1/enrol`, { code, device: { alg: 'Ed25519', key: toBase64url(raw) } });
-      const file: DeviceKeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: (await webcrypto.subtle.exportKey('jwk', pair.privateKey)) as DeviceKeyFile['privateJwk'] };
+      const out = await enrol(new ApiClient(base), code, device.publicKey);
+      const file: DeviceKeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: (await device.exportPrivateJwk()) as DeviceKeyFile['privateJwk'] };
       await writeFile(keyfile, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
       console.log(JSON.stringify({ personId: out.personId, deviceId: out.deviceId, fingerprint: out.fingerprint }));
     });

@@ -23,4 +23,20 @@ export interface AppContext {
 }
 
 /** The points where a test may hold a request (see `checkpoint`). */
-export type Checkpoint = 'issueToken.locked' | 'closeVote.locking' | 'openVote.checked' | 'closeMeeting.checked' | 'request.authenticated';
+export const CHECKPOINTS = ['issueToken.locked', 'closeVote.locking', 'openVote.checked', 'closeMeeting.checked', 'request.authenticated', 'recordAttendance.locked', 'castBallot.recorded'] as const;
+export type Checkpoint = (typeof CHECKPOINTS)[number];
+
+/**
+ * The checkpoint of config.testHold (PIAOJUE_TEST_HOLD, test-only): requests reaching its point
+ * after the first `after` wait for ever. Undefined — no checkpoint at all — when unset.
+ */
+export function testHoldCheckpoint(hold: { point: string; after: number } | undefined, write: (line: string) => void): AppContext['checkpoint'] {
+  if (!hold) return undefined;
+  if (!(CHECKPOINTS as readonly string[]).includes(hold.point)) throw new Error(`PIAOJUE_TEST_HOLD: no checkpoint ${hold.point} (one of ${CHECKPOINTS.join(', ')})`);
+  let passed = 0;
+  return async (point) => {
+    if (point !== hold.point || passed++ < hold.after) return;
+    write(`piaojue: test hold at ${point}\n`);
+    await new Promise<never>(() => undefined);
+  };
+}

@@ -105,6 +105,7 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     await lockExclusive(tx, 'meeting', meetingId);
     const meeting = await findMeeting(tx, meetingId, true);
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; attendance can no longer change.');
+    await ctx.checkpoint?.('recordAttendance.locked', tx);
     // The roster must not change under the 应到 this entry states (roster edits lock it exclusively).
     await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR SHARE', [meeting.committeeId]);
     const unique = [...new Set(presentIds)].sort();

@@ -401,7 +401,10 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   // Written with the vote's other checked ballots of the moment, in one statement and in a
   // random order, after a random wait (ballot-mixer.ts); answered only once that is committed.
   const inserted = await ballots.add({ voteId, token: tokenId, ballotHash: hash, ballot: sealBallot(ctx.keys, voteId, tokenId, sealedBallotText(ballot)), receipt });
-  if (inserted) return { ballotHash: hash, receipt, replayed: false };
+  if (inserted) {
+    await ctx.checkpoint?.('castBallot.recorded');
+    return { ballotHash: hash, receipt, replayed: false };
+  }
   const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [voteId, tokenId]))[0];
   if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
   if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');

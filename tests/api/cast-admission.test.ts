@@ -11,7 +11,7 @@ import { castBallot, obtainToken } from '../helpers/voting.ts';
 import { castState } from '../../src/votes/admission.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
 import { buildBallot, type Token } from '../../src/protocol/member.ts';
-import { allApprove, garbageBallot } from '../support/garbage-ballots.ts';
+import { allApprove, garbageBallot } from '../../testkit/garbage-ballots.ts';
 
 let service: TestService;
 let admin: Session;

@@ -1,30 +1,22 @@
 // Closing a vote is idempotent: a close sent again — because its answer was lost on the way,
 // or by a second device at the same moment — gets the same answer (the same tally and prepared
 // close), and the record, once published, holds one vote.closed entry.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../helpers/client.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, meetingWithVote } from '../helpers/world.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestService } from '../helpers/setup.ts';
+import { meetingWithVote } from '../helpers/world.ts';
 import { approveOnly, cast, closeAndPublish, obtainToken } from '../helpers/voting.ts';
 
-let service: TestService;
-let admin: Session;
-
-beforeAll(async () => {
-  service = await startTestService();
-  admin = await adminSession(service);
-});
-afterAll(async () => service?.close());
+const file = useTestService();
 
 const closedEntries = async (committeeId: string) =>
-  (await service.ctx.db.query("SELECT 1 FROM chain_entries WHERE committee_id = $1 AND kind = 'vote.closed'", [committeeId])).length;
+  (await file.service.ctx.db.query("SELECT 1 FROM chain_entries WHERE committee_id = $1 AND kind = 'vote.closed'", [committeeId])).length;
 
 describe('closing a vote again', () => {
   it('answers a repeated close with the same tally instead of a conflict', async () => {
-    const { c, def } = await meetingWithVote(admin, '重发关闭委员会', ['王一', '李二', '张三']);
+    const { c, def } = await meetingWithVote(file.admin, '重发关闭委员会', ['王一', '李二', '张三']);
     const tokens = [await obtainToken(c.members[0]!, def), await obtainToken(c.members[1]!, def)];
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-    for (const t of tokens) expect((await cast(service.url, t, approveOnly(def, ['王一']))).status).toBe(201);
+    for (const t of tokens) expect((await cast(file.service.url, t, approveOnly(def, ['王一']))).status).toBe(201);
     const first = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
     expect(first.status).toBe(200);
     expect(first.body.vote.state).toBe('confirming');
@@ -41,7 +33,7 @@ describe('closing a vote again', () => {
   });
 
   it('gives two closes sent at once the same answer and one record entry', async () => {
-    const { c, def } = await meetingWithVote(admin, '同时关闭委员会', ['王一', '李二', '张三']);
+    const { c, def } = await meetingWithVote(file.admin, '同时关闭委员会', ['王一', '李二', '张三']);
     await obtainToken(c.members[0]!, def);
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
     const [a, b] = await Promise.all([c.secretary.api.post(`/v1/votes/${def.voteId}/close`), c.secretary.api.post(`/v1/votes/${def.voteId}/close`)]);
@@ -52,7 +44,7 @@ describe('closing a vote again', () => {
   });
 
   it('still refuses to close a vote that was never opened', async () => {
-    const { c, def } = await meetingWithVote(admin, '草稿关闭委员会', ['王一', '李二', '张三']);
+    const { c, def } = await meetingWithVote(file.admin, '草稿关闭委员会', ['王一', '李二', '张三']);
     const r = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('invalid_state');

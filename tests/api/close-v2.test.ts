@@ -18,7 +18,7 @@ import { sealedBallotText } from '../../src/protocol/ballot-v2.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
 import { openVoteSecret, sealBallot } from '../../src/votes/sealing.ts';
 import type { ClosingView } from '../../src/votes/close.ts';
-import { rehash } from '../support/records.ts';
+import { rehash } from '../helpers/records.ts';
 
 let service: TestService;
 let admin: Session;

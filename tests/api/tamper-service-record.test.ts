@@ -12,7 +12,7 @@ import { generateVoteKey, signBlinded, hashToken } from '../../src/protocol/toke
 import { generateBallotKey } from '../../src/protocol/ballot-v2.ts';
 import { buildBallot } from '../../src/protocol/member.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
-import { rehash } from '../support/records.ts';
+import { rehash } from '../helpers/records.ts';
 
 let service: TestService;
 let record: VoteRecord;

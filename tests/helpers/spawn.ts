@@ -16,6 +16,8 @@ export interface Served {
   stop(): Promise<void>;
   /** Everything it has printed on stdout so far. */
   output(): string;
+  /** Resolves once it has printed `text` on stderr `times` times (a PIAOJUE_TEST_HOLD line, say). */
+  printedOnStderr(text: string, times?: number): Promise<void>;
 }
 
 export function serve(dataDir: string, extra: Record<string, string> = {}): Served {
@@ -30,11 +32,24 @@ export function serve(dataDir: string, extra: Record<string, string> = {}): Serv
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
   ready.catch(() => undefined);
+  let err = '';
+  const waiting: { text: string; times: number; resolve: () => void }[] = [];
+  const count = (text: string) => err.split(text).length - 1;
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of [...waiting]) if (count(w.text) >= w.times) waiting.splice(waiting.indexOf(w), 1) && w.resolve();
+  });
+  const printedOnStderr = (text: string, times = 1) =>
+    new Promise<void>((resolve, reject) => {
+      if (count(text) >= times) return resolve();
+      waiting.push({ text, times, resolve });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code} before printing ${text} ×${times}: ${err}`)));
+    });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { child, ready, stop, output: () => out };
+  return { child, ready, stop, output: () => out, printedOnStderr };
 }

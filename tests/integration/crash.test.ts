@@ -1,5 +1,6 @@
 // A process killed mid-request loses nothing it acknowledged: every ballot answered 201 before
 // SIGKILL is there after the restart, the chain is intact, and the vote closes and verifies.
+// The requests in flight at the kill are held there by PIAOJUE_TEST_HOLD, not timed by a sleep.
 import { describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,9 @@ import { verifyRecord } from '../../src/protocol/verifier.ts';
 describe('a crash mid-request', () => {
   it('keeps every acknowledged ballot and a consistent chain on the embedded database', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'piaojue-crash-'));
-    const first = serve(dir);
+    // Casts after the 15th are recorded and then held before their answer (PIAOJUE_TEST_HOLD):
+    // certainly in flight when the process is killed.
+    const first = serve(dir, { PIAOJUE_TEST_HOLD: 'castBallot.recorded:15' });
     const { url, code } = await first.ready;
     const admin = await enrolAndLogin(new Api(url), code!);
     const { c, def } = await meetingWithVote(admin, '崩溃测试委员会', Array.from({ length: 30 }, (_, i) => `委员${i}`));
@@ -21,18 +24,24 @@ describe('a crash mid-request', () => {
     for (const m of c.members) tokens.push(await obtainToken(m, def));
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
 
-    // Cast all at once and kill the process while they are in flight.
+    // Fifteen casts answered (acknowledged), then fifteen sent at once and killed in flight.
     const acknowledged: string[] = [];
-    const inflight = tokens.map((t) =>
+    for (const t of tokens.slice(0, 15)) {
+      const r = await cast(url, t, approveOnly(def, ['王一']));
+      expect(r.status).toBe(201);
+      acknowledged.push(r.body.ballotHash);
+    }
+    const inflight = tokens.slice(15).map((t) =>
       cast(url, t, approveOnly(def, ['王一']))
         .then((r) => {
           if (r.status === 201) acknowledged.push(r.body.ballotHash);
         })
         .catch(() => undefined),
     );
-    await new Promise((r) => setTimeout(r, 150));
+    await first.printedOnStderr('piaojue: test hold at castBallot.recorded', 15);
     first.child.kill('SIGKILL');
     await Promise.all(inflight);
+    expect(acknowledged).toHaveLength(15);
 
     const second = serve(dir);
     const again = await second.ready;

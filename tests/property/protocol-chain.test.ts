@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyChainLinks } from '../../src/protocol/chain.ts';
-import { buildScenario } from '../support/protocol-scenario.ts';
+import { buildScenario } from '../../testkit/protocol-scenario.ts';
 
 const scenario = await buildScenario('chain-prop', { memberCount: 4, presentCount: 3 });
 const bytes = new TextEncoder().encode(JSON.stringify(scenario.record.entries));

@@ -10,10 +10,10 @@ import { bytesToHex, canonicalBytes } from '../../src/protocol/encoding.ts';
 import type { EvaluationTally, RecommendationTally, ShapedItem } from '../../src/protocol/shapes.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
-import { evaluation, fakeBallotV2, graded, marked, recommendation, shapedDefinition } from '../support/protocol-ballots.ts';
-import { buildScenario } from '../support/protocol-scenario.ts';
-import { rehash } from '../support/records.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { evaluation, fakeBallotV2, graded, marked, recommendation, shapedDefinition } from '../helpers/protocol-ballots.ts';
+import { buildScenario } from '../../testkit/protocol-scenario.ts';
+import { rehash } from '../helpers/records.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const canon = (v: unknown) => bytesToHex(canonicalBytes(v));
 const ids = ['a', 'b', 'c', 'd', 'e', 'f'];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Mark } from '../../src/protocol/ballot.ts';
 import { canonicalBytes, bytesToHex } from '../../src/protocol/encoding.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
-import { definitionWith, fakeBallot, item } from '../support/protocol-ballots.ts';
+import { definitionWith, fakeBallot, item } from '../helpers/protocol-ballots.ts';
 
 const mark = fc.constantFrom<Mark>('approve', 'disapprove', 'abstain');
 const def = definitionWith([item('A', 1, ['a1']), item('B', 2, ['b1', 'b2', 'b3'])], { entitled: 11 });

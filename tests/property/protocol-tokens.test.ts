@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blindToken, generateVoteKey, signBlinded, unblind, verifyToken } from '../../src/protocol/tokens.ts';
 import { randomScalar } from '../../src/protocol/tokens.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 describe('blind BLS tokens (property)', () => {
   const key = generateVoteKey(seededRandom('prop-key'));

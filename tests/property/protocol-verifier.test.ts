@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
-import { buildScenario } from '../support/protocol-scenario.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { buildScenario } from '../../testkit/protocol-scenario.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const s = await buildScenario('verifier-prop', { memberCount: 4, presentCount: 3 });
 const bytes = new TextEncoder().encode(JSON.stringify(s.record));

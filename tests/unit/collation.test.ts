@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishedLists } from '../fixtures/stroke/lists.ts';
+import { publishedLists } from '../../testkit/published-lists.ts';
 import { characterStrokes, compareNames, sortNames, STROKE_DATA_SOURCE, type Convention } from '../../src/collation/index.ts';
 
 /** Fisher–Yates with mulberry32, so every run shuffles the same way. */

@@ -11,7 +11,7 @@ import { verifyBallotSignature } from '../../src/protocol/ballot-v2.ts';
 import { verifyDeviceSignature, verifyDeviceSignatures } from '../../src/protocol/device.ts';
 import { bytesToHex, hexToBytes, toBase64url, utf8ToBytes } from '../../src/protocol/encoding.ts';
 import { clearCofactor, prehashToCurve } from '../../src/protocol/h2c-g1.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const read = (name: string) => JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8'));
 

@@ -15,7 +15,7 @@ import {
 } from '../../src/protocol/ballot.ts';
 import { bytesToHex, canonicalBytes } from '../../src/protocol/encoding.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
-import { definitionWith, fakeBallot, item } from '../support/protocol-ballots.ts';
+import { definitionWith, fakeBallot, item } from '../helpers/protocol-ballots.ts';
 
 function errorOf(fn: () => unknown): ProtocolError {
   try {

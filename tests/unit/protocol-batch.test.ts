@@ -24,7 +24,7 @@ import {
   unblind,
   type TokenItem,
 } from '../../src/protocol/tokens.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const G1 = bls12_381.G1.Point;
 

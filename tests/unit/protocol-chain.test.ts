@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_PREV, hashEntry, makeEntry, parseEntry, verifyChainLinks, type ChainEntry } from '../../src/protocol/chain.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
-import { buildScenario, MARKS_3, RULES } from '../support/protocol-scenario.ts';
+import { buildScenario, MARKS_3, RULES } from '../../testkit/protocol-scenario.ts';
 
 const scenario = await buildScenario('chain-test', { memberCount: 4, presentCount: 3 });
 const entries = scenario.record.entries;

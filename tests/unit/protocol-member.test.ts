@@ -7,9 +7,9 @@ import { ballotMessage, verifyBallotSignature } from '../../src/protocol/ballot-
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { signReceipt } from '../../src/protocol/receipt.ts';
 import { generateVoteKey, signBlinded, verifyToken } from '../../src/protocol/tokens.ts';
-import { buildScenario } from '../support/protocol-scenario.ts';
-import { seededRandom } from '../support/seeded-random.ts';
-import { protocolErrorCode } from '../support/records.ts';
+import { buildScenario } from '../../testkit/protocol-scenario.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
+import { protocolErrorCode } from '../helpers/records.ts';
 
 const key = generateVoteKey(seededRandom('member-key'));
 const pk = toBase64url(key.publicKey);

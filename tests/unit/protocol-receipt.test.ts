@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../src/protocol/encoding.ts';
 import { receiptPayload, signCanonical, signReceipt, signTally, verifyReceipt, verifyTallySignature, TALLY_TYP } from '../../src/protocol/receipt.ts';
 import type { Tally } from '../../src/protocol/tally.ts';
-import { serviceKey } from '../support/protocol-scenario.ts';
-import { protocolErrorCodeAsync } from '../support/records.ts';
+import { serviceKey } from '../../testkit/protocol-scenario.ts';
+import { protocolErrorCodeAsync } from '../helpers/records.ts';
 
 const svc = serviceKey('receipt-test');
 const other = serviceKey('another-service');

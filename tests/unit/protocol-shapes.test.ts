@@ -8,8 +8,8 @@ import { competitionRanks, evaluationRows, reachesThreshold, recommendationByRan
 import { MARK_WIDTH } from '../../src/protocol/ballot-v2.ts';
 import { GRADE_CODE_MAX } from '../../src/protocol/limits.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
-import { definitionWith, evaluation, fakeBallotV2, graded, item, marked, recommendation, shapedDefinition } from '../support/protocol-ballots.ts';
-import { protocolErrorCode } from '../support/records.ts';
+import { definitionWith, evaluation, fakeBallotV2, graded, item, marked, recommendation, shapedDefinition } from '../helpers/protocol-ballots.ts';
+import { protocolErrorCode } from '../helpers/records.ts';
 
 const turnout = (n: number) => ({ issued: n, present: n });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Choices, Mark } from '../../src/protocol/ballot.ts';
 import { approvalsRequired, computeTally } from '../../src/protocol/tally.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
-import { definitionWith, fakeBallot, item } from '../support/protocol-ballots.ts';
+import { definitionWith, fakeBallot, item } from '../helpers/protocol-ballots.ts';
 
 /** n ballots, each choosing marks from `pattern(i)`. */
 function ballots(n: number, pattern: (i: number) => Choices) {

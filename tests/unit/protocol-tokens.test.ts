@@ -18,8 +18,8 @@ import {
   verifyTokensBatch,
   type TokenItem,
 } from '../../src/protocol/tokens.ts';
-import { seededRandom } from '../support/seeded-random.ts';
-import { protocolErrorCode } from '../support/records.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
+import { protocolErrorCode } from '../helpers/records.ts';
 
 /** 48-byte compressed encoding of a small x coordinate, flags set by hand (ZCash format). */
 function compressedX(x: bigint, flags = 0x80): Uint8Array {

@@ -7,7 +7,7 @@ import { makeVectors, serialise } from '../../scripts/make-vectors.ts';
 import { bytesToHex, hexToBytes } from '../../src/protocol/encoding.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 import { verifyComposite } from '../../src/protocol/verify/composite.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const dir = new URL('../vectors/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');

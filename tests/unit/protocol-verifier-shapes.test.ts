@@ -11,10 +11,10 @@ import type { EvaluationItem, EvaluationTally, RecommendationItem, Recommendatio
 import { computeTally } from '../../src/protocol/tally.ts';
 import { verifyRecord, type VerificationCode, type VerificationReport } from '../../src/protocol/verifier.ts';
 import { verifyComposite, type VerifiedSource } from '../../src/protocol/verify/composite.ts';
-import { graded, marked } from '../support/protocol-ballots.ts';
-import { buildScenario } from '../support/protocol-scenario.ts';
-import { rehash } from '../support/records.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { graded, marked } from '../helpers/protocol-ballots.ts';
+import { buildScenario } from '../../testkit/protocol-scenario.ts';
+import { rehash } from '../helpers/records.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const rnd = seededRandom('verifier-shapes');
 type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;

@@ -9,9 +9,9 @@ import { canonicalBytes, toBase64url } from '../../src/protocol/encoding.ts';
 import { signTally } from '../../src/protocol/receipt.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
-import { buildScenario, SCENARIO_ADMIN, type Scenario } from '../support/protocol-scenario.ts';
-import { rehash } from '../support/records.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { buildScenario, SCENARIO_ADMIN, type Scenario } from '../../testkit/protocol-scenario.ts';
+import { rehash } from '../helpers/records.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 let v1: Scenario;
 let v2: Scenario;

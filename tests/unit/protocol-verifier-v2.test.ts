@@ -11,9 +11,9 @@ import { signTally } from '../../src/protocol/receipt.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
 import { hashToken, signBlinded } from '../../src/protocol/tokens.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
-import { buildScenario } from '../support/protocol-scenario.ts';
-import { protocolErrorCode, rehash } from '../support/records.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { buildScenario } from '../../testkit/protocol-scenario.ts';
+import { protocolErrorCode, rehash } from '../helpers/records.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const s = await buildScenario('verifier-v2', { version: 2 });
 const v1 = await buildScenario('verifier-v2/v1');

@@ -21,9 +21,9 @@ import { toBase64url } from '../../src/protocol/encoding.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
 import { RECEIPT_TYP, signCanonical, signTally } from '../../src/protocol/receipt.ts';
 import { inPlaceAccelerator, verifyRecord, type VerificationReport, type VerifyAccelerator } from '../../src/protocol/verifier.ts';
-import { buildScenario, serviceKey, type Scenario } from '../support/protocol-scenario.ts';
-import { rehash } from '../support/records.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { buildScenario, serviceKey, type Scenario } from '../../testkit/protocol-scenario.ts';
+import { rehash } from '../helpers/records.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const v1 = await buildScenario('verifier-zh');
 const v2 = await buildScenario('verifier-zh/v2', { version: 2 });

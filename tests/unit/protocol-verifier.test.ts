@@ -6,9 +6,9 @@ import { toBase64url } from '../../src/protocol/encoding.ts';
 import { signTally } from '../../src/protocol/receipt.ts';
 import { generateVoteKey, hashToken } from '../../src/protocol/tokens.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
-import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
-import { seededRandom } from '../support/seeded-random.ts';
-import { rehash } from '../support/records.ts';
+import { buildScenario, serviceKey } from '../../testkit/protocol-scenario.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
+import { rehash } from '../helpers/records.ts';
 
 const s = await buildScenario('verifier-test');
 const rnd = seededRandom('coefficients');

@@ -8,7 +8,7 @@ import { createVoteCrypto, type VoteCrypto } from '../../src/votes/crypto-tasks.
 import { TokenBatcher, type TokenKey } from '../../src/votes/token-batcher.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { blindToken, generateVoteKey, signBlinded, verifyToken, type VoteKeyPair } from '../../src/protocol/tokens.ts';
-import { seededRandom } from '../support/seeded-random.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
 
 const VOTE = '00000000-0000-4000-8000-0000000000b1';
 const OTHER_VOTE = '00000000-0000-4000-8000-0000000000b2';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runVerify, verifyCommand, type VerifyIo } from '../../src/cli/verify.ts';
 import { type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
-import { buildScenario, serviceKey } from '../support/protocol-scenario.ts';
-import { rehash } from '../support/records.ts';
+import { buildScenario, serviceKey } from '../../testkit/protocol-scenario.ts';
+import { rehash } from '../helpers/records.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 
 const s = await buildScenario('verify-cli');

@@ -1,6 +1,6 @@
 // 现任职务 / 拟任职务 as one line of text (src/web/post-text.ts), and the definition read from a record.
 import { describe, expect, it } from 'vitest';
-import { buildScenario } from '../support/protocol-scenario.ts';
+import { buildScenario } from '../../testkit/protocol-scenario.ts';
 import { findCandidate, postsText, recordDefinition } from '../../src/web/post-text.ts';
 
 const item = { post: '县财政局局长' };

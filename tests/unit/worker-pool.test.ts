@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPool, type TaskFailure } from '../../src/workers/pool.ts';
-import type { tasks } from '../support/pool-tasks.ts';
+import type { tasks } from '../helpers/pool-tasks.ts';
 
-const url = new URL('../support/pool-tasks.ts', import.meta.url).href;
+const url = new URL('../helpers/pool-tasks.ts', import.meta.url).href;
 const rebuild = (f: TaskFailure) => Object.assign(new Error(f.message), { code: f.code, field: f.field });
 
 describe('the worker pool', () => {

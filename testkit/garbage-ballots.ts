@@ -4,11 +4,11 @@
 // a blind signature of this vote's key.
 import { randomBytes } from 'node:crypto';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
-import type { Choices, VoteDefinition } from '../../src/protocol/ballot.ts';
-import { generateBallotKey } from '../../src/protocol/ballot-v2.ts';
-import { toBase64url } from '../../src/protocol/encoding.ts';
-import { buildBallot, type TokenV2 } from '../../src/protocol/member.ts';
-import type { Ballot } from '../../src/protocol/ballot.ts';
+import type { Choices, VoteDefinition } from '../src/protocol/ballot.ts';
+import { generateBallotKey } from '../src/protocol/ballot-v2.ts';
+import { toBase64url } from '../src/protocol/encoding.ts';
+import { buildBallot, type TokenV2 } from '../src/protocol/member.ts';
+import type { Ballot } from '../src/protocol/ballot.ts';
 
 const rng = (n: number) => new Uint8Array(randomBytes(n));
 /** A fixed valid point (a multiple of the generator): computing a fresh one per ballot would only slow the attacker down. */

@@ -2,7 +2,7 @@
 import type { AnyChoices, AnyVoteDefinition, Ballot, BallotV2, Choices, DefinitionItem, VoteDefinition, VoteItem } from '../../src/protocol/ballot.ts';
 import { DEFAULT_GRADES, MORE_THAN_HALF, type EvaluationItem, type Grade, type RecommendationItem, type Threshold } from '../../src/protocol/shapes.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
-import { RULES } from './protocol-scenario.ts';
+import { RULES } from '../../testkit/protocol-scenario.ts';
 
 export function fakeBallot(voteId: string, i: number, choices: Choices): Ballot {
   const t = new Uint8Array(32);

@@ -1,7 +1,7 @@
 // A deterministic byte stream for tests and vectors: SHA-256(seed ‖ counter₃₂), concatenated.
 // Never for production randomness.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, utf8ToBytes } from '../../src/protocol/encoding.ts';
+import { concatBytes, utf8ToBytes } from '../src/protocol/encoding.ts';
 
 export function seededRandom(seed: string): (n: number) => Uint8Array {
   let counter = 0;

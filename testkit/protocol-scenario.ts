@@ -1,19 +1,19 @@
 // A complete small committee history built with the protocol functions alone, from a seed:
 // what the service would publish. Shared by the tally, chain and verifier tests and the vectors.
-import { sortNames } from '../../src/collation/index.ts';
+import { sortNames } from '../src/collation/index.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { ballotHash, type AnyChoices, type AnyVoteDefinition, type Ballot, type Choices, type DefinitionItem, type Mark, type VoteDefinition, type VoteRules } from '../../src/protocol/ballot.ts';
-import { makeEntry, voteClosedBody, type ChainEntry, type EntryBodies, type Issuance, type RosterMember, type VoteRecord } from '../../src/protocol/chain.ts';
-import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, sortByMember } from '../../src/protocol/close.ts';
-import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../../src/protocol/device.ts';
-import { toBase64url } from '../../src/protocol/encoding.ts';
-import { buildBallot, createTokenRequest, finishToken, type Token } from '../../src/protocol/member.ts';
-import { signTally } from '../../src/protocol/receipt.ts';
-import { computeTally } from '../../src/protocol/tally.ts';
-import { generateVoteKey, signBlinded, unblind } from '../../src/protocol/tokens.ts';
-import { fromBase64url } from '../../src/protocol/encoding.ts';
-import type { ProtocolVersion } from '../../src/protocol/version.ts';
+import { ballotHash, type AnyChoices, type AnyVoteDefinition, type Ballot, type Choices, type DefinitionItem, type Mark, type VoteDefinition, type VoteRules } from '../src/protocol/ballot.ts';
+import { makeEntry, voteClosedBody, type ChainEntry, type EntryBodies, type Issuance, type RosterMember, type VoteRecord } from '../src/protocol/chain.ts';
+import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, sortByMember } from '../src/protocol/close.ts';
+import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../src/protocol/device.ts';
+import { toBase64url } from '../src/protocol/encoding.ts';
+import { buildBallot, createTokenRequest, finishToken, type Token } from '../src/protocol/member.ts';
+import { signTally } from '../src/protocol/receipt.ts';
+import { computeTally } from '../src/protocol/tally.ts';
+import { generateVoteKey, signBlinded, unblind } from '../src/protocol/tokens.ts';
+import { fromBase64url } from '../src/protocol/encoding.ts';
+import type { ProtocolVersion } from '../src/protocol/version.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export const MARKS_3: Mark[] = ['approve', 'disapprove', 'abstain'];
