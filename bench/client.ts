@@ -66,7 +66,7 @@ export async function enrolAndLogin(url: string, code: string): Promise<Session>
  * `concurrency` at a time (set-up, never timed).
  */
 export async function benchCommittee(admin: Session, url: string, count: number, concurrency = 4): Promise<{ id: string; secretary: Session; members: Session[] }> {
-  const c = await admin.call('POST', '/v1/committees', { name: '基准委员会', kind: 'standing' });
+  const c = await admin.call('POST', '/v1/committees', { name: '基准委员会', kind: 'standing', visibility: 'public' });
   const sec = await admin.call('POST', `/v1/committees/${c.id}/secretaries`, { name: '基准秘书' });
   const secretary = await enrolAndLogin(url, (await admin.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
   const added = await admin.call('POST', `/v1/committees/${c.id}/members/batch`, { members: Array.from({ length: count }, (_, i) => ({ name: `委员${i}` })) });

@@ -135,7 +135,12 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
   }
   try {
     const admin = adminKey ? await Device.fromKeyFile(adminKey) : await Device.enrol(url, adminCode!);
-    const committee = await admin.api('POST', '/v1/committees', { name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing' });
+    const committee = await admin.api('POST', '/v1/committees', {
+      name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`,
+      kind: 'standing',
+      // The demo's record is for anyone to verify; a committee is restricted unless created public.
+      visibility: 'public',
+    });
     const sec = await admin.api('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' });
     const secretary = await Device.enrol(url, (await admin.api('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
     const members: Device[] = [];
@@ -156,14 +161,18 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
         { post: '县委办公室副主任', seats: 2, candidates: ['李干杰', '万立骏', '于伟国'] },
       ],
     });
-    // The device pins the vote key from the public record, not from what the API hands it.
-    const chain = await call(url, 'GET', `/v1/committees/${committee.id}/chain?from=${vote.createdSeq}&to=${vote.createdSeq}`);
-    const def: VoteDefinition = chain.entries[0].body.definition;
     await secretary.api('POST', `/v1/meetings/${meeting.id}/open`);
     const presentCount = Math.min(members.length, Math.max(Math.ceil((members.length * 2) / 3), members.length - 2));
     const present = members.slice(0, presentCount);
     const attendance = await secretary.api('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: present.map((m) => m.personId) });
     log(`attendance: 应到 ${attendance.entitled}, 实到 ${attendance.present}, quorum ${attendance.quorumMet ? 'met' : 'NOT met'}`);
+
+    // The draft's definition enters the record when the vote opens (never before: its candidates
+    // are not public until then). The device pins the vote key from the public record, not from
+    // what the API hands it.
+    const opened = await secretary.api('POST', `/v1/votes/${vote.id}/open`);
+    const chain = await call(url, 'GET', `/v1/committees/${committee.id}/chain?from=${opened.createdSeq}&to=${opened.createdSeq}`);
+    const def: VoteDefinition = chain.entries[0].body.definition;
 
     // 签到即领票: each present device blinds its token and fetches the signature at sign-in.
     const tokens = [];
@@ -174,7 +183,6 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       const answer = await m.api('POST', `/v1/votes/${def.voteId}/tokens`, { blindedPoint: request.blindedPoint, deviceSignature });
       tokens.push(finishToken(request, answer.blindSignature, def.publicKey));
     }
-    await secretary.api('POST', `/v1/votes/${def.voteId}/open`);
     const ballots: Ballot[] = [];
     const receipts: { ballot: Ballot; receipt: string; hash: string }[] = [];
     const castLengths = new Set<number>();
