@@ -13,6 +13,15 @@ import { verifyRecord } from '../../src/protocol/verifier.ts';
 import type { ChainEntry } from '../../src/protocol/chain.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
 import { confirmationMessage, countersignatureMessage } from '../../src/protocol/close.ts';
+import { runVerify } from '../../src/cli/verify.ts';
+
+/** `piaojue verify` with its output kept. */
+async function verifyCli(options: Parameters<typeof runVerify>[0]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runVerify({ threads: 0, ...options }, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  return { code, out, err };
+}
 
 let service: TestService;
 let admin: Session;
@@ -196,11 +205,17 @@ describe('a share link', () => {
     const other = await anon.get(`/v1/votes/${closedDef.voteId}/record?share=${cap}`);
     expect({ status: other.status, code: other.body.code }).toEqual({ status: 403, code: 'share_invalid' });
 
+    // The command-line verifier takes the link as the secretary hands it out.
+    const link = `${service.url}/${made.body.observerPath}`;
+    expect(await verifyCli({ link })).toMatchObject({ code: 0 });
+    expect(await verifyCli({ url: service.url, vote: def.voteId })).toMatchObject({ code: 2, err: expect.stringContaining('404') });
+
     const list = await r.secretary.api.get(`/v1/votes/${def.voteId}/shares`);
     expect(list.body.shares).toEqual([{ shareId: made.body.shareId, voteId: def.voteId, createdBy: r.secretary.personId, createdAt: expect.any(String), revokedAt: null }]);
     expect((await admin.api.delete(`/v1/votes/${def.voteId}/shares/${made.body.shareId}`)).status).toBe(204);
     const revoked = await anon.get(`/v1/votes/${def.voteId}/record?share=${cap}`);
     expect({ status: revoked.status, code: revoked.body.code }).toEqual({ status: 403, code: 'share_invalid' });
+    expect(await verifyCli({ link })).toMatchObject({ code: 2, err: expect.stringContaining('share_invalid') });
     const log = (await admin.api.get(`/v1/committees/${r.id}/access-log`)).body.events.map((e: { action: string; by: string }) => [e.action, e.by]);
     expect(log).toEqual(expect.arrayContaining([['share.created', r.secretary.personId], ['share.revoked', admin.personId]]));
   });
