@@ -196,6 +196,8 @@ describe('a meeting run entirely from the browser', () => {
     expect(await page.inputValue('#min-ratio')).toBe('1.5');
     await shot(page, 'admin-desktop-1-new-committee');
     await page.fill('#committee-name', '某县委常委会');
+    // Its record is read by an anonymous screen and observer below: a public committee.
+    await page.check('input[name=visibility][value=public]');
     await page.click('button.create-committee');
     await page.locator('.committee-summary').waitFor();
     committeeId = (await page.locator('.committee-summary').getAttribute('data-committee-id'))!;

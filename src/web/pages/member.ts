@@ -26,7 +26,7 @@ import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } 
 import type { VerificationReport } from '../../protocol/verifier.ts';
 import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member.ts';
 import { versionOf } from '../../protocol/version.ts';
-import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api.ts';
+import { ApiError, castBallotAnonymously, recordGet, type Session } from '../api.ts';
 import { randomBytes } from '../device.ts';
 import { h, put } from '../dom.ts';
 import { candidatePosts } from '../posts.ts';
@@ -189,7 +189,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   async function checkCounted(vote: Vote): Promise<void> {
     const v = local.get(vote.id);
     if (!v?.receipt || !v.ballotHash) return;
-    const record = await publicGet<Parameters<typeof findBallotInRecord>[0]>(`/v1/votes/${vote.id}/record`);
+    const record = await recordGet<Parameters<typeof findBallotInRecord>[0]>(`/v1/votes/${vote.id}/record`);
     // Only a record whose links hold and which is the history this device pinned can say
     // whether the ballot was counted.
     await guarded(() => checkVoteRecord(record, vote.committeeId, vote.id));
@@ -332,8 +332,9 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       for (const vote of votes) {
         const v = local.get(vote.id);
         if (rewritten && vote.state !== 'closed') continue;
-        if ((vote.state === 'draft' || vote.state === 'open') && present() && !v?.token) {
-          // Not present (yet) or already closed: nothing to fetch, nothing to report.
+        if (vote.state === 'open' && present() && !v?.token) {
+          // Not present (yet), a draft (its key is not in the record until it opens) or already
+          // closed: nothing to fetch, nothing to report.
           await task(vote.id, () => ensureToken(vote), ['not_eligible']);
         } else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) {
           await task(vote.id, () => sendBallot(vote.id));

@@ -9,7 +9,7 @@
 import { hasQuorum, itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { Tally } from '../../protocol/tally.ts';
 import { parseNameList, sortNames } from '../../collation/index.ts';
-import { ApiError, publicGet, type Session } from '../api.ts';
+import { ApiError, recordGet, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { parseCandidateLines, type CandidateLines } from '../candidate-lines.ts';
 import { candidatePosts, hasPosts } from '../posts.ts';
@@ -224,7 +224,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       const line = h('li', { class: 'meeting-result', 'data-vote-id': vote.id }, h('strong', { class: 'meeting-result-title' }, vote.title), L('：', ': '));
       list.append(line);
       const report = `#/projector?committee=${vote.committeeId}&vote=${vote.id}&full=1&report=1`;
-      publicGet<TallyReply>(`/v1/votes/${vote.id}/tally`).then(
+      recordGet<TallyReply>(`/v1/votes/${vote.id}/tally`).then(
         ({ tally }) => {
           line.append(
             // Plain text in the line (the card's big .item-outcome style is for one vote's result).
@@ -431,7 +431,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       const closeVote = async () => {
         let t: { issued: number; returned: number };
         try {
-          t = (await publicGet<VoteStatus>(`/v1/votes/${vote.id}/status`)).turnout;
+          t = (await recordGet<VoteStatus>(`/v1/votes/${vote.id}/status`)).turnout;
         } catch (e) {
           put(msg, notice('error', errorText(e)));
           return;
@@ -487,7 +487,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     if (live.length > 0) {
       stopTurnout = poll(async () => {
         for (const v of live) {
-          const s = await publicGet<VoteStatus>(`/v1/votes/${v.id}/status`);
+          const s = await recordGet<VoteStatus>(`/v1/votes/${v.id}/status`);
           setTurnout(turnoutEls.get(v.id)!, s.turnout);
           const waitingEl = waitingEls.get(v.id);
           if (waitingEl) {
@@ -590,7 +590,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
   async function showOutcome(vote: Vote, card: HTMLElement, msg: HTMLElement, offerRunoff: boolean): Promise<void> {
     let tally: Tally;
     try {
-      tally = (await publicGet<TallyReply>(`/v1/votes/${vote.id}/tally`)).tally;
+      tally = (await recordGet<TallyReply>(`/v1/votes/${vote.id}/tally`)).tally;
     } catch (e) {
       put(msg, notice('error', errorText(e)));
       return;
