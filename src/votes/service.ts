@@ -266,7 +266,7 @@ export async function issueToken(
       `SELECT v.committee_id, v.meeting_id, v.state, mt.state AS meeting_state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
               a.person_id IS NOT NULL AS present, d.alg, d.public_key AS device_key,
               i.blinded_point AS issued_point, i.blind_signature AS issued_signature,
-              v.opened_at IS NOT NULL AND d.enrolled_at > v.opened_at AS device_too_new
+              d.enrolled_at > v.created_at AS device_too_new
          FROM votes v
          JOIN meetings mt ON mt.id = v.meeting_id
          JOIN devices d ON d.id = $3
@@ -284,7 +284,9 @@ export async function issueToken(
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
   if (!row.present) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
   // The record shows every device enrolment; one after the vote's vote.created entry (appended
-  // when the vote opens) fails verification.
+  // when the vote opens) fails verification. The service keeps the stricter rule of a device
+  // enrolled before the vote was created (a draft), so that a device enrolled for a member once
+  // the vote is prepared never takes their token.
   if (row.device_too_new) throw new AppError('device_too_new', 'This device was enrolled after the vote was created; use a device enrolled before it.');
   if (!(await ctx.crypto.run('verifyDevice', { alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature))) {
     throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });
