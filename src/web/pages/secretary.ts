@@ -49,7 +49,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
   async function makeShareLink(voteId: string, msg: HTMLElement): Promise<void> {
     try {
       const made = await session.post<{ observerPath: string }>(`/v1/votes/${voteId}/shares`);
-      const link = `${(await linkBase()).replace(/\/+$/, "")}/${made.observerPath}`;
+      const link = `${(await linkBase()).replace(/\/+$/, '')}/${made.observerPath}`;
       put(
         msg,
         h(
