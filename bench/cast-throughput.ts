@@ -155,7 +155,7 @@ async function run(label: string, db: Database, members: number, concurrency: nu
   const service = await startService(config, { db });
   try {
     const admin = await Person.enrol(service.url, service.firstAdmin!.code);
-    const committee = await admin.call('POST', '/v1/committees', { name: '吞吐委员会', kind: 'standing' });
+    const committee = await admin.call('POST', '/v1/committees', { name: '吞吐委员会', kind: 'standing', visibility: 'public' });
     const sec = await admin.call('POST', `/v1/committees/${committee.id}/secretaries`, { name: '吞吐委员会秘书' });
     const secretary = await Person.enrol(service.url, (await admin.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
     // Members are added one by one (each appends to the committee's record); they enrol in parallel.

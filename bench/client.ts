@@ -28,7 +28,7 @@ export async function enrolAndLogin(url: string, code: string): Promise<Session>
  * `concurrency` at a time (set-up, never timed).
  */
 export async function benchCommittee(admin: Session, url: string, count: number, concurrency = 4, name = '基准委员会'): Promise<{ id: string; secretary: Session; members: Session[] }> {
-  const c = await admin.api.call('POST', '/v1/committees', { name, kind: 'standing' });
+  const c = await admin.api.call('POST', '/v1/committees', { name, kind: 'standing', visibility: 'public' });
   const sec = await admin.api.call('POST', `/v1/committees/${c.id}/secretaries`, { name: `${name}秘书` });
   const secretary = await enrolAndLogin(url, (await admin.api.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
   const added = await admin.api.call('POST', `/v1/committees/${c.id}/members/batch`, { members: Array.from({ length: count }, (_, i) => ({ name: `委员${i}` })) });

@@ -13,6 +13,7 @@ const benches: [string, () => Promise<void>][] = [
   ['flood', async () => (await import('./flood.ts')).benchFlood()],
   ['token-group', async () => (await import('./token-group.ts')).benchTokenGroup()],
   ['memory', async () => (await import('./memory.ts')).benchMemory()],
+  ['chain-reads', async () => (await import('./chain-reads.ts')).benchChainReads()],
 ];
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   challenge_invalid: { status: 401, title: '登录挑战无效或签名不符 / Login challenge invalid or signature mismatch' },
   device_revoked: { status: 401, title: '设备已被吊销 / Device revoked' },
   forbidden: { status: 403, title: '无权执行此操作 / Forbidden' },
+  share_invalid: { status: 403, title: '分享链接无效、已撤销或不属于此记录 / Share link invalid, revoked or for another record' },
+  share_not_yet_valid: { status: 403, title: '表决结束后分享链接方可使用 / The share link opens the record once the vote is closed' },
   credentials_not_allowed: { status: 400, title: '投票请求不得携带身份凭据 / Cast requests must carry no credentials' },
   // resources and state
   not_found: { status: 404, title: '对象不存在 / Not found' },

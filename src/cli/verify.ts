@@ -1,10 +1,13 @@
 // `piaojue verify`: the observer's independent check of a published vote record.
 //
-//   piaojue verify --url URL --vote ID [--pin FILE] [--json]
+//   piaojue verify --url URL --vote ID [--share CAPABILITY] [--pin FILE] [--json]
+//   piaojue verify --link 'URL/#/observer?record=/v1/votes/ID/record&cap=CAPABILITY' [--pin FILE] [--json]
 //   piaojue verify --file record.json [--jwks jwks.json] [--pin FILE] [--json]
 //
 // With --url the record comes from URL/v1/votes/ID/record and the service's keys from
-// URL/.well-known/jwks.json (a record never carries keys). The file is either a record or a
+// URL/.well-known/jwks.json (a record never carries keys). A restricted committee's record is
+// read with the vote's share link: --share CAPABILITY (sent in the Piaojue-Share header, never
+// in the address), or --link with the observer page's address as the secretary handed it out. The file is either a record or a
 // bundle { record, jwks } (the layout of tests/vectors/record.json); the keys come from --jwks,
 // or — with a warning that they are self-asserted — from the bundle's `jwks`. --pin FILE remembers the chain head: a later run fails if the chain no longer
 // contains it (history rewritten, forked or truncated), and a passing run stores the new head.
@@ -31,6 +34,10 @@ const WORKER_THRESHOLD = 200;
 export interface VerifyCliOptions {
   url?: string;
   vote?: string;
+  /** A share link's capability (pjs_…), for a restricted committee's record. */
+  share?: string;
+  /** The observer page's address with the record and the capability (what a share link is). */
+  link?: string;
   file?: string;
   jwks?: string;
   pin?: string;
@@ -97,16 +104,39 @@ function asJwks(value: unknown, what: string): JSONWebKeySet {
   return value as unknown as JSONWebKeySet;
 }
 
-async function getJson(io: VerifyIo, url: string): Promise<unknown> {
+async function getJson(io: VerifyIo, url: string, share?: string): Promise<unknown> {
   let res: Response;
   try {
-    res = await io.fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(60_000) });
+    const headers: Record<string, string> = { accept: 'application/json', ...(share !== undefined ? { 'piaojue-share': share } : {}) };
+    res = await io.fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
   } catch (e) {
     throw new UsageError(`cannot fetch ${url}: ${(e as Error).message}`);
   }
   const text = await res.text().catch(() => '');
   if (!res.ok) throw new UsageError(`${url} answered ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 300)}` : ''}`);
   return parseJson(text, url);
+}
+
+/**
+ * A share link as the secretary hands it out: the service's address, then the observer page
+ * with the record's path and the capability, e.g.
+ * https://host/#/observer?record=%2Fv1%2Fvotes%2FID%2Frecord&cap=pjs_…
+ */
+export function parseShareLink(link: string): { url: string; vote: string; share?: string } {
+  let u: URL;
+  try {
+    u = new URL(link);
+  } catch {
+    throw new UsageError('--link is not an address');
+  }
+  const hash = u.hash.replace(/^#/, '');
+  const query = new URLSearchParams(hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '');
+  const vote = /^\/v1\/votes\/([^/]+)\/record$/.exec(query.get('record') ?? '')?.[1];
+  if (!/^https?:$/.test(u.protocol) || !hash.startsWith('/observer') || vote === undefined) {
+    throw new UsageError("--link must be the observer page's address: URL/#/observer?record=/v1/votes/ID/record&cap=…");
+  }
+  const cap = query.get('cap');
+  return { url: u.origin + u.pathname.replace(/\/+$/, ''), vote: decodeURIComponent(vote), ...(cap ? { share: cap } : {}) };
 }
 
 function ballotCount(record: unknown): number {
@@ -185,6 +215,11 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
   const warnings: string[] = [];
   let accelerator: (VerifyAccelerator & { close(): Promise<void> }) | null = null;
   try {
+    if (options.link !== undefined) {
+      if (options.url !== undefined || options.vote !== undefined || options.file !== undefined || options.share !== undefined) throw new UsageError('--link stands alone: it names the service, the vote and the share link');
+      options = { ...options, ...parseShareLink(options.link) };
+    }
+    if (options.share !== undefined && options.url === undefined) throw new UsageError('--share goes with --url and --vote');
     const byUrl = options.url !== undefined || options.vote !== undefined;
     if (byUrl === (options.file !== undefined)) throw new UsageError('give either --url URL --vote ID, or --file FILE');
     if (byUrl && (!options.url || !options.vote)) throw new UsageError('--url and --vote go together');
@@ -200,7 +235,7 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
       const base = options.url!.replace(/\/+$/, '');
       if (!/^https?:\/\//.test(base)) throw new UsageError('--url must start with http:// or https://');
       source = `${base}/v1/votes/${encodeURIComponent(options.vote!)}/record`;
-      [record, jwks] = await Promise.all([getJson(io, source), getJson(io, `${base}/.well-known/jwks.json`).then((v) => asJwks(v, `${base}/.well-known/jwks.json`))]);
+      [record, jwks] = await Promise.all([getJson(io, source, options.share), getJson(io, `${base}/.well-known/jwks.json`).then((v) => asJwks(v, `${base}/.well-known/jwks.json`))]);
       if (isPlainObject(record) && record.voteId !== options.vote) {
         // The verifier checks the vote the record names; make sure that is the one asked for.
         warnings.push(`the record names vote ${String(record.voteId)}, not ${options.vote}`);
@@ -313,6 +348,8 @@ export function verifyCommand(io: Partial<VerifyIo> = {}): Command {
     .description('check a published vote record independently: chain, tokens, issuances, tally and signatures (独立验证表决记录)')
     .option('--url <url>', 'service URL; fetches URL/v1/votes/ID/record and URL/.well-known/jwks.json')
     .option('--vote <id>', 'vote id (with --url)')
+    .option('--share <capability>', "a vote's share link capability (pjs_…), with --url, for a restricted committee's record")
+    .option('--link <url>', "the observer page's address a share link gives (…/#/observer?record=…&cap=…)")
     .option('--file <file>', 'a record saved earlier (the body of GET /v1/votes/ID/record)')
     .option('--jwks <file>', "the service's keys (/.well-known/jwks.json), with --file")
     .option('--pin <file>', 'remember the chain head; fail if a later record no longer contains it')

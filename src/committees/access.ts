@@ -1,14 +1,27 @@
 // Who may see and act on a committee. Outsiders get 404 (a committee they are not part of
 // does not exist for them); insiders without the role get 403.
+//
+// The record (chain, tally, vote status, closed record) has readers of its own (issue 12): on a
+// `public` committee anyone; on a `restricted` one its members, secretaries, observers and the
+// administrators, signed in, and — for one closed vote's record — whoever holds that vote's
+// share link. An anonymous reader of a restricted committee gets the same 404 as for an id that
+// does not exist, so the answer does not tell that the committee exists.
 import type { Request } from 'express';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { AppError } from '../errors.ts';
 import { requirePrincipal, type Principal } from '../http/auth.ts';
 import type { Queryable } from '../db/database.ts';
 import { parseId } from '../http/validate.ts';
+import { bytesToHex } from '../protocol/encoding.ts';
 import { assertCommitteeExists } from './service.ts';
 
 export function canRead(p: Principal, committeeId: string): boolean {
-  return p.isAdmin || p.secretaryOf.has(committeeId) || p.memberOf.has(committeeId);
+  return p.isAdmin || p.secretaryOf.has(committeeId) || p.memberOf.has(committeeId) || p.observerOf.has(committeeId);
+}
+
+/** An observer who holds no other role here: reads, never acts, never sees a draft. */
+export function observesOnly(p: Principal, committeeId: string): boolean {
+  return p.observerOf.has(committeeId) && !p.isAdmin && !p.secretaryOf.has(committeeId) && !p.memberOf.has(committeeId);
 }
 
 export function assertCanRead(p: Principal, committeeId: string, what = 'committee'): void {
@@ -16,18 +29,72 @@ export function assertCanRead(p: Principal, committeeId: string, what = 'committ
 }
 
 /**
- * The committee named in the path, if the caller may see it. Insiders' membership rows prove
- * it exists; only an administrator (who may read any id) needs the lookup.
+ * The committee named in the path, if the caller may see it. Insiders' role rows prove it
+ * exists; only an administrator (who may read any id) needs the lookup.
  */
 export async function visibleCommittee(q: Queryable, req: Request): Promise<{ p: Principal; committeeId: string }> {
   const p = requirePrincipal(req);
   const committeeId = parseId(req.params.committeeId, 'committee');
   assertCanRead(p, committeeId);
-  if (!p.secretaryOf.has(committeeId) && !p.memberOf.has(committeeId)) await assertCommitteeExists(q, committeeId);
+  if (!p.secretaryOf.has(committeeId) && !p.memberOf.has(committeeId) && !p.observerOf.has(committeeId)) await assertCommitteeExists(q, committeeId);
   return { p, committeeId };
 }
 
 export function assertSecretary(p: Principal, committeeId: string, what = 'committee'): void {
   assertCanRead(p, committeeId, what);
   if (!p.secretaryOf.has(committeeId)) throw new AppError('forbidden', "Only this committee's secretary may do this.");
+}
+
+/** A secretary of the committee or an administrator (share links). */
+export function assertSecretaryOrAdmin(p: Principal, committeeId: string, what = 'committee'): void {
+  assertCanRead(p, committeeId, what);
+  if (!p.isAdmin && !p.secretaryOf.has(committeeId)) throw new AppError('forbidden', "Only this committee's secretary or an administrator may do this.");
+}
+
+export type Visibility = 'public' | 'restricted';
+export const VISIBILITIES: readonly Visibility[] = ['public', 'restricted'];
+
+/** A share link's capability: `pjs_` and 32 random bytes (256 bits) in base64url. */
+export const SHARE_PATTERN = /^pjs_[A-Za-z0-9_-]{43}$/;
+
+/** What the service stores of a capability: its SHA-256, hex. */
+export function shareHash(capability: string): string {
+  return bytesToHex(sha256(new TextEncoder().encode(capability)));
+}
+
+/** The capability a request carries: the `share` query parameter, or the Piaojue-Share header. */
+function shareOf(req: Request): string | undefined {
+  const header = req.get('piaojue-share');
+  const query = typeof req.query.share === 'string' ? req.query.share : undefined;
+  return header ?? query;
+}
+
+/**
+ * How much of a committee's record this request may read: all of it (`to` undefined), or —
+ * with a share link — the chain through the shared vote's close. `voteId` names the vote whose
+ * route is read (a share link opens only its own vote). Throws not_found for a reader who may
+ * not read it, share_invalid for a capability that is unknown, altered, revoked or another
+ * vote's, share_not_yet_valid for a share link of a vote not yet closed.
+ */
+export async function recordAccess(q: Queryable, req: Request, committeeId: string, voteId?: string): Promise<{ to?: number }> {
+  const what = voteId === undefined ? 'committee' : 'vote';
+  if (req.principal && canRead(req.principal, committeeId)) return {};
+  const capability = shareOf(req);
+  if (capability !== undefined) {
+    const refused = () => new AppError('share_invalid', 'This share link is not valid: it was altered, revoked, or is for another record.');
+    if (!SHARE_PATTERN.test(capability)) throw refused();
+    const row = (
+      await q.query<{ vote_id: string; committee_id: string; state: string; closed_seq: string | number | null; revoked_at: Date | null }>(
+        `SELECT s.vote_id, v.committee_id, v.state, v.closed_seq, s.revoked_at
+           FROM vote_shares s JOIN votes v ON v.id = s.vote_id WHERE s.token_hash = $1`,
+        [shareHash(capability)],
+      )
+    )[0];
+    if (!row || row.revoked_at !== null || row.committee_id !== committeeId || (voteId !== undefined && row.vote_id !== voteId)) throw refused();
+    if (row.state !== 'closed' || row.closed_seq === null) throw new AppError('share_not_yet_valid', 'This share link opens the record once the vote is closed.');
+    return { to: Number(row.closed_seq) };
+  }
+  const c = (await q.query<{ visibility: Visibility }>('SELECT visibility FROM committees WHERE id = $1', [committeeId]))[0];
+  if (!c || c.visibility !== 'public') throw new AppError('not_found', `No such ${what}.`);
+  return {};
 }

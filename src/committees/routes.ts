@@ -3,16 +3,20 @@ import { z } from 'zod';
 import type { AppContext } from '../http/context.ts';
 import { requireAdmin, requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
-import { assertCanRead, visibleCommittee } from './access.ts';
+import { assertCanRead, assertSecretaryOrAdmin, visibleCommittee, VISIBILITIES } from './access.ts';
+import { accessLog } from './audit.ts';
 import { rulesSchema } from './rules.ts';
-import { addMember, addMembers, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listSecretaries, removeSecretary, updateMember } from './service.ts';
+import { addMember, addMembers, addObserver, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listObservers, listSecretaries, removeObserver, removeSecretary, setVisibility, updateMember } from './service.ts';
 
 const personName = z.string().trim().min(1).max(64);
 const createSchema = z.strictObject({
   name: z.string().trim().min(1).max(128),
   kind: z.enum(['standing', 'full', 'other']).default('standing'),
   rules: rulesSchema.default(() => rulesSchema.parse({})),
+  /** Restricted unless asked otherwise: a committee's personnel votes are not for anyone's eyes. */
+  visibility: z.enum(VISIBILITIES).default('restricted'),
 });
+const committeePatch = z.strictObject({ visibility: z.enum(VISIBILITIES) });
 const personInput = z
   .strictObject({ name: personName.optional(), personId: idSchema.optional(), votingRight: z.boolean().default(true) })
   .refine((v) => (v.name === undefined) !== (v.personId === undefined), { message: 'give exactly one of name or personId', path: ['name'] });
@@ -37,7 +41,7 @@ export function committeesRouter(ctx: AppContext): Router {
 
   r.get('/v1/committees', async (req, res) => {
     const p = requirePrincipal(req);
-    const ids = await listCommitteeIds(ctx.db, p.isAdmin ? 'all' : [...new Set([...p.secretaryOf, ...p.memberOf])]);
+    const ids = await listCommitteeIds(ctx.db, p.isAdmin ? 'all' : [...new Set([...p.secretaryOf, ...p.memberOf, ...p.observerOf])]);
     res.json({ committees: await Promise.all(ids.map((id) => getCommittee(ctx.db, id))) });
   });
 
@@ -46,6 +50,38 @@ export function committeesRouter(ctx: AppContext): Router {
     const id = parseId(req.params.committeeId, 'committee');
     assertCanRead(p, id);
     res.json(await getCommittee(ctx.db, id));
+  });
+
+  // Who may read the record (issue 12): set by an administrator, audited.
+  r.patch('/v1/committees/:committeeId', async (req, res) => {
+    const admin = requireAdmin(req);
+    const id = parseId(req.params.committeeId, 'committee');
+    res.json(await setVisibility(ctx, id, parseBody(committeePatch, req.body).visibility, admin.personId));
+  });
+
+  r.get('/v1/committees/:committeeId/observers', async (req, res) => {
+    const { committeeId } = await visibleCommittee(ctx.db, req);
+    res.json({ observers: await listObservers(ctx.db, committeeId) });
+  });
+
+  r.post('/v1/committees/:committeeId/observers', async (req, res) => {
+    const admin = requireAdmin(req);
+    const id = parseId(req.params.committeeId, 'committee');
+    res.status(201).json(await addObserver(ctx, id, parseBody(secretaryInput, req.body), admin.personId));
+  });
+
+  r.delete('/v1/committees/:committeeId/observers/:personId', async (req, res) => {
+    const admin = requireAdmin(req);
+    const id = parseId(req.params.committeeId, 'committee');
+    await removeObserver(ctx, id, parseId(req.params.personId, 'person'), admin.personId);
+    res.status(204).end();
+  });
+
+  // Changes to who may read the record, with who made them: the secretaries and administrators.
+  r.get('/v1/committees/:committeeId/access-log', async (req, res) => {
+    const { p, committeeId } = await visibleCommittee(ctx.db, req);
+    assertSecretaryOrAdmin(p, committeeId);
+    res.json({ events: await accessLog(ctx.db, committeeId) });
   });
 
   r.get('/v1/committees/:committeeId/members', async (req, res) => {

@@ -7,6 +7,8 @@ import { appendEntry, chainHead, initChain } from '../ledger/ledger.ts';
 import type { DevicePublicKey } from '../protocol/device.ts';
 import type { DeviceEvent } from '../people/enrolment.ts';
 import { voteRules, type CommitteeRules } from './rules.ts';
+import type { Visibility } from './access.ts';
+import { recordAccessChange } from './audit.ts';
 
 export type CommitteeKind = 'standing' | 'full' | 'other';
 
@@ -15,6 +17,8 @@ export interface Committee {
   name: string;
   kind: CommitteeKind;
   rules: CommitteeRules;
+  /** Who may read the record: anyone (`public`) or the committee's own people (`restricted`). */
+  visibility: Visibility;
   entitled: number;
   createdAt: string;
   head: { seq: number; hash: string };
@@ -34,9 +38,11 @@ export interface PersonRef {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-export async function createCommittee(ctx: AppContext, input: { name: string; kind: CommitteeKind; rules: CommitteeRules }): Promise<Committee> {
+export async function createCommittee(ctx: AppContext, input: { name: string; kind: CommitteeKind; rules: CommitteeRules; visibility: Visibility }): Promise<Committee> {
   const id = await ctx.db.transaction(async (tx) => {
-    const row = (await tx.query<{ id: string }>('INSERT INTO committees (name, kind, rules) VALUES ($1, $2, $3) RETURNING id', [input.name, input.kind, JSON.stringify(input.rules)]))[0]!;
+    const row = (
+      await tx.query<{ id: string }>('INSERT INTO committees (name, kind, rules, visibility) VALUES ($1, $2, $3, $4) RETURNING id', [input.name, input.kind, JSON.stringify(input.rules), input.visibility])
+    )[0]!;
     await initChain(tx, row.id);
     await appendEntry(tx, row.id, 'committee.created', { name: input.name, kind: input.kind, rules: voteRules(input.rules), marks: input.rules.marks });
     // Administrators are not per committee: each chain names every one, from its start.
@@ -50,8 +56,8 @@ export async function createCommittee(ctx: AppContext, input: { name: string; ki
 
 export async function getCommittee(q: Queryable, id: string): Promise<Committee> {
   const row = (
-    await q.query<{ id: string; name: string; kind: CommitteeKind; rules: CommitteeRules; created_at: Date; entitled: number }>(
-      `SELECT c.id, c.name, c.kind, c.rules, c.created_at, (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.active AND m.voting_right) AS entitled
+    await q.query<{ id: string; name: string; kind: CommitteeKind; rules: CommitteeRules; visibility: Visibility; created_at: Date; entitled: number }>(
+      `SELECT c.id, c.name, c.kind, c.rules, c.visibility, c.created_at, (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.active AND m.voting_right) AS entitled
          FROM committees c WHERE c.id = $1`,
       [id],
     )
@@ -62,6 +68,7 @@ export async function getCommittee(q: Queryable, id: string): Promise<Committee>
     name: row.name,
     kind: row.kind,
     rules: row.rules,
+    visibility: row.visibility,
     entitled: Number(row.entitled),
     createdAt: iso(row.created_at),
     head: (await chainHead(q, id))!,
@@ -266,4 +273,54 @@ export async function recordDeviceEvent(tx: Queryable, event: DeviceEvent): Prom
       await appendEntry(tx, committee_id, 'device.revoked', { memberId: event.personId, fingerprint: event.fingerprint, by: event.by });
     }
   }
+}
+
+/** An administrator sets who may read the committee's record; the change is audited (audit.ts). */
+export async function setVisibility(ctx: AppContext, committeeId: string, visibility: Visibility, by: string): Promise<Committee> {
+  await ctx.db.transaction(async (tx) => {
+    const row = (await tx.query<{ visibility: Visibility }>('SELECT visibility FROM committees WHERE id = $1 FOR NO KEY UPDATE', [committeeId]))[0];
+    if (!row) throw new AppError('not_found', 'No such committee.');
+    if (row.visibility === visibility) return;
+    await tx.query('UPDATE committees SET visibility = $2 WHERE id = $1', [committeeId, visibility]);
+    await recordAccessChange(tx, committeeId, ctx.now(), by, 'visibility.changed', { from: row.visibility, to: visibility });
+  });
+  return getCommittee(ctx.db, committeeId);
+}
+
+export async function listObservers(q: Queryable, committeeId: string): Promise<PersonRef[]> {
+  const rows = await q.query<{ person_id: string; name: string }>(
+    'SELECT o.person_id, p.name FROM committee_observers o JOIN people p ON p.id = o.person_id WHERE o.committee_id = $1 ORDER BY p.name, o.person_id',
+    [committeeId],
+  );
+  return rows.map((r) => ({ personId: r.person_id, name: r.name }));
+}
+
+/**
+ * An observer (列席/观察员) reads the committee's record with devices of their own and never
+ * acts. A member or secretary of the committee already reads it and is not made an observer.
+ */
+export async function addObserver(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined }, by: string): Promise<PersonRef> {
+  return ctx.db.transaction(async (tx) => {
+    await lockCommittee(tx, committeeId);
+    const personId = await personOrNew(tx, input);
+    const insider = await tx.query(
+      'SELECT 1 FROM committee_members WHERE committee_id = $1 AND person_id = $2 UNION ALL SELECT 1 FROM committee_secretaries WHERE committee_id = $1 AND person_id = $2',
+      [committeeId, personId],
+    );
+    if (insider.length > 0) throw new AppError('conflict', 'This person is a member or secretary of the committee and reads its record already.', { field: 'personId' });
+    const rows = await tx.query('INSERT INTO committee_observers (committee_id, person_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1', [committeeId, personId, ctx.now()]);
+    if (rows.length === 0) throw new AppError('conflict', 'This person is already an observer of the committee.', { field: 'personId' });
+    await recordAccessChange(tx, committeeId, ctx.now(), by, 'observer.added', { personId });
+    const name = (await tx.query<{ name: string }>('SELECT name FROM people WHERE id = $1', [personId]))[0]!.name;
+    return { personId, name };
+  });
+}
+
+export async function removeObserver(ctx: AppContext, committeeId: string, personId: string, by: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await lockCommittee(tx, committeeId);
+    const rows = await tx.query('DELETE FROM committee_observers WHERE committee_id = $1 AND person_id = $2 RETURNING 1', [committeeId, personId]);
+    if (rows.length === 0) throw new AppError('not_found', 'This person is not an observer of the committee.');
+    await recordAccessChange(tx, committeeId, ctx.now(), by, 'observer.removed', { personId });
+  });
 }

@@ -16,6 +16,8 @@ export interface Principal {
   secretaryOf: ReadonlySet<string>;
   /** Committees where the person is an active member. */
   memberOf: ReadonlySet<string>;
+  /** Committees where the person is an observer: reads the record, never acts (issue 12). */
+  observerOf: ReadonlySet<string>;
 }
 
 declare global {
@@ -58,11 +60,12 @@ async function verifyAccessToken(ctx: AppContext, token: string): Promise<{ pers
 }
 
 async function loadPrincipal(ctx: AppContext, personId: string, deviceId: string): Promise<Principal> {
-  const rows = await ctx.db.query<{ is_admin: boolean; revoked: boolean | null; sec: string[] | null; mem: string[] | null }>(
+  const rows = await ctx.db.query<{ is_admin: boolean; revoked: boolean | null; sec: string[] | null; mem: string[] | null; obs: string[] | null }>(
     `SELECT p.is_admin,
             d.revoked_at IS NOT NULL AS revoked,
             (SELECT array_agg(committee_id::text) FROM committee_secretaries WHERE person_id = p.id) AS sec,
-            (SELECT array_agg(committee_id::text) FROM committee_members WHERE person_id = p.id AND active) AS mem
+            (SELECT array_agg(committee_id::text) FROM committee_members WHERE person_id = p.id AND active) AS mem,
+            (SELECT array_agg(committee_id::text) FROM committee_observers WHERE person_id = p.id) AS obs
        FROM people p JOIN devices d ON d.person_id = p.id
       WHERE p.id = $1 AND d.id = $2`,
     [personId, deviceId],
@@ -76,6 +79,7 @@ async function loadPrincipal(ctx: AppContext, personId: string, deviceId: string
     isAdmin: row.is_admin,
     secretaryOf: new Set(row.sec ?? []),
     memberOf: new Set(row.mem ?? []),
+    observerOf: new Set(row.obs ?? []),
   };
 }
 

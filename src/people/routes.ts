@@ -46,6 +46,7 @@ export function peopleRouter(ctx: AppContext): Router {
       isAdmin: p.isAdmin,
       secretaryOf: [...p.secretaryOf].sort(),
       memberOf: [...p.memberOf].sort(),
+      observerOf: [...p.observerOf].sort(),
     });
   });
 

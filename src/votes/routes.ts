@@ -4,7 +4,8 @@ import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { requirePrincipal } from '../http/auth.ts';
 import { parseBody, parseId, parseInput } from '../http/validate.ts';
-import { assertCanRead, assertSecretary } from '../committees/access.ts';
+import { assertCanRead, assertSecretary, assertSecretaryOrAdmin, observesOnly, recordAccess } from '../committees/access.ts';
+import { createShare, listShares, revokeShare } from './shares.ts';
 import { findMeeting } from '../meetings/service.ts';
 import { chainHead, readEntries } from '../ledger/ledger.ts';
 import { CAST_RETRY_AFTER } from './admission.ts';
@@ -53,10 +54,25 @@ const noBody = z.strictObject({});
 const deviceSignatureSchema = z.strictObject({ deviceSignature: z.string().min(1).max(200) });
 const sealSchema = z.strictObject({ unconfirmedReason: z.string().trim().min(1).max(DECISION_REASON_MAX).optional() });
 const inspectorsSchema = z.strictObject({ inspectors: z.array(z.uuid()).min(1).max(MAX_INSPECTORS) });
-const rangeSchema = z.strictObject({
-  from: z.coerce.number().int().min(0).optional(),
-  to: z.coerce.number().int().min(0).optional(),
-});
+const rangeSchema = z
+  .strictObject({
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+    /** The last seq the reader holds: only later entries are sent. */
+    after: z.coerce.number().int().min(-1).optional(),
+    /** A share link's capability (access.ts reads it). */
+    share: z.string().max(100).optional(),
+  })
+  .refine((r) => r.after === undefined || r.from === undefined, { message: 'give after or from, not both', path: ['after'] });
+
+/** If-None-Match: a list of entity tags, or *. */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
 
 /**
  * The cast route, mounted before authentication: a ballot must arrive without any credential,
@@ -91,6 +107,8 @@ export function votesRouter(ctx: AppContext): Router {
     const p = requirePrincipal(req);
     const vote = await findVote(ctx.db, parseId(req.params.voteId, 'vote'));
     assertCanRead(p, vote.committee_id, 'vote');
+    // A draft's definition is for the committee's own people: an observer does not see it.
+    if (vote.state === 'draft' && observesOnly(p, vote.committee_id)) throw new AppError('not_found', 'No such vote.');
     return { p, vote };
   }
 
@@ -105,7 +123,8 @@ export function votesRouter(ctx: AppContext): Router {
     const p = requirePrincipal(req);
     const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
     assertCanRead(p, meeting.committeeId, 'meeting');
-    res.json({ votes: await listVotes(ctx.db, meeting.id) });
+    const votes = await listVotes(ctx.db, meeting.id);
+    res.json({ votes: observesOnly(p, meeting.committeeId) ? votes.filter((v) => v.state !== 'draft') : votes });
   });
 
   r.get('/v1/votes/:voteId', async (req, res) => {
@@ -117,7 +136,7 @@ export function votesRouter(ctx: AppContext): Router {
     const { p, vote } = await visibleVote(req);
     assertSecretary(p, vote.committee_id, 'vote');
     parseBody(noBody, req.body);
-    res.json(await openVote(ctx, vote.id));
+    res.json(await openVote(ctx, vote.id, p.personId));
   });
 
   // The close (close.ts): prepare, members confirm, the secretary seals, inspectors countersign.
@@ -185,26 +204,74 @@ export function votesRouter(ctx: AppContext): Router {
     res.json(await issueToken(ctx, p, voteId, parseBody(tokenSchema, req.body)));
   });
 
-  // Public: what anyone may see of a vote — while open only its state, turnout and the chain
-  // head; after close the signed tally and the whole record.
+  // The record's reads: what a reader of the committee's record may see of a vote (anyone on a
+  // public committee; members, secretaries, observers and administrators, or a share link's
+  // holder after the close, on a restricted one; access.ts) — while open only its state, turnout
+  // and the chain head; after close the signed tally and the whole record.
+  async function readableVote(req: Request) {
+    const vote = await findVote(ctx.db, parseId(req.params.voteId, 'vote'));
+    await recordAccess(ctx.db, req, vote.committee_id, vote.id);
+    return vote;
+  }
+
   r.get('/v1/votes/:voteId/status', async (req, res) => {
-    res.json(await voteStatus(ctx.db, parseId(req.params.voteId, 'vote')));
+    const vote = await readableVote(req);
+    res.json(await voteStatus(ctx.db, vote.id));
   });
 
   r.get('/v1/votes/:voteId/tally', async (req, res) => {
-    res.json(await closedTally(ctx.db, parseId(req.params.voteId, 'vote')));
+    const vote = await readableVote(req);
+    res.json(await closedTally(ctx.db, vote.id));
   });
 
   r.get('/v1/votes/:voteId/record', async (req, res) => {
-    res.json(await voteRecord(ctx.db, parseId(req.params.voteId, 'vote')));
+    const vote = await readableVote(req);
+    res.json(await voteRecord(ctx.db, vote.id));
   });
 
+  // Share links (issue 12): a capability that opens one closed vote's record to an outsider.
+  r.post('/v1/votes/:voteId/shares', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretaryOrAdmin(p, vote.committee_id, 'vote');
+    parseBody(noBody, req.body);
+    res.status(201).json(await createShare(ctx, vote.id, vote.committee_id, p.personId));
+  });
+
+  r.get('/v1/votes/:voteId/shares', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretaryOrAdmin(p, vote.committee_id, 'vote');
+    res.json({ voteId: vote.id, shares: await listShares(ctx.db, vote.id) });
+  });
+
+  r.delete('/v1/votes/:voteId/shares/:shareId', async (req, res) => {
+    const { p, vote } = await visibleVote(req);
+    assertSecretaryOrAdmin(p, vote.committee_id, 'vote');
+    await revokeShare(ctx, vote.id, vote.committee_id, parseId(req.params.shareId, 'share link'), p.personId);
+    res.status(204).end();
+  });
+
+  /**
+   * The committee's chain. Entries never change once written, so for one address the answer is
+   * fixed by the head: the head's hash is the ETag, and If-None-Match with it answers 304 with no
+   * body. `after=<seq>` (or `from`) reads only the entries after what the reader holds. A share
+   * link's holder reads the chain through its vote's close, and sees that entry as the head.
+   */
   r.get('/v1/committees/:committeeId/chain', async (req, res) => {
     const committeeId = parseId(req.params.committeeId, 'committee');
-    const head = await chainHead(ctx.db, committeeId);
+    const access = await recordAccess(ctx.db, req, committeeId);
+    let head = await chainHead(ctx.db, committeeId);
     if (!head) throw new AppError('not_found', 'No such committee.');
     const range = parseInput(rangeSchema, req.query, 'query');
-    res.json({ committeeId, head, entries: await readEntries(ctx.db, committeeId, range) });
+    if (access.to !== undefined && access.to < head.seq) head = { seq: access.to, hash: (await readEntries(ctx.db, committeeId, { from: access.to, to: access.to }))[0]!.hash };
+    const etag = `"${head.hash}"`;
+    res.set('ETag', etag);
+    if (ifNoneMatch(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    const from = range.after !== undefined ? range.after + 1 : range.from;
+    const to = Math.min(range.to ?? head.seq, head.seq);
+    res.json({ committeeId, head, entries: await readEntries(ctx.db, committeeId, { ...(from !== undefined ? { from } : {}), to }) });
   });
 
   return r;

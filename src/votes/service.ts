@@ -35,7 +35,8 @@ export interface VoteView {
   state: VoteState;
   definition: VoteDefinition;
   runoffOf: string | null;
-  createdSeq: number;
+  /** Seq of the vote.created entry, appended when the vote opens; null while a draft. */
+  createdSeq: number | null;
   closedSeq: number | null;
   turnout: { issued: number; returned: number };
   createdAt: string;
@@ -55,7 +56,7 @@ interface VoteRow {
   created_at: Date;
   opened_at: Date | null;
   closed_at: Date | null;
-  created_seq: number;
+  created_seq: number | null;
   closed_seq: number | null;
   prepared: string | null;
   prepared_hash: string | null;
@@ -99,7 +100,7 @@ export async function viewVote(q: Queryable, row: VoteRow): Promise<VoteView> {
     state: row.state,
     definition: JSON.parse(row.definition) as VoteDefinition,
     runoffOf: row.runoff_of,
-    createdSeq: Number(row.created_seq),
+    createdSeq: row.created_seq === null ? null : Number(row.created_seq),
     closedSeq: row.closed_seq === null ? null : Number(row.closed_seq),
     turnout: await turnout(q, row.id),
     createdAt: iso(row.created_at)!,
@@ -187,11 +188,12 @@ export async function createVote(
       version: CURRENT_VERSION,
       runoffOf: options.runoffOf ?? null,
     };
-    const entry = await appendEntry(tx, committeeId, 'vote.created', { definition, by: options.by });
+    // No chain entry yet: a draft's definition (its candidates) is published when the vote
+    // opens (openVote), never before — the record may be public (issue 12).
     await tx.query(
       `INSERT INTO votes (id, meeting_id, committee_id, title, definition, public_key, secret_key_sealed, runoff_of, created_at, created_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [voteId, meetingId, committeeId, input.title, decoder.decode(canonicalBytes(definition)), definition.publicKey, sealVoteSecret(ctx.keys, voteId, key.secretKey), options.runoffOf ?? null, ctx.now(), entry.seq],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)`,
+      [voteId, meetingId, committeeId, input.title, decoder.decode(canonicalBytes(definition)), definition.publicKey, sealVoteSecret(ctx.keys, voteId, key.secretKey), options.runoffOf ?? null, ctx.now()],
     );
     return voteId;
   });
@@ -199,11 +201,16 @@ export async function createVote(
 }
 
 export async function listVotes(q: Queryable, meetingId: string): Promise<VoteView[]> {
-  const rows = await q.query<VoteRow>(`SELECT ${VOTE_COLUMNS} FROM votes WHERE meeting_id = $1 ORDER BY created_seq`, [meetingId]);
+  const rows = await q.query<VoteRow>(`SELECT ${VOTE_COLUMNS} FROM votes WHERE meeting_id = $1 ORDER BY created_at, id`, [meetingId]);
   return Promise.all(rows.map((r) => viewVote(q, r)));
 }
 
-export async function openVote(ctx: AppContext, voteId: string): Promise<VoteView> {
+/**
+ * Opens a draft vote: its vote.created entry — the definition with the candidates and the vote's
+ * key — enters the committee's chain now, in the same transaction, naming the secretary who
+ * opened it. Until this moment no reader of the record has seen the candidates.
+ */
+export async function openVote(ctx: AppContext, voteId: string, by: string): Promise<VoteView> {
   await ctx.db.transaction(async (tx) => {
     // Lock order (src/db/locks.ts): meeting lock, meetings row, votes row. The meeting lock
     // keeps attendance still under the quorum check; the meetings row, share-locked, orders
@@ -222,7 +229,9 @@ export async function openVote(ctx: AppContext, voteId: string): Promise<VoteVie
       });
     }
     await ctx.checkpoint?.('openVote.checked', tx);
-    await tx.query("UPDATE votes SET state = 'open', opened_at = $2 WHERE id = $1", [voteId, ctx.now()]);
+    const definition = JSON.parse(vote.definition) as VoteDefinition;
+    const entry = await appendEntry(tx, vote.committee_id, 'vote.created', { definition, by });
+    await tx.query("UPDATE votes SET state = 'open', opened_at = $2, created_seq = $3 WHERE id = $1", [voteId, ctx.now(), entry.seq]);
   });
   return viewVote(ctx.db, await findVote(ctx.db, voteId));
 }
@@ -280,7 +289,10 @@ export async function issueToken(
   if (row.state !== 'draft' && row.state !== 'open') throw new AppError('invalid_state', 'The vote is closed.');
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
   if (!row.present) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
-  // The record shows every device enrolment; one after the vote's creation fails verification.
+  // The record shows every device enrolment; one after the vote's vote.created entry (appended
+  // when the vote opens) fails verification. The service keeps the stricter rule of a device
+  // enrolled before the vote was created (a draft), so that a device enrolled for a member once
+  // the vote is prepared never takes their token.
   if (row.device_too_new) throw new AppError('device_too_new', 'This device was enrolled after the vote was created; use a device enrolled before it.');
   if (!(await ctx.crypto.run('verifyDevice', { alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature))) {
     throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });

@@ -32,8 +32,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, init: { body?: unknown; token?: string; credentials: RequestCredentials }): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+async function call<T>(method: string, path: string, init: { body?: unknown; token?: string; credentials: RequestCredentials; headers?: Record<string, string> }): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   let res: Response;
@@ -50,6 +50,8 @@ async function call<T>(method: string, path: string, init: { body?: unknown; tok
   } catch (e) {
     throw new ApiError(0, 'network', '网络不可用 / Network unavailable', (e as Error).message);
   }
+  // Not modified (a conditional read of the chain): nothing new, no body.
+  if (res.status === 304) return undefined as T;
   const text = await res.text();
   let body: unknown = undefined;
   try {
@@ -77,7 +79,34 @@ const SIGNED_IN: RequestCredentials = 'same-origin';
  * Public routes: status, tally, record, chain, JWKS, collation. No token, but on the signed-in
  * pool: the credential-less pool is the cast's alone (see the top of this file).
  */
-export const publicGet = <T>(path: string) => call<T>('GET', path, { credentials: SIGNED_IN });
+export const publicGet = <T>(path: string, headers?: Record<string, string>) => call<T>('GET', path, { credentials: SIGNED_IN, ...(headers ? { headers } : {}) });
+
+/** The device signed in on this page, if any (Session.resume). */
+let signedIn: Session | undefined;
+
+/** Signs this page in with the device kept in this browser, if there is one and it is not yet. */
+export async function signInIfEnrolled(): Promise<void> {
+  if (signedIn) return;
+  await Session.resume().catch(() => null);
+}
+
+/**
+ * Reads the record (chain, vote status, tally, closed record). A restricted committee's record
+ * is read only by its own people (issue 12), so a page with a signed-in device reads it signed
+ * in; a page without one reads it with no token, with a share link's capability when it has one
+ * (the observer page). Both go on the signed-in pool, apart from the anonymous cast's. Answers
+ * undefined when `ifNoneMatch` names the current head (304).
+ */
+
+export function recordGet<T>(path: string, init: { ifNoneMatch?: string; share?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (init.ifNoneMatch !== undefined) headers['if-none-match'] = init.ifNoneMatch;
+  if (init.share !== undefined) return publicGet<T>(path, { ...headers, 'piaojue-share': init.share });
+  // The access token goes only to this service (an address typed on the observer page may be another's).
+  const here = path.startsWith('/') && !path.startsWith('//');
+  return signedIn && here ? signedIn.read<T>(path, headers) : publicGet<T>(path, headers);
+}
+
 
 /** Bounds of the random wait before a cast leaves, in ms. */
 export const CAST_DELAY_MS = { min: 400, max: 2000 } as const;
@@ -112,24 +141,27 @@ export class Session {
     const me = await call<Me>('GET', '/v1/me', { token, credentials: SIGNED_IN });
     const s = new Session(device, me);
     s.token = token;
+    signedIn = s;
     return s;
   }
 
-  private async authed<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async authed<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
     this.token ??= await login(this.device);
     try {
-      return await call<T>(method, path, { body, token: this.token, credentials: SIGNED_IN });
+      return await call<T>(method, path, { body, token: this.token, credentials: SIGNED_IN, ...(headers ? { headers } : {}) });
     } catch (e) {
       // Expired (15 minutes) or the service restarted: sign the next challenge and try once more.
       if (e instanceof ApiError && e.code === 'token_invalid') {
         this.token = await login(this.device);
-        return call<T>(method, path, { body, token: this.token, credentials: SIGNED_IN });
+        return call<T>(method, path, { body, token: this.token, credentials: SIGNED_IN, ...(headers ? { headers } : {}) });
       }
       throw e;
     }
   }
 
   get = <T>(path: string) => this.authed<T>('GET', path);
+  /** A read of the record with extra headers (If-None-Match): see recordGet. */
+  read = <T>(path: string, headers: Record<string, string>) => this.authed<T>('GET', path, undefined, headers);
   post = <T>(path: string, body?: unknown) => this.authed<T>('POST', path, body);
   put = <T>(path: string, body?: unknown) => this.authed<T>('PUT', path, body);
   patch = <T>(path: string, body?: unknown) => this.authed<T>('PATCH', path, body);

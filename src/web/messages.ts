@@ -20,6 +20,8 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   challenge_invalid: ['登录未成功，请刷新页面重试。', 'Signing in did not succeed; reload the page and try again.'],
   device_revoked: ['设备已被吊销，不能再使用。请向管理员索取新的登记码，重新登记本设备。', 'This device has been revoked. Ask the administrator for a new enrolment code and enrol it again.'],
   forbidden: ['无权执行此操作：此操作只能由相应职责的人员办理。', 'You may not do this: it belongs to another role.'],
+  share_invalid: ['分享链接无效：可能已被撤销、被改动，或不属于这份记录。请向秘书索取新的链接。', 'This share link is not valid: it was revoked, altered, or is for another record. Ask the secretary for a new link.'],
+  share_not_yet_valid: ['这项表决尚未结束；分享链接在表决结束后方可查看记录。', 'This vote is not closed yet; the share link opens its record once the vote is closed.'],
   credentials_not_allowed: ['投票请求不得携带身份凭据，请刷新页面后重新投出。', 'A ballot must be sent without credentials; reload the page and cast again.'],
   not_found: ['要找的内容不存在或您无权查看，请返回上一页。', 'What you asked for does not exist or is not yours to see; go back.'],
   conflict: ['与已有内容冲突（可能已经存在），请刷新后查看。', 'This conflicts with something that already exists; reload and look.'],

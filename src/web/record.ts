@@ -12,7 +12,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { asCommitteeDefinition, parseVoteDefinition, type VoteDefinition } from '../protocol/ballot.ts';
 import { checkChainLinks, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from '../protocol/chain.ts';
-import { publicGet } from './api.ts';
+import { publicGet, recordGet } from './api.ts';
 import { h } from './dom.ts';
 import { glanceFingerprint, type GlanceFingerprint } from './glance.ts';
 import { L } from './i18n.ts';
@@ -93,7 +93,12 @@ export function verifiedChain(committeeId: string): Promise<ChainEntry[]> {
 
 async function readChain(committeeId: string): Promise<ChainEntry[]> {
   const have = verified.get(committeeId) ?? [];
-  const reply = await publicGet<ChainReply>(`/v1/committees/${encodeURIComponent(committeeId)}/chain?from=${have.length}`);
+  // Only what follows the entries this page holds; and with the head it holds as If-None-Match,
+  // a chain that has not moved answers 304 with no body at all.
+  const tip = have.at(-1);
+  const reply =
+    (await recordGet<ChainReply>(`/v1/committees/${encodeURIComponent(committeeId)}/chain?after=${have.length - 1}`, tip ? { ifNoneMatch: `"${tip.hash}"` } : {})) ??
+    ({ head: { seq: tip!.seq, hash: tip!.hash }, entries: [] } as unknown as ChainReply);
   if (!reply || !Array.isArray(reply.entries)) throw new RecordError(L('记录格式错误。', 'The record is malformed.'));
   let fresh: ChainEntry[];
   try {

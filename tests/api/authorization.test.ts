@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, createCommittee, type CommitteeFixture } from '../helpers/world.ts';
+import { adminSession, createCommittee, enrolPerson, type CommitteeFixture } from '../helpers/world.ts';
 import { specRoutes } from '../helpers/openapi.ts';
 
 let service: TestService;
@@ -13,11 +13,14 @@ let b: CommitteeFixture;
 let meetingA: string;
 let voteA: string;
 let blinded: { blindedPoint: string; deviceSignature: string };
+let obsA: Session;
+let shareA: string;
 
 beforeAll(async () => {
   service = await startTestService();
   admin = await adminSession(service);
-  a = await createCommittee(admin, '甲县委常委会', ['王一', '李二', '张三']);
+  // Restricted: the record's routes are scoped to it as well (issue 12).
+  a = await createCommittee(admin, '甲县委常委会', ['王一', '李二', '张三'], undefined, 'restricted');
   b = await createCommittee(admin, '乙县委常委会', ['赵四', '钱五', '孙六']);
   meetingA = (await a.secretary.api.post(`/v1/committees/${a.id}/meetings`, { title: '甲会议' })).body.id;
   voteA = (await a.secretary.api.post(`/v1/meetings/${meetingA}/votes`, { title: '甲表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.id;
@@ -25,6 +28,8 @@ beforeAll(async () => {
   const { tokenRequestMessage } = await import('../../src/protocol/device.ts');
   const { rng } = await import('../helpers/voting.ts');
   const req = createTokenRequest(voteA, rng);
+  obsA = await enrolPerson(admin, (await admin.api.post(`/v1/committees/${a.id}/observers`, { name: '甲观察员' })).body.personId);
+  shareA = (await a.secretary.api.post(`/v1/votes/${voteA}/shares`)).body.shareId;
   blinded = { blindedPoint: req.blindedPoint, deviceSignature: await a.members[0]!.device.sign(tokenRequestMessage(voteA, req.blindedPoint)) };
 });
 afterAll(async () => service?.close());
@@ -32,59 +37,78 @@ afterAll(async () => service?.close());
 /** Everything a denied request could have changed. */
 async function snapshot(): Promise<string> {
   const db = service.ctx.db;
-  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots', 'vote_confirmations', 'vote_countersignatures', 'meeting_inspectors'];
+  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots', 'vote_confirmations', 'vote_countersignatures', 'meeting_inspectors', 'committee_observers', 'vote_shares', 'access_audit'];
   const counts = await Promise.all(tables.map(async (t) => `${t}=${(await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n}`));
   const states = await db.query("SELECT id, state, attendance_recorded FROM meetings ORDER BY id");
   const devices = await db.query('SELECT id, revoked_at FROM devices ORDER BY id');
   const members = await db.query('SELECT committee_id, person_id, voting_right, active FROM committee_members ORDER BY 1, 2');
-  return JSON.stringify({ counts, states, devices, members });
+  const visibility = await db.query('SELECT id, visibility FROM committees ORDER BY id');
+  const shares = await db.query('SELECT id, revoked_at FROM vote_shares ORDER BY id');
+  return JSON.stringify({ counts, states, devices, members, visibility, shares });
 }
 
-type Who = 'admin' | 'secA' | 'memA' | 'secB' | 'memB';
-const session = (who: Who): Session => ({ admin, secA: a.secretary, memA: a.members[0]!, secB: b.secretary, memB: b.members[0]! })[who];
+type Who = 'admin' | 'secA' | 'memA' | 'obsA' | 'secB' | 'memB';
+const session = (who: Who): Session => ({ admin, secA: a.secretary, memA: a.members[0]!, obsA, secB: b.secretary, memB: b.members[0]! })[who];
 
 interface Case {
   route: string; // "method /openapi/template"
   call: (s: Session) => Promise<{ status: number; body: any }>;
   denied: Partial<Record<Who, 403 | 404 | [403, string]>>;
+  /** Without a token: 401, or for the record's routes of a restricted committee 404 (as for no such committee). */
+  anonymous?: 404;
 }
 
 const cases = (): Case[] => [
-  { route: 'post /v1/people/{personId}/enrolment-codes', call: (s) => s.api.post(`/v1/people/${a.members[1]!.personId}/enrolment-codes`), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'get /v1/people/{personId}/devices', call: (s) => s.api.get(`/v1/people/${a.members[1]!.personId}/devices`), denied: { secA: 404, memA: 404, secB: 404, memB: 404 } },
-  { route: 'post /v1/devices/{deviceId}/revoke', call: (s) => s.api.post(`/v1/devices/${a.members[1]!.deviceId}/revoke`), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees', call: (s) => s.api.post('/v1/committees', { name: '丙委员会' }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/people/{personId}/enrolment-codes', call: (s) => s.api.post(`/v1/people/${a.members[1]!.personId}/enrolment-codes`), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'get /v1/people/{personId}/devices', call: (s) => s.api.get(`/v1/people/${a.members[1]!.personId}/devices`), denied: { obsA: 404, secA: 404, memA: 404, secB: 404, memB: 404 } },
+  { route: 'post /v1/devices/{deviceId}/revoke', call: (s) => s.api.post(`/v1/devices/${a.members[1]!.deviceId}/revoke`), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees', call: (s) => s.api.post('/v1/committees', { name: '丙委员会' }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
   { route: 'get /v1/committees/{committeeId}', call: (s) => s.api.get(`/v1/committees/${a.id}`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/committees/{committeeId}/members', call: (s) => s.api.get(`/v1/committees/${a.id}/members`), denied: { secB: 404, memB: 404 } },
-  { route: 'post /v1/committees/{committeeId}/members', call: (s) => s.api.post(`/v1/committees/${a.id}/members`, { name: '周七' }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees/{committeeId}/members/batch', call: (s) => s.api.post(`/v1/committees/${a.id}/members/batch`, { members: [{ name: '郑九' }] }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'patch /v1/committees/{committeeId}/members/{memberId}', call: (s) => s.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees/{committeeId}/members', call: (s) => s.api.post(`/v1/committees/${a.id}/members`, { name: '周七' }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees/{committeeId}/members/batch', call: (s) => s.api.post(`/v1/committees/${a.id}/members/batch`, { members: [{ name: '郑九' }] }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'patch /v1/committees/{committeeId}/members/{memberId}', call: (s) => s.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
   { route: 'get /v1/committees/{committeeId}/secretaries', call: (s) => s.api.get(`/v1/committees/${a.id}/secretaries`), denied: { secB: 404, memB: 404 } },
-  { route: 'delete /v1/committees/{committeeId}/secretaries/{personId}', call: (s) => s.api.delete(`/v1/committees/${a.id}/secretaries/${a.secretary.personId}`), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees/{committeeId}/secretaries', call: (s) => s.api.post(`/v1/committees/${a.id}/secretaries`, { name: '吴八' }), denied: { secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees/{committeeId}/meetings', call: (s) => s.api.post(`/v1/committees/${a.id}/meetings`, { title: '另一次会议' }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'delete /v1/committees/{committeeId}/secretaries/{personId}', call: (s) => s.api.delete(`/v1/committees/${a.id}/secretaries/${a.secretary.personId}`), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees/{committeeId}/secretaries', call: (s) => s.api.post(`/v1/committees/${a.id}/secretaries`, { name: '吴八' }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  { route: 'post /v1/committees/{committeeId}/meetings', call: (s) => s.api.post(`/v1/committees/${a.id}/meetings`, { title: '另一次会议' }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'get /v1/committees/{committeeId}/meetings', call: (s) => s.api.get(`/v1/committees/${a.id}/meetings`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/meetings/{meetingId}', call: (s) => s.api.get(`/v1/meetings/${meetingA}`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/meetings/{meetingId}/attendance', call: (s) => s.api.get(`/v1/meetings/${meetingA}/attendance`), denied: { secB: 404, memB: 404 } },
-  { route: 'put /v1/meetings/{meetingId}/attendance', call: (s) => s.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/meetings/{meetingId}/open', call: (s) => s.api.post(`/v1/meetings/${meetingA}/open`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/meetings/{meetingId}/close', call: (s) => s.api.post(`/v1/meetings/${meetingA}/close`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/meetings/{meetingId}/votes', call: (s) => s.api.post(`/v1/meetings/${meetingA}/votes`, { title: '另一表决', items: [{ post: '局长', seats: 1, candidates: ['李二'] }] }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'put /v1/meetings/{meetingId}/attendance', call: (s) => s.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/meetings/{meetingId}/open', call: (s) => s.api.post(`/v1/meetings/${meetingA}/open`), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/meetings/{meetingId}/close', call: (s) => s.api.post(`/v1/meetings/${meetingA}/close`), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/meetings/{meetingId}/votes', call: (s) => s.api.post(`/v1/meetings/${meetingA}/votes`, { title: '另一表决', items: [{ post: '局长', seats: 1, candidates: ['李二'] }] }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'get /v1/meetings/{meetingId}/votes', call: (s) => s.api.get(`/v1/meetings/${meetingA}/votes`), denied: { secB: 404, memB: 404 } },
-  { route: 'get /v1/votes/{voteId}', call: (s) => s.api.get(`/v1/votes/${voteA}`), denied: { secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/open', call: (s) => s.api.post(`/v1/votes/${voteA}/open`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/close', call: (s) => s.api.post(`/v1/votes/${voteA}/close`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'get /v1/votes/{voteId}/issuances', call: (s) => s.api.get(`/v1/votes/${voteA}/issuances`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/runoff', call: (s) => s.api.post(`/v1/votes/${voteA}/runoff`), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'get /v1/votes/{voteId}/closing', call: (s) => s.api.get(`/v1/votes/${voteA}/closing`), denied: { secB: 404, memB: 404 } },
+  { route: 'get /v1/votes/{voteId}', call: (s) => s.api.get(`/v1/votes/${voteA}`), denied: { obsA: 404, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/open', call: (s) => s.api.post(`/v1/votes/${voteA}/open`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/close', call: (s) => s.api.post(`/v1/votes/${voteA}/close`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/votes/{voteId}/issuances', call: (s) => s.api.get(`/v1/votes/${voteA}/issuances`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/runoff', call: (s) => s.api.post(`/v1/votes/${voteA}/runoff`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/votes/{voteId}/closing', call: (s) => s.api.get(`/v1/votes/${voteA}/closing`), denied: { obsA: 404, secB: 404, memB: 404 } },
   // Only a member holding a token for the vote confirms; only a designated inspector countersigns.
-  { route: 'post /v1/votes/{voteId}/confirmations', call: (s) => s.api.post(`/v1/votes/${voteA}/confirmations`, { deviceSignature: 'AAAA' }), denied: { admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], memA: [403, 'not_eligible'], secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/seal', call: (s) => s.api.post(`/v1/votes/${voteA}/seal`, {}), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/countersignatures', call: (s) => s.api.post(`/v1/votes/${voteA}/countersignatures`, { deviceSignature: 'AAAA' }), denied: { admin: 403, secA: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/confirmations', call: (s) => s.api.post(`/v1/votes/${voteA}/confirmations`, { deviceSignature: 'AAAA' }), denied: { obsA: 404, admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], memA: [403, 'not_eligible'], secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/seal', call: (s) => s.api.post(`/v1/votes/${voteA}/seal`, {}), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/countersignatures', call: (s) => s.api.post(`/v1/votes/${voteA}/countersignatures`, { deviceSignature: 'AAAA' }), denied: { obsA: 404, admin: 403, secA: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'get /v1/meetings/{meetingId}/inspectors', call: (s) => s.api.get(`/v1/meetings/${meetingA}/inspectors`), denied: { secB: 404, memB: 404 } },
-  { route: 'put /v1/meetings/{meetingId}/inspectors', call: (s) => s.api.put(`/v1/meetings/${meetingA}/inspectors`, { inspectors: [a.members[1]!.personId] }), denied: { admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'put /v1/meetings/{meetingId}/inspectors', call: (s) => s.api.put(`/v1/meetings/${meetingA}/inspectors`, { inspectors: [a.members[1]!.personId] }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
   // Only a present voting member gets a token: the secretary and the administrator are refused as not eligible.
-  { route: 'post /v1/votes/{voteId}/tokens', call: (s) => s.api.post(`/v1/votes/${voteA}/tokens`, blinded), denied: { admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/tokens', call: (s) => s.api.post(`/v1/votes/${voteA}/tokens`, blinded), denied: { obsA: [403, 'not_eligible'], admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], secB: 404, memB: 404 } },
+  // Who may read the record (issue 12): administrators only set visibility and observers; the
+  // secretaries and administrators keep share links and read the access log.
+  { route: 'patch /v1/committees/{committeeId}', call: (s) => s.api.patch(`/v1/committees/${a.id}`, { visibility: 'public' }), denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 } },
+  { route: 'get /v1/committees/{committeeId}/observers', call: (s) => s.api.get(`/v1/committees/${a.id}/observers`), denied: { secB: 404, memB: 404 } },
+  { route: 'post /v1/committees/{committeeId}/observers', call: (s) => s.api.post(`/v1/committees/${a.id}/observers`, { name: '乙观察员' }), denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 } },
+  { route: 'delete /v1/committees/{committeeId}/observers/{personId}', call: (s) => s.api.delete(`/v1/committees/${a.id}/observers/${obsA.personId}`), denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 } },
+  { route: 'get /v1/committees/{committeeId}/access-log', call: (s) => s.api.get(`/v1/committees/${a.id}/access-log`), denied: { memA: 403, obsA: 403, secB: 404, memB: 404 } },
+  { route: 'post /v1/votes/{voteId}/shares', call: (s) => s.api.post(`/v1/votes/${voteA}/shares`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
+  { route: 'get /v1/votes/{voteId}/shares', call: (s) => s.api.get(`/v1/votes/${voteA}/shares`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
+  { route: 'delete /v1/votes/{voteId}/shares/{shareId}', call: (s) => s.api.delete(`/v1/votes/${voteA}/shares/${shareA}`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
+  // The record of a restricted committee: no other committee's people, and no one anonymous.
+  { route: 'get /v1/votes/{voteId}/status', call: (s) => s.api.get(`/v1/votes/${voteA}/status`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
+  { route: 'get /v1/votes/{voteId}/tally', call: (s) => s.api.get(`/v1/votes/${voteA}/tally`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
+  { route: 'get /v1/votes/{voteId}/record', call: (s) => s.api.get(`/v1/votes/${voteA}/record`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
+  { route: 'get /v1/committees/{committeeId}/chain', call: (s) => s.api.get(`/v1/committees/${a.id}/chain`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
 ];
 
 /** Routes open to anyone, or to any signed-in person, with nothing scoped to a committee. */
@@ -99,12 +123,8 @@ const UNSCOPED = new Set([
   'get /v1/me',
   'get /v1/committees',
   'post /v1/collation/stroke-order',
-  // The public record and anonymous casting: no credentials by design.
+  // Anonymous casting: no credentials by design.
   'post /v1/ballots',
-  'get /v1/votes/{voteId}/status',
-  'get /v1/votes/{voteId}/tally',
-  'get /v1/votes/{voteId}/record',
-  'get /v1/committees/{committeeId}/chain',
 ]);
 
 describe('authorisation', () => {
@@ -123,13 +143,14 @@ describe('authorisation', () => {
     }
     // And without a token at all.
     const anon = await c.call({ ...admin, api: admin.api.as(undefined) });
-    expect(anon.status).toBe(401);
+    expect({ status: anon.status, code: anon.body?.code }).toEqual(c.anonymous === 404 ? { status: 404, code: 'not_found' } : { status: 401, code: 'unauthenticated' });
   });
 
   it('lists to each person only the committees they belong to', async () => {
     const seen = async (s: Session) => (await s.api.get('/v1/committees')).body.committees.map((c: { id: string }) => c.id).sort();
     expect(await seen(b.members[0]!)).toEqual([b.id]);
     expect(await seen(a.secretary)).toEqual([a.id]);
+    expect(await seen(obsA)).toEqual([a.id]);
     expect(await seen(admin)).toEqual([a.id, b.id].sort());
   });
 

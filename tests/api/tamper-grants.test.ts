@@ -29,18 +29,20 @@ const failed = async (record: unknown) =>
  * attacks below make someone act as one): a vote, everyone present, `voters` take a token
  * and cast, close, and the published record. `beforeTokens` runs between creation and sign-in.
  */
-async function meeting(c: CommitteeFixture, secretary: Session, options: { voters?: () => Session[]; beforeTokens?: (def: VoteDefinition) => Promise<void> } = {}): Promise<VoteRecord> {
+async function meeting(c: CommitteeFixture, secretary: Session, options: { voters?: () => Session[]; beforeTokens?: (def: VoteDefinition) => Promise<void>; openFirst?: boolean } = {}): Promise<VoteRecord> {
   const meetingId = (await secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
   const created = await secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王小洪'] }] });
   expect(created.status).toBe(201);
   const def: VoteDefinition = created.body.definition;
   await secretary.api.post(`/v1/meetings/${meetingId}/open`);
   await secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
+  // The vote's vote.created entry is appended when it opens (issue 12).
+  if (options.openFirst) expect((await secretary.api.post(`/v1/votes/${def.voteId}/open`)).status).toBe(200);
   await options.beforeTokens?.(def);
   const voters = options.voters?.() ?? c.members;
   const tokens = [];
   for (const m of voters) tokens.push(await obtainToken(m, def));
-  expect((await secretary.api.post(`/v1/votes/${def.voteId}/open`)).status).toBe(200);
+  if (!options.openFirst) expect((await secretary.api.post(`/v1/votes/${def.voteId}/open`)).status).toBe(200);
   for (const t of tokens) expect((await cast(service.url, t, approveOnly(def, ['王小洪']))).status).toBe(201);
   expect((await closeAndPublish(secretary, voters, def.voteId)).status).toBe(200);
   return (await new Api(service.url).get(`/v1/votes/${def.voteId}/record`)).body;
@@ -52,16 +54,20 @@ describe('grants of power, attacked through the database', () => {
     expect(await failed(await meeting(c, c.secretary))).toEqual([]);
   });
 
-  it('fails a ballot cast with a token from a device enrolled after the vote was created (issuance_device_late)', async () => {
+  it('fails a ballot cast with a token from a device enrolled after the vote was created in the record, at its opening (issuance_device_late)', async () => {
     const c = await createCommittee(admin, '后登记设备委员会', NAMES.slice(0, 4));
     const victim = c.members[0]!;
     let intruder: Session | undefined;
     const record = await meeting(c, c.secretary, {
+      openFirst: true,
       beforeTokens: async (def) => {
-        // The vote is in draft with no token out, so enrolment is allowed; but the service
-        // refuses this device a token for a vote older than the device …
+        // The vote is open (its definition in the record): the service refuses to enrol a
+        // device for its members, so the attacker hides the vote from that check …
         const code = (await admin.api.post(`/v1/people/${victim.personId}/enrolment-codes`)).body.code;
+        await service.ctx.db.query("UPDATE votes SET state = 'closed' WHERE id = $1", [def.voteId]);
         intruder = await enrolAndLogin(new Api(service.url), code);
+        await service.ctx.db.query("UPDATE votes SET state = 'open' WHERE id = $1", [def.voteId]);
+        // … the service refuses this device a token for a vote older than the device …
         await expect(obtainToken(intruder, def)).rejects.toThrow(/409.*device_too_new/);
         // … so the attacker back-dates the device in the database.
         await service.ctx.db.query("UPDATE devices SET enrolled_at = enrolled_at - interval '1 day' WHERE id = $1", [intruder.deviceId]);

@@ -234,9 +234,11 @@ describe('the administrator’s page', () => {
     const row = admin.locator('.secretaries-admin li.person[data-name="临时秘书"]');
     await row.waitFor();
     const personId = (await row.getAttribute('data-person-id'))!;
+    // The committee was created with the page's default visibility, restricted (issue 12): its
+    // chain is read here from the service's database rather than anonymously.
     const removals = async () => {
-      const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
-      return (chain.body.entries as { kind: string; body: { personId: string; by: string } }[]).filter((e) => e.kind === 'secretary.removed');
+      const rows = await service.ctx.db.query<{ entry: string }>("SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'secretary.removed' ORDER BY seq", [committeeId]);
+      return rows.map((r) => JSON.parse(r.entry) as { kind: string; body: { personId: string; by: string } });
     };
 
     // Dismissing the question changes nothing.
@@ -258,8 +260,10 @@ describe('the administrator’s page', () => {
     const [removed] = await removals();
     expect(removed!.body.personId).toBe(personId);
     // `by` names the administrator, as the chain's own admin.granted entry does.
-    const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
-    const admins = (chain.body.entries as { kind: string; body: { personId: string } }[]).filter((e) => e.kind === 'admin.granted').map((e) => e.body.personId);
+    const granted = await service.ctx.db.query<{ entry: string }>("SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'admin.granted' ORDER BY seq", [committeeId]);
+    const admins = granted.map((r) => (JSON.parse(r.entry) as { body: { personId: string } }).body.personId);
+    // And the chain itself is not for anyone who is not signed in as one of the committee's people.
+    expect((await new Api(service.url).get(`/v1/committees/${committeeId}/chain`)).status).toBe(404);
     expect(admins).toContain(removed!.body.by);
   });
 

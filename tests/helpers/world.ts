@@ -17,8 +17,12 @@ export async function enrolPerson(admin: Session, personId: string): Promise<Ses
   return enrolAndLogin(admin.api.as(undefined), code.body.code);
 }
 
-export async function createCommittee(admin: Session, name: string, memberNames: string[], rules?: unknown): Promise<CommitteeFixture> {
-  const c = await admin.api.post('/v1/committees', { name, kind: 'standing', ...(rules ? { rules } : {}) });
+/**
+ * A public committee unless asked otherwise: most tests read its record as an anonymous
+ * observer would (a committee created without `visibility` is restricted).
+ */
+export async function createCommittee(admin: Session, name: string, memberNames: string[], rules?: unknown, visibility: 'public' | 'restricted' = 'public'): Promise<CommitteeFixture> {
+  const c = await admin.api.post('/v1/committees', { name, kind: 'standing', visibility, ...(rules ? { rules } : {}) });
   if (c.status !== 201) throw new Error(`committee failed: ${c.status} ${JSON.stringify(c.body)}`);
   const sec = await admin.api.post(`/v1/committees/${c.body.id}/secretaries`, { name: `${name}秘书` });
   const secretary = await enrolPerson(admin, sec.body.personId);

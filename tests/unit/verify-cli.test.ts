@@ -219,6 +219,26 @@ describe('piaojue verify --url', () => {
     expect(JSON.parse(c.out()).source).toBe('http://svc.test/v1/votes/v-1/record');
   });
 
+  it('sends a share link in the Piaojue-Share header, from --share or from the observer page address of --link', async () => {
+    const cap = `pjs_${'A'.repeat(43)}`;
+    const seen: (string | null)[] = [];
+    const fetchWithShare = (async (url: string | URL | Request, init?: RequestInit) => {
+      const u = String(url);
+      if (u === 'http://svc.test/base/v1/votes/v-1/record') {
+        seen.push(new Headers(init?.headers).get('piaojue-share'));
+        return new Response(JSON.stringify(s.record), { status: 200 });
+      }
+      if (u === 'http://svc.test/base/.well-known/jwks.json') return new Response(JSON.stringify(s.service.jwks), { status: 200 });
+      return new Response('{}', { status: 404 });
+    }) as typeof fetch;
+    expect(await runVerify({ url: 'http://svc.test/base', vote: 'v-1', share: cap }, capture({ fetch: fetchWithShare }).io)).toBe(0);
+    const link = `http://svc.test/base/#/observer?record=${encodeURIComponent('/v1/votes/v-1/record')}&cap=${cap}`;
+    const c = capture({ fetch: fetchWithShare });
+    expect(await runVerify({ link, json: true }, c.io)).toBe(0);
+    expect(JSON.parse(c.out()).source).toBe('http://svc.test/base/v1/votes/v-1/record');
+    expect(seen).toEqual([cap, cap]);
+  });
+
   it('when the service answers 404 / exits 2', async () => {
     const c = capture({ fetch: served(s.record, s.service.jwks) });
     expect(await runVerify({ url: 'http://svc.test', vote: 'v-9' }, c.io)).toBe(2);
@@ -231,6 +251,9 @@ describe('usage', () => {
     ['no source', {}],
     ['both --url and --file', { url: 'http://x', vote: 'v', file: recordPath }],
     ['--url without --vote', { url: 'http://x' }],
+    ['--share without --url', { share: 'pjs_x', file: recordPath }],
+    ['--link with --vote', { link: 'http://x/#/observer?record=%2Fv1%2Fvotes%2Fv%2Frecord', vote: 'v' }],
+    ['a --link that is not the observer page', { link: 'http://x/#/member?record=%2Fv1%2Fvotes%2Fv%2Frecord' }],
     ['a missing file', { file: join(dir, 'nope.json'), jwks: jwksPath }],
     ['a file that is not JSON', { file: jwksPath.replace('jwks.json', 'garbage.txt'), jwks: jwksPath }],
     ['a record file without keys and no --jwks', { file: recordPath }],
@@ -247,7 +270,7 @@ describe('usage', () => {
   it('verifyCommand() is a commander command named verify with the documented options', () => {
     const cmd = verifyCommand();
     expect(cmd.name()).toBe('verify');
-    expect(cmd.options.map((o) => o.long)).toEqual(['--url', '--vote', '--file', '--jwks', '--pin', '--json', '--threads']);
+    expect(cmd.options.map((o) => o.long)).toEqual(['--url', '--vote', '--share', '--link', '--file', '--jwks', '--pin', '--json', '--threads']);
     expect(existsSync(recordPath)).toBe(true);
   });
 });

@@ -284,6 +284,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
               name: name.value.trim(),
               kind: kind.value,
               rules: { quorum: q, majorityBase: get('majority-base'), minCandidateRatio: Number(ratio.value), marks, collation: get('collation') },
+              visibility: get('visibility'),
             });
             committees.push(created);
             committeeId = created.id;
@@ -329,7 +330,18 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
         h('legend', null, L('候选人排序', 'Candidate order')),
         h('div', { class: 'choices' }, radio('collation', 'surname', L('姓氏笔画', 'Surname strokes'), true), radio('collation', 'fullname', L('姓名笔画', 'Full-name strokes'), false)),
       ),
-      h('p', { class: 'hint' }, L('规则创建后不能修改。', 'Rules cannot be changed afterwards.')),
+      h(
+        'fieldset',
+        { class: 'rule-field' },
+        h('legend', null, L('表决记录可见范围', 'Who may read the record')),
+        h(
+          'div',
+          { class: 'choices' },
+          radio('visibility', 'restricted', L('仅本委员会人员（委员、秘书、观察员）', 'This committee only (members, secretaries, observers)'), true),
+          radio('visibility', 'public', L('公开（任何人凭委员会编号可读）', 'Public (anyone with the committee’s id)'), false),
+        ),
+      ),
+      h('p', { class: 'hint' }, L('规则创建后不能修改；可见范围可随时更改。', 'Rules cannot be changed afterwards; who may read the record can.')),
       button,
       committees.length > 0
         ? h(

@@ -22,11 +22,12 @@
 import { ballotHash, itemKind, overMarkedItems, validateBallot, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
 import { tokenRequestMessage } from '../../protocol/device.ts';
 import { makeEntry } from '../../protocol/chain.ts';
+import { canonicalBytes } from '../../protocol/encoding.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../../protocol/close.ts';
 import type { VerificationReport } from '../../protocol/verifier.ts';
 import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member.ts';
 import { versionOf } from '../../protocol/version.ts';
-import { ApiError, castBallotAnonymously, publicGet, type Session } from '../api.ts';
+import { ApiError, castBallotAnonymously, recordGet, type Session } from '../api.ts';
 import { randomBytes } from '../device.ts';
 import { h, put } from '../dom.ts';
 import { candidatePosts } from '../posts.ts';
@@ -114,7 +115,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     let v = await stored(vote.id);
     if (v?.token) return;
     if (!v) {
-      const { definition, createdHash } = await guarded(() => pinnedDefinition(vote.committeeId, vote.id));
+      // A draft is not in the record until it opens (issue 12): the token is taken now (签到即领票)
+      // with the key served, and checkRecord holds that key and the whole definition to the
+      // record's vote.created entry once the vote opens, before any ballot leaves.
+      const { definition, createdHash } = vote.state === 'draft' ? { definition: vote.definition, createdHash: undefined } : await guarded(() => pinnedDefinition(vote.committeeId, vote.id));
       refuseIfRewritten();
       if (definition.publicKey !== vote.definition.publicKey) {
         throw new Error(L('服务提供的表决公钥与公开记录不一致，已拒绝领票。', 'The vote key served differs from the public record; token refused.'));
@@ -154,7 +158,8 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       if (!entry) continue;
       prints.set(vote.id, voteKeyFingerprint(entry.hash));
       const v = local.get(vote.id);
-      if (v && (v.definition.publicKey !== entry.body.definition.publicKey || (v.createdHash !== undefined && v.createdHash !== entry.hash))) {
+      const sameDefinition = () => bytesEqual(canonicalBytes(v!.definition), canonicalBytes(entry.body.definition));
+      if (v && (v.definition.publicKey !== entry.body.definition.publicKey || (v.createdHash !== undefined ? v.createdHash !== entry.hash : !sameDefinition()))) {
         rewritten ??= L(
           '公开记录中的表决公钥与本设备领票时核验的不一致（记录被改写），本设备拒绝投票。请立即告知监票人。',
           'The vote key in the public record differs from the one this device verified when it fetched its token (the record was rewritten); this device refuses to vote. Tell the scrutineers now.',
@@ -173,9 +178,11 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const v = local.get(voteId);
     if (!v?.ballot || v.receipt || v.refused) return;
     try {
-      // The chain once more before the ballot leaves: it must still extend the pinned head.
+      // The chain once more before the ballot leaves: it must still extend the pinned head, and
+      // hold this vote's vote.created entry (its key checked against the one the token is for).
       await checkRecord();
       refuseIfRewritten();
+      if (!prints.has(voteId)) throw new RecordError(L('公开记录中还没有这项表决，暂不投出。', 'This vote is not in the public record yet; the ballot waits.'));
       const r = await castBallotAnonymously(v.ballot);
       await checkReceipt(r.receipt, await serviceKeys(), v.ballot);
       const { draft: _draft, ...rest } = v;
@@ -189,7 +196,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
   async function checkCounted(vote: Vote): Promise<void> {
     const v = local.get(vote.id);
     if (!v?.receipt || !v.ballotHash) return;
-    const record = await publicGet<Parameters<typeof findBallotInRecord>[0]>(`/v1/votes/${vote.id}/record`);
+    const record = await recordGet<Parameters<typeof findBallotInRecord>[0]>(`/v1/votes/${vote.id}/record`);
     // Only a record whose links hold and which is the history this device pinned can say
     // whether the ballot was counted.
     await guarded(() => checkVoteRecord(record, vote.committeeId, vote.id));
@@ -864,4 +871,8 @@ function runVerifier(request: VerifyRequest): Promise<VerificationReport> {
     };
     worker.postMessage(request);
   });
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

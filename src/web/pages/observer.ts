@@ -6,7 +6,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../../protocol/chain.ts';
 import type { Check, VerificationReport } from '../../protocol/verifier.ts';
-import { publicGet } from '../api.ts';
+import { recordGet, signInIfEnrolled } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { MARKS, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { Tally } from '../../protocol/tally.ts';
@@ -25,6 +25,14 @@ function workerUrl(): string {
 
 export function mountObserver(root: HTMLElement, params: URLSearchParams): () => void {
   let worker: Worker | undefined;
+  // A share link (issue 12): the capability that opens a restricted committee's closed record
+  // to an outside observer, sent with the read (never kept). Without one, a browser whose device
+  // is enrolled (a member, secretary or observer) reads the record signed in.
+  const cap = params.get('cap') ?? undefined;
+  const fetchRecord = async (address: string) => {
+    if (cap === undefined) await signInIfEnrolled();
+    return recordGet<unknown>(address, cap !== undefined ? { share: cap } : {});
+  };
   const url = h('input', { name: 'record-url', value: params.get('record') ?? '', placeholder: '/v1/votes/…/record', 'aria-label': L('记录地址', 'Record address') });
   const file = h('input', { type: 'file', name: 'record-file', accept: 'application/json,.json' });
   const out = h('div', { class: 'verify-out' });
@@ -106,7 +114,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
             ev.preventDefault();
             const address = url.value.trim();
             if (!address) return;
-            void verify(() => publicGet<unknown>(address));
+            void verify(() => fetchRecord(address));
           },
         },
         h('h1', { class: 'page-title' }, L('监票验证', 'Verify a record')),
@@ -119,6 +127,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
           ),
         ),
         h('label', null, L('记录地址', 'Record address'), url),
+        cap !== undefined ? h('p', { class: 'hint share-link' }, L('使用分享链接读取这份记录。', 'Reading this record with a share link.')) : null,
         go,
         h(
           'label',
@@ -135,7 +144,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
     const f = file.files?.[0];
     if (f) void verify(async () => JSON.parse(await f.text()) as unknown);
   });
-  if (params.get('record')) void verify(() => publicGet<unknown>(params.get('record')!));
+  if (params.get('record')) void verify(() => fetchRecord(params.get('record')!));
   return () => worker?.terminate();
 }
 

@@ -6,7 +6,7 @@
 // room compares them, so a key made for one member alone cannot go unnoticed.
 import { asCommitteeDefinition, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { ItemTally, Tally } from '../../protocol/tally.ts';
-import { publicGet } from '../api.ts';
+import { recordGet, signInIfEnrolled } from '../api.ts';
 import { linkBase } from '../site.ts';
 import { describeOutcome } from '../outcome.ts';
 import { h, put } from '../dom.ts';
@@ -69,6 +69,8 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     const chain = await verifiedChain(committeeId!);
     chainSeq = chain.length - 1;
     const created = voteCreatedEntry(chain, voteId!);
+    // A draft enters the record when it opens: until then the screen shows its state alone.
+    if (!created && status?.state === 'draft') return;
     if (!created) throw new Error(L('记录中没有这项表决。', 'This vote is not in the record.'));
     const definition = created.body.definition;
     let committeeName = '';
@@ -86,11 +88,13 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   const stop = poll(async () => {
     try {
       if (report) base = await linkBase();
-      status = await publicGet<VoteStatus>(`/v1/votes/${voteId}/status`);
+      // A restricted committee's record is read signed in: with this browser's device, if any.
+      await signInIfEnrolled();
+      status = await recordGet<VoteStatus>(`/v1/votes/${voteId}/status`);
       // The head moves only when something enters the chain (attendance, a vote, a close).
       if (status.head.seq > chainSeq) await follow();
       if (status.state === 'closed' && !result) {
-        const t = await publicGet<TallyReply>(`/v1/votes/${voteId}/tally`);
+        const t = await recordGet<TallyReply>(`/v1/votes/${voteId}/tally`);
         // The close's hash from the verified chain (which must extend this screen's pin).
         const chain = await verifiedChain(committeeId);
         const closed = chain[t.closedSeq];

@@ -9,13 +9,14 @@
 import { hasQuorum, itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
 import type { Tally } from '../../protocol/tally.ts';
 import { parseNameList, sortNames } from '../../collation/index.ts';
-import { ApiError, publicGet, type Session } from '../api.ts';
+import { ApiError, recordGet, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { parseCandidateLines, type CandidateLines } from '../candidate-lines.ts';
 import { candidatePosts, hasPosts } from '../posts.ts';
 import { kindLabel, L, stateLabel } from '../i18n.ts';
 import type { Attendance, Closing, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
 import { errorText, notice, poll, signIn } from '../ui.ts';
+import { linkBase } from '../site.ts';
 import { describeOutcome } from '../outcome.ts';
 
 const TURNOUT_MS = 1000;
@@ -41,6 +42,28 @@ export function parseNames(text: string): string[] {
 }
 
 function runSecretary(root: HTMLElement, session: Session, params: URLSearchParams): () => void {
+  /**
+   * A share link for a closed vote (issue 12): the observer page's address with a capability that
+   * opens this vote's record to an outsider, shown once (the service keeps only its hash).
+   */
+  async function makeShareLink(voteId: string, msg: HTMLElement): Promise<void> {
+    try {
+      const made = await session.post<{ observerPath: string }>(`/v1/votes/${voteId}/shares`);
+      const link = `${(await linkBase()).replace(/\/+$/, '')}/${made.observerPath}`;
+      put(
+        msg,
+        h(
+          'div',
+          { class: 'notice info share-made' },
+          h('p', null, L('分享链接（仅显示这一次，可由秘书或管理员撤销）：', 'Share link (shown this once; a secretary or administrator can revoke it):')),
+          h('input', { class: 'share-url', readonly: true, value: link, 'aria-label': L('分享链接', 'Share link') }),
+        ),
+      );
+    } catch (e) {
+      put(msg, notice('error', errorText(e)));
+    }
+  }
+
   let committees: Committee[] = [];
   let committeeId = params.get('committee') ?? undefined;
   let meetingId = params.get('meeting') ?? undefined;
@@ -224,7 +247,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       const line = h('li', { class: 'meeting-result', 'data-vote-id': vote.id }, h('strong', { class: 'meeting-result-title' }, vote.title), L('：', ': '));
       list.append(line);
       const report = `#/projector?committee=${vote.committeeId}&vote=${vote.id}&full=1&report=1`;
-      publicGet<TallyReply>(`/v1/votes/${vote.id}/tally`).then(
+      recordGet<TallyReply>(`/v1/votes/${vote.id}/tally`).then(
         ({ tally }) => {
           line.append(
             // Plain text in the line (the card's big .item-outcome style is for one vote's result).
@@ -431,7 +454,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       const closeVote = async () => {
         let t: { issued: number; returned: number };
         try {
-          t = (await publicGet<VoteStatus>(`/v1/votes/${vote.id}/status`)).turnout;
+          t = (await recordGet<VoteStatus>(`/v1/votes/${vote.id}/status`)).turnout;
         } catch (e) {
           put(msg, notice('error', errorText(e)));
           return;
@@ -474,6 +497,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
           vote.state === 'draft' ? h('button', { type: 'button', class: 'primary open-vote', disabled: meeting.state !== 'open', onclick: act(`/v1/votes/${vote.id}/open`) }, L('开始投票', 'Open vote')) : null,
           vote.state === 'open' ? h('button', { type: 'button', class: 'danger close-vote', onclick: closeVote }, L('结束投票并计票', 'Close and count')) : null,
           h('a', { class: 'button projector-link', href: projector, target: '_blank', rel: 'noopener' }, L('大屏显示', 'Projector')),
+          vote.state === 'closed' ? h('button', { type: 'button', class: 'share-record', onclick: () => void makeShareLink(vote.id, msg) }, L('生成分享链接', 'Share link')) : null,
         ),
         meeting.state === 'draft' && vote.state === 'draft' ? h('p', { class: 'hint' }, L('开会后才能开始投票。', 'Open the meeting before opening a vote.')) : null,
         msg,
@@ -487,7 +511,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     if (live.length > 0) {
       stopTurnout = poll(async () => {
         for (const v of live) {
-          const s = await publicGet<VoteStatus>(`/v1/votes/${v.id}/status`);
+          const s = await recordGet<VoteStatus>(`/v1/votes/${v.id}/status`);
           setTurnout(turnoutEls.get(v.id)!, s.turnout);
           const waitingEl = waitingEls.get(v.id);
           if (waitingEl) {
@@ -590,7 +614,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
   async function showOutcome(vote: Vote, card: HTMLElement, msg: HTMLElement, offerRunoff: boolean): Promise<void> {
     let tally: Tally;
     try {
-      tally = (await publicGet<TallyReply>(`/v1/votes/${vote.id}/tally`)).tally;
+      tally = (await recordGet<TallyReply>(`/v1/votes/${vote.id}/tally`)).tally;
     } catch (e) {
       put(msg, notice('error', errorText(e)));
       return;
