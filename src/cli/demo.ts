@@ -20,6 +20,8 @@ import { castBodyText } from '../protocol/ballot-v2.ts';
 import { versionOf } from '../protocol/version.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { verifyRecord } from '../protocol/verifier.ts';
+import type { VoteRecord } from '../protocol/chain.ts';
+import type { JSONWebKeySet } from 'jose';
 
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
 const DEMO_NAMES = ['王毅', '李强', '赵乐际', '王沪宁', '蔡奇', '丁薛祥', '李希', '马兴瑞', '王小洪', '尹力', '石泰峰', '刘国中', '李干杰', '李书磊', '何卫东', '何立峰', '张又侠', '张国清', '陈文清', '陈吉宁'];
@@ -105,19 +107,19 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
   try {
     const admin = adminKey ? await personFromKeyFile(adminKey) : await enrolPerson(url, adminCode!);
     const pub = new ApiClient(url);
-    const committee = await admin.api.call('POST', '/v1/committees', { name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing' });
-    const sec = await admin.api.call('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' });
-    const secretary = await enrolPerson(url, (await admin.api.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
+    const committee = await admin.api.call<{ id: string }>('POST', '/v1/committees', { name: `演示县委常委会 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing' });
+    const sec = await admin.api.call<{ personId: string }>('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' });
+    const secretary = await enrolPerson(url, (await admin.api.call<{ code: string }>('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
     const members: Person[] = [];
     for (let i = 0; i < options.members; i++) {
       const name = DEMO_NAMES[i % DEMO_NAMES.length] + (i >= DEMO_NAMES.length ? String(i) : '');
-      const m = await admin.api.call('POST', `/v1/committees/${committee.id}/members`, { name });
-      members.push(await enrolPerson(url, (await admin.api.call('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code, name));
+      const m = await admin.api.call<{ memberId: string }>('POST', `/v1/committees/${committee.id}/members`, { name });
+      members.push(await enrolPerson(url, (await admin.api.call<{ code: string }>('POST', `/v1/people/${m.memberId}/enrolment-codes`)).code, name));
     }
     log(`committee of ${members.length} members, every device enrolled`);
 
-    const meeting = await secretary.api.call('POST', `/v1/committees/${committee.id}/meetings`, { title: '常委会会议（演示）' });
-    const vote = await secretary.api.call('POST', `/v1/meetings/${meeting.id}/votes`, {
+    const meeting = await secretary.api.call<{ id: string }>('POST', `/v1/committees/${committee.id}/meetings`, { title: '常委会会议（演示）' });
+    const vote = await secretary.api.call<{ createdSeq: number }>('POST', `/v1/meetings/${meeting.id}/votes`, {
       title: '干部任免表决（演示）',
       items: [
         { post: '县财政局局长', seats: 1, candidates: ['王小洪'] },
@@ -125,12 +127,12 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       ],
     });
     // The device pins the vote key from the public record, not from what the API hands it.
-    const chain = await pub.call('GET', `/v1/committees/${committee.id}/chain?from=${vote.createdSeq}&to=${vote.createdSeq}`);
-    const def: VoteDefinition = chain.entries[0].body.definition;
+    const chain = await pub.call<{ entries: { body: { definition: VoteDefinition } }[] }>('GET', `/v1/committees/${committee.id}/chain?from=${vote.createdSeq}&to=${vote.createdSeq}`);
+    const def: VoteDefinition = chain.entries[0]!.body.definition;
     await secretary.api.call('POST', `/v1/meetings/${meeting.id}/open`);
     const presentCount = Math.min(members.length, Math.max(Math.ceil((members.length * 2) / 3), members.length - 2));
     const present = members.slice(0, presentCount);
-    const attendance = await secretary.api.call('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: present.map((m) => m.personId) });
+    const attendance = await secretary.api.call<{ entitled: number; present: number; quorumMet: boolean }>('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: present.map((m) => m.personId) });
     log(`attendance: 应到 ${attendance.entitled}, 实到 ${attendance.present}, quorum ${attendance.quorumMet ? 'met' : 'NOT met'}`);
 
     // 签到即领票: each present device blinds its token and fetches the signature at sign-in.
@@ -163,12 +165,12 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       if (view.state !== 'closed') throw new DemoError(`the close is ${view.state} after both countersignatures, not published`);
       log(`close: ${view.confirmedBy.length} of ${ballots.length} members confirmed from their devices, the secretary sealed, both inspectors (监票人: ${inspectors.map((m) => m.name).join(', ')}) countersigned, which published the record`);
     }
-    const published = await pub.call('GET', `/v1/votes/${def.voteId}/tally`);
+    const published = await pub.call<{ tally: Tally }>('GET', `/v1/votes/${def.voteId}/tally`);
     const expected = computeTally(def, ballots, { issued: tokens.length, present: present.length });
     const same = new TextDecoder().decode(canonicalBytes(expected)) === new TextDecoder().decode(canonicalBytes(published.tally));
 
-    const record = await pub.call('GET', `/v1/votes/${def.voteId}/record`);
-    const jwks = await pub.call('GET', '/.well-known/jwks.json');
+    const record = await pub.call<VoteRecord>('GET', `/v1/votes/${def.voteId}/record`);
+    const jwks = await pub.call<JSONWebKeySet>('GET', '/.well-known/jwks.json');
     let counted = 0;
     for (const r of receipts) {
       await checkReceipt(r.receipt, jwks, r.ballot);
