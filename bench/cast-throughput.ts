@@ -16,7 +16,7 @@ import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db
 import { startService } from '../src/server.ts';
 import { deviceMessage, tokenRequestMessage, type DevicePublicKey } from '../src/protocol/device.ts';
 import { fromBase64url, toBase64url } from '../src/protocol/encoding.ts';
-import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2, type TokenV2 } from '../src/protocol/member.ts';
+import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member.ts';
 import { castBodyText } from '../src/protocol/ballot-v2.ts';
 import { generateVoteKey, signBlinded } from '../src/protocol/tokens.ts';
 import type { Choices, VoteDefinition } from '../src/protocol/ballot.ts';
@@ -85,7 +85,7 @@ class Person {
   }
 
   static async enrol(url: string, code: string): Promise<Person> {
-    const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']));
     const device: DevicePublicKey = { alg: 'ES256', key: toBase64url(new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey))) };
     const sign = async (m: Uint8Array) => toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, m)));
     const post = (path: string, body: unknown) => send(url, 'POST', path, body, {});
@@ -180,7 +180,7 @@ async function run(label: string, db: Database, members: number, concurrency: nu
         }),
       );
       const issued = await load(service.url, 8, pending.map((p) => p.http));
-      const tokens = pending.map((p, i) => finishToken(p.request, JSON.parse(issued.bodies[i]!).blindSignature, def.publicKey) as TokenV2);
+      const tokens = pending.map((p, i) => finishToken(p.request, JSON.parse(issued.bodies[i]!).blindSignature, def.publicKey));
       await secretary.call('POST', `/v1/votes/${def.voteId}/open`);
       // Ballots are built (client-side work) before the clock starts.
       bodies.push(tokens.map((t) => castBodyText(buildBallot(t, CHOICES))));

@@ -133,7 +133,7 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
   let jwks: unknown;
   try {
     const admin = await enrolAndLogin(url, service.firstAdmin!.code);
-    let t = performance.now();
+    const t = performance.now();
     const c = await benchCommittee(admin, url, n, setupConcurrency);
     console.log(`http [${label}]: ${n} members enrolled in ${((performance.now() - t) / 1000).toFixed(1)} s (set-up, not timed below)`);
     const secretary = c.secretary;

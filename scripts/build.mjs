@@ -162,7 +162,7 @@ function lock() {
       if (e.code !== 'EEXIST') throw e;
       // A builder killed half-way leaves its lock; none takes five minutes, even on a busy machine.
       if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs > 300_000) rmSync(LOCK, { recursive: true, force: true });
-      if (i > 6000) throw new Error(`another build has held ${relative(ROOT, LOCK)} for ten minutes`);
+      if (i > 6000) throw new Error(`another build has held ${relative(ROOT, LOCK)} for ten minutes`, { cause: e });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }

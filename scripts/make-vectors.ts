@@ -124,7 +124,7 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
     { B: { b2: 'approve', b1: 'disapprove', b3: 'abstain' }, A: { a1: 'approve' } },
     { B: { b1: 'disapprove', b2: 'disapprove', b3: 'disapprove' }, A: { a1: 'disapprove' } },
   ].map((choices) => {
-    const b = buildBallot(tokenForBallot, choices as Ballot['choices']);
+    const b = buildBallot(tokenForBallot, choices);
     const body = castBodyText(b);
     return {
       ballot: b,

@@ -3,7 +3,7 @@
 import { sortNames } from '../src/collation/index.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { ballotHash, type AnyChoices, type AnyVoteDefinition, type Ballot, type Choices, type DefinitionItem, type Mark, type VoteDefinition, type VoteRules } from '../src/protocol/ballot.ts';
+import { ballotHash, type AnyChoices, type AnyVoteDefinition, type Ballot, type Choices, type DefinitionItem, type Mark, type VoteRules } from '../src/protocol/ballot.ts';
 import { makeEntry, voteClosedBody, type ChainEntry, type EntryBodies, type Issuance, type RosterMember, type VoteRecord } from '../src/protocol/chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, sortByMember } from '../src/protocol/close.ts';
 import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../src/protocol/device.ts';

@@ -20,7 +20,7 @@ export async function readDeviceKeyFile(path: string): Promise<DeviceKeyFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
   let parsed: z.ZodSafeParseResult<DeviceKeyFile>;
   try {

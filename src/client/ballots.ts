@@ -25,7 +25,7 @@ export async function obtainToken(member: Participant, definition: VoteDefinitio
   const path = `/v1/votes/${definition.voteId}/tokens`;
   const { request, reply } = await requestToken(member, definition.voteId, createTokenRequest(definition.voteId, randomBytes, versionOf(definition)));
   if (reply.status !== 200) throw new ApiError('POST', path, reply.status, reply.body);
-  return finishToken(request, reply.body.blindSignature, definition.publicKey);
+  return finishToken(request, (reply.body as { blindSignature: string }).blindSignature, definition.publicKey);
 }
 
 /** Casts as the web client does: the padded canonical body (castBodyText), no credentials. */

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a reply body defaults to any for tests and scripts that assert on it; the service-facing code names its types. */
 // The service's JSON API over fetch, for every client this project ships or drives: the CLI
 // (`piaojue device`, `piaojue demo`), the benchmarks and the API tests. Isomorphic: fetch,
 // Headers and setTimeout only (no node: imports), so the browser can use it too.

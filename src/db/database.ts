@@ -50,8 +50,8 @@ export function createPgDatabase(connectionString: string, options: PgOptions = 
   return {
     kind: 'postgres',
     async query(sql, params = []) {
-      const result = await pool.query(sql, params as unknown[]);
-      return result.rows;
+      const result = await pool.query<Record<string, unknown>>(sql, params as unknown[]);
+      return result.rows as never;
     },
     async exec(sql) {
       await pool.query(sql);
@@ -71,7 +71,7 @@ export function createPgDatabase(connectionString: string, options: PgOptions = 
         await client.query('BEGIN');
         const tx: Queryable = {
           async query(sql, params = []) {
-            return (await client.query(sql, params as unknown[])).rows;
+            return (await client.query<Record<string, unknown>>(sql, params as unknown[])).rows as never;
           },
           async exec(sql) {
             await client.query(sql);
@@ -176,7 +176,8 @@ export async function openDatabase(config: {
 
 /** Stops the start with a message, not a WebAssembly abort, when the disk cannot hold the database. */
 async function ensureRoom(dataDir: string): Promise<void> {
-  const { join } = await import('node:path');
+  const path = await import('node:path');
+  const join = (...parts: string[]) => path.join(...parts);
   const { existsSync } = await import('node:fs');
   const { checkStorage, formatBytes, FIRST_START_BYTES, READY_PROBE_BYTES } = await import('./storage.ts');
   const fresh = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
@@ -192,7 +193,8 @@ async function ensureRoom(dataDir: string): Promise<void> {
 
 /** PGlite in `<dataDir>/pg`, once this process holds the folder; closing releases it. */
 async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promise<Database> {
-  const { join } = await import('node:path');
+  const path = await import('node:path');
+  const join = (...parts: string[]) => path.join(...parts);
   const { privateFolder, tightenTree } = await import('./private-folder.ts');
   const pgDir = join(dataDir, 'pg');
   await privateFolder(pgDir);
@@ -217,7 +219,8 @@ async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promi
  * same folder, `npm run bench -- memory`). Does nothing when the folder already holds a database.
  */
 async function createInChildProcess(pgDir: string): Promise<void> {
-  const { join } = await import('node:path');
+  const path = await import('node:path');
+  const join = (...parts: string[]) => path.join(...parts);
   const { existsSync } = await import('node:fs');
   if (existsSync(join(pgDir, 'PG_VERSION'))) return;
   const { spawn } = await import('node:child_process');
@@ -239,7 +242,7 @@ async function createInChildProcess(pgDir: string): Promise<void> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (c, s) => resolve([c, s]));

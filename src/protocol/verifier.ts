@@ -6,7 +6,7 @@ import type { JSONWebKeySet } from 'jose';
 import { BALLOT_KEY_LENGTH, hasQuorum, validateBallot, type Ballot, type BallotV2, type AnyVoteDefinition } from './ballot.ts';
 import { ballotSignatureCheck } from './ballot-v2.ts';
 import { versionOf, type ProtocolVersion } from './version.ts';
-import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead, type EntryBodies } from './chain.ts';
+import { checkChainLinks, compareStrings, parseEntry, type ChainEntry, type ChainHead } from './chain.ts';
 import { tokenRequestMessage, verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from './device.ts';
 import { bytesToHex, canonicalBytes, fromBase64url } from './encoding.ts';
 import { ProtocolError, reasonZh, type RandomBytes } from './errors.ts';
@@ -214,17 +214,17 @@ export interface VerifyAccelerator {
 /** The accelerator that runs everything in place, in this thread (the default). */
 export function inPlaceAccelerator(randomBytes: RandomBytes): VerifyAccelerator {
   return {
-    async tokenBatchSums(items, coefficients, onProgress) {
+    tokenBatchSums(items, coefficients, onProgress) {
       const sums = tokenBatchSums(items, coefficients, onProgress ? { onProgress } : {});
-      return sums.ok ? { ok: true, sums: [sums] } : sums;
+      return Promise.resolve(sums.ok ? { ok: true, sums: [sums] } : sums);
     },
-    async deviceSignatures(checks, onProgress) {
+    deviceSignatures(checks, onProgress) {
       const result = verifyDeviceSignatures(checks, randomBytes);
       onProgress?.(checks.length, checks.length);
-      return result;
+      return Promise.resolve(result);
     },
-    async invalidG1Points(points) {
-      return invalidG1Points(points);
+    invalidG1Points(points) {
+      return Promise.resolve(invalidG1Points(points));
     },
   };
 }
@@ -289,7 +289,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const r = isPlainObject(record) ? record : null;
   let entries: ChainEntry[] = [];
   {
-    let problem: Reason | null = null;
+    let problem: Reason | null;
     if (!r) problem = { en: 'the record is not an object', zh: '记录不是对象' };
     else if (typeof r.committeeId !== 'string' || typeof r.voteId !== 'string') problem = { en: 'committeeId and voteId must be strings', zh: 'committeeId 和 voteId 必须是字符串' };
     else if (!Array.isArray(r.entries) || r.entries.length === 0) problem = { en: 'entries must be a non-empty array', zh: 'entries 必须是非空数组' };
@@ -315,7 +315,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   }
   const committeeId = r.committeeId as string;
   const voteId = r.voteId as string;
-  const statedHead = r.head as unknown as ChainHead;
+  const statedHead = r.head as ChainHead;
 
   // 2. Chain links, hashes, and the stated head.
   let head: ChainHead | null = null;
@@ -375,8 +375,8 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   }
   const def: AnyVoteDefinition = definition;
   const key: Uint8Array = publicKey;
-  const created_ = createdEntry as Entry<'vote.created'>;
-  const closed_ = closedEntry as Entry<'vote.closed'>;
+  const created_ = createdEntry;
+  const closed_ = closedEntry;
   const { issuances, ballots, tally, tallySignature } = closed_.body;
 
   // The costly token work starts now: on worker threads it runs while the checks below do theirs.
@@ -392,8 +392,8 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   ballots.forEach((b, i) => {
     try {
       const t = fromBase64url((b as unknown as Record<string, string>)[tokenField]!);
-      const signature = fromBase64url((b as Ballot).signature);
-      if (t.length !== (v === 2 ? BALLOT_KEY_LENGTH : TOKEN_LENGTH) || signature.length !== G1_LENGTH || (b as Ballot).voteId !== voteId) throw new Error('malformed');
+      const signature = fromBase64url((b).signature);
+      if (t.length !== (v === 2 ? BALLOT_KEY_LENGTH : TOKEN_LENGTH) || signature.length !== G1_LENGTH || (b).voteId !== voteId) throw new Error('malformed');
       tokenWork.items.push({ voteId, t, signature, version: v });
       tokenWork.index.push(i);
     } catch {
@@ -584,7 +584,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   // 15. Recount.
   await run('tally', () => {
     if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed', '未重新计票：有选票格式不正确');
-    const recomputed = computeTally(def, wellFormed as Ballot[], { issued: issuances.length, present: presentCount });
+    const recomputed = computeTally(def, wellFormed, { issued: issuances.length, present: presentCount });
     let published: string;
     try {
       published = bytesToHex(canonicalBytes(tally));

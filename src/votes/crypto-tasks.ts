@@ -47,15 +47,13 @@ function rebuild(f: TaskFailure): Error {
 export function createVoteCrypto(threads: number): VoteCrypto {
   if (threads <= 0) {
     return {
-      async run(op, ...args) {
-        return (tasks[op] as (...a: unknown[]) => never)(...args);
-      },
+      run: (op, ...args) => Promise.resolve().then(() => (tasks[op] as (...a: unknown[]) => never)(...args)),
       warm() {},
       async close() {},
     };
   }
   const pool: Pool<CryptoTasks> = createPool<CryptoTasks>(import.meta.url, threads, rebuild);
-  return { run: (op, ...args) => pool.run(op, ...args) as never, warm: () => pool.warm(), close: () => pool.close() };
+  return { run: (op, ...args) => pool.run(op, ...args), warm: () => pool.warm(), close: () => pool.close() };
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === 'piaojue-task-worker') serveTasks(tasks, parentPort!);

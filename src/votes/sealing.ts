@@ -27,7 +27,7 @@ const derived = new WeakMap<object, Map<Purpose, Uint8Array>>();
 /** RFC 5869 HKDF-SHA256 over the Ed25519 private scalar seed, one key per purpose, derived once. */
 function sealingKey(key: Held, purpose: Purpose): Uint8Array {
   let byPurpose = derived.get(key.privateJwk);
-  if (!byPurpose) derived.set(key.privateJwk, (byPurpose = new Map()));
+  if (!byPurpose) derived.set(key.privateJwk, (byPurpose = new Map<Purpose, Uint8Array>()));
   let k = byPurpose.get(purpose);
   if (!k) byPurpose.set(purpose, (k = hkdf(sha256, fromBase64url(key.privateJwk.d!), utf8ToBytes('piaojue/v1'), utf8ToBytes(purpose), 32)));
   return k;

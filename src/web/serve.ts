@@ -66,7 +66,7 @@ export function loadWebClient(dir: string = WEB_BUNDLE_DIR): WebClient {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
   } catch (e) {
     const missing = (e as { code?: string }).code === 'ENOENT';
-    throw new Error(`The web client is ${missing ? 'not built' : 'damaged'}: ${join(dir, 'manifest.json')} ${missing ? 'is missing' : 'cannot be read'}. ${rebuild}`);
+    throw new Error(`The web client is ${missing ? 'not built' : 'damaged'}: ${join(dir, 'manifest.json')} ${missing ? 'is missing' : 'cannot be read'}. ${rebuild}`, { cause: e });
   }
   const load = (entry: ManifestEntry): Asset => {
     let body: Buffer;

@@ -16,6 +16,7 @@ export function startWorker(moduleUrl: string, workerData: unknown): Worker {
   return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData, argv: [moduleUrl] });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task names its own parameter types; a map of them must accept any.
 export type TaskMap = Record<string, (...args: any[]) => unknown>;
 
 /** What crosses back from a worker when a task throws: enough to rebuild a coded error. */
@@ -115,7 +116,8 @@ export function shuttingDown(): Error {
 
 /** The worker side: answers task requests from the pool with the module's `tasks`. */
 export function serveTasks(tasks: TaskMap, port: import('node:worker_threads').MessagePort): void {
-  port.on('message', async (req: { id: number; op: string; args: unknown[] }) => {
+  port.on('message', (req: { id: number; op: string; args: unknown[] }) => void answer(req));
+  async function answer(req: { id: number; op: string; args: unknown[] }): Promise<void> {
     try {
       const fn = tasks[req.op];
       if (!fn) throw new Error(`unknown task ${req.op}`);
@@ -127,5 +129,5 @@ export function serveTasks(tasks: TaskMap, port: import('node:worker_threads').M
       if (typeof err?.field === 'string') failure.field = err.field;
       port.postMessage({ id: req.id, failure });
     }
-  });
+  }
 }

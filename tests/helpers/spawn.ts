@@ -24,7 +24,7 @@ export function serve(dataDir: string, extra: Record<string, string> = {}): Serv
   const child = spawn('node', ['bin/piaojue.js', 'serve'], { env: cliEnv({ PIAOJUE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...extra }) });
   let out = '';
   const ready = new Promise<{ url: string; code: string | undefined }>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (https?:\/\/[0-9.:]+)/.exec(out);
       if (m) resolve({ url: m[1]!, code: /([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})/.exec(out)?.[1] });
@@ -35,9 +35,13 @@ export function serve(dataDir: string, extra: Record<string, string> = {}): Serv
   let err = '';
   const waiting: { text: string; times: number; resolve: () => void }[] = [];
   const count = (text: string) => err.split(text).length - 1;
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     err += d.toString();
-    for (const w of [...waiting]) if (count(w.text) >= w.times) waiting.splice(waiting.indexOf(w), 1) && w.resolve();
+    for (const w of [...waiting]) {
+      if (count(w.text) < w.times) continue;
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
   });
   const printedOnStderr = (text: string, times = 1) =>
     new Promise<void>((resolve, reject) => {

@@ -186,8 +186,8 @@ async function start(argv: string[], cwd: string, env: Record<string, string>): 
       const m = /listening on (https?:\/\/[0-9.:]+)/.exec(out);
       if (m) resolve({ url: m[1]!, code: /([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})/.exec(out)?.[1] });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exit.then((e) => reject(new Error(`${argv.join(' ')} ended (${e.code ?? e.signal}) before listening: ${out}`)));
   });
   return { child, ...listening, port: new URL(listening.url).port, exit };

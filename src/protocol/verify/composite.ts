@@ -5,7 +5,7 @@
 // What the caller checks itself: that the composite entry belongs to a verified chain (verify
 // that chain's links with verifyChainLinks and find the entry in it) and, if it wants, who `by`
 // is on that chain.
-import { hashEntry, parseEntry, type ChainEntry, type VoteRecord } from '../chain.ts';
+import { hashEntry, parseEntry, type ChainEntry } from '../chain.ts';
 import { computeComposite, type CompositeBody, type CompositeCadre } from '../composite.ts';
 import { bytesToHex, canonicalBytes } from '../encoding.ts';
 import { ProtocolError, reasonZh } from '../errors.ts';
@@ -15,7 +15,7 @@ import type { VerificationReport } from '../verifier.ts';
 
 export interface VerifiedSource {
   /** The source record as published (committeeId, voteId, entries, head). */
-  record: Pick<VoteRecord, 'committeeId' | 'voteId'> | unknown;
+  record: unknown;
   /** verifyRecord's report on that record. */
   report: Pick<VerificationReport, 'ok' | 'head' | 'tally'>;
 }
