@@ -60,7 +60,7 @@ async function ceilings() {
   let t = performance.now();
   const blindSigs = requests.map((r) => signBlinded(key.secretKey, fromBase64url(r.blindedPoint)));
   const signMs = performance.now() - t;
-  const tokens = requests.map((r, i) => finishToken(r, Buffer.from(blindSigs[i]!).toString('base64url'), Buffer.from(key.publicKey).toString('base64url')));
+  const tokens = requests.map((r, i) => finishToken(r, toBase64url(blindSigs[i]!), toBase64url(key.publicKey)));
   t = performance.now();
   for (const tok of tokens) verifyToken(key.publicKey, voteId, fromBase64url(tok.ballotPublicKey), fromBase64url(tok.signature), 2);
   const verifyMs = performance.now() - t;

@@ -15,7 +15,8 @@
 //     王凯). A single Chinese character left over stays a name of its own.
 //  6. Spaces around the separator dot of transliterated names (· ‧ ・ • ･) are dropped:
 //     买买提 · 艾力 → 买买提·艾力.
-//  Blank entries are skipped; nothing else is changed, and the order is kept.
+//  Blank entries are skipped; nothing else is changed, and the order is kept. Duplicates are kept
+//  too (a roster may hold two people of one name); duplicateNames/readNameList report them.
 
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/u;
 const LIST_SEPARATOR = /[、，,；;]/u;
@@ -67,4 +68,21 @@ function namesInSegment(segment: string): string[] {
   flushSingle();
   flushLatin();
   return out;
+}
+
+/** Names that occur more than once in a list, each reported once, in the order of their first occurrence. */
+export function duplicateNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) repeated.add(name);
+    else seen.add(name);
+  }
+  return [...repeated];
+}
+
+/** parseNameList and duplicateNames in one call: every name as pasted (duplicates kept, order kept) and the repeated ones. */
+export function readNameList(text: string): { names: string[]; duplicates: string[] } {
+  const names = parseNameList(text);
+  return { names, duplicates: duplicateNames(names) };
 }

@@ -1,6 +1,10 @@
 // Byte encodings used on the wire and in the record. Binary values travel as base64url
 // without padding (RFC 4648 §5); hashes are lower-case hex. Pure and isomorphic.
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+// The one home of the project's byte helpers: hex, UTF-8, concatenation and big-endian integers
+// come from @noble (already the crypto dependency); base64url is written here because it must be
+// strict — one spelling per byte string — which Node's Buffer and atob are not.
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import canonicalize from 'canonicalize';
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -23,21 +27,11 @@ export function fromBase64url(text: string): Uint8Array {
   return out;
 }
 
-export { bytesToHex, hexToBytes, utf8ToBytes };
+export { bytesToHex, bytesToNumberBE, concatBytes, hexToBytes, numberToBytesBE, utf8ToBytes };
 
 /** RFC 8785 JSON Canonicalization Scheme, as UTF-8 bytes. */
 export function canonicalBytes(value: unknown): Uint8Array {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('value cannot be canonicalized');
   return utf8ToBytes(text);
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -9,7 +9,7 @@
 // Byte formats: G1 points 48-byte compressed, G2 points 96-byte compressed (ZCash serialisation,
 // draft-irtf-cfrg-pairing-friendly-curves-11 Appendix C); scalars 32-byte big-endian in [1, r).
 import { bls12_381 } from '@noble/curves/bls12-381.js';
-import { bytesToHex, concatBytes, utf8ToBytes } from './encoding.ts';
+import { bytesToHex, bytesToNumberBE, concatBytes, numberToBytesBE, utf8ToBytes } from './encoding.ts';
 import { clearCofactor, prehashToCurve, type G1Projective } from './h2c-g1.ts';
 import { msm } from './msm.ts';
 import { abytes, drawBytes, ProtocolError, type RandomBytes } from './errors.ts';
@@ -49,17 +49,6 @@ const SCALAR_SEED_LENGTH = 64;
 const BATCH_COEFFICIENT_LENGTH = 16;
 const COEFFICIENT_BITS = 8 * BATCH_COEFFICIENT_LENGTH;
 const MAX_VOTE_ID_LENGTH = 256;
-
-function bytesToNumberBE(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + bytesToHex(bytes));
-}
-
-function numberToBytesBE(n: bigint, length: number): Uint8Array {
-  const hex = n.toString(16).padStart(length * 2, '0');
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
 
 /** Strict G1 decoding: 48-byte canonical compressed, on the curve, in the subgroup, not the identity. */
 export function decodeG1(bytes: Uint8Array, field: string): G1Point {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseNameList } from '../../src/collation/index.ts';
-import { parseNames } from '../../src/web/pages/secretary.ts';
-import { parseNameLines } from '../../src/web/pages/admin.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { duplicateNames, parseNameList, readNameList } from '../../src/collation/index.ts';
 
 describe('parseNameList: one name list parser for the CLI, the secretary page and the admin page', () => {
   it('reads one name per line, trimming and skipping blank lines, a BOM and any line-break style', () => {
@@ -38,10 +38,33 @@ describe('parseNameList: one name list parser for the CLI, the secretary page an
     expect(parseNameList('')).toEqual([]);
     expect(parseNameList(' \n、,\n　')).toEqual([]);
   });
-  it('is the parser of the secretary page and of the admin page', () => {
-    const pasted = '王　毅、Wang Yi\n丁薛祥 李强\n';
-    expect(parseNames(pasted)).toEqual(parseNameList(pasted));
-    expect(parseNameLines(pasted)).toEqual(parseNameList(pasted));
-    expect(parseNameList(pasted)).toEqual(['王毅', 'Wang Yi', '丁薛祥', '李强']);
+  it('reads a mixed paste with full-width separators, the middle dot, blank lines and a duplicate', () => {
+    const pasted = '王　毅、Wang Yi\n\n丁薛祥 李强；买买提 · 艾力，王毅\r\n  \n巴·特尔;李强\n';
+    expect(readNameList(pasted)).toEqual({
+      names: ['王毅', 'Wang Yi', '丁薛祥', '李强', '买买提·艾力', '王毅', '巴·特尔', '李强'],
+      duplicates: ['王毅', '李强'],
+    });
+  });
+  it('is the parser of the CLI, the secretary page and the admin page (no second parser in them)', () => {
+    for (const file of ['src/cli/sort-names.ts', 'src/web/pages/secretary.ts', 'src/web/pages/admin.ts']) {
+      const text = readFileSync(resolve(import.meta.dirname, '../..', file), 'utf8');
+      expect(text, file).toMatch(/parseNameList\(/u);
+      expect(text, file).not.toMatch(/function parseNames|function parseNameLines/u);
+    }
+  });
+});
+
+describe('duplicateNames: names that occur more than once', () => {
+  it('reports each repeated name once, in the order of its first occurrence, and keeps the list as it is', () => {
+    const names = ['李强', '王毅', 'Wang Yi', '王毅', '李强', '王毅', 'wang yi'];
+    expect(duplicateNames(names)).toEqual(['王毅', '李强']);
+    expect(names).toEqual(['李强', '王毅', 'Wang Yi', '王毅', '李强', '王毅', 'wang yi']);
+  });
+  it('reports nothing for a list without repeats or an empty list', () => {
+    expect(duplicateNames(['王毅', '王小洪', '巴·特尔'])).toEqual([]);
+    expect(duplicateNames([])).toEqual([]);
+  });
+  it('counts names as parsed, so padding and dot spacing do not hide a duplicate', () => {
+    expect(readNameList('王　毅\n王毅\n巴 · 特尔，巴·特尔').duplicates).toEqual(['王毅', '巴·特尔']);
   });
 });

@@ -30,11 +30,6 @@ export function mountAdmin(root: HTMLElement, params: URLSearchParams): () => vo
   };
 }
 
-/** Names as pasted for a roster, by the one rule of src/collation/name-list.ts (one per line; also 、，, and spaces). */
-export function parseNameLines(text: string): string[] {
-  return parseNameList(text);
-}
-
 export function kindName(kind: string): string {
   if (kind === 'standing') return L('常委会', 'Standing committee');
   if (kind === 'full') return L('全委会', 'Full committee');
@@ -371,7 +366,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
     const progress = h('div', { class: 'add-progress', 'aria-live': 'polite' });
     const button = h('button', { type: 'submit', class: 'primary add-members' }, L('添加委员', 'Add members'));
     const updateCount = () => {
-      const n = parseNameLines(ta.value).length;
+      const n = parseNameList(ta.value).length;
       count.textContent = n ? L(`共 ${n} 人`, `${n} name${n > 1 ? 's' : ''}`) : '';
     };
     ta.addEventListener('input', updateCount);
@@ -381,7 +376,7 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
         class: 'add-members-form',
         onsubmit: async (ev: Event) => {
           ev.preventDefault();
-          const names = parseNameLines(ta.value);
+          const names = parseNameList(ta.value);
           if (names.length === 0) return;
           const known = new Set(members.map((m) => m.name));
           const skipped: string[] = [];

@@ -36,11 +36,6 @@ export function mountSecretary(root: HTMLElement, params: URLSearchParams): () =
   };
 }
 
-/** Names as pasted, by the one rule of src/collation/name-list.ts (lines, 、，, and spaces; Latin names keep theirs). */
-export function parseNames(text: string): string[] {
-  return parseNameList(text);
-}
-
 function runSecretary(root: HTMLElement, session: Session, params: URLSearchParams): () => void {
   /**
    * A share link for a closed vote (issue 12): the observer page's address with a capability that
@@ -757,7 +752,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
 
 /** The candidates of one item as typed: names only, or one per line with posts (candidate-lines.ts). */
 function candidatesOf(text: string, withPosts: boolean): CandidateLines {
-  return withPosts ? parseCandidateLines(text) : { candidates: parseNames(text).map((name) => ({ name })), badLines: [] };
+  return withPosts ? parseCandidateLines(text) : { candidates: parseNameList(text).map((name) => ({ name })), badLines: [] };
 }
 
 function renderPreview(el: HTMLElement, list: CandidateLines, seats: number, itemPost: string, c: Committee): void {
