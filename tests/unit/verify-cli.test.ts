@@ -223,7 +223,7 @@ describe('piaojue verify --url', () => {
     const cap = `pjs_${'A'.repeat(43)}`;
     const seen: (string | null)[] = [];
     const fetchWithShare = (async (url: string | URL | Request, init?: RequestInit) => {
-      const u = String(url);
+      const u = url instanceof Request ? url.url : url.toString();
       if (u === 'http://svc.test/base/v1/votes/v-1/record') {
         seen.push(new Headers(init?.headers).get('piaojue-share'));
         return new Response(JSON.stringify(s.record), { status: 200 });
