@@ -4,23 +4,21 @@
 // signature; served the true one, it verifies and signs. The service is real; what the phone
 // is shown is changed on the way (page.route), as a dishonest service would show it.
 // Screenshots: test-results/screenshots/close-alarm-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page, Route } from 'playwright-core';
-import { launchChromium, PHONE, shot } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { shot } from './browser.ts';
+import { castApproval, enrolledPhone, openOneVote, useBrowserWorld } from './phone.ts';
 import type { Session } from '../helpers/client.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, createCommittee, type CommitteeFixture } from '../helpers/world.ts';
+import { createCommittee, type CommitteeFixture } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../../src/protocol/close.ts';
 import { ballotHash, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import type { ClosingView } from '../../src/votes/close.ts';
+import type { Token } from '../../src/protocol/member.ts';
 
-let service: TestService;
-let browser: Browser;
-let admin: Session;
+const world = useBrowserWorld();
 let c: CommitteeFixture;
 let phone: Page;
-let meetingId: string;
 let def: VoteDefinition;
 let ownHash: string;
 const confirmationPosts: string[] = [];
@@ -39,43 +37,24 @@ function tamper(change: (view: ClosingView) => void): (route: Route) => Promise<
   };
 }
 
-beforeAll(async () => {
-  service = await startTestService();
-  browser = await launchChromium();
-  admin = await adminSession(service);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-});
-
 describe('the close, when the phone is shown something wrong', () => {
   it('a phone does not confirm a prepared close without its ballot, and says so, keeping the receipt', async () => {
-    c = await createCommittee(admin, '计票告警委员会', ['王毅', '李强', '赵乐际']);
+    c = await createCommittee(world.admin, '计票告警委员会', ['王毅', '李强', '赵乐际']);
     const [m0, m1, m2] = c.members as [Session, Session, Session];
     // Member 0 votes from this phone, enrolled before the vote exists.
-    const code = (await admin.api.post(`/v1/people/${m0.personId}/enrolment-codes`)).body.code;
-    phone = await (await browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
-    phone.on('request', (req) => {
-      if (req.method() === 'POST' && req.url().endsWith('/confirmations')) confirmationPosts.push(req.url());
-    });
-    await phone.goto(`${service.url}/#/member?code=${code}`);
-    await phone.click('form.enrol button[type=submit]');
-    await phone.locator('.me-name').waitFor({ timeout: 15_000 });
+    ({ page: phone } = await enrolledPhone(world, m0.personId, (page) => {
+      page.on('request', (req) => {
+        if (req.method() === 'POST' && req.url().endsWith('/confirmations')) confirmationPosts.push(req.url());
+      });
+    }));
 
-    meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-    def = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
-    await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-    await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
-    expect((await c.secretary.api.put(`/v1/meetings/${meetingId}/inspectors`, { inspectors: [m0.personId, m1.personId] })).status).toBe(200);
-    await card().locator('.token-ready').waitFor({ timeout: 30_000 });
-    const tokens = [await obtainToken(m1, def), await obtainToken(m2, def)];
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-    for (const t of tokens) expect((await cast(service.url, t, approveOnly(def, [def.items[0]!.candidates[0]!.candidateId]))).status).toBe(201);
-    await card().locator('li.candidate button[data-mark="approve"]').click();
-    await card().locator('button.cast').click();
-    await card().locator('button.confirm-cast').click();
+    const tokens: Token[] = [];
+    ({ def } = await openOneVote(c, phone, async (def, meetingId) => {
+      expect((await c.secretary.api.put(`/v1/meetings/${meetingId}/inspectors`, { inspectors: [m0.personId, m1.personId] })).status).toBe(200);
+      tokens.push(await obtainToken(m1, def), await obtainToken(m2, def));
+    }));
+    for (const t of tokens) expect((await cast(world.service.url, t, approveOnly(def, [def.items[0]!.candidates[0]!.candidateId]))).status).toBe(201);
+    await castApproval(card());
     await card().locator('.voted').waitFor({ timeout: 30_000 });
 
     // The service shows this phone a prepared close without its ballot (and a hash to match).

@@ -3,61 +3,36 @@
 // says it is retried by itself, and it is sent again round after round until the window ends
 // and it is recorded. The service is real; the limit is one cast per 30-s window per address.
 // Screenshot: test-results/screenshots/rate-limited-cast-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, PHONE, shot } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { shot } from './browser.ts';
+import { castApproval, enrolledPhone, openOneVote, useBrowserWorld } from './phone.ts';
 import type { Session } from '../helpers/client.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, createCommittee } from '../helpers/world.ts';
+import { createCommittee } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
-import type { VoteDefinition } from '../../src/protocol/ballot.ts';
+import type { Token } from '../../src/protocol/member.ts';
 
-let service: TestService;
-let browser: Browser;
-let admin: Session;
-let phone: Page;
-
-beforeAll(async () => {
-  service = await startTestService({ env: { PIAOJUE_RATE_LIMIT_CAST: '1', PIAOJUE_RATE_LIMIT_WINDOW_MS: '30000' } });
-  browser = await launchChromium();
-  admin = await adminSession(service);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-});
+const world = useBrowserWorld({ env: { PIAOJUE_RATE_LIMIT_CAST: '1', PIAOJUE_RATE_LIMIT_WINDOW_MS: '30000' } });
 
 describe('a cast refused for the address’s rate limit', () => {
   it('stays in the outbox, is sent again by itself, and is recorded once the window ends', async () => {
-    const c = await createCommittee(admin, '限流委员会', ['王毅', '李强']);
+    const c = await createCommittee(world.admin, '限流委员会', ['王毅', '李强']);
     const [m0, m1] = c.members as [Session, Session];
-    const code = (await admin.api.post(`/v1/people/${m0.personId}/enrolment-codes`)).body.code;
-    phone = await (await browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
     const casts: number[] = [];
-    phone.on('response', (res) => {
-      if (res.request().method() === 'POST' && new URL(res.url()).pathname === '/v1/ballots') casts.push(res.status());
+    const { page: phone } = await enrolledPhone(world, m0.personId, (page) => {
+      page.on('response', (res) => {
+        if (res.request().method() === 'POST' && new URL(res.url()).pathname === '/v1/ballots') casts.push(res.status());
+      });
     });
-    await phone.goto(`${service.url}/#/member?code=${code}`);
-    await phone.click('form.enrol button[type=submit]');
-    await phone.locator('.me-name').waitFor({ timeout: 15_000 });
 
-    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-    const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
-    await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-    await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
-    const card = phone.locator(`section.vote[data-vote-id="${def.voteId}"]`);
-    await card.locator('.token-ready').waitFor({ timeout: 30_000 });
-    const token = await obtainToken(m1, def);
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-    await card.locator('li.candidate button[data-mark="approve"]').waitFor({ timeout: 30_000 });
+    let token!: Token;
+    const { def, card } = await openOneVote(c, phone, async (def) => {
+      token = await obtainToken(m1, def);
+    });
 
     // Another member behind the same address (127.0.0.1) casts first: the address's one cast.
-    expect((await cast(service.url, token, approveOnly(def, ['王一']))).status).toBe(201);
+    expect((await cast(world.service.url, token, approveOnly(def, ['王一']))).status).toBe(201);
 
-    await card.locator('li.candidate button[data-mark="approve"]').click();
-    await card.locator('button.cast').click();
-    await card.locator('button.confirm-cast').click();
+    await castApproval(card);
     await card.locator('.outbox[data-outbox="retrying"]').waitFor({ timeout: 30_000 });
     expect(casts[0]).toBe(429);
     const text = await card.locator('.outbox').textContent();

@@ -4,39 +4,23 @@
 // service refuses it). A spent enrolment code is refused on the enrol page with its own message
 // only, in Chinese and, after the switch, English.
 // Screenshots: test-results/screenshots/refused-cast-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, PHONE, shot } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PHONE, shot } from './browser.ts';
+import { castApproval, enrolledPhone, openOneVote, useBrowserWorld } from './phone.ts';
 import type { Session } from '../helpers/client.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, createCommittee } from '../helpers/world.ts';
-import type { VoteDefinition } from '../../src/protocol/ballot.ts';
+import { createCommittee } from '../helpers/world.ts';
 
-let service: TestService;
-let browser: Browser;
-let admin: Session;
+const world = useBrowserWorld();
 let phone: Page;
 let usedCode: string;
 
-beforeAll(async () => {
-  service = await startTestService();
-  browser = await launchChromium();
-  admin = await adminSession(service);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-});
-
 describe('a cast the service refuses for good', () => {
   it('shows the outbox as refused, with the reason in Chinese, and does not send it again', async () => {
-    const c = await createCommittee(admin, '拒收委员会', ['王毅', '李强']);
+    const c = await createCommittee(world.admin, '拒收委员会', ['王毅', '李强']);
     const [m0] = c.members as [Session, Session];
-    usedCode = (await admin.api.post(`/v1/people/${m0.personId}/enrolment-codes`)).body.code;
-    phone = await (await browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
     const casts: number[] = [];
-    await phone.route('**/v1/ballots', async (route) => {
+    ({ page: phone, code: usedCode } = await enrolledPhone(world, m0.personId, (page) => page.route('**/v1/ballots', async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       casts.push(409);
       await route.fulfill({
@@ -44,23 +28,10 @@ describe('a cast the service refuses for good', () => {
         contentType: 'application/problem+json',
         body: JSON.stringify({ type: 'about:blank', title: '状态不允许 / Invalid state', status: 409, code: 'invalid_state', detail: 'the vote is closed' }),
       });
-    });
-    await phone.goto(`${service.url}/#/member?code=${usedCode}`);
-    await phone.click('form.enrol button[type=submit]');
-    await phone.locator('.me-name').waitFor({ timeout: 15_000 });
+    })));
 
-    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-    const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
-    await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-    await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
-    const card = phone.locator(`section.vote[data-vote-id="${def.voteId}"]`);
-    await card.locator('.token-ready').waitFor({ timeout: 30_000 });
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-    await card.locator('li.candidate button[data-mark="approve"]').waitFor({ timeout: 30_000 });
-
-    await card.locator('li.candidate button[data-mark="approve"]').click();
-    await card.locator('button.cast').click();
-    await card.locator('button.confirm-cast').click();
+    const { def, card } = await openOneVote(c, phone);
+    await castApproval(card);
     const outbox = card.locator('.outbox[data-outbox="refused"]');
     await outbox.waitFor({ timeout: 30_000 });
     expect(await outbox.textContent()).toBe('未能投出：当前状态不允许此操作，请刷新页面查看最新状态。');
@@ -79,14 +50,12 @@ describe('a cast the service refuses for good', () => {
 
 describe('a cast the service refuses as invalid (422)', () => {
   it('shows the outbox as refused with the invalid_ballot_signature message, and never sends the ballot again', async () => {
-    const c = await createCommittee(admin, '验签委员会', ['赵乐际', '王沪宁']);
+    const c = await createCommittee(world.admin, '验签委员会', ['赵乐际', '王沪宁']);
     const [m0] = c.members as [Session, Session];
-    const code = (await admin.api.post(`/v1/people/${m0.personId}/enrolment-codes`)).body.code;
-    const page = await (await browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
     // The ballot as the phone built it, altered on the way: one bit of its Ed25519 signature
     // flipped. The real service then answers 422 invalid_ballot_signature.
     const casts: { status: number; code: string }[] = [];
-    await page.route('**/v1/ballots', async (route) => {
+    const { page } = await enrolledPhone(world, m0.personId, (page) => page.route('**/v1/ballots', async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       const sent = route.request().postData()!;
       const body = JSON.parse(sent) as { ballotSignature: string };
@@ -98,23 +67,10 @@ describe('a cast the service refuses as invalid (422)', () => {
       const response = await route.fetch({ postData: altered });
       casts.push({ status: response.status(), code: ((await response.json()) as { code: string }).code });
       await route.fulfill({ response });
-    });
-    await page.goto(`${service.url}/#/member?code=${code}`);
-    await page.click('form.enrol button[type=submit]');
-    await page.locator('.me-name').waitFor({ timeout: 15_000 });
+    }));
 
-    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-    const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
-    await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
-    await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
-    const card = page.locator(`section.vote[data-vote-id="${def.voteId}"]`);
-    await card.locator('.token-ready').waitFor({ timeout: 30_000 });
-    await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-    await card.locator('li.candidate button[data-mark="approve"]').waitFor({ timeout: 30_000 });
-
-    await card.locator('li.candidate button[data-mark="approve"]').click();
-    await card.locator('button.cast').click();
-    await card.locator('button.confirm-cast').click();
+    const { def, meetingId, card } = await openOneVote(c, page);
+    await castApproval(card);
     const outbox = card.locator('.outbox[data-outbox="refused"]');
     await outbox.waitFor({ timeout: 30_000 });
     expect(casts).toEqual([{ status: 422, code: 'invalid_ballot_signature' }]);
@@ -143,8 +99,8 @@ describe('a cast the service refuses as invalid (422)', () => {
 
 describe('a spent enrolment code on the enrol page', () => {
   it('is refused with the enrolment_code_invalid message only, in Chinese and then in English', async () => {
-    const other = await (await browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
-    await other.goto(`${service.url}/#/member?code=${usedCode}`);
+    const other = await (await world.browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
+    await other.goto(`${world.service.url}/#/member?code=${usedCode}`);
     await other.click('form.enrol button[type=submit]');
     const refused = other.locator('form.enrol .status-line .notice.error');
     await refused.waitFor({ timeout: 15_000 });
