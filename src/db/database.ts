@@ -177,10 +177,9 @@ export async function openDatabase(config: {
 /** Stops the start with a message, not a WebAssembly abort, when the disk cannot hold the database. */
 async function ensureRoom(dataDir: string): Promise<void> {
   const path = await import('node:path');
-  const join = (...parts: string[]) => path.join(...parts);
   const { existsSync } = await import('node:fs');
   const { checkStorage, formatBytes, FIRST_START_BYTES, READY_PROBE_BYTES } = await import('./storage.ts');
-  const fresh = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
+  const fresh = !existsSync(path.join(dataDir, 'pg', 'PG_VERSION'));
   const need = fresh ? FIRST_START_BYTES : READY_PROBE_BYTES;
   const room = await checkStorage(dataDir, READY_PROBE_BYTES, need);
   if (!room.ok) {
@@ -194,9 +193,8 @@ async function ensureRoom(dataDir: string): Promise<void> {
 /** PGlite in `<dataDir>/pg`, once this process holds the folder; closing releases it. */
 async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promise<Database> {
   const path = await import('node:path');
-  const join = (...parts: string[]) => path.join(...parts);
   const { privateFolder, tightenTree } = await import('./private-folder.ts');
-  const pgDir = join(dataDir, 'pg');
+  const pgDir = path.join(dataDir, 'pg');
   await privateFolder(pgDir);
   await createInChildProcess(pgDir);
   const db = await createPgliteDatabase(pgDir);
@@ -220,9 +218,8 @@ async function openEmbedded(dataDir: string, unlock: () => Promise<void>): Promi
  */
 async function createInChildProcess(pgDir: string): Promise<void> {
   const path = await import('node:path');
-  const join = (...parts: string[]) => path.join(...parts);
   const { existsSync } = await import('node:fs');
-  if (existsSync(join(pgDir, 'PG_VERSION'))) return;
+  if (existsSync(path.join(pgDir, 'PG_VERSION'))) return;
   const { spawn } = await import('node:child_process');
   const { createRequire } = await import('node:module');
   const script =
