@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createApp } from './http/app.ts';
 import { loadWebClient, type WebClient } from './web/serve.ts';
 import { capConnectionsPerClient } from './http/client-limits.ts';
-import { testHoldCheckpoint, type AppContext } from './http/context.ts';
+import { testHoldCheckpoint, type AppContext } from './context.ts';
 import { bootstrapAdmin } from './people/enrolment.ts';
 import { recordGrantsInOffice } from './committees/service.ts';
 import { createVoteCrypto } from './votes/crypto-tasks.ts';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import { requireAdmin, requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { assertCanRead, assertSecretaryOrAdmin, visibleCommittee, VISIBILITIES } from './access.ts';

@@ -2,7 +2,7 @@
 // the committee's chain, so observers can check 应到 and who may hold a token.
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import { appendEntry, chainHead, initChain } from '../ledger/ledger.ts';
 import type { DevicePublicKey } from '../protocol/device.ts';
 import type { DeviceEvent } from '../people/enrolment.ts';

@@ -2,7 +2,7 @@
 // each area, then the 404 and the problem+json error handler.
 import express, { type RequestHandler } from 'express';
 import { AppError } from '../errors.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../context.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { refuseForbiddenCharacters } from './text.ts';

@@ -5,7 +5,7 @@ import type { RequestHandler, Request } from 'express';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors.ts';
 import { SIGNING_ALG } from '../keys.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../context.ts';
 
 export const AUDIENCE = 'piaojue-api';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import { requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { assertCanRead, assertSecretary, visibleCommittee } from '../committees/access.ts';

@@ -1,7 +1,7 @@
 // Meetings (draft → open → closed), attendance (实到) and the quorum it gives.
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import { appendEntry } from '../ledger/ledger.ts';
 import { lockExclusive } from '../db/locks.ts';
 import type { CommitteeRules } from '../committees/rules.ts';

@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { deviceKeyFingerprint, deviceMessage, DeviceKeyError, parseDevicePublicKey, verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
 import { toBase64url } from '../protocol/encoding.ts';
 import type { Queryable } from '../db/database.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import { issueAccessToken } from '../http/auth.ts';
 import { recordAdminGranted } from '../committees/service.ts';
 

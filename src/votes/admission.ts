@@ -8,7 +8,7 @@
 // The parsed definition of an open vote is kept here too, so a cast does not read and parse a
 // definition of up to a few hundred KB each time; it is dropped when the vote is seen closed.
 import { AppError } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import type { VoteDefinition } from '../protocol/ballot.ts';
 import { TokenBatcher } from './token-batcher.ts';
 import { BallotMixer, insertBallots } from './ballot-mixer.ts';

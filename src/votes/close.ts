@@ -7,7 +7,7 @@
 // the first one got.
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import type { Principal } from '../http/auth.ts';
 import { appendEntry } from '../ledger/ledger.ts';
 import { lockExclusive, lockShared } from '../db/locks.ts';

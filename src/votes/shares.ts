@@ -5,7 +5,7 @@
 import { randomBytes } from '@noble/hashes/utils.js';
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../context.ts';
 import { shareHash } from '../committees/access.ts';
 import { recordAccessChange } from '../committees/audit.ts';
 import { toBase64url } from '../protocol/encoding.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/context.ts';
 import { expressRoutes, spec, specRoutes } from '../helpers/openapi.ts';
 
 describe('openapi.yaml', () => {

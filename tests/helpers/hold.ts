@@ -3,7 +3,7 @@
 // hoping the two overlap.
 import type { IncomingMessage } from 'node:http';
 import type { Queryable } from '../../src/db/database.ts';
-import type { AppContext, Checkpoint } from '../../src/http/context.ts';
+import type { AppContext, Checkpoint } from '../../src/context.ts';
 
 export interface Hold {
   /**

@@ -2,7 +2,7 @@
 // checkpoint that does not exist rather than silently holding nothing.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { testHoldCheckpoint } from '../../src/http/context.ts';
+import { testHoldCheckpoint } from '../../src/context.ts';
 
 describe('the test hold (PIAOJUE_TEST_HOLD)', () => {
   it('installs no checkpoint at all when unset', () => {

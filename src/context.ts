@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { Config } from '../config.ts';
-import type { Database, Queryable } from '../db/database.ts';
-import type { ServiceKeys } from '../keys.ts';
-import type { Logger } from '../log.ts';
-import type { VoteCrypto } from '../votes/crypto-tasks.ts';
+import type { Config } from './config.ts';
+import type { Database, Queryable } from './db/database.ts';
+import type { ServiceKeys } from './keys.ts';
+import type { Logger } from './log.ts';
+import type { VoteCrypto } from './votes/crypto-tasks.ts';
 
 /** Everything a request handler may need; built once at start, passed down explicitly. */
 export interface AppContext {
