@@ -6,12 +6,10 @@
 // administrators, signed in, and — for one closed vote's record — whoever holds that vote's
 // share link. An anonymous reader of a restricted committee gets the same 404 as for an id that
 // does not exist, so the answer does not tell that the committee exists.
-import type { Request } from 'express';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { AppError } from '../errors.ts';
-import { requirePrincipal, type Principal } from '../http/auth.ts';
+import type { Principal } from '../principal.ts';
 import type { Queryable } from '../db/database.ts';
-import { parseId } from '../http/validate.ts';
 import { bytesToHex } from '../protocol/encoding.ts';
 import { assertCommitteeExists } from './service.ts';
 
@@ -29,15 +27,12 @@ export function assertCanRead(p: Principal, committeeId: string, what = 'committ
 }
 
 /**
- * The committee named in the path, if the caller may see it. Insiders' role rows prove it
- * exists; only an administrator (who may read any id) needs the lookup.
+ * Refuses a committee the caller may not see, or that does not exist. Insiders' role rows
+ * prove it exists; only an administrator (who may read any id) needs the lookup.
  */
-export async function visibleCommittee(q: Queryable, req: Request): Promise<{ p: Principal; committeeId: string }> {
-  const p = requirePrincipal(req);
-  const committeeId = parseId(req.params.committeeId, 'committee');
+export async function assertVisibleCommittee(q: Queryable, p: Principal, committeeId: string): Promise<void> {
   assertCanRead(p, committeeId);
   if (!p.secretaryOf.has(committeeId) && !p.memberOf.has(committeeId) && !p.observerOf.has(committeeId)) await assertCommitteeExists(q, committeeId);
-  return { p, committeeId };
 }
 
 export function assertSecretary(p: Principal, committeeId: string, what = 'committee'): void {
@@ -62,24 +57,23 @@ export function shareHash(capability: string): string {
   return bytesToHex(sha256(new TextEncoder().encode(capability)));
 }
 
-/** The capability a request carries: the `share` query parameter, or the Piaojue-Share header. */
-function shareOf(req: Request): string | undefined {
-  const header = req.get('piaojue-share');
-  const query = typeof req.query.share === 'string' ? req.query.share : undefined;
-  return header ?? query;
+/** Who reads the record: a signed-in principal, and a share link's capability, either or both absent. */
+export interface RecordReader {
+  principal: Principal | undefined;
+  share: string | undefined;
 }
 
 /**
- * How much of a committee's record this request may read: all of it (`to` undefined), or —
+ * How much of a committee's record this reader may read: all of it (`to` undefined), or —
  * with a share link — the chain through the shared vote's close. `voteId` names the vote whose
  * route is read (a share link opens only its own vote). Throws not_found for a reader who may
  * not read it, share_invalid for a capability that is unknown, altered, revoked or another
  * vote's, share_not_yet_valid for a share link of a vote not yet closed.
  */
-export async function recordAccess(q: Queryable, req: Request, committeeId: string, voteId?: string): Promise<{ to?: number }> {
+export async function recordAccess(q: Queryable, reader: RecordReader, committeeId: string, voteId?: string): Promise<{ to?: number }> {
   const what = voteId === undefined ? 'committee' : 'vote';
-  if (req.principal && canRead(req.principal, committeeId)) return {};
-  const capability = shareOf(req);
+  if (reader.principal && canRead(reader.principal, committeeId)) return {};
+  const capability = reader.share;
   if (capability !== undefined) {
     const refused = () => new AppError('share_invalid', 'This share link is not valid: it was altered, revoked, or is for another record.');
     if (!SHARE_PATTERN.test(capability)) throw refused();

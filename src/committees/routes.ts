@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { requireAdmin, requirePrincipal } from '../http/auth.ts';
+import { requirePrincipal } from '../http/auth.ts';
+import { visibleCommittee } from '../http/access.ts';
+import { assertAdmin } from '../principal.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
-import { assertCanRead, assertSecretaryOrAdmin, visibleCommittee, VISIBILITIES } from './access.ts';
+import { assertCanRead, assertSecretaryOrAdmin, VISIBILITIES } from './access.ts';
 import { accessLog } from './audit.ts';
 import { rulesSchema } from './rules.ts';
 import { addMember, addMembers, addObserver, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listObservers, listSecretaries, removeObserver, removeSecretary, setVisibility, updateMember } from './service.ts';
@@ -34,7 +36,7 @@ export function committeesRouter(ctx: AppContext): Router {
   const r = Router();
 
   r.post('/v1/committees', async (req, res) => {
-    requireAdmin(req);
+    assertAdmin(requirePrincipal(req));
     const body = parseBody(createSchema, req.body);
     res.status(201).json(await createCommittee(ctx, body));
   });
@@ -54,7 +56,8 @@ export function committeesRouter(ctx: AppContext): Router {
 
   // Who may read the record (issue 12): set by an administrator, audited.
   r.patch('/v1/committees/:committeeId', async (req, res) => {
-    const admin = requireAdmin(req);
+    const admin = requirePrincipal(req);
+    assertAdmin(admin);
     const id = parseId(req.params.committeeId, 'committee');
     res.json(await setVisibility(ctx, id, parseBody(committeePatch, req.body).visibility, admin.personId));
   });
@@ -65,13 +68,15 @@ export function committeesRouter(ctx: AppContext): Router {
   });
 
   r.post('/v1/committees/:committeeId/observers', async (req, res) => {
-    const admin = requireAdmin(req);
+    const admin = requirePrincipal(req);
+    assertAdmin(admin);
     const id = parseId(req.params.committeeId, 'committee');
     res.status(201).json(await addObserver(ctx, id, parseBody(secretaryInput, req.body), admin.personId));
   });
 
   r.delete('/v1/committees/:committeeId/observers/:personId', async (req, res) => {
-    const admin = requireAdmin(req);
+    const admin = requirePrincipal(req);
+    assertAdmin(admin);
     const id = parseId(req.params.committeeId, 'committee');
     await removeObserver(ctx, id, parseId(req.params.personId, 'person'), admin.personId);
     res.status(204).end();
@@ -90,7 +95,7 @@ export function committeesRouter(ctx: AppContext): Router {
   });
 
   r.post('/v1/committees/:committeeId/members', async (req, res) => {
-    requireAdmin(req);
+    assertAdmin(requirePrincipal(req));
     const id = parseId(req.params.committeeId, 'committee');
     const body = parseBody(personInput, req.body);
     res.status(201).json(await addMember(ctx, id, body));
@@ -98,13 +103,13 @@ export function committeesRouter(ctx: AppContext): Router {
 
   // Many members at once, with one roster entry (setting up a large committee).
   r.post('/v1/committees/:committeeId/members/batch', async (req, res) => {
-    requireAdmin(req);
+    assertAdmin(requirePrincipal(req));
     const id = parseId(req.params.committeeId, 'committee');
     res.status(201).json({ members: await addMembers(ctx, id, parseBody(membersInput, req.body).members) });
   });
 
   r.patch('/v1/committees/:committeeId/members/:memberId', async (req, res) => {
-    requireAdmin(req);
+    assertAdmin(requirePrincipal(req));
     const id = parseId(req.params.committeeId, 'committee');
     const memberId = parseId(req.params.memberId, 'member');
     res.json(await updateMember(ctx, id, memberId, parseBody(memberPatch, req.body)));
@@ -116,13 +121,15 @@ export function committeesRouter(ctx: AppContext): Router {
   });
 
   r.post('/v1/committees/:committeeId/secretaries', async (req, res) => {
-    const admin = requireAdmin(req);
+    const admin = requirePrincipal(req);
+    assertAdmin(admin);
     const id = parseId(req.params.committeeId, 'committee');
     res.status(201).json(await addSecretary(ctx, id, parseBody(secretaryInput, req.body), admin.personId));
   });
 
   r.delete('/v1/committees/:committeeId/secretaries/:personId', async (req, res) => {
-    const admin = requireAdmin(req);
+    const admin = requirePrincipal(req);
+    assertAdmin(admin);
     const id = parseId(req.params.committeeId, 'committee');
     await removeSecretary(ctx, id, parseId(req.params.personId, 'person'), admin.personId);
     res.status(204).end();

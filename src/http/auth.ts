@@ -1,24 +1,11 @@
-// Access tokens: short-lived JWTs signed with the service's Ed25519 key. Verification pins the
-// algorithm, issuer, audience and expiry; a token names a person and a device, and every
-// request re-reads that the device is not revoked and which roles the person holds now.
+// Authentication at the HTTP edge: the bearer token of a request becomes req.principal (the
+// token's checks are in people/access-tokens.ts). Everything past the route handler takes a
+// Principal, never a request.
 import type { RequestHandler, Request } from 'express';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors.ts';
-import { SIGNING_ALG } from '../keys.ts';
 import type { AppContext } from '../context.ts';
-
-export const AUDIENCE = 'piaojue-api';
-
-export interface Principal {
-  personId: string;
-  deviceId: string;
-  isAdmin: boolean;
-  secretaryOf: ReadonlySet<string>;
-  /** Committees where the person is an active member. */
-  memberOf: ReadonlySet<string>;
-  /** Committees where the person is an observer: reads the record, never acts (issue 12). */
-  observerOf: ReadonlySet<string>;
-}
+import type { Principal } from '../principal.ts';
+import { principalOfToken } from '../people/access-tokens.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -29,60 +16,6 @@ declare global {
   }
 }
 
-export async function issueAccessToken(ctx: AppContext, personId: string, deviceId: string): Promise<string> {
-  const now = Math.floor(ctx.now().getTime() / 1000);
-  return new SignJWT({ did: deviceId })
-    .setProtectedHeader({ alg: SIGNING_ALG, kid: ctx.keys.kid, typ: 'at+jwt' })
-    .setIssuer(ctx.config.issuer)
-    .setAudience(AUDIENCE)
-    .setSubject(personId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ctx.config.accessTokenTtl)
-    .sign(ctx.keys.privateKey);
-}
-
-async function verifyAccessToken(ctx: AppContext, token: string): Promise<{ personId: string; deviceId: string }> {
-  try {
-    const { payload } = await jwtVerify(token, ctx.keys.publicKey, {
-      algorithms: [SIGNING_ALG],
-      issuer: ctx.config.issuer,
-      audience: AUDIENCE,
-      requiredClaims: ['exp', 'sub'],
-      typ: 'at+jwt',
-      currentDate: ctx.now(),
-    });
-    if (typeof payload.sub !== 'string' || typeof payload['did'] !== 'string') throw new Error('claims');
-    return { personId: payload.sub, deviceId: payload['did'] };
-  } catch (e) {
-    const expired = e instanceof joseErrors.JWTExpired;
-    throw new AppError('token_invalid', expired ? 'The access token has expired.' : 'The access token is not valid.');
-  }
-}
-
-async function loadPrincipal(ctx: AppContext, personId: string, deviceId: string): Promise<Principal> {
-  const rows = await ctx.db.query<{ is_admin: boolean; revoked: boolean | null; sec: string[] | null; mem: string[] | null; obs: string[] | null }>(
-    `SELECT p.is_admin,
-            d.revoked_at IS NOT NULL AS revoked,
-            (SELECT array_agg(committee_id::text) FROM committee_secretaries WHERE person_id = p.id) AS sec,
-            (SELECT array_agg(committee_id::text) FROM committee_members WHERE person_id = p.id AND active) AS mem,
-            (SELECT array_agg(committee_id::text) FROM committee_observers WHERE person_id = p.id) AS obs
-       FROM people p JOIN devices d ON d.person_id = p.id
-      WHERE p.id = $1 AND d.id = $2`,
-    [personId, deviceId],
-  );
-  const row = rows[0];
-  if (!row) throw new AppError('token_invalid', 'The access token names an unknown device.');
-  if (row.revoked) throw new AppError('device_revoked', 'This device has been revoked; ask an administrator for a new enrolment code.');
-  return {
-    personId,
-    deviceId,
-    isAdmin: row.is_admin,
-    secretaryOf: new Set(row.sec ?? []),
-    memberOf: new Set(row.mem ?? []),
-    observerOf: new Set(row.obs ?? []),
-  };
-}
-
 /** Attaches req.principal when an Authorization header is present; refuses bad tokens. */
 export function authenticate(ctx: AppContext): RequestHandler {
   return async (req, _res, next) => {
@@ -90,8 +23,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
     if (header === undefined) return next();
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
     if (!match) throw new AppError('token_invalid', 'The Authorization header must be "Bearer <token>".');
-    const { personId, deviceId } = await verifyAccessToken(ctx, match[1]!);
-    req.principal = await loadPrincipal(ctx, personId, deviceId);
+    req.principal = await principalOfToken(ctx, match[1]!);
     await ctx.checkpoint?.('request.authenticated', undefined, req);
     next();
   };
@@ -100,10 +32,4 @@ export function authenticate(ctx: AppContext): RequestHandler {
 export function requirePrincipal(req: Request): Principal {
   if (!req.principal) throw new AppError('unauthenticated', 'This route needs a Bearer access token.');
   return req.principal;
-}
-
-export function requireAdmin(req: Request): Principal {
-  const p = requirePrincipal(req);
-  if (!p.isAdmin) throw new AppError('forbidden', 'Only an administrator may do this.');
-  return p;
 }

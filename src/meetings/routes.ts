@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
-import { assertCanRead, assertSecretary, visibleCommittee } from '../committees/access.ts';
+import { assertCanRead, assertSecretary } from '../committees/access.ts';
+import { visibleCommittee } from '../http/access.ts';
 import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from './service.ts';
 
 const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });

@@ -8,7 +8,7 @@ import { deviceKeyFingerprint, deviceMessage, DeviceKeyError, parseDevicePublicK
 import { toBase64url } from '../protocol/encoding.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
-import { issueAccessToken } from '../http/auth.ts';
+import { issueAccessToken } from './access-tokens.ts';
 import { recordAdminGranted } from '../committees/service.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
-import { requireAdmin, requirePrincipal } from '../http/auth.ts';
+import { requirePrincipal } from '../http/auth.ts';
+import { assertAdmin, assertSelfOrAdmin } from '../principal.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { DEVICE_ALGORITHMS } from '../protocol/device.ts';
 import { recordDeviceEvent, recordEnrolmentIssued } from '../committees/service.ts';
@@ -51,7 +52,8 @@ export function peopleRouter(ctx: AppContext): Router {
   });
 
   r.post('/v1/people/:personId/enrolment-codes', async (req, res) => {
-    const admin = requireAdmin(req);
+    const admin = requirePrincipal(req);
+    assertAdmin(admin);
     const personId = parseId(req.params.personId, 'person');
     const exists = await ctx.db.query('SELECT 1 FROM people WHERE id = $1', [personId]);
     if (exists.length === 0) throw new AppError('not_found', 'No such person.');
@@ -68,14 +70,15 @@ export function peopleRouter(ctx: AppContext): Router {
     const p = requirePrincipal(req);
     const personId = parseId(req.params.personId, 'person');
     // A person sees every device ever enrolled in their name; an administrator sees anyone's.
-    if (!p.isAdmin && p.personId !== personId) throw new AppError('not_found', 'No such person.');
+    assertSelfOrAdmin(p, personId);
     const exists = await ctx.db.query('SELECT 1 FROM people WHERE id = $1', [personId]);
     if (exists.length === 0) throw new AppError('not_found', 'No such person.');
     res.json({ devices: await listDevices(ctx.db, personId) });
   });
 
   r.post('/v1/devices/:deviceId/revoke', async (req, res) => {
-    const admin = requireAdmin(req);
+    const admin = requirePrincipal(req);
+    assertAdmin(admin);
     const deviceId = parseId(req.params.deviceId, 'device');
     res.json(await revokeDevice(ctx, deviceId, admin.personId, recordDeviceEvent));
   });

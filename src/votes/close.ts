@@ -8,7 +8,7 @@
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../principal.ts';
 import { appendEntry } from '../ledger/ledger.ts';
 import { lockExclusive, lockShared } from '../db/locks.ts';
 import { getAttendance } from '../meetings/service.ts';

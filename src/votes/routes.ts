@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { requirePrincipal } from '../http/auth.ts';
+import { recordReader } from '../http/access.ts';
 import { parseBody, parseId, parseInput } from '../http/validate.ts';
 import { assertCanRead, assertSecretary, assertSecretaryOrAdmin, observesOnly, recordAccess } from '../committees/access.ts';
 import { createShare, listShares, revokeShare } from './shares.ts';
@@ -210,7 +211,7 @@ export function votesRouter(ctx: AppContext): Router {
   // and the chain head; after close the signed tally and the whole record.
   async function readableVote(req: Request) {
     const vote = await findVote(ctx.db, parseId(req.params.voteId, 'vote'));
-    await recordAccess(ctx.db, req, vote.committee_id, vote.id);
+    await recordAccess(ctx.db, recordReader(req), vote.committee_id, vote.id);
     return vote;
   }
 
@@ -258,7 +259,7 @@ export function votesRouter(ctx: AppContext): Router {
    */
   r.get('/v1/committees/:committeeId/chain', async (req, res) => {
     const committeeId = parseId(req.params.committeeId, 'committee');
-    const access = await recordAccess(ctx.db, req, committeeId);
+    const access = await recordAccess(ctx.db, recordReader(req), committeeId);
     let head = await chainHead(ctx.db, committeeId);
     if (!head) throw new AppError('not_found', 'No such committee.');
     const range = parseInput(rangeSchema, req.query, 'query');

@@ -5,7 +5,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
-import type { Principal } from '../http/auth.ts';
+import type { Principal } from '../principal.ts';
 import { appendEntry, chainHead, readEntries } from '../ledger/ledger.ts';
 import { lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
