@@ -13,7 +13,7 @@ import { createApp } from './http/app.ts';
 import { loadWebClient, type WebClient } from './web/serve.ts';
 import { capConnectionsPerClient } from './http/client-limits.ts';
 import { testHoldCheckpoint, type AppContext } from './context.ts';
-import { bootstrapAdmin } from './people/enrolment.ts';
+import { bootstrapAdmin } from './devices/enrolment.ts';
 import { recordGrantsInOffice } from './committees/service.ts';
 import { createVoteCrypto } from './votes/crypto-tasks.ts';
 import { addressProblem, addressProblemText } from './public-url.ts';

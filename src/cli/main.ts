@@ -5,7 +5,7 @@ import { openDatabase, StartupError } from '../db/database.ts';
 import { DataFolderInUseError } from '../db/folder-lock.ts';
 import { migrate } from '../db/migrate.ts';
 import { buildContext, startService } from '../server.ts';
-import { bootstrapAdmin } from '../people/enrolment.ts';
+import { bootstrapAdmin } from '../devices/enrolment.ts';
 import { sortNamesCommand } from './sort-names.ts';
 import { deviceCommand } from './device.ts';
 import { demoCommand } from './demo.ts';

@@ -5,7 +5,7 @@ import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import { appendEntry, chainHead, initChain } from '../ledger/ledger.ts';
 import type { DevicePublicKey } from '../protocol/device.ts';
-import type { DeviceEvent } from '../people/enrolment.ts';
+import type { DeviceEvent } from '../devices/enrolment.ts';
 import { voteRules, type CommitteeRules } from './rules.ts';
 import type { Visibility } from './access.ts';
 import { recordAccessChange } from './audit.ts';

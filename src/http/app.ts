@@ -8,7 +8,7 @@ import { errorHandler, notFoundHandler } from './problem.ts';
 import { refuseForbiddenCharacters } from './text.ts';
 import { migrationsCurrent } from '../db/migrate.ts';
 import { checkStorage } from '../db/storage.ts';
-import { peopleRouter } from '../people/routes.ts';
+import { devicesRouter } from '../devices/routes.ts';
 import { committeesRouter } from '../committees/routes.ts';
 import { meetingsRouter } from '../meetings/routes.ts';
 import { collationRouter } from '../collation/routes.ts';
@@ -107,7 +107,7 @@ export function createApp(ctx: AppContext, web: WebClient = loadWebClient()): ex
   app.use(authenticate(ctx));
   app.use(dropIfClientGone);
 
-  app.use(peopleRouter(ctx));
+  app.use(devicesRouter(ctx));
   app.use(committeesRouter(ctx));
   app.use(meetingsRouter(ctx));
   app.use(collationRouter());

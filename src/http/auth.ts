@@ -1,11 +1,11 @@
 // Authentication at the HTTP edge: the bearer token of a request becomes req.principal (the
-// token's checks are in people/access-tokens.ts). Everything past the route handler takes a
+// token's checks are in devices/access-tokens.ts). Everything past the route handler takes a
 // Principal, never a request.
 import type { RequestHandler, Request } from 'express';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../principal.ts';
-import { principalOfToken } from '../people/access-tokens.ts';
+import { principalOfToken } from '../devices/access-tokens.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

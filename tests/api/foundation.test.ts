@@ -178,6 +178,6 @@ describe('committees, meetings, attendance and quorum', () => {
 });
 
 async function freshAdminCode(): Promise<string> {
-  const { bootstrapAdmin } = await import('../../src/people/enrolment.ts');
+  const { bootstrapAdmin } = await import('../../src/devices/enrolment.ts');
   return (await bootstrapAdmin(service.ctx, { newCode: true }))!.code;
 }

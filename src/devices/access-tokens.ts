@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { SIGNING_ALG } from '../keys.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../principal.ts';
+import { deviceHolder } from './queries.ts';
 
 export const AUDIENCE = 'piaojue-api';
 
@@ -40,26 +41,16 @@ async function verifyAccessToken(ctx: AppContext, token: string): Promise<{ pers
 }
 
 async function loadPrincipal(ctx: AppContext, personId: string, deviceId: string): Promise<Principal> {
-  const rows = await ctx.db.query<{ is_admin: boolean; revoked: boolean | null; sec: string[] | null; mem: string[] | null; obs: string[] | null }>(
-    `SELECT p.is_admin,
-            d.revoked_at IS NOT NULL AS revoked,
-            (SELECT array_agg(committee_id::text) FROM committee_secretaries WHERE person_id = p.id) AS sec,
-            (SELECT array_agg(committee_id::text) FROM committee_members WHERE person_id = p.id AND active) AS mem,
-            (SELECT array_agg(committee_id::text) FROM committee_observers WHERE person_id = p.id) AS obs
-       FROM people p JOIN devices d ON d.person_id = p.id
-      WHERE p.id = $1 AND d.id = $2`,
-    [personId, deviceId],
-  );
-  const row = rows[0];
-  if (!row) throw new AppError('token_invalid', 'The access token names an unknown device.');
-  if (row.revoked) throw new AppError('device_revoked', 'This device has been revoked; ask an administrator for a new enrolment code.');
+  const holder = await deviceHolder(ctx.db, personId, deviceId);
+  if (!holder) throw new AppError('token_invalid', 'The access token names an unknown device.');
+  if (holder.revoked) throw new AppError('device_revoked', 'This device has been revoked; ask an administrator for a new enrolment code.');
   return {
     personId,
     deviceId,
-    isAdmin: row.is_admin,
-    secretaryOf: new Set(row.sec ?? []),
-    memberOf: new Set(row.mem ?? []),
-    observerOf: new Set(row.obs ?? []),
+    isAdmin: holder.isAdmin,
+    secretaryOf: new Set(holder.secretaryOf),
+    memberOf: new Set(holder.memberOf),
+    observerOf: new Set(holder.observerOf),
   };
 }
 

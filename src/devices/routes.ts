@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { requirePrincipal } from '../http/auth.ts';
 import { assertAdmin, assertSelfOrAdmin } from '../principal.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { DEVICE_ALGORITHMS } from '../protocol/device.ts';
-import { recordDeviceEvent, recordEnrolmentIssued } from '../committees/service.ts';
-import { completeLogin, createEnrolmentCode, createLoginChallenge, enrolDevice, listDevices, revokeDevice } from './enrolment.ts';
+import { recordDeviceEvent } from '../committees/service.ts';
+import { devicesOfExistingPerson, enrolDevice, issueEnrolmentCode, revokeDevice } from './enrolment.ts';
+import { completeLogin, createLoginChallenge, whoAmI } from './login.ts';
 
 const enrolSchema = z.strictObject({
   code: z.string().min(1).max(64),
@@ -17,7 +17,7 @@ const enrolSchema = z.strictObject({
 const challengeSchema = z.strictObject({ deviceId: idSchema });
 const loginSchema = z.strictObject({ challengeId: idSchema, signature: z.string().min(1).max(200) });
 
-export function peopleRouter(ctx: AppContext): Router {
+export function devicesRouter(ctx: AppContext): Router {
   const r = Router();
 
   r.post('/v1/enrol', async (req, res) => {
@@ -38,32 +38,14 @@ export function peopleRouter(ctx: AppContext): Router {
   });
 
   r.get('/v1/me', async (req, res) => {
-    const p = requirePrincipal(req);
-    const name = (await ctx.db.query<{ name: string }>('SELECT name FROM people WHERE id = $1', [p.personId]))[0]!.name;
-    res.json({
-      personId: p.personId,
-      name,
-      deviceId: p.deviceId,
-      isAdmin: p.isAdmin,
-      secretaryOf: [...p.secretaryOf].sort(),
-      memberOf: [...p.memberOf].sort(),
-      observerOf: [...p.observerOf].sort(),
-    });
+    res.json(await whoAmI(ctx.db, requirePrincipal(req)));
   });
 
   r.post('/v1/people/:personId/enrolment-codes', async (req, res) => {
     const admin = requirePrincipal(req);
     assertAdmin(admin);
     const personId = parseId(req.params.personId, 'person');
-    const exists = await ctx.db.query('SELECT 1 FROM people WHERE id = $1', [personId]);
-    if (exists.length === 0) throw new AppError('not_found', 'No such person.');
-    const out = await ctx.db.transaction(async (tx) => {
-      const code = await createEnrolmentCode(ctx, tx, personId);
-      // The chain records that a code was issued, and by whom — never the code.
-      await recordEnrolmentIssued(tx, personId, admin.personId);
-      return code;
-    });
-    res.status(201).json({ personId, ...out });
+    res.status(201).json({ personId, ...(await issueEnrolmentCode(ctx, personId, admin.personId)) });
   });
 
   r.get('/v1/people/:personId/devices', async (req, res) => {
@@ -71,9 +53,7 @@ export function peopleRouter(ctx: AppContext): Router {
     const personId = parseId(req.params.personId, 'person');
     // A person sees every device ever enrolled in their name; an administrator sees anyone's.
     assertSelfOrAdmin(p, personId);
-    const exists = await ctx.db.query('SELECT 1 FROM people WHERE id = $1', [personId]);
-    if (exists.length === 0) throw new AppError('not_found', 'No such person.');
-    res.json({ devices: await listDevices(ctx.db, personId) });
+    res.json({ devices: await devicesOfExistingPerson(ctx.db, personId) });
   });
 
   r.post('/v1/devices/:deviceId/revoke', async (req, res) => {
