@@ -4,7 +4,7 @@
 import { publishedLists } from '../testkit/published-lists.ts';
 import { pathToFileURL } from 'node:url';
 import { compareNames, sortNames, type Convention } from '../src/collation/index.ts';
-import * as route from '../src/collation/routes.ts';
+import * as route from '../src/http/routes/collation.ts';
 
 function mulberry32(seed: number): () => number {
   let s = seed >>> 0;

@@ -31,7 +31,7 @@ import { verifyScenarioRecord } from './verify.ts';
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
 /** Ballots (= members, every one present and casting) unless --n says otherwise. */
 const DEFAULT_N = 200;
-/** The attendance route takes at most this many present members (src/meetings/routes.ts). */
+/** The attendance route takes at most this many present members (src/http/routes/meetings.ts). */
 const MAX_PRESENT = 3000;
 const CONCURRENCY = 8;
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
@@ -253,7 +253,7 @@ export async function benchHttp(): Promise<void> {
   const requested = option('n') ?? DEFAULT_N;
   const n = Math.min(requested, MAX_PRESENT);
   if (n < requested) {
-    console.log(`http: --n ${requested} is more than one meeting's attendance can record (at most ${MAX_PRESENT} present, src/meetings/routes.ts): the votes over HTTP have ${n} ballots; the scenario records below have ${requested} as well`);
+    console.log(`http: --n ${requested} is more than one meeting's attendance can record (at most ${MAX_PRESENT} present, src/http/routes/meetings.ts): the votes over HTTP have ${n} ballots; the scenario records below have ${requested} as well`);
   }
   const results: RunFigures[] = [];
   const pglite = await createPgliteDatabase();

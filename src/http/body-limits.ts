@@ -39,7 +39,7 @@ export const CAST_BODY_LIMIT = Buffer.byteLength(largestCastBody()) + 1024;
 /** Vote creation (20 × 200 names) and roster batches are the large bodies. */
 export const LARGE_BODY_LIMIT = 1024 * 1024;
 /**
- * Stroke-order lists: 30,000 characters in all (src/collation/routes.ts), at most 4 bytes each
+ * Stroke-order lists: 30,000 characters in all (src/http/routes/collation.ts), at most 4 bytes each
  * in UTF-8, with the quotes and commas of 3,000 names: about 130 KiB, and room for whitespace.
  */
 export const STROKE_ORDER_BODY_LIMIT = 192 * 1024;

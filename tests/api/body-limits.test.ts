@@ -8,7 +8,7 @@ import { Api } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession } from '../helpers/world.ts';
 import { CAST_BODY_LIMIT, largestCastBody, MAX_JSON_DEPTH, STROKE_ORDER_BODY_LIMIT } from '../../src/http/body-limits.ts';
-import { MAX_NAMES, MAX_TOTAL_CHARACTERS } from '../../src/collation/routes.ts';
+import { MAX_NAMES, MAX_TOTAL_CHARACTERS } from '../../src/http/routes/collation.ts';
 
 let service: TestService;
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collationRouter } from '../../src/collation/routes.ts';
+import { collationRouter } from '../../src/http/routes/collation.ts';
 import { isAppError } from '../../src/errors.ts';
 
 let server: ReturnType<express.Express['listen']>;

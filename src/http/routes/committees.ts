@@ -1,14 +1,17 @@
+// The committees' routes: committees, their members, secretaries and observers, who may read
+// the record and the log of changes to it. Each parses its input, checks the caller's roles
+// (principal.ts, committees/access.ts) and calls committees/service.ts.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
-import { requirePrincipal } from '../http/auth.ts';
-import { visibleCommittee } from '../http/access.ts';
-import { assertAdmin } from '../principal.ts';
-import { idSchema, parseBody, parseId } from '../http/validate.ts';
-import { assertCanRead, assertSecretaryOrAdmin, VISIBILITIES } from './access.ts';
-import { accessLog } from './audit.ts';
-import { rulesSchema } from './rules.ts';
-import { addMember, addMembers, addObserver, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listObservers, listSecretaries, removeObserver, removeSecretary, setVisibility, updateMember } from './service.ts';
+import type { AppContext } from '../../context.ts';
+import { requirePrincipal } from '../auth.ts';
+import { visibleCommittee } from '../access.ts';
+import { assertAdmin } from '../../principal.ts';
+import { idSchema, parseBody, parseId } from '../validate.ts';
+import { assertCanRead, assertSecretaryOrAdmin, VISIBILITIES } from '../../committees/access.ts';
+import { accessLog } from '../../committees/audit.ts';
+import { rulesSchema } from '../../committees/rules.ts';
+import { addMember, addMembers, addObserver, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listObservers, listSecretaries, removeObserver, removeSecretary, setVisibility, updateMember } from '../../committees/service.ts';
 
 const personName = z.string().trim().min(1).max(64);
 const createSchema = z.strictObject({

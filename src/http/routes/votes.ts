@@ -1,21 +1,24 @@
+// Votes: defining, opening, token issuance, the anonymous cast, the close, share links, and the
+// record's public reads (votes/, ledger/). Each route parses its input, checks the caller's
+// roles and calls the votes area.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
-import type { AppContext } from '../context.ts';
-import { requirePrincipal } from '../http/auth.ts';
-import { recordReader } from '../http/access.ts';
-import { parseBody, parseId, parseInput } from '../http/validate.ts';
-import { assertCanRead, assertSecretary, assertSecretaryOrAdmin, observesOnly, recordAccess } from '../committees/access.ts';
-import { createShare, listShares, revokeShare } from './shares.ts';
-import { findMeeting } from '../meetings/service.ts';
-import { chainHead, readEntries } from '../ledger/ledger.ts';
-import { CAST_RETRY_AFTER } from './admission.ts';
-import { MAX_INSPECTORS } from '../protocol/chain.ts';
-import { isOneLinePost } from '../protocol/ballot.ts';
-import { CANDIDATE_POST_INPUT_MAX, MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from './limits.ts';
-import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose } from './close.ts';
-import { DECISION_REASON_MAX } from '../protocol/close.ts';
-import { castBallot, closedTally, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from './service.ts';
+import { AppError } from '../../errors.ts';
+import type { AppContext } from '../../context.ts';
+import { requirePrincipal } from '../auth.ts';
+import { recordReader } from '../access.ts';
+import { parseBody, parseId, parseInput } from '../validate.ts';
+import { assertCanRead, assertSecretary, assertSecretaryOrAdmin, observesOnly, recordAccess } from '../../committees/access.ts';
+import { createShare, listShares, revokeShare } from '../../votes/shares.ts';
+import { findMeeting } from '../../meetings/service.ts';
+import { chainHead, readEntries } from '../../ledger/ledger.ts';
+import { CAST_RETRY_AFTER } from '../../votes/admission.ts';
+import { MAX_INSPECTORS } from '../../protocol/chain.ts';
+import { isOneLinePost } from '../../protocol/ballot.ts';
+import { CANDIDATE_POST_INPUT_MAX, MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from '../../votes/limits.ts';
+import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose } from '../../votes/close.ts';
+import { DECISION_REASON_MAX } from '../../protocol/close.ts';
+import { castBallot, closedTally, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from '../../votes/service.ts';
 
 const name = z.string().trim().min(1).max(64);
 /**

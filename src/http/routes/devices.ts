@@ -1,13 +1,15 @@
+// Enrolling a device with a one-time code, logging in with it, and the administrator's view
+// of people's devices (devices/). Each route parses its input and calls the devices area.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
-import { requirePrincipal } from '../http/auth.ts';
-import { assertAdmin, assertSelfOrAdmin } from '../principal.ts';
-import { idSchema, parseBody, parseId } from '../http/validate.ts';
-import { DEVICE_ALGORITHMS } from '../protocol/device.ts';
-import { recordDeviceEvent } from '../committees/service.ts';
-import { devicesOfExistingPerson, enrolDevice, issueEnrolmentCode, revokeDevice } from './enrolment.ts';
-import { completeLogin, createLoginChallenge, whoAmI } from './login.ts';
+import type { AppContext } from '../../context.ts';
+import { requirePrincipal } from '../auth.ts';
+import { assertAdmin, assertSelfOrAdmin } from '../../principal.ts';
+import { idSchema, parseBody, parseId } from '../validate.ts';
+import { DEVICE_ALGORITHMS } from '../../protocol/device.ts';
+import { recordDeviceEvent } from '../../committees/service.ts';
+import { devicesOfExistingPerson, enrolDevice, issueEnrolmentCode, revokeDevice } from '../../devices/enrolment.ts';
+import { completeLogin, createLoginChallenge, whoAmI } from '../../devices/login.ts';
 
 const enrolSchema = z.strictObject({
   code: z.string().min(1).max(64),

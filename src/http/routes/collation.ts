@@ -1,11 +1,11 @@
 // POST /v1/collation/stroke-order: sort a list of names in stroke order. Public, no state.
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseBody } from '../http/validate.ts';
-import { CONVENTIONS, sortNames } from './collate.ts';
+import { parseBody } from '../validate.ts';
+import { CONVENTIONS, sortNames } from '../../collation/collate.ts';
 
 // The largest list a committee needs: a roster of 3,000 (the most members one request adds,
-// src/committees/routes.ts), names of up to 64 characters (a member's name on the chain), and
+// src/http/routes/committees.ts), names of up to 64 characters (a member's name on the chain), and
 // 30,000 characters in all (ten a name on average: Chinese names have two to four, transliterated
 // ones with · rarely more than ten). The work and the answer grow with the characters: the
 // answer lists every character the data places by count only, so 30,000 of them answer about

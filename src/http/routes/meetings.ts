@@ -1,11 +1,12 @@
+// A committee's meetings: creating, attendance, opening and closing (meetings/service.ts).
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
-import { requirePrincipal } from '../http/auth.ts';
-import { idSchema, parseBody, parseId } from '../http/validate.ts';
-import { assertCanRead, assertSecretary } from '../committees/access.ts';
-import { visibleCommittee } from '../http/access.ts';
-import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from './service.ts';
+import type { AppContext } from '../../context.ts';
+import { requirePrincipal } from '../auth.ts';
+import { idSchema, parseBody, parseId } from '../validate.ts';
+import { assertCanRead, assertSecretary } from '../../committees/access.ts';
+import { visibleCommittee } from '../access.ts';
+import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from '../../meetings/service.ts';
 
 const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
 const attendanceSchema = z.strictObject({ present: z.array(idSchema).max(3000) });
