@@ -12,6 +12,7 @@ import type { Principal } from '../principal.ts';
 import type { Queryable } from '../db/database.ts';
 import { bytesToHex } from '../protocol/encoding.ts';
 import { assertCommitteeExists } from './service.ts';
+import { committeeVisibility, shareLinkByHash } from './queries.ts';
 
 export function canRead(p: Principal, committeeId: string): boolean {
   return p.isAdmin || p.secretaryOf.has(committeeId) || p.memberOf.has(committeeId) || p.observerOf.has(committeeId);
@@ -77,18 +78,11 @@ export async function recordAccess(q: Queryable, reader: RecordReader, committee
   if (capability !== undefined) {
     const refused = () => new AppError('share_invalid', 'This share link is not valid: it was altered, revoked, or is for another record.');
     if (!SHARE_PATTERN.test(capability)) throw refused();
-    const row = (
-      await q.query<{ vote_id: string; committee_id: string; state: string; closed_seq: string | number | null; revoked_at: Date | null }>(
-        `SELECT s.vote_id, v.committee_id, v.state, v.closed_seq, s.revoked_at
-           FROM vote_shares s JOIN votes v ON v.id = s.vote_id WHERE s.token_hash = $1`,
-        [shareHash(capability)],
-      )
-    )[0];
-    if (!row || row.revoked_at !== null || row.committee_id !== committeeId || (voteId !== undefined && row.vote_id !== voteId)) throw refused();
-    if (row.state !== 'closed' || row.closed_seq === null) throw new AppError('share_not_yet_valid', 'This share link opens the record once the vote is closed.');
-    return { to: Number(row.closed_seq) };
+    const link = await shareLinkByHash(q, shareHash(capability));
+    if (!link || link.revokedAt !== null || link.committeeId !== committeeId || (voteId !== undefined && link.voteId !== voteId)) throw refused();
+    if (link.voteState !== 'closed' || link.closedSeq === null) throw new AppError('share_not_yet_valid', 'This share link opens the record once the vote is closed.');
+    return { to: link.closedSeq };
   }
-  const c = (await q.query<{ visibility: Visibility }>('SELECT visibility FROM committees WHERE id = $1', [committeeId]))[0];
-  if (!c || c.visibility !== 'public') throw new AppError('not_found', `No such ${what}.`);
+  if ((await committeeVisibility(q, committeeId)) !== 'public') throw new AppError('not_found', `No such ${what}.`);
   return {};
 }

@@ -1,5 +1,5 @@
-// The SQL of people and their devices: enrolment codes, devices, login challenges, and the
-// roles an access token's holder has now. One function per query; the services hold the rules.
+// The SQL of people and their devices: people (whichever area adds them), enrolment codes,
+// devices, login challenges, and the roles an access token's holder has now. One function per query; the services hold the rules.
 import type { Queryable } from '../db/database.ts';
 import type { DevicePublicKey } from '../protocol/device.ts';
 
@@ -9,6 +9,21 @@ export async function personExists(q: Queryable, personId: string): Promise<bool
 
 export async function personName(q: Queryable, personId: string): Promise<string | undefined> {
   return (await q.query<{ name: string }>('SELECT name FROM people WHERE id = $1', [personId]))[0]?.name;
+}
+
+/** A new person, not an administrator. */
+export async function insertPerson(q: Queryable, name: string): Promise<string> {
+  return (await q.query<{ id: string }>('INSERT INTO people (name) VALUES ($1) RETURNING id', [name]))[0]!.id;
+}
+
+/** Every administrator, by id. */
+export async function adminIds(q: Queryable): Promise<string[]> {
+  return (await q.query<{ id: string }>('SELECT id FROM people WHERE is_admin ORDER BY id')).map((r) => r.id);
+}
+
+/** Every administrator, the first made first. */
+export async function adminIdsByCreation(q: Queryable): Promise<string[]> {
+  return (await q.query<{ id: string }>('SELECT id FROM people WHERE is_admin ORDER BY created_at, id')).map((r) => r.id);
 }
 
 /** The first administrator, by creation. */

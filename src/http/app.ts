@@ -6,8 +6,7 @@ import type { AppContext } from '../context.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { refuseForbiddenCharacters } from './text.ts';
-import { migrationsCurrent } from '../db/migrate.ts';
-import { checkStorage } from '../db/storage.ts';
+import { checkReadiness } from '../db/readiness.ts';
 import { devicesRouter } from './routes/devices.ts';
 import { committeesRouter } from './routes/committees.ts';
 import { meetingsRouter } from './routes/meetings.ts';
@@ -66,25 +65,9 @@ export function createApp(ctx: AppContext, web: WebClient = loadWebClient()): ex
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Readiness has a deadline of its own: a database that does not answer within it is not
-  // ready, and a load balancer or supervisor hears so instead of waiting.
+  // Readiness has a deadline of its own (db/readiness.ts).
   app.get('/readyz', async (_req, res) => {
-    // In embedded mode the database's disk is ours: readiness also tries a write there, since
-    // a full disk fails every write while reads go on working.
-    const embedded = ctx.db.kind === 'pglite';
-    const state: { database: boolean; migrations: boolean; storage?: boolean } = { database: false, migrations: false, ...(embedded ? { storage: false } : {}) };
-    const check = (async () => {
-      const storage = embedded ? checkStorage(ctx.config.dataDir).then((s) => (state.storage = s.ok)) : undefined;
-      await ctx.db.query('SELECT 1');
-      state.database = true;
-      state.migrations = await migrationsCurrent(ctx.db);
-      await storage;
-    })().catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ctx.config.readyTimeoutMs)));
-    await Promise.race([check, deadline]);
-    clearTimeout(timer);
-    // What was known by the deadline: a check still running counts as failed.
+    const state = await checkReadiness(ctx.db, ctx.config.dataDir, ctx.config.readyTimeoutMs);
     const ready = state.database && state.migrations && state.storage !== false;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...state });
   });
