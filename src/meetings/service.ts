@@ -2,7 +2,7 @@
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
-import { appendEntry } from '../ledger/ledger.ts';
+import { appendEntry } from '../chain/store.ts';
 import { lockExclusive } from '../db/locks.ts';
 import { quorumRequired } from '../protocol/ballot.ts';
 import { listMeetingTokenHolders, meetingHasVoteIn } from '../votes/queries.ts';

@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../http/auth.ts';
-import { appendEntry } from '../ledger/ledger.ts';
+import { appendEntry } from '../chain/store.ts';
 import { lockExclusive, lockShared } from '../db/locks.ts';
 import { findMeeting, getAttendance } from '../meetings/service.ts';
 import { listVotingMemberIds } from '../meetings/queries.ts';

@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../http/auth.ts';
-import { appendEntry, chainHead, readEntries } from '../ledger/ledger.ts';
+import { appendEntry, chainHead, readEntries } from '../chain/store.ts';
 import { lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules } from '../committees/rules.ts';
