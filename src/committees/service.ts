@@ -6,7 +6,6 @@ import type { AppContext } from '../context.ts';
 import { appendEntry, chainHead, initChain } from '../chain/store.ts';
 import type { DeviceEvent } from '../devices/enrolment.ts';
 import { adminIds, adminIdsByCreation, devicesOfPerson, insertPerson, personExists, personName } from '../devices/queries.ts';
-import type { DevicePublicKey } from '../protocol/device.ts';
 import { voteRules, type CommitteeRules } from './rules.ts';
 import type { Visibility } from './access.ts';
 import { recordAccessChange } from './audit.ts';
