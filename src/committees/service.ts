@@ -3,7 +3,7 @@
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
-import { appendEntry, chainHead, initChain } from '../ledger/ledger.ts';
+import { appendEntry, chainHead, initChain } from '../chain/store.ts';
 import type { DeviceEvent } from '../devices/enrolment.ts';
 import { adminIds, adminIdsByCreation, devicesOfPerson, insertPerson, personExists, personName } from '../devices/queries.ts';
 import { voteRules, type CommitteeRules } from './rules.ts';

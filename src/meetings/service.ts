@@ -2,12 +2,29 @@
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
-import { appendEntry } from '../ledger/ledger.ts';
+import { appendEntry } from '../chain/store.ts';
 import { lockExclusive } from '../db/locks.ts';
-import type { CommitteeRules } from '../committees/rules.ts';
 import { quorumRequired } from '../protocol/ballot.ts';
+import { listMeetingTokenHolders, meetingHasVoteIn } from '../votes/queries.ts';
+import {
+  countVotingMembers,
+  deleteAttendance,
+  insertAttendance,
+  insertMeeting,
+  listCommitteeMeetings,
+  listPresentVotingMembers,
+  listVotingMemberIds,
+  markAttendanceRecorded,
+  markMeetingClosed,
+  markMeetingOpen,
+  readCommitteeRules,
+  readMeeting,
+  shareLockCommittee,
+  type MeetingRow,
+  type MeetingState,
+} from './queries.ts';
 
-export type MeetingState = 'draft' | 'open' | 'closed';
+export type { MeetingState };
 
 export interface Meeting {
   id: string;
@@ -29,20 +46,6 @@ export interface Attendance {
   presentMemberIds: string[];
 }
 
-interface MeetingRow {
-  id: string;
-  committee_id: string;
-  title: string;
-  state: MeetingState;
-  attendance_recorded: boolean;
-  created_at: Date;
-  opened_at: Date | null;
-  closed_at: Date | null;
-}
-
-/** The columns MeetingRow holds, for every query that reads a meeting. */
-const MEETING_COLUMNS = 'id, committee_id, title, state, attendance_recorded, created_at, opened_at, closed_at';
-
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toMeeting = (r: MeetingRow): Meeting => ({
   id: r.id,
@@ -56,36 +59,24 @@ const toMeeting = (r: MeetingRow): Meeting => ({
 });
 
 export async function findMeeting(q: Queryable, id: string, lock = false): Promise<Meeting> {
-  const row = (await q.query<MeetingRow>(`SELECT ${MEETING_COLUMNS} FROM meetings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
+  const row = await readMeeting(q, id, lock);
   if (!row) throw new AppError('not_found', 'No such meeting.');
   return toMeeting(row);
 }
 
 export async function createMeeting(ctx: AppContext, committeeId: string, title: string): Promise<Meeting> {
-  const row = (await ctx.db.query<MeetingRow>(`INSERT INTO meetings (committee_id, title, created_at) VALUES ($1, $2, $3) RETURNING ${MEETING_COLUMNS}`, [committeeId, title, ctx.now()]))[0]!;
-  return toMeeting(row);
+  return toMeeting(await insertMeeting(ctx.db, committeeId, title, ctx.now()));
 }
 
 export async function listMeetings(q: Queryable, committeeId: string): Promise<Meeting[]> {
-  return (await q.query<MeetingRow>(`SELECT ${MEETING_COLUMNS} FROM meetings WHERE committee_id = $1 ORDER BY created_at, id`, [committeeId])).map(toMeeting);
+  return (await listCommitteeMeetings(q, committeeId)).map(toMeeting);
 }
 
 export async function getAttendance(q: Queryable, meetingId: string): Promise<Attendance> {
   const meeting = await findMeeting(q, meetingId);
-  const rules = (await q.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1', [meeting.committeeId]))[0]!.rules;
-  const entitled = Number(
-    (await q.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [meeting.committeeId]))[0]!.n,
-  );
-  // Only active voting members count as 实到 (the roster cannot lose one who is present, but
-  // the count must agree with the roster whatever happens).
-  const present = (
-    await q.query<{ person_id: string }>(
-      `SELECT a.person_id FROM attendance a
-         JOIN committee_members m ON m.person_id = a.person_id AND m.committee_id = $2 AND m.active AND m.voting_right
-        WHERE a.meeting_id = $1 ORDER BY a.person_id`,
-      [meetingId, meeting.committeeId],
-    )
-  ).map((r) => r.person_id);
+  const rules = await readCommitteeRules(q, meeting.committeeId);
+  const entitled = await countVotingMembers(q, meeting.committeeId);
+  const present = await listPresentVotingMembers(q, meetingId, meeting.committeeId);
   const required = quorumRequired(entitled, rules.quorum);
   return {
     meetingId,
@@ -107,39 +98,27 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; attendance can no longer change.');
     await ctx.checkpoint?.('recordAttendance.locked', tx);
     // The roster must not change under the 应到 this entry states (roster edits lock it exclusively).
-    await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR SHARE', [meeting.committeeId]);
+    await shareLockCommittee(tx, meeting.committeeId);
     const unique = [...new Set(presentIds)].sort();
-    const eligible = new Set(
-      (
-        await tx.query<{ person_id: string }>(
-          'SELECT person_id FROM committee_members WHERE committee_id = $1 AND active AND voting_right',
-          [meeting.committeeId],
-        )
-      ).map((r) => r.person_id),
-    );
+    const eligible = new Set(await listVotingMemberIds(tx, meeting.committeeId));
     const bad = presentIds.findIndex((id) => !eligible.has(id));
     if (bad >= 0) throw new AppError('validation_failed', 'Every present member must be an active voting member of this committee.', { field: `present.${bad}` });
     // Members who were issued a token stay present: a token cannot be taken back.
-    const keep = await tx.query<{ person_id: string }>(
-      `SELECT DISTINCT i.person_id FROM token_issuances i JOIN votes v ON v.id = i.vote_id WHERE v.meeting_id = $1`,
-      [meetingId],
-    );
-    const missing = keep.find((r) => !unique.includes(r.person_id));
+    const keep = await listMeetingTokenHolders(tx, meetingId);
+    const missing = keep.find((id) => !unique.includes(id));
     if (missing) throw new AppError('invalid_state', 'A member who already received a ballot token cannot be marked absent.', { field: 'present' });
     // A close in progress was prepared with the 实到 in force: it must stay until published.
-    const closing = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state IN ('confirming', 'countersigning') LIMIT 1", [meetingId]);
-    if (closing.length > 0) throw new AppError('invalid_state', 'A vote of this meeting is being closed (members confirm, inspectors countersign); attendance can change after it is published.');
+    if (await meetingHasVoteIn(tx, meetingId, ['confirming', 'countersigning'])) throw new AppError('invalid_state', 'A vote of this meeting is being closed (members confirm, inspectors countersign); attendance can change after it is published.');
     // While a vote is open the meeting must keep its quorum: the record is checked for it at close.
-    const openVote = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state = 'open' LIMIT 1", [meetingId]);
-    if (openVote.length > 0) {
-      const rules = (await tx.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1', [meeting.committeeId]))[0]!.rules;
+    if (await meetingHasVoteIn(tx, meetingId, ['open'])) {
+      const rules = await readCommitteeRules(tx, meeting.committeeId);
       if (unique.length < quorumRequired(eligible.size, rules.quorum)) {
         throw new AppError('quorum_not_met', 'A vote is open: attendance cannot drop below quorum.', { field: 'present' });
       }
     }
-    await tx.query('DELETE FROM attendance WHERE meeting_id = $1', [meetingId]);
-    await tx.query('INSERT INTO attendance (meeting_id, person_id) SELECT $1, unnest($2::uuid[])', [meetingId, unique]);
-    await tx.query('UPDATE meetings SET attendance_recorded = true WHERE id = $1', [meetingId]);
+    await deleteAttendance(tx, meetingId);
+    await insertAttendance(tx, meetingId, unique);
+    await markAttendanceRecorded(tx, meetingId);
     const entitled = eligible.size;
     await appendEntry(tx, meeting.committeeId, 'attendance.recorded', { meetingId, present: unique, entitled, by });
   });
@@ -150,7 +129,7 @@ export async function openMeeting(ctx: AppContext, meetingId: string): Promise<M
   return ctx.db.transaction(async (tx) => {
     const m = await findMeeting(tx, meetingId, true);
     if (m.state !== 'draft') throw new AppError('invalid_state', `The meeting is ${m.state}; only a draft meeting can be opened.`);
-    return toMeeting((await tx.query<MeetingRow>(`UPDATE meetings SET state = 'open', opened_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, ctx.now()]))[0]!);
+    return toMeeting(await markMeetingOpen(tx, meetingId, ctx.now()));
   });
 }
 
@@ -162,9 +141,8 @@ export async function closeMeeting(ctx: AppContext, meetingId: string): Promise<
     await lockExclusive(tx, 'meeting', meetingId);
     const m = await findMeeting(tx, meetingId, true);
     if (m.state !== 'open') throw new AppError('invalid_state', `The meeting is ${m.state}; only an open meeting can be closed.`);
-    const openVotes = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state IN ('open', 'confirming', 'countersigning')", [meetingId]);
-    if (openVotes.length > 0) throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
+    if (await meetingHasVoteIn(tx, meetingId, ['open', 'confirming', 'countersigning'])) throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
     await ctx.checkpoint?.('closeMeeting.checked', tx);
-    return toMeeting((await tx.query<MeetingRow>(`UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, ctx.now()]))[0]!);
+    return toMeeting(await markMeetingClosed(tx, meetingId, ctx.now()));
   });
 }

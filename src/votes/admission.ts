@@ -11,7 +11,8 @@ import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import type { VoteDefinition } from '../protocol/ballot.ts';
 import { TokenBatcher } from './token-batcher.ts';
-import { BallotMixer, insertBallots } from './ballot-mixer.ts';
+import { BallotMixer } from './ballot-mixer.ts';
+import { insertBallots } from './queries.ts';
 
 /** Seconds a refused cast should wait before it is sent again. */
 export const CAST_RETRY_AFTER = 1;

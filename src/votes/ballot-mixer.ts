@@ -15,7 +15,7 @@
 // Nothing is acknowledged early: each cast waits for its batch's statement to commit before its
 // receipt is sent, so a crash loses only ballots whose senders got no receipt (and retry).
 import { randomInt } from 'node:crypto';
-import type { Queryable } from '../db/database.ts';
+import type { BallotInsert } from './queries.ts';
 
 export interface BallotMixOptions {
   /** Longest wait for companions, in ms; each batch's deadline is drawn in [maxWaitMs/2, maxWaitMs]. 0: write at once. */
@@ -24,13 +24,8 @@ export interface BallotMixOptions {
   size: number;
 }
 
-export interface MixedBallot {
+export interface MixedBallot extends BallotInsert {
   voteId: string;
-  token: string;
-  ballotHash: string;
-  /** The ballot as stored (sealed until the close). */
-  ballot: string;
-  receipt: string;
 }
 
 /**
@@ -122,24 +117,4 @@ export class BallotMixer {
       },
     );
   }
-}
-
-/**
- * Inserts one mixed batch of a vote's ballots (ballot-mixer.ts) in one statement, in the order
- * given, only while the vote is open: the share lock on the votes row orders it against a
- * concurrent close, and the (vote, token) key spends each token once. Answers the tokens
- * inserted.
- */
-export async function insertBallots(q: Queryable, voteId: string, rows: MixedBallot[]): Promise<Set<string>> {
-  const inserted = await q.query<{ token: string }>(
-    `INSERT INTO ballots (vote_id, token, ballot_hash, ballot, receipt)
-     SELECT v.id, b.token, b.ballot_hash, b.ballot, b.receipt
-       FROM votes v, unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS b(token, ballot_hash, ballot, receipt, n)
-      WHERE v.id = $1 AND v.state = 'open'
-      ORDER BY b.n
-        FOR SHARE OF v
-     ON CONFLICT (vote_id, token) DO NOTHING RETURNING token`,
-    [voteId, rows.map((r) => r.token), rows.map((r) => r.ballotHash), rows.map((r) => r.ballot), rows.map((r) => r.receipt)],
-  );
-  return new Set(inserted.map((r) => r.token));
 }

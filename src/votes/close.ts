@@ -9,9 +9,10 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../principal.ts';
-import { appendEntry } from '../ledger/ledger.ts';
+import { appendEntry } from '../chain/store.ts';
 import { lockExclusive, lockShared } from '../db/locks.ts';
-import { getAttendance } from '../meetings/service.ts';
+import { findMeeting, getAttendance } from '../meetings/service.ts';
+import { listVotingMemberIds } from '../meetings/queries.ts';
 import type { Ballot, VoteDefinition } from '../protocol/ballot.ts';
 import { voteClosedBody, type Issuance } from '../protocol/chain.ts';
 import {
@@ -25,13 +26,32 @@ import {
   type PreparedClose,
   type UnconfirmedDecision,
 } from '../protocol/close.ts';
-import type { DevicePublicKey } from '../protocol/device.ts';
 import { canonicalBytes } from '../protocol/encoding.ts';
 import { signTally } from '../protocol/receipt.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { versionOf } from '../protocol/version.ts';
 import { openBallot } from './sealing.ts';
 import { findVote, publishedTally, viewVote, type VoteView } from './service.ts';
+import { readIssuedDevice } from './queries.ts';
+import {
+  confirmationExists,
+  deleteInspectors,
+  insertConfirmation,
+  insertInspectors,
+  listConfirmations,
+  listCountersigners,
+  listCountersignatures,
+  listCountersigningVotes,
+  listInspectors,
+  listIssuancesWithFingerprints,
+  listSealedBallots,
+  markVoteClosed,
+  markVotePrepared,
+  markVotePublished,
+  markVoteSealed,
+  readSigningDevice,
+  upsertCountersignature,
+} from './close-queries.ts';
 
 const decoder = new TextDecoder();
 
@@ -81,16 +101,12 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
     }
     if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
     const definition = JSON.parse(vote.definition) as VoteDefinition;
-    const issuances = (
-      await tx.query<{ person_id: string; blinded_point: string; device_signature: string; fingerprint: string }>(
-        `SELECT i.person_id, i.blinded_point, i.device_signature, d.fingerprint
-           FROM token_issuances i JOIN devices d ON d.id = i.device_id WHERE i.vote_id = $1`,
-        [voteId],
-      )
-    ).map((r): Issuance => ({ memberId: r.person_id, blindedPoint: r.blinded_point, deviceSignature: r.device_signature, deviceFingerprint: r.fingerprint }));
-    const ballots = (await tx.query<{ token: string; ballot: string; ballot_hash: string }>('SELECT token, ballot, ballot_hash FROM ballots WHERE vote_id = $1', [voteId])).map((r) => ({
+    const issuances = (await listIssuancesWithFingerprints(tx, voteId)).map(
+      (r): Issuance => ({ memberId: r.personId, blindedPoint: r.blindedPoint, deviceSignature: r.deviceSignature, deviceFingerprint: r.fingerprint }),
+    );
+    const ballots = (await listSealedBallots(tx, voteId)).map((r) => ({
       ballot: JSON.parse(openBallot(ctx.keys, voteId, r.token, r.ballot)) as Ballot,
-      hash: r.ballot_hash,
+      hash: r.ballotHash,
     }));
     const attendance = await getAttendance(tx, vote.meeting_id);
     assertPublishable(definition, issuances, ballots.length, attendance.presentMemberIds);
@@ -99,17 +115,12 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
     const body = voteClosedBody({ voteId, issuances, ballots, tally, tallySignature });
     if (versionOf(definition) === 1) {
       const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', body);
-      await tx.query("UPDATE votes SET state = 'closed', closed_at = $2, closed_seq = $3 WHERE id = $1", [voteId, ctx.now(), entry.seq]);
+      await markVoteClosed(tx, voteId, ctx.now(), entry.seq);
       return { tally, tallySignature, preparedHash: null };
     }
     const prepared: PreparedClose = { ...body, by };
     const hash = preparedHash(prepared);
-    await tx.query("UPDATE votes SET state = 'confirming', prepared = $2, prepared_hash = $3, closed_at = $4 WHERE id = $1", [
-      voteId,
-      decoder.decode(canonicalBytes(prepared)),
-      hash,
-      ctx.now(),
-    ]);
+    await markVotePrepared(tx, voteId, decoder.decode(canonicalBytes(prepared)), hash, ctx.now());
     return { tally, tallySignature, preparedHash: hash };
   });
   return { vote: await viewVote(ctx.db, await findVote(ctx.db, voteId)), ...out };
@@ -139,7 +150,6 @@ export async function closingView(q: Queryable, voteId: string): Promise<Closing
   }
   if (vote.prepared === null) throw new AppError('invalid_state', 'This vote closed in one step (protocol version 1); its record is published.');
   const confirmations = await confirmationsOf(q, voteId);
-  const signed = await q.query<{ person_id: string }>('SELECT person_id FROM vote_countersignatures WHERE vote_id = $1 ORDER BY person_id', [voteId]);
   return {
     voteId,
     state: vote.state,
@@ -149,19 +159,9 @@ export async function closingView(q: Queryable, voteId: string): Promise<Closing
     confirmations,
     decision: vote.decision === null ? null : (JSON.parse(vote.decision) as UnconfirmedDecision),
     sealHash: vote.seal_hash,
-    inspectors: await inspectorsOf(q, vote.meeting_id),
-    countersignedBy: signed.map((r) => r.person_id),
+    inspectors: await listInspectors(q, vote.meeting_id),
+    countersignedBy: await listCountersigners(q, voteId),
   };
-}
-
-async function inspectorsOf(q: Queryable, meetingId: string): Promise<string[]> {
-  return (await q.query<{ person_id: string }>('SELECT person_id FROM meeting_inspectors WHERE meeting_id = $1 ORDER BY person_id', [meetingId])).map((r) => r.person_id);
-}
-
-/** The signing device of this request, with its enrolled key and fingerprint. */
-async function deviceOf(q: Queryable, principal: Principal): Promise<{ key: DevicePublicKey; fingerprint: string }> {
-  const row = (await q.query<{ alg: DevicePublicKey['alg']; public_key: string; fingerprint: string }>('SELECT alg, public_key, fingerprint FROM devices WHERE id = $1', [principal.deviceId]))[0]!;
-  return { key: { alg: row.alg, key: row.public_key }, fingerprint: row.fingerprint };
 }
 
 /**
@@ -173,17 +173,16 @@ export async function confirmClose(ctx: AppContext, principal: Principal, voteId
   await ctx.db.transaction(async (tx) => {
     await lockShared(tx, 'vote', voteId);
     const vote = await findVote(tx, voteId);
-    const issued = (await tx.query<{ device_id: string }>('SELECT device_id FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
-    if (!issued) throw new AppError('not_eligible', 'Only a member who received a ballot token for this vote confirms its close.');
-    const done = (await tx.query<{ signature: string }>('SELECT signature FROM vote_confirmations WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
-    if (done) return;
+    const issuedDevice = await readIssuedDevice(tx, voteId, principal.personId);
+    if (issuedDevice === undefined) throw new AppError('not_eligible', 'Only a member who received a ballot token for this vote confirms its close.');
+    if (await confirmationExists(tx, voteId, principal.personId)) return;
     if (vote.state !== 'confirming') throw new AppError('invalid_state', vote.state === 'open' ? 'The vote is still open; confirm after the secretary closes it.' : 'Confirmations are sealed; it is too late to confirm.');
-    if (issued.device_id !== principal.deviceId) throw new AppError('wrong_device', 'Confirm with the device that received your ballot token: only it holds your ballot.');
-    const device = await deviceOf(tx, principal);
+    if (issuedDevice !== principal.deviceId) throw new AppError('wrong_device', 'Confirm with the device that received your ballot token: only it holds your ballot.');
+    const device = await readSigningDevice(tx, principal.deviceId);
     if (!(await ctx.crypto.run('verifyDevice', device.key, confirmationMessage(voteId, vote.prepared_hash!), signature))) {
       throw new AppError('invalid_signature', "The device signature over (voteId, preparedHash) does not verify with this device's key.", { field: 'deviceSignature' });
     }
-    await tx.query('INSERT INTO vote_confirmations (vote_id, person_id, device_fingerprint, signature) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [voteId, principal.personId, device.fingerprint, signature]);
+    await insertConfirmation(tx, voteId, { personId: principal.personId, deviceFingerprint: device.fingerprint, signature });
   });
   return { voteId, confirmed: true };
 }
@@ -202,7 +201,7 @@ export async function sealClose(ctx: AppContext, voteId: string, by: string, inp
     const vote = await findVote(tx, voteId, true);
     if (vote.state === 'countersigning' || vote.state === 'closed') return;
     if (vote.state !== 'confirming') throw new AppError('invalid_state', `The vote is ${vote.state}; close it before sealing its confirmations.`);
-    const inspectors = await inspectorsOf(tx, meetingId);
+    const inspectors = await listInspectors(tx, meetingId);
     if (inspectors.length === 0) throw new AppError('inspectors_missing', 'Designate the meeting’s inspectors (监票人) before sealing the close.');
     const present = new Set((await getAttendance(tx, meetingId)).presentMemberIds);
     const absent = inspectors.find((m) => !present.has(m));
@@ -218,14 +217,14 @@ export async function sealClose(ctx: AppContext, voteId: string, by: string, inp
     }
     const decision: UnconfirmedDecision | null = missing > 0 ? { unconfirmed: missing, reason, by } : null;
     const hash = sealHash({ voteId, preparedHash: vote.prepared_hash!, confirmations, decision });
-    await tx.query("UPDATE votes SET state = 'countersigning', decision = $2, seal_hash = $3 WHERE id = $1", [voteId, decision ? JSON.stringify(decision) : null, hash]);
+    await markVoteSealed(tx, voteId, decision ? JSON.stringify(decision) : null, hash);
   });
   return closingView(ctx.db, voteId);
 }
 
+/** The confirmations as the record keeps them: sorted by member. */
 async function confirmationsOf(q: Queryable, voteId: string): Promise<MemberSignature[]> {
-  const rows = await q.query<{ person_id: string; device_fingerprint: string; signature: string }>('SELECT person_id, device_fingerprint, signature FROM vote_confirmations WHERE vote_id = $1', [voteId]);
-  return sortByMember(rows.map((r) => ({ memberId: r.person_id, deviceFingerprint: r.device_fingerprint, signature: r.signature })));
+  return sortByMember((await listConfirmations(q, voteId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })));
 }
 
 /**
@@ -238,19 +237,15 @@ export async function countersignClose(ctx: AppContext, principal: Principal, vo
     await lockShared(tx, 'meeting', meetingId);
     await lockExclusive(tx, 'vote', voteId);
     const vote = await findVote(tx, voteId, true);
-    const inspectors = await inspectorsOf(tx, meetingId);
+    const inspectors = await listInspectors(tx, meetingId);
     if (!inspectors.includes(principal.personId)) throw new AppError('forbidden', 'Only a designated inspector (监票人) of this meeting countersigns the close.');
     if (vote.state === 'closed') return;
     if (vote.state !== 'countersigning') throw new AppError('invalid_state', `The vote is ${vote.state}; the secretary seals the confirmations before the inspectors countersign.`);
-    const device = await deviceOf(tx, principal);
+    const device = await readSigningDevice(tx, principal.deviceId);
     if (!(await ctx.crypto.run('verifyDevice', device.key, countersignatureMessage(voteId, vote.seal_hash!), signature))) {
       throw new AppError('invalid_signature', "The device signature over (voteId, sealHash) does not verify with this device's key.", { field: 'deviceSignature' });
     }
-    await tx.query(
-      `INSERT INTO vote_countersignatures (vote_id, person_id, device_fingerprint, signature) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (vote_id, person_id) DO UPDATE SET device_fingerprint = EXCLUDED.device_fingerprint, signature = EXCLUDED.signature`,
-      [voteId, principal.personId, device.fingerprint, signature],
-    );
+    await upsertCountersignature(tx, voteId, { personId: principal.personId, deviceFingerprint: device.fingerprint, signature });
     await publishIfCountersigned(ctx, tx, voteId);
   });
   return closingView(ctx.db, voteId);
@@ -264,10 +259,10 @@ export async function countersignClose(ctx: AppContext, principal: Principal, vo
 export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, voteId: string): Promise<boolean> {
   const vote = await findVote(tx, voteId, true);
   if (vote.state !== 'countersigning') return false;
-  const inspectors = await inspectorsOf(tx, vote.meeting_id);
-  const rows = await tx.query<{ person_id: string; device_fingerprint: string; signature: string }>('SELECT person_id, device_fingerprint, signature FROM vote_countersignatures WHERE vote_id = $1', [voteId]);
+  const inspectors = await listInspectors(tx, vote.meeting_id);
+  const rows = await listCountersignatures(tx, voteId);
   const current = new Set(inspectors);
-  const countersignatures = sortByMember(rows.filter((r) => current.has(r.person_id)).map((r) => ({ memberId: r.person_id, deviceFingerprint: r.device_fingerprint, signature: r.signature })));
+  const countersignatures = sortByMember(rows.filter((r) => current.has(r.personId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })));
   if (inspectors.length === 0 || countersignatures.length < inspectors.length) return false;
   const prepared = JSON.parse(vote.prepared!) as PreparedClose;
   const body = {
@@ -277,7 +272,7 @@ export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, vot
     countersignatures,
   };
   const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', body);
-  await tx.query("UPDATE votes SET state = 'closed', closed_seq = $2 WHERE id = $1", [voteId, entry.seq]);
+  await markVotePublished(tx, voteId, entry.seq);
   return true;
 }
 
@@ -292,24 +287,21 @@ export async function designateInspectors(ctx: AppContext, meetingId: string, id
   await ctx.db.transaction(async (tx) => {
     // Lock order (src/db/locks.ts): meeting lock, vote locks, meetings row, votes rows, chain head.
     await lockExclusive(tx, 'meeting', meetingId);
-    const waiting = (await tx.query<{ id: string }>("SELECT id FROM votes WHERE meeting_id = $1 AND state = 'countersigning' ORDER BY id", [meetingId])).map((r) => r.id);
+    const waiting = await listCountersigningVotes(tx, meetingId);
     for (const voteId of waiting) await lockExclusive(tx, 'vote', voteId);
-    const meeting = (await tx.query<{ committee_id: string; state: string }>('SELECT committee_id, state FROM meetings WHERE id = $1 FOR UPDATE', [meetingId]))[0];
-    if (!meeting) throw new AppError('not_found', 'No such meeting.');
+    const meeting = await findMeeting(tx, meetingId, true);
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
-    const eligible = new Set(
-      (await tx.query<{ person_id: string }>('SELECT person_id FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [meeting.committee_id])).map((r) => r.person_id),
-    );
+    const eligible = new Set(await listVotingMemberIds(tx, meeting.committeeId));
     const bad = ids.findIndex((id) => !eligible.has(id));
     if (bad >= 0) throw new AppError('validation_failed', 'Every inspector must be an active voting member of this committee.', { field: `inspectors.${bad}` });
-    await tx.query('DELETE FROM meeting_inspectors WHERE meeting_id = $1', [meetingId]);
-    await tx.query('INSERT INTO meeting_inspectors (meeting_id, person_id) SELECT $1, unnest($2::uuid[])', [meetingId, inspectors]);
-    await appendEntry(tx, meeting.committee_id, 'inspectors.designated', { meetingId, inspectors, by });
+    await deleteInspectors(tx, meetingId);
+    await insertInspectors(tx, meetingId, inspectors);
+    await appendEntry(tx, meeting.committeeId, 'inspectors.designated', { meetingId, inspectors, by });
     for (const voteId of waiting) await publishIfCountersigned(ctx, tx, voteId);
   });
   return { meetingId, inspectors };
 }
 
 export async function meetingInspectors(q: Queryable, meetingId: string): Promise<{ meetingId: string; inspectors: string[] }> {
-  return { meetingId, inspectors: await inspectorsOf(q, meetingId) };
+  return { meetingId, inspectors: await listInspectors(q, meetingId) };
 }

@@ -6,26 +6,46 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../principal.ts';
-import { appendEntry, chainHead, readEntries } from '../ledger/ledger.ts';
+import { appendEntry, chainHead, readEntries } from '../chain/store.ts';
 import { lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
-import { voteRules, type CommitteeRules } from '../committees/rules.ts';
+import { voteRules } from '../committees/rules.ts';
 import { assertCanRead } from '../committees/access.ts';
-import { getAttendance } from '../meetings/service.ts';
+import { findMeeting, getAttendance } from '../meetings/service.ts';
+import { countVotingMembers, isPresent, shareLockMeeting } from '../meetings/queries.ts';
 import { ballotHash, ballotTokenId, checkCandidateRatio, validateBallot, type Ballot, type BallotV2, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
 import { ballotPadding, sealedBallotText } from '../protocol/ballot-v2.ts';
 import { CURRENT_VERSION, versionOf } from '../protocol/version.ts';
 import type { ChainEntry } from '../protocol/chain.ts';
-import { tokenRequestMessage, type DevicePublicKey } from '../protocol/device.ts';
+import { tokenRequestMessage } from '../protocol/device.ts';
 import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
 import { signReceipt } from '../protocol/receipt.ts';
 import type { Tally } from '../protocol/tally.ts';
 import { generateVoteKey } from '../protocol/tokens.ts';
 import { openVoteSecret, sealBallot, sealVoteSecret } from './sealing.ts';
 import { castState } from './admission.ts';
+import {
+  countTurnout,
+  insertIssuance,
+  insertVote,
+  listIssuedMembers,
+  listMeetingVotes,
+  lockCommitteeRules,
+  markVoteOpen,
+  newVoteId,
+  readBallot,
+  readCastState,
+  readIssuance,
+  readReportHeading,
+  readTokenRequest,
+  readVote,
+  readVoteDefinition,
+  runoffExists,
+  type VoteRow,
+  type VoteState,
+} from './queries.ts';
 
-/** confirming and countersigning: the version-2 close in progress (close.ts). */
-export type VoteState = 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed';
+export type { VoteState };
 
 export interface VoteView {
   id: string;
@@ -44,51 +64,14 @@ export interface VoteView {
   closedAt: string | null;
 }
 
-interface VoteRow {
-  id: string;
-  meeting_id: string;
-  committee_id: string;
-  title: string;
-  state: VoteState;
-  definition: string;
-  public_key: string;
-  runoff_of: string | null;
-  created_at: Date;
-  opened_at: Date | null;
-  closed_at: Date | null;
-  created_seq: number | null;
-  closed_seq: number | null;
-  prepared: string | null;
-  prepared_hash: string | null;
-  decision: string | null;
-  seal_hash: string | null;
-}
-
-/**
- * The columns VoteRow holds. Not the sealed vote secret: only token issuance reads it, in its
- * own query, so no other path has it in memory.
- */
-const VOTE_COLUMNS =
-  'id, meeting_id, committee_id, title, state, definition, public_key, runoff_of, created_at, opened_at, closed_at, created_seq, closed_seq, prepared, prepared_hash, decision, seal_hash';
-
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const decoder = new TextDecoder();
 
+/** The vote's row (without its sealed secret), locked for update when asked; not_found if there is none. */
 export async function findVote(q: Queryable, voteId: string, forUpdate = false): Promise<VoteRow> {
-  const row = (await q.query<VoteRow>(`SELECT ${VOTE_COLUMNS} FROM votes WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [voteId]))[0];
+  const row = await readVote(q, voteId, forUpdate);
   if (!row) throw new AppError('not_found', 'No such vote.');
   return row;
-}
-
-async function turnout(q: Queryable, voteId: string): Promise<{ issued: number; returned: number }> {
-  const row = (
-    await q.query<{ issued: number; returned: number }>(
-      `SELECT (SELECT count(*) FROM token_issuances WHERE vote_id = $1) AS issued,
-              (SELECT count(*) FROM ballots WHERE vote_id = $1) AS returned`,
-      [voteId],
-    )
-  )[0]!;
-  return { issued: Number(row.issued), returned: Number(row.returned) };
 }
 
 export async function viewVote(q: Queryable, row: VoteRow): Promise<VoteView> {
@@ -102,7 +85,7 @@ export async function viewVote(q: Queryable, row: VoteRow): Promise<VoteView> {
     runoffOf: row.runoff_of,
     createdSeq: row.created_seq === null ? null : Number(row.created_seq),
     closedSeq: row.closed_seq === null ? null : Number(row.closed_seq),
-    turnout: await turnout(q, row.id),
+    turnout: await countTurnout(q, row.id),
     createdAt: iso(row.created_at)!,
     openedAt: iso(row.opened_at),
     closedAt: iso(row.closed_at),
@@ -131,14 +114,13 @@ export async function createVote(
   options: { runoffOf?: string; by: string },
 ): Promise<VoteView> {
   const id = await ctx.db.transaction(async (tx) => {
-    const meeting = (await tx.query<{ committee_id: string; state: string }>('SELECT committee_id, state FROM meetings WHERE id = $1 FOR UPDATE', [meetingId]))[0];
-    if (!meeting) throw new AppError('not_found', 'No such meeting.');
+    const meeting = await findMeeting(tx, meetingId, true);
     if (meeting.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; no vote can be added.');
-    const committeeId = meeting.committee_id;
-    const rules = (await tx.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1 FOR NO KEY UPDATE', [committeeId]))[0]!.rules;
-    const entitled = Number((await tx.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [committeeId]))[0]!.n);
+    const { committeeId } = meeting;
+    const rules = await lockCommitteeRules(tx, committeeId);
+    const entitled = await countVotingMembers(tx, committeeId);
     if (entitled === 0) throw new AppError('invalid_state', 'The committee has no voting members.');
-    const voteId = (await tx.query<{ id: string }>('SELECT gen_random_uuid() AS id'))[0]!.id;
+    const voteId = await newVoteId(tx);
     let candidateNo = 0;
     const items: VoteItem[] = input.items.map((item, i) => {
       // Each sorted name takes its own posts back (names are unique within an item: the route
@@ -190,18 +172,24 @@ export async function createVote(
     };
     // No chain entry yet: a draft's definition (its candidates) is published when the vote
     // opens (openVote), never before — the record may be public (issue 12).
-    await tx.query(
-      `INSERT INTO votes (id, meeting_id, committee_id, title, definition, public_key, secret_key_sealed, runoff_of, created_at, created_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)`,
-      [voteId, meetingId, committeeId, input.title, decoder.decode(canonicalBytes(definition)), definition.publicKey, sealVoteSecret(ctx.keys, voteId, key.secretKey), options.runoffOf ?? null, ctx.now()],
-    );
+    await insertVote(tx, {
+      id: voteId,
+      meetingId,
+      committeeId,
+      title: input.title,
+      definition: decoder.decode(canonicalBytes(definition)),
+      publicKey: definition.publicKey,
+      secretKeySealed: sealVoteSecret(ctx.keys, voteId, key.secretKey),
+      runoffOf: options.runoffOf ?? null,
+      createdAt: ctx.now(),
+    });
     return voteId;
   });
   return viewVote(ctx.db, await findVote(ctx.db, id));
 }
 
 export async function listVotes(q: Queryable, meetingId: string): Promise<VoteView[]> {
-  const rows = await q.query<VoteRow>(`SELECT ${VOTE_COLUMNS} FROM votes WHERE meeting_id = $1 ORDER BY created_at, id`, [meetingId]);
+  const rows = await listMeetingVotes(q, meetingId);
   return Promise.all(rows.map((r) => viewVote(q, r)));
 }
 
@@ -218,7 +206,7 @@ export async function openVote(ctx: AppContext, voteId: string, by: string): Pro
     // for open votes).
     const { meeting_id: meetingId } = await findVote(tx, voteId);
     await lockShared(tx, 'meeting', meetingId);
-    const meeting = (await tx.query<{ state: string }>('SELECT state FROM meetings WHERE id = $1 FOR SHARE', [meetingId]))[0]!;
+    const meeting = await shareLockMeeting(tx, meetingId);
     const vote = await findVote(tx, voteId, true);
     if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
     if (meeting.state !== 'open') throw new AppError('invalid_state', 'Open the meeting before opening a vote.');
@@ -231,7 +219,7 @@ export async function openVote(ctx: AppContext, voteId: string, by: string): Pro
     await ctx.checkpoint?.('openVote.checked', tx);
     const definition = JSON.parse(vote.definition) as VoteDefinition;
     const entry = await appendEntry(tx, vote.committee_id, 'vote.created', { definition, by });
-    await tx.query("UPDATE votes SET state = 'open', opened_at = $2, created_seq = $3 WHERE id = $1", [voteId, ctx.now(), entry.seq]);
+    await markVoteOpen(tx, voteId, ctx.now(), entry.seq);
   });
   return viewVote(ctx.db, await findVote(ctx.db, voteId));
 }
@@ -252,37 +240,7 @@ export async function issueToken(
   voteId: string,
   input: { blindedPoint: string; deviceSignature: string },
 ): Promise<{ voteId: string; blindSignature: string; publicKey: string }> {
-  const row = (
-    await ctx.db.query<{
-      committee_id: string;
-      meeting_id: string;
-      state: VoteState;
-      meeting_state: string;
-      public_key: string;
-      secret_key_sealed: string;
-      voting_right: boolean | null;
-      active: boolean | null;
-      present: boolean;
-      alg: DevicePublicKey['alg'];
-      device_key: string;
-      issued_point: string | null;
-      issued_signature: string | null;
-      device_too_new: boolean;
-    }>(
-      `SELECT v.committee_id, v.meeting_id, v.state, mt.state AS meeting_state, v.public_key, v.secret_key_sealed, m.voting_right, m.active,
-              a.person_id IS NOT NULL AS present, d.alg, d.public_key AS device_key,
-              i.blinded_point AS issued_point, i.blind_signature AS issued_signature,
-              d.enrolled_at > v.created_at AS device_too_new
-         FROM votes v
-         JOIN meetings mt ON mt.id = v.meeting_id
-         JOIN devices d ON d.id = $3
-         LEFT JOIN committee_members m ON m.committee_id = v.committee_id AND m.person_id = $2
-         LEFT JOIN attendance a ON a.meeting_id = v.meeting_id AND a.person_id = $2
-         LEFT JOIN token_issuances i ON i.vote_id = v.id AND i.person_id = $2
-        WHERE v.id = $1`,
-      [voteId, principal.personId, principal.deviceId],
-    )
-  )[0];
+  const row = await readTokenRequest(ctx.db, voteId, principal.personId, principal.deviceId);
   if (!row) throw new AppError('not_found', 'No such vote.');
   assertCanRead(principal, row.committee_id, 'vote');
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
@@ -325,26 +283,17 @@ export async function issueToken(
     await lockShared(tx, 'meeting', row.meeting_id);
     await lockShared(tx, 'vote', voteId);
     await ctx.checkpoint?.('issueToken.locked', tx);
-    return tx.query(
-      `INSERT INTO token_issuances (vote_id, person_id, device_id, blinded_point, device_signature, blind_signature)
-       SELECT v.id, $2, $3, $4, $5, $6 FROM votes v
-         JOIN meetings mt ON mt.id = v.meeting_id AND mt.state <> 'closed'
-         JOIN attendance a ON a.meeting_id = v.meeting_id AND a.person_id = $2
-        WHERE v.id = $1 AND v.state IN ('draft', 'open')
-       ON CONFLICT (vote_id, person_id) DO NOTHING RETURNING 1`,
-      [voteId, principal.personId, principal.deviceId, input.blindedPoint, input.deviceSignature, blindSignature],
-    );
+    return insertIssuance(tx, { voteId, personId: principal.personId, deviceId: principal.deviceId, blindedPoint: input.blindedPoint, deviceSignature: input.deviceSignature, blindSignature });
   });
-  if (inserted.length > 0) return answer(blindSignature);
+  if (inserted) return answer(blindSignature);
   // A concurrent request from the same member won the race (answer as it did), or the member
   // was recorded absent, or the vote closed, meanwhile.
-  const existing = (await ctx.db.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, principal.personId]))[0];
+  const existing = await readIssuance(ctx.db, voteId, principal.personId);
   if (!existing) {
-    const present = await ctx.db.query('SELECT 1 FROM attendance WHERE meeting_id = $1 AND person_id = $2', [row.meeting_id, principal.personId]);
-    if (present.length === 0) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+    if (!(await isPresent(ctx.db, row.meeting_id, principal.personId))) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
     throw new AppError('invalid_state', 'The vote is closed.');
   }
-  return replay({ point: existing.blinded_point, signature: existing.blind_signature });
+  return replay({ point: existing.blindedPoint, signature: existing.blindSignature });
 }
 
 /**
@@ -368,7 +317,7 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   let definition = definitions.get(voteId);
   if (!definition) {
     // Only the canonical (lower-case) spelling: the ballot hash, and so the receipt, covers it.
-    const row = voteId === voteId.toLowerCase() ? (await ctx.db.query<{ state: VoteState; definition: string }>('SELECT state, definition FROM votes WHERE id = $1', [voteId]))[0] : undefined;
+    const row = voteId === voteId.toLowerCase() ? await readVoteDefinition(ctx.db, voteId) : undefined;
     if (!row) throw new AppError('invalid_ballot', 'voteId names no vote.', { field: 'voteId' });
     if (row.state !== 'open') throw closedOrDraft(row.state);
     definition = JSON.parse(row.definition) as VoteDefinition;
@@ -379,22 +328,14 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   const ballot: Ballot = v2 ? checkBallotShapeV2(definition, input) : validateBallot(definition, input);
   const tokenId = ballotTokenId(ballot);
   const hash = ballotHash(ballot);
-  const now = (
-    await ctx.db.query<{ state: VoteState; issued: number; returned: number; ballot_hash: string | null; receipt: string | null }>(
-      `SELECT v.state, (SELECT count(*) FROM token_issuances WHERE vote_id = v.id) AS issued,
-              (SELECT count(*) FROM ballots WHERE vote_id = v.id) AS returned, b.ballot_hash, b.receipt
-         FROM votes v LEFT JOIN ballots b ON b.vote_id = v.id AND b.token = $2
-        WHERE v.id = $1`,
-      [voteId, tokenId],
-    )
-  )[0]!;
+  const now = await readCastState(ctx.db, voteId, tokenId);
   if (now.state !== 'open') {
     definitions.drop(voteId);
     throw closedOrDraft(now.state);
   }
   // The very ballot recorded before (its answer was lost): identical bytes were checked then.
-  if (now.ballot_hash === hash) return { ballotHash: hash, receipt: now.receipt!, replayed: true };
-  if (now.ballot_hash === null && Number(now.returned) >= Number(now.issued)) {
+  if (now.ballotHash === hash) return { ballotHash: hash, receipt: now.receipt!, replayed: true };
+  if (now.ballotHash === null && now.returned >= now.issued) {
     throw new AppError('all_returned', `收回 ${now.returned} already equals 发出 ${now.issued}: every issued token has been spent.`);
   }
   await admission.admit(voteId, async () => {
@@ -417,9 +358,9 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
     await ctx.checkpoint?.('castBallot.recorded');
     return { ballotHash: hash, receipt, replayed: false };
   }
-  const existing = (await ctx.db.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [voteId, tokenId]))[0];
+  const existing = await readBallot(ctx.db, voteId, tokenId);
   if (!existing) throw new AppError('invalid_state', 'The vote is closed.');
-  if (existing.ballot_hash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
+  if (existing.ballotHash !== hash) throw new AppError('ballot_conflict', 'This token was already spent on a different ballot.');
   return { ballotHash: hash, receipt: existing.receipt, replayed: true };
 }
 
@@ -439,7 +380,7 @@ function checkBallotShapeV2(definition: VoteDefinition, input: object): BallotV2
 
 export async function voteStatus(q: Queryable, voteId: string): Promise<{ voteId: string; state: VoteState; turnout: { issued: number; returned: number }; head: { seq: number; hash: string } }> {
   const vote = await findVote(q, voteId);
-  return { voteId, state: vote.state, turnout: await turnout(q, voteId), head: (await chainHead(q, vote.committee_id))! };
+  return { voteId, state: vote.state, turnout: await countTurnout(q, voteId), head: (await chainHead(q, vote.committee_id))! };
 }
 
 /**
@@ -451,9 +392,9 @@ export async function closedTally(
   voteId: string,
 ): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number; meetingTitle: string; closedAt: string }> {
   const published = await publishedTally(q, await findVote(q, voteId));
-  const row = (await q.query<{ title: string; closed_at: Date | string }>('SELECT m.title, v.closed_at FROM votes v JOIN meetings m ON m.id = v.meeting_id WHERE v.id = $1', [voteId]))[0]!;
+  const heading = await readReportHeading(q, voteId);
   const { preparedHash: _, ...shown } = published;
-  return { ...shown, meetingTitle: row.title, closedAt: `${new Date(row.closed_at).toISOString().slice(0, 16)}:00Z` };
+  return { ...shown, meetingTitle: heading.meetingTitle, closedAt: `${new Date(heading.closedAt).toISOString().slice(0, 16)}:00Z` };
 }
 
 export async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number; preparedHash: string | null }> {
@@ -468,8 +409,7 @@ export async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ vot
  * ballot; who has cast is not known to the service at all.
  */
 export async function issuedMembers(q: Queryable, voteId: string): Promise<string[]> {
-  const rows = await q.query<{ person_id: string }>('SELECT person_id FROM token_issuances WHERE vote_id = $1 ORDER BY person_id', [voteId]);
-  return rows.map((r) => r.person_id);
+  return listIssuedMembers(q, voteId);
 }
 
 /** Everything a verifier needs: the committee's chain from genesis through the vote's close. */
@@ -485,8 +425,7 @@ export async function voteRecord(q: Queryable, voteId: string): Promise<{ commit
 export async function createRunoff(ctx: AppContext, voteId: string, by: string): Promise<VoteView> {
   const vote = await findVote(ctx.db, voteId);
   const { tally } = await publishedTally(ctx.db, vote);
-  const existing = await ctx.db.query('SELECT 1 FROM votes WHERE runoff_of = $1', [voteId]);
-  if (existing.length > 0) throw new AppError('conflict', 'A run-off of this vote already exists.');
+  if (await runoffExists(ctx.db, voteId)) throw new AppError('conflict', 'A run-off of this vote already exists.');
   const definition = JSON.parse(vote.definition) as VoteDefinition;
   const items: ItemInput[] = [];
   for (const item of tally.items) {

@@ -9,7 +9,8 @@ import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
 import { castState } from '../../src/votes/admission.ts';
-import { insertBallots, type MixedBallot } from '../../src/votes/ballot-mixer.ts';
+import type { MixedBallot } from '../../src/votes/ballot-mixer.ts';
+import { insertBallots } from '../../src/votes/queries.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
 import type { Token } from '../../src/protocol/member.ts';
 

@@ -11,7 +11,7 @@ import { parseBody, parseId, parseInput } from '../validate.ts';
 import { assertCanRead, assertSecretary, assertSecretaryOrAdmin, observesOnly, recordAccess } from '../../committees/access.ts';
 import { createShare, listShares, revokeShare } from '../../votes/shares.ts';
 import { findMeeting } from '../../meetings/service.ts';
-import { chainHead, readEntries } from '../../ledger/ledger.ts';
+import { chainHead, readEntries } from '../../chain/store.ts';
 import { CAST_RETRY_AFTER } from '../../votes/admission.ts';
 import { MAX_INSPECTORS } from '../../protocol/chain.ts';
 import { isOneLinePost } from '../../protocol/ballot.ts';

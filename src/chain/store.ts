@@ -1,5 +1,6 @@
-// Appending to and reading a committee's chain. The hashing and entry format live in the
-// protocol core (src/protocol/chain.ts) so the verifier computes exactly what is stored here.
+// The stored side of a committee's chain: its head row and its entries in the database, one
+// function per query, and the append that chains them. The entry format and its hashing live in
+// the protocol core (src/protocol/chain.ts), so the verifier computes exactly what is stored here.
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import { GENESIS_PREV, hashEntry, type ChainEntry, type EntryKind, type EntryBody } from '../protocol/chain.ts';
@@ -12,21 +13,33 @@ export async function initChain(tx: Queryable, committeeId: string): Promise<voi
   await tx.query('INSERT INTO chain_heads (committee_id, seq, hash) VALUES ($1, -1, $2)', [committeeId, GENESIS_PREV]);
 }
 
+/** The head, its row locked: the lock serialises appends across transactions and service instances. */
+async function lockHead(tx: Queryable, committeeId: string): Promise<{ seq: number; hash: string } | undefined> {
+  return (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [committeeId]))[0];
+}
+
+async function insertEntry(tx: Queryable, entry: ChainEntry): Promise<void> {
+  await tx.query('INSERT INTO chain_entries (committee_id, seq, kind, hash, entry) VALUES ($1, $2, $3, $4, $5)', [
+    entry.committeeId,
+    entry.seq,
+    entry.kind,
+    entry.hash,
+    decoder.decode(canonicalBytes(entry)),
+  ]);
+}
+
+async function moveHead(tx: Queryable, committeeId: string, head: { seq: number; hash: string }): Promise<void> {
+  await tx.query('UPDATE chain_heads SET seq = $2, hash = $3 WHERE committee_id = $1', [committeeId, head.seq, head.hash]);
+}
+
 export async function appendEntry<K extends EntryKind>(tx: Queryable, committeeId: string, kind: K, body: EntryBody<K>): Promise<ChainEntry> {
-  // The row lock serialises appends across transactions and service instances.
-  const head = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [committeeId]))[0];
+  const head = await lockHead(tx, committeeId);
   if (!head) throw new AppError('not_found', 'No such committee.');
   const unsigned = { committeeId, seq: Number(head.seq) + 1, prev: head.hash, kind, body } as Omit<ChainEntry, 'hash'>;
   const hash = hashEntry(unsigned);
   const entry = { ...unsigned, hash } as ChainEntry;
-  await tx.query('INSERT INTO chain_entries (committee_id, seq, kind, hash, entry) VALUES ($1, $2, $3, $4, $5)', [
-    committeeId,
-    entry.seq,
-    kind,
-    hash,
-    decoder.decode(canonicalBytes(entry)),
-  ]);
-  await tx.query('UPDATE chain_heads SET seq = $2, hash = $3 WHERE committee_id = $1', [committeeId, entry.seq, hash]);
+  await insertEntry(tx, entry);
+  await moveHead(tx, committeeId, entry);
   return entry;
 }
 
