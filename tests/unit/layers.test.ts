@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
  * Areas whose SQL must sit in their `queries.ts` (or in src/db/). Extend this list as each area
  * gets its query module.
  */
-const SQL_IN_QUERY_MODULES = ['committees', 'devices', 'http', 'collation'];
+const SQL_IN_QUERY_MODULES = ['committees', 'devices', 'meetings', 'http', 'collation'];
 
 /** May import from src/http/: the HTTP layer itself, and server.ts, which starts it. */
 const MAY_IMPORT_HTTP = (file: string) => file.startsWith(`http${sep}`) || file === 'server.ts';
