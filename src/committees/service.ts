@@ -1,5 +1,6 @@
-// Committees, their members and secretaries. Every roster change appends a roster snapshot to
-// the committee's chain, so observers can check 应到 and who may hold a token.
+// Committees, their members, secretaries and observers. Every roster change appends a roster
+// snapshot to the committee's chain, so observers can check 应到 and who may hold a token. The
+// rules live here; the SQL is in queries.ts (people and devices: devices/queries.ts).
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
