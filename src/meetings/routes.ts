@@ -4,9 +4,10 @@ import type { AppContext } from '../context.ts';
 import { requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
 import { assertCanRead, assertSecretary, visibleCommittee } from '../committees/access.ts';
+import { createSlipsMeetingFromRequest } from '../http/routes/participants.ts';
 import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from './service.ts';
 
-const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
+const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200), kind: z.literal('members').optional() });
 const attendanceSchema = z.strictObject({ present: z.array(idSchema).max(3000) });
 const noBody = z.strictObject({});
 
@@ -18,6 +19,9 @@ export function meetingsRouter(ctx: AppContext): Router {
     const committeeId = parseId(req.params.committeeId, 'committee');
     // Only a secretary of the committee passes, and their role row proves the committee exists.
     assertSecretary(p, committeeId);
+    // Issue 15 hook: a meeting of participants holding slips ({ title, kind: 'slips', entitled }).
+    const slips = await createSlipsMeetingFromRequest(ctx, committeeId, req.body);
+    if (slips) return void res.status(201).json(slips);
     const { title } = parseBody(createSchema, req.body);
     res.status(201).json(await createMeeting(ctx, committeeId, title));
   });

@@ -15,6 +15,10 @@ export interface Meeting {
   title: string;
   state: MeetingState;
   attendanceRecorded: boolean;
+  /** Issue 15: `members` (the committee's enrolled members) or `slips` (participants holding slips). */
+  kind: 'members' | 'slips';
+  /** 应到 of a meeting of participants (null for members: the roster gives it). */
+  entitled: number | null;
   createdAt: string;
   openedAt: string | null;
   closedAt: string | null;
@@ -35,13 +39,15 @@ interface MeetingRow {
   title: string;
   state: MeetingState;
   attendance_recorded: boolean;
+  kind: 'members' | 'slips';
+  entitled: number | null;
   created_at: Date;
   opened_at: Date | null;
   closed_at: Date | null;
 }
 
 /** The columns MeetingRow holds, for every query that reads a meeting. */
-const MEETING_COLUMNS = 'id, committee_id, title, state, attendance_recorded, created_at, opened_at, closed_at';
+const MEETING_COLUMNS = 'id, committee_id, title, state, attendance_recorded, kind, entitled, created_at, opened_at, closed_at';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toMeeting = (r: MeetingRow): Meeting => ({
@@ -50,6 +56,8 @@ const toMeeting = (r: MeetingRow): Meeting => ({
   title: r.title,
   state: r.state,
   attendanceRecorded: r.attendance_recorded,
+  kind: r.kind,
+  entitled: r.entitled === null ? null : Number(r.entitled),
   createdAt: iso(r.created_at)!,
   openedAt: iso(r.opened_at),
   closedAt: iso(r.closed_at),
@@ -131,7 +139,8 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     if (closing.length > 0) throw new AppError('invalid_state', 'A vote of this meeting is being closed (members confirm, inspectors countersign); attendance can change after it is published.');
     // While a vote is open the meeting must keep its quorum: the record is checked for it at close.
     const openVote = await tx.query("SELECT 1 FROM votes WHERE meeting_id = $1 AND state = 'open' LIMIT 1", [meetingId]);
-    if (openVote.length > 0) {
+    // Issue 15 hook: a meeting of participants records only its inspectors present; no quorum.
+    if (openVote.length > 0 && meeting.kind !== 'slips') {
       const rules = (await tx.query<{ rules: CommitteeRules }>('SELECT rules FROM committees WHERE id = $1', [meeting.committeeId]))[0]!.rules;
       if (unique.length < quorumRequired(eligible.size, rules.quorum)) {
         throw new AppError('quorum_not_met', 'A vote is open: attendance cannot drop below quorum.', { field: 'present' });

@@ -23,6 +23,7 @@ import type { Tally } from '../protocol/tally.ts';
 import { generateVoteKey } from '../protocol/tokens.ts';
 import { openVoteSecret, sealBallot, sealVoteSecret } from './sealing.ts';
 import { castState } from './admission.ts';
+import { checkSlipsVoteOpens, isSlipsMeeting } from '../participants/service.ts';
 
 /** confirming and countersigning: the version-2 close in progress (close.ts). */
 export type VoteState = 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed';
@@ -83,7 +84,8 @@ export async function findVote(q: Queryable, voteId: string, forUpdate = false):
 async function turnout(q: Queryable, voteId: string): Promise<{ issued: number; returned: number }> {
   const row = (
     await q.query<{ issued: number; returned: number }>(
-      `SELECT (SELECT count(*) FROM token_issuances WHERE vote_id = $1) AS issued,
+      // Issue 15 hook: tokens issued to participants' slips count as 发出 too.
+      `SELECT (SELECT count(*) FROM token_issuances WHERE vote_id = $1) + (SELECT count(*) FROM slip_token_issuances WHERE vote_id = $1) AS issued,
               (SELECT count(*) FROM ballots WHERE vote_id = $1) AS returned`,
       [voteId],
     )
@@ -223,7 +225,9 @@ export async function openVote(ctx: AppContext, voteId: string, by: string): Pro
     if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
     if (meeting.state !== 'open') throw new AppError('invalid_state', 'Open the meeting before opening a vote.');
     const attendance = await getAttendance(tx, vote.meeting_id);
-    if (!attendance.quorumMet) {
+    // Issue 15 hook: a meeting of participants has no members' quorum; it needs slips issued.
+    const slips = await checkSlipsVoteOpens(tx, vote.meeting_id);
+    if (!slips && !attendance.quorumMet) {
       throw new AppError('quorum_not_met', `实到 ${attendance.present} of 应到 ${attendance.entitled}; ${attendance.quorumRequired} are needed.`, {
         extra: { present: attendance.present, entitled: attendance.entitled, quorumRequired: attendance.quorumRequired },
       });
@@ -285,6 +289,8 @@ export async function issueToken(
   )[0];
   if (!row) throw new AppError('not_found', 'No such vote.');
   assertCanRead(principal, row.committee_id, 'vote');
+  // Issue 15 hook: in a meeting of participants, tokens go to slips (participants/service.ts).
+  if (await isSlipsMeeting(ctx.db, row.meeting_id)) throw new AppError('not_eligible', 'In a meeting of participants, ballot tokens are taken with a participation slip.');
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
   if (row.state !== 'draft' && row.state !== 'open') throw new AppError('invalid_state', 'The vote is closed.');
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
@@ -381,7 +387,8 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   const hash = ballotHash(ballot);
   const now = (
     await ctx.db.query<{ state: VoteState; issued: number; returned: number; ballot_hash: string | null; receipt: string | null }>(
-      `SELECT v.state, (SELECT count(*) FROM token_issuances WHERE vote_id = v.id) AS issued,
+      // Issue 15 hook: slips' tokens count as 发出.
+      `SELECT v.state, (SELECT count(*) FROM token_issuances WHERE vote_id = v.id) + (SELECT count(*) FROM slip_token_issuances WHERE vote_id = v.id) AS issued,
               (SELECT count(*) FROM ballots WHERE vote_id = v.id) AS returned, b.ballot_hash, b.receipt
          FROM votes v LEFT JOIN ballots b ON b.vote_id = v.id AND b.token = $2
         WHERE v.id = $1`,
