@@ -150,7 +150,7 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     expect([elsewhere.status, elsewhere.body.code]).toEqual([401, 'token_invalid']);
   });
 
-  it('gives one blind token per slip and vote: the same request again gets the same signature, another is refused', async () => {
+  it('gives one blind token per slip and vote: the same request again gets the same signature, another is refused, also at once', async () => {
     const api = as(credentials[0]!);
     const { request, reply } = await requestSlipToken(api, def);
     expect(reply.status).toBe(200);
@@ -160,7 +160,13 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     expect([other.reply.status, other.reply.body.code]).toEqual([409, 'token_already_issued']);
     const { finishToken } = await import('../../src/protocol/member.ts');
     tokens.push(finishToken(request, reply.body.blindSignature, def.publicKey));
-    for (const credential of credentials.slice(1)) tokens.push(await obtainSlipToken(as(credential), def));
+    for (const credential of credentials.slice(1, 3)) tokens.push(await obtainSlipToken(as(credential), def));
+    // One phone asking twice at once, with two blindings: one token, the other refused.
+    const race = await Promise.all([requestSlipToken(as(credentials[3]!), def), requestSlipToken(as(credentials[3]!), def)]);
+    expect(race.map((r) => r.reply.status).sort()).toEqual([200, 409]);
+    const won = race.find((r) => r.reply.status === 200)!;
+    expect(race.find((r) => r.reply.status === 409)!.reply.body.code).toBe('token_already_issued');
+    tokens.push(finishToken(won.request, won.reply.body.blindSignature, def.publicKey));
     expect((await c.secretary.api.get(`/v1/votes/${def.voteId}`)).body.turnout).toEqual({ issued: 4, returned: 0 });
   });
 
