@@ -176,6 +176,25 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
     jwks: recScenario.service.jwks,
     record: recScenario.record,
   };
+  // A 民主推荐 at a meeting of participants holding slips (§15.7): 7 slips issued (应到 7), 5 tokens, 4 ballots.
+  const slipsScenario = await buildScenario('vector/slips', {
+    version: 2,
+    memberCount: 3,
+    presentCount: 2,
+    voters: 5,
+    slips: 7,
+    voteId: 'v-slips',
+    items: [recommendationItem],
+    choices: (i): AnyChoices => ({ R: Object.fromEntries(recommendationItem.candidates.map((c) => [c.candidateId, recMarks[i]!.includes(c.candidateId) ? 'recommend' : 'blank'])) }),
+  });
+  const recordSlips = {
+    description:
+      'A version-2 民主推荐 record of a meeting of participants holding slips: a slips.issued entry (7 slips = 实到, 应到 7) before the vote, ' +
+      'the close with slipTokens (5 blinded points, ascending) and no issuances, 5 ballots published by a recorded decision (no device confirms), ' +
+      'two committee members as inspectors; verifies with the JWKS, the participation check included',
+    jwks: slipsScenario.service.jwks,
+    record: slipsScenario.record,
+  };
   const evaluationItem: EvaluationItem = {
     itemId: 'E',
     shape: 'evaluation',
@@ -227,6 +246,7 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
   return {
     'record-recommendation.json': recordRecommendation,
     'record-evaluation.json': recordEvaluation,
+    'record-slips.json': recordSlips,
     'composite.json': composite,
     'h2c.json': h2c,
     'blind.json': blind,

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   // authentication and authorisation
   unauthenticated: { status: 401, title: '需要登录 / Authentication required' },
   token_invalid: { status: 401, title: '令牌无效或已过期 / Invalid or expired token' },
+  slip_invalid: { status: 401, title: '参会凭条无效 / Not a participation code' },
   enrolment_code_invalid: { status: 401, title: '登记码无效、已用或已过期 / Enrolment code invalid, used or expired' },
   challenge_invalid: { status: 401, title: '登录挑战无效或签名不符 / Login challenge invalid or signature mismatch' },
   device_revoked: { status: 401, title: '设备已被吊销 / Device revoked' },
@@ -35,6 +36,11 @@ export const ERROR_CODES = {
   wrong_device: { status: 409, title: '请用领取选票的设备确认 / Confirm with the device that received the ballot token' },
   confirmations_missing: { status: 409, title: '尚有选票未获投票人确认 / Some ballots have no confirmation yet' },
   inspectors_missing: { status: 409, title: '未指定监票人或监票人未出席 / No inspectors designated, or one is not present' },
+  // participation slips (issue 15)
+  slip_spent: { status: 409, title: '参会凭条已被使用 / This participation slip has already been used' },
+  slip_voided: { status: 409, title: '参会凭条已作废 / This participation slip was voided' },
+  slips_limit: { status: 409, title: '凭条数量超过上限或应到人数 / Too many slips for this meeting' },
+  meeting_kind_mismatch: { status: 409, title: '会议类型不符 / Not allowed for a meeting of this kind' },
   not_eligible: { status: 403, title: '不具备领票资格 / Not eligible for a ballot token' },
   // protocol input
   invalid_point: { status: 422, title: '曲线点无效 / Invalid curve point' },

@@ -90,6 +90,14 @@ export async function buildScenario(
      * attendance naming the secretary. Default 1.
      */
     version?: ProtocolVersion;
+    /**
+     * Version 2 only: a meeting of participants holding slips (issue 15). This many slips are
+     * issued (a slips.issued entry before the vote; also the vote's 应到), `voters` of them take
+     * a token and cast, and the close lists slip tokens instead of issuances, with the decision
+     * that publishes the ballots nobody with a device can confirm. The members recorded present
+     * are the meeting's inspectors only.
+     */
+    slips?: number;
   } = {},
 ): Promise<Scenario> {
   const memberCount = options.memberCount ?? 11;
@@ -149,7 +157,7 @@ export async function buildScenario(
     ],
     marks: MARKS_3,
     rules: RULES,
-    entitled: memberCount,
+    entitled: options.slips ?? memberCount,
     publicKey: toBase64url(key.publicKey),
     ...(v2 ? { version: 2 as const, runoffOf: null } : {}),
   };
@@ -161,16 +169,25 @@ export async function buildScenario(
     }
   }
   const by = v2 ? { by: SCENARIO_SECRETARY } : {};
+  const slips = v2 ? options.slips : undefined;
+  if (slips !== undefined) push(makeEntry(last(), committeeId, 'slips.issued', { meetingId: 'mt-1', issued: slips, by: SCENARIO_SECRETARY }));
   // As in a real meeting: the vote is created first, members sign in afterwards (签到即领票).
   push(makeEntry(last(), committeeId, 'vote.created', { definition, ...by }));
   push(makeEntry(last(), committeeId, 'attendance.recorded', { meetingId: 'mt-1', present, entitled: memberCount, ...by }));
   const issuances: Issuance[] = [];
   const ballots: Ballot[] = [];
-  for (const [i, memberId] of present.entries()) {
-    const dev = devices.get(memberId)!;
+  const slipTokens: string[] = [];
+  // With slips, a token per voter goes to a slip; otherwise one per present member's device.
+  const takers = slips !== undefined ? Array.from({ length: voters }, (_, i) => `slip-${i}`) : present;
+  for (const [i, memberId] of takers.entries()) {
     const request = createTokenRequest(definition.voteId, rnd, version);
-    const deviceSignature = toBase64url(ed25519.sign(tokenRequestMessage(definition.voteId, request.blindedPoint), dev.secret));
-    issuances.push({ memberId, blindedPoint: request.blindedPoint, deviceSignature, deviceFingerprint: dev.fingerprint });
+    if (slips !== undefined) {
+      slipTokens.push(request.blindedPoint);
+    } else {
+      const dev = devices.get(memberId)!;
+      const deviceSignature = toBase64url(ed25519.sign(tokenRequestMessage(definition.voteId, request.blindedPoint), dev.secret));
+      issuances.push({ memberId, blindedPoint: request.blindedPoint, deviceSignature, deviceFingerprint: dev.fingerprint });
+    }
     const blindSig = toBase64url(signBlinded(key.secretKey, fromBase64url(request.blindedPoint)));
     const unblinded = () => toBase64url(unblind(fromBase64url(blindSig), fromBase64url(request.r)));
     const token: Token = !options.trustIssuedTokens
@@ -180,7 +197,8 @@ export async function buildScenario(
         : { voteId: definition.voteId, t: request.t, signature: unblinded() };
     if (i < voters) ballots.push(buildBallot(token, choices(i)));
   }
-  const tally = computeTally(definition, ballots, { issued: issuances.length, present: present.length });
+  slipTokens.sort();
+  const tally = computeTally(definition, ballots, slips !== undefined ? { issued: slipTokens.length, present: slips } : { issued: issuances.length, present: present.length });
   const tallySignature = await signTally(tally, await importJWK(service.privateJwk, 'EdDSA'), service.kid);
   const body = voteClosedBody({
     voteId: definition.voteId,
@@ -195,16 +213,18 @@ export async function buildScenario(
     // cast confirms the prepared close with the device that took the token; both countersign.
     const inspectors = present.slice(0, 2);
     push(makeEntry(last(), committeeId, 'inspectors.designated', { meetingId: 'mt-1', inspectors, by: SCENARIO_SECRETARY }));
-    const prepared = { ...body, by: SCENARIO_SECRETARY };
+    const prepared = { ...body, by: SCENARIO_SECRETARY, ...(slips !== undefined ? { slipTokens } : {}) };
     const hash = preparedHash(prepared);
     const signBy = (memberId: string, message: Uint8Array) => {
       const dev = devices.get(memberId)!;
       return { memberId, deviceFingerprint: dev.fingerprint, signature: toBase64url(ed25519.sign(message, dev.secret)) };
     };
-    const confirmations = sortByMember(present.slice(0, voters).map((m) => signBy(m, confirmationMessage(definition.voteId, hash))));
-    const seal = sealHash({ voteId: definition.voteId, preparedHash: hash, confirmations, decision: null });
+    // Participants holding slips have no device to confirm with: a recorded decision publishes their ballots.
+    const confirmations = slips !== undefined ? [] : sortByMember(present.slice(0, voters).map((m) => signBy(m, confirmationMessage(definition.voteId, hash))));
+    const decision = slips !== undefined && ballots.length > 0 ? { unconfirmed: ballots.length, reason: '凭条参会，无登记设备确认', by: SCENARIO_SECRETARY } : null;
+    const seal = sealHash({ voteId: definition.voteId, preparedHash: hash, confirmations, decision });
     const countersignatures = inspectors.map((m) => signBy(m, countersignatureMessage(definition.voteId, seal)));
-    closedBody = { ...prepared, confirmations, decision: null, countersignatures };
+    closedBody = { ...prepared, confirmations, decision, countersignatures };
   }
   const closed = push(makeEntry(last(), committeeId, 'vote.closed', closedBody));
   return {

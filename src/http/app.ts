@@ -15,6 +15,7 @@ import { castRouter, votesRouter } from './routes/votes.ts';
 import { loadWebClient, webRouter, type WebClient } from '../web/serve.ts';
 import { jsonBody } from './body-limits.ts';
 import { clientRateLimits } from './client-limits.ts';
+import { participantRouter, slipsRouter } from './routes/participants.ts';
 
 /** A body on POST/PUT/PATCH must be JSON; an empty body is allowed (actions like /open). */
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -87,12 +88,15 @@ export function createApp(ctx: AppContext, web: WebClient = loadWebClient()): ex
   app.use(refuseForbiddenCharacters);
   app.use(dropIfClientGone);
   app.use(castRouter(ctx));
+  // Issue 15: participants' phones carry a participant credential, not an access token.
+  app.use(participantRouter(ctx));
   app.use(authenticate(ctx));
   app.use(dropIfClientGone);
 
   app.use(devicesRouter(ctx));
   app.use(committeesRouter(ctx));
   app.use(meetingsRouter(ctx));
+  app.use(slipsRouter(ctx)); // issue 15
   app.use(collationRouter());
   app.use(votesRouter(ctx));
   app.use(webRouter(web));

@@ -12,13 +12,15 @@ export interface MeetingRow {
   title: string;
   state: MeetingState;
   attendance_recorded: boolean;
+  kind: 'members' | 'slips';
+  entitled: number | null;
   created_at: Date;
   opened_at: Date | null;
   closed_at: Date | null;
 }
 
 /** The columns MeetingRow holds, for every query that reads a meeting. */
-const MEETING_COLUMNS = 'id, committee_id, title, state, attendance_recorded, created_at, opened_at, closed_at';
+const MEETING_COLUMNS = 'id, committee_id, title, state, attendance_recorded, kind, entitled, created_at, opened_at, closed_at';
 
 // --- meetings ---
 

@@ -32,6 +32,10 @@ export interface Meeting {
   title: string;
   state: MeetingState;
   attendanceRecorded: boolean;
+  /** Issue 15: `members` (the committee's enrolled members) or `slips` (participants holding slips). */
+  kind: 'members' | 'slips';
+  /** 应到 of a meeting of participants (null for members: the roster gives it). */
+  entitled: number | null;
   createdAt: string;
   openedAt: string | null;
   closedAt: string | null;
@@ -53,6 +57,8 @@ const toMeeting = (r: MeetingRow): Meeting => ({
   title: r.title,
   state: r.state,
   attendanceRecorded: r.attendance_recorded,
+  kind: r.kind,
+  entitled: r.entitled === null ? null : Number(r.entitled),
   createdAt: iso(r.created_at)!,
   openedAt: iso(r.opened_at),
   closedAt: iso(r.closed_at),
@@ -110,7 +116,8 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     // A close in progress was prepared with the 实到 in force: it must stay until published.
     if (await meetingHasVoteIn(tx, meetingId, ['confirming', 'countersigning'])) throw new AppError('invalid_state', 'A vote of this meeting is being closed (members confirm, inspectors countersign); attendance can change after it is published.');
     // While a vote is open the meeting must keep its quorum: the record is checked for it at close.
-    if (await meetingHasVoteIn(tx, meetingId, ['open'])) {
+    // Issue 15: a meeting of participants records only its inspectors present; no quorum.
+    if (meeting.kind !== 'slips' && (await meetingHasVoteIn(tx, meetingId, ['open']))) {
       const rules = await readCommitteeRules(tx, meeting.committeeId);
       if (unique.length < quorumRequired(eligible.size, rules.quorum)) {
         throw new AppError('quorum_not_met', 'A vote is open: attendance cannot drop below quorum.', { field: 'present' });

@@ -71,7 +71,18 @@ export interface EntryBodies {
     confirmations?: MemberSignature[];
     decision?: UnconfirmedDecision | null;
     countersignatures?: MemberSignature[];
+    /**
+     * (v2, a vote of a meeting of participants holding slips, issue 15) the blinded points the
+     * service signed, one per slip that asked, strictly ascending; `issuances` is then empty.
+     */
+    slipTokens?: string[];
   };
+  /**
+   * (v2, issue 15) 实到 of a meeting of participants: the number of participation slips issued
+   * (printed and not voided) after a batch or a void. The latest before a vote's vote.closed is
+   * that vote's 实到. `by` is the secretary.
+   */
+  'slips.issued': { meetingId: string; issued: number; by: string };
   /** The meeting's inspectors (监票人), sorted member ids; a later entry replaces the earlier. `by` is the secretary. */
   'inspectors.designated': { meetingId: string; inspectors: string[]; by: string };
   // Grants of power (protocol version 2). `by` is the administrator who acted.
@@ -104,6 +115,7 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
   'enrolment.issued',
   'inspectors.designated',
   'composite.published',
+  'slips.issued',
 ];
 
 /** Roster member names, in UTF-16 code units (what the service accepts for a person's name). */
@@ -171,6 +183,9 @@ export function parseIssuance(value: unknown, field = 'issuance'): Issuance {
 
 const V1_CLOSE_KEYS = ['voteId', 'issuances', 'ballots', 'tally', 'tallySignature'];
 
+/** Slips one meeting may issue (issue 15: a meeting of up to a few thousand participants). */
+export const SLIPS_PER_MEETING_MAX = 5000;
+
 /** At most this many inspectors (监票人) per meeting. */
 export const MAX_INSPECTORS = 9;
 
@@ -183,6 +198,15 @@ function parseSignatures(value: unknown, field: string): MemberSignature[] {
       deviceFingerprint: expectHex64(o.deviceFingerprint, `${field}.${i}.deviceFingerprint`, CODE),
       signature: expectString(o.signature, `${field}.${i}.signature`, CODE, 200),
     };
+  });
+}
+
+/** Blinded points of a slips vote's tokens: encodings only; the verifier checks order and points (verify/participation.ts). */
+function parseSlipTokens(value: unknown, field: string): string[] {
+  return expectArray(value, field, CODE).map((x, i) => {
+    const point = expectString(x, `${field}.${i}`, CODE, 100);
+    wrap(field, () => decodeB64(point, G1_LENGTH, `${i}`));
+    return point;
   });
 }
 
@@ -278,8 +302,10 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
     }
     case 'vote.closed': {
       // Version 2 adds by, confirmations, decision and countersignatures (all or none).
+      // A vote of a meeting of participants (v2) also has slipTokens.
       const v2 = isPlainObject(value) && 'countersignatures' in value;
-      const o = expectObject(value, f, CODE, v2 ? [...V1_CLOSE_KEYS, 'by', 'confirmations', 'decision', 'countersignatures'] : V1_CLOSE_KEYS);
+      const slips = v2 && isPlainObject(value) && 'slipTokens' in value;
+      const o = expectObject(value, f, CODE, v2 ? [...V1_CLOSE_KEYS, 'by', 'confirmations', 'decision', 'countersignatures', ...(slips ? ['slipTokens'] : [])] : V1_CLOSE_KEYS);
       const issuances = expectArray(o.issuances, `${f}.issuances`, CODE).map((x, i) => parseIssuance(x, `${f}.issuances.${i}`));
       // Ballots are checked against the definition by validateBallot; here only that they are objects.
       const ballots = expectArray(o.ballots, `${f}.ballots`, CODE).map((b, i) => expectObject(b, `${f}.ballots.${i}`, CODE) as unknown as Ballot);
@@ -296,6 +322,7 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
               confirmations: parseSignatures(o.confirmations, `${f}.confirmations`),
               decision: o.decision === null ? null : parseDecision(o.decision, `${f}.decision`),
               countersignatures: parseSignatures(o.countersignatures, `${f}.countersignatures`),
+              ...(slips ? { slipTokens: parseSlipTokens(o.slipTokens, `${f}.slipTokens`) } : {}),
             }
           : {}),
       } as EntryBodies[K];
@@ -324,6 +351,14 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
     }
     case 'composite.published':
       return parseCompositeBody(value, f) as EntryBodies[K];
+    case 'slips.issued': {
+      const o = expectObject(value, f, CODE, ['meetingId', 'issued', 'by']);
+      return {
+        meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256),
+        issued: expectInt(o.issued, `${f}.issued`, CODE, 0, SLIPS_PER_MEETING_MAX),
+        by: expectString(o.by, `${f}.by`, CODE, 256),
+      } as EntryBodies[K];
+    }
     default:
       throw new ProtocolError(CODE, `unknown entry kind ${String(kind)}`, { field: 'kind', zh: `未知的记录项类型 ${String(kind)}` });
   }

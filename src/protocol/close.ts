@@ -30,6 +30,8 @@ export interface PreparedClose {
   tallySignature: string;
   /** The secretary who closed the vote. */
   by: string;
+  /** A vote of a meeting of participants holding slips (issue 15): its tokens' blinded points. */
+  slipTokens?: string[];
 }
 
 /** A member's (or an inspector's) device signature, as the record keeps it. */
@@ -63,8 +65,9 @@ export const DECISION_REASON_MAX = 500;
 
 /** Lower-case hex SHA-256 of the canonical prepared close (only its six fields count). */
 export function preparedHash(prepared: PreparedClose): string {
-  const { voteId, issuances, ballots, tally, tallySignature, by } = prepared;
-  return bytesToHex(sha256(canonicalBytes({ voteId, issuances, ballots, tally, tallySignature, by })));
+  const { voteId, issuances, ballots, tally, tallySignature, by, slipTokens } = prepared;
+  // slipTokens only where the close has them, so every other close hashes as before.
+  return bytesToHex(sha256(canonicalBytes({ voteId, issuances, ballots, tally, tallySignature, by, ...(slipTokens ? { slipTokens } : {}) })));
 }
 
 /** Lower-case hex SHA-256 of the canonical sealed close. */

@@ -17,6 +17,7 @@ import { checkConfirmations, checkCountersignatures } from './verify/close.ts';
 import { checkBlindedPoints, invalidG1Points } from './verify/issuances.ts';
 import { fail, pass, type Entry, type Outcome } from './verify/outcome.ts';
 import { checkRules } from './verify/rules.ts';
+import { checkParticipation, participationApplies, participationOf } from './verify/participation.ts';
 import { computeTally, type Tally } from './tally.ts';
 import {
   batchCoefficients,
@@ -63,6 +64,13 @@ import {
  * - issuance_point_invalid a blinded point is not a strictly valid G1 point (off curve, identity, …)
  * - issuance_signature_invalid the device signature over (voteId, blindedPoint) does not verify
  * - turnout_inconsistent  not 收回 ≤ 发出 ≤ 实到 ≤ 应到
+ * - slip_meeting_mismatch (issue 15) a vote of a meeting of participants without slip tokens, or with
+ *                         member issuances; or slip tokens in a vote of a meeting that issued no slips
+ * - slip_token_order      (issue 15) slip tokens not strictly ascending (a blinded point twice)
+ * - slip_token_invalid    (issue 15) a slip token is not a strictly valid G1 point
+ * - ballots_exceed_tokens (issue 15) 收回 > 发出 in a vote of participants
+ * - tokens_exceed_slips   (issue 15) 发出 > the slips issued (实到) in a vote of participants
+ * - slips_exceed_entitled (issue 15) more slips issued than 应到
  * - ballot_invalid        a ballot does not fit the vote definition
  * - ballot_order          ballots are not strictly ascending by ballotHash
  * - token_reused          two ballots carry the same token t
@@ -113,6 +121,12 @@ export const VERIFICATION_CODES = [
   'issuance_point_invalid',
   'issuance_signature_invalid',
   'turnout_inconsistent',
+  'slip_meeting_mismatch',
+  'slip_token_order',
+  'slip_token_invalid',
+  'ballots_exceed_tokens',
+  'tokens_exceed_slips',
+  'slips_exceed_entitled',
   'ballot_invalid',
   'ballot_order',
   'token_reused',
@@ -150,6 +164,7 @@ export const CHECKS = {
   attendance: { zh: '应到、实到与名册和签到一致，且达到法定人数', en: 'Entitled and present match roster and attendance; quorum met' },
   issuances: { zh: '每张票证均由到会成员的登记设备申领', en: 'Every token was requested by an enrolled device of a present member' },
   turnout: { zh: '收回 ≤ 发出 ≤ 实到 ≤ 应到', en: 'Returned ≤ issued ≤ present ≤ entitled' },
+  participation: { zh: '凭条参会：收回 ≤ 发出 ≤ 发放凭条数', en: 'Participants with slips: returned ≤ tokens issued ≤ slips issued' },
   ballots: { zh: '每张选票格式有效', en: 'Every ballot is well formed' },
   ballotOrder: { zh: '选票按哈希排序（不泄露投票顺序）', en: 'Ballots sorted by hash (no arrival order)' },
   tokensUnique: { zh: '票证无重复使用', en: 'No token used twice' },
@@ -274,11 +289,13 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   // The vote's protocol version, once its definition is read. Version 1 ballots carry no
   // ballot signature, so a version-1 report has no ballotSignatures check (as before).
   let version: ProtocolVersion | null = null;
+  // Issue 15: the participation check is reported only for a vote of participants holding slips.
+  let withParticipation = false;
   const finish = (head: ChainHead | null, tally: Tally | null): VerificationReport => {
     // Every check appears in the report, in the documented order.
     const seen = new Set(checks.map((c) => c.id));
     for (const id of ALL) {
-      if (seen.has(id) || (id === 'pinnedHead' && !options.pinnedHead) || (version === 1 && V2_ONLY.includes(id)) || (id === 'countersignatures' && options.beforeCountersigning)) continue;
+      if (seen.has(id) || (id === 'pinnedHead' && !options.pinnedHead) || (version === 1 && V2_ONLY.includes(id)) || (id === 'countersignatures' && options.beforeCountersigning) || (id === 'participation' && !withParticipation)) continue;
       add(id, fail('not_checked', 'not checked', '未检查'));
     }
     checks.sort((a, b) => ALL.indexOf(a.id) - ALL.indexOf(b.id));
@@ -308,7 +325,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     }
     if (problem !== null || !r) {
       add('record', fail('record_malformed', problem?.en ?? 'malformed', `记录格式不正确：${problem?.zh ?? '格式有误'}`));
-      skip(ALL.filter((id) => id !== 'record' && (id !== 'pinnedHead' || options.pinnedHead)), 'the record is malformed', '记录格式不正确');
+      skip(ALL.filter((id) => id !== 'record' && id !== 'participation' && (id !== 'pinnedHead' || options.pinnedHead)), 'the record is malformed', '记录格式不正确');
       return finish(null, null);
     }
     add('record', pass(`${entries.length} entries`, `共 ${entries.length} 条记录项`));
@@ -410,7 +427,12 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
     .filter((e): e is Entry<'attendance.recorded'> => e.kind === 'attendance.recorded' && e.body.meetingId === def.meetingId)
     .at(-1);
   const present = new Set(attendance?.body.present ?? []);
-  const presentCount = attendance?.body.present.length ?? 0;
+  // Issue 15 hook: in a meeting of participants 实到 is the slips issued and 发出 the slip tokens
+  // (verify/participation.ts); the members' attendance and quorum do not apply.
+  const participation = participationOf(entries, def, created_, closed_);
+  withParticipation = participationApplies(participation, closed_);
+  const presentCount = participation.slipsMeeting ? participation.slipsIssued : (attendance?.body.present.length ?? 0);
+  const issuedCount = participation.slipsMeeting ? participation.tokens.length : issuances.length;
   const votingOf = (roster: Entry<'roster.changed'> | undefined) => (roster ? roster.body.members.filter((m) => m.votingRight && m.active) : []);
   const latestRoster = (seq: number) => before(seq).filter((e): e is Entry<'roster.changed'> => e.kind === 'roster.changed').at(-1);
 
@@ -418,6 +440,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   await run('rules', () => checkRules(entries, created_, def));
   await run('authority', () => checkAuthority(entries, { definition: def, created: created_, closed: closed_, attendance }));
   await run('attendance', () => {
+    if (participation.slipsMeeting) return pass(`a meeting of participants holding slips: 实到 is the ${presentCount} slips issued (check participation)`, `凭条参会的会议：实到为发放的凭条 ${presentCount} 张（见凭条参会检查）`);
     const atCreation = votingOf(latestRoster(created_.seq));
     if (atCreation.length !== def.entitled) {
       return fail('attendance_inconsistent', `the roster before the vote has ${atCreation.length} active voting members, the vote states 应到 ${def.entitled}`, `表决前的名册有 ${atCreation.length} 名有表决权的在任委员，而表决所载应到 ${def.entitled}`);
@@ -475,12 +498,13 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   // 7. Turnout.
   await run('turnout', () => {
     const returned = ballots.length;
-    const issued = issuances.length;
+    const issued = issuedCount;
     if (!(returned <= issued && issued <= presentCount && presentCount <= def.entitled)) {
       return fail('turnout_inconsistent', `收回 ${returned}, 发出 ${issued}, 实到 ${presentCount}, 应到 ${def.entitled}`, `收回 ${returned}、发出 ${issued}、实到 ${presentCount}、应到 ${def.entitled} 不满足 收回 ≤ 发出 ≤ 实到 ≤ 应到`);
     }
     return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${presentCount} ≤ 应到 ${def.entitled}`, `收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${presentCount} ≤ 应到 ${def.entitled}`);
   });
+  if (withParticipation) await run('participation', () => checkParticipation(participation, { definition: def, closed: closed_, returned: ballots.length }, accelerator));
 
   // 8. Ballots well formed.
   const wellFormed: (Ballot | null)[] = ballots.map((b) => {
@@ -584,7 +608,7 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   // 15. Recount.
   await run('tally', () => {
     if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed', '未重新计票：有选票格式不正确');
-    const recomputed = computeTally(def, wellFormed, { issued: issuances.length, present: presentCount });
+    const recomputed = computeTally(def, wellFormed, { issued: issuedCount, present: presentCount });
     let published: string;
     try {
       published = bytesToHex(canonicalBytes(tally));

@@ -52,6 +52,7 @@ import {
   readSigningDevice,
   upsertCountersignature,
 } from './close-queries.ts';
+import { slipClose } from '../participants/service.ts';
 
 const decoder = new TextDecoder();
 
@@ -109,10 +110,13 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
       hash: r.ballotHash,
     }));
     const attendance = await getAttendance(tx, vote.meeting_id);
-    assertPublishable(definition, issuances, ballots.length, attendance.presentMemberIds);
-    const tally = computeTally(definition, ballots.map((b) => b.ballot), { issued: issuances.length, present: attendance.present });
+    // Issue 15 hook: a vote of a meeting of participants closes with its slips' tokens, 实到 = slips issued.
+    const slips = await slipClose(tx, vote.meeting_id, voteId, definition.entitled, ballots.length);
+    if (!slips) assertPublishable(definition, issuances, ballots.length, attendance.presentMemberIds);
+    const turnout = slips ? { issued: slips.slipTokens.length, present: slips.present } : { issued: issuances.length, present: attendance.present };
+    const tally = computeTally(definition, ballots.map((b) => b.ballot), turnout);
     const tallySignature = await signTally(tally, ctx.keys.privateKey, ctx.keys.kid);
-    const body = voteClosedBody({ voteId, issuances, ballots, tally, tallySignature });
+    const body = { ...voteClosedBody({ voteId, issuances, ballots, tally, tallySignature }), ...(slips ? { slipTokens: slips.slipTokens } : {}) };
     if (versionOf(definition) === 1) {
       const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', body);
       await markVoteClosed(tx, voteId, ctx.now(), entry.seq);

@@ -51,7 +51,8 @@ export async function listMeetingVotes(q: Queryable, meetingId: string): Promise
 export async function countTurnout(q: Queryable, voteId: string): Promise<{ issued: number; returned: number }> {
   const row = (
     await q.query<{ issued: number; returned: number }>(
-      `SELECT (SELECT count(*) FROM token_issuances WHERE vote_id = $1) AS issued,
+      // Tokens issued to participants' slips (issue 15) count as 发出 too.
+      `SELECT (SELECT count(*) FROM token_issuances WHERE vote_id = $1) + (SELECT count(*) FROM slip_token_issuances WHERE vote_id = $1) AS issued,
               (SELECT count(*) FROM ballots WHERE vote_id = $1) AS returned`,
       [voteId],
     )
@@ -191,7 +192,8 @@ export async function readCastState(
 ): Promise<{ state: VoteState; issued: number; returned: number; ballotHash: string | null; receipt: string | null }> {
   const row = (
     await q.query<{ state: VoteState; issued: number; returned: number; ballot_hash: string | null; receipt: string | null }>(
-      `SELECT v.state, (SELECT count(*) FROM token_issuances WHERE vote_id = v.id) AS issued,
+      // Slips' tokens (issue 15) count as 发出.
+      `SELECT v.state, (SELECT count(*) FROM token_issuances WHERE vote_id = v.id) + (SELECT count(*) FROM slip_token_issuances WHERE vote_id = v.id) AS issued,
               (SELECT count(*) FROM ballots WHERE vote_id = v.id) AS returned, b.ballot_hash, b.receipt
          FROM votes v LEFT JOIN ballots b ON b.vote_id = v.id AND b.token = $2
         WHERE v.id = $1`,

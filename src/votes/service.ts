@@ -44,6 +44,7 @@ import {
   type VoteRow,
   type VoteState,
 } from './queries.ts';
+import { checkSlipsVoteOpens, isSlipsMeeting } from '../participants/service.ts';
 
 export type { VoteState };
 
@@ -211,7 +212,9 @@ export async function openVote(ctx: AppContext, voteId: string, by: string): Pro
     if (vote.state !== 'draft') throw new AppError('invalid_state', `The vote is ${vote.state}; only a draft vote can be opened.`);
     if (meeting.state !== 'open') throw new AppError('invalid_state', 'Open the meeting before opening a vote.');
     const attendance = await getAttendance(tx, vote.meeting_id);
-    if (!attendance.quorumMet) {
+    // Issue 15 hook: a meeting of participants has no members' quorum; it needs slips issued.
+    const slips = await checkSlipsVoteOpens(tx, vote.meeting_id);
+    if (!slips && !attendance.quorumMet) {
       throw new AppError('quorum_not_met', `实到 ${attendance.present} of 应到 ${attendance.entitled}; ${attendance.quorumRequired} are needed.`, {
         extra: { present: attendance.present, entitled: attendance.entitled, quorumRequired: attendance.quorumRequired },
       });
@@ -243,6 +246,8 @@ export async function issueToken(
   const row = await readTokenRequest(ctx.db, voteId, principal.personId, principal.deviceId);
   if (!row) throw new AppError('not_found', 'No such vote.');
   assertCanRead(principal, row.committee_id, 'vote');
+  // Issue 15 hook: in a meeting of participants, tokens go to slips (participants/service.ts).
+  if (await isSlipsMeeting(ctx.db, row.meeting_id)) throw new AppError('not_eligible', 'In a meeting of participants, ballot tokens are taken with a participation slip.');
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
   if (row.state !== 'draft' && row.state !== 'open') throw new AppError('invalid_state', 'The vote is closed.');
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');

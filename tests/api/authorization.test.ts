@@ -15,6 +15,7 @@ let voteA: string;
 let blinded: { blindedPoint: string; deviceSignature: string };
 let obsA: Session;
 let shareA: string;
+let slipsMeetingA: string;
 
 beforeAll(async () => {
   service = await startTestService();
@@ -30,6 +31,7 @@ beforeAll(async () => {
   const req = createTokenRequest(voteA, rng);
   obsA = await enrolPerson(admin, (await admin.api.post(`/v1/committees/${a.id}/observers`, { name: '甲观察员' })).body.personId);
   shareA = (await a.secretary.api.post(`/v1/votes/${voteA}/shares`)).body.shareId;
+  slipsMeetingA = (await a.secretary.api.post(`/v1/committees/${a.id}/meetings`, { title: '甲推荐会', kind: 'slips', entitled: 50 })).body.id;
   blinded = { blindedPoint: req.blindedPoint, deviceSignature: await a.members[0]!.device.sign(tokenRequestMessage(voteA, req.blindedPoint)) };
 });
 afterAll(async () => service?.close());
@@ -37,14 +39,15 @@ afterAll(async () => service?.close());
 /** Everything a denied request could have changed. */
 async function snapshot(): Promise<string> {
   const db = service.ctx.db;
-  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots', 'vote_confirmations', 'vote_countersignatures', 'meeting_inspectors', 'committee_observers', 'vote_shares', 'access_audit'];
+  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots', 'vote_confirmations', 'vote_countersignatures', 'meeting_inspectors', 'committee_observers', 'vote_shares', 'access_audit', 'participation_slips', 'slip_token_issuances'];
   const counts = await Promise.all(tables.map(async (t) => `${t}=${(await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n}`));
   const states = await db.query("SELECT id, state, attendance_recorded FROM meetings ORDER BY id");
   const devices = await db.query('SELECT id, revoked_at FROM devices ORDER BY id');
   const members = await db.query('SELECT committee_id, person_id, voting_right, active FROM committee_members ORDER BY 1, 2');
   const visibility = await db.query('SELECT id, visibility FROM committees ORDER BY id');
   const shares = await db.query('SELECT id, revoked_at FROM vote_shares ORDER BY id');
-  return JSON.stringify({ counts, states, devices, members, visibility, shares });
+  const slips = await db.query('SELECT id, redeemed_at, voided_at FROM participation_slips ORDER BY id');
+  return JSON.stringify({ counts, states, devices, members, visibility, shares, slips });
 }
 
 type Who = 'admin' | 'secA' | 'memA' | 'obsA' | 'secB' | 'memB';
@@ -104,6 +107,10 @@ const cases = (): Case[] => [
   { route: 'post /v1/votes/{voteId}/shares', call: (s) => s.api.post(`/v1/votes/${voteA}/shares`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
   { route: 'get /v1/votes/{voteId}/shares', call: (s) => s.api.get(`/v1/votes/${voteA}/shares`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
   { route: 'delete /v1/votes/{voteId}/shares/{shareId}', call: (s) => s.api.delete(`/v1/votes/${voteA}/shares/${shareA}`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
+  // Participation slips (issue 15): the committee's secretary prints and voids; its people read the counts.
+  { route: 'post /v1/meetings/{meetingId}/slips', call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips`, { count: 2 }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/meetings/{meetingId}/slips', call: (s) => s.api.get(`/v1/meetings/${slipsMeetingA}/slips`), denied: { secB: 404, memB: 404 } },
+  { route: 'post /v1/meetings/{meetingId}/slips/void', call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips/void`, { batch: 1 }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
   // The record of a restricted committee: no other committee's people, and no one anonymous.
   { route: 'get /v1/votes/{voteId}/status', call: (s) => s.api.get(`/v1/votes/${voteA}/status`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
   { route: 'get /v1/votes/{voteId}/tally', call: (s) => s.api.get(`/v1/votes/${voteA}/tally`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
@@ -125,6 +132,11 @@ const UNSCOPED = new Set([
   'post /v1/collation/stroke-order',
   // Anonymous casting: no credentials by design.
   'post /v1/ballots',
+  // A participant's phone (issue 15): the participation code, then the participant credential it
+  // gives, never a person's access token (tests/api/participants.test.ts).
+  'post /v1/participant/redeem',
+  'get /v1/participant/votes',
+  'post /v1/participant/votes/{voteId}/tokens',
 ]);
 
 describe('authorisation', () => {
@@ -159,5 +171,8 @@ describe('authorisation', () => {
     expect((await a.members[0]!.api.get(`/v1/people/${a.members[0]!.personId}/devices`)).status).toBe(200);
     expect((await admin.api.post(`/v1/people/${a.members[2]!.personId}/enrolment-codes`)).status).toBe(201);
     expect((await a.members[0]!.api.post(`/v1/votes/${voteA}/tokens`, blinded)).status).toBe(200);
+    expect((await a.secretary.api.post(`/v1/meetings/${slipsMeetingA}/slips`, { count: 2 })).status).toBe(201);
+    expect((await a.members[0]!.api.get(`/v1/meetings/${slipsMeetingA}/slips`)).body.printed).toBe(2);
+    expect((await a.secretary.api.post(`/v1/meetings/${slipsMeetingA}/slips/void`, { batch: 1 })).body.voidedNow).toBe(2);
   });
 });

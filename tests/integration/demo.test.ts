@@ -5,6 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../../src/cli/demo.ts';
+import { runShapedDemo } from '../../src/cli/demo-shapes.ts';
 import { startTestService } from '../helpers/service.ts';
 
 const run = (args: string[]) => promisify(execFile)('node', args, { timeout: 150_000 });
@@ -63,6 +64,39 @@ describe('piaojue demo', () => {
     const failed = await run(['bin/piaojue.js', 'demo', '--admin-key', join(dir, 'x.key')]).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toContain('is not a key file written by `piaojue device enrol`');
+  });
+
+  it('runs a 民主推荐 and a 民主测评 at a meeting of participants holding slips, prints the result tables and verifies the records', async () => {
+    const service = await startTestService();
+    try {
+      const rec: string[] = [];
+      const recommendation = await runShapedDemo({ shape: 'recommendation', participants: 6, url: service.url, adminCode: service.adminCode, log: (l) => rec.push(l) });
+      expect(recommendation.ok).toBe(true);
+      expect(recommendation.tally).toMatchObject({ entitled: 6, present: 6, issued: 6, returned: 6 });
+      // The last participant over-marks: at least one ballot is 无效.
+      expect(recommendation.tally.shaped![0]).toMatchObject({ shape: 'recommendation' });
+      expect((recommendation.tally.shaped![0] as { invalid: number }).invalid).toBeGreaterThanOrEqual(1);
+      expect(rec).toContain('  名次  姓名  得票  得票率  达到门槛');
+      expect(rec).toContain('record verification: every check passed');
+
+      const ev: string[] = [];
+      const admin = await startTestService();
+      try {
+        const evaluation = await runShapedDemo({ shape: 'evaluation', participants: 5, url: admin.url, adminCode: admin.adminCode, log: (l) => ev.push(l) });
+        expect(evaluation.ok).toBe(true);
+        expect(evaluation.tally.shaped![0]).toMatchObject({ shape: 'evaluation', valid: 5 });
+        expect(ev).toContain('  姓名  优秀  称职  基本称职  不称职  弃权  优秀率  称职以上率  不称职率');
+        expect(ev).toContain('✓ the published tally equals the tally of the ballots this demo cast');
+      } finally {
+        await admin.close();
+      }
+    } finally {
+      await service.close();
+    }
+  }, 180_000);
+
+  it('refuses an unknown --shape with exit code 2', async () => {
+    await expect(promisify(execFile)('node', ['bin/piaojue.js', 'demo', '--shape', 'ranking'])).rejects.toMatchObject({ code: 2 });
   });
 
   it('refuses a bad --members with exit code 2', async () => {

@@ -144,6 +144,16 @@ describe('test vectors of the new shapes (issue 15)', () => {
     for (const c of t.candidates) expect(c.votes).toBe(valid.filter((m) => m.includes(c.candidateId)).length);
   });
 
+  it('record-slips.json verifies, with 收回 ≤ 发出 ≤ slips issued in the participation check and no issuances', async () => {
+    const v = JSON.parse(read('record-slips.json'));
+    const report = await verifyRecord(v.record, { jwks: v.jwks, randomBytes: seededRandom('vectors') });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks.find((c) => c.id === 'participation')?.ok).toBe(true);
+    const closed = v.record.entries.at(-1).body;
+    expect([closed.issuances.length, closed.slipTokens.length, closed.ballots.length]).toEqual([0, 5, 5]);
+    expect(closed.tally).toMatchObject({ entitled: 7, present: 7, issued: 5, returned: 5 });
+  });
+
   it('record-evaluation.json verifies, and a naive recount gives its per-grade counts', async () => {
     const v = JSON.parse(read('record-evaluation.json'));
     const report = await verifyRecord(v.record, { jwks: v.jwks, randomBytes: seededRandom('vectors') });

@@ -29,17 +29,19 @@ describe('the service SQL', () => {
     expect(found).toEqual([]);
   });
 
-  it('reads the sealed vote secret in one query only, which only token issuance calls', async () => {
+  it('reads the sealed vote secret in one query per kind of token holder, each called only where tokens are signed', async () => {
     const readers: string[] = [];
     const callers: string[] = [];
     for (const file of await sourceFiles(SRC)) {
       const text = await readFile(file, 'utf8');
       const selects = text.match(/SELECT[^`']*secret_key_sealed/g) ?? [];
       if (selects.length > 0) readers.push(`${file.slice(SRC.length)} (${selects.length})`);
-      if (/\breadTokenRequest\(/.test(text) && !/function readTokenRequest\(/.test(text)) callers.push(file.slice(SRC.length));
+      for (const reader of ['readTokenRequest', 'slipTokenContext']) {
+        if (new RegExp(`\\b${reader}\\(`).test(text) && !new RegExp(`function ${reader}\\(`).test(text)) callers.push(`${file.slice(SRC.length)} ${reader}`);
+      }
     }
-    expect(readers).toEqual(['votes/queries.ts (1)']);
-    // issueToken, in votes/service.ts, is where tokens are signed.
-    expect(callers).toEqual(['votes/service.ts']);
+    expect(readers.sort()).toEqual(['participants/queries.ts (1)', 'votes/queries.ts (1)']);
+    // issueToken (members) and the slip's token issuance (participants) are where tokens are signed.
+    expect(callers.sort()).toEqual(['participants/service.ts slipTokenContext', 'votes/service.ts readTokenRequest']);
   });
 });

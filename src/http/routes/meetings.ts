@@ -7,8 +7,9 @@ import { idSchema, parseBody, parseId } from '../validate.ts';
 import { assertCanRead, assertSecretary } from '../../committees/access.ts';
 import { visibleCommittee } from '../access.ts';
 import { closeMeeting, createMeeting, findMeeting, getAttendance, listMeetings, openMeeting, recordAttendance } from '../../meetings/service.ts';
+import { createSlipsMeetingFromRequest } from './participants.ts';
 
-const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
+const createSchema = z.strictObject({ title: z.string().trim().min(1).max(200), kind: z.literal('members').optional() });
 const attendanceSchema = z.strictObject({ present: z.array(idSchema).max(3000) });
 const noBody = z.strictObject({});
 
@@ -20,6 +21,9 @@ export function meetingsRouter(ctx: AppContext): Router {
     const committeeId = parseId(req.params.committeeId, 'committee');
     // Only a secretary of the committee passes, and their role row proves the committee exists.
     assertSecretary(p, committeeId);
+    // Issue 15 hook: a meeting of participants holding slips ({ title, kind: 'slips', entitled }).
+    const slips = await createSlipsMeetingFromRequest(ctx, committeeId, req.body);
+    if (slips) return void res.status(201).json(slips);
     const { title } = parseBody(createSchema, req.body);
     res.status(201).json(await createMeeting(ctx, committeeId, title));
   });

@@ -18,6 +18,7 @@ import { isOneLinePost } from '../../protocol/ballot.ts';
 import { CANDIDATE_POST_INPUT_MAX, MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS } from '../../votes/limits.ts';
 import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose } from '../../votes/close.ts';
 import { DECISION_REASON_MAX } from '../../protocol/close.ts';
+import { createShapedVoteFromRequest } from './participants.ts';
 import { castBallot, closedTally, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from '../../votes/service.ts';
 
 const name = z.string().trim().min(1).max(64);
@@ -120,6 +121,9 @@ export function votesRouter(ctx: AppContext): Router {
     const p = requirePrincipal(req);
     const meeting = await findMeeting(ctx.db, parseId(req.params.meetingId, 'meeting'));
     assertSecretary(p, meeting.committeeId, 'meeting');
+    // Issue 15 hook: 民主推荐 / 民主测评 votes of a meeting of participants.
+    const shaped = await createShapedVoteFromRequest(ctx, meeting, req.body);
+    if (shaped) return void res.status(201).json(shaped);
     res.status(201).json(await createVote(ctx, meeting.id, parseBody(createSchema, req.body), { by: p.personId }));
   });
 

@@ -11,6 +11,7 @@ const ACTS = {
   created: { en: 'the vote was created', zh: '表决的创建' },
   inspectors: { en: 'the inspectors were designated', zh: '监票人的指定' },
   attendance: { en: 'the attendance in force was recorded', zh: '现行出席记录的登记' },
+  slips: { en: 'participation slips were issued', zh: '参会凭条的发放' },
   closed: { en: 'the vote was closed', zh: '表决的结束' },
   decision: { en: 'the decision on unconfirmed ballots was made', zh: '对未确认选票的决定' },
 } as const;
@@ -53,6 +54,13 @@ export function checkAuthority(
       case 'inspectors.designated':
         if (e.body.meetingId === vote.definition.meetingId) {
           const bad = secretary(e.body.by, 'inspectors', e.seq);
+          if (bad) return bad;
+        }
+        break;
+      // Issue 15: every slips.issued of the vote's meeting is a secretary's act.
+      case 'slips.issued':
+        if (e.body.meetingId === vote.definition.meetingId) {
+          const bad = secretary(e.body.by, 'slips', e.seq);
           if (bad) return bad;
         }
         break;
