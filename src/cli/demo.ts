@@ -6,7 +6,6 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { bilingual, kindWords, outcomeWords } from '../web/outcome-words.ts';
 import { keyFileDevice, readDeviceKeyFile, type DeviceKeyFile } from './device.ts';
 import { ApiClient, ApiError, castBallot, closeAndPublish, enrolAndLogin, login, obtainToken, WebCryptoDevice, type Session } from '../client/index.ts';
@@ -22,12 +21,11 @@ import { computeTally, type Tally } from '../protocol/tally.ts';
 import { verifyRecord } from '../protocol/verifier.ts';
 import type { VoteRecord } from '../protocol/chain.ts';
 import type { JSONWebKeySet } from 'jose';
-import { runShapedDemo } from './demo-shapes.ts';
 
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
 const DEMO_NAMES = ['王毅', '李强', '赵乐际', '王沪宁', '蔡奇', '丁薛祥', '李希', '马兴瑞', '王小洪', '尹力', '石泰峰', '刘国中', '李干杰', '李书磊', '何卫东', '何立峰', '张又侠', '张国清', '陈文清', '陈吉宁'];
 
-class DemoError extends Error {}
+export class DemoError extends Error {}
 
 /** A demo participant: a signed-in device (src/client), and the member's name for the demo's own lines. */
 type Person = Session<WebCryptoDevice> & { name: string };
@@ -218,48 +216,4 @@ function printTally(t: Tally, log: (line: string) => void) {
     log(`【${item.post}】 ${kindWords(item.kind, item.seats).zh}  有效 ${item.valid}  无效 ${item.invalid}`);
     for (const c of item.candidates) log(`  ${c.name}  同意 ${c.approve}  不同意 ${c.disapprove}  弃权 ${c.abstain}  → ${bilingual(outcomeWords(c.outcome, item.kind))}`);
   }
-}
-
-export function demoCommand(): Command {
-  return new Command('demo')
-    .description('run a whole meeting through the HTTP API and check the published tally')
-    .option('--members <n>', 'committee size', (v) => Number.parseInt(v, 10), 11)
-    .option('--url <url>', 'a running service (default: start a fresh embedded one)')
-    .option('--admin-code <code>', 'a one-time administrator enrolment code (with --url)')
-    .option('--admin-key <file>', 'the administrator key file from `piaojue device enrol` (its service URL is the default --url)')
-    .option('--record-out <file>', "write the published record here, and the service's keys beside it")
-    .option('--jwks-out <file>', "where the service's keys go (default: the record file name with .jwks.json)")
-    // Issue 15: a 民主推荐 or 民主测评 at a meeting of participants holding slips (demo-shapes.ts).
-    .option('--shape <shape>', 'recommendation (民主推荐) or evaluation (民主测评), at a meeting of participants holding slips')
-    .option('--participants <n>', 'with --shape: participants, each with one slip', (v) => Number.parseInt(v, 10), 30)
-    .action(async (opts: { members: number; url?: string; adminCode?: string; adminKey?: string; recordOut?: string; jwksOut?: string; shape?: string; participants: number }) => {
-      if (opts.shape !== undefined) {
-        if (opts.shape !== 'recommendation' && opts.shape !== 'evaluation') {
-          console.error('piaojue demo: --shape must be recommendation or evaluation');
-          process.exit(2);
-        }
-        if (!Number.isInteger(opts.participants) || opts.participants < 1 || opts.participants > 3000) {
-          console.error('piaojue demo: --participants must be an integer from 1 to 3000');
-          process.exit(2);
-        }
-        try {
-          const { ok } = await runShapedDemo({ shape: opts.shape, participants: opts.participants, ...(opts.url ? { url: opts.url } : {}), ...(opts.adminCode ? { adminCode: opts.adminCode } : {}) });
-          process.exit(ok ? 0 : 1);
-        } catch (e) {
-          console.error(`piaojue demo: ${(e as Error).message}`);
-          process.exit(e instanceof ApiError ? 2 : 1);
-        }
-      }
-      if (!Number.isInteger(opts.members) || opts.members < 3 || opts.members > 500) {
-        console.error('piaojue demo: --members must be an integer from 3 to 500');
-        process.exit(2);
-      }
-      try {
-        const { ok } = await runDemo(opts);
-        process.exit(ok ? 0 : 1);
-      } catch (e) {
-        console.error(`piaojue demo: ${(e as Error).message}`);
-        process.exit(e instanceof DemoError || e instanceof ApiError ? 2 : 1);
-      }
-    });
 }

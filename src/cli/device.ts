@@ -2,7 +2,6 @@
 // enrolment with a one-time code, and login by signing the server's challenge. The browser
 // client does the same with a non-extractable WebCrypto key. The flows are src/client's.
 import { readFile, writeFile } from 'node:fs/promises';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { ApiClient, enrol, login, WebCryptoDevice } from '../client/index.ts';
 
@@ -42,27 +41,12 @@ export async function deviceLogin(file: DeviceKeyFile): Promise<string> {
   return login(new ApiClient(file.url), file.deviceId, await keyFileDevice(file));
 }
 
-export function deviceCommand(): Command {
-  const cmd = new Command('device').description('act as an enrolled device from the shell (for scripts and the README walkthrough)');
-  cmd
-    .command('enrol')
-    .argument('<url>', 'service URL, e.g. http://localhost:8080')
-    .argument('<code>', 'one-time enrolment code')
-    .argument('<keyfile>', 'file to keep this device key in (created, mode 0600)')
-    .action(async (url: string, code: string, keyfile: string) => {
-      const device = await WebCryptoDevice.create('Ed25519', { extractable: true });
-      const base = url.replace(/\/+$/, '');
-      const out = await enrol(new ApiClient(base), code, device.publicKey);
-      const file: DeviceKeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: (await device.exportPrivateJwk()) as DeviceKeyFile['privateJwk'] };
-      await writeFile(keyfile, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
-      console.log(JSON.stringify({ personId: out.personId, deviceId: out.deviceId, fingerprint: out.fingerprint }));
-    });
-  cmd
-    .command('login')
-    .argument('<keyfile>', 'the key file written by `device enrol`')
-    .description('print a fresh access token')
-    .action(async (keyfile: string) => {
-      console.log(await deviceLogin(await readDeviceKeyFile(keyfile)));
-    });
-  return cmd;
+/** `piaojue device enrol`: enrols a new device key with a one-time code and keeps it in `keyfile` (mode 0600). */
+export async function enrolToKeyFile(url: string, code: string, keyfile: string): Promise<{ personId: string; deviceId: string; fingerprint: string }> {
+  const device = await WebCryptoDevice.create('Ed25519', { extractable: true });
+  const base = url.replace(/\/+$/, '');
+  const out = await enrol(new ApiClient(base), code, device.publicKey);
+  const file: DeviceKeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: (await device.exportPrivateJwk()) as DeviceKeyFile['privateJwk'] };
+  await writeFile(keyfile, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
+  return { personId: out.personId, deviceId: out.deviceId, fingerprint: out.fingerprint };
 }

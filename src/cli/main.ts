@@ -1,16 +1,14 @@
 // The `piaojue` command: serve, migrate, admin bootstrap, keys rotate, sort-names, verify, demo.
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
-import { openDatabase, StartupError } from '../db/database.ts';
-import { DataFolderInUseError } from '../db/folder-lock.ts';
-import { migrate } from '../db/migrate.ts';
-import { buildContext, startService } from '../server.ts';
-import { bootstrapAdmin } from '../devices/enrolment.ts';
 import { sortNamesCommand } from './sort-names.ts';
-import { deviceCommand } from './device.ts';
-import { demoCommand } from './demo.ts';
+import { deviceCommand } from './device-command.ts';
+import { demoCommand } from './demo-command.ts';
 import { verifyCommand } from './verify.ts';
-import { rotateKeys, RotationUsageError } from './keys.ts';
+
+// The service, the database and the key files are imported by the commands that use them, not
+// here: `piaojue --help`, `sort-names` or `verify` should not pay for loading express, pg and
+// PGlite.
 
 function configOrExit() {
   try {
@@ -29,6 +27,7 @@ async function withDatabase(what: string, hint: string, fn: () => Promise<void>)
   try {
     await fn();
   } catch (e) {
+    const [{ StartupError }, { DataFolderInUseError }] = await Promise.all([import('../db/database.ts'), import('../db/folder-lock.ts')]);
     if (e instanceof StartupError) {
       // The database cannot be used (unreachable, or another service key's): a message, not a stack.
       console.error(`piaojue ${what}: cannot start: ${e.message}`);
@@ -48,6 +47,8 @@ program
   .command('serve')
   .description('run the service (embedded PostgreSQL unless DATABASE_URL is set)')
   .action(async () => {
+    const { startService } = await import('../server.ts');
+    const { StartupError } = await import('../db/database.ts');
     let service: Awaited<ReturnType<typeof startService>> | undefined;
     await withDatabase('serve', 'Only one process may use an embedded database folder; set PIAOJUE_DATA_DIR to run a second service.', async () => {
       try {
@@ -75,6 +76,7 @@ program
   .description('apply pending database migrations and exit')
   .action(async () => {
     const config = configOrExit();
+    const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/database.ts'), import('../db/migrate.ts')]);
     await withDatabase('migrate', `${STOP_IT} A running service applies its migrations when it starts.`, async () => {
       const db = await openDatabase(config);
       try {
@@ -95,6 +97,7 @@ admin
       'A code made beside a running service would never reach it. ' + STOP_IT + '\n' +
       'Without stopping it: from the administrator\'s enrolled device, issue a new code for the administrator on the admin page (#/admin), ' +
       'or run the demo with the administrator key file: npx piaojue demo --admin-key admin.key';
+    const [{ buildContext }, { bootstrapAdmin }] = await Promise.all([import('../server.ts'), import('../devices/enrolment.ts')]);
     await withDatabase('admin bootstrap', hint, async () => {
       const ctx = await buildContext({ ...configOrExit(), log: 'silent' });
       try {
@@ -115,6 +118,7 @@ keys
   .option('--out <file>', 'with PIAOJUE_SIGNING_KEY: a new file (mode 0600) for the new PIAOJUE_SIGNING_KEY and PIAOJUE_RETIRED_KEYS')
   .action(async (opts: { out?: string }) => {
     const config = configOrExit();
+    const { rotateKeys, RotationUsageError } = await import('./keys.ts');
     await withDatabase('keys rotate', `${STOP_IT} Then run the rotation and start the service again.`, async () => {
       try {
         console.log((await rotateKeys(config, { out: opts.out })).text);
