@@ -4,3 +4,4 @@ export * from './http.ts';
 export * from './device.ts';
 export * from './close.ts';
 export * from './ballots.ts';
+export * from './random.ts';

@@ -24,7 +24,7 @@
 import { itemKind, overMarkedItems, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
 import type { VerificationReport } from '../../protocol/verifier.ts';
 import { castBallotAnonymously, recordGet, type Session } from '../api.ts';
-import { randomBytes } from '../device.ts';
+import { randomBytes } from '../../client/random.ts';
 import { h, put } from '../dom.ts';
 import { candidatePosts } from '../posts.ts';
 import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
