@@ -21,23 +21,21 @@
 //
 // The flow itself — tokens, the outbox, receipts, confirmations, the inspector's audit — is
 // src/web/member-flow.ts, free of the DOM; this page renders its state and wires the taps.
-import { itemKind, overMarkedItems, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
-import type { VerificationReport } from '../../protocol/verifier.ts';
-import { castBallotAnonymously, recordGet, type Session } from '../api.ts';
+import type { Mark } from '../../protocol/ballot.ts';
 import { randomBytes } from '../../client/random.ts';
-import { h, put } from '../dom.ts';
-import { candidatePosts } from '../posts.ts';
-import { kindLabel, L, markLabel, stateLabel } from '../i18n.ts';
-import { auditKey, MemberFlow, MemberFlowError, unmarked, type Audit, type Rewritten } from '../member-flow.ts';
-import { checkVoteRecord, headDigits, pinnedDefinition, serviceKeys, verifiedChain, voteKeyFingerprint, fingerprintWords } from '../record.ts';
-import type { GlanceFingerprint } from '../glance.ts';
-import { saveVote, loadVote, type StoredVote } from '../store.ts';
-import type { Closing, Vote } from '../types.ts';
-import { describeOutcome } from '../outcome.ts';
-import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
-import { errorText, notice, poll, shortHash } from '../ui.ts';
+import { castBallotAnonymously, recordGet, type Session } from '../api.ts';
 import { deviceWatch } from '../device-watch.ts';
+import { h, put } from '../dom.ts';
+import type { GlanceFingerprint } from '../glance.ts';
+import { L, stateLabel } from '../i18n.ts';
+import { MemberFlow, MemberFlowError, type Rewritten } from '../member-flow.ts';
+import { checkVoteRecord, fingerprintWords, headDigits, pinnedDefinition, serviceKeys, verifiedChain, voteKeyFingerprint } from '../record.ts';
 import { signedInPage } from '../signed-in.ts';
+import { loadVote, saveVote, type StoredVote } from '../store.ts';
+import type { Vote } from '../types.ts';
+import { errorText, notice, poll, shortHash } from '../ui.ts';
+import { ballotForm } from './member/ballot.ts';
+import { auditProblem, closeCheck, inspectorPanel, runVerifier } from './member/close.ts';
 
 const REFRESH_MS = 2000;
 
@@ -112,12 +110,6 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     }
   }
 
-  function auditProblem(problem: NonNullable<Audit['problem']>): string {
-    if (problem.code === 'failed') return errorText(problem.error);
-    return problem.code === 'prepared_hash' ? L('计票数据与其哈希不符。', 'The prepared close does not match its hash.') : L('提交签字的数据与其哈希不符。', 'The sealed close does not match its hash.');
-  }
-
-  /** What the page says above the votes, in its words. */
   function pageMsg(): { kind: 'error' | 'info'; text: string } | undefined {
     const n = flow.notice;
     if (!n) return undefined;
@@ -265,103 +257,23 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     } else if (vote.state === 'draft') {
       card.append(status('ok', L('✓ 选票已领取，等待开始投票。', '✓ Ballot received; waiting for the vote to open.'), 'token-ready'));
     } else {
-      card.append(ballotForm(vote.id, v));
+      card.append(
+        ballotForm(vote.id, v, {
+          sending: flow.busy.has(vote.id),
+          reviewing: confirming === vote.id,
+          setMark: (itemId, candidateId, mark) => setMark(vote.id, itemId, candidateId, mark),
+          cast: (confirmed) => cast(vote.id, confirmed),
+          back: () => ((confirming = undefined), render()),
+        }),
+      );
     }
     const view = flow.closings.get(vote.id);
-    if (vote.state === 'countersigning' && view?.state === 'countersigning' && view.inspectors.includes(me.personId)) card.append(inspectorPanel(vote, view));
+    if (vote.state === 'countersigning' && view?.state === 'countersigning' && view.inspectors.includes(me.personId)) {
+      card.append(inspectorPanel(vote, view, { audit: flow.audits.get(vote.id), personId: me.personId, busy: flow.busy.has(vote.id), countersign: () => void flow.countersign(vote.id) }));
+    }
     // An outbox failure is already shown, in its own words, by outboxStatus.
     if (msg && !(v?.ballot && !v.receipt)) card.append(notice('error', msg.text));
     return card;
-  }
-
-  /** While the close is in progress: is this device's ballot in it, and did the device confirm? */
-  function closeCheck(vote: Vote, v: StoredVote): HTMLElement {
-    if (v.missingFromClose) {
-      return h(
-        'div',
-        { class: 'notice error not-in-close', role: 'alert' },
-        h('strong', null, L('✗ 本人选票不在计票结果中，请立即告知监票人。', '✗ Your ballot is NOT in the count. Tell the inspectors now.')),
-        h('p', null, L('本设备未予确认。回执仍保存在本设备上，可供监票人核对。', 'This device did not confirm. The receipt is still kept on this device for the inspectors to check.')),
-      );
-    }
-    if (v.confirmedClose) {
-      return h('p', { class: 'notice ok confirmed-in-close' }, L('✓ 已确认本人选票在列：计票结果中有您的选票，内容未变。', '✓ Confirmed: your ballot is in the count, unchanged.'));
-    }
-    if (vote.state === 'confirming') return h('p', { class: 'notice info checking-close' }, L('正在核对计票结果中的本人选票…', 'Looking for your ballot in the count…'));
-    return h('p', { class: 'notice info' }, L('计票结果已提交监票人签字。', 'The count is with the inspectors for signature.'));
-  }
-
-  /**
-   * 监票人: the sealed close in human terms, the verifier's verdict on it (run here), and the
-   * signature — offered only once every check passed.
-   */
-  function inspectorPanel(vote: Vote, view: Closing): HTMLElement {
-    const t = view.prepared.tally;
-    const audit = flow.audits.get(vote.id);
-    const signed = view.countersignedBy.includes(me.personId);
-    const ballots = view.prepared.ballots.length;
-    const confirmed = view.confirmations.length;
-    const current = audit && audit.key === auditKey(view) ? audit : undefined;
-    const ok = Boolean(current && !current.running && current.report?.ok && current.localSeal === view.sealHash);
-    let verdict: HTMLElement;
-    if (!current || current.running) {
-      verdict = h('p', { class: 'notice info verify-running', 'data-ok': 'pending' }, L('正在本机核验计票结果…', 'Verifying the count on this phone…'));
-    } else if (current.problem) {
-      verdict = h('p', { class: 'notice error verify-failed', 'data-ok': 'false', role: 'alert' }, L(`✗ 核验未通过：${auditProblem(current.problem)}请勿签字，请告知秘书。`, `✗ Verification failed: ${auditProblem(current.problem)} Do not sign; tell the secretary.`));
-    } else if (ok) {
-      verdict = h('p', { class: 'notice ok verify-ok', 'data-ok': 'true' }, L(`✓ 本机核验通过：${current.report!.checks.length} 项检查全部通过（与公开记录验证使用同一验证程序）。`, `✓ Verified on this phone: all ${current.report!.checks.length} checks pass (the same verifier as for the public record).`));
-    } else {
-      const failed = current.report?.checks.filter((c) => !c.ok) ?? [];
-      verdict = h(
-        'div',
-        { class: 'notice error verify-failed', 'data-ok': 'false', role: 'alert' },
-        h('strong', null, L(`✗ 核验未通过：${failed.length} 项检查未通过。请勿签字，请告知秘书。`, `✗ Verification failed: ${failed.length} check${failed.length === 1 ? '' : 's'} failed. Do not sign; tell the secretary.`)),
-        h('ul', null, failed.map((c) => h('li', { 'data-check': c.id }, L(`${c.zh}：${c.detailZh}`, `${c.en}: ${c.detail}`)))),
-      );
-    }
-    const busyNow = flow.busy.has(vote.id);
-    return h(
-      'section',
-      { class: 'inspector-panel', 'data-vote-id': vote.id, 'aria-labelledby': `inspect-${vote.id}` },
-      h('h4', { id: `inspect-${vote.id}` }, L('监票人核验', 'Inspector’s check')),
-      h('p', { class: 'close-figures' }, L(`应到 ${t.entitled} · 实到 ${t.present} · 发出 ${t.issued} · 收回 ${t.returned}`, `Entitled ${t.entitled} · present ${t.present} · issued ${t.issued} · returned ${t.returned}`)),
-      h('p', { class: 'close-confirmations', 'data-confirmations': confirmed }, L(`投票委员确认本人选票在列：${confirmed} 张（收回 ${ballots} 张）`, `Members who confirmed their ballot is in: ${confirmed} (of ${ballots} returned)`)),
-      view.decision
-        ? h('p', { class: 'notice warn close-decision' }, L(`秘书决定：${view.decision.unconfirmed} 张选票未获确认，照常提交。原因：${view.decision.reason}`, `Secretary’s decision: ${view.decision.unconfirmed} ballot${view.decision.unconfirmed === 1 ? '' : 's'} unconfirmed, sent on. Reason: ${view.decision.reason}`))
-        : null,
-      vote.definition.items.map((item) => {
-        const it = t.items.find((x) => x.itemId === item.itemId);
-        if (!it) return null;
-        return h(
-          'div',
-          { class: 'close-item' },
-          h('p', { class: 'item-outcome' }, describeOutcome(item, it).sentence),
-          h(
-            'ul',
-            { class: 'close-candidates' },
-            it.candidates.map((c) =>
-              h(
-                'li',
-                { 'data-candidate': c.name },
-                `${c.name}：`,
-                L(`同意 ${c.approve} · 不同意 ${c.disapprove} · 弃权 ${c.abstain}`, `approve ${c.approve} · disapprove ${c.disapprove} · abstain ${c.abstain}`),
-                c.defer > 0 ? L(` · 缓议 ${c.defer}`, ` · defer ${c.defer}`) : '',
-              ),
-            ),
-          ),
-          h('p', { class: 'hint' }, L(`有效 ${it.valid} · 无效 ${it.invalid}`, `Valid ${it.valid} · invalid ${it.invalid}`)),
-        );
-      }),
-      verdict,
-      signed
-        ? h('p', { class: 'notice ok countersigned' }, L('✓ 您已签字确认。', '✓ You have signed.'))
-        : h(
-            'button',
-            { type: 'button', class: 'primary big countersign', disabled: !ok || busyNow, onclick: () => void flow.countersign(vote.id) },
-            busyNow ? L('正在签字…', 'Signing…') : L('签字确认', 'Sign'),
-          ),
-      signed ? null : h('p', { class: 'hint' }, L('签字即确认：以上计票结果经本机核验无误。全部监票人签字后公布结果。', 'Signing says the count above checked out on this phone. The result is published once every inspector has signed.')),
-    );
   }
 
   /** The outbox, plainly: 正在投出… / 未能投出 (retrying by itself) / 未能投出 (refused for good). */
@@ -399,141 +311,6 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     );
   }
 
-  /** 确认投票: the ballot shown back for review, before anything is sent. */
-  function reviewForm(voteId: string, def: VoteDefinition, draft: Choices): HTMLElement {
-    const over = def.items.filter((it) => overMarkedItems(def, draft).includes(it.itemId));
-    return h(
-      'div',
-      { class: 'ballot' },
-      h(
-        'div',
-        { class: `confirm review ${over.length > 0 ? 'over-marked' : ''}`, role: 'alertdialog', 'aria-labelledby': `confirm-${voteId}` },
-        h('h4', { id: `confirm-${voteId}` }, L('请核对您的选票', 'Check your ballot')),
-        def.items.map((it) =>
-          h(
-            'div',
-            { class: 'review-item' },
-            h('h5', null, it.post),
-            h('ul', null, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', null, h('span', { class: 'name' }, c.name), candidatePosts(it, c)), h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!))))),
-          ),
-        ),
-        over.length > 0 ? h('h4', { class: 'void-warning' }, L('请注意：以下项目将作废', 'Warning: these items will be void')) : null,
-        over.length > 0
-          ? h(
-              'ul',
-              { class: 'void-items' },
-              over.map((it) => {
-                const n = approvals(it, draft[it.itemId]);
-                return h('li', null, L(`「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`, `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`));
-              }),
-            )
-          : null,
-        h('p', { class: 'hint' }, L('投出后不能更改。', 'Once cast, it cannot be changed.')),
-        h(
-          'div',
-          { class: 'row' },
-          h('button', { type: 'button', class: 'big back', onclick: () => ((confirming = undefined), render()) }, L('返回修改', 'Go back')),
-          h('button', { type: 'button', class: `big ${over.length > 0 ? 'danger' : 'primary'} confirm-cast`, onclick: () => cast(voteId, true) }, over.length > 0 ? L('仍然投出', 'Cast anyway') : L('确认投出', 'Cast it')),
-        ),
-      ),
-    );
-  }
-
-  function ballotForm(voteId: string, v: StoredVote): HTMLElement {
-    const def = v.definition;
-    const draft = v.draft ?? {};
-    if (confirming === voteId) return reviewForm(voteId, def, draft);
-    const left = unmarked(def, draft);
-    const sending = flow.busy.has(voteId);
-    const form = h('div', { class: 'ballot' });
-    form.append(
-      h(
-        'section',
-        { class: 'instructions' },
-        h('h4', null, L('填票说明', 'How to mark')),
-        h(
-          'p',
-          null,
-          L(
-            `请对每位候选人选择${def.marks.map((m) => `“${markLabel(m)}”`).join('、')}之一。差额项目中“同意”的人数不得超过应选人数，超过则该项作废。全部标记后点“投出选票”，核对无误再确认。`,
-            `Choose one of ${def.marks.map((m) => `“${markLabel(m)}”`).join(', ')} for every candidate. In a differential item, approve no more candidates than there are seats, or that item is void. When all are marked, press Cast ballot, check, and confirm.`,
-          ),
-        ),
-      ),
-    );
-    for (const item of def.items) form.append(itemBlock(voteId, def, item, draft[item.itemId] ?? {}, sending));
-    form.append(
-      h('p', { class: `left ${left ? 'warn' : ''}` }, left ? L(`还有 ${left} 位候选人未标记。`, `${left} candidate${left > 1 ? 's' : ''} still unmarked.`) : L('已全部标记。', 'All marked.')),
-      h(
-        'button',
-        { type: 'button', class: 'primary big cast', disabled: left > 0 || sending, onclick: () => cast(voteId, false) },
-        sending ? L('正在投出…', 'Casting…') : L('投出选票', 'Cast ballot'),
-      ),
-      h('p', { class: 'hint' }, L('选票不附带您的登录凭据，单独发送；投出后不能更改。', 'Sent on its own, without your sign-in credentials; it cannot be changed once cast.')),
-    );
-    return form;
-  }
-
-  function itemBlock(voteId: string, def: VoteDefinition, item: VoteItem, marks: Record<string, Mark>, disabled: boolean): HTMLElement {
-    const n = approvals(item, marks);
-    const over = n > item.seats;
-    return h(
-      'div',
-      { class: 'item', 'data-item-id': item.itemId },
-      h('div', { class: 'item-head' }, h('h4', null, item.post), h('span', { class: 'kind' }, kindLabel(itemKind(item), item.seats))),
-      h(
-        'ol',
-        { class: 'candidates' },
-        item.candidates.map((c) =>
-          h(
-            'li',
-            { class: 'candidate', 'data-candidate': c.name },
-            h('span', { class: 'name' }, c.name),
-            candidatePosts(item, c),
-            h(
-              'div',
-              { class: 'marks', role: 'radiogroup', 'aria-label': c.name },
-              def.marks.map((m, k) => {
-                const chosen = marks[c.candidateId];
-                // One tab stop per candidate (the chosen mark, else the first); arrows move and choose.
-                const tabStop = chosen === undefined ? k === 0 : chosen === m;
-                return h(
-                  'button',
-                  {
-                    type: 'button',
-                    role: 'radio',
-                    class: `mark ${m} ${chosen === m ? 'selected' : ''}`,
-                    'data-mark': m,
-                    'data-focus-key': `${voteId}/${item.itemId}/${c.candidateId}/${m}`,
-                    'aria-checked': String(chosen === m),
-                    tabindex: tabStop ? '0' : '-1',
-                    disabled,
-                    onclick: () => setMark(voteId, item.itemId, c.candidateId, m),
-                    onkeydown: (ev: KeyboardEvent) => {
-                      const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : 0;
-                      if (step === 0) return;
-                      ev.preventDefault();
-                      const next = def.marks[(k + step + def.marks.length) % def.marks.length]!;
-                      setMark(voteId, item.itemId, c.candidateId, next);
-                    },
-                  },
-                  markLabel(m),
-                );
-              }),
-            ),
-          ),
-        ),
-      ),
-      h(
-        'p',
-        { class: `approve-count ${over ? 'over' : ''}`, 'aria-live': 'polite' },
-        L(`同意 ${n} / 应选 ${item.seats}`, `Approve ${n} / ${item.seats} seat${item.seats > 1 ? 's' : ''}`),
-        over ? h('strong', null, L('  超过应选人数，此项将无效', '  more than the seats: this item will be void')) : null,
-      ),
-    );
-  }
-
-
   const stop = poll(refresh, REFRESH_MS);
   // The network is back: try the outbox now rather than at the next round.
   const online = () => void refresh();
@@ -550,32 +327,4 @@ function rewrittenText(r: Rewritten): string {
     '公开记录中的表决公钥与本设备领票时核验的不一致（记录被改写），本设备拒绝投票。请立即告知监票人。',
     'The vote key in the public record differs from the one this device verified when it fetched its token (the record was rewritten); this device refuses to vote. Tell the scrutineers now.',
   );
-}
-
-function approvals(item: VoteItem, marks: Record<string, Mark> | undefined): number {
-  return item.candidates.filter((c) => marks?.[c.candidateId] === 'approve').length;
-}
-
-/** verifyRecord in the verifier worker (the observer's), off the page's thread. */
-function runVerifier(request: VerifyRequest): Promise<VerificationReport> {
-  return new Promise((resolve, reject) => {
-    const meta = document.querySelector<HTMLMetaElement>('meta[name="piaojue-verify-worker"]');
-    if (!meta?.content) {
-      reject(new Error('verifier worker not found'));
-      return;
-    }
-    const worker = new Worker(meta.content, { type: 'module', name: 'piaojue-verifier' });
-    worker.onmessage = (ev: MessageEvent<VerifyMessage>) => {
-      const m = ev.data;
-      if (m.type === 'progress') return;
-      worker.terminate();
-      if (m.type === 'done') resolve(m.report);
-      else reject(new Error(m.message));
-    };
-    worker.onerror = (ev) => {
-      worker.terminate();
-      reject(new Error(ev.message || 'verifier failed'));
-    };
-    worker.postMessage(request);
-  });
 }
