@@ -8,9 +8,7 @@ import { buildBallot, createTokenRequest, finishToken, type Token, type TokenReq
 import { versionOf } from '../protocol/version.ts';
 import type { Participant } from './close.ts';
 import { ApiError, type ApiClient, type Reply } from './http.ts';
-
-/** Random bytes from WebCrypto (the browser's and Node's). */
-export const randomBytes = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
+import { randomBytes } from './random.ts';
 
 /** Sends a token request signed by the member's device (a fresh one unless `request` is given). */
 export async function requestToken(member: Participant, voteId: string, request?: TokenRequest): Promise<{ request: TokenRequest; reply: Reply }> {

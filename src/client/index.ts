@@ -5,3 +5,4 @@ export * from './device.ts';
 export * from './close.ts';
 export * from './ballots.ts';
 export * from './participant.ts';
+export * from './random.ts';

@@ -5,7 +5,7 @@
 import type { AnyVoteDefinition } from '../protocol/ballot.ts';
 import { createTokenRequest, finishToken, type Token, type TokenRequest } from '../protocol/member.ts';
 import { versionOf } from '../protocol/version.ts';
-import { randomBytes } from './ballots.ts';
+import { randomBytes } from './random.ts';
 import { ApiError, type ApiClient, type Reply } from './http.ts';
 
 export const participantPaths = {

@@ -24,13 +24,3 @@ export async function signWithDevice(device: Pick<StoredDevice, 'alg' | 'private
   const sig = await crypto.subtle.sign(params, device.privateKey, message as Uint8Array<ArrayBuffer>);
   return toBase64url(new Uint8Array(sig));
 }
-
-/** getRandomValues fills at most 65,536 bytes per call (it throws QuotaExceededError above). */
-const RANDOM_CHUNK = 65_536;
-
-/** n random bytes from the platform CSPRNG, drawn in chunks: a large record needs megabytes. */
-export function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i += RANDOM_CHUNK) crypto.getRandomValues(out.subarray(i, Math.min(n, i + RANDOM_CHUNK)));
-  return out;
-}

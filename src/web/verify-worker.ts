@@ -3,7 +3,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../protocol/chain.ts';
 import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
-import { randomBytes } from './device.ts';
+import { randomBytes } from '../client/random.ts';
 
 export interface VerifyRequest {
   record: unknown;

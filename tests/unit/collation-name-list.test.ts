@@ -46,7 +46,7 @@ describe('parseNameList: one name list parser for the CLI, the secretary page an
     });
   });
   it('is the parser of the CLI, the secretary page and the admin page (no second parser in them)', () => {
-    for (const file of ['src/cli/sort-names.ts', 'src/web/pages/secretary.ts', 'src/web/pages/admin.ts']) {
+    for (const file of ['src/cli/sort-names.ts', 'src/web/pages/secretary.ts', 'src/web/pages/admin/roster.ts']) {
       const text = readFileSync(resolve(import.meta.dirname, '../..', file), 'utf8');
       expect(text, file).toMatch(/parseNameList\(/u);
       expect(text, file).not.toMatch(/function parseNames|function parseNameLines/u);

@@ -1,9 +1,10 @@
 // The start page: who this device is, and the way to each page.
-import { forgetDevice, Session } from '../api.ts';
+import { Session } from '../api.ts';
 import { cryptoAvailable } from '../device.ts';
 import { h, put } from '../dom.ts';
 import { L } from '../i18n.ts';
-import { errorText, insecureNotice, notice } from '../ui.ts';
+import { forgetDeviceButton, insecureNotice } from '../signed-in.ts';
+import { errorText, notice } from '../ui.ts';
 
 export function mountHome(root: HTMLElement): void {
   const device = h('div', { class: 'device-state' });
@@ -44,19 +45,7 @@ export function mountHome(root: HTMLElement): void {
       put(
         device,
         notice('ok', L(`本设备已登记：${s.me.name}`, `This device is enrolled: ${s.me.name}`)),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'quiet',
-            onclick: async () => {
-              if (!confirm(L('从本浏览器删除设备密钥？之后需要新的登记码。', 'Delete the device key from this browser? You will need a new enrolment code.'))) return;
-              await forgetDevice();
-              mountHome(root);
-            },
-          },
-          L('在本浏览器注销设备', 'Remove this device from the browser'),
-        ),
+        forgetDeviceButton(() => mountHome(root)),
       );
     },
     (e) => put(device, notice('error', errorText(e))),

@@ -15,26 +15,14 @@ import { parseCandidateLines, type CandidateLines } from '../candidate-lines.ts'
 import { candidatePosts, hasPosts } from '../posts.ts';
 import { kindLabel, L, stateLabel } from '../i18n.ts';
 import type { Attendance, Closing, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
-import { errorText, notice, poll, signIn } from '../ui.ts';
+import { errorText, notice, poll } from '../ui.ts';
+import { signedInPage } from '../signed-in.ts';
 import { linkBase } from '../site.ts';
 import { describeOutcome } from '../outcome.ts';
 
 const TURNOUT_MS = 1000;
 
-export function mountSecretary(root: HTMLElement, params: URLSearchParams): () => void {
-  let stop: (() => void) | undefined;
-  let gone = false;
-  root.append(
-    signIn((s) => {
-      if (gone) return;
-      stop = runSecretary(root, s, params);
-    }, params.get('code') ?? ''),
-  );
-  return () => {
-    gone = true;
-    stop?.();
-  };
-}
+export const mountSecretary = signedInPage(runSecretary);
 
 function runSecretary(root: HTMLElement, session: Session, params: URLSearchParams): () => void {
   /**

@@ -1,7 +1,8 @@
-// The browser's randomBytes (device.ts, also the verifier worker's): getRandomValues fills at most
-// 65,536 bytes a call, and a record with thousands of ballots asks for more in one go.
+// The one randomBytes (src/client/random.ts: the device's, the verifier worker's, the client's):
+// getRandomValues fills at most 65,536 bytes a call, and a record with thousands of ballots asks
+// for more in one go.
 import { describe, expect, it } from 'vitest';
-import { randomBytes } from '../../src/web/device.ts';
+import { randomBytes } from '../../src/client/random.ts';
 
 describe('randomBytes', () => {
   it('platform getRandomValues refuses more than 65,536 bytes (why the chunks are needed)', () => {
