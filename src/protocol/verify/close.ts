@@ -9,7 +9,7 @@ import { fail, pass, type Entry, type Outcome } from './outcome.ts';
 
 type VerifySignatures = (checks: readonly DeviceSignatureCheck[]) => Promise<boolean[]>;
 
-interface CloseContext {
+export interface CloseContext {
   entries: readonly ChainEntry[];
   definition: AnyVoteDefinition;
   closed: Entry<'vote.closed'>;
