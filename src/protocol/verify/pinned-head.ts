@@ -1,11 +1,11 @@
 // Check `pinnedHead`: the chain contains the entry the observer pinned earlier, so history up to
-// that entry was neither truncated nor rewritten.
-import type { ChainEntry, ChainHead } from '../chain.ts';
+// that entry was neither truncated nor rewritten (the rule: ../pinned-head.ts).
+import type { ChainHead } from '../chain.ts';
+import { checkPinnedHead } from '../pinned-head.ts';
 import { fail, pass, type Outcome } from './outcome.ts';
 
-export function checkPinned(entries: readonly Pick<ChainEntry, 'hash'>[], pin: ChainHead): Outcome {
-  const at = entries[pin.seq];
-  if (!at) return fail('pinned_head_mismatch', `the chain ends at seq ${entries.length - 1}, before the pinned head at seq ${pin.seq}: history was truncated`, `哈希链止于序号 ${entries.length - 1}，早于已固定的链头（序号 ${pin.seq}）：历史被截断`);
-  if (at.hash !== pin.hash) return fail('pinned_head_mismatch', `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`, `记录项 #${pin.seq} 与已固定的链头不同：历史被改写或分叉`);
+export function checkPinned(entries: readonly { hash: string }[], pin: ChainHead): Outcome {
+  const held = checkPinnedHead(entries, pin);
+  if (!held.ok) return fail(held.code, held.detail, held.detailZh);
   return pass(`entry ${pin.seq} is the pinned head`, `记录项 #${pin.seq} 即已固定的链头`);
 }
