@@ -10,7 +10,7 @@
 // tsx, under the test runner: workers/pool.ts startWorker).
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from '../protocol/device.ts';
+import { verifyDeviceSignatures, type DevicePublicKey, type DeviceSignatureCheck } from '../protocol/device-key.ts';
 import { tokenBatchSums, type TokenItem } from '../protocol/tokens.ts';
 import { invalidG1Points } from '../protocol/verify/issuances.ts';
 import type { ProgressCallback, VerifyAccelerator } from '../protocol/verifier.ts';

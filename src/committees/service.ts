@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import { appendEntry, chainHead, initChain } from '../ledger/ledger.ts';
-import type { DevicePublicKey } from '../protocol/device.ts';
+import type { DevicePublicKey } from '../protocol/device-key.ts';
 import type { DeviceEvent } from '../people/enrolment.ts';
 import { voteRules, type CommitteeRules } from './rules.ts';
 import type { Visibility } from './access.ts';

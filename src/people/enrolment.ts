@@ -4,7 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { AppError } from '../errors.ts';
-import { deviceKeyFingerprint, deviceMessage, DeviceKeyError, parseDevicePublicKey, verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
+import { deviceKeyFingerprint, deviceMessage, DeviceKeyError, parseDevicePublicKey, verifyDeviceSignature, type DevicePublicKey } from '../protocol/device-key.ts';
 import { toBase64url } from '../protocol/encoding.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';

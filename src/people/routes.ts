@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 import { requireAdmin, requirePrincipal } from '../http/auth.ts';
 import { idSchema, parseBody, parseId } from '../http/validate.ts';
-import { DEVICE_ALGORITHMS } from '../protocol/device.ts';
+import { DEVICE_ALGORITHMS } from '../protocol/device-key.ts';
 import { recordDeviceEvent, recordEnrolmentIssued } from '../committees/service.ts';
 import { completeLogin, createEnrolmentCode, createLoginChallenge, enrolDevice, listDevices, revokeDevice } from './enrolment.ts';
 

@@ -6,7 +6,7 @@
 // Entries carry no timestamps: nothing in the record may reveal when a ballot arrived.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type AnyVoteDefinition, type VoteRules } from './ballot.ts';
-import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device.ts';
+import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device-key.ts';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import { ProtocolError, reasonZh } from './errors.ts';
 import { decodeB64, expectArray, expectHex64, expectInt, expectObject, expectOneOf, expectString, isPlainObject } from './guards.ts';

@@ -25,7 +25,7 @@ import {
   type PreparedClose,
   type UnconfirmedDecision,
 } from '../protocol/close.ts';
-import type { DevicePublicKey } from '../protocol/device.ts';
+import type { DevicePublicKey } from '../protocol/device-key.ts';
 import { canonicalBytes } from '../protocol/encoding.ts';
 import { signTally } from '../protocol/receipt.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';

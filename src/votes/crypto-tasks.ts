@@ -4,7 +4,7 @@
 // same functions run in-process when no pool is configured.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.ts';
-import { verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
+import { verifyDeviceSignature, type DevicePublicKey } from '../protocol/device-key.ts';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { locateInvalidTokens, signBlinded, verifyToken, type TokenItem } from '../protocol/tokens.ts';
 import { verifyBallotSignature } from '../protocol/ballot-v2.ts';

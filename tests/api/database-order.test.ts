@@ -11,7 +11,7 @@ import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
 import { castState } from '../../src/votes/admission.ts';
 import { insertBallots, type MixedBallot } from '../../src/votes/ballot-mixer.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
-import type { Token } from '../../src/protocol/member.ts';
+import type { Token } from '../../src/protocol/member-ballot.ts';
 
 let service: TestService;
 let admin: Session;

@@ -104,7 +104,7 @@ describe('enrolment and login', () => {
     expect(bad.status).toBe(401);
     expect(bad.body.code).toBe('challenge_invalid');
     const ch = await api.post('/v1/auth/challenge', { deviceId: enrolled.body.deviceId });
-    const { deviceMessage } = await import('../../src/protocol/device.ts');
+    const { deviceMessage } = await import('../../src/protocol/device-key.ts');
     const signature = await device.sign(deviceMessage('piaojue/v1/login', { challenge: ch.body.challenge, challengeId: ch.body.challengeId, deviceId: enrolled.body.deviceId }));
     expect((await api.post('/v1/auth/token', { challengeId: ch.body.challengeId, signature })).status).toBe(200);
     const replay = await api.post('/v1/auth/token', { challengeId: ch.body.challengeId, signature });

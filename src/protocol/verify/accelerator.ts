@@ -1,8 +1,8 @@
 // Where the verifier's costly, independent per-item work runs (token batch sums, device and
 // ballot signatures, blinded points), and the in-place default. The Node CLI and the service
 // pass a worker-thread pool (src/workers), a browser could pass Web Workers.
-import type { DeviceSignatureCheck } from '../device.ts';
-import { verifyDeviceSignatures } from '../device.ts';
+import type { DeviceSignatureCheck } from '../device-key.ts';
+import { verifyDeviceSignatures } from '../device-key.ts';
 import type { RandomBytes } from '../errors.ts';
 import { tokenBatchSums, type TokenItem } from '../tokens.ts';
 import { invalidG1Points } from './issuances.ts';

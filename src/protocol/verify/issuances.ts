@@ -5,7 +5,7 @@
 // the subgroup, not the identity), and no point appears twice: a record cannot list a point
 // the service would have refused, nor count one request twice.
 import { compareStrings, type ChainEntry, type Issuance } from '../chain.ts';
-import { tokenRequestMessage, type DevicePublicKey, type DeviceSignatureCheck } from '../device.ts';
+import { tokenRequestMessage, type DevicePublicKey, type DeviceSignatureCheck } from '../device-key.ts';
 import { fromBase64url } from '../encoding.ts';
 import { decodeG1 } from '../tokens.ts';
 import type { ProtocolVersion } from '../version.ts';

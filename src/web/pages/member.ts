@@ -20,12 +20,12 @@
 // (`countersigning`), the figures and outcomes, runs the project's verifier on the would-be
 // record in this browser, and can sign (签字确认) only when every check passes.
 import { ballotHash, itemKind, overMarkedItems, validateBallot, type Choices, type Mark, type VoteDefinition, type VoteItem } from '../../protocol/ballot.ts';
-import { tokenRequestMessage } from '../../protocol/device.ts';
+import { tokenRequestMessage } from '../../protocol/device-key.ts';
 import { makeEntry } from '../../protocol/chain.ts';
 import { canonicalBytes } from '../../protocol/encoding.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../../protocol/close.ts';
 import type { VerificationReport } from '../../protocol/verifier.ts';
-import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member.ts';
+import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../../protocol/member-ballot.ts';
 import { versionOf } from '../../protocol/version.ts';
 import { ApiError, castBallotAnonymously, recordGet, type Session } from '../api.ts';
 import { randomBytes } from '../device.ts';

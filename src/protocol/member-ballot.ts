@@ -1,5 +1,6 @@
-// The member's device: the only place a token is blinded and unblinded. Pure; the browser passes
-// crypto.getRandomValues in, tests pass a seeded stream.
+// The member's side of a ballot, on the member's device: the token request (the only place a
+// token is blinded and unblinded), the ballot itself, and checking the receipt and the record.
+// Pure; the browser passes crypto.getRandomValues in, tests pass a seeded stream.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { BALLOT_KEY_LENGTH, ballotHash, type Ballot, type BallotV1, type BallotV2, type AnyChoices } from './ballot.ts';
 import { generateBallotKey, signBallot } from './ballot-v2.ts';
