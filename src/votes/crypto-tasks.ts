@@ -39,7 +39,7 @@ export interface VoteCrypto {
 
 /** Rebuilds a protocol error thrown in a worker, so the HTTP layer maps it to the same 4xx. */
 function rebuild(f: TaskFailure): Error {
-  if (f.name === 'ProtocolError' && f.code) return new ProtocolError(f.code as ProtocolErrorCode, f.message, f.field !== undefined ? { field: f.field } : {});
+  if (f.name === 'ProtocolError' && f.code) return new ProtocolError(f.code as ProtocolErrorCode, f.message, { ...(f.field !== undefined ? { field: f.field } : {}), ...(f.messageZh !== undefined ? { zh: f.messageZh } : {}) });
   return new Error(`crypto worker: ${f.message}`);
 }
 

@@ -60,8 +60,8 @@ describe('bad input gets a coded 4xx', () => {
 
   it('refuses a device key that is not a curve point', async () => {
     const r = await api.post('/v1/enrol', { code: 'AAAA-AAAA', device: { alg: 'ES256', key: 'BA' + 'A'.repeat(85) } });
-    expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ code: 'validation_failed', field: 'device.key' });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ code: 'invalid_key', field: 'device.key' });
   });
 });
 

@@ -4,7 +4,7 @@
 // and starts the costly token batch check.
 import { validateBallot, type AnyVoteDefinition, type Ballot } from '../ballot.ts';
 import { fromBase64url } from '../encoding.ts';
-import { ProtocolError } from '../errors.ts';
+import { reasonZh } from '../errors.ts';
 import { decodeG2 } from '../tokens.ts';
 import { versionOf, type ProtocolVersion } from '../version.ts';
 import { bytesToHex, canonicalBytes } from '../encoding.ts';
@@ -44,9 +44,13 @@ export function findVote(record: Pick<RecordState, 'committeeId' | 'voteId' | 'e
   let key: Uint8Array;
   try {
     key = fromBase64url(def.publicKey);
+  } catch (e) {
+    return failed('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, '表决公钥不是有效的 G2 点：publicKey 不是规范的 base64url 编码');
+  }
+  try {
     decodeG2(key, 'publicKey');
   } catch (e) {
-    return failed('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, `表决公钥不是有效的 G2 点：${e instanceof ProtocolError ? e.messageZh : 'publicKey 不是规范的 base64url 编码'}`);
+    return failed('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, `表决公钥不是有效的 G2 点：${reasonZh(e)}`);
   }
   return {
     outcome: pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`, `表决 ${voteId}：${def.items.length} 个事项，公钥 ${def.publicKey.slice(0, 16)}…`),
