@@ -3,7 +3,7 @@
 // a committee of many members, a meeting with a vote. Set-up is never timed.
 import { ApiClient, enrolAndLogin as enrolAndLoginWith, obtainToken, type Session } from '../src/client/index.ts';
 import type { VoteDefinition } from '../src/protocol/ballot.ts';
-import type { Token } from '../src/protocol/member.ts';
+import type { Token } from '../src/protocol/member-ballot.ts';
 
 export type { Session };
 

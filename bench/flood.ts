@@ -6,7 +6,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { castBodyText } from '../src/protocol/ballot-v2.ts';
-import { buildBallot, type Token } from '../src/protocol/member.ts';
+import { buildBallot, type Token } from '../src/protocol/member-ballot.ts';
 import type { VoteDefinition } from '../src/protocol/ballot.ts';
 import { enrolAndLogin, openVoteWithTokens, type Session } from './client.ts';
 import { startBenchService } from './service.ts';

@@ -10,7 +10,7 @@ import { pippenger } from '@noble/curves/abstract/curve.js';
 import { createWorkerAccelerator } from '../src/cli/verify-workers.ts';
 import { ballotTokenId, isBallotV2, type Ballot, type BallotV2 } from '../src/protocol/ballot.ts';
 import { ballotSignatureCheck } from '../src/protocol/ballot-v2.ts';
-import { verifyDeviceSignatures } from '../src/protocol/device.ts';
+import { verifyDeviceSignatures } from '../src/protocol/device-key.ts';
 import type { ProtocolVersion } from '../src/protocol/version.ts';
 import type { ChainEntry } from '../src/protocol/chain.ts';
 import { fromBase64url } from '../src/protocol/encoding.ts';

@@ -6,7 +6,7 @@ import { makeEntry, type ChainEntry } from '../src/protocol/chain.ts';
 import { bytesToHex, canonicalBytes, fromBase64url, toBase64url } from '../src/protocol/encoding.ts';
 import { blindToken, generateVoteKey, hashToken, randomBlindingScalar, signBlinded, TOKEN_DST, TOKEN_DST_V2, tokenMessage, unblind } from '../src/protocol/tokens.ts';
 import { ballotMessage, ballotPadding, castBodyText, generateBallotKey, sealedBallotText } from '../src/protocol/ballot-v2.ts';
-import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member.ts';
+import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member-ballot.ts';
 import { buildScenario, MARKS_3, RULES } from '../testkit/protocol-scenario.ts';
 import { seededRandom } from '../testkit/seeded-random.ts';
 import type { AnyChoices } from '../src/protocol/ballot.ts';

@@ -1,6 +1,11 @@
 // One error class for the whole service, with a closed list of codes. Only the HTTP error
 // handler (src/http/problem.ts) turns a code into a status and an RFC 9457 problem document.
 // Pure: no node imports, so the protocol core and the browser may use it too.
+//
+// The protocol core throws its own coded error (ProtocolError, src/protocol/errors.ts) and stays
+// free of service concerns; PROTOCOL_TO_SERVICE ties its code list to this one at compile time:
+// a protocol code without a service code here does not compile.
+import type { ProtocolErrorCode } from './protocol/errors.ts';
 
 export const ERROR_CODES = {
   // request shape
@@ -95,3 +100,24 @@ export class AppError extends Error {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
+
+/**
+ * The service code a protocol error reaches the client as: the same code (protocol input is the
+ * client's fault), except invalid_randomness, which is the service's own bug and stays internal.
+ */
+export const PROTOCOL_TO_SERVICE = {
+  invalid_length: 'invalid_length',
+  invalid_encoding: 'invalid_encoding',
+  invalid_point: 'invalid_point',
+  invalid_scalar: 'invalid_scalar',
+  invalid_key: 'invalid_key',
+  invalid_signature: 'invalid_signature',
+  invalid_ballot: 'invalid_ballot',
+  invalid_definition: 'invalid_definition',
+  candidate_ratio_too_low: 'candidate_ratio_too_low',
+  item_mix_invalid: 'item_mix_invalid',
+  invalid_composite: 'invalid_composite',
+  composite_mismatch: 'composite_mismatch',
+  invalid_entry: 'invalid_entry',
+  invalid_randomness: 'internal',
+} as const satisfies Record<ProtocolErrorCode, ErrorCode>;

@@ -7,7 +7,7 @@ import { bls12_381 } from '@noble/curves/bls12-381.js';
 import type { Choices, VoteDefinition } from '../src/protocol/ballot.ts';
 import { generateBallotKey } from '../src/protocol/ballot-v2.ts';
 import { toBase64url } from '../src/protocol/encoding.ts';
-import { buildBallot, type TokenV2 } from '../src/protocol/member.ts';
+import { buildBallot, type TokenV2 } from '../src/protocol/member-ballot.ts';
 import type { Ballot } from '../src/protocol/ballot.ts';
 
 const rng = (n: number) => new Uint8Array(randomBytes(n));

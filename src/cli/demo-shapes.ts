@@ -15,7 +15,7 @@ import { startService } from '../server.ts';
 import type { AnyChoices, AnyVoteDefinition } from '../protocol/ballot.ts';
 import type { VoteRecord } from '../protocol/chain.ts';
 import { canonicalBytes } from '../protocol/encoding.ts';
-import { buildBallot } from '../protocol/member.ts';
+import { buildBallot } from '../protocol/member-ballot.ts';
 import { evaluationRows, recommendationByRank, thresholdZh, type EvaluationItem, type RecommendationItem } from '../protocol/shapes.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { verifyRecord } from '../protocol/verifier.ts';

@@ -13,7 +13,7 @@ import { loadConfig } from '../config.ts';
 import { createPgliteDatabase } from '../db/database.ts';
 import { startService } from '../server.ts';
 import { canonicalBytes } from '../protocol/encoding.ts';
-import { buildBallot, checkReceipt, findBallotInRecord } from '../protocol/member.ts';
+import { buildBallot, checkReceipt, findBallotInRecord } from '../protocol/member-ballot.ts';
 import { overMarkedItems, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
 import { castBodyText } from '../protocol/ballot-v2.ts';
 import { versionOf } from '../protocol/version.ts';

@@ -18,6 +18,7 @@ import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../protocol/chain.ts';
 import { isPlainObject } from '../protocol/guards.ts';
+import { advancePin, readPin } from '../protocol/pinned-head.ts';
 import { verifyRecord, type VerificationReport, type VerifyAccelerator } from '../protocol/verifier.ts';
 import { findCandidate, postsText, recordDefinition } from '../web/post-text.ts';
 import { bilingual, kindWords, outcomeWords } from '../web/outcome-words.ts';
@@ -85,10 +86,9 @@ function parsePin(text: string, path: string): PinFile {
   } catch {
     throw new UsageError(`the pin file ${path} is not JSON`);
   }
-  if (!isPlainObject(v) || typeof v.committeeId !== 'string' || !Number.isSafeInteger(v.seq) || (v.seq as number) < 0 || typeof v.hash !== 'string' || !/^[0-9a-f]{64}$/.test(v.hash)) {
-    throw new UsageError(`the pin file ${path} must hold { committeeId, seq, hash }`);
-  }
-  return { committeeId: v.committeeId, seq: v.seq as number, hash: v.hash };
+  const head = readPin(v);
+  if (!isPlainObject(v) || typeof v.committeeId !== 'string' || !head) throw new UsageError(`the pin file ${path} must hold { committeeId, seq, hash }`);
+  return { committeeId: v.committeeId, ...head };
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -310,7 +310,7 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
     let pinWritten = false;
     if (report.ok && options.pin !== undefined && report.head) {
       try {
-        await io.writeFile(options.pin, JSON.stringify({ committeeId, seq: report.head.seq, hash: report.head.hash }, null, 2) + '\n');
+        await io.writeFile(options.pin, JSON.stringify({ committeeId, ...advancePin(pinnedHead, report.head) }, null, 2) + '\n');
         pinWritten = true;
       } catch (e) {
         throw new UsageError(`cannot write ${options.pin}: ${(e as Error).message}`);

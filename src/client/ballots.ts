@@ -3,8 +3,8 @@
 // padded canonical body (docs/PROTOCOL.md). Isomorphic: globalThis.crypto only.
 import type { Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
 import { castBodyText } from '../protocol/ballot-v2.ts';
-import { tokenRequestMessage } from '../protocol/device.ts';
-import { buildBallot, createTokenRequest, finishToken, type Token, type TokenRequest } from '../protocol/member.ts';
+import { tokenRequestMessage } from '../protocol/device-key.ts';
+import { buildBallot, createTokenRequest, finishToken, type Token, type TokenRequest } from '../protocol/member-ballot.ts';
 import { versionOf } from '../protocol/version.ts';
 import type { Participant } from './close.ts';
 import { ApiError, type ApiClient, type Reply } from './http.ts';

@@ -1,7 +1,7 @@
 // A member's device as a client: a WebCrypto key pair, enrolment with a one-time code, and
 // login by signing the service's challenge (docs/PROTOCOL.md). The one copy of that flow for
 // the CLI, the demo, the benchmarks and the tests. Isomorphic: globalThis.crypto only.
-import { deviceMessage, type DeviceAlgorithm, type DevicePublicKey } from '../protocol/device.ts';
+import { deviceMessage, type DeviceAlgorithm, type DevicePublicKey } from '../protocol/device-key.ts';
 import { toBase64url } from '../protocol/encoding.ts';
 import { ApiClient, ApiError, type Reply } from './http.ts';
 

@@ -1,9 +1,9 @@
 // A participant's phone at a meeting of participants holding slips (issue 15): spend the slip's
 // participation code for a participant credential, then take one blind token per vote —
 // blinded on the phone and checked against the pinned vote key exactly as a member's device
-// does (ballots.ts, protocol/member.ts) — and cast on the same anonymous route. Isomorphic.
+// does (ballots.ts, protocol/member-ballot.ts) — and cast on the same anonymous route. Isomorphic.
 import type { AnyVoteDefinition } from '../protocol/ballot.ts';
-import { createTokenRequest, finishToken, type Token, type TokenRequest } from '../protocol/member.ts';
+import { createTokenRequest, finishToken, type Token, type TokenRequest } from '../protocol/member-ballot.ts';
 import { versionOf } from '../protocol/version.ts';
 import { randomBytes } from './random.ts';
 import { ApiError, type ApiClient, type Reply } from './http.ts';

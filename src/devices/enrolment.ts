@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { AppError } from '../errors.ts';
-import { deviceKeyFingerprint, DeviceKeyError, parseDevicePublicKey, type DevicePublicKey } from '../protocol/device.ts';
+import { deviceKeyFingerprint, type DevicePublicKey } from '../protocol/device-key.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import { recordAdminGranted, recordEnrolmentIssued } from '../committees/service.ts';
@@ -88,14 +88,8 @@ export async function enrolDevice(
   input: { code: string; device: DevicePublicKey; label?: string | undefined },
   onEvent: DeviceEventSink,
 ): Promise<{ personId: string; deviceId: string; fingerprint: string }> {
-  let fingerprint: string;
-  try {
-    parseDevicePublicKey(input.device);
-    fingerprint = deviceKeyFingerprint(input.device);
-  } catch (e) {
-    if (e instanceof DeviceKeyError) throw new AppError('validation_failed', e.message, { field: 'device.key' });
-    throw e;
-  }
+  // A key that is not usable throws ProtocolError('invalid_key') on device.key: a 422 for the client.
+  const fingerprint = deviceKeyFingerprint(input.device);
   return ctx.db.transaction(async (tx) => {
     // Consume the code atomically: a second, concurrent use finds it already used.
     const personId = await useEnrolmentCode(tx, hashCode(input.code), ctx.now());

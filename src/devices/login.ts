@@ -3,7 +3,7 @@
 // minutes and is spent by its first use, good or bad.
 import { randomBytes } from '@noble/hashes/utils.js';
 import { AppError } from '../errors.ts';
-import { deviceMessage, verifyDeviceSignature } from '../protocol/device.ts';
+import { deviceMessage, verifyDeviceSignature } from '../protocol/device-key.ts';
 import { toBase64url } from '../protocol/encoding.ts';
 import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';

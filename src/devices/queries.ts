@@ -1,7 +1,7 @@
 // The SQL of people and their devices: people (whichever area adds them), enrolment codes,
 // devices, login challenges, and the roles an access token's holder has now. One function per query; the services hold the rules.
 import type { Queryable } from '../db/database.ts';
-import type { DevicePublicKey } from '../protocol/device.ts';
+import type { DevicePublicKey } from '../protocol/device-key.ts';
 
 export async function personExists(q: Queryable, personId: string): Promise<boolean> {
   return (await q.query('SELECT 1 FROM people WHERE id = $1', [personId])).length > 0;

@@ -1,7 +1,7 @@
 // The only place where error codes become HTTP: RFC 9457 problem+json, a stable `type` per
 // code, a Chinese-and-English title, the offending field where there is one, and never a stack.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
+import { AppError, ERROR_CODES, PROTOCOL_TO_SERVICE, type ErrorCode } from '../errors.ts';
 import { ProtocolError } from '../protocol/errors.ts';
 import type { Logger } from '../log.ts';
 import { transientFault } from '../db/faults.ts';
@@ -54,8 +54,7 @@ function fromParserError(err: { type?: unknown; status?: unknown; message?: unkn
 
 /** Protocol errors are the client's fault when they reach the HTTP layer (bad points, ballots…). */
 function fromProtocolError(err: ProtocolError): AppError {
-  // invalid_randomness is our own bug, not the client's: it stays a 500.
-  const code: ErrorCode = err.code !== 'invalid_randomness' && err.code in ERROR_CODES ? err.code : 'internal';
+  const code: ErrorCode = PROTOCOL_TO_SERVICE[err.code];
   return new AppError(code, err.message, err.field !== undefined ? { field: err.field } : {});
 }
 

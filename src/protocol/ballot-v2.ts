@@ -18,7 +18,7 @@
 // so every ballot of one vote has one length on the wire and one at rest, whatever its marks.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { BALLOT_KEY_LENGTH, MARKS, type Ballot, type BallotV2, type AnyChoices } from './ballot.ts';
-import { verifyDeviceSignature, type DeviceSignatureCheck } from './device.ts';
+import { verifyDeviceSignature, type DeviceSignatureCheck } from './device-key.ts';
 import { canonicalBytes } from './encoding.ts';
 import { abytes, drawBytes, type RandomBytes } from './errors.ts';
 

@@ -6,7 +6,7 @@
 // Entries carry no timestamps: nothing in the record may reveal when a ballot arrived.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { parseMarks, parseVoteDefinition, parseVoteRules, type Ballot, type Mark, type AnyVoteDefinition, type VoteRules } from './ballot.ts';
-import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device.ts';
+import { deviceKeyFingerprint, DEVICE_ALGORITHMS, type DevicePublicKey } from './device-key.ts';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import { ProtocolError, reasonZh } from './errors.ts';
 import { decodeB64, expectArray, expectHex64, expectInt, expectObject, expectOneOf, expectString, isPlainObject } from './guards.ts';
@@ -15,6 +15,7 @@ import { DECISION_REASON_MAX } from './close.ts';
 import type { Tally } from './tally.ts';
 import { parseCompositeBody, type CompositeBody } from './composite.ts';
 import { G1_LENGTH } from './tokens.ts';
+import { checkPinnedHead, type PinOptions } from './pinned-head.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
 
@@ -423,11 +424,11 @@ export type ChainCheck =
 /**
  * Checks that entries form one chain from genesis: each entry parses, seq = index, one
  * committee, prev = hash of the entry before (GENESIS_PREV first), and hash = hashEntry(entry).
- * With a pinned head (one an observer saw earlier), the chain must hold that very entry — a
- * shorter chain or another hash at that seq means history was truncated, rewritten or forked.
+ * With a pinned head (one an observer saw earlier), the chain must hold that very entry
+ * (checkPinnedHead, pinned-head.ts).
  * Never throws.
  */
-export function verifyChainLinks(entries: unknown, pinnedHead?: ChainHead): ChainCheck {
+export function verifyChainLinks(entries: unknown, pinnedHead?: ChainHead, pinOptions: PinOptions = {}): ChainCheck {
   if (!Array.isArray(entries)) return { ok: false, code: 'record_malformed', index: -1, detail: 'entries must be an array', detailZh: 'entries 必须是数组' };
   const parsed: ChainEntry[] = [];
   for (let i = 0; i < entries.length; i++) {
@@ -437,11 +438,11 @@ export function verifyChainLinks(entries: unknown, pinnedHead?: ChainHead): Chai
       return { ok: false, code: 'record_malformed', index: i, detail: (e as Error).message, detailZh: reasonZh(e) };
     }
   }
-  return checkChainLinks(parsed, pinnedHead);
+  return checkChainLinks(parsed, pinnedHead, pinOptions);
 }
 
 /** verifyChainLinks for entries already read with parseEntry (the verifier parses once). */
-export function checkChainLinks(entries: readonly ChainEntry[], pinnedHead?: ChainHead): ChainCheck {
+export function checkChainLinks(entries: readonly ChainEntry[], pinnedHead?: ChainHead, pinOptions: PinOptions = {}): ChainCheck {
   let previous: ChainEntry | null = null;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
@@ -455,13 +456,8 @@ export function checkChainLinks(entries: readonly ChainEntry[], pinnedHead?: Cha
     previous = entry;
   }
   if (pinnedHead) {
-    const at = entries[pinnedHead.seq];
-    if (!Number.isSafeInteger(pinnedHead.seq) || pinnedHead.seq < 0 || at === undefined) {
-      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `the chain ends before the pinned head at seq ${pinnedHead.seq}`, detailZh: `哈希链止于已固定的链头（序号 ${pinnedHead.seq}）之前` };
-    }
-    if (at.hash !== pinnedHead.hash) {
-      return { ok: false, code: 'pinned_head_mismatch', index: pinnedHead.seq, detail: `entry ${pinnedHead.seq} differs from the pinned head: history was rewritten or forked`, detailZh: `记录项 #${pinnedHead.seq} 与已固定的链头不同：历史被改写或分叉` };
-    }
+    const held = checkPinnedHead(entries, pinnedHead, pinOptions);
+    if (!held.ok) return held;
   }
   return { ok: true, head: previous ? { seq: previous.seq, hash: previous.hash } : null };
 }

@@ -14,7 +14,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Ballot } from './ballot.ts';
 import type { Issuance } from './chain.ts';
-import { deviceMessage } from './device.ts';
+import { deviceMessage } from './device-key.ts';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import type { Tally } from './tally.ts';
 

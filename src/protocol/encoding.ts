@@ -6,6 +6,7 @@
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import canonicalize from 'canonicalize';
+import { ProtocolError } from './errors.ts';
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
@@ -15,23 +16,31 @@ export function toBase64url(bytes: Uint8Array): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Strict base64url decoding: rejects padding, other alphabets and non-canonical trailing bits. */
+/**
+ * Strict base64url decoding: rejects padding, other alphabets and non-canonical trailing bits.
+ * Throws ProtocolError('invalid_encoding'), also for a value that is not a string at all.
+ */
 export function fromBase64url(text: string): Uint8Array {
-  if (!B64URL.test(text) || text.length % 4 === 1) throw new TypeError('not base64url');
+  if (typeof text !== 'string' || !B64URL.test(text) || text.length % 4 === 1) throw new ProtocolError('invalid_encoding', 'not base64url', { zh: '不是规范的 base64url 编码' });
   const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
   const bin = atob(padded);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   // Canonical form only, so one byte string has exactly one spelling (hashes depend on it).
-  if (toBase64url(out) !== text) throw new TypeError('non-canonical base64url');
+  if (toBase64url(out) !== text) throw new ProtocolError('invalid_encoding', 'non-canonical base64url', { zh: '不是规范的 base64url 编码' });
   return out;
 }
 
 export { bytesToHex, bytesToNumberBE, concatBytes, hexToBytes, numberToBytesBE, utf8ToBytes };
 
-/** RFC 8785 JSON Canonicalization Scheme, as UTF-8 bytes. */
+/** RFC 8785 JSON Canonicalization Scheme, as UTF-8 bytes. Throws ProtocolError('invalid_encoding') for a value JCS cannot encode. */
 export function canonicalBytes(value: unknown): Uint8Array {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value cannot be canonicalized');
+  let text: string | undefined;
+  try {
+    text = canonicalize(value);
+  } catch (cause) {
+    throw new ProtocolError('invalid_encoding', (cause as Error)?.message ?? String(cause), { cause, zh: '没有规范的 JSON 形式' });
+  }
+  if (text === undefined) throw new ProtocolError('invalid_encoding', 'value cannot be canonicalized', { zh: '没有规范的 JSON 形式' });
   return utf8ToBytes(text);
 }

@@ -2,7 +2,7 @@
 // ballots, the state changes of a vote as it closes, the members' confirmations, the
 // inspectors (监票人) and their countersignatures, and the signing device of a request.
 import type { Queryable } from '../db/database.ts';
-import type { DevicePublicKey } from '../protocol/device.ts';
+import type { DevicePublicKey } from '../protocol/device-key.ts';
 
 /** One row per token issued: who received it, for which blinded point, signed by which device. */
 export async function listIssuancesWithFingerprints(

@@ -4,7 +4,7 @@
 // same functions run in-process when no pool is configured.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.ts';
-import { verifyDeviceSignature, type DevicePublicKey } from '../protocol/device.ts';
+import { verifyDeviceSignature, type DevicePublicKey } from '../protocol/device-key.ts';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { locateInvalidTokens, signBlinded, verifyToken, type TokenItem } from '../protocol/tokens.ts';
 import { verifyBallotSignature } from '../protocol/ballot-v2.ts';
@@ -39,7 +39,7 @@ export interface VoteCrypto {
 
 /** Rebuilds a protocol error thrown in a worker, so the HTTP layer maps it to the same 4xx. */
 function rebuild(f: TaskFailure): Error {
-  if (f.name === 'ProtocolError' && f.code) return new ProtocolError(f.code as ProtocolErrorCode, f.message, f.field !== undefined ? { field: f.field } : {});
+  if (f.name === 'ProtocolError' && f.code) return new ProtocolError(f.code as ProtocolErrorCode, f.message, { ...(f.field !== undefined ? { field: f.field } : {}), ...(f.messageZh !== undefined ? { zh: f.messageZh } : {}) });
   return new Error(`crypto worker: ${f.message}`);
 }
 

@@ -7,7 +7,7 @@
 // end, not with SQL of its own over these tables.
 import type { Queryable } from '../db/database.ts';
 import type { CommitteeRules } from '../committees/rules.ts';
-import type { DevicePublicKey } from '../protocol/device.ts';
+import type { DevicePublicKey } from '../protocol/device-key.ts';
 
 /** confirming and countersigning: the version-2 close in progress (close.ts). */
 export type VoteState = 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed';

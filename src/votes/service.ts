@@ -17,7 +17,7 @@ import { ballotHash, ballotTokenId, checkCandidateRatio, validateBallot, type Ba
 import { ballotPadding, sealedBallotText } from '../protocol/ballot-v2.ts';
 import { CURRENT_VERSION, versionOf } from '../protocol/version.ts';
 import type { ChainEntry } from '../protocol/chain.ts';
-import { tokenRequestMessage } from '../protocol/device.ts';
+import { tokenRequestMessage } from '../protocol/device-key.ts';
 import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
 import { signReceipt } from '../protocol/receipt.ts';
 import type { Tally } from '../protocol/tally.ts';

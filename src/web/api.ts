@@ -15,7 +15,7 @@
 // signed-in request.
 import type { Ballot } from '../protocol/ballot.ts';
 import { castBodyText } from '../protocol/ballot-v2.ts';
-import { deviceMessage } from '../protocol/device.ts';
+import { deviceMessage } from '../protocol/device-key.ts';
 import { createDeviceKey, signWithDevice } from './device.ts';
 import { forgetDevice, loadDevice, saveDevice, type StoredDevice } from './store.ts';
 

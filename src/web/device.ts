@@ -1,6 +1,6 @@
 // This browser as an enrolled device: a WebCrypto key pair made here, the private half
 // non-extractable (script can use it to sign but can never read it out), kept in IndexedDB.
-import type { DeviceAlgorithm } from '../protocol/device.ts';
+import type { DeviceAlgorithm } from '../protocol/device-key.ts';
 import { toBase64url } from '../protocol/encoding.ts';
 import type { StoredDevice } from './store.ts';
 

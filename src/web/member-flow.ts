@@ -15,9 +15,9 @@
 import { ballotHash, validateBallot, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
 import { makeEntry, type ChainEntry } from '../protocol/chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../protocol/close.ts';
-import { tokenRequestMessage } from '../protocol/device.ts';
+import { tokenRequestMessage } from '../protocol/device-key.ts';
 import { canonicalBytes } from '../protocol/encoding.ts';
-import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../protocol/member.ts';
+import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken } from '../protocol/member-ballot.ts';
 import { ProtocolError } from '../protocol/errors.ts';
 import type { VerificationReport } from '../protocol/verifier.ts';
 import { versionOf } from '../protocol/version.ts';

@@ -12,6 +12,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { asCommitteeDefinition, parseVoteDefinition, type VoteDefinition } from '../protocol/ballot.ts';
 import { checkChainLinks, parseEntry, verifyChainLinks, type ChainEntry, type ChainHead, type EntryBodies } from '../protocol/chain.ts';
+import { advancePin, checkPinnedHead, readPin } from '../protocol/pinned-head.ts';
 import { publicGet, recordGet } from './api.ts';
 import { h } from './dom.ts';
 import { glanceFingerprint, type GlanceFingerprint } from './glance.ts';
@@ -41,8 +42,7 @@ const PIN_PREFIX = 'piaojue.pinnedHead.';
 /** The head of this committee's chain this device last verified, if any. */
 export function pinnedHead(committeeId: string): ChainHead | undefined {
   try {
-    const v = JSON.parse(localStorage.getItem(PIN_PREFIX + committeeId) ?? 'null') as ChainHead | null;
-    return v && Number.isSafeInteger(v.seq) && v.seq >= 0 && typeof v.hash === 'string' ? v : undefined;
+    return readPin(JSON.parse(localStorage.getItem(PIN_PREFIX + committeeId) ?? 'null')) ?? undefined;
   } catch {
     return undefined;
   }
@@ -51,9 +51,10 @@ export function pinnedHead(committeeId: string): ChainHead | undefined {
 /** Pins a verified head; a pin only ever moves forward. */
 export function pinHead(committeeId: string, head: ChainHead): void {
   const old = pinnedHead(committeeId);
-  if (!old || head.seq > old.seq) {
+  const pin = advancePin(old, head);
+  if (pin !== old) {
     try {
-      localStorage.setItem(PIN_PREFIX + committeeId, JSON.stringify({ seq: head.seq, hash: head.hash }));
+      localStorage.setItem(PIN_PREFIX + committeeId, JSON.stringify(pin));
     } catch {
       // storage full or disabled: the in-memory chain below still holds for this page
     }
@@ -112,7 +113,8 @@ async function readChain(committeeId: string): Promise<ChainEntry[]> {
     // or another tab pinned a head this history does not hold.
     const tip = have.at(-1)!;
     if (typeof reply.head?.seq === 'number' && reply.head.seq < tip.seq) throw new RecordError(rewrittenText({ code: 'chain_head', detail: `the chain now ends at ${reply.head.seq}, before entry ${tip.seq}`, detailZh: `哈希链现止于序号 ${reply.head.seq}，早于记录项 #${tip.seq}` }), true);
-    if (pin && pin.seq <= tip.seq && have[pin.seq]!.hash !== pin.hash) throw new RecordError(rewrittenText({ code: 'pinned_head_mismatch', detail: `entry ${pin.seq} differs from the pinned head`, detailZh: `记录项 #${pin.seq} 与已固定的链头不同` }), true);
+    const held = pin ? checkPinnedHead(have, pin, { prefix: true }) : { ok: true as const };
+    if (!held.ok) throw new RecordError(rewrittenText(held), true);
     if (!pin || pin.seq <= tip.seq) return have;
   }
   const all = [...have, ...fresh];
@@ -159,11 +161,9 @@ export async function pinnedDefinition(committeeId: string, voteId: string): Pro
 export async function checkVoteRecord(record: { committeeId?: unknown; voteId?: unknown; entries?: unknown; head?: unknown }, committeeId: string, voteId: string): Promise<void> {
   if (record.committeeId !== committeeId || record.voteId !== voteId) throw new RecordError(L('记录不属于这项表决。', 'The record is not this vote’s.'));
   const entries = Array.isArray(record.entries) ? (record.entries as unknown[]) : [];
-  const last = entries.at(-1) as { seq?: unknown } | undefined;
-  const lastSeq = typeof last?.seq === 'number' ? last.seq : -1;
+  // A pin later than this record's close cannot be checked here; the chain below holds it.
   const pin = pinnedHead(committeeId);
-  const usable = pin && pin.seq <= lastSeq ? pin : undefined;
-  const check = verifyChainLinks(entries, usable);
+  const check = verifyChainLinks(entries, pin, { prefix: true });
   if (!check.ok) {
     if (check.code === 'pinned_head_mismatch') throw new RecordError(rewrittenText(check), true);
     throw new RecordError(brokenText(check));

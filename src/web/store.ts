@@ -7,8 +7,8 @@
 //            ballot as cast and its signed receipt.
 // Nothing here ever leaves the device except through the protocol functions.
 import type { Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
-import type { DeviceAlgorithm } from '../protocol/device.ts';
-import type { Token, TokenRequest } from '../protocol/member.ts';
+import type { DeviceAlgorithm } from '../protocol/device-key.ts';
+import type { Token, TokenRequest } from '../protocol/member-ballot.ts';
 
 const DB_NAME = 'piaojue';
 const DB_VERSION = 1;

@@ -1,11 +1,17 @@
-// A small worker-thread pool for CPU-heavy pure functions (BLS signing and pairing checks), so
-// one service instance uses every core while its main thread keeps serving HTTP and SQL.
+// The one worker-thread pool for CPU-heavy pure functions: the service's (BLS signing and
+// pairing checks, so one instance uses every core while its main thread keeps serving HTTP and
+// SQL) and the CLI verifier's (cli/verify-workers.ts: the per-ballot work of verifyRecord).
 //
 // A task module exports `tasks`, a record of functions taking and returning structured-cloneable
-// values. The service runs the compiled dist/ (plain .js), and a worker loads its module as is.
+// values, and calls serveTasks when it runs as a worker (workerData.role === TASK_WORKER). A
+// task may take a progress callback as its last parameter: the caller passes a function there,
+// the pool keeps it on this side, and the worker gets one that reports back. The service runs the compiled dist/ (plain .js), and a worker loads its module as is.
 // Under the test runner the modules are the TypeScript sources; a worker thread does not inherit
 // the runner's loader, so for a .ts module it first registers tsx (a dev dependency).
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
+
+/** The workerData role of a pool's worker: its task module serves tasks when it sees this. */
+export const TASK_WORKER = 'piaojue-task-worker';
 
 /**
  * Starts a worker thread on the module at `moduleUrl`, with `workerData`. A .js module (dist/)
@@ -25,11 +31,19 @@ export interface TaskFailure {
   message: string;
   code?: string;
   field?: string;
+  messageZh?: string;
 }
 
+/** What a task reports as it goes: items done so far. */
+export type TaskProgress = (done: number) => void;
+
+type Request = { id: number; op: string; args: unknown[]; progress?: true };
+type Reply = { id: number; progress: number } | { id: number; result: unknown } | { id: number; failure: TaskFailure };
+
 export interface Pool<T extends TaskMap> {
+  readonly threads: number;
   run<K extends keyof T & string>(op: K, ...args: Parameters<T[K]>): Promise<Awaited<ReturnType<T[K]>>>;
-  /** Starts the workers now rather than on the first task (a server does this at start-up). */
+  /** Starts the workers now rather than on the first task (a server at start-up; the CLI verifier at once, so their start overlaps its parsing). */
   warm(): void;
   close(): Promise<void>;
 }
@@ -42,17 +56,18 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
   let workers: { worker: Worker; busy: number }[] | undefined;
   let closed = false;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; slot: { busy: number } }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; slot: { busy: number }; progress?: TaskProgress }>();
 
   const spawn = (): { worker: Worker; busy: number } => {
-    const slot = { worker: startWorker(moduleUrl, { role: 'piaojue-task-worker' }), busy: 0 };
+    const slot = { worker: startWorker(moduleUrl, { role: TASK_WORKER }), busy: 0 };
     slot.worker.unref();
-    slot.worker.on('message', (reply: { id: number; result?: unknown; failure?: TaskFailure }) => {
+    slot.worker.on('message', (reply: Reply) => {
       const p = pending.get(reply.id);
       if (!p) return;
+      if ('progress' in reply) return p.progress?.(reply.progress);
       pending.delete(reply.id);
       p.slot.busy--;
-      if (reply.failure) p.reject(rebuild(reply.failure));
+      if ('failure' in reply) p.reject(rebuild(reply.failure));
       else p.resolve(reply.result);
     });
     // A worker that dies fails its own tasks and is replaced, so later tasks never wait on it.
@@ -73,6 +88,7 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
   const start = () => (workers = Array.from({ length: threads }, spawn));
 
   return {
+    threads,
     warm() {
       if (!workers) start();
     },
@@ -82,9 +98,13 @@ export function createPool<T extends TaskMap>(moduleUrl: string, threads: number
       const slot = all.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       slot.busy++;
+      // A function last is the task's progress callback: it stays here, the worker reports to it.
+      const last: unknown = args.at(-1);
+      const progress = typeof last === 'function' ? (last as TaskProgress) : undefined;
+      const request: Request = progress ? { id, op, args: args.slice(0, -1), progress: true } : { id, op, args };
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, slot });
-        slot.worker.postMessage({ id, op, args });
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, slot, ...(progress ? { progress } : {}) });
+        slot.worker.postMessage(request);
       });
     },
     async close() {
@@ -115,19 +135,21 @@ export function shuttingDown(): Error {
 }
 
 /** The worker side: answers task requests from the pool with the module's `tasks`. */
-export function serveTasks(tasks: TaskMap, port: import('node:worker_threads').MessagePort): void {
-  port.on('message', (req: { id: number; op: string; args: unknown[] }) => void answer(req));
-  async function answer(req: { id: number; op: string; args: unknown[] }): Promise<void> {
+export function serveTasks(tasks: TaskMap, port: MessagePort): void {
+  port.on('message', (req: Request) => void answer(req));
+  async function answer(req: Request): Promise<void> {
     try {
       const fn = tasks[req.op];
       if (!fn) throw new Error(`unknown task ${req.op}`);
-      port.postMessage({ id: req.id, result: await fn(...req.args) });
+      const progress: TaskProgress = (done) => port.postMessage({ id: req.id, progress: done } satisfies Reply);
+      port.postMessage({ id: req.id, result: await fn(...req.args, ...(req.progress ? [progress] : [])) } satisfies Reply);
     } catch (e) {
-      const err = e as { name?: string; message?: string; code?: unknown; field?: unknown };
+      const err = e as { name?: string; message?: string; code?: unknown; field?: unknown; messageZh?: unknown };
       const failure: TaskFailure = { name: String(err?.name ?? 'Error'), message: String(err?.message ?? e) };
       if (typeof err?.code === 'string') failure.code = err.code;
       if (typeof err?.field === 'string') failure.field = err.field;
-      port.postMessage({ id: req.id, failure });
+      if (typeof err?.messageZh === 'string') failure.messageZh = err.messageZh;
+      port.postMessage({ id: req.id, failure } satisfies Reply);
     }
   }
 }

@@ -11,7 +11,7 @@ import { castBallot, obtainToken, rng } from '../helpers/voting.ts';
 import type { Choices, Mark, VoteDefinition } from '../../src/protocol/ballot.ts';
 import { ballotPadding, castBodyText, MARK_WIDTH } from '../../src/protocol/ballot-v2.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
-import { buildBallot, type TokenV2 } from '../../src/protocol/member.ts';
+import { buildBallot, type TokenV2 } from '../../src/protocol/member-ballot.ts';
 import { signBallot } from '../../src/protocol/ballot-v2.ts';
 
 let service: TestService;

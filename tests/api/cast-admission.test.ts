@@ -10,7 +10,7 @@ import { adminSession, meetingWithVote, NAMES } from '../helpers/world.ts';
 import { castBallot, obtainToken } from '../helpers/voting.ts';
 import { castState } from '../../src/votes/admission.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
-import { buildBallot, type Token } from '../../src/protocol/member.ts';
+import { buildBallot, type Token } from '../../src/protocol/member-ballot.ts';
 import { allApprove, garbageBallot } from '../../testkit/garbage-ballots.ts';
 
 let service: TestService;

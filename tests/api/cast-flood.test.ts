@@ -9,7 +9,7 @@ import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, meetingWithVote, NAMES } from '../helpers/world.ts';
 import { castBallot, obtainToken } from '../helpers/voting.ts';
 import type { Ballot } from '../../src/protocol/ballot.ts';
-import { buildBallot } from '../../src/protocol/member.ts';
+import { buildBallot } from '../../src/protocol/member-ballot.ts';
 import { allApprove, garbageBallot } from '../../testkit/garbage-ballots.ts';
 
 let service: TestService;

@@ -11,7 +11,7 @@ import { approveOnly, cast, closeAndPublish, obtainToken, requestToken, rng } fr
 import type { ChainEntry, VoteRecord } from '../../src/protocol/chain.ts';
 import { ballotHash, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, type PreparedClose } from '../../src/protocol/close.ts';
-import { buildBallot, createTokenRequest, finishToken } from '../../src/protocol/member.ts';
+import { buildBallot, createTokenRequest, finishToken } from '../../src/protocol/member-ballot.ts';
 import { fromBase64url, toBase64url } from '../../src/protocol/encoding.ts';
 import { signBlinded } from '../../src/protocol/tokens.ts';
 import { sealedBallotText } from '../../src/protocol/ballot-v2.ts';

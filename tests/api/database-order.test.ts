@@ -12,7 +12,7 @@ import { castState } from '../../src/votes/admission.ts';
 import type { MixedBallot } from '../../src/votes/ballot-mixer.ts';
 import { insertBallots } from '../../src/votes/queries.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
-import type { Token } from '../../src/protocol/member.ts';
+import type { Token } from '../../src/protocol/member-ballot.ts';
 
 let service: TestService;
 let admin: Session;

@@ -60,8 +60,8 @@ describe('bad input gets a coded 4xx', () => {
 
   it('refuses a device key that is not a curve point', async () => {
     const r = await api.post('/v1/enrol', { code: 'AAAA-AAAA', device: { alg: 'ES256', key: 'BA' + 'A'.repeat(85) } });
-    expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ code: 'validation_failed', field: 'device.key' });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ code: 'invalid_key', field: 'device.key' });
   });
 });
 
@@ -104,7 +104,7 @@ describe('enrolment and login', () => {
     expect(bad.status).toBe(401);
     expect(bad.body.code).toBe('challenge_invalid');
     const ch = await api.post('/v1/auth/challenge', { deviceId: enrolled.body.deviceId });
-    const { deviceMessage } = await import('../../src/protocol/device.ts');
+    const { deviceMessage } = await import('../../src/protocol/device-key.ts');
     const signature = await device.sign(deviceMessage('piaojue/v1/login', { challenge: ch.body.challenge, challengeId: ch.body.challengeId, deviceId: enrolled.body.deviceId }));
     expect((await api.post('/v1/auth/token', { challengeId: ch.body.challengeId, signature })).status).toBe(200);
     const replay = await api.post('/v1/auth/token', { challengeId: ch.body.challengeId, signature });

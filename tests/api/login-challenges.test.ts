@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, login, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession } from '../helpers/world.ts';
-import { deviceMessage } from '../../src/protocol/device.ts';
+import { deviceMessage } from '../../src/protocol/device-key.ts';
 
 let service: TestService;
 let admin: Session;

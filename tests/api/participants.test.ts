@@ -13,7 +13,7 @@ import { rehash } from '../helpers/records.ts';
 import { obtainSlipToken, redeemSlip, requestSlipToken } from '../../src/client/participant.ts';
 import type { AnyVoteDefinition } from '../../src/protocol/ballot.ts';
 import { compareStrings, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
-import { buildBallot, createTokenRequest, type Token } from '../../src/protocol/member.ts';
+import { buildBallot, createTokenRequest, type Token } from '../../src/protocol/member-ballot.ts';
 import type { RecommendationItem, RecommendationTally } from '../../src/protocol/shapes.ts';
 import { verifyRecord, type VerificationReport } from '../../src/protocol/verifier.ts';
 
@@ -158,7 +158,7 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     expect(again.reply.body.blindSignature).toBe(reply.body.blindSignature);
     const other = await requestSlipToken(api, def);
     expect([other.reply.status, other.reply.body.code]).toEqual([409, 'token_already_issued']);
-    const { finishToken } = await import('../../src/protocol/member.ts');
+    const { finishToken } = await import('../../src/protocol/member-ballot.ts');
     tokens.push(finishToken(request, reply.body.blindSignature, def.publicKey));
     for (const credential of credentials.slice(1, 3)) tokens.push(await obtainSlipToken(as(credential), def));
     // One phone asking twice at once, with two blindings: one token, the other refused.

@@ -10,7 +10,7 @@ import { ballotHash, type Ballot, type BallotV2, type VoteDefinition } from '../
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { generateVoteKey, signBlinded, hashToken } from '../../src/protocol/tokens.ts';
 import { generateBallotKey } from '../../src/protocol/ballot-v2.ts';
-import { buildBallot } from '../../src/protocol/member.ts';
+import { buildBallot } from '../../src/protocol/member-ballot.ts';
 import { verifyRecord, type VerificationCode } from '../../src/protocol/verifier.ts';
 import { rehash } from '../helpers/records.ts';
 

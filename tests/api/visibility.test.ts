@@ -8,7 +8,7 @@ import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, enrolPerson, NAMES, type CommitteeFixture } from '../helpers/world.ts';
 import { approveOnly, cast, castBallot, closeAndPublish, obtainToken, requestToken, rng } from '../helpers/voting.ts';
-import { buildBallot } from '../../src/protocol/member.ts';
+import { buildBallot } from '../../src/protocol/member-ballot.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 import type { ChainEntry } from '../../src/protocol/chain.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';

@@ -3,7 +3,7 @@ import { Api, type Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES, type CommitteeFixture } from '../helpers/world.ts';
 import { approveOnly, cast, castBallot, obtainToken, requestToken, closeAndPublish } from '../helpers/voting.ts';
-import { createTokenRequest, findBallotInRecord, checkReceipt, buildBallot } from '../../src/protocol/member.ts';
+import { createTokenRequest, findBallotInRecord, checkReceipt, buildBallot } from '../../src/protocol/member-ballot.ts';
 import { ballotHash } from '../../src/protocol/ballot.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 import { rng } from '../helpers/voting.ts';
@@ -59,7 +59,7 @@ describe('creating votes', () => {
 describe('a whole vote over HTTP', () => {
   let def: VoteDefinition;
   let voteId: string;
-  let firstRequest: import('../../src/protocol/member.ts').TokenRequest;
+  let firstRequest: import('../../src/protocol/member-ballot.ts').TokenRequest;
   const present = () => c.members.slice(0, 9);
 
   beforeAll(async () => {
@@ -99,12 +99,12 @@ describe('a whole vote over HTTP', () => {
   it('refuses the identity and off-curve points, and a bad device signature, signing nothing', async () => {
     const member = c.members[1]!;
     const identity = 'wA' + 'A'.repeat(62);
-    const sig = await member.device.sign((await import('../../src/protocol/device.ts')).tokenRequestMessage(voteId, identity));
+    const sig = await member.device.sign((await import('../../src/protocol/device-key.ts')).tokenRequestMessage(voteId, identity));
     const r = await member.api.post(`/v1/votes/${voteId}/tokens`, { blindedPoint: identity, deviceSignature: sig });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('invalid_point');
     const junk = 'g' + 'A'.repeat(63);
-    const sig2 = await member.device.sign((await import('../../src/protocol/device.ts')).tokenRequestMessage(voteId, junk));
+    const sig2 = await member.device.sign((await import('../../src/protocol/device-key.ts')).tokenRequestMessage(voteId, junk));
     expect((await member.api.post(`/v1/votes/${voteId}/tokens`, { blindedPoint: junk, deviceSignature: sig2 })).body.code).toBe('invalid_point');
     const req = createTokenRequest(voteId, rng);
     const forged = await member.api.post(`/v1/votes/${voteId}/tokens`, { blindedPoint: req.blindedPoint, deviceSignature: sig });
@@ -115,7 +115,7 @@ describe('a whole vote over HTTP', () => {
   });
 
   it('runs the vote: casts anonymously, refuses bad ballots, tallies at close, publishes a record that verifies', async () => {
-    const { finishToken } = await import('../../src/protocol/member.ts');
+    const { finishToken } = await import('../../src/protocol/member-ballot.ts');
     const tokens = [];
     // Member 0 retries with the request it stored before sending (the answer was "lost").
     const retry = await requestToken(present()[0]!, voteId, firstRequest);

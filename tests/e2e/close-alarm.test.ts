@@ -14,7 +14,7 @@ import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../../src/protocol/close.ts';
 import { ballotHash, type VoteDefinition } from '../../src/protocol/ballot.ts';
 import type { ClosingView } from '../../src/votes/close.ts';
-import type { Token } from '../../src/protocol/member.ts';
+import type { Token } from '../../src/protocol/member-ballot.ts';
 
 const world = useBrowserWorld();
 let c: CommitteeFixture;

@@ -9,7 +9,7 @@ import { castApproval, enrolledPhone, openOneVote, useBrowserWorld } from './pho
 import type { Session } from '../helpers/client.ts';
 import { createCommittee } from '../helpers/world.ts';
 import { approveOnly, cast, obtainToken } from '../helpers/voting.ts';
-import type { Token } from '../../src/protocol/member.ts';
+import type { Token } from '../../src/protocol/member-ballot.ts';
 
 const world = useBrowserWorld({ env: { PIAOJUE_RATE_LIMIT_CAST: '1', PIAOJUE_RATE_LIMIT_WINDOW_MS: '30000' } });
 

@@ -1,6 +1,6 @@
 // The API client for tests: src/client's, with every answer checked against openapi.yaml, and
 // a device as the browser holds it (a WebCrypto key pair).
-import type { DeviceAlgorithm } from '../../src/protocol/device.ts';
+import type { DeviceAlgorithm } from '../../src/protocol/device-key.ts';
 import { ApiClient, enrol, loginReply, WebCryptoDevice, type Reply, type Session as ClientSession } from '../../src/client/index.ts';
 import { checkResponse } from './openapi.ts';
 

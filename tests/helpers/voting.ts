@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Ballot, Choices, VoteDefinition } from '../../src/protocol/ballot.ts';
 import { castBallot as castAnonymously, obtainToken, requestToken } from '../../src/client/ballots.ts';
 import { closeAndPublish as closeVote, type CloseOptions as CloseSteps } from '../../src/client/close.ts';
-import { buildBallot, type Token } from '../../src/protocol/member.ts';
+import { buildBallot, type Token } from '../../src/protocol/member-ballot.ts';
 import { Api, type Reply, type Session } from './client.ts';
 
 export const rng = (n: number) => new Uint8Array(randomBytes(n));

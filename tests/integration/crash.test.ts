@@ -59,7 +59,7 @@ describe('a crash mid-request', () => {
       const record = (await new Api(again.url).get(`/v1/votes/${def.voteId}/record`)).body;
       const jwks = (await new Api(again.url).get('/.well-known/jwks.json')).body;
       expect((await verifyRecord(record, { jwks, randomBytes: rng })).ok).toBe(true);
-      const { findBallotInRecord } = await import('../../src/protocol/member.ts');
+      const { findBallotInRecord } = await import('../../src/protocol/member-ballot.ts');
       for (const hash of acknowledged) expect(findBallotInRecord(record, hash)).not.toBeNull();
     } finally {
       await second.stop();

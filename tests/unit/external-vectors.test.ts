@@ -8,7 +8,7 @@ import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { verifyBallotSignature } from '../../src/protocol/ballot-v2.ts';
-import { verifyDeviceSignature, verifyDeviceSignatures } from '../../src/protocol/device.ts';
+import { verifyDeviceSignature, verifyDeviceSignatures } from '../../src/protocol/device-key.ts';
 import { bytesToHex, hexToBytes, toBase64url, utf8ToBytes } from '../../src/protocol/encoding.ts';
 import { clearCofactor, prehashToCurve } from '../../src/protocol/h2c-g1.ts';
 import { seededRandom } from '../../testkit/seeded-random.ts';

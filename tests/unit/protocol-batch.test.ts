@@ -5,7 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { describe, expect, it } from 'vitest';
-import { tokenRequestMessage, verifyDeviceSignature, verifyDeviceSignatures, type DeviceSignatureCheck } from '../../src/protocol/device.ts';
+import { tokenRequestMessage, verifyDeviceSignature, verifyDeviceSignatures, type DeviceSignatureCheck } from '../../src/protocol/device-key.ts';
 import { toBase64url } from '../../src/protocol/encoding.ts';
 import { clearCofactor, prehashToCurve } from '../../src/protocol/h2c-g1.ts';
 import { msm } from '../../src/protocol/msm.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyChoices } from '../../src/protocol/ballot.ts';
 import { makeEntry, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
 import type { RecommendationItem } from '../../src/protocol/shapes.ts';
-import { createTokenRequest } from '../../src/protocol/member.ts';
+import { createTokenRequest } from '../../src/protocol/member-ballot.ts';
 import { verifyRecord, type VerificationCode, type VerificationReport } from '../../src/protocol/verifier.ts';
 import { checkParticipation, participationOf } from '../../src/protocol/verify/participation.ts';
 import { marked } from '../helpers/protocol-ballots.ts';

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { requirePrincipal } from '../auth.ts';
 import { assertAdmin, assertSelfOrAdmin } from '../../principal.ts';
 import { idSchema, parseBody, parseId } from '../validate.ts';
-import { DEVICE_ALGORITHMS } from '../../protocol/device.ts';
+import { DEVICE_ALGORITHMS } from '../../protocol/device-key.ts';
 import { recordDeviceEvent } from '../../committees/service.ts';
 import { devicesOfExistingPerson, enrolDevice, issueEnrolmentCode, revokeDevice } from '../../devices/enrolment.ts';
 import { completeLogin, createLoginChallenge, whoAmI } from '../../devices/login.ts';

@@ -4,12 +4,12 @@ import type { AnyVoteDefinition } from '../ballot.ts';
 import type { ChainEntry, Issuance } from '../chain.ts';
 import { compareStrings } from '../chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, unconfirmedCount, type MemberSignature } from '../close.ts';
-import type { DevicePublicKey, DeviceSignatureCheck } from '../device.ts';
+import type { DevicePublicKey, DeviceSignatureCheck } from '../device-key.ts';
 import { fail, pass, type Entry, type Outcome } from './outcome.ts';
 
 type VerifySignatures = (checks: readonly DeviceSignatureCheck[]) => Promise<boolean[]>;
 
-interface CloseContext {
+export interface CloseContext {
   entries: readonly ChainEntry[];
   definition: AnyVoteDefinition;
   closed: Entry<'vote.closed'>;

@@ -11,7 +11,7 @@ import { bytesToHex, canonicalBytes } from '../encoding.ts';
 import { ProtocolError, reasonZh } from '../errors.ts';
 import { isPlainObject } from '../guards.ts';
 import type { EvaluationTally } from '../shapes.ts';
-import type { VerificationReport } from '../verifier.ts';
+import type { VerificationReport } from './codes.ts';
 
 export interface VerifiedSource {
   /** The source record as published (committeeId, voteId, entries, head). */

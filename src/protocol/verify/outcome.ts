@@ -1,6 +1,6 @@
 // What one verifier check returns. Shared by verifier.ts and the checks in this folder.
 import type { ChainEntry, EntryBodies } from '../chain.ts';
-import type { VerificationCode } from '../verifier.ts';
+import type { VerificationCode } from './codes.ts';
 
 // Every outcome carries its detail in English (`detail`) and in Chinese (`detailZh`).
 export type Outcome = { ok: true; detail: string; detailZh: string } | { ok: false; code: VerificationCode; detail: string; detailZh: string };

@@ -8,7 +8,7 @@
 import type { AnyVoteDefinition } from '../ballot.ts';
 import { compareStrings, type ChainEntry } from '../chain.ts';
 import { fromBase64url } from '../encoding.ts';
-import type { VerifyAccelerator } from '../verifier.ts';
+import type { VerifyAccelerator } from './accelerator.ts';
 import { invalidG1Points } from './issuances.ts';
 import { fail, pass, type Entry, type Outcome } from './outcome.ts';
 
@@ -69,4 +69,9 @@ export async function checkParticipation(
   if (issued > slips) return fail('tokens_exceed_slips', `more tokens than slips issued: ${counts}`, `发出票证多于发放的凭条：${countsZh}`);
   if (slips > entitled) return fail('slips_exceed_entitled', `more slips issued than 应到: ${counts}`, `发放的凭条多于应到：${countsZh}`);
   return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ slips issued ${slips} ≤ 应到 ${entitled} (slips entry ${p.inForce?.seq ?? '-'})`, `收回 ${returned} ≤ 发出 ${issued} ≤ 发放凭条 ${slips} ≤ 应到 ${entitled}（凭条记录项 #${p.inForce?.seq ?? '-'}）`);
+}
+
+/** Check `attendance` for a meeting of participants: no roster and no quorum; 实到 is the slips issued. */
+export function slipsAttendance(p: Participation): Outcome {
+  return pass(`a meeting of participants holding slips: 实到 is the ${p.slipsIssued} slips issued (check participation)`, `凭条参会的会议：实到为发放的凭条 ${p.slipsIssued} 张（见凭条参会检查）`);
 }

@@ -5,6 +5,8 @@ import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, canonicalBytes, concatBytes, fromBase64url, utf8ToBytes } from './encoding.ts';
+import { drawBytes, ProtocolError } from './errors.ts';
+import { isPlainObject } from './guards.ts';
 import { msm } from './msm.ts';
 
 export const DEVICE_ALGORITHMS = ['ES256', 'Ed25519'] as const;
@@ -17,47 +19,44 @@ export interface DevicePublicKey {
   key: string;
 }
 
-/** Why a device key or signature was refused; callers map it to their own coded error. */
-export class DeviceKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeviceKeyError';
-  }
-}
+/** A device key that is not a usable key: ProtocolError('invalid_key') on field device.key. */
+const badKey = (message: string, zh: string) => new ProtocolError('invalid_key', message, { field: 'device.key', zh: `设备公钥无效：${zh}` });
 
-/** Decodes and validates a device public key; throws DeviceKeyError when it is not a usable key. */
+/** Decodes and validates a device public key; throws ProtocolError('invalid_key') when it is not a usable key. */
 export function parseDevicePublicKey(pub: DevicePublicKey): Uint8Array {
+  if (!isPlainObject(pub)) throw badKey('device key must be { alg, key }', '必须是 { alg, key }');
   let raw: Uint8Array;
   try {
     raw = fromBase64url(pub.key);
   } catch {
-    throw new DeviceKeyError('device key is not base64url');
+    throw badKey('device key is not base64url', '不是 base64url 编码');
   }
   if (pub.alg === 'ES256') {
-    if (raw.length !== 65 || raw[0] !== 0x04) throw new DeviceKeyError('ES256 key must be a 65-byte uncompressed point');
+    if (raw.length !== 65 || raw[0] !== 0x04) throw badKey('ES256 key must be a 65-byte uncompressed point', 'ES256 公钥必须是 65 字节的非压缩点');
     try {
       p256.Point.fromBytes(raw).assertValidity();
     } catch {
-      throw new DeviceKeyError('ES256 key is not a point on P-256');
+      throw badKey('ES256 key is not a point on P-256', 'ES256 公钥不是 P-256 曲线上的点');
     }
   } else if (pub.alg === 'Ed25519') {
-    if (raw.length !== 32) throw new DeviceKeyError('Ed25519 key must be 32 bytes');
+    if (raw.length !== 32) throw badKey('Ed25519 key must be 32 bytes', 'Ed25519 公钥必须是 32 字节');
     try {
       const point = ed25519.Point.fromBytes(raw);
       // A small-order key would let anyone forge "signatures" that verify.
       if (point.isSmallOrder()) throw new Error('small order');
     } catch {
-      throw new DeviceKeyError('Ed25519 key is not a valid point');
+      throw badKey('Ed25519 key is not a valid point', 'Ed25519 公钥不是有效的点');
     }
   } else {
-    throw new DeviceKeyError('unsupported device key algorithm');
+    throw badKey('unsupported device key algorithm', '不支持的设备密钥算法');
   }
   return raw;
 }
 
 /** SHA-256 fingerprint of a device key, hex: how the record refers to a device. */
 export function deviceKeyFingerprint(pub: DevicePublicKey): string {
-  return bytesToHex(sha256(concatBytes(utf8ToBytes(`${pub.alg}:`), parseDevicePublicKey(pub))));
+  const raw = parseDevicePublicKey(pub);
+  return bytesToHex(sha256(concatBytes(utf8ToBytes(`${pub.alg}:`), raw)));
 }
 
 /**
@@ -146,8 +145,7 @@ export function verifyDeviceSignatures(checks: readonly DeviceSignatureCheck[], 
     }
   });
   if (batch.length === 0) return result;
-  const coins = randomBytes(16 * batch.length);
-  if (!(coins instanceof Uint8Array) || coins.length !== 16 * batch.length) throw new TypeError('randomBytes returned the wrong length');
+  const coins = drawBytes(randomBytes, 16 * batch.length, 'batch coefficients');
   let sB = 0n;
   const points: ReturnType<typeof ED.fromBytes>[] = [];
   const scalars: bigint[] = [];

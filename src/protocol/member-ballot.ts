@@ -1,12 +1,13 @@
-// The member's device: the only place a token is blinded and unblinded. Pure; the browser passes
-// crypto.getRandomValues in, tests pass a seeded stream.
+// The member's side of a ballot, on the member's device: the token request (the only place a
+// token is blinded and unblinded), the ballot itself, and checking the receipt and the record.
+// Pure; the browser passes crypto.getRandomValues in, tests pass a seeded stream.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { BALLOT_KEY_LENGTH, ballotHash, type Ballot, type BallotV1, type BallotV2, type AnyChoices } from './ballot.ts';
 import { generateBallotKey, signBallot } from './ballot-v2.ts';
 import type { ChainEntry, VoteRecord } from './chain.ts';
 import { toBase64url } from './encoding.ts';
 import { drawBytes, ProtocolError, type RandomBytes } from './errors.ts';
-import { decodeB64 } from './guards.ts';
+import { decodeB64, isPlainObject } from './guards.ts';
 import { verifyReceipt, type ReceiptPayload } from './receipt.ts';
 import { blindToken, G1_LENGTH, G2_LENGTH, randomBlindingScalar, SCALAR_LENGTH, TOKEN_LENGTH, unblind, verifyToken } from './tokens.ts';
 import { CURRENT_VERSION, type ProtocolVersion } from './version.ts';
@@ -144,10 +145,12 @@ export async function checkReceipt(receiptJws: string, jwks: JSONWebKeySet, ball
  * record itself with verifyRecord; this only answers "is my ballot in it".
  */
 export function findBallotInRecord(record: Pick<VoteRecord, 'voteId' | 'entries'>, hash: string): Ballot | null {
-  const closed = record.entries.find(
-    (e): e is Extract<ChainEntry, { kind: 'vote.closed' }> => e.kind === 'vote.closed' && e.body.voteId === record.voteId,
+  // Unverified input: a record of another shape holds no ballot of ours.
+  if (!isPlainObject(record) || !Array.isArray(record.entries)) return null;
+  const closed = (record.entries as unknown[]).find(
+    (e): e is Extract<ChainEntry, { kind: 'vote.closed' }> => isPlainObject(e) && e.kind === 'vote.closed' && isPlainObject(e.body) && e.body.voteId === record.voteId,
   );
-  if (!closed) return null;
+  if (!closed || !Array.isArray(closed.body.ballots)) return null;
   for (const ballot of closed.body.ballots) {
     try {
       if (ballotHash(ballot) === hash) return ballot;
