@@ -1,6 +1,6 @@
 // The `piaojue` command: serve, migrate, admin bootstrap, keys rotate, sort-names, verify, demo.
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { sortNamesCommand } from './sort-names.ts';
 import { deviceCommand } from './device-command.ts';
 import { demoCommand } from './demo-command.ts';
@@ -10,7 +10,8 @@ import { verifyCommand } from './verify.ts';
 // here: `piaojue --help`, `sort-names` or `verify` should not pay for loading express, pg and
 // PGlite.
 
-function configOrExit() {
+async function configOrExit(): Promise<Config> {
+  const { ConfigError, loadConfig } = await import('../config.ts');
   try {
     return loadConfig();
   } catch (e) {
@@ -52,7 +53,7 @@ program
     let service: Awaited<ReturnType<typeof startService>> | undefined;
     await withDatabase('serve', 'Only one process may use an embedded database folder; set PIAOJUE_DATA_DIR to run a second service.', async () => {
       try {
-        service = await startService(configOrExit());
+        service = await startService(await configOrExit());
       } catch (e) {
         if (e instanceof StartupError) {
           console.error(`piaojue: cannot start: ${e.message}`);
@@ -75,7 +76,7 @@ program
   .command('migrate')
   .description('apply pending database migrations and exit')
   .action(async () => {
-    const config = configOrExit();
+    const config = await configOrExit();
     const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/database.ts'), import('../db/migrate.ts')]);
     await withDatabase('migrate', `${STOP_IT} A running service applies its migrations when it starts.`, async () => {
       const db = await openDatabase(config);
@@ -99,7 +100,7 @@ admin
       'or run the demo with the administrator key file: npx piaojue demo --admin-key admin.key';
     const [{ buildContext }, { bootstrapAdmin }] = await Promise.all([import('../server.ts'), import('../devices/enrolment.ts')]);
     await withDatabase('admin bootstrap', hint, async () => {
-      const ctx = await buildContext({ ...configOrExit(), log: 'silent' });
+      const ctx = await buildContext({ ...(await configOrExit()), log: 'silent' });
       try {
         const out = await bootstrapAdmin(ctx, { newCode: true });
         console.log(`管理员一次性登记码 / administrator enrolment code: ${out!.code}`);
@@ -117,7 +118,7 @@ keys
   .description('make a new active service key, keep the old one as retired (it still opens what it sealed and stays in the JWKS), and print what to do next')
   .option('--out <file>', 'with PIAOJUE_SIGNING_KEY: a new file (mode 0600) for the new PIAOJUE_SIGNING_KEY and PIAOJUE_RETIRED_KEYS')
   .action(async (opts: { out?: string }) => {
-    const config = configOrExit();
+    const config = await configOrExit();
     const { rotateKeys, RotationUsageError } = await import('./keys.ts');
     await withDatabase('keys rotate', `${STOP_IT} Then run the rotation and start the service again.`, async () => {
       try {

@@ -19,11 +19,11 @@ import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../protocol/chain.ts';
 import { isPlainObject } from '../protocol/guards.ts';
 import { advancePin, readPin } from '../protocol/pinned-head.ts';
-import { verifyRecord, type VerificationReport, type VerifyAccelerator } from '../protocol/verifier.ts';
+// The verifier and its worker pool load when a record is checked, not for `verify --help`.
+import type { VerificationReport, VerifyAccelerator } from '../protocol/verifier.ts';
 import { findCandidate, postsText, recordDefinition } from '../web/post-text.ts';
 import { bilingual, kindWords, outcomeWords } from '../web/outcome-words.ts';
 import type { VoteDefinition } from '../protocol/ballot.ts';
-import { createWorkerAccelerator } from './verify-workers.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -292,7 +292,8 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
     if (options.json) for (const w of warnings) warn(w);
 
     const threads = options.threads ?? (ballotCount(record) >= WORKER_THRESHOLD ? undefined : 0);
-    if (threads !== 0) accelerator = createWorkerAccelerator(threads === undefined ? {} : { threads });
+    const { verifyRecord } = await import('../protocol/verifier.ts');
+    if (threads !== 0) accelerator = (await import('./verify-workers.ts')).createWorkerAccelerator(threads === undefined ? {} : { threads });
     const bar = io.stderr.isTTY && !options.json && ballotCount(record) >= WORKER_THRESHOLD ? progressBar(io.stderr) : null;
     const started = performance.now();
     const report = await verifyRecord(record, {
