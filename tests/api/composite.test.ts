@@ -38,9 +38,9 @@ interface Chain {
 }
 
 /** A meeting of participants with one evaluation vote, opened; `open: false` leaves the vote a draft. */
-async function evaluationVote(committee: CommitteeFixture, title: string, cadres = CADRES, open = true, slips = 3): Promise<{ def: AnyVoteDefinition; meetingId: string; codes: string[] }> {
+async function evaluationVote(committee: CommitteeFixture, title: string, cadres = CADRES, open = true, slips = 3, item: unknown = { shape: 'evaluation', title: `${title}（2026 年度）`, candidates: cadres }): Promise<{ def: AnyVoteDefinition; meetingId: string; codes: string[] }> {
   const meetingId = (await committee.secretary.api.post(`/v1/committees/${committee.id}/meetings`, { title, kind: 'slips', entitled: slips })).body.id;
-  const v = await committee.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title, items: [{ shape: 'evaluation', title: `${title}（2026 年度）`, candidates: cadres }] });
+  const v = await committee.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title, items: [item] });
   expect(v.status).toBe(201);
   if (!open) return { def: v.body.definition, meetingId, codes: [] };
   expect((await committee.secretary.api.post(`/v1/meetings/${meetingId}/open`)).status).toBe(200);
@@ -50,9 +50,9 @@ async function evaluationVote(committee: CommitteeFixture, title: string, cadres
   return { def: v.body.definition, meetingId, codes };
 }
 
-/** Runs an evaluation: one ballot per row of grades (a grade code per cadre, in the list's order), then the close. */
-async function runEvaluation(title: string, ballots: string[][]): Promise<string> {
-  const { def, codes } = await evaluationVote(c, title, CADRES, true, ballots.length);
+/** Runs an evaluation (or the shaped item given): one ballot per row of marks (one per candidate, in the list's order), then the close. */
+async function runEvaluation(title: string, ballots: string[][], shaped?: unknown): Promise<string> {
+  const { def, codes } = await evaluationVote(c, title, CADRES, true, ballots.length, shaped);
   const item = def.items[0] as EvaluationItem;
   for (const [i, grades] of ballots.entries()) {
     const credential = (await redeemSlip(anon(), codes[i]!)).body.credential;
@@ -67,6 +67,8 @@ async function runEvaluation(title: string, ballots: string[][]): Promise<string
 
 const votes: string[] = [];
 let openVoteId: string;
+let recommendationVoteId: string;
+let otherCadresVoteId: string;
 let foreignVoteId: string;
 let published: { compositeId: string; seq: number; hash: string; body: CompositeBody };
 let chain: Chain;
@@ -80,6 +82,8 @@ beforeAll(async () => {
   votes.push(await runEvaluation(SOURCES[0]!, [['excellent', 'competent', 'adequate'], ['excellent', 'excellent', 'inadequate'], ['competent', 'abstain', 'adequate']]));
   votes.push(await runEvaluation(SOURCES[1]!, [['excellent', 'competent', 'competent'], ['competent', 'competent', 'inadequate']]));
   votes.push(await runEvaluation(SOURCES[2]!, [['excellent', 'excellent', 'adequate'], ['excellent', 'competent', 'adequate'], ['competent', 'competent', 'competent']]));
+  recommendationVoteId = await runEvaluation('民主推荐', [['recommend', 'blank', 'blank']], { shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: CADRES });
+  otherCadresVoteId = await runEvaluation('另一名单的测评', [['excellent', 'competent', 'adequate']], { shape: 'evaluation', title: '另一名单', candidates: ['王芳', '李强', '赵六'] });
   openVoteId = (await evaluationVote(c, '未结束的测评')).def.voteId;
   foreignVoteId = (await evaluationVote(other, '乙县测评', CADRES, false)).def.voteId;
 }, 120_000);
@@ -143,7 +147,7 @@ describe('a 三元测评 composite published by the secretary', () => {
     expect(await refusal(chain, published.seq)).toBeUndefined();
   });
 
-  it('refuses weights not summing to 100, other cadres, an open vote, another committee’s vote, and a non-secretary', async () => {
+  it('refuses weights not summing to 100, other cadres, an open vote, another committee’s vote, a recommendation, a vote twice, and a non-secretary', async () => {
     const post = (b: unknown) => c.secretary.api.post(`/v1/committees/${c.id}/composites`, b);
     const weights = await post(body([30, 40, 20]));
     expect([weights.status, weights.body.code]).toEqual([422, 'invalid_composite']);
@@ -151,6 +155,10 @@ describe('a 三元测评 composite published by the secretary', () => {
     expect([open.status, open.body.code]).toEqual([409, 'composite_source_not_closed']);
     const foreign = await post(body([30, 40, 30], [votes[0]!, foreignVoteId, votes[2]!]));
     expect([foreign.status, foreign.body.code]).toEqual([422, 'composite_source_foreign']);
+    const recommendation = await post(body([30, 40, 30], [votes[0]!, votes[1]!, recommendationVoteId]));
+    expect([recommendation.status, recommendation.body.code]).toEqual([422, 'composite_source_not_evaluation']);
+    const cadres = await post(body([30, 40, 30], [votes[0]!, votes[1]!, otherCadresVoteId]));
+    expect([cadres.status, cadres.body.code]).toEqual([422, 'invalid_composite']);
     const twice = await post(body([30, 40, 30], [votes[0]!, votes[0]!, votes[2]!]));
     expect([twice.status, twice.body.code]).toEqual([422, 'invalid_composite']);
     const member = await c.members[0]!.api.post(`/v1/committees/${c.id}/composites`, body([30, 40, 30]));
