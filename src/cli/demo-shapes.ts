@@ -21,6 +21,7 @@ import { computeTally, type Tally } from '../protocol/tally.ts';
 import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
 import type { CompositeBody } from '../protocol/composite.ts';
 import { verifyCompositeOnChain } from '../protocol/verify/composite.ts';
+import { printComposite } from './verify.ts';
 
 export type DemoShape = 'recommendation' | 'evaluation';
 
@@ -181,12 +182,4 @@ export function printShapedTally(t: Tally, log: (line: string) => void): void {
       for (const row of evaluationRows(e)) log(`  ${row.name}  ${row.cells.map((c) => c.count).join('  ')}  ${row.abstain}  ${pct(row.excellent)}  ${pct(row.competentOrBetter)}  ${pct(row.inadequate)}`);
     }
   }
-}
-
-/** 三元测评综合结果表: per cadre, the weighted rates and score. */
-export function printComposite(c: CompositeBody, log: (line: string) => void): void {
-  log(`【${c.title}】 ${c.sources.map((s) => `${s.label} ${s.weight}%`).join('  ')}`);
-  log(`  分值：${c.points.map((p) => `${p.code} ${p.points}`).join('  ')}`);
-  log('  姓名  综合优秀率  综合称职以上率  综合不称职率  综合得分');
-  for (const x of c.cadres) log(`  ${x.name}  ${x.excellent.percent}%  ${x.competentOrBetter.percent}%  ${x.inadequate.percent}%  ${x.score.value}`);
 }

@@ -19,6 +19,7 @@ import type { EvaluationItem, EvaluationTally } from '../../src/protocol/shapes.
 import { verifyRecord, type VerificationReport } from '../../src/protocol/verifier.ts';
 import { verifyCompositeOnChain, type VerifiedSource } from '../../src/protocol/verify/composite.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
+import { EXIT_OK, runVerify } from '../../src/cli/verify.ts';
 
 let service: TestService;
 let c: CommitteeFixture;
@@ -145,6 +146,15 @@ describe('a 三元测评 composite published by the secretary', () => {
     expect(sources.map((s) => s.report.ok)).toEqual([true, true, true]);
     expect(verifyCompositeOnChain(chain.entries, published.seq, sources).cadres).toEqual(published.body.cadres);
     expect(await refusal(chain, published.seq)).toBeUndefined();
+  });
+
+  it('passes `piaojue verify --url --committee --composite`, which prints the composite table', async () => {
+    let out = '';
+    const code = await runVerify({ url: service.url, committee: c.id, composite: published.compositeId }, { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true } });
+    expect(code).toBe(EXIT_OK);
+    expect(out).toContain('  姓名  综合优秀率  综合称职以上率  综合不称职率  综合得分');
+    expect(out).toContain('  王芳  60.00%  100.00%');
+    expect(out).toContain('✓ 综合测评与按哈希链和三个测评记录重新计算的结果一致');
   });
 
   it('refuses weights not summing to 100, other cadres, an open vote, another committee’s vote, a recommendation, a vote twice, and a non-secretary', async () => {
