@@ -62,6 +62,11 @@ export const ERROR_CODES = {
   item_mix_invalid: { status: 422, title: '事项类型搭配不允许 / A recommendation or evaluation item must be the vote’s only item' },
   invalid_composite: { status: 422, title: '综合测评定义无效 / Invalid composite evaluation' },
   composite_mismatch: { status: 422, title: '综合测评结果与重新计算的不一致 / Composite differs from its recomputation' },
+  actor_not_secretary: { status: 422, title: '操作人不是哈希链上的秘书 / The actor is not a secretary on the chain' },
+  // 三元测评 composites (issue 15): the sources the secretary names
+  composite_source_foreign: { status: 422, title: '测评来源不是本委员会的表决 / A source is not a vote of this committee' },
+  composite_source_not_closed: { status: 409, title: '测评来源尚未结束并公布 / A source vote is not closed and published' },
+  composite_source_not_evaluation: { status: 422, title: '测评来源不是民主测评 / A source vote is not an evaluation' },
   // one client (one address) has sent more than its share; Retry-After says when to send again
   rate_limited: { status: 429, title: '请求过于频繁，请稍后重试 / Too many requests from this address, retry later' },
   // the database cannot serve right now; the same request may succeed later (Retry-After)
@@ -120,4 +125,5 @@ export const PROTOCOL_TO_SERVICE = {
   composite_mismatch: 'composite_mismatch',
   invalid_entry: 'invalid_entry',
   invalid_randomness: 'internal',
+  actor_not_secretary: 'actor_not_secretary',
 } as const satisfies Record<ProtocolErrorCode, ErrorCode>;

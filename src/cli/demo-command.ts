@@ -20,10 +20,15 @@ export function demoCommand(): Command {
     // Issue 15: a 民主推荐 or 民主测评 at a meeting of participants holding slips (demo-shapes.ts).
     .option('--shape <shape>', 'recommendation (民主推荐) or evaluation (民主测评), at a meeting of participants holding slips')
     .option('--participants <n>', 'with --shape: participants, each with one slip', (v) => Number.parseInt(v, 10), 30)
-    .action(async (opts: { members: number; url?: string; adminCode?: string; adminKey?: string; recordOut?: string; jwksOut?: string; shape?: string; participants: number }) => {
+    .option('--composite', 'with --shape evaluation: three evaluations (三元测评) combined 30/40/30, and the composite table')
+    .action(async (opts: { members: number; url?: string; adminCode?: string; adminKey?: string; recordOut?: string; jwksOut?: string; shape?: string; participants: number; composite?: boolean }) => {
       if (opts.shape !== undefined) {
         if (opts.shape !== 'recommendation' && opts.shape !== 'evaluation') {
           console.error('piaojue demo: --shape must be recommendation or evaluation');
+          process.exit(2);
+        }
+        if (opts.composite && opts.shape !== 'evaluation') {
+          console.error('piaojue demo: --composite goes with --shape evaluation');
           process.exit(2);
         }
         if (!Number.isInteger(opts.participants) || opts.participants < 1 || opts.participants > 3000) {
@@ -32,7 +37,7 @@ export function demoCommand(): Command {
         }
         try {
           const { runShapedDemo } = await import('./demo-shapes.ts');
-          const { ok } = await runShapedDemo({ shape: opts.shape, participants: opts.participants, ...(opts.url ? { url: opts.url } : {}), ...(opts.adminCode ? { adminCode: opts.adminCode } : {}) });
+          const { ok } = await runShapedDemo({ shape: opts.shape, participants: opts.participants, composite: opts.composite === true, ...(opts.url ? { url: opts.url } : {}), ...(opts.adminCode ? { adminCode: opts.adminCode } : {}) });
           process.exit(ok ? 0 : 1);
         } catch (e) {
           console.error(`piaojue demo: ${(e as Error).message}`);

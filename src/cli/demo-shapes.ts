@@ -1,6 +1,6 @@
 // `piaojue demo --shape recommendation|evaluation --participants N` (issue 15): a 民主推荐 or a
 // 民主测评 at a meeting of participants holding slips, through the HTTP API as the phones would
-// run it — the secretary prints the slips, each "phone" spends its code for a participant
+// run it (with --composite: three evaluations, one per 三元测评 source, and their composite) — the secretary prints the slips, each "phone" spends its code for a participant
 // credential, blinds its token, casts anonymously — then the close with the inspectors, the
 // result table, and the verification of the published record.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
@@ -18,7 +18,10 @@ import { canonicalBytes } from '../protocol/encoding.ts';
 import { buildBallot } from '../protocol/member-ballot.ts';
 import { evaluationRows, recommendationByRank, thresholdZh, type EvaluationItem, type RecommendationItem } from '../protocol/shapes.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
-import { verifyRecord } from '../protocol/verifier.ts';
+import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
+import type { CompositeBody } from '../protocol/composite.ts';
+import { verifyCompositeOnChain } from '../protocol/verify/composite.ts';
+import { printComposite } from './verify.ts';
 
 export type DemoShape = 'recommendation' | 'evaluation';
 
@@ -28,8 +31,17 @@ export interface ShapedDemoOptions {
   /** A running service and a one-time administrator code; without them the demo starts its own embedded one. */
   url?: string;
   adminCode?: string;
+  /** With the evaluation shape: three evaluations (三元测评's sources) and their composite. */
+  composite?: boolean;
   log?: (line: string) => void;
 }
+
+/** 三元测评's sources and the weights the demo gives them. */
+const COMPOSITE_SOURCES = [
+  { label: '单位干部群众测评', weight: 30 },
+  { label: '全县领导干部会议述职测评', weight: 40 },
+  { label: '分管战线领导综合测评', weight: 30 },
+];
 
 const roll = () => nodeRandomBytes(1)[0]!;
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
@@ -79,46 +91,75 @@ export async function runShapedDemo(options: ShapedDemoOptions): Promise<{ ok: b
     const inspectors: Session<WebCryptoDevice>[] = [];
     for (const name of ['监票人甲', '监票人乙']) inspectors.push(await enrol(await codeFor((await admin.api.call<{ memberId: string }>('POST', `/v1/committees/${committee.id}/members`, { name })).memberId)));
 
-    const meeting = await secretary.api.call<{ id: string }>('POST', `/v1/committees/${committee.id}/meetings`, { title: '全县领导干部会议（演示）', kind: 'slips', entitled: options.participants });
-    const item =
-      options.shape === 'recommendation'
-        ? { shape: 'recommendation', post: '县直单位副科级领导职务', maxMarks: 2, threshold: { comparison: 'more_than', num: 1, den: 2 }, candidates: ELIGIBLE }
-        : { shape: 'evaluation', title: '2026 年度科级领导干部民主测评', candidates: CADRES };
-    const vote = await secretary.api.call<{ id: string }>('POST', `/v1/meetings/${meeting.id}/votes`, { title: options.shape === 'recommendation' ? '民主推荐（演示）' : '民主测评（演示）', items: [item] });
-    await secretary.api.call('POST', `/v1/meetings/${meeting.id}/open`);
-    const codes: string[] = [];
-    for (let left = options.participants; left > 0; left -= SLIPS_PER_BATCH) {
-      const batch = await secretary.api.call<{ slips: { code: string }[] }>('POST', `/v1/meetings/${meeting.id}/slips`, { count: Math.min(left, SLIPS_PER_BATCH) });
-      codes.push(...batch.slips.map((s) => s.code));
-    }
-    await secretary.api.call('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: inspectors.map((m) => m.personId) });
-    const opened = await secretary.api.call<{ createdSeq: number }>('POST', `/v1/votes/${vote.id}/open`);
-    // Each phone pins the vote's key from the public record, not from what the API hands it.
-    const chain = await pub.call<{ entries: { body: { definition: AnyVoteDefinition } }[] }>('GET', `/v1/committees/${committee.id}/chain?from=${opened.createdSeq}&to=${opened.createdSeq}`);
-    const def = chain.entries[0]!.body.definition;
-    log(`meeting of participants: ${codes.length} slips printed (实到), vote ${def.voteId} open`);
+    const jwks = await pub.call<JSONWebKeySet>('GET', '/.well-known/jwks.json');
+    // One meeting of participants with its vote, closed and verified.
+    const runMeeting = async (meetingTitle: string): Promise<{ ok: boolean; tally: Tally; voteId: string; record: VoteRecord; report: VerificationReport }> => {
+      const meeting = await secretary.api.call<{ id: string }>('POST', `/v1/committees/${committee.id}/meetings`, { title: meetingTitle, kind: 'slips', entitled: options.participants });
+      const item =
+        options.shape === 'recommendation'
+          ? { shape: 'recommendation', post: '县直单位副科级领导职务', maxMarks: 2, threshold: { comparison: 'more_than', num: 1, den: 2 }, candidates: ELIGIBLE }
+          : { shape: 'evaluation', title: '2026 年度科级领导干部民主测评', candidates: CADRES };
+      const vote = await secretary.api.call<{ id: string }>('POST', `/v1/meetings/${meeting.id}/votes`, { title: options.shape === 'recommendation' ? '民主推荐（演示）' : '民主测评（演示）', items: [item] });
+      await secretary.api.call('POST', `/v1/meetings/${meeting.id}/open`);
+      const codes: string[] = [];
+      for (let left = options.participants; left > 0; left -= SLIPS_PER_BATCH) {
+        const batch = await secretary.api.call<{ slips: { code: string }[] }>('POST', `/v1/meetings/${meeting.id}/slips`, { count: Math.min(left, SLIPS_PER_BATCH) });
+        codes.push(...batch.slips.map((s) => s.code));
+      }
+      await secretary.api.call('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: inspectors.map((m) => m.personId) });
+      const opened = await secretary.api.call<{ createdSeq: number }>('POST', `/v1/votes/${vote.id}/open`);
+      // Each phone pins the vote's key from the public record, not from what the API hands it.
+      const chain = await pub.call<{ entries: { body: { definition: AnyVoteDefinition } }[] }>('GET', `/v1/committees/${committee.id}/chain?from=${opened.createdSeq}&to=${opened.createdSeq}`);
+      const def = chain.entries[0]!.body.definition;
+      log(`meeting of participants: ${codes.length} slips printed (实到), vote ${def.voteId} open`);
 
-    const ballots = [];
-    for (const [i, code] of codes.entries()) {
-      const redeemed = await redeemSlip(pub, code);
-      if (redeemed.status !== 200) throw new ApiError('POST', '/v1/participant/redeem', redeemed.status, redeemed.body);
-      const token = await obtainSlipToken(pub.as((redeemed.body as { credential: string }).credential), def);
-      const ballot = buildBallot(token, choicesFor(def, i, i === codes.length - 1 && options.shape === 'recommendation'));
-      const answer = await castBallot(pub, ballot);
-      if (answer.status !== 201) throw new ApiError('POST', '/v1/ballots', answer.status, answer.body);
-      ballots.push(ballot);
+      const ballots = [];
+      for (const [i, code] of codes.entries()) {
+        const redeemed = await redeemSlip(pub, code);
+        if (redeemed.status !== 200) throw new ApiError('POST', '/v1/participant/redeem', redeemed.status, redeemed.body);
+        const token = await obtainSlipToken(pub.as((redeemed.body as { credential: string }).credential), def);
+        const ballot = buildBallot(token, choicesFor(def, i, i === codes.length - 1 && options.shape === 'recommendation'));
+        const answer = await castBallot(pub, ballot);
+        if (answer.status !== 201) throw new ApiError('POST', '/v1/ballots', answer.status, answer.body);
+        ballots.push(ballot);
+      }
+      log(`${ballots.length} phones spent their slips, took a blind token each and cast anonymously`);
+      await closeAndPublish(secretary, inspectors, def.voteId, { inspectors, unconfirmedReason: '凭条参会者无登记设备，选票不作设备确认' });
+      const published = await pub.call<{ tally: Tally }>('GET', `/v1/votes/${def.voteId}/tally`);
+      const expected = computeTally(def, ballots, { issued: ballots.length, present: codes.length });
+      const same = new TextDecoder().decode(canonicalBytes(expected)) === new TextDecoder().decode(canonicalBytes(published.tally));
+      const record = await pub.call<VoteRecord>('GET', `/v1/votes/${def.voteId}/record`);
+      const report = await verifyRecord(record, { jwks, randomBytes: rng });
+      printShapedTally(published.tally, log);
+      log(`record verification: ${report.ok ? 'every check passed' : report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.code}`).join('; ')}`);
+      log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
+      return { ok: same && report.ok, tally: published.tally, voteId: def.voteId, record, report };
+    };
+    if (!options.composite) {
+      const { ok, tally, voteId } = await runMeeting('全县领导干部会议（演示）');
+      return { ok, tally, voteId };
     }
-    log(`${ballots.length} phones spent their slips, took a blind token each and cast anonymously`);
-    await closeAndPublish(secretary, inspectors, def.voteId, { inspectors, unconfirmedReason: '凭条参会者无登记设备，选票不作设备确认' });
-    const published = await pub.call<{ tally: Tally }>('GET', `/v1/votes/${def.voteId}/tally`);
-    const expected = computeTally(def, ballots, { issued: ballots.length, present: codes.length });
-    const same = new TextDecoder().decode(canonicalBytes(expected)) === new TextDecoder().decode(canonicalBytes(published.tally));
-    const record = await pub.call<VoteRecord>('GET', `/v1/votes/${def.voteId}/record`);
-    const report = await verifyRecord(record, { jwks: await pub.call<JSONWebKeySet>('GET', '/.well-known/jwks.json'), randomBytes: rng });
-    printShapedTally(published.tally, log);
-    log(`record verification: ${report.ok ? 'every check passed' : report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.code}`).join('; ')}`);
-    log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
-    return { ok: same && report.ok, tally: published.tally, voteId: def.voteId };
+    // 三元测评: one evaluation per source, each its own meeting, then the composite 30/40/30.
+    const runs: Awaited<ReturnType<typeof runMeeting>>[] = [];
+    for (const source of COMPOSITE_SOURCES) {
+      log(`— ${source.label} —`);
+      runs.push(await runMeeting(`${source.label}（演示）`));
+    }
+    const composite = await secretary.api.call<{ seq: number; body: CompositeBody }>('POST', `/v1/committees/${committee.id}/composites`, {
+      title: '2026 年度科级领导干部三元测评（演示）',
+      sources: COMPOSITE_SOURCES.map((s, i) => ({ label: s.label, voteId: runs[i]!.voteId, weight: s.weight })),
+    });
+    const chain = await pub.call<{ entries: unknown[] }>('GET', `/v1/committees/${committee.id}/chain`);
+    let verified = true;
+    try {
+      verifyCompositeOnChain(chain.entries, composite.seq, runs);
+    } catch (e) {
+      verified = false;
+      log(`composite verification failed: ${(e as Error).message}`);
+    }
+    printComposite(composite.body, log);
+    if (verified) log('composite verification: recomputed from the chain and the three records, every value equal');
+    return { ok: verified && runs.every((r) => r.ok), tally: runs.at(-1)!.tally, voteId: runs.at(-1)!.voteId };
   } finally {
     await stop?.();
   }

@@ -3,6 +3,7 @@
 //   piaojue verify --url URL --vote ID [--share CAPABILITY] [--pin FILE] [--json]
 //   piaojue verify --link 'URL/#/observer?record=/v1/votes/ID/record&cap=CAPABILITY' [--pin FILE] [--json]
 //   piaojue verify --file record.json [--jwks jwks.json] [--pin FILE] [--json]
+//   piaojue verify --url URL --committee ID --composite ID      (a 三元测评 composite, issue 15)
 //
 // With --url the record comes from URL/v1/votes/ID/record and the service's keys from
 // URL/.well-known/jwks.json (a record never carries keys). A restricted committee's record is
@@ -21,6 +22,9 @@ import { isPlainObject } from '../protocol/guards.ts';
 import { advancePin, readPin } from '../protocol/pinned-head.ts';
 // The verifier and its worker pool load when a record is checked, not for `verify --help`.
 import type { VerificationReport, VerifyAccelerator } from '../protocol/verifier.ts';
+import { parseEntry } from '../protocol/chain.ts';
+import { ProtocolError } from '../protocol/errors.ts';
+import type { CompositeBody } from '../protocol/composite.ts';
 import { findCandidate, postsText, recordDefinition } from '../web/post-text.ts';
 import { bilingual, kindWords, outcomeWords } from '../web/outcome-words.ts';
 import type { VoteDefinition } from '../protocol/ballot.ts';
@@ -43,6 +47,9 @@ export interface VerifyCliOptions {
   jwks?: string;
   pin?: string;
   json?: boolean;
+  /** A 三元测评 composite of committee `committee` (issue 15), with --url. */
+  committee?: string;
+  composite?: string;
   /** Worker threads; 0 checks in this thread. Default: one per core for large records. */
   threads?: number;
 }
@@ -215,6 +222,7 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
   const warnings: string[] = [];
   let accelerator: (VerifyAccelerator & { close(): Promise<void> }) | null = null;
   try {
+    if (options.composite !== undefined || options.committee !== undefined) return await verifyCompositeByUrl(options, io);
     if (options.link !== undefined) {
       if (options.url !== undefined || options.vote !== undefined || options.file !== undefined || options.share !== undefined) throw new UsageError('--link stands alone: it names the service, the vote and the share link');
       options = { ...options, ...parseShareLink(options.link) };
@@ -342,6 +350,49 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
   }
 }
 
+/** 三元测评综合结果表: per cadre, the weighted rates and score. */
+export function printComposite(c: CompositeBody, log: (line: string) => void): void {
+  log(`【${c.title}】 ${c.sources.map((s) => `${s.label} ${s.weight}%`).join('  ')}`);
+  log(`  分值：${c.points.map((p) => `${p.code} ${p.points}`).join('  ')}`);
+  log('  姓名  综合优秀率  综合称职以上率  综合不称职率  综合得分');
+  for (const x of c.cadres) log(`  ${x.name}  ${x.excellent.percent}%  ${x.competentOrBetter.percent}%  ${x.inadequate.percent}%  ${x.score.value}`);
+}
+
+/**
+ * --composite: reads the composite's chain through its entry and each source's record from the
+ * service, verifies every record, then the composite on its chain (verifyCompositeOnChain), and
+ * prints the composite table. A refusal prints its code and reason, in Chinese and English.
+ */
+async function verifyCompositeByUrl(options: VerifyCliOptions, io: VerifyIo): Promise<number> {
+  if (!options.url || !options.committee || !options.composite) throw new UsageError('--composite goes with --url and --committee');
+  const base = options.url.replace(/\/+$/, '');
+  const committee = encodeURIComponent(options.committee);
+  const jwks = asJwks(await getJson(io, `${base}/.well-known/jwks.json`), 'jwks');
+  const found = await getJson(io, `${base}/v1/committees/${committee}/composites/${encodeURIComponent(options.composite)}`);
+  const seq = isPlainObject(found) && Number.isSafeInteger(found.seq) ? (found.seq as number) : -1;
+  if (seq < 0) throw new UsageError('the service did not answer a composite');
+  const chain = await getJson(io, `${base}/v1/committees/${committee}/chain?to=${seq}`);
+  const entries = isPlainObject(chain) && Array.isArray(chain.entries) ? chain.entries : [];
+  const [{ verifyRecord }, { verifyCompositeOnChain }] = await Promise.all([import('../protocol/verifier.ts'), import('../protocol/verify/composite.ts')]);
+  try {
+    const entry = parseEntry(entries[seq], `entries.${seq}`);
+    if (entry.kind !== 'composite.published') throw new ProtocolError('invalid_entry', `entry ${seq} is not a composite`, { zh: `记录项 #${seq} 不是综合测评` });
+    const sources = [];
+    for (const s of entry.body.sources) {
+      const record = await getJson(io, `${base}/v1/votes/${encodeURIComponent(s.voteId)}/record`);
+      sources.push({ record, report: await verifyRecord(record, { jwks, randomBytes: (n) => io.randomBytes(n) }) });
+    }
+    const body = verifyCompositeOnChain(entries, seq, sources);
+    printComposite(body, (line) => io.stdout.write(`${line}\n`));
+    io.stdout.write('✓ 综合测评与按哈希链和三个测评记录重新计算的结果一致 / the composite equals its recomputation from the chain and the source records\n');
+    return EXIT_OK;
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    io.stdout.write(`✗ ${e.code}: ${e.messageZh} / ${e.message}\n`);
+    return EXIT_FAILED;
+  }
+}
+
 export function verifyCommand(io: Partial<VerifyIo> = {}): Command {
   const out = io.stdout ?? process.stdout;
   const err = io.stderr ?? process.stderr;
@@ -355,6 +406,8 @@ export function verifyCommand(io: Partial<VerifyIo> = {}): Command {
     .option('--jwks <file>', "the service's keys (/.well-known/jwks.json), with --file")
     .option('--pin <file>', 'remember the chain head; fail if a later record no longer contains it')
     .option('--json', 'machine-readable report on standard output')
+    .option('--committee <id>', 'with --url and --composite: the committee whose 三元测评 composite to check')
+    .option('--composite <id>', 'a 三元测评 composite id (with --url and --committee)')
     .option('--threads <n>', 'worker threads (0: none; default one per core for large records)', (v) => Number(v))
     .configureOutput({ writeOut: (s) => void out.write(s), writeErr: (s) => void err.write(s) })
     .exitOverride((e) => {

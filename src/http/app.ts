@@ -16,6 +16,7 @@ import { loadWebClient, webRouter, type WebClient } from '../web/serve.ts';
 import { jsonBody } from './body-limits.ts';
 import { clientRateLimits } from './client-limits.ts';
 import { participantRouter, slipsRouter } from './routes/participants.ts';
+import { compositesRouter } from './routes/composites.ts';
 
 /** A body on POST/PUT/PATCH must be JSON; an empty body is allowed (actions like /open). */
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -97,6 +98,7 @@ export function createApp(ctx: AppContext, web: WebClient = loadWebClient()): ex
   app.use(committeesRouter(ctx));
   app.use(meetingsRouter(ctx));
   app.use(slipsRouter(ctx)); // issue 15
+  app.use(compositesRouter(ctx)); // issue 15
   app.use(collationRouter());
   app.use(votesRouter(ctx));
   app.use(webRouter(web));

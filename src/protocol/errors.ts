@@ -19,6 +19,7 @@
  * - `invalid_composite` a 三元测评 composite's weights, points or sources are malformed, or the
  *                      source records do not fit together (not evaluations, other cadres or grades) → 422
  * - `composite_mismatch` a published composite differs from the one recomputed from its sources → 422
+ * - `actor_not_secretary` a composite names as publisher someone its chain does not show as secretary → 422
  * - `invalid_entry`    a chain entry or its body is malformed, or links to the wrong predecessor → 422
  * - `invalid_randomness` the caller's randomBytes returned the wrong number of bytes → 500 (caller bug)
  */
@@ -35,6 +36,7 @@ export const PROTOCOL_ERROR_CODES = [
   'item_mix_invalid',
   'invalid_composite',
   'composite_mismatch',
+  'actor_not_secretary',
   'invalid_entry',
   'invalid_randomness',
 ] as const;
@@ -55,6 +57,7 @@ const CODE_ZH: Record<ProtocolErrorCode, string> = {
   item_mix_invalid: '事项类型搭配不允许',
   invalid_composite: '综合测评定义不正确',
   composite_mismatch: '综合测评结果与重新计算的不一致',
+  actor_not_secretary: '操作人不是哈希链上任命的秘书',
   invalid_entry: '记录项格式不正确',
   invalid_randomness: '随机数来源返回的字节数不正确',
 };

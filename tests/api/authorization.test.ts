@@ -61,6 +61,9 @@ interface Case {
   anonymous?: 404;
 }
 
+/** A composite over vote A twice: refused past authorisation (invalid_composite), so nothing is written. */
+const compositeBody = () => ({ title: '三元测评', sources: [{ label: '甲', voteId: voteA, weight: 50 }, { label: '乙', voteId: voteA, weight: 50 }] });
+
 const cases = (): Case[] => [
   { route: 'post /v1/people/{personId}/enrolment-codes', call: (s) => s.api.post(`/v1/people/${a.members[1]!.personId}/enrolment-codes`), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
   { route: 'get /v1/people/{personId}/devices', call: (s) => s.api.get(`/v1/people/${a.members[1]!.personId}/devices`), denied: { obsA: 404, secA: 404, memA: 404, secB: 404, memB: 404 } },
@@ -111,6 +114,10 @@ const cases = (): Case[] => [
   { route: 'post /v1/meetings/{meetingId}/slips', call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips`, { count: 2 }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
   { route: 'get /v1/meetings/{meetingId}/slips', call: (s) => s.api.get(`/v1/meetings/${slipsMeetingA}/slips`), denied: { secB: 404, memB: 404 } },
   { route: 'post /v1/meetings/{meetingId}/slips/void', call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips/void`, { batch: 1 }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  // 三元测评 composites (issue 15): the committee's secretary publishes; the record's readers read.
+  { route: 'post /v1/committees/{committeeId}/composites', call: (s) => s.api.post(`/v1/committees/${a.id}/composites`, compositeBody()), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  { route: 'get /v1/committees/{committeeId}/composites', call: (s) => s.api.get(`/v1/committees/${a.id}/composites`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
+  { route: 'get /v1/committees/{committeeId}/composites/{compositeId}', call: (s) => s.api.get(`/v1/committees/${a.id}/composites/${voteA}`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
   // The record of a restricted committee: no other committee's people, and no one anonymous.
   { route: 'get /v1/votes/{voteId}/status', call: (s) => s.api.get(`/v1/votes/${voteA}/status`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
   { route: 'get /v1/votes/{voteId}/tally', call: (s) => s.api.get(`/v1/votes/${voteA}/tally`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
@@ -172,6 +179,9 @@ describe('authorisation', () => {
     expect((await admin.api.post(`/v1/people/${a.members[2]!.personId}/enrolment-codes`)).status).toBe(201);
     expect((await a.members[0]!.api.post(`/v1/votes/${voteA}/tokens`, blinded)).status).toBe(200);
     expect((await a.secretary.api.post(`/v1/meetings/${slipsMeetingA}/slips`, { count: 2 })).status).toBe(201);
+    // Past authorisation: vote A is not closed.
+    expect((await a.secretary.api.post(`/v1/committees/${a.id}/composites`, compositeBody())).body.code).toBe('composite_source_not_closed');
+    expect((await obsA.api.get(`/v1/committees/${a.id}/composites`)).body.composites).toEqual([]);
     expect((await a.members[0]!.api.get(`/v1/meetings/${slipsMeetingA}/slips`)).body.printed).toBe(2);
     expect((await a.secretary.api.post(`/v1/meetings/${slipsMeetingA}/slips/void`, { batch: 1 })).body.voidedNow).toBe(2);
   });

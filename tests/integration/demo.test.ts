@@ -95,6 +95,24 @@ describe('piaojue demo', () => {
     }
   }, 180_000);
 
+  it('runs a 三元测评: three evaluations, their composite 30/40/30 published and verified, and its table', async () => {
+    const service = await startTestService();
+    try {
+      const lines: string[] = [];
+      const { ok } = await runShapedDemo({ shape: 'evaluation', composite: true, participants: 3, url: service.url, adminCode: service.adminCode, log: (l) => lines.push(l) });
+      expect(ok).toBe(true);
+      expect(lines).toContain('【2026 年度科级领导干部三元测评（演示）】 单位干部群众测评 30%  全县领导干部会议述职测评 40%  分管战线领导综合测评 30%');
+      expect(lines).toContain('  姓名  综合优秀率  综合称职以上率  综合不称职率  综合得分');
+      expect(lines.at(-1)).toBe('composite verification: recomputed from the chain and the three records, every value equal');
+    } finally {
+      await service.close();
+    }
+  }, 180_000);
+
+  it('refuses --composite without --shape evaluation with exit code 2', async () => {
+    await expect(promisify(execFile)('node', ['bin/piaojue.js', 'demo', '--shape', 'recommendation', '--composite'])).rejects.toMatchObject({ code: 2 });
+  });
+
   it('refuses an unknown --shape with exit code 2', async () => {
     await expect(promisify(execFile)('node', ['bin/piaojue.js', 'demo', '--shape', 'ranking'])).rejects.toMatchObject({ code: 2 });
   });

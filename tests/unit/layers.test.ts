@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
  * Areas whose SQL must sit in their `queries.ts` (or in src/db/). Extend this list as each area
  * gets its query module.
  */
-const SQL_IN_QUERY_MODULES = ['committees', 'devices', 'meetings', 'votes', 'chain', 'participants', 'http', 'collation'];
+const SQL_IN_QUERY_MODULES = ['committees', 'devices', 'meetings', 'votes', 'chain', 'participants', 'composites', 'http', 'collation'];
 
 /** An area's query modules: `queries.ts`, `<part>-queries.ts`, and the chain's store (its appends' statements). */
 const isQueryModule = (file: string) => /(^|[-/\\])queries\.ts$/.test(file) || file === join('chain', 'store.ts');

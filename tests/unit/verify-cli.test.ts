@@ -270,7 +270,7 @@ describe('usage', () => {
   it('verifyCommand() is a commander command named verify with the documented options', () => {
     const cmd = verifyCommand();
     expect(cmd.name()).toBe('verify');
-    expect(cmd.options.map((o) => o.long)).toEqual(['--url', '--vote', '--share', '--link', '--file', '--jwks', '--pin', '--json', '--threads']);
+    expect(cmd.options.map((o) => o.long)).toEqual(['--url', '--vote', '--share', '--link', '--file', '--jwks', '--pin', '--json', '--committee', '--composite', '--threads']);
     expect(existsSync(recordPath)).toBe(true);
   });
 });

@@ -2,10 +2,10 @@
 // already verified by verifyRecord, and the `composite.published` entry, recompute the composite
 // from the sources' published (and recounted) evaluation tallies and compare. Pure.
 //
-// What the caller checks itself: that the composite entry belongs to a verified chain (verify
-// that chain's links with verifyChainLinks and find the entry in it) and, if it wants, who `by`
-// is on that chain.
-import { hashEntry, parseEntry, type ChainEntry } from '../chain.ts';
+// verifyCompositeOnChain adds what the composite's own chain shows: the links verify, `by` is a
+// secretary in office there, and every source is a vote of that committee closed on it before
+// the composite was published.
+import { hashEntry, parseEntry, verifyChainLinks, type ChainEntry } from '../chain.ts';
 import { computeComposite, type CompositeBody, type CompositeCadre } from '../composite.ts';
 import { bytesToHex, canonicalBytes } from '../encoding.ts';
 import { ProtocolError, reasonZh } from '../errors.ts';
@@ -66,6 +66,47 @@ export function verifyComposite(sources: readonly VerifiedSource[], entry: unkno
   }
   if (canon(recomputed) !== canon(body.cadres)) throw mismatch(recomputed, body.cadres);
   return body;
+}
+
+/**
+ * verifyComposite for the composite at `seq` of its committee's chain (`entries`, from genesis
+ * through at least that entry), checking first what the chain itself shows. Throws ProtocolError:
+ * - `invalid_entry`        the chain's links do not verify, or there is no composite at `seq`
+ * - `actor_not_secretary`  `by` is not a secretary appointed on the chain (and not removed) at `seq`
+ * - `invalid_composite`    a source is a vote of another committee, or the head it names is not
+ *                          that vote's `vote.closed` entry on this chain before the composite
+ * then whatever verifyComposite throws.
+ */
+export function verifyCompositeOnChain(entries: unknown, seq: number, sources: readonly VerifiedSource[]): CompositeBody {
+  const links = verifyChainLinks(entries);
+  if (!links.ok) throw new ProtocolError('invalid_entry', `the composite's chain does not verify (${links.code} at entry ${links.index}): ${links.detail}`, { field: 'entries', zh: `综合测评所在哈希链未通过核验（${links.code}，记录项 #${links.index}）：${links.detailZh}` });
+  const chain = (entries as unknown[]).map((e, i) => parseEntry(e, `entries.${i}`));
+  const entry = chain[seq];
+  if (!entry || entry.kind !== 'composite.published') throw new ProtocolError('invalid_entry', `entry ${seq} of the chain is not a composite.published entry`, { field: 'seq', zh: `哈希链的记录项 #${seq} 不是 composite.published` });
+  const secretaries = new Set<string>();
+  const admins = new Set<string>();
+  for (const e of chain.slice(0, seq)) {
+    if (e.kind === 'admin.granted') admins.add(e.body.personId);
+    // A grant by someone the chain does not show as administrator grants nothing.
+    else if (e.kind === 'secretary.appointed' && admins.has(e.body.by)) secretaries.add(e.body.personId);
+    else if (e.kind === 'secretary.removed' && admins.has(e.body.by)) secretaries.delete(e.body.personId);
+  }
+  const body = entry.body;
+  if (!secretaries.has(body.by)) {
+    throw new ProtocolError('actor_not_secretary', `the composite (entry ${seq}) was published by ${body.by}, who is not a secretary appointed on the chain`, { field: 'by', zh: `综合测评（记录项 #${seq}）由 ${body.by} 发布，此人不是哈希链上任命的秘书` });
+  }
+  for (const [i, src] of body.sources.entries()) {
+    const where = `source ${i} (${src.label})`;
+    const whereZh = `测评来源 #${i}（${src.label}）`;
+    if (src.committeeId !== entry.committeeId) {
+      throw new ProtocolError('invalid_composite', `${where}: vote ${src.voteId} is a vote of committee ${src.committeeId}, not of this composite's committee`, { field: `sources.${i}.committeeId`, zh: `${whereZh}：表决 ${src.voteId} 属于委员会 ${src.committeeId}，不属于本综合测评所在委员会` });
+    }
+    const closed = src.head.seq < seq ? chain[src.head.seq] : undefined;
+    if (!closed || closed.kind !== 'vote.closed' || closed.hash !== src.head.hash || closed.body.voteId !== src.voteId) {
+      throw new ProtocolError('invalid_composite', `${where}: entry ${src.head.seq} is not the close of vote ${src.voteId} before the composite`, { field: `sources.${i}.head`, zh: `${whereZh}：记录项 #${src.head.seq} 不是表决 ${src.voteId} 在综合测评之前的结束记录` });
+    }
+  }
+  return verifyComposite(sources, entry);
 }
 
 function mismatch(expected: CompositeCadre[], published: CompositeCadre[]): ProtocolError {
