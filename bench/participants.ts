@@ -6,7 +6,7 @@
 // countersignatures: the last publishes) and its published record verified. Each throughput is
 // printed beside the crypto-only ceiling of the same operation measured in the same run.
 // Targets: close → published ≤ 1 s and verification ≤ 5 s for 3,000 ballots.
-// Run: npm run bench -- participants [--n 3000]   (alone: node bin/run-ts.js bench/participants.ts)
+// Run: npm run bench -- participants [--n 3000] [--db pglite|postgres]   (alone: node bin/run-ts.js bench/participants.ts)
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -111,13 +111,7 @@ interface VoteFigures {
   recordBytes: number;
 }
 
-interface RunFigures {
-  label: string;
-  n: number;
-  printMs: number;
-  redeemMs: number;
-  votes: VoteFigures[];
-}
+type Ceilings = Awaited<ReturnType<typeof ceilings>>;
 
 const unconfirmedReason = '凭条参会者无登记设备，选票不作设备确认';
 
@@ -177,13 +171,16 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
   return { shape, issuanceMs: issued.ms, castMs: cast.ms, prepareMs: prepare.ms, sealMs: seal.ms, countersignMs, verifyMs, verifyThreads: accelerator.threads, recordBytes: recordText.length };
 }
 
-async function run(label: string, db: Database, n: number): Promise<RunFigures> {
+/** The whole meeting on one database; each phase's figures printed as soon as they are known (a full-size run is long). */
+async function run(label: string, db: Database, n: number, ceil: Ceilings): Promise<void> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     PIAOJUE_LOG: 'silent',
     PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-bench-')),
     PIAOJUE_CRYPTO_THREADS: process.env.PIAOJUE_CRYPTO_THREADS,
+    // A full-size meeting takes longer than the default 15 minutes' access token of the secretary.
+    PIAOJUE_ACCESS_TOKEN_TTL: '86400',
     // The secretary's and inspectors' connections idle through thousands of requests: keep them open.
     PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: '600000',
   });
@@ -216,19 +213,28 @@ async function run(label: string, db: Database, n: number): Promise<RunFigures> 
     const codes = printed.value;
     const redeemed = allOk('redemption', await load(url, codes.map((code) => ({ method: 'POST', path: participantPaths.redeem, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }))), n);
     const credentials = redeemed.bodies.map((b) => JSON.parse(b).credential as string);
+    console.log(`\nparticipants [${label}]: ${n} participants, one slip each, every one casting in each vote; load concurrency 8`);
+    console.log(`${pad('phase', 54)}${'ms'.padStart(10)}${'/s'.padStart(10)}${'ceiling/s'.padStart(10)}${'× ceil'.padStart(10)}`);
+    row(n, `print ${n} slips (${Math.ceil(n / SLIPS_PER_BATCH)} batches)`, printed.ms, ceil.print);
+    row(n, `redeem: ${n} POST /participant/redeem`, redeemed.ms, ceil.redeem);
 
-    const votes: VoteFigures[] = [];
     for (const [id, shape] of [
       [recommendation.id, 'recommendation'],
       [evaluation.id, 'evaluation'],
     ] as const) {
       await secretary.api.call('POST', `/v1/votes/${id}/open`);
-      votes.push(await runVote(url, secretary, inspectors, credentials, id, shape));
+      printVote(n, await runVote(url, secretary, inspectors, credentials, id, shape), ceil);
     }
-    return { label, n, printMs: printed.ms, redeemMs: redeemed.ms, votes };
   } finally {
     await service.close();
   }
+}
+
+/** `--db pglite` or `--db postgres`: one database only (two processes, one each, share a loaded machine better). */
+function textOption(name: string): string | undefined {
+  const argv = process.argv;
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  return i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
 }
 
 function option(name: string): number | undefined {
@@ -243,22 +249,17 @@ function option(name: string): number | undefined {
 const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length));
 const num = (x: number, digits = 0) => x.toFixed(digits).padStart(10);
 
-function printRun(r: RunFigures, ceil: Awaited<ReturnType<typeof ceilings>>) {
-  console.log(`\nparticipants [${r.label}]: ${r.n} participants, one slip each, every one casting in each vote; load concurrency 8`);
-  console.log(`${pad('phase', 54)}${'ms'.padStart(10)}${'/s'.padStart(10)}${'ceiling/s'.padStart(10)}${'× ceil'.padStart(10)}`);
-  const row = (name: string, ms: number, ceiling?: number) => {
-    const rate = perSecond(r.n, ms);
-    console.log(`${pad(name, 54)}${num(ms)}${num(rate)}${ceiling === undefined ? ' '.repeat(20) : `${num(ceiling)}${num(rate / ceiling, 3)}`}`);
-  };
-  row(`print ${r.n} slips (${Math.ceil(r.n / SLIPS_PER_BATCH)} batches)`, r.printMs, ceil.print);
-  row(`redeem: ${r.n} POST /participant/redeem`, r.redeemMs, ceil.redeem);
-  for (const v of r.votes) {
-    const closeMs = v.prepareMs + v.sealMs + v.countersignMs.reduce((a, b) => a + b, 0);
-    row(`${v.shape} issuance: ${r.n} POST …/tokens`, v.issuanceMs, ceil.issue);
-    row(`${v.shape} cast: ${r.n} POST /ballots`, v.castMs, ceil.cast);
-    console.log(`${pad(`${v.shape} close → published (target ≤ 1000 ms)`, 54)}${num(closeMs)}   prepare ${v.prepareMs.toFixed(0)}, seal ${v.sealMs.toFixed(0)}, countersign ${v.countersignMs.map((x) => x.toFixed(0)).join(' + ')}`);
-    console.log(`${pad(`${v.shape} verify the record (target ≤ 5000 ms)`, 54)}${num(v.verifyMs)}   ${v.verifyThreads} threads, record ${(v.recordBytes / 1e6).toFixed(1)} MB`);
-  }
+function row(n: number, name: string, ms: number, ceiling?: number) {
+  const rate = perSecond(n, ms);
+  console.log(`${pad(name, 54)}${num(ms)}${num(rate)}${ceiling === undefined ? ' '.repeat(20) : `${num(ceiling)}${num(rate / ceiling, 3)}`}`);
+}
+
+function printVote(n: number, v: VoteFigures, ceil: Ceilings) {
+  const closeMs = v.prepareMs + v.sealMs + v.countersignMs.reduce((a, b) => a + b, 0);
+  row(n, `${v.shape} issuance: ${n} POST …/tokens`, v.issuanceMs, ceil.issue);
+  row(n, `${v.shape} cast: ${n} POST /ballots`, v.castMs, ceil.cast);
+  console.log(`${pad(`${v.shape} close → published (target ≤ 1000 ms)`, 54)}${num(closeMs)}   prepare ${v.prepareMs.toFixed(0)}, seal ${v.sealMs.toFixed(0)}, countersign ${v.countersignMs.map((x) => x.toFixed(0)).join(' + ')}`);
+  console.log(`${pad(`${v.shape} verify the record (target ≤ 5000 ms)`, 54)}${num(v.verifyMs)}   ${v.verifyThreads} threads, record ${(v.recordBytes / 1e6).toFixed(1)} MB`);
 }
 
 export async function benchParticipants(): Promise<void> {
@@ -271,12 +272,17 @@ export async function benchParticipants(): Promise<void> {
     `participants: crypto ceiling on one core: printing (random code + SHA-256) ${ceil.print.toFixed(0)}/s, redemption (SHA-256 + EdDSA credential) ${ceil.redeem.toFixed(0)}/s, ` +
       `issuance (credential check + BLS blind signature) ${ceil.issue.toFixed(0)}/s, cast (ballot signature + token pairing) ${ceil.cast.toFixed(0)}/s`,
   );
-  const pglite = await createPgliteDatabase();
-  try {
-    printRun(await run('embedded PGlite', pglite, n), ceil);
-  } finally {
-    await pglite.close();
+  const only = textOption('db');
+  if (only !== undefined && only !== 'pglite' && only !== 'postgres') throw new Error('--db must be pglite or postgres');
+  if (only !== 'postgres') {
+    const pglite = await createPgliteDatabase();
+    try {
+      await run('embedded PGlite', pglite, n, ceil);
+    } finally {
+      await pglite.close();
+    }
   }
+  if (only === 'pglite') return;
   // PostgreSQL as bench/http.ts finds it: DATABASE_URL, else the local test server; a database of its own.
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `piaojue_bench_p_${process.pid}`;
@@ -292,7 +298,7 @@ export async function benchParticipants(): Promise<void> {
     url.pathname = `/${name}`;
     const pg = createPgDatabase(url.toString(), { max: 20 });
     try {
-      printRun(await run('PostgreSQL 127.0.0.1', pg, n), ceil);
+      await run('PostgreSQL 127.0.0.1', pg, n, ceil);
     } finally {
       await pg.close();
       await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
