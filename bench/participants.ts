@@ -282,8 +282,12 @@ export async function benchParticipants(): Promise<void> {
       await pglite.close();
     }
   }
-  if (only === 'pglite') return;
-  // PostgreSQL as bench/http.ts finds it: DATABASE_URL, else the local test server; a database of its own.
+  if (only !== 'pglite') await runOnPostgres(n, ceil);
+  console.log(`participants: load average ${loadAverage()} at the end`);
+}
+
+/** PostgreSQL as bench/http.ts finds it: DATABASE_URL, else the local test server; a database of its own. */
+async function runOnPostgres(n: number, ceil: Ceilings): Promise<void> {
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `piaojue_bench_p_${process.pid}`;
   const admin = createPgDatabase(base, { max: 1 });
@@ -307,7 +311,6 @@ export async function benchParticipants(): Promise<void> {
     console.log(`participants: PostgreSQL at ${base} not reachable; embedded database only`);
   }
   await admin.close();
-  console.log(`participants: load average ${loadAverage()} at the end`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
