@@ -36,7 +36,7 @@ const MAX_PRESENT = 3000;
 const CONCURRENCY = 8;
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
-function load(url: string, requests: { method: string; path: string; headers: Record<string, string>; body: string }[]) {
+export function load(url: string, requests: { method: string; path: string; headers: Record<string, string>; body: string }[]) {
   return new Promise<{ ms: number; statuses: Record<string, number>; bodies: string[] }>((resolve, reject) => {
     const w = new Worker(`import('tsx/esm/api').then(m => { m.register(); return import(${JSON.stringify(pathToFileURL(WORKER).href)}); })`, {
       eval: true,
@@ -47,7 +47,7 @@ function load(url: string, requests: { method: string; path: string; headers: Re
   });
 }
 
-function perSecond(n: number, ms: number) {
+export function perSecond(n: number, ms: number) {
   return (n * 1000) / ms;
 }
 
@@ -85,7 +85,7 @@ async function ceilings() {
 type Load = Awaited<ReturnType<typeof load>>;
 
 /** Every request of a phase must have succeeded, or its time means nothing. */
-function allOk(phase: string, l: Load, n: number): Load {
+export function allOk(phase: string, l: Load, n: number): Load {
   if ((l.statuses['200'] ?? 0) + (l.statuses['201'] ?? 0) !== n) throw new Error(`${phase}: statuses ${JSON.stringify(l.statuses)}`);
   return l;
 }

@@ -14,6 +14,7 @@ const benches: [string, () => Promise<void>][] = [
   ['token-group', async () => (await import('./token-group.ts')).benchTokenGroup()],
   ['memory', async () => (await import('./memory.ts')).benchMemory()],
   ['chain-reads', async () => (await import('./chain-reads.ts')).benchChainReads()],
+  ['participants', async () => (await import('./participants.ts')).benchParticipants()],
 ];
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
