@@ -21,7 +21,7 @@ import { countersign, designateInspectors, participantPaths, prepareClose, seal 
 import { castBodyText, verifyBallotSignature } from '../src/protocol/ballot-v2.ts';
 import type { AnyChoices, AnyVoteDefinition } from '../src/protocol/ballot.ts';
 import { canonicalBytes, fromBase64url, toBase64url } from '../src/protocol/encoding.ts';
-import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2, type TokenV2 } from '../src/protocol/member.ts';
+import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2, type TokenV2 } from '../src/protocol/member-ballot.ts';
 import type { EvaluationItem, RecommendationItem } from '../src/protocol/shapes.ts';
 import { computeTally, type Tally } from '../src/protocol/tally.ts';
 import { generateVoteKey, signBlinded, unblind, verifyToken } from '../src/protocol/tokens.ts';

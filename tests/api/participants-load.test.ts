@@ -9,7 +9,7 @@ import { adminSession, createCommittee } from '../helpers/world.ts';
 import { castBallot, closeAndPublish, rng } from '../helpers/voting.ts';
 import { obtainSlipToken, redeemSlip } from '../../src/client/participant.ts';
 import type { AnyVoteDefinition } from '../../src/protocol/ballot.ts';
-import { buildBallot } from '../../src/protocol/member.ts';
+import { buildBallot } from '../../src/protocol/member-ballot.ts';
 import type { RecommendationItem, RecommendationTally } from '../../src/protocol/shapes.ts';
 import { verifyRecord } from '../../src/protocol/verifier.ts';
 
