@@ -16,6 +16,15 @@ const benches: [string, () => Promise<void>][] = [
   ['chain-reads', async () => (await import('./chain-reads.ts')).benchChainReads()],
   ['participants', async () => (await import('./participants.ts')).benchParticipants()],
 ];
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`npm run bench [-- NAME…] [--n N] [--db pglite|postgres]\nbenches: ${benches.map(([name]) => name).join(', ')} (all of them when none is named)`);
+  process.exit(0);
+}
+const unknown = only.filter((name) => !benches.some(([known]) => known === name));
+if (unknown.length > 0) {
+  console.error(`npm run bench: no bench ${unknown.join(', ')} (one of ${benches.map(([name]) => name).join(', ')})`);
+  process.exit(2);
+}
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
   console.log(`== ${name}`);
