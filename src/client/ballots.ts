@@ -1,10 +1,10 @@
 // A member's device in a vote: blind the token request on the device, sign it with the device
 // key, unblind and check the signature against the pinned vote key, and cast anonymously the
 // padded canonical body (docs/PROTOCOL.md). Isomorphic: globalThis.crypto only.
-import type { Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
+import type { Ballot, VoteDefinition } from '../protocol/ballot.ts';
 import { castBodyText } from '../protocol/ballot-v2.ts';
 import { tokenRequestMessage } from '../protocol/device-key.ts';
-import { buildBallot, createTokenRequest, finishToken, type Token, type TokenRequest } from '../protocol/member-ballot.ts';
+import { createTokenRequest, finishToken, type Token, type TokenRequest } from '../protocol/member-ballot.ts';
 import { versionOf } from '../protocol/version.ts';
 import type { Participant } from './close.ts';
 import { ApiError, type ApiClient, type Reply } from './http.ts';
@@ -31,6 +31,3 @@ export function castBallot(api: ApiClient, ballot: Ballot): Promise<Reply<{ ball
   return api.as(undefined).request('POST', '/v1/ballots', undefined, { raw: castBodyText(ballot), headers: { 'content-type': 'application/json' } });
 }
 
-export function cast(api: ApiClient, token: Token, choices: Choices): Promise<Reply<{ ballotHash: string; receipt: string }>> {
-  return castBallot(api, buildBallot(token, choices));
-}

@@ -124,8 +124,3 @@ export class ApiClient {
   delete = <T = any>(path: string) => this.request<T>('DELETE', path);
 }
 
-/** Throws ApiError unless the reply has the expected status. */
-export function expectStatus<T>(reply: Reply<T>, status: number, method: string, path: string): T {
-  if (reply.status !== status) throw new ApiError(method, path, reply.status, reply.body);
-  return reply.body;
-}

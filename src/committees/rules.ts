@@ -26,7 +26,6 @@ export const rulesSchema = z.strictObject({
 
 export type CommitteeRules = z.output<typeof rulesSchema>;
 
-export const defaultRules = (): CommitteeRules => rulesSchema.parse({});
 
 
 /** The part of the rules that travels in the record with every vote (the marks travel apart). */

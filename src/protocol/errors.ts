@@ -82,10 +82,6 @@ export class ProtocolError extends Error {
   }
 }
 
-export function isProtocolError(e: unknown): e is ProtocolError {
-  return e instanceof ProtocolError;
-}
-
 /**
  * The Chinese reason of anything thrown: a ProtocolError's messageZh; for any other error (a
  * library's, in English) a fixed Chinese sentence — its English message stays in `detail`.

@@ -58,9 +58,3 @@ function scaledText(num: bigint, den: bigint, decimals: number): string {
   return `${whole}.${frac}`;
 }
 
-/** a/b vs c/d for non-negative fractions with positive denominators: −1, 0 or 1. */
-export function compareRatios(a: bigint, b: bigint, c: bigint, d: bigint): number {
-  const l = a * d;
-  const r = c * b;
-  return l < r ? -1 : l > r ? 1 : 0;
-}

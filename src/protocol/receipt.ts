@@ -23,11 +23,6 @@ export function receiptPayload(voteId: string, ballotHash: string): Uint8Array {
   return canonicalBytes({ voteId, ballotHash });
 }
 
-/** The tally signature's payload bytes: canonical JSON of the tally. */
-export function tallyPayload(tally: Tally): Uint8Array {
-  return canonicalBytes(tally);
-}
-
 /**
  * Signs canonical JSON as a compact JWS with the service's Ed25519 key. The service calls it
  * with `typ` RECEIPT_TYP or TALLY_TYP; `kid` names the key in /.well-known/jwks.json.

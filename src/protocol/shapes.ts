@@ -18,8 +18,6 @@ import {
 } from './limits.ts';
 import { percentText, type Ratio } from './rational.ts';
 
-export type ItemShape = 'recommendation' | 'evaluation';
-
 /**
  * A recommendation threshold on 得票率 = votes ÷ valid ballots, as an exact fraction num/den:
  * `more_than` 1/2 is 过半数 (votes × 2 > valid); `at_least` 1/3 is 三分之一以上 (votes × 3 ≥ valid).

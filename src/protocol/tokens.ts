@@ -323,9 +323,6 @@ export function checkBatchSums(publicKey: Uint8Array, sums: readonly { sigSum: U
   return pairingCheck(sig, clearCofactor(pre), pk);
 }
 
-/** Test helper surface: the affine encoding used for preHashSum, for round-trip tests. */
-export const preHashSumCodec = { encode: affineBytes, decode: fromAffineBytes };
-
 /**
  * Random-linear-combination batch verification (Bellare–Garay–Rabin 1998, small-exponent test):
  * with 128-bit random c_i, checks e(Σ c_i·S_i, g2) = e(Σ c_i·H_i, pk) using two Pippenger

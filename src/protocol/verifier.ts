@@ -33,10 +33,9 @@ import { checkTokensUnique } from './verify/tokens-unique.ts';
 import { checkTurnout } from './verify/turnout.ts';
 import { findVote, voteState } from './verify/vote.ts';
 
-export { CHECKS, VERIFICATION_CODES, VerificationError } from './verify/codes.ts';
-export type { Check, CheckId, VerificationCode, VerificationReport } from './verify/codes.ts';
+export type { Check, VerificationCode, VerificationReport } from './verify/codes.ts';
 export { inPlaceAccelerator } from './verify/accelerator.ts';
-export type { ProgressCallback, ProgressPhase, VerifyAccelerator } from './verify/accelerator.ts';
+export type { ProgressCallback, VerifyAccelerator } from './verify/accelerator.ts';
 export type { VerifyOptions } from './verify/state.ts';
 
 /** A check on the found vote; `since: 2` marks a check only version 2 records have. */

@@ -119,16 +119,6 @@ export const VERIFICATION_CODES = [
 ] as const;
 export type VerificationCode = (typeof VERIFICATION_CODES)[number];
 
-/** For callers (the CLI) that want to throw a failed verification as one coded error. */
-export class VerificationError extends Error {
-  readonly code: VerificationCode;
-  constructor(code: VerificationCode, detail: string, options: { cause?: unknown } = {}) {
-    super(detail, { cause: options.cause });
-    this.name = 'VerificationError';
-    this.code = code;
-  }
-}
-
 export const CHECKS = {
   record: { zh: '记录格式完整', en: 'Record is well formed' },
   chain: { zh: '哈希链逐条相连、哈希正确', en: 'Chain links and entry hashes' },
