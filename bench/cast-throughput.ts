@@ -55,7 +55,11 @@ async function send(url: string, method: string, path: string, body: unknown, he
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(url + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       text = await res.text();
     } catch (e) {
       // A keep-alive connection closed under the request: send it again on a new one.
@@ -85,7 +89,7 @@ class Person {
   }
 
   static async enrol(url: string, code: string): Promise<Person> {
-    const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']));
+    const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
     const device: DevicePublicKey = { alg: 'ES256', key: toBase64url(new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey))) };
     const sign = async (m: Uint8Array) => toBase64url(new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, m)));
     const post = (path: string, body: unknown) => send(url, 'POST', path, body, {});
@@ -167,7 +171,8 @@ async function run(label: string, db: Database, members: number, concurrency: nu
     const people = await inParallel(members, 4, (i) => Person.enrol(service.url, codes[i]!));
     const meeting = await secretary.call('POST', `/v1/committees/${committee.id}/meetings`, { title: '吞吐会议' });
     const defs: VoteDefinition[] = [];
-    for (const title of ['逐张核验', '成批核验', '逐一投出']) defs.push((await secretary.call('POST', `/v1/meetings/${meeting.id}/votes`, { title, items: ITEMS })).definition);
+    for (const title of ['逐张核验', '成批核验', '逐一投出'])
+      defs.push((await secretary.call('POST', `/v1/meetings/${meeting.id}/votes`, { title, items: ITEMS })).definition);
     await secretary.call('POST', `/v1/meetings/${meeting.id}/open`);
     await secretary.call('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: people.map((p) => p.personId) });
     const bodies: string[][] = [];
@@ -176,10 +181,22 @@ async function run(label: string, db: Database, members: number, concurrency: nu
         people.map(async (p) => {
           const request = createTokenRequest(def.voteId, rng, 2) as TokenRequestV2;
           const deviceSignature = await p.sign(tokenRequestMessage(def.voteId, request.blindedPoint));
-          return { request, http: { method: 'POST', path: `/v1/votes/${def.voteId}/tokens`, headers: { 'content-type': 'application/json', authorization: `Bearer ${p.token}` }, body: JSON.stringify({ blindedPoint: request.blindedPoint, deviceSignature }) } };
+          return {
+            request,
+            http: {
+              method: 'POST',
+              path: `/v1/votes/${def.voteId}/tokens`,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${p.token}` },
+              body: JSON.stringify({ blindedPoint: request.blindedPoint, deviceSignature }),
+            },
+          };
         }),
       );
-      const issued = await load(service.url, 8, pending.map((p) => p.http));
+      const issued = await load(
+        service.url,
+        8,
+        pending.map((p) => p.http),
+      );
       const tokens = pending.map((p, i) => finishToken(p.request, JSON.parse(issued.bodies[i]!).blindSignature, def.publicKey));
       await secretary.call('POST', `/v1/votes/${def.voteId}/open`);
       // Ballots are built (client-side work) before the clock starts.
@@ -189,7 +206,11 @@ async function run(label: string, db: Database, members: number, concurrency: nu
     const mixer = (castState(service.ctx) as { ballots?: { stats: { batches: number; ballots: number; largest: number } } }).ballots;
     const cast = async (i: number, max: number, at = concurrency, count = members) => {
       batcher.options.max = max;
-      const r = await load(service.url, at, bodies[i]!.slice(0, count).map((body) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body })));
+      const r = await load(
+        service.url,
+        at,
+        bodies[i]!.slice(0, count).map((body) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body })),
+      );
       return { perSecond: (count * 1000) / r.ms, statuses: r.statuses, latency: percentiles(r.latencies) };
     };
     const off = await cast(0, 1);
@@ -197,7 +218,10 @@ async function run(label: string, db: Database, members: number, concurrency: nu
     const mixBefore = mixer ? { ...mixer.stats } : undefined;
     if (mixer) mixer.stats.largest = 0;
     const on = await cast(1, batchMax);
-    const inserts = mixer && mixBefore ? { batches: mixer.stats.batches - mixBefore.batches, ballots: mixer.stats.ballots - mixBefore.ballots, largest: mixer.stats.largest } : undefined;
+    const inserts =
+      mixer && mixBefore
+        ? { batches: mixer.stats.batches - mixBefore.batches, ballots: mixer.stats.ballots - mixBefore.ballots, largest: mixer.stats.largest }
+        : undefined;
     // A member casting while no one else does: one cast at a time.
     const lone = await cast(2, batchMax, 1, Math.min(LONE, members));
     return {
@@ -284,7 +308,10 @@ export async function benchCastThroughput(): Promise<void> {
   }
   const last = await ceilings(threads, batchMax);
   const ceil = { single: (first.single + last.single) / 2, batch: (first.batch + last.batch) / 2 };
-  for (const [when, c] of [['before', first], ['after', last]] as const) {
+  for (const [when, c] of [
+    ['before', first],
+    ['after', last],
+  ] as const) {
     console.log(
       `cast-throughput: crypto ceiling ${when} the HTTP runs, ${threads} worker threads (ballot signature + token): one pairing per ballot ${c.single.toFixed(0)}/s, ` +
         `batches of ${batchMax} ${c.batch.toFixed(0)}/s (token alone: ${c.tokenSingle.toFixed(0)}/s single, ${c.tokenBatch.toFixed(0)}/s batched)`,
@@ -299,7 +326,9 @@ export async function benchCastThroughput(): Promise<void> {
     const fmt = (p: Percentiles) => `p50 ${p.p50.toFixed(0)} ms, p95 ${p.p95.toFixed(0)} ms, max ${p.max.toFixed(0)} ms`;
     console.log(
       `cast-throughput [${r.label}] cast latency: batching off ${fmt(r.latency.off)}; on ${fmt(r.latency.on)}; ${LONE} casts one at a time ${fmt(r.latency.lone)}` +
-        (r.inserts ? `; ballots inserted in ${r.inserts.batches} statements (batched run: ${r.inserts.ballots} ballots, largest ${r.inserts.largest})` : '; one insert per ballot'),
+        (r.inserts
+          ? `; ballots inserted in ${r.inserts.batches} statements (batched run: ${r.inserts.ballots} ballots, largest ${r.inserts.largest})`
+          : '; one insert per ballot'),
     );
   }
 }

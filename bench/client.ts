@@ -27,11 +27,19 @@ export async function enrolAndLogin(url: string, code: string): Promise<Session>
  * as a large committee is set up), every person enrolled with a device and logged in,
  * `concurrency` at a time (set-up, never timed).
  */
-export async function benchCommittee(admin: Session, url: string, count: number, concurrency = 4, name = '基准委员会'): Promise<{ id: string; secretary: Session; members: Session[] }> {
+export async function benchCommittee(
+  admin: Session,
+  url: string,
+  count: number,
+  concurrency = 4,
+  name = '基准委员会',
+): Promise<{ id: string; secretary: Session; members: Session[] }> {
   const c = await admin.api.call('POST', '/v1/committees', { name, kind: 'standing', visibility: 'public' });
   const sec = await admin.api.call('POST', `/v1/committees/${c.id}/secretaries`, { name: `${name}秘书` });
   const secretary = await enrolAndLogin(url, (await admin.api.call('POST', `/v1/people/${sec.personId}/enrolment-codes`)).code);
-  const added = await admin.api.call('POST', `/v1/committees/${c.id}/members/batch`, { members: Array.from({ length: count }, (_, i) => ({ name: `委员${i}` })) });
+  const added = await admin.api.call('POST', `/v1/committees/${c.id}/members/batch`, {
+    members: Array.from({ length: count }, (_, i) => ({ name: `委员${i}` })),
+  });
   const ids = (added.members as { memberId: string }[]).map((m) => m.memberId);
   const members: Session[] = new Array(count);
   let next = 0;
@@ -55,7 +63,9 @@ export async function openVoteWithTokens(admin: Session, url: string, name: stri
   const c = await benchCommittee(admin, url, count, 4, name);
   const sec = c.secretary.api;
   const meetingId = (await sec.call('POST', `/v1/committees/${c.id}/meetings`, { title: '会议' })).id as string;
-  const def: VoteDefinition = (await sec.call('POST', `/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).definition;
+  const def: VoteDefinition = (
+    await sec.call('POST', `/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })
+  ).definition;
   await sec.call('POST', `/v1/meetings/${meetingId}/open`);
   await sec.call('PUT', `/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
   const tokens: Token[] = [];

@@ -84,7 +84,11 @@ function benchStrokeOrderRoute(): void {
     [`${route.MAX_NAMES} realistic names`, realisticNames(route.MAX_NAMES), 'surname'],
     [`${route.MAX_NAMES} × ${perName} common characters`, Array.from({ length: route.MAX_NAMES }, () => '王毅'.repeat(perName).slice(0, perName)), 'fullname'],
     [`${route.MAX_NAMES} × ${perName} Ext. B characters`, rareNames(route.MAX_NAMES, perName), 'fullname'],
-    [`${Math.floor(maxTotal / route.MAX_NAME_LENGTH)} × ${route.MAX_NAME_LENGTH} Ext. B characters`, rareNames(Math.floor(maxTotal / route.MAX_NAME_LENGTH), route.MAX_NAME_LENGTH), 'fullname'],
+    [
+      `${Math.floor(maxTotal / route.MAX_NAME_LENGTH)} × ${route.MAX_NAME_LENGTH} Ext. B characters`,
+      rareNames(Math.floor(maxTotal / route.MAX_NAME_LENGTH), route.MAX_NAME_LENGTH),
+      'fullname',
+    ],
     // Before the limits of issue 12: 5,000 names of 64, and a 1 MiB body, which holds 4,000 such names.
     ['4000 × 64 Ext. B characters (the largest input once accepted)', rareNames(4000, 64), 'fullname'],
   ];
@@ -93,7 +97,9 @@ function benchStrokeOrderRoute(): void {
     if (c.status === 400) {
       // What it cost while it was accepted (the same work without today's validation).
       const was = routeCost(names, convention, false);
-      console.log(`stroke-order route: ${label}: now refused (${(c.inBytes / 1024).toFixed(0)} KiB: 413 over the ${(bodyLimit() / 1024).toFixed(0)} KiB body limit, before parsing); when accepted it cost ${was.cpuMs.toFixed(0)} ms CPU and answered ${(was.outBytes / 1024).toFixed(0)} KiB`);
+      console.log(
+        `stroke-order route: ${label}: now refused (${(c.inBytes / 1024).toFixed(0)} KiB: 413 over the ${(bodyLimit() / 1024).toFixed(0)} KiB body limit, before parsing); when accepted it cost ${was.cpuMs.toFixed(0)} ms CPU and answered ${(was.outBytes / 1024).toFixed(0)} KiB`,
+      );
       continue;
     }
     const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;

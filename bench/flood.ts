@@ -54,7 +54,12 @@ async function members(url: string, def: VoteDefinition, tokens: Token[]): Promi
 
 function flood(url: string, def: VoteDefinition): { stop: () => Promise<void> } {
   const body = () => castBodyText(garbageBallot(def));
-  const requests = Array.from({ length: 20_000 }, () => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: body() }));
+  const requests = Array.from({ length: 20_000 }, () => ({
+    method: 'POST',
+    path: '/v1/ballots',
+    headers: { 'content-type': 'application/json' },
+    body: body(),
+  }));
   const w = new Worker(`import('tsx/esm/api').then(m => { m.register(); return import(${JSON.stringify(pathToFileURL(WORKER).href)}); })`, {
     eval: true,
     workerData: { url, concurrency: FLOOD_CLIENTS, requests },
@@ -80,7 +85,9 @@ export async function benchFlood(): Promise<void> {
       const g = await members(service.url, flooded.def, flooded.tokens);
       await f.stop();
       const line = (label: string, r: { ms: number[]; retries: number }) =>
-        console.log(`queue ${perVote} per vote, ${label}: ${r.ms.length} members' casts, p50 ${percentile(r.ms, 50).toFixed(0)} ms, p95 ${percentile(r.ms, 95).toFixed(0)} ms, ${r.retries} retries after 503`);
+        console.log(
+          `queue ${perVote} per vote, ${label}: ${r.ms.length} members' casts, p50 ${percentile(r.ms, 50).toFixed(0)} ms, p95 ${percentile(r.ms, 95).toFixed(0)} ms, ${r.retries} retries after 503`,
+        );
       line('without flood', q);
       line(`with ${FLOOD_CLIENTS} garbage clients`, g);
     } finally {

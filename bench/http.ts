@@ -70,7 +70,11 @@ async function ceilings() {
   for (const b of ballots) verifyBallotSignature(b);
   const ballotSigMs = performance.now() - t;
   t = performance.now();
-  verifyTokensBatch(key.publicKey, tokens.map((tok) => ({ voteId, t: fromBase64url(tok.ballotPublicKey), signature: fromBase64url(tok.signature), version: 2 as const })), rng);
+  verifyTokensBatch(
+    key.publicKey,
+    tokens.map((tok) => ({ voteId, t: fromBase64url(tok.ballotPublicKey), signature: fromBase64url(tok.signature), version: 2 as const })),
+    rng,
+  );
   const batchMs = performance.now() - t;
   // An issuance must also check the device's signature (ES256, as the test devices use).
   const device = await WebCryptoDevice.create();
@@ -138,13 +142,25 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
     console.log(`http [${label}]: ${n} members enrolled in ${((performance.now() - t) / 1000).toFixed(1)} s (set-up, not timed below)`);
     const secretary = c.secretary;
     const meetingId = (await secretary.api.call('POST', `/v1/committees/${c.id}/meetings`, { title: '基准会议' })).id as string;
-    const def: VoteDefinition = (await secretary.api.call('POST', `/v1/meetings/${meetingId}/votes`, { title: '基准表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }, { post: '副主任', seats: 2, candidates: ['李二', '张三', '赵四'] }] })).definition;
+    const def: VoteDefinition = (
+      await secretary.api.call('POST', `/v1/meetings/${meetingId}/votes`, {
+        title: '基准表决',
+        items: [
+          { post: '局长', seats: 1, candidates: ['王一'] },
+          { post: '副主任', seats: 2, candidates: ['李二', '张三', '赵四'] },
+        ],
+      })
+    ).definition;
     if (versionOf(def) !== 2) throw new Error(`the service created a version-${versionOf(def)} vote; this bench measures the version-2 close`);
     await secretary.api.call('POST', `/v1/meetings/${meetingId}/open`);
     await secretary.api.call('PUT', `/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
     // The meeting's two inspectors (监票人) are named at its start, as in the room: not timed.
     const inspectors = c.members.slice(0, 2);
-    await designateInspectors(secretary, meetingId, inspectors.map((m) => m.personId));
+    await designateInspectors(
+      secretary,
+      meetingId,
+      inspectors.map((m) => m.personId),
+    );
     const auth = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
 
     // Client-side work (blinding, device signatures) happens before each clock starts.
@@ -152,10 +168,25 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
       c.members.map(async (m) => {
         const request = createTokenRequest(def.voteId, rng, versionOf(def));
         const deviceSignature = await m.device.sign(tokenRequestMessage(def.voteId, request.blindedPoint));
-        return { request, http: { method: 'POST', path: `/v1/votes/${def.voteId}/tokens`, headers: auth(m.token), body: JSON.stringify({ blindedPoint: request.blindedPoint, deviceSignature }) } };
+        return {
+          request,
+          http: {
+            method: 'POST',
+            path: `/v1/votes/${def.voteId}/tokens`,
+            headers: auth(m.token),
+            body: JSON.stringify({ blindedPoint: request.blindedPoint, deviceSignature }),
+          },
+        };
       }),
     );
-    const issued = allOk('issuance', await load(url, pending.map((p) => p.http)), n);
+    const issued = allOk(
+      'issuance',
+      await load(
+        url,
+        pending.map((p) => p.http),
+      ),
+      n,
+    );
     // Unblinded without the device's pairing check of each token (finishToken): a thousand
     // pairings would hold this thread — the service's too — past the keep-alive timeout of the
     // secretary's idle connection. The service checks every token when it is cast, and the
@@ -167,7 +198,19 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
     });
     await secretary.api.call('POST', `/v1/votes/${def.voteId}/open`);
     const choices: Choices = { i1: { c1: 'approve' }, i2: { c2: 'approve', c3: 'disapprove', c4: 'abstain' } };
-    const cast = allOk('cast', await load(url, tokens.map((tok) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: castBodyText(buildBallot(tok, choices)) }))), n);
+    const cast = allOk(
+      'cast',
+      await load(
+        url,
+        tokens.map((tok) => ({
+          method: 'POST',
+          path: '/v1/ballots',
+          headers: { 'content-type': 'application/json' },
+          body: castBodyText(buildBallot(tok, choices)),
+        })),
+      ),
+      n,
+    );
 
     // The close. 1. Prepare: the secretary closes; the service builds the close it will publish.
     const prepare = await timed(() => prepareClose(secretary, def.voteId));
@@ -175,7 +218,12 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
     if (hash === null) throw new Error('the close published at once: not a version-2 vote');
     // 2. Every member's device confirms (signed on the device first, as it would be).
     const confirmations = await Promise.all(
-      c.members.map(async (m) => ({ method: 'POST', path: closePaths.confirmations(def.voteId), headers: auth(m.token), body: JSON.stringify(await confirmationBody(m.device, def.voteId, hash)) })),
+      c.members.map(async (m) => ({
+        method: 'POST',
+        path: closePaths.confirmations(def.voteId),
+        headers: auth(m.token),
+        body: JSON.stringify(await confirmationBody(m.device, def.voteId, hash)),
+      })),
     );
     const confirmed = allOk('confirmations', await load(url, confirmations), n);
     // 3. The secretary seals; 4. each inspector countersigns, one after the other (the last publishes).
@@ -194,7 +242,19 @@ async function run(label: string, db: Database, n: number, setupConcurrency: num
     const entries = record.entries.length;
     const rosterSnapshots = record.entries.filter((e) => e.kind === 'roster.changed').length;
     jwks = await benchApi(url).call('GET', '/.well-known/jwks.json');
-    figures = { label, n, issuanceMs: issued.ms, castMs: cast.ms, prepareMs: prepare.ms, confirmMs: confirmed.ms, sealMs: seal.ms, countersignMs, recordBytes: recordText.length, entries, rosterSnapshots };
+    figures = {
+      label,
+      n,
+      issuanceMs: issued.ms,
+      castMs: cast.ms,
+      prepareMs: prepare.ms,
+      confirmMs: confirmed.ms,
+      sealMs: seal.ms,
+      countersignMs,
+      recordBytes: recordText.length,
+      entries,
+      rosterSnapshots,
+    };
   } finally {
     await service.close();
   }
@@ -232,11 +292,16 @@ function printRun(r: RunFigures, ceil: Awaited<ReturnType<typeof ceilings>>) {
     ['close 1 prepare: POST /close', r.prepareMs],
     [`close 2 confirm: ${r.n} POST /confirmations`, r.confirmMs],
     ['close 3 seal: POST /seal', r.sealMs],
-    ...r.countersignMs.map((ms, i): [string, number] => [`close 4 countersign ${i + 1}/${r.countersignMs.length}${i === r.countersignMs.length - 1 ? ' (publishes)' : ''}`, ms]),
+    ...r.countersignMs.map((ms, i): [string, number] => [
+      `close 4 countersign ${i + 1}/${r.countersignMs.length}${i === r.countersignMs.length - 1 ? ' (publishes)' : ''}`,
+      ms,
+    ]),
     ['close, all four phases', closeMs],
     [`verify the published record (${r.verifyThreads} threads)`, r.verifyMs],
   ];
-  console.log(`\nhttp [${r.label}] version 2, ${r.n} ballots (${r.n} members present, all cast), concurrency ${CONCURRENCY}; record ${(r.recordBytes / 1e6).toFixed(1)} MB, ${r.entries} entries (${r.rosterSnapshots} roster snapshot${r.rosterSnapshots === 1 ? '' : 's'}), ${r.checks} checks passed`);
+  console.log(
+    `\nhttp [${r.label}] version 2, ${r.n} ballots (${r.n} members present, all cast), concurrency ${CONCURRENCY}; record ${(r.recordBytes / 1e6).toFixed(1)} MB, ${r.entries} entries (${r.rosterSnapshots} roster snapshot${r.rosterSnapshots === 1 ? '' : 's'}), ${r.checks} checks passed`,
+  );
   console.log(`${pad('phase', 58)}${'ms'.padStart(9)}${'ms/ballot'.padStart(11)}${'× cast'.padStart(9)}`);
   for (const [name, ms] of rows) console.log(`${pad(name, 58)}${num(ms)}${num(ms / r.n, 3).padStart(11)}${num(ms / r.castMs, 2)}`);
   const issuance = perSecond(r.n, r.issuanceMs);
@@ -248,12 +313,17 @@ function printRun(r: RunFigures, ceil: Awaited<ReturnType<typeof ceilings>>) {
 }
 
 export async function benchHttp(): Promise<void> {
-  const loadAverage = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  const loadAverage = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
   console.log(`http: ${availableParallelism()} cores, load average ${loadAverage()} at the start (other work on the machine slows every figure below)`);
   const requested = option('n') ?? DEFAULT_N;
   const n = Math.min(requested, MAX_PRESENT);
   if (n < requested) {
-    console.log(`http: --n ${requested} is more than one meeting's attendance can record (at most ${MAX_PRESENT} present, src/http/routes/meetings.ts): the votes over HTTP have ${n} ballots; the scenario records below have ${requested} as well`);
+    console.log(
+      `http: --n ${requested} is more than one meeting's attendance can record (at most ${MAX_PRESENT} present, src/http/routes/meetings.ts): the votes over HTTP have ${n} ballots; the scenario records below have ${requested} as well`,
+    );
   }
   const results: RunFigures[] = [];
   const pglite = await createPgliteDatabase();
@@ -295,7 +365,9 @@ export async function benchHttp(): Promise<void> {
   // 2 and createVote takes no version), so there is no version-1 cast or close to time: the
   // version-1 figure is verification only, of the protocol scenario's record of the same size.
   const sizes = [...new Set([n, requested])];
-  console.log(`\nverify, version 1 beside version 2: the protocol scenario's records (Ed25519 devices, every member present and casting; version 2 with a confirmation per ballot and 2 countersignatures), and the records published above (ES256 devices, as the web client: issuance and confirmation signatures checked one by one, no Ed25519 batch)`);
+  console.log(
+    `\nverify, version 1 beside version 2: the protocol scenario's records (Ed25519 devices, every member present and casting; version 2 with a confirmation per ballot and 2 countersignatures), and the records published above (ES256 devices, as the web client: issuance and confirmation signatures checked one by one, no Ed25519 batch)`,
+  );
   console.log(`${pad('record', 58)}${'ms'.padStart(9)}${'ms/ballot'.padStart(11)}${'× v1'.padStart(9)}`);
   for (const size of sizes) {
     const v1 = await verifyScenarioRecord(1, size);

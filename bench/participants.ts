@@ -46,14 +46,21 @@ async function ceilings() {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA');
   // Printing: a random code and its SHA-256 (only the hash is stored).
   let t = performance.now();
-  for (let i = 0; i < n * 10; i++) createHash('sha256').update(`pjp_${nodeRandomBytes(16).toString('base64url')}`, 'utf8').digest('hex');
+  for (let i = 0; i < n * 10; i++)
+    createHash('sha256')
+      .update(`pjp_${nodeRandomBytes(16).toString('base64url')}`, 'utf8')
+      .digest('hex');
   const printMs = (performance.now() - t) / 10;
   // Redemption: the code's hash and the signed participant credential.
   t = performance.now();
   const credentials: string[] = [];
   for (let i = 0; i < n; i++) {
-    createHash('sha256').update(`pjp_${nodeRandomBytes(16).toString('base64url')}`, 'utf8').digest('hex');
-    credentials.push(await new SignJWT({ mid: 'm' }).setProtectedHeader({ alg: 'EdDSA' }).setSubject(`s${i}`).setIssuedAt().setExpirationTime('1h').sign(privateKey));
+    createHash('sha256')
+      .update(`pjp_${nodeRandomBytes(16).toString('base64url')}`, 'utf8')
+      .digest('hex');
+    credentials.push(
+      await new SignJWT({ mid: 'm' }).setProtectedHeader({ alg: 'EdDSA' }).setSubject(`s${i}`).setIssuedAt().setExpirationTime('1h').sign(privateKey),
+    );
   }
   const redeemMs = performance.now() - t;
   // Issuance: the credential checked, the blinded point signed.
@@ -96,7 +103,11 @@ function choicesFor(def: AnyVoteDefinition, i: number): AnyChoices {
     return { [item.itemId]: Object.fromEntries(item.candidates.map((c) => [c.candidateId, picked.has(c.candidateId) ? 'recommend' : 'blank'])) };
   }
   const grades = item.grades.map((g) => g.code);
-  return { [item.itemId]: Object.fromEntries(item.candidates.map((c) => [c.candidateId, roll() % 10 === 0 ? 'abstain' : grades[Math.min(roll() % grades.length, roll() % grades.length)]!])) };
+  return {
+    [item.itemId]: Object.fromEntries(
+      item.candidates.map((c) => [c.candidateId, roll() % 10 === 0 ? 'abstain' : grades[Math.min(roll() % grades.length, roll() % grades.length)]!]),
+    ),
+  };
 }
 
 interface VoteFigures {
@@ -127,7 +138,12 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
     `${shape} issuance`,
     await load(
       url,
-      requests.map((r, i) => ({ method: 'POST', path: participantPaths.tokens(def.voteId), headers: { 'content-type': 'application/json', authorization: `Bearer ${credentials[i]}` }, body: JSON.stringify({ blindedPoint: r.blindedPoint }) })),
+      requests.map((r, i) => ({
+        method: 'POST',
+        path: participantPaths.tokens(def.voteId),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${credentials[i]}` },
+        body: JSON.stringify({ blindedPoint: r.blindedPoint }),
+      })),
     ),
     credentials.length,
   );
@@ -135,11 +151,21 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
   // check of it (finishToken): thousands of pairings on this one thread, the service's too, would
   // take minutes on a loaded machine. The service checks every token when it is cast, and the
   // verifier again.
-  const tokens = requests.map(
-    (r, i): TokenV2 => ({ voteId: def.voteId, ballotSecretKey: r.ballotSecretKey, ballotPublicKey: r.ballotPublicKey, signature: toBase64url(unblind(fromBase64url(JSON.parse(issued.bodies[i]!).blindSignature), fromBase64url(r.r))) }),
-  );
+  const tokens = requests.map((r, i): TokenV2 => ({
+    voteId: def.voteId,
+    ballotSecretKey: r.ballotSecretKey,
+    ballotPublicKey: r.ballotPublicKey,
+    signature: toBase64url(unblind(fromBase64url(JSON.parse(issued.bodies[i]!).blindSignature), fromBase64url(r.r))),
+  }));
   const ballots = tokens.map((tok, i) => buildBallot(tok, choicesFor(def, i)));
-  const cast = allOk(`${shape} cast`, await load(url, ballots.map((b) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: castBodyText(b) }))), ballots.length);
+  const cast = allOk(
+    `${shape} cast`,
+    await load(
+      url,
+      ballots.map((b) => ({ method: 'POST', path: '/v1/ballots', headers: { 'content-type': 'application/json' }, body: castBodyText(b) })),
+    ),
+    ballots.length,
+  );
 
   const prepare = await timed(() => prepareClose(secretary, def.voteId));
   const seal = await timed(async () => (await sealClose(secretary, def.voteId, unconfirmedReason)).body);
@@ -168,7 +194,17 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
   }
   const verifyMs = performance.now() - t;
   if (!report.ok) throw new Error(`${shape}: the published record failed verification: ${JSON.stringify(report.checks.filter((c) => !c.ok))}`);
-  return { shape, issuanceMs: issued.ms, castMs: cast.ms, prepareMs: prepare.ms, sealMs: seal.ms, countersignMs, verifyMs, verifyThreads: accelerator.threads, recordBytes: recordText.length };
+  return {
+    shape,
+    issuanceMs: issued.ms,
+    castMs: cast.ms,
+    prepareMs: prepare.ms,
+    sealMs: seal.ms,
+    countersignMs,
+    verifyMs,
+    verifyThreads: accelerator.threads,
+    recordBytes: recordText.length,
+  };
 }
 
 /** The whole meeting on one database; each phase's figures printed as soon as they are known (a full-size run is long). */
@@ -192,26 +228,57 @@ async function run(label: string, db: Database, n: number, ceil: Ceilings): Prom
     const c = await benchCommittee(admin, url, 2, 1, '基准县委');
     const secretary = c.secretary;
     const inspectors = c.members;
-    const meetingId = (await secretary.api.call<{ id: string }>('POST', `/v1/committees/${c.id}/meetings`, { title: '全县领导干部会议（基准）', kind: 'slips', entitled: n })).id;
+    const meetingId = (
+      await secretary.api.call<{ id: string }>('POST', `/v1/committees/${c.id}/meetings`, { title: '全县领导干部会议（基准）', kind: 'slips', entitled: n })
+    ).id;
     const recommendation = await secretary.api.call<{ id: string }>('POST', `/v1/meetings/${meetingId}/votes`, {
       title: '民主推荐（基准）',
-      items: [{ shape: 'recommendation', post: '县直单位副科级领导职务', maxMarks: MAX_MARKS, threshold: { comparison: 'more_than', num: 1, den: 2 }, candidates: NAMES }],
+      items: [
+        {
+          shape: 'recommendation',
+          post: '县直单位副科级领导职务',
+          maxMarks: MAX_MARKS,
+          threshold: { comparison: 'more_than', num: 1, den: 2 },
+          candidates: NAMES,
+        },
+      ],
     });
-    const evaluation = await secretary.api.call<{ id: string }>('POST', `/v1/meetings/${meetingId}/votes`, { title: '民主测评（基准）', items: [{ shape: 'evaluation', title: '年度科级领导干部民主测评', candidates: CADRES }] });
+    const evaluation = await secretary.api.call<{ id: string }>('POST', `/v1/meetings/${meetingId}/votes`, {
+      title: '民主测评（基准）',
+      items: [{ shape: 'evaluation', title: '年度科级领导干部民主测评', candidates: CADRES }],
+    });
     await secretary.api.call('POST', `/v1/meetings/${meetingId}/open`);
     await secretary.api.call('PUT', `/v1/meetings/${meetingId}/attendance`, { present: inspectors.map((m) => m.personId) });
-    await designateInspectors(secretary, meetingId, inspectors.map((m) => m.personId));
+    await designateInspectors(
+      secretary,
+      meetingId,
+      inspectors.map((m) => m.personId),
+    );
 
     const printed = await timed(async () => {
       const codes: string[] = [];
       for (let left = n; left > 0; left -= SLIPS_PER_BATCH) {
-        const batch = await secretary.api.call<{ slips: { code: string }[] }>('POST', `/v1/meetings/${meetingId}/slips`, { count: Math.min(left, SLIPS_PER_BATCH) });
+        const batch = await secretary.api.call<{ slips: { code: string }[] }>('POST', `/v1/meetings/${meetingId}/slips`, {
+          count: Math.min(left, SLIPS_PER_BATCH),
+        });
         codes.push(...batch.slips.map((s) => s.code));
       }
       return codes;
     });
     const codes = printed.value;
-    const redeemed = allOk('redemption', await load(url, codes.map((code) => ({ method: 'POST', path: participantPaths.redeem, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }))), n);
+    const redeemed = allOk(
+      'redemption',
+      await load(
+        url,
+        codes.map((code) => ({
+          method: 'POST',
+          path: participantPaths.redeem,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code }),
+        })),
+      ),
+      n,
+    );
     const credentials = redeemed.bodies.map((b) => JSON.parse(b).credential as string);
     console.log(`\nparticipants [${label}]: ${n} participants, one slip each, every one casting in each vote; load concurrency 8`);
     console.log(`${pad('phase', 54)}${'ms'.padStart(10)}${'/s'.padStart(10)}${'ceiling/s'.padStart(10)}${'× ceil'.padStart(10)}`);
@@ -258,12 +325,19 @@ function printVote(n: number, v: VoteFigures, ceil: Ceilings) {
   const closeMs = v.prepareMs + v.sealMs + v.countersignMs.reduce((a, b) => a + b, 0);
   row(n, `${v.shape} issuance: ${n} POST …/tokens`, v.issuanceMs, ceil.issue);
   row(n, `${v.shape} cast: ${n} POST /ballots`, v.castMs, ceil.cast);
-  console.log(`${pad(`${v.shape} close → published (target ≤ 1000 ms)`, 54)}${num(closeMs)}   prepare ${v.prepareMs.toFixed(0)}, seal ${v.sealMs.toFixed(0)}, countersign ${v.countersignMs.map((x) => x.toFixed(0)).join(' + ')}`);
-  console.log(`${pad(`${v.shape} verify the record (target ≤ 5000 ms)`, 54)}${num(v.verifyMs)}   ${v.verifyThreads} threads, record ${(v.recordBytes / 1e6).toFixed(1)} MB`);
+  console.log(
+    `${pad(`${v.shape} close → published (target ≤ 1000 ms)`, 54)}${num(closeMs)}   prepare ${v.prepareMs.toFixed(0)}, seal ${v.sealMs.toFixed(0)}, countersign ${v.countersignMs.map((x) => x.toFixed(0)).join(' + ')}`,
+  );
+  console.log(
+    `${pad(`${v.shape} verify the record (target ≤ 5000 ms)`, 54)}${num(v.verifyMs)}   ${v.verifyThreads} threads, record ${(v.recordBytes / 1e6).toFixed(1)} MB`,
+  );
 }
 
 export async function benchParticipants(): Promise<void> {
-  const loadAverage = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  const loadAverage = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
   console.log(`participants: ${availableParallelism()} cores, load average ${loadAverage()} at the start (other work on the machine slows every figure below)`);
   const n = option('n') ?? DEFAULT_N;
   // The ceilings first, and each run's figures as soon as it ends: a full-size run is long.

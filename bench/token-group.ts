@@ -136,25 +136,56 @@ export async function benchTokenGroup(): Promise<void> {
   // blind issuance: device blinds (hash + multiplication), service signs (strict decode + multiplication), device unblinds
   const blindedG1 = ts.map((t, i) => blindToken(VOTE_ID, t, rs[i]!, 2));
   const blindedG2 = ts.map((t, i) => g2Hash(t).multiply(decodeScalar(rs[i]!, 'r')).toBytes(true));
-  rows.push(['blind (device)', perOp(reps, (i) => blindToken(VOTE_ID, ts[at(i)]!, rs[at(i)]!, 2)), perOp(reps, (i) => g2Hash(ts[at(i)]!).multiply(decodeScalar(rs[at(i)]!, 'r')).toBytes(true))]);
+  rows.push([
+    'blind (device)',
+    perOp(reps, (i) => blindToken(VOTE_ID, ts[at(i)]!, rs[at(i)]!, 2)),
+    perOp(reps, (i) =>
+      g2Hash(ts[at(i)]!)
+        .multiply(decodeScalar(rs[at(i)]!, 'r'))
+        .toBytes(true),
+    ),
+  ]);
   const answersG1 = blindedG1.map((b) => signBlinded(skBytes, b));
   const answersG2 = blindedG2.map((b) => decodeG2(b, 'blindedPoint').multiply(sk).toBytes(true));
-  rows.push(['sign blinded (service)', perOp(reps, (i) => signBlinded(skBytes, blindedG1[at(i)]!)), perOp(reps, (i) => decodeG2(blindedG2[at(i)]!, 'blindedPoint').multiply(sk).toBytes(true))]);
+  rows.push([
+    'sign blinded (service)',
+    perOp(reps, (i) => signBlinded(skBytes, blindedG1[at(i)]!)),
+    perOp(reps, (i) => decodeG2(blindedG2[at(i)]!, 'blindedPoint').multiply(sk).toBytes(true)),
+  ]);
   rows.push([
     'unblind (device)',
     perOp(reps, (i) => unblind(answersG1[at(i)]!, rs[at(i)]!)),
-    perOp(reps, (i) => decodeG2(answersG2[at(i)]!, 'blindSignature').multiply(Fr.inv(decodeScalar(rs[at(i)]!, 'r'))).toBytes(true)),
+    perOp(reps, (i) =>
+      decodeG2(answersG2[at(i)]!, 'blindSignature')
+        .multiply(Fr.inv(decodeScalar(rs[at(i)]!, 'r')))
+        .toBytes(true),
+    ),
   ]);
   const sigsG1 = answersG1.map((a, i) => unblind(a, rs[i]!));
-  const sigsG2 = answersG2.map((a, i) => decodeG2(a, 'blindSignature').multiply(Fr.inv(decodeScalar(rs[i]!, 'r'))).toBytes(true));
+  const sigsG2 = answersG2.map((a, i) =>
+    decodeG2(a, 'blindSignature')
+      .multiply(Fr.inv(decodeScalar(rs[i]!, 'r')))
+      .toBytes(true),
+  );
   if (!ts.every((t, i) => verifyToken(pkG2, VOTE_ID, t, sigsG1[i]!, 2) && g2Verify(pkG1, t, sigsG2[i]!))) throw new Error('issued tokens do not verify');
   // one check: strict decoding, hash_to_curve, two-pairing product
-  rows.push(['verify one token', perOp(reps, (i) => verifyToken(pkG2, VOTE_ID, ts[at(i)]!, sigsG1[at(i)]!, 2)), perOp(reps, (i) => g2Verify(pkG1, ts[at(i)]!, sigsG2[at(i)]!))]);
+  rows.push([
+    'verify one token',
+    perOp(reps, (i) => verifyToken(pkG2, VOTE_ID, ts[at(i)]!, sigsG1[at(i)]!, 2)),
+    perOp(reps, (i) => g2Verify(pkG1, ts[at(i)]!, sigsG2[at(i)]!)),
+  ]);
 
   // batch of n
   const t = performance.now();
   const batchTs = tokens(n);
-  const itemsG1: TokenItem[] = batchTs.map((bt) => ({ voteId: VOTE_ID, t: bt, version: 2, signature: G1.fromBytes(hashToken(VOTE_ID, bt, 2)).multiplyUnsafe(smallSk).toBytes(true) }));
+  const itemsG1: TokenItem[] = batchTs.map((bt) => ({
+    voteId: VOTE_ID,
+    t: bt,
+    version: 2,
+    signature: G1.fromBytes(hashToken(VOTE_ID, bt, 2))
+      .multiplyUnsafe(smallSk)
+      .toBytes(true),
+  }));
   const batchSigsG2 = batchTs.map((bt) => g2Hash(bt).multiplyUnsafe(smallSk).toBytes(true));
   console.log(`built ${n} + ${n} signatures in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed below)`);
   const batchG1 = once(() => verifyTokensBatch(pkG2Small, itemsG1, randomBytes), 'G1 batch');
@@ -165,7 +196,9 @@ export async function benchTokenGroup(): Promise<void> {
   console.log(`${'operation'.padEnd(26)}${'G1 tokens'.padStart(12)}${'G2 tokens'.padStart(12)}   G2/G1`);
   for (const [label, g1, g2] of rows) console.log(`${label.padEnd(26)}${f(g1)}${f(g2)}   ${(g2 / g1).toFixed(2)}×`);
   console.log(`${`batch of ${n}, total`.padEnd(26)}${f(batchG1)}${f(batchG2)}   ${(batchG2 / batchG1).toFixed(2)}×`);
-  console.log('(G1 batch: the project\'s verifyTokensBatch, cofactor cleared once for the sum; G2 batch: noble hash_to_curve per token, cofactor cleared per token)');
+  console.log(
+    "(G1 batch: the project's verifyTokensBatch, cofactor cleared once for the sum; G2 batch: noble hash_to_curve per token, cofactor cleared per token)",
+  );
 
   const blst = await loadBlst();
   if (!blst) {
@@ -182,12 +215,19 @@ export async function benchTokenGroup(): Promise<void> {
     if (!blst.verify(msgs[j]!, bpk, blst.Signature.fromBytes(bsigs[j]!, true), false, false)) throw new Error('blst verify failed');
   });
   const blstBatch = once(
-    () => blst.verifyMultipleAggregateSignatures(msgs.map((msg, i) => ({ msg, pk: bpk, sig: blst.Signature.fromBytes(bsigs[i]!, true) })), false, false),
+    () =>
+      blst.verifyMultipleAggregateSignatures(
+        msgs.map((msg, i) => ({ msg, pk: bpk, sig: blst.Signature.fromBytes(bsigs[i]!, true) })),
+        false,
+        false,
+      ),
     'blst batch',
   );
   console.log(`${'blst (native, G2 sigs)'.padEnd(26)}${'one token'.padStart(12)}${'batch/token'.padStart(12)}   batch total`);
   console.log(`${''.padEnd(26)}${f(blstOne)}${f(blstBatch / n)}   ${f(blstBatch)}`);
-  console.log(`noble G2 / blst: one token ${(rows[4]![2] / blstOne).toFixed(1)}×, batch ${(batchG2 / blstBatch).toFixed(1)}×; noble G1 (today) / blst: one token ${(rows[4]![1] / blstOne).toFixed(1)}×, batch ${(batchG1 / blstBatch).toFixed(1)}×`);
+  console.log(
+    `noble G2 / blst: one token ${(rows[4]![2] / blstOne).toFixed(1)}×, batch ${(batchG2 / blstBatch).toFixed(1)}×; noble G1 (today) / blst: one token ${(rows[4]![1] / blstOne).toFixed(1)}×, batch ${(batchG1 / blstBatch).toFixed(1)}×`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchTokenGroup();

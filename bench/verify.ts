@@ -75,7 +75,9 @@ async function benchVerifyVersion(version: ProtocolVersion, options: { ballots?:
   let t = performance.now();
   const scenario = await buildScenario('bench/verify', { memberCount: n, presentCount: n, trustIssuedTokens: true, version });
   const text = JSON.stringify(scenario.record);
-  console.log(`built the record in ${(ms(t) / 1000).toFixed(1)} s (not timed below): ${(text.length / 1e6).toFixed(1)} MB, ${scenario.record.entries.length} entries`);
+  console.log(
+    `built the record in ${(ms(t) / 1000).toFixed(1)} s (not timed below): ${(text.length / 1e6).toFixed(1)} MB, ${scenario.record.entries.length} entries`,
+  );
 
   // Full verification as `piaojue verify` runs it: JSON parse, worker start-up and every check.
   t = performance.now();
@@ -104,21 +106,28 @@ async function benchVerifyVersion(version: ProtocolVersion, options: { ballots?:
   if (version === 2) {
     // The version-2 extra: one Ed25519 batch over every ballot signature, one thread.
     t = performance.now();
-    const sigOk = verifyDeviceSignatures(closed.body.ballots.map((b) => ballotSignatureCheck(b as BallotV2)), randomBytes).every(Boolean);
+    const sigOk = verifyDeviceSignatures(
+      closed.body.ballots.map((b) => ballotSignatureCheck(b as BallotV2)),
+      randomBytes,
+    ).every(Boolean);
     ballotSigMs = ms(t);
     if (!sigOk) throw new Error('raw ballot-signature batch failed');
   }
   const rawMs = raw.hashMs + raw.batchMs + ballotSigMs;
 
   const per = (x: number) => `${(x / n).toFixed(2)} ms/ballot`;
-  console.log(`full verification, ${accelerator.threads} worker threads   ${fmt(fullMs)}  ${per(fullMs)}   (every check: chain, attendance, ${n} device signatures, ${n} token signatures${version === 2 ? `, ${n} ballot signatures` : ''}, recount, JWS)`);
+  console.log(
+    `full verification, ${accelerator.threads} worker threads   ${fmt(fullMs)}  ${per(fullMs)}   (every check: chain, attendance, ${n} device signatures, ${n} token signatures${version === 2 ? `, ${n} ballot signatures` : ''}, recount, JWS)`,
+  );
   if (singleMs !== null) console.log(`full verification, one thread          ${fmt(singleMs)}  ${per(singleMs)}`);
   console.log(`raw: hash_to_curve × ${n}              ${fmt(raw.hashMs)}  ${per(raw.hashMs)}`);
   console.log(`raw: one batch verification           ${fmt(raw.batchMs)}  ${per(raw.batchMs)}   (strict decoding, 2 × Pippenger, 1 pairing product)`);
   if (version === 2) console.log(`raw: ballot signatures, one batch      ${fmt(ballotSigMs)}  ${per(ballotSigMs)}   (Ed25519, strict decoding, 1 MSM)`);
   console.log(`raw total                             ${fmt(rawMs)}  ${per(rawMs)}`);
   const ratio = fullMs / rawMs;
-  console.log(`ratio full / raw: ${ratio.toFixed(2)} (target ≤ 1.30)   full: ${(fullMs / 1000).toFixed(2)} s (target ≤ 5 s)   ${ratio <= 1.3 && fullMs <= 5000 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `ratio full / raw: ${ratio.toFixed(2)} (target ≤ 1.30)   full: ${(fullMs / 1000).toFixed(2)} s (target ≤ 5 s)   ${ratio <= 1.3 && fullMs <= 5000 ? 'OK' : 'MISSED'}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
-  console.error(`piaojue: not built (${fileURLToPath(main)} is missing). Run \`npm run build\` in ${fileURLToPath(new URL('..', import.meta.url))} (\`npm install\` runs it).`);
+  console.error(
+    `piaojue: not built (${fileURLToPath(main)} is missing). Run \`npm run build\` in ${fileURLToPath(new URL('..', import.meta.url))} (\`npm install\` runs it).`,
+  );
   process.exit(1);
 }
 await import(main.href);

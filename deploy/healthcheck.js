@@ -17,14 +17,11 @@ const tls = Boolean(process.env.PIAOJUE_TLS_CERT);
 const timeoutMs = Number(process.env.PIAOJUE_HEALTHCHECK_TIMEOUT_MS || 4000);
 
 const request = tls ? httpsRequest : httpRequest;
-const req = request(
-  { host, port, path: '/readyz', method: 'GET', timeout: timeoutMs, ...(tls ? { rejectUnauthorized: false } : {}) },
-  (res) => {
-    res.resume();
-    console.log(`piaojue health: /readyz ${res.statusCode}`);
-    process.exit(res.statusCode === 200 ? 0 : 1);
-  },
-);
+const req = request({ host, port, path: '/readyz', method: 'GET', timeout: timeoutMs, ...(tls ? { rejectUnauthorized: false } : {}) }, (res) => {
+  res.resume();
+  console.log(`piaojue health: /readyz ${res.statusCode}`);
+  process.exit(res.statusCode === 200 ? 0 : 1);
+});
 req.on('timeout', () => {
   console.log(`piaojue health: /readyz did not answer within ${timeoutMs} ms`);
   req.destroy();

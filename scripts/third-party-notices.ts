@@ -36,8 +36,12 @@ function resolveManifest(root: string, name: string, from: string): string | und
 }
 
 function repositoryOf(m: Manifest): string {
-  const raw = typeof m.repository === 'string' ? m.repository : m.repository?.url ?? '';
-  const url = raw.replace(/^git\+/, '').replace(/\.git$/, '').replace(/^git:\/\//, 'https://').replace(/^github:/, 'https://github.com/');
+  const raw = typeof m.repository === 'string' ? m.repository : (m.repository?.url ?? '');
+  const url = raw
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .replace(/^git:\/\//, 'https://')
+    .replace(/^github:/, 'https://github.com/');
   return /^[\w.-]+\/[\w.-]+$/.test(url) ? `https://github.com/${url}` : url; // npm's "owner/repo" shorthand
 }
 
@@ -70,7 +74,10 @@ export function runtimeDependencies(root: string): Dependency[] {
 export function renderDependencies(deps: readonly Dependency[]): string {
   const counts = new Map<string, number>();
   for (const d of deps) counts.set(d.license, (counts.get(d.license) ?? 0) + 1);
-  const summary = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([l, n]) => `${l} ${n}`).join(', ');
+  const summary = [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([l, n]) => `${l} ${n}`)
+    .join(', ');
   return [
     BEGIN,
     `${deps.length} packages (${summary}).`,

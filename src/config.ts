@@ -28,7 +28,10 @@ const schema = z.object({
   PIAOJUE_PUBLIC_URL: z
     .string()
     .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http:// or https:// URL, e.g. https://192.168.1.20:8443')
-    .refine((v) => !URL.canParse(v) || ((u) => u.search === '' && u.hash === '' && u.username === '' && u.password === '')(new URL(v)), 'must be a plain address, without query, fragment or credentials')
+    .refine(
+      (v) => !URL.canParse(v) || ((u) => u.search === '' && u.hash === '' && u.username === '' && u.password === '')(new URL(v)),
+      'must be a plain address, without query, fragment or credentials',
+    )
     .optional(),
   PIAOJUE_DB_CONNECT_TIMEOUT_MS: millis(50, 600_000).default(5_000),
   PIAOJUE_DB_STATEMENT_TIMEOUT_MS: millis(50, 3_600_000).default(30_000),
@@ -51,7 +54,11 @@ const schema = z.object({
   PIAOJUE_RATE_LIMIT_CAST: z.coerce.number().int().min(0).max(100_000_000).default(6_000),
   PIAOJUE_RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).max(100_000_000).default(360_000),
   // Test-only (tests/integration/crash.test.ts): see `testHold` below. Never set in service.
-  PIAOJUE_TEST_HOLD: z.string().trim().regex(/^[A-Za-z]+\.[A-Za-z]+(:\d{1,6})?$/, 'a checkpoint name, optionally :N').optional(),
+  PIAOJUE_TEST_HOLD: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]+\.[A-Za-z]+(:\d{1,6})?$/, 'a checkpoint name, optionally :N')
+    .optional(),
 });
 
 /** Names Express's `trust proxy` takes for address ranges. */
@@ -71,9 +78,15 @@ function parseTrustProxy(value: string | undefined): number | string[] | false {
     return hops;
   }
   if (value.toLowerCase() === 'true') {
-    throw new ConfigError('PIAOJUE_TRUST_PROXY', 'give the number of proxies in front (e.g. 1) or their addresses, not true: trusting every hop lets any client choose its address');
+    throw new ConfigError(
+      'PIAOJUE_TRUST_PROXY',
+      'give the number of proxies in front (e.g. 1) or their addresses, not true: trusting every hop lets any client choose its address',
+    );
   }
-  const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const entry of list) {
     const [addr, prefix, ...rest] = entry.split('/');
     const kind = isIP(addr ?? '');
@@ -82,7 +95,7 @@ function parseTrustProxy(value: string | undefined): number | string[] | false {
       throw new ConfigError('PIAOJUE_TRUST_PROXY', `"${entry}" is not a hop count, an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`);
     }
   }
-  if (list.length === 0) throw new ConfigError('PIAOJUE_TRUST_PROXY', 'give a hop count or the proxies\' addresses');
+  if (list.length === 0) throw new ConfigError('PIAOJUE_TRUST_PROXY', "give a hop count or the proxies' addresses");
   return list;
 }
 
@@ -150,7 +163,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -169,7 +185,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(c.PIAOJUE_TLS_CERT ? 'PIAOJUE_TLS_KEY' : 'PIAOJUE_TLS_CERT', 'set both PIAOJUE_TLS_CERT and PIAOJUE_TLS_KEY, or neither');
   }
   if (c.PIAOJUE_RETIRED_KEYS && !c.PIAOJUE_SIGNING_KEY) {
-    throw new ConfigError('PIAOJUE_RETIRED_KEYS', 'goes with PIAOJUE_SIGNING_KEY (with the key in the data folder, the retired keys are in its retired-keys.json)');
+    throw new ConfigError(
+      'PIAOJUE_RETIRED_KEYS',
+      'goes with PIAOJUE_SIGNING_KEY (with the key in the data folder, the retired keys are in its retired-keys.json)',
+    );
   }
   // The headers are part of the request, so their deadline cannot be the later one (Node refuses it too).
   if (c.PIAOJUE_HEADERS_TIMEOUT_MS > c.PIAOJUE_REQUEST_TIMEOUT_MS) {
@@ -190,7 +209,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cryptoThreads: c.PIAOJUE_CRYPTO_THREADS ?? availableParallelism(),
     tls: c.PIAOJUE_TLS_CERT && c.PIAOJUE_TLS_KEY ? { certFile: c.PIAOJUE_TLS_CERT, keyFile: c.PIAOJUE_TLS_KEY } : undefined,
     publicUrl: c.PIAOJUE_PUBLIC_URL === undefined ? undefined : new URL(c.PIAOJUE_PUBLIC_URL).href.replace(/\/+$/, ''),
-    db: { connectTimeoutMs: c.PIAOJUE_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: c.PIAOJUE_DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: c.PIAOJUE_DB_LOCK_TIMEOUT_MS },
+    db: {
+      connectTimeoutMs: c.PIAOJUE_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: c.PIAOJUE_DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: c.PIAOJUE_DB_LOCK_TIMEOUT_MS,
+    },
     readyTimeoutMs: c.PIAOJUE_READY_TIMEOUT_MS,
     shutdownTimeoutMs: c.PIAOJUE_SHUTDOWN_TIMEOUT_MS,
     castQueue: { perVote: c.PIAOJUE_CAST_QUEUE_PER_VOTE, total: c.PIAOJUE_CAST_QUEUE_TOTAL },
@@ -202,7 +225,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keepAliveTimeoutMs: c.PIAOJUE_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: c.PIAOJUE_MAX_CONNECTIONS,
     },
-    testHold: c.PIAOJUE_TEST_HOLD === undefined ? undefined : { point: c.PIAOJUE_TEST_HOLD.split(':')[0]!, after: Number(c.PIAOJUE_TEST_HOLD.split(':')[1] ?? 0) },
+    testHold:
+      c.PIAOJUE_TEST_HOLD === undefined ? undefined : { point: c.PIAOJUE_TEST_HOLD.split(':')[0]!, after: Number(c.PIAOJUE_TEST_HOLD.split(':')[1] ?? 0) },
     clients: {
       trustProxy,
       maxConnectionsPerClient: c.PIAOJUE_MAX_CONNECTIONS_PER_CLIENT,

@@ -23,7 +23,15 @@ export interface AppContext {
 }
 
 /** The points where a test may hold a request (see `checkpoint`). */
-export const CHECKPOINTS = ['issueToken.locked', 'closeVote.locking', 'openVote.checked', 'closeMeeting.checked', 'request.authenticated', 'recordAttendance.locked', 'castBallot.recorded'] as const;
+export const CHECKPOINTS = [
+  'issueToken.locked',
+  'closeVote.locking',
+  'openVote.checked',
+  'closeMeeting.checked',
+  'request.authenticated',
+  'recordAttendance.locked',
+  'castBallot.recorded',
+] as const;
 export type Checkpoint = (typeof CHECKPOINTS)[number];
 
 /**
@@ -32,7 +40,8 @@ export type Checkpoint = (typeof CHECKPOINTS)[number];
  */
 export function testHoldCheckpoint(hold: { point: string; after: number } | undefined, write: (line: string) => void): AppContext['checkpoint'] {
   if (!hold) return undefined;
-  if (!(CHECKPOINTS as readonly string[]).includes(hold.point)) throw new Error(`PIAOJUE_TEST_HOLD: no checkpoint ${hold.point} (one of ${CHECKPOINTS.join(', ')})`);
+  if (!(CHECKPOINTS as readonly string[]).includes(hold.point))
+    throw new Error(`PIAOJUE_TEST_HOLD: no checkpoint ${hold.point} (one of ${CHECKPOINTS.join(', ')})`);
   let passed = 0;
   return async (point) => {
     if (point !== hold.point || passed++ < hold.after) return;

@@ -36,7 +36,10 @@ export const ERROR_CODES = {
   token_already_issued: { status: 409, title: '本人已领取另一票证 / A different token was already issued to this member' },
   all_returned: { status: 409, title: '收回票数已等于发出票数 / Every issued ballot has been returned' },
   ballot_conflict: { status: 409, title: '该票证已用于内容不同的选票 / Token already spent on a different ballot' },
-  enrolment_blocked: { status: 409, title: '本人所在委员会有进行中的表决，暂不能登记设备 / A vote of this member’s committee is under way: no device can be enrolled now' },
+  enrolment_blocked: {
+    status: 409,
+    title: '本人所在委员会有进行中的表决，暂不能登记设备 / A vote of this member’s committee is under way: no device can be enrolled now',
+  },
   device_too_new: { status: 409, title: '此设备在表决创建之后登记，不能为该表决领票 / This device was enrolled after the vote was created' },
   wrong_device: { status: 409, title: '请用领取选票的设备确认 / Confirm with the device that received the ballot token' },
   confirmations_missing: { status: 409, title: '尚有选票未获投票人确认 / Some ballots have no confirmation yet' },
@@ -85,11 +88,7 @@ export class AppError extends Error {
   readonly field: string | undefined;
   readonly extra: Record<string, unknown> | undefined;
 
-  constructor(
-    code: ErrorCode,
-    detail?: string,
-    options: { field?: string; cause?: unknown; extra?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: ErrorCode, detail?: string, options: { field?: string; cause?: unknown; extra?: Record<string, unknown> } = {}) {
     super(detail ?? ERROR_CODES[code].title, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

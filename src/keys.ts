@@ -126,7 +126,10 @@ export async function loadServiceKeys(options: { signingKey?: string | undefined
     const retired = options.retiredKeys ? await parseRetiredKeys(options.retiredKeys, 'PIAOJUE_RETIRED_KEYS') : [];
     return fromPrivateJwk(jwk, retired);
   }
-  if (options.retiredKeys) throw new SigningKeyError(`PIAOJUE_RETIRED_KEYS goes with PIAOJUE_SIGNING_KEY; with the key in the data folder the retired keys are in its ${RETIRED_KEYS_FILE}`);
+  if (options.retiredKeys)
+    throw new SigningKeyError(
+      `PIAOJUE_RETIRED_KEYS goes with PIAOJUE_SIGNING_KEY; with the key in the data folder the retired keys are in its ${RETIRED_KEYS_FILE}`,
+    );
   const file = join(options.dataDir, KEY_FILE);
   const text = await readIfPresent(file);
   const retiredText = await readIfPresent(join(options.dataDir, RETIRED_KEYS_FILE));

@@ -39,7 +39,15 @@ export async function buildContext(config: Config, overrides: { db?: Database; k
     throw e;
   }
   const checkpoint = testHoldCheckpoint(config.testHold, (line) => process.stderr.write(line));
-  return { config, db, keys, log: overrides.log ?? createLogger(config.log), crypto: createVoteCrypto(config.cryptoThreads), now: overrides.now ?? (() => new Date()), ...(checkpoint ? { checkpoint } : {}) };
+  return {
+    config,
+    db,
+    keys,
+    log: overrides.log ?? createLogger(config.log),
+    crypto: createVoteCrypto(config.cryptoThreads),
+    now: overrides.now ?? (() => new Date()),
+    ...(checkpoint ? { checkpoint } : {}),
+  };
 }
 
 export async function startService(config: Config, overrides: Parameters<typeof buildContext>[1] = {}): Promise<RunningService> {

@@ -3,7 +3,16 @@
 import { sortNames } from '../src/collation/index.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { ballotHash, type AnyChoices, type AnyVoteDefinition, type Ballot, type Choices, type DefinitionItem, type Mark, type VoteRules } from '../src/protocol/ballot.ts';
+import {
+  ballotHash,
+  type AnyChoices,
+  type AnyVoteDefinition,
+  type Ballot,
+  type Choices,
+  type DefinitionItem,
+  type Mark,
+  type VoteRules,
+} from '../src/protocol/ballot.ts';
 import { makeEntry, voteClosedBody, type ChainEntry, type EntryBodies, type Issuance, type RosterMember, type VoteRecord } from '../src/protocol/chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash, sortByMember } from '../src/protocol/close.ts';
 import { deviceKeyFingerprint, tokenRequestMessage, type DevicePublicKey } from '../src/protocol/device-key.ts';
@@ -113,7 +122,10 @@ export async function buildScenario(
     votingRight: true,
     active: true,
   }));
-  const present = members.slice(0, presentCount).map((m) => m.memberId).sort();
+  const present = members
+    .slice(0, presentCount)
+    .map((m) => m.memberId)
+    .sort();
   const service = serviceKey(seed);
   const entries: ChainEntry[] = [];
   const push = (e: ChainEntry) => {
@@ -142,19 +154,21 @@ export async function buildScenario(
     committeeId,
     meetingId: 'mt-1',
     title: '干部任免表决',
-    items: options.items ? structuredClone(options.items) : [
-      { itemId: 'A', post: '县财政局局长', seats: 1, candidates: [{ candidateId: 'a1', name: '王芳' }] },
-      {
-        itemId: 'B',
-        post: '乡镇党委书记',
-        seats: 2,
-        candidates: [
-          { candidateId: 'b1', name: '于明' },
-          { candidateId: 'b2', name: '万里' },
-          { candidateId: 'b3', name: '李强' },
+    items: options.items
+      ? structuredClone(options.items)
+      : [
+          { itemId: 'A', post: '县财政局局长', seats: 1, candidates: [{ candidateId: 'a1', name: '王芳' }] },
+          {
+            itemId: 'B',
+            post: '乡镇党委书记',
+            seats: 2,
+            candidates: [
+              { candidateId: 'b1', name: '于明' },
+              { candidateId: 'b2', name: '万里' },
+              { candidateId: 'b3', name: '李强' },
+            ],
+          },
         ],
-      },
-    ],
     marks: MARKS_3,
     rules: RULES,
     entitled: options.slips ?? memberCount,
@@ -164,7 +178,10 @@ export async function buildScenario(
   if (v2) {
     for (const item of definition.items) {
       if ('shape' in item && item.shape === 'evaluation') continue;
-      const order = sortNames(item.candidates.map((c) => c.name), RULES.collation).names;
+      const order = sortNames(
+        item.candidates.map((c) => c.name),
+        RULES.collation,
+      ).names;
       item.candidates.sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
     }
   }
@@ -198,7 +215,11 @@ export async function buildScenario(
     if (i < voters) ballots.push(buildBallot(token, choices(i)));
   }
   slipTokens.sort();
-  const tally = computeTally(definition, ballots, slips !== undefined ? { issued: slipTokens.length, present: slips } : { issued: issuances.length, present: present.length });
+  const tally = computeTally(
+    definition,
+    ballots,
+    slips !== undefined ? { issued: slipTokens.length, present: slips } : { issued: issuances.length, present: present.length },
+  );
   const tallySignature = await signTally(tally, await importJWK(service.privateJwk, 'EdDSA'), service.kid);
   const body = voteClosedBody({
     voteId: definition.voteId,
@@ -221,7 +242,8 @@ export async function buildScenario(
     };
     // Participants holding slips have no device to confirm with: a recorded decision publishes their ballots.
     const confirmations = slips !== undefined ? [] : sortByMember(present.slice(0, voters).map((m) => signBy(m, confirmationMessage(definition.voteId, hash))));
-    const decision = slips !== undefined && ballots.length > 0 ? { unconfirmed: ballots.length, reason: '凭条参会，无登记设备确认', by: SCENARIO_SECRETARY } : null;
+    const decision =
+      slips !== undefined && ballots.length > 0 ? { unconfirmed: ballots.length, reason: '凭条参会，无登记设备确认', by: SCENARIO_SECRETARY } : null;
     const seal = sealHash({ voteId: definition.voteId, preparedHash: hash, confirmations, decision });
     const countersignatures = inspectors.map((m) => signBy(m, countersignatureMessage(definition.voteId, seal)));
     closedBody = { ...prepared, confirmations, decision, countersignatures };

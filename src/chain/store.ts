@@ -49,9 +49,10 @@ export async function chainHead(q: Queryable, committeeId: string): Promise<{ se
 }
 
 export async function readEntries(q: Queryable, committeeId: string, range: { from?: number; to?: number } = {}): Promise<ChainEntry[]> {
-  const rows = await q.query<{ entry: string }>(
-    'SELECT entry FROM chain_entries WHERE committee_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
-    [committeeId, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER],
-  );
+  const rows = await q.query<{ entry: string }>('SELECT entry FROM chain_entries WHERE committee_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq', [
+    committeeId,
+    range.from ?? 0,
+    range.to ?? Number.MAX_SAFE_INTEGER,
+  ]);
   return rows.map((r) => JSON.parse(r.entry) as ChainEntry);
 }

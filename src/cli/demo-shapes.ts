@@ -8,7 +8,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
-import { ApiClient, ApiError, castBallot, closeAndPublish, enrolAndLogin, obtainSlipToken, redeemSlip, WebCryptoDevice, type Session } from '../client/index.ts';
+import {
+  ApiClient,
+  ApiError,
+  castBallot,
+  closeAndPublish,
+  enrolAndLogin,
+  obtainSlipToken,
+  redeemSlip,
+  WebCryptoDevice,
+  type Session,
+} from '../client/index.ts';
 import { loadConfig } from '../config.ts';
 import { createPgliteDatabase } from '../db/database.ts';
 import { startService } from '../server.ts';
@@ -60,7 +70,11 @@ function choicesFor(def: AnyVoteDefinition, i: number, last: boolean): AnyChoice
     return { [item.itemId]: Object.fromEntries(item.candidates.map((c) => [c.candidateId, picked.has(c.candidateId) ? 'recommend' : 'blank'])) };
   }
   const grades = item.grades.map((g) => g.code);
-  return { [item.itemId]: Object.fromEntries(item.candidates.map((c) => [c.candidateId, roll() % 10 === 0 ? 'abstain' : grades[Math.min(roll() % grades.length, roll() % grades.length)]!])) };
+  return {
+    [item.itemId]: Object.fromEntries(
+      item.candidates.map((c) => [c.candidateId, roll() % 10 === 0 ? 'abstain' : grades[Math.min(roll() % grades.length, roll() % grades.length)]!]),
+    ),
+  };
 }
 
 export async function runShapedDemo(options: ShapedDemoOptions): Promise<{ ok: boolean; tally: Tally; voteId: string }> {
@@ -70,7 +84,10 @@ export async function runShapedDemo(options: ShapedDemoOptions): Promise<{ ok: b
   let stop: (() => Promise<void>) | undefined;
   if (!url) {
     const db = await createPgliteDatabase();
-    const service = await startService(loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }), { db });
+    const service = await startService(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }),
+      { db },
+    );
     url = service.url;
     adminCode = service.firstAdmin!.code;
     stop = async () => {
@@ -84,32 +101,59 @@ export async function runShapedDemo(options: ShapedDemoOptions): Promise<{ ok: b
     const enrol = async (code: string): Promise<Session<WebCryptoDevice>> => enrolAndLogin(new ApiClient(url), code, await WebCryptoDevice.create('Ed25519'));
     const admin = await enrol(adminCode);
     const pub = new ApiClient(url);
-    const committee = await admin.api.call<{ id: string }>('POST', '/v1/committees', { name: `演示县委 ${new Date().toISOString().slice(0, 10)}`, kind: 'standing', visibility: 'public' });
+    const committee = await admin.api.call<{ id: string }>('POST', '/v1/committees', {
+      name: `演示县委 ${new Date().toISOString().slice(0, 10)}`,
+      kind: 'standing',
+      visibility: 'public',
+    });
     const codeFor = async (personId: string) => (await admin.api.call<{ code: string }>('POST', `/v1/people/${personId}/enrolment-codes`)).code;
-    const secretary = await enrol(await codeFor((await admin.api.call<{ personId: string }>('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' })).personId));
+    const secretary = await enrol(
+      await codeFor((await admin.api.call<{ personId: string }>('POST', `/v1/committees/${committee.id}/secretaries`, { name: '演示秘书' })).personId),
+    );
     // The inspectors (监票人): two committee members with enrolled devices.
     const inspectors: Session<WebCryptoDevice>[] = [];
-    for (const name of ['监票人甲', '监票人乙']) inspectors.push(await enrol(await codeFor((await admin.api.call<{ memberId: string }>('POST', `/v1/committees/${committee.id}/members`, { name })).memberId)));
+    for (const name of ['监票人甲', '监票人乙'])
+      inspectors.push(
+        await enrol(await codeFor((await admin.api.call<{ memberId: string }>('POST', `/v1/committees/${committee.id}/members`, { name })).memberId)),
+      );
 
     const jwks = await pub.call<JSONWebKeySet>('GET', '/.well-known/jwks.json');
     // One meeting of participants with its vote, closed and verified.
     const runMeeting = async (meetingTitle: string): Promise<{ ok: boolean; tally: Tally; voteId: string; record: VoteRecord; report: VerificationReport }> => {
-      const meeting = await secretary.api.call<{ id: string }>('POST', `/v1/committees/${committee.id}/meetings`, { title: meetingTitle, kind: 'slips', entitled: options.participants });
+      const meeting = await secretary.api.call<{ id: string }>('POST', `/v1/committees/${committee.id}/meetings`, {
+        title: meetingTitle,
+        kind: 'slips',
+        entitled: options.participants,
+      });
       const item =
         options.shape === 'recommendation'
-          ? { shape: 'recommendation', post: '县直单位副科级领导职务', maxMarks: 2, threshold: { comparison: 'more_than', num: 1, den: 2 }, candidates: ELIGIBLE }
+          ? {
+              shape: 'recommendation',
+              post: '县直单位副科级领导职务',
+              maxMarks: 2,
+              threshold: { comparison: 'more_than', num: 1, den: 2 },
+              candidates: ELIGIBLE,
+            }
           : { shape: 'evaluation', title: '2026 年度科级领导干部民主测评', candidates: CADRES };
-      const vote = await secretary.api.call<{ id: string }>('POST', `/v1/meetings/${meeting.id}/votes`, { title: options.shape === 'recommendation' ? '民主推荐（演示）' : '民主测评（演示）', items: [item] });
+      const vote = await secretary.api.call<{ id: string }>('POST', `/v1/meetings/${meeting.id}/votes`, {
+        title: options.shape === 'recommendation' ? '民主推荐（演示）' : '民主测评（演示）',
+        items: [item],
+      });
       await secretary.api.call('POST', `/v1/meetings/${meeting.id}/open`);
       const codes: string[] = [];
       for (let left = options.participants; left > 0; left -= SLIPS_PER_BATCH) {
-        const batch = await secretary.api.call<{ slips: { code: string }[] }>('POST', `/v1/meetings/${meeting.id}/slips`, { count: Math.min(left, SLIPS_PER_BATCH) });
+        const batch = await secretary.api.call<{ slips: { code: string }[] }>('POST', `/v1/meetings/${meeting.id}/slips`, {
+          count: Math.min(left, SLIPS_PER_BATCH),
+        });
         codes.push(...batch.slips.map((s) => s.code));
       }
       await secretary.api.call('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: inspectors.map((m) => m.personId) });
       const opened = await secretary.api.call<{ createdSeq: number }>('POST', `/v1/votes/${vote.id}/open`);
       // Each phone pins the vote's key from the public record, not from what the API hands it.
-      const chain = await pub.call<{ entries: { body: { definition: AnyVoteDefinition } }[] }>('GET', `/v1/committees/${committee.id}/chain?from=${opened.createdSeq}&to=${opened.createdSeq}`);
+      const chain = await pub.call<{ entries: { body: { definition: AnyVoteDefinition } }[] }>(
+        'GET',
+        `/v1/committees/${committee.id}/chain?from=${opened.createdSeq}&to=${opened.createdSeq}`,
+      );
       const def = chain.entries[0]!.body.definition;
       log(`meeting of participants: ${codes.length} slips printed (实到), vote ${def.voteId} open`);
 
@@ -131,7 +175,16 @@ export async function runShapedDemo(options: ShapedDemoOptions): Promise<{ ok: b
       const record = await pub.call<VoteRecord>('GET', `/v1/votes/${def.voteId}/record`);
       const report = await verifyRecord(record, { jwks, randomBytes: rng });
       printShapedTally(published.tally, log);
-      log(`record verification: ${report.ok ? 'every check passed' : report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.code}`).join('; ')}`);
+      log(
+        `record verification: ${
+          report.ok
+            ? 'every check passed'
+            : report.checks
+                .filter((c) => !c.ok)
+                .map((c) => `${c.id}: ${c.code}`)
+                .join('; ')
+        }`,
+      );
       log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
       return { ok: same && report.ok, tally: published.tally, voteId: def.voteId, record, report };
     };
@@ -179,7 +232,10 @@ export function printShapedTally(t: Tally, log: (line: string) => void): void {
       log(`【${e.title}】 有效 ${e.valid}`);
       log(`  姓名  ${e.grades.map((g) => g.name).join('  ')}  弃权  优秀率  称职以上率  不称职率`);
       const pct = (p: string | null) => (p === null ? '—' : `${p}%`);
-      for (const row of evaluationRows(e)) log(`  ${row.name}  ${row.cells.map((c) => c.count).join('  ')}  ${row.abstain}  ${pct(row.excellent)}  ${pct(row.competentOrBetter)}  ${pct(row.inadequate)}`);
+      for (const row of evaluationRows(e))
+        log(
+          `  ${row.name}  ${row.cells.map((c) => c.count).join('  ')}  ${row.abstain}  ${pct(row.excellent)}  ${pct(row.competentOrBetter)}  ${pct(row.inadequate)}`,
+        );
     }
   }
 }

@@ -23,7 +23,28 @@ import type { VoteRecord } from '../protocol/chain.ts';
 import type { JSONWebKeySet } from 'jose';
 
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
-const DEMO_NAMES = ['王毅', '李强', '赵乐际', '王沪宁', '蔡奇', '丁薛祥', '李希', '马兴瑞', '王小洪', '尹力', '石泰峰', '刘国中', '李干杰', '李书磊', '何卫东', '何立峰', '张又侠', '张国清', '陈文清', '陈吉宁'];
+const DEMO_NAMES = [
+  '王毅',
+  '李强',
+  '赵乐际',
+  '王沪宁',
+  '蔡奇',
+  '丁薛祥',
+  '李希',
+  '马兴瑞',
+  '王小洪',
+  '尹力',
+  '石泰峰',
+  '刘国中',
+  '李干杰',
+  '李书磊',
+  '何卫东',
+  '何立峰',
+  '张又侠',
+  '张国清',
+  '陈文清',
+  '陈吉宁',
+];
 
 export class DemoError extends Error {}
 
@@ -83,15 +104,21 @@ export function jwksFileBeside(recordFile: string): string {
 export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tally: Tally; voteId: string }> {
   const log = options.log ?? ((line: string) => console.log(line));
   let stop: (() => Promise<void>) | undefined;
-  const adminKey = options.adminKey === undefined ? undefined : await readDeviceKeyFile(options.adminKey).catch((e: Error) => {
-    throw new DemoError(e.message);
-  });
+  const adminKey =
+    options.adminKey === undefined
+      ? undefined
+      : await readDeviceKeyFile(options.adminKey).catch((e: Error) => {
+          throw new DemoError(e.message);
+        });
   let url = (options.url ?? adminKey?.url)?.replace(/\/+$/, '');
   let adminCode = options.adminCode;
   if (adminKey && options.url && adminKey.url !== url) throw new DemoError(`--admin-key belongs to ${adminKey.url}, not ${url}`);
   if (!url) {
     const db = await createPgliteDatabase();
-    const service = await startService(loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }), { db });
+    const service = await startService(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }),
+      { db },
+    );
     url = service.url;
     adminCode = service.firstAdmin!.code;
     stop = async () => {
@@ -133,14 +160,19 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
     await secretary.api.call('POST', `/v1/meetings/${meeting.id}/open`);
     const presentCount = Math.min(members.length, Math.max(Math.ceil((members.length * 2) / 3), members.length - 2));
     const present = members.slice(0, presentCount);
-    const attendance = await secretary.api.call<{ entitled: number; present: number; quorumMet: boolean }>('PUT', `/v1/meetings/${meeting.id}/attendance`, { present: present.map((m) => m.personId) });
+    const attendance = await secretary.api.call<{ entitled: number; present: number; quorumMet: boolean }>('PUT', `/v1/meetings/${meeting.id}/attendance`, {
+      present: present.map((m) => m.personId),
+    });
     log(`attendance: 应到 ${attendance.entitled}, 实到 ${attendance.present}, quorum ${attendance.quorumMet ? 'met' : 'NOT met'}`);
 
     // The draft's definition enters the record when the vote opens (never before: its candidates
     // are not public until then). The device pins the vote key from the public record, not from
     // what the API hands it.
     const opened = await secretary.api.call<{ createdSeq: number }>('POST', `/v1/votes/${vote.id}/open`);
-    const chain = await pub.call<{ entries: { body: { definition: VoteDefinition } }[] }>('GET', `/v1/committees/${committee.id}/chain?from=${opened.createdSeq}&to=${opened.createdSeq}`);
+    const chain = await pub.call<{ entries: { body: { definition: VoteDefinition } }[] }>(
+      'GET',
+      `/v1/committees/${committee.id}/chain?from=${opened.createdSeq}&to=${opened.createdSeq}`,
+    );
     const def: VoteDefinition = chain.entries[0]!.body.definition;
 
     // 签到即领票: each present device blinds its token and fetches the signature at sign-in.
@@ -154,7 +186,8 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
     const castLengths = new Set<number>();
     for (const [i, token] of tokens.entries()) {
       const ballot = buildBallot(token, randomChoices(def, i === tokens.length - 1));
-      if (overMarkedItems(def, ballot.choices).length > 0) log(`ballot ${i + 1}: over-marked item(s) ${overMarkedItems(def, ballot.choices).join(', ')} — counted 无效 for that item`);
+      if (overMarkedItems(def, ballot.choices).length > 0)
+        log(`ballot ${i + 1}: over-marked item(s) ${overMarkedItems(def, ballot.choices).join(', ')} — counted 无效 for that item`);
       // No credentials: casting is anonymous. The body is padded: one length for every ballot.
       castLengths.add(new TextEncoder().encode(castBodyText(ballot)).length);
       const answer = await castBallot(pub, ballot);
@@ -163,14 +196,18 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
       ballots.push(ballot);
       receipts.push({ ballot, receipt: out.receipt, hash: out.ballotHash });
     }
-    log(`protocol version ${versionOf(def)}: ${ballots.length} ballots cast${versionOf(def) === 2 ? ', each signed by its one-time key' : ''}; cast body lengths: ${[...castLengths].join(', ')} bytes`);
+    log(
+      `protocol version ${versionOf(def)}: ${ballots.length} ballots cast${versionOf(def) === 2 ? ', each signed by its one-time key' : ''}; cast body lengths: ${[...castLengths].join(', ')} bytes`,
+    );
     // Version 2: the close is prepared, not published. Every device that cast confirms its
     // ballot is in it; the secretary seals; the two inspectors (监票人) countersign.
     const inspectors = present.slice(0, 2);
     const { view } = await closeAndPublish(secretary, present, def.voteId, { inspectors });
     if (view) {
       if (view.state !== 'closed') throw new DemoError(`the close is ${view.state} after both countersignatures, not published`);
-      log(`close: ${view.confirmedBy.length} of ${ballots.length} members confirmed from their devices, the secretary sealed, both inspectors (监票人: ${inspectors.map((m) => m.name).join(', ')}) countersigned, which published the record`);
+      log(
+        `close: ${view.confirmedBy.length} of ${ballots.length} members confirmed from their devices, the secretary sealed, both inspectors (监票人: ${inspectors.map((m) => m.name).join(', ')}) countersigned, which published the record`,
+      );
     }
     const published = await pub.call<{ tally: Tally }>('GET', `/v1/votes/${def.voteId}/tally`);
     const expected = computeTally(def, ballots, { issued: tokens.length, present: present.length });
@@ -193,7 +230,16 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
 
     printTally(published.tally, log);
     log(`receipts found in the record: ${counted}/${receipts.length}`);
-    log(`record verification: ${report.ok ? 'every check passed' : report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.code}`).join('; ')}`);
+    log(
+      `record verification: ${
+        report.ok
+          ? 'every check passed'
+          : report.checks
+              .filter((c) => !c.ok)
+              .map((c) => `${c.id}: ${c.code}`)
+              .join('; ')
+      }`,
+    );
     log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
     log(`vote id: ${def.voteId}`);
     if (options.recordOut) {
@@ -214,6 +260,7 @@ function printTally(t: Tally, log: (line: string) => void) {
   log(`应到 ${t.entitled}  实到 ${t.present}  发出 ${t.issued}  收回 ${t.returned}  (同意 needed: ${t.required})`);
   for (const item of t.items) {
     log(`【${item.post}】 ${kindWords(item.kind, item.seats).zh}  有效 ${item.valid}  无效 ${item.invalid}`);
-    for (const c of item.candidates) log(`  ${c.name}  同意 ${c.approve}  不同意 ${c.disapprove}  弃权 ${c.abstain}  → ${bilingual(outcomeWords(c.outcome, item.kind))}`);
+    for (const c of item.candidates)
+      log(`  ${c.name}  同意 ${c.approve}  不同意 ${c.disapprove}  弃权 ${c.abstain}  → ${bilingual(outcomeWords(c.outcome, item.kind))}`);
   }
 }

@@ -46,7 +46,12 @@ export async function enrolToKeyFile(url: string, code: string, keyfile: string)
   const device = await WebCryptoDevice.create('Ed25519', { extractable: true });
   const base = url.replace(/\/+$/, '');
   const out = await enrol(new ApiClient(base), code, device.publicKey);
-  const file: DeviceKeyFile = { url: base, deviceId: out.deviceId, personId: out.personId, privateJwk: (await device.exportPrivateJwk()) as DeviceKeyFile['privateJwk'] };
+  const file: DeviceKeyFile = {
+    url: base,
+    deviceId: out.deviceId,
+    personId: out.personId,
+    privateJwk: (await device.exportPrivateJwk()) as DeviceKeyFile['privateJwk'],
+  };
   await writeFile(keyfile, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
   return { personId: out.personId, deviceId: out.deviceId, fingerprint: out.fingerprint };
 }

@@ -33,9 +33,12 @@ export interface Rotation {
  */
 export async function rotateKeys(config: Config, options: { out?: string | undefined } = {}): Promise<Rotation> {
   if (config.signingKey && !options.out) {
-    throw new RotationUsageError('the key comes from PIAOJUE_SIGNING_KEY, so the new keys cannot be stored for you: pass --out FILE, where the new PIAOJUE_SIGNING_KEY and PIAOJUE_RETIRED_KEYS are written (mode 0600)');
+    throw new RotationUsageError(
+      'the key comes from PIAOJUE_SIGNING_KEY, so the new keys cannot be stored for you: pass --out FILE, where the new PIAOJUE_SIGNING_KEY and PIAOJUE_RETIRED_KEYS are written (mode 0600)',
+    );
   }
-  if (!config.signingKey && options.out) throw new RotationUsageError(`--out goes with PIAOJUE_SIGNING_KEY; the keys of this service are in ${config.dataDir}, where the rotation writes them`);
+  if (!config.signingKey && options.out)
+    throw new RotationUsageError(`--out goes with PIAOJUE_SIGNING_KEY; the keys of this service are in ${config.dataDir}, where the rotation writes them`);
   const db = await openDatabase(config);
   try {
     await migrate(db);

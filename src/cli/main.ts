@@ -95,8 +95,10 @@ admin
   .description('print a one-time enrolment code for the administrator (creating the administrator if needed)')
   .action(async () => {
     const hint =
-      'A code made beside a running service would never reach it. ' + STOP_IT + '\n' +
-      'Without stopping it: from the administrator\'s enrolled device, issue a new code for the administrator on the admin page (#/admin), ' +
+      'A code made beside a running service would never reach it. ' +
+      STOP_IT +
+      '\n' +
+      "Without stopping it: from the administrator's enrolled device, issue a new code for the administrator on the admin page (#/admin), " +
       'or run the demo with the administrator key file: npx piaojue demo --admin-key admin.key';
     const [{ buildContext }, { bootstrapAdmin }] = await Promise.all([import('../server.ts'), import('../devices/enrolment.ts')]);
     await withDatabase('admin bootstrap', hint, async () => {

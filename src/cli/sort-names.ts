@@ -36,11 +36,12 @@ function codePoint(c: string): string {
 /** One line per name with characters placed without a sequence of their own. */
 export function fallbackReport(fallbacks: readonly NameFallbacks[]): string {
   if (fallbacks.length === 0) return '';
-  const lines = fallbacks.map(({ index, name, characters }) =>
-    `  ${index + 1}. ${name}: ` +
-    characters
-      .map((c) => `${c.character} (${codePoint(c.character)}) ${BASIS_TEXT[c.basis]}${c.strokes === undefined ? '' : `, ${c.strokes} strokes`}`)
-      .join('; '),
+  const lines = fallbacks.map(
+    ({ index, name, characters }) =>
+      `  ${index + 1}. ${name}: ` +
+      characters
+        .map((c) => `${c.character} (${codePoint(c.character)}) ${BASIS_TEXT[c.basis]}${c.strokes === undefined ? '' : `, ${c.strokes} strokes`}`)
+        .join('; '),
   );
   return `note: ${fallbacks.length} name${fallbacks.length > 1 ? 's' : ''} placed without a stroke sequence of their own for some characters; check by hand:\n${lines.join('\n')}\n`;
 }
@@ -49,17 +50,19 @@ export function sortNamesCommand(io: Partial<SortNamesIo> = {}): Command {
   const { stdin = process.stdin, stdout = process.stdout, stderr = process.stderr } = io;
   const read = io.readFile ?? ((path: string) => readFile(path, 'utf8'));
   const command = new Command('sort-names')
-    .description('Sort names in stroke order (姓氏笔画); one name per line, or separated by 、，, or spaces (Latin-script names keep their spaces; separate them with commas)')
+    .description(
+      'Sort names in stroke order (姓氏笔画); one name per line, or separated by 、，, or spaces (Latin-script names keep their spaces; separate them with commas)',
+    )
     .option('--convention <convention>', 'surname (姓氏笔画: one-character given names first) or fullname (姓名笔划)', 'surname')
     .argument('[file]', 'file with the names (default: standard input)')
     .configureOutput({ writeOut: (s) => void stdout.write(s), writeErr: (s) => void stderr.write(s) })
     .action(async (file: string | undefined, options: { convention: string }) => {
       const convention = conventionSchema.safeParse(options.convention);
       if (!convention.success) {
-        command.error(
-          `error: --convention must be one of ${CONVENTIONS.join(', ')} (got ${JSON.stringify(options.convention)})`,
-          { exitCode: 2, code: 'piaojue.invalidConvention' },
-        );
+        command.error(`error: --convention must be one of ${CONVENTIONS.join(', ')} (got ${JSON.stringify(options.convention)})`, {
+          exitCode: 2,
+          code: 'piaojue.invalidConvention',
+        });
         return;
       }
       let text: string;
@@ -78,9 +81,7 @@ export function sortNamesCommand(io: Partial<SortNamesIo> = {}): Command {
       if (report !== '') stderr.write(report);
       if (result.unknownCharacters.length > 0) {
         const listed = result.unknownCharacters.map((c) => `${c} (${codePoint(c)})`).join(', ');
-        stderr.write(
-          `warning: no stroke-order data for ${listed}; sorted by Unihan total strokes, then code point\n`,
-        );
+        stderr.write(`warning: no stroke-order data for ${listed}; sorted by Unihan total strokes, then code point\n`);
       }
     });
   return command;

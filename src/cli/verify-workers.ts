@@ -18,13 +18,18 @@ import { createPool, serveTasks, TASK_WORKER, type TaskFailure, type TaskProgres
 
 /** Items between two progress messages from a worker. */
 const PROGRESS_EVERY = 25;
-const throttled = (progress: TaskProgress | undefined) => (progress ? (done: number, total: number) => (done % PROGRESS_EVERY === 0 || done === total) && progress(done) : undefined);
+const throttled = (progress: TaskProgress | undefined) =>
+  progress ? (done: number, total: number) => (done % PROGRESS_EVERY === 0 || done === total) && progress(done) : undefined;
 
 export const tasks = {
   /** tokenBatchSums over one chunk; coefficients as hex (a bigint does not cross threads). */
   tokens: (items: TokenItem[], coefficients: string[], progress?: TaskProgress) => {
     const onProgress = throttled(progress);
-    return tokenBatchSums(items, coefficients.map((c) => BigInt(`0x${c}`)), onProgress ? { onProgress } : {});
+    return tokenBatchSums(
+      items,
+      coefficients.map((c) => BigInt(`0x${c}`)),
+      onProgress ? { onProgress } : {},
+    );
   },
   devices: (checks: DeviceSignatureCheck[], progress?: TaskProgress) => {
     const result = verifyDeviceSignatures(checks, (n) => crypto.getRandomValues(new Uint8Array(n)));
@@ -67,14 +72,21 @@ export function createWorkerAccelerator(options: { threads?: number } = {}): Wor
   const { threads } = pool;
 
   /** Runs one task per chunk (the pool gives each to the least busy worker) and reports combined progress. */
-  async function scatter<T>(n: number, run: (from: number, to: number, progress: TaskProgress | undefined) => Promise<T>, onProgress?: ProgressCallback): Promise<{ from: number; result: T }[]> {
+  async function scatter<T>(
+    n: number,
+    run: (from: number, to: number, progress: TaskProgress | undefined) => Promise<T>,
+    onProgress?: ProgressCallback,
+  ): Promise<{ from: number; result: T }[]> {
     const ranges = chunkRanges(n, threads);
     const done = ranges.map(() => 0);
     const report = (k: number): TaskProgress | undefined =>
       onProgress
         ? (d) => {
             done[k] = d;
-            onProgress(done.reduce((a, b) => a + b, 0), n);
+            onProgress(
+              done.reduce((a, b) => a + b, 0),
+              n,
+            );
           }
         : undefined;
     return Promise.all(ranges.map(async ([from, to], k) => ({ from, result: await run(from, to, report(k)) })));
@@ -86,7 +98,13 @@ export function createWorkerAccelerator(options: { threads?: number } = {}): Wor
       if (items.length === 0) return { ok: true as const, sums: [] };
       const parts = await scatter(
         items.length,
-        (from, to, progress) => pool.run('tokens', items.slice(from, to), coefficients.slice(from, to).map((c) => c.toString(16)), progress),
+        (from, to, progress) =>
+          pool.run(
+            'tokens',
+            items.slice(from, to),
+            coefficients.slice(from, to).map((c) => c.toString(16)),
+            progress,
+          ),
         onProgress,
       );
       const bad = parts.flatMap(({ from, result }) => (result.ok ? [] : result.bad.map((i) => from + i)));

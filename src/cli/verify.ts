@@ -167,7 +167,9 @@ function progressBar(stderr: VerifyIo['stderr']) {
       last = now;
       const width = 30;
       const filled = p.total === 0 ? width : Math.round((p.done / p.total) * width);
-      stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor((p.done / Math.max(1, p.total)) * 100)).padStart(3)}% ${labels[p.phase]} ${p.done}/${p.total}  `);
+      stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor((p.done / Math.max(1, p.total)) * 100)).padStart(3)}% ${labels[p.phase]} ${p.done}/${p.total}  `,
+      );
       shown = true;
     },
     clear() {
@@ -176,11 +178,16 @@ function progressBar(stderr: VerifyIo['stderr']) {
   };
 }
 
-function humanReport(report: VerificationReport, context: { committeeId: string; voteId: string; source: string; seconds: number; warnings: string[]; definition: VoteDefinition | null }): string {
+function humanReport(
+  report: VerificationReport,
+  context: { committeeId: string; voteId: string; source: string; seconds: number; warnings: string[]; definition: VoteDefinition | null },
+): string {
   const lines: string[] = [];
   lines.push('票决记录验证 / Piaojue record verification');
   lines.push(`来源 Source: ${context.source}`);
-  lines.push(`委员会 Committee: ${context.committeeId}   表决 Vote: ${context.voteId}${report.version ? `   协议版本 Protocol version: ${report.version}` : ''}${report.head ? `   链头 Head: #${report.head.seq} ${report.head.hash}` : ''}`);
+  lines.push(
+    `委员会 Committee: ${context.committeeId}   表决 Vote: ${context.voteId}${report.version ? `   协议版本 Protocol version: ${report.version}` : ''}${report.head ? `   链头 Head: #${report.head.seq} ${report.head.hash}` : ''}`,
+  );
   for (const w of context.warnings) lines.push(`⚠ ${w}`);
   lines.push('');
   for (const c of report.checks) {
@@ -190,7 +197,9 @@ function humanReport(report: VerificationReport, context: { committeeId: string;
   const t = report.tally;
   if (report.ok && t) {
     lines.push('');
-    lines.push(`应到 entitled ${t.entitled}  实到 present ${t.present}  发出 issued ${t.issued}  收回 returned ${t.returned}  (同意须 ≥ ${t.required} approvals needed)`);
+    lines.push(
+      `应到 entitled ${t.entitled}  实到 present ${t.present}  发出 issued ${t.issued}  收回 returned ${t.returned}  (同意须 ≥ ${t.required} approvals needed)`,
+    );
     for (const item of t.items) {
       lines.push(`  ${item.post} (${bilingual(kindWords(item.kind, item.seats))}; 有效 valid ${item.valid}, 无效 invalid ${item.invalid})`);
       for (const c of item.candidates) {
@@ -198,7 +207,9 @@ function humanReport(report: VerificationReport, context: { committeeId: string;
         const found = findCandidate(context.definition, item.itemId, c.candidateId);
         const posts = found ? postsText(found.item, found.candidate) : null;
         const name = posts === null ? c.name : `${c.name}（${posts}）`;
-        lines.push(`    ${name}: 同意 ${c.approve} 不同意 ${c.disapprove} 弃权 ${c.abstain}${c.defer ? ` 缓议 ${c.defer}` : ''} → ${bilingual(outcomeWords(c.outcome, item.kind))}`);
+        lines.push(
+          `    ${name}: 同意 ${c.approve} 不同意 ${c.disapprove} 弃权 ${c.abstain}${c.defer ? ` 缓议 ${c.defer}` : ''} → ${bilingual(outcomeWords(c.outcome, item.kind))}`,
+        );
       }
       if (item.runoff) lines.push(`    需再次票决 run-off needed for ${item.runoff.seats} seat(s) among ${item.runoff.candidateIds.join(', ')}`);
     }
@@ -224,7 +235,8 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
   try {
     if (options.composite !== undefined || options.committee !== undefined) return await verifyCompositeByUrl(options, io);
     if (options.link !== undefined) {
-      if (options.url !== undefined || options.vote !== undefined || options.file !== undefined || options.share !== undefined) throw new UsageError('--link stands alone: it names the service, the vote and the share link');
+      if (options.url !== undefined || options.vote !== undefined || options.file !== undefined || options.share !== undefined)
+        throw new UsageError('--link stands alone: it names the service, the vote and the share link');
       options = { ...options, ...parseShareLink(options.link) };
     }
     if (options.share !== undefined && options.url === undefined) throw new UsageError('--share goes with --url and --vote');
@@ -243,7 +255,10 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
       const base = options.url!.replace(/\/+$/, '');
       if (!/^https?:\/\//.test(base)) throw new UsageError('--url must start with http:// or https://');
       source = `${base}/v1/votes/${encodeURIComponent(options.vote!)}/record`;
-      [record, jwks] = await Promise.all([getJson(io, source, options.share), getJson(io, `${base}/.well-known/jwks.json`).then((v) => asJwks(v, `${base}/.well-known/jwks.json`))]);
+      [record, jwks] = await Promise.all([
+        getJson(io, source, options.share),
+        getJson(io, `${base}/.well-known/jwks.json`).then((v) => asJwks(v, `${base}/.well-known/jwks.json`)),
+      ]);
       if (isPlainObject(record) && record.voteId !== options.vote) {
         // The verifier checks the vote the record names; make sure that is the one asked for.
         warnings.push(`the record names vote ${String(record.voteId)}, not ${options.vote}`);
@@ -292,7 +307,8 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
       if (pinText !== null) {
         pin = parsePin(pinText, options.pin);
         const committeeId = isPlainObject(record) ? record.committeeId : undefined;
-        if (pin.committeeId !== committeeId) throw new UsageError(`the pin file ${options.pin} is for committee ${pin.committeeId}, the record for ${String(committeeId)}`);
+        if (pin.committeeId !== committeeId)
+          throw new UsageError(`the pin file ${options.pin} is for committee ${pin.committeeId}, the record for ${String(committeeId)}`);
         pinnedHead = { seq: pin.seq, hash: pin.hash };
       }
     }
@@ -328,7 +344,20 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
     if (options.json) {
       io.stdout.write(
         JSON.stringify(
-          { ok: report.ok, committeeId, voteId, version: report.version, source, head: report.head, pinnedHead: pinnedHead ?? null, pinWritten, seconds, warnings, checks: report.checks, tally: report.tally },
+          {
+            ok: report.ok,
+            committeeId,
+            voteId,
+            version: report.version,
+            source,
+            head: report.head,
+            pinnedHead: pinnedHead ?? null,
+            pinWritten,
+            seconds,
+            warnings,
+            checks: report.checks,
+            tally: report.tally,
+          },
           null,
           2,
         ) + '\n',
@@ -376,7 +405,8 @@ async function verifyCompositeByUrl(options: VerifyCliOptions, io: VerifyIo): Pr
   const [{ verifyRecord }, { verifyCompositeOnChain }] = await Promise.all([import('../protocol/verifier.ts'), import('../protocol/verify/composite.ts')]);
   try {
     const entry = parseEntry(entries[seq], `entries.${seq}`);
-    if (entry.kind !== 'composite.published') throw new ProtocolError('invalid_entry', `entry ${seq} is not a composite`, { zh: `记录项 #${seq} 不是综合测评` });
+    if (entry.kind !== 'composite.published')
+      throw new ProtocolError('invalid_entry', `entry ${seq} is not a composite`, { zh: `记录项 #${seq} 不是综合测评` });
     const sources = [];
     for (const s of entry.body.sources) {
       const record = await getJson(io, `${base}/v1/votes/${encodeURIComponent(s.voteId)}/record`);

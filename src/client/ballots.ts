@@ -30,4 +30,3 @@ export async function obtainToken(member: Participant, definition: VoteDefinitio
 export function castBallot(api: ApiClient, ballot: Ballot): Promise<Reply<{ ballotHash: string; receipt: string }>> {
   return api.as(undefined).request('POST', '/v1/ballots', undefined, { raw: castBodyText(ballot), headers: { 'content-type': 'application/json' } });
 }
-

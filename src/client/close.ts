@@ -95,7 +95,12 @@ export interface ClosedVote {
  * the inspectors countersign (which publishes). A version-1 vote, or one already closed,
  * publishes at the first step. Any refusal on the way throws ApiError.
  */
-export async function closeAndPublish<P extends Participant>(secretary: Participant, members: P[], voteId: string, options: CloseOptions<P> = {}): Promise<ClosedVote> {
+export async function closeAndPublish<P extends Participant>(
+  secretary: Participant,
+  members: P[],
+  voteId: string,
+  options: CloseOptions<P> = {},
+): Promise<ClosedVote> {
   const closed = await prepareClose(secretary, voteId);
   if (closed.body.preparedHash === null || closed.body.vote.state === 'closed') return { closed };
   let view = await closingView(secretary, voteId);
@@ -107,10 +112,19 @@ export async function closeAndPublish<P extends Participant>(secretary: Particip
     }
   }
   const inspectors =
-    options.inspectors ?? (view.inspectors.length > 0 ? members.filter((m) => view.inspectors.includes(m.personId)) : (issued.length > 0 ? issued : members).slice(0, 2));
-  const ids = (ps: { personId: string }[]) => ps.map((p) => p.personId).sort().join();
+    options.inspectors ??
+    (view.inspectors.length > 0 ? members.filter((m) => view.inspectors.includes(m.personId)) : (issued.length > 0 ? issued : members).slice(0, 2));
+  const ids = (ps: { personId: string }[]) =>
+    ps
+      .map((p) => p.personId)
+      .sort()
+      .join();
   if (ids(inspectors) !== [...view.inspectors].sort().join()) {
-    await designateInspectors(secretary, closed.body.vote.meetingId, inspectors.map((i) => i.personId));
+    await designateInspectors(
+      secretary,
+      closed.body.vote.meetingId,
+      inspectors.map((i) => i.personId),
+    );
   }
   view = (await seal(secretary, voteId, options.unconfirmedReason)).body;
   for (const inspector of inspectors) {

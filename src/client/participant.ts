@@ -20,7 +20,11 @@ export function redeemSlip(api: ApiClient, code: string): Promise<Reply> {
 }
 
 /** Sends a token request for the slip (a fresh blinding unless `request` is given); `api` carries the participant credential. */
-export async function requestSlipToken(api: ApiClient, definition: AnyVoteDefinition, request?: TokenRequest): Promise<{ request: TokenRequest; reply: Reply }> {
+export async function requestSlipToken(
+  api: ApiClient,
+  definition: AnyVoteDefinition,
+  request?: TokenRequest,
+): Promise<{ request: TokenRequest; reply: Reply }> {
   const req = request ?? createTokenRequest(definition.voteId, randomBytes, versionOf(definition));
   const reply = await api.request('POST', participantPaths.tokens(definition.voteId), { blindedPoint: req.blindedPoint });
   return { request: req, reply };

@@ -80,7 +80,8 @@ export async function recordAccess(q: Queryable, reader: RecordReader, committee
     if (!SHARE_PATTERN.test(capability)) throw refused();
     const link = await shareLinkByHash(q, shareHash(capability));
     if (!link || link.revokedAt !== null || link.committeeId !== committeeId || (voteId !== undefined && link.voteId !== voteId)) throw refused();
-    if (link.voteState !== 'closed' || link.closedSeq === null) throw new AppError('share_not_yet_valid', 'This share link opens the record once the vote is closed.');
+    if (link.voteState !== 'closed' || link.closedSeq === null)
+      throw new AppError('share_not_yet_valid', 'This share link opens the record once the vote is closed.');
     return { to: link.closedSeq };
   }
   if ((await committeeVisibility(q, committeeId)) !== 'public') throw new AppError('not_found', `No such ${what}.`);

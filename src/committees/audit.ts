@@ -13,11 +13,23 @@ export interface AccessEvent {
   detail: Record<string, unknown>;
 }
 
-export async function recordAccessChange(tx: Queryable, committeeId: string, at: Date, by: string, action: AccessAction, detail: Record<string, unknown>): Promise<void> {
+export async function recordAccessChange(
+  tx: Queryable,
+  committeeId: string,
+  at: Date,
+  by: string,
+  action: AccessAction,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await insertAccessChange(tx, { committeeId, at, by, action, detail });
 }
 
 export async function accessLog(q: Queryable, committeeId: string): Promise<AccessEvent[]> {
   const rows = await accessChangesOf(q, committeeId);
-  return rows.map((r) => ({ at: new Date(r.at).toISOString(), by: r.byPerson, action: r.action, detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail }));
+  return rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    by: r.byPerson,
+    action: r.action,
+    detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail,
+  }));
 }

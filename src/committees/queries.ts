@@ -8,7 +8,12 @@ import type { Visibility } from './access.ts';
 import type { AccessAction } from './audit.ts';
 
 export async function insertCommittee(q: Queryable, c: { name: string; kind: CommitteeKind; rules: CommitteeRules; visibility: Visibility }): Promise<string> {
-  const rows = await q.query<{ id: string }>('INSERT INTO committees (name, kind, rules, visibility) VALUES ($1, $2, $3, $4) RETURNING id', [c.name, c.kind, JSON.stringify(c.rules), c.visibility]);
+  const rows = await q.query<{ id: string }>('INSERT INTO committees (name, kind, rules, visibility) VALUES ($1, $2, $3, $4) RETURNING id', [
+    c.name,
+    c.kind,
+    JSON.stringify(c.rules),
+    c.visibility,
+  ]);
   return rows[0]!.id;
 }
 
@@ -25,13 +30,31 @@ export interface CommitteeRow {
 
 export async function committeeById(q: Queryable, id: string): Promise<CommitteeRow | undefined> {
   const row = (
-    await q.query<{ id: string; name: string; kind: CommitteeKind; rules: CommitteeRules; visibility: Visibility; created_at: Date; entitled: number | string }>(
+    await q.query<{
+      id: string;
+      name: string;
+      kind: CommitteeKind;
+      rules: CommitteeRules;
+      visibility: Visibility;
+      created_at: Date;
+      entitled: number | string;
+    }>(
       `SELECT c.id, c.name, c.kind, c.rules, c.visibility, c.created_at, (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.active AND m.voting_right) AS entitled
          FROM committees c WHERE c.id = $1`,
       [id],
     )
   )[0];
-  return row && { id: row.id, name: row.name, kind: row.kind, rules: row.rules, visibility: row.visibility, createdAt: row.created_at, entitled: Number(row.entitled) };
+  return (
+    row && {
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      rules: row.rules,
+      visibility: row.visibility,
+      createdAt: row.created_at,
+      entitled: Number(row.entitled),
+    }
+  );
 }
 
 export async function committeeExists(q: Queryable, id: string): Promise<boolean> {
@@ -119,12 +142,22 @@ export async function insertMember(q: Queryable, committeeId: string, personId: 
 }
 
 export async function memberStanding(q: Queryable, committeeId: string, personId: string): Promise<{ votingRight: boolean; active: boolean } | undefined> {
-  const row = (await q.query<{ voting_right: boolean; active: boolean }>('SELECT voting_right, active FROM committee_members WHERE committee_id = $1 AND person_id = $2', [committeeId, personId]))[0];
+  const row = (
+    await q.query<{ voting_right: boolean; active: boolean }>('SELECT voting_right, active FROM committee_members WHERE committee_id = $1 AND person_id = $2', [
+      committeeId,
+      personId,
+    ])
+  )[0];
   return row && { votingRight: row.voting_right, active: row.active };
 }
 
 export async function updateMemberStanding(q: Queryable, committeeId: string, personId: string, votingRight: boolean, active: boolean): Promise<void> {
-  await q.query('UPDATE committee_members SET voting_right = $3, active = $4 WHERE committee_id = $1 AND person_id = $2', [committeeId, personId, votingRight, active]);
+  await q.query('UPDATE committee_members SET voting_right = $3, active = $4 WHERE committee_id = $1 AND person_id = $2', [
+    committeeId,
+    personId,
+    votingRight,
+    active,
+  ]);
 }
 
 /** The person is recorded present at a meeting of the committee that is not closed. */
@@ -138,12 +171,17 @@ export async function presentAtOpenMeeting(q: Queryable, committeeId: string, pe
 
 /** The committees where the person is a member (active or not), by id. */
 export async function committeesOfMember(q: Queryable, personId: string): Promise<string[]> {
-  return (await q.query<{ committee_id: string }>('SELECT committee_id FROM committee_members WHERE person_id = $1 ORDER BY committee_id', [personId])).map((r) => r.committee_id);
+  return (await q.query<{ committee_id: string }>('SELECT committee_id FROM committee_members WHERE person_id = $1 ORDER BY committee_id', [personId])).map(
+    (r) => r.committee_id,
+  );
 }
 
 /** Adds a secretary; false if they already were one. */
 export async function insertSecretary(q: Queryable, committeeId: string, personId: string): Promise<boolean> {
-  return (await q.query('INSERT INTO committee_secretaries (committee_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [committeeId, personId])).length > 0;
+  return (
+    (await q.query('INSERT INTO committee_secretaries (committee_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [committeeId, personId]))
+      .length > 0
+  );
 }
 
 /** Removes a secretary; false if they were not one. */
@@ -153,7 +191,9 @@ export async function deleteSecretary(q: Queryable, committeeId: string, personI
 
 /** The committee's secretaries' ids, in id order. */
 export async function secretaryIds(q: Queryable, committeeId: string): Promise<string[]> {
-  return (await q.query<{ person_id: string }>('SELECT person_id FROM committee_secretaries WHERE committee_id = $1 ORDER BY person_id', [committeeId])).map((r) => r.person_id);
+  return (await q.query<{ person_id: string }>('SELECT person_id FROM committee_secretaries WHERE committee_id = $1 ORDER BY person_id', [committeeId])).map(
+    (r) => r.person_id,
+  );
 }
 
 export interface PersonRow {
@@ -190,7 +230,15 @@ export async function isMemberOrSecretary(q: Queryable, committeeId: string, per
 
 /** Adds an observer; false if they already were one. */
 export async function insertObserver(q: Queryable, committeeId: string, personId: string, at: Date): Promise<boolean> {
-  return (await q.query('INSERT INTO committee_observers (committee_id, person_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1', [committeeId, personId, at])).length > 0;
+  return (
+    (
+      await q.query('INSERT INTO committee_observers (committee_id, person_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1', [
+        committeeId,
+        personId,
+        at,
+      ])
+    ).length > 0
+  );
 }
 
 /** Removes an observer; false if they were not one. */
@@ -198,8 +246,17 @@ export async function deleteObserver(q: Queryable, committeeId: string, personId
   return (await q.query('DELETE FROM committee_observers WHERE committee_id = $1 AND person_id = $2 RETURNING 1', [committeeId, personId])).length > 0;
 }
 
-export async function insertAccessChange(q: Queryable, c: { committeeId: string; at: Date; by: string; action: AccessAction; detail: Record<string, unknown> }): Promise<void> {
-  await q.query('INSERT INTO access_audit (committee_id, at, by_person, action, detail) VALUES ($1, $2, $3, $4, $5)', [c.committeeId, c.at, c.by, c.action, JSON.stringify(c.detail)]);
+export async function insertAccessChange(
+  q: Queryable,
+  c: { committeeId: string; at: Date; by: string; action: AccessAction; detail: Record<string, unknown> },
+): Promise<void> {
+  await q.query('INSERT INTO access_audit (committee_id, at, by_person, action, detail) VALUES ($1, $2, $3, $4, $5)', [
+    c.committeeId,
+    c.at,
+    c.by,
+    c.action,
+    JSON.stringify(c.detail),
+  ]);
 }
 
 export interface AccessChangeRow {
@@ -237,5 +294,13 @@ export async function shareLinkByHash(q: Queryable, tokenHash: string): Promise<
       [tokenHash],
     )
   )[0];
-  return row && { voteId: row.vote_id, committeeId: row.committee_id, voteState: row.state, closedSeq: row.closed_seq === null ? null : Number(row.closed_seq), revokedAt: row.revoked_at };
+  return (
+    row && {
+      voteId: row.vote_id,
+      committeeId: row.committee_id,
+      voteState: row.state,
+      closedSeq: row.closed_seq === null ? null : Number(row.closed_seq),
+      revokedAt: row.revoked_at,
+    }
+  );
 }

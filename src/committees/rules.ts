@@ -26,8 +26,6 @@ export const rulesSchema = z.strictObject({
 
 export type CommitteeRules = z.output<typeof rulesSchema>;
 
-
-
 /** The part of the rules that travels in the record with every vote (the marks travel apart). */
 export function voteRules(rules: CommitteeRules): VoteRules {
   return { majorityBase: rules.majorityBase, quorum: rules.quorum, minCandidateRatio: rules.minCandidateRatio, collation: rules.collation };

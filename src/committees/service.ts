@@ -68,7 +68,10 @@ export interface PersonRef {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-export async function createCommittee(ctx: AppContext, input: { name: string; kind: CommitteeKind; rules: CommitteeRules; visibility: Visibility }): Promise<Committee> {
+export async function createCommittee(
+  ctx: AppContext,
+  input: { name: string; kind: CommitteeKind; rules: CommitteeRules; visibility: Visibility },
+): Promise<Committee> {
   const id = await ctx.db.transaction(async (tx) => {
     const id = await insertCommittee(tx, input);
     await initChain(tx, id);
@@ -157,7 +160,8 @@ async function addToRoster(ctx: AppContext, committeeId: string, inputs: MemberI
     const added: string[] = [];
     for (const [i, input] of inputs.entries()) {
       const personId = await personOrNew(tx, input, `${fieldOf(i)}personId`);
-      if ((await isMember(tx, committeeId, personId)) || added.includes(personId)) throw new AppError('conflict', 'This person is already a member of the committee.', { field: `${fieldOf(i)}personId` });
+      if ((await isMember(tx, committeeId, personId)) || added.includes(personId))
+        throw new AppError('conflict', 'This person is already a member of the committee.', { field: `${fieldOf(i)}personId` });
       await insertMember(tx, committeeId, personId, input.votingRight);
       added.push(personId);
     }
@@ -173,7 +177,12 @@ async function addToRoster(ctx: AppContext, committeeId: string, inputs: MemberI
   });
 }
 
-export async function updateMember(ctx: AppContext, committeeId: string, memberId: string, patch: { votingRight?: boolean | undefined; active?: boolean | undefined }): Promise<Member> {
+export async function updateMember(
+  ctx: AppContext,
+  committeeId: string,
+  memberId: string,
+  patch: { votingRight?: boolean | undefined; active?: boolean | undefined },
+): Promise<Member> {
   await ctx.db.transaction(async (tx) => {
     await lockCommittee(tx, committeeId);
     const row = await memberStanding(tx, committeeId, memberId);
@@ -184,7 +193,8 @@ export async function updateMember(ctx: AppContext, committeeId: string, memberI
     await assertNoVoteInProgress(tx, committeeId);
     if (!votingRight || !active) {
       // 实到 counts only active voting members: one recorded present must be marked absent first.
-      if (await presentAtOpenMeeting(tx, committeeId, memberId)) throw new AppError('invalid_state', 'This member is recorded present at a meeting that is not closed; record them absent first.');
+      if (await presentAtOpenMeeting(tx, committeeId, memberId))
+        throw new AppError('invalid_state', 'This member is recorded present at a meeting that is not closed; record them absent first.');
     }
     await updateMemberStanding(tx, committeeId, memberId, votingRight, active);
     await appendRoster(tx, committeeId);
@@ -192,11 +202,17 @@ export async function updateMember(ctx: AppContext, committeeId: string, memberI
   return (await listMembers(ctx.db, committeeId)).find((m) => m.memberId === memberId)!;
 }
 
-export async function addSecretary(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined }, by: string): Promise<PersonRef> {
+export async function addSecretary(
+  ctx: AppContext,
+  committeeId: string,
+  input: { name?: string | undefined; personId?: string | undefined },
+  by: string,
+): Promise<PersonRef> {
   return ctx.db.transaction(async (tx) => {
     await lockCommittee(tx, committeeId);
     const personId = await personOrNew(tx, input);
-    if (!(await insertSecretary(tx, committeeId, personId))) throw new AppError('conflict', 'This person is already a secretary of the committee.', { field: 'personId' });
+    if (!(await insertSecretary(tx, committeeId, personId)))
+      throw new AppError('conflict', 'This person is already a secretary of the committee.', { field: 'personId' });
     await appendEntry(tx, committeeId, 'secretary.appointed', { personId, by });
     return { personId, name: (await personName(tx, personId))! };
   });
@@ -276,12 +292,19 @@ export async function listObservers(q: Queryable, committeeId: string): Promise<
  * An observer (列席/观察员) reads the committee's record with devices of their own and never
  * acts. A member or secretary of the committee already reads it and is not made an observer.
  */
-export async function addObserver(ctx: AppContext, committeeId: string, input: { name?: string | undefined; personId?: string | undefined }, by: string): Promise<PersonRef> {
+export async function addObserver(
+  ctx: AppContext,
+  committeeId: string,
+  input: { name?: string | undefined; personId?: string | undefined },
+  by: string,
+): Promise<PersonRef> {
   return ctx.db.transaction(async (tx) => {
     await lockCommittee(tx, committeeId);
     const personId = await personOrNew(tx, input);
-    if (await isMemberOrSecretary(tx, committeeId, personId)) throw new AppError('conflict', 'This person is a member or secretary of the committee and reads its record already.', { field: 'personId' });
-    if (!(await insertObserver(tx, committeeId, personId, ctx.now()))) throw new AppError('conflict', 'This person is already an observer of the committee.', { field: 'personId' });
+    if (await isMemberOrSecretary(tx, committeeId, personId))
+      throw new AppError('conflict', 'This person is a member or secretary of the committee and reads its record already.', { field: 'personId' });
+    if (!(await insertObserver(tx, committeeId, personId, ctx.now())))
+      throw new AppError('conflict', 'This person is already an observer of the committee.', { field: 'personId' });
     await recordAccessChange(tx, committeeId, ctx.now(), by, 'observer.added', { personId });
     return { personId, name: (await personName(tx, personId))! };
   });

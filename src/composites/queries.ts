@@ -7,6 +7,8 @@ type CompositeEntry = Extract<ChainEntry, { kind: 'composite.published' }>;
 
 /** The committee's composites, oldest first. */
 export async function listCompositeEntries(q: Queryable, committeeId: string): Promise<CompositeEntry[]> {
-  const rows = await q.query<{ entry: string }>("SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'composite.published' ORDER BY seq", [committeeId]);
+  const rows = await q.query<{ entry: string }>("SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'composite.published' ORDER BY seq", [
+    committeeId,
+  ]);
   return rows.map((r) => JSON.parse(r.entry) as CompositeEntry);
 }

@@ -39,22 +39,42 @@ export async function publishComposite(ctx: AppContext, committeeId: string, inp
     const sources = [];
     for (const [i, s] of input.sources.entries()) {
       const vote = await findVote(tx, s.voteId);
-      if (vote.committee_id !== committeeId) throw new AppError('composite_source_foreign', `Source ${i} (${s.label}) is a vote of another committee.`, { field: `sources.${i}.voteId` });
-      if (vote.state !== 'closed') throw new AppError('composite_source_not_closed', `Source ${i} (${s.label}) has not closed with a published result.`, { field: `sources.${i}.voteId` });
+      if (vote.committee_id !== committeeId)
+        throw new AppError('composite_source_foreign', `Source ${i} (${s.label}) is a vote of another committee.`, { field: `sources.${i}.voteId` });
+      if (vote.state !== 'closed')
+        throw new AppError('composite_source_not_closed', `Source ${i} (${s.label}) has not closed with a published result.`, { field: `sources.${i}.voteId` });
       const { tally, closedSeq } = await publishedTally(tx, vote);
       const shaped = tally.shaped?.length === 1 ? tally.shaped[0] : undefined;
-      if (shaped?.shape !== 'evaluation') throw new AppError('composite_source_not_evaluation', `Source ${i} (${s.label}) is not an evaluation (民主测评).`, { field: `sources.${i}.voteId` });
+      if (shaped?.shape !== 'evaluation')
+        throw new AppError('composite_source_not_evaluation', `Source ${i} (${s.label}) is not an evaluation (民主测评).`, { field: `sources.${i}.voteId` });
       tallies.push(shaped);
-      sources.push({ label: s.label, committeeId, voteId: vote.id, head: { seq: closedSeq, hash: (await readEntries(tx, committeeId, { from: closedSeq, to: closedSeq }))[0]!.hash }, weight: s.weight });
+      sources.push({
+        label: s.label,
+        committeeId,
+        voteId: vote.id,
+        head: { seq: closedSeq, hash: (await readEntries(tx, committeeId, { from: closedSeq, to: closedSeq }))[0]!.hash },
+        weight: s.weight,
+      });
     }
-    const definition = parseCompositeDefinition({ compositeId: randomUUID(), title: input.title, sources, points: input.points ?? DEFAULT_POINTS.map((p) => ({ ...p })) });
+    const definition = parseCompositeDefinition({
+      compositeId: randomUUID(),
+      title: input.title,
+      sources,
+      points: input.points ?? DEFAULT_POINTS.map((p) => ({ ...p })),
+    });
     const entry = await appendEntry(tx, committeeId, 'composite.published', compositeBody(definition, tallies, by));
     return { committeeId, compositeId: definition.compositeId, seq: entry.seq, hash: entry.hash, body: entry.body as CompositeBody };
   });
 }
 
 export async function listComposites(ctx: AppContext, committeeId: string): Promise<CompositeView[]> {
-  return (await listCompositeEntries(ctx.db, committeeId)).map((e) => ({ committeeId, compositeId: e.body.compositeId, seq: e.seq, hash: e.hash, body: e.body }));
+  return (await listCompositeEntries(ctx.db, committeeId)).map((e) => ({
+    committeeId,
+    compositeId: e.body.compositeId,
+    seq: e.seq,
+    hash: e.hash,
+    body: e.body,
+  }));
 }
 
 export async function findComposite(ctx: AppContext, committeeId: string, compositeId: string): Promise<CompositeView> {

@@ -223,7 +223,7 @@ async function createInChildProcess(pgDir: string): Promise<void> {
   const { spawn } = await import('node:child_process');
   const { createRequire } = await import('node:module');
   const script =
-    "const { PGlite } = require(process.env.PIAOJUE_PGLITE_MODULE);" +
+    'const { PGlite } = require(process.env.PIAOJUE_PGLITE_MODULE);' +
     '(async () => {' +
     '  const db = new PGlite(process.env.PIAOJUE_PGLITE_DIR, { startParams: JSON.parse(process.env.PIAOJUE_PGLITE_START) });' +
     '  await db.waitReady;' +
@@ -245,6 +245,8 @@ async function createInChildProcess(pgDir: string): Promise<void> {
     child.once('exit', (c, s) => resolve([c, s]));
   });
   if (code !== 0) {
-    throw new StartupError(`could not create the embedded database in ${pgDir} (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+    throw new StartupError(
+      `could not create the embedded database in ${pgDir} (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+    );
   }
 }

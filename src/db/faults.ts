@@ -35,12 +35,7 @@ const ERRNO_RETRY: Record<string, number> = {
 };
 
 /** Messages node-postgres uses for a lost or unobtainable connection (it gives them no code). */
-const PG_CONNECTION_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect/,
-  /not queryable/,
-  /^Query read timeout/,
-];
+const PG_CONNECTION_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /not queryable/, /^Query read timeout/];
 
 /**
  * The Retry-After (seconds) for a transient database fault, or undefined for any other error.

@@ -39,7 +39,7 @@ export async function lockDataFolder(dataDir: string): Promise<() => Promise<voi
       await handle.close();
       return async () => {
         // Only our own lock: never remove one a later process has taken over.
-        if (await holder(file) === process.pid) await rm(file, { force: true });
+        if ((await holder(file)) === process.pid) await rm(file, { force: true });
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

@@ -48,7 +48,10 @@ export async function describeSchema(db: Database): Promise<string> {
   // The schema's name differs per database (public, or a test's own schema): leave it out.
   const bare = (sql: string) => sql.split(`${schema}.`).join('').replace(/\s+/g, ' ').trim();
   const lines = [
-    ...columns.map((c) => `column ${c.table_name}.${c.column_name} ${c.type}${c.not_null ? ' NOT NULL' : ''}${c.default_value !== null ? ` DEFAULT ${bare(c.default_value)}` : ''}`),
+    ...columns.map(
+      (c) =>
+        `column ${c.table_name}.${c.column_name} ${c.type}${c.not_null ? ' NOT NULL' : ''}${c.default_value !== null ? ` DEFAULT ${bare(c.default_value)}` : ''}`,
+    ),
     ...constraints.map((k) => `constraint ${k.table_name}.${k.name} ${bare(k.definition)}`),
     ...indexes.map((i) => `index ${i.table_name}.${i.name} ${bare(i.definition)}`),
     ...triggers.map((t) => `trigger ${t.table_name}.${t.name} ${bare(t.definition)}`),

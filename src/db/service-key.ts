@@ -22,7 +22,7 @@ async function lockedRows(tx: Queryable, keys: ServiceKeys): Promise<Row[]> {
     // A first start: the instance's keys become the database's (its retired ones too, say
     // when a data folder's keys are brought to a new database).
     await tx.query('INSERT INTO service_keys (kid, active) VALUES ($1, TRUE)', [keys.kid]);
-    for (const r of keys.retired) await tx.query("INSERT INTO service_keys (kid, active, retired_at) VALUES ($1, FALSE, now())", [r.kid]);
+    for (const r of keys.retired) await tx.query('INSERT INTO service_keys (kid, active, retired_at) VALUES ($1, FALSE, now())', [r.kid]);
     rows = await tx.query<Row>('SELECT kid, active FROM service_keys ORDER BY added_at, kid');
   }
   return rows;

@@ -97,7 +97,8 @@ export async function enrolDevice(
     // A device enrolled during a vote could take that vote's token in the member's stead: no
     // enrolment while a vote of any of the member's committees is open, or in draft with
     // tokens already out. (The refusal rolls the code back: it stays usable afterwards.)
-    if (await voteInProgressForMember(tx, personId)) throw new AppError('enrolment_blocked', 'A vote of your committee is open or has issued tokens; enrol this device after it closes.');
+    if (await voteInProgressForMember(tx, personId))
+      throw new AppError('enrolment_blocked', 'A vote of your committee is open or has issued tokens; enrol this device after it closes.');
     // Using one code spends the person's other outstanding codes.
     await spendEnrolmentCodes(tx, personId, ctx.now());
     if (await deviceKeyEnrolled(tx, fingerprint)) throw new AppError('conflict', 'This device key is already enrolled.', { field: 'device.key' });

@@ -30,21 +30,27 @@ export async function createLoginChallenge(ctx: AppContext, deviceId: string): P
 export const loginMessage = (challengeId: string, challenge: string, deviceId: string) =>
   deviceMessage('piaojue/v1/login', { challenge, challengeId, deviceId });
 
-export async function completeLogin(ctx: AppContext, challengeId: string, signature: string): Promise<{ accessToken: string; expiresIn: number; personId: string; deviceId: string }> {
-  const { personId, deviceId } = await ctx.db.transaction(async (tx) => {
-    const used = await useLoginChallenge(tx, challengeId, ctx.now());
-    if (!used) throw new AppError('challenge_invalid', 'The challenge is unknown, used or expired.');
-    if (used.revokedAt) throw new AppError('device_revoked');
-    const ok = verifyDeviceSignature(used.device, loginMessage(challengeId, used.challenge, used.deviceId), signature);
-    if (!ok) throw new AppError('challenge_invalid', 'The signature does not match this device.', { field: 'signature' });
-    return { personId: used.personId, deviceId: used.deviceId };
-  }).catch(async (e) => {
-    // A failed signature still burns the challenge, so it cannot be tried again.
-    if (e instanceof AppError && e.code === 'challenge_invalid' && e.field === 'signature') {
-      await burnLoginChallenge(ctx.db, challengeId, ctx.now());
-    }
-    throw e;
-  });
+export async function completeLogin(
+  ctx: AppContext,
+  challengeId: string,
+  signature: string,
+): Promise<{ accessToken: string; expiresIn: number; personId: string; deviceId: string }> {
+  const { personId, deviceId } = await ctx.db
+    .transaction(async (tx) => {
+      const used = await useLoginChallenge(tx, challengeId, ctx.now());
+      if (!used) throw new AppError('challenge_invalid', 'The challenge is unknown, used or expired.');
+      if (used.revokedAt) throw new AppError('device_revoked');
+      const ok = verifyDeviceSignature(used.device, loginMessage(challengeId, used.challenge, used.deviceId), signature);
+      if (!ok) throw new AppError('challenge_invalid', 'The signature does not match this device.', { field: 'signature' });
+      return { personId: used.personId, deviceId: used.deviceId };
+    })
+    .catch(async (e) => {
+      // A failed signature still burns the challenge, so it cannot be tried again.
+      if (e instanceof AppError && e.code === 'challenge_invalid' && e.field === 'signature') {
+        await burnLoginChallenge(ctx.db, challengeId, ctx.now());
+      }
+      throw e;
+    });
   return { accessToken: await issueAccessToken(ctx, personId, deviceId), expiresIn: ctx.config.accessTokenTtl, personId, deviceId };
 }
 

@@ -118,7 +118,10 @@ export async function insertDevice(
 /** A device's holder and state, locked for update until the transaction ends. */
 export async function lockDevice(tx: Queryable, deviceId: string): Promise<{ personId: string; fingerprint: string; revokedAt: Date | null } | undefined> {
   const row = (
-    await tx.query<{ person_id: string; fingerprint: string; revoked_at: Date | null }>('SELECT person_id, fingerprint, revoked_at FROM devices WHERE id = $1 FOR UPDATE', [deviceId])
+    await tx.query<{ person_id: string; fingerprint: string; revoked_at: Date | null }>(
+      'SELECT person_id, fingerprint, revoked_at FROM devices WHERE id = $1 FOR UPDATE',
+      [deviceId],
+    )
   )[0];
   return row && { personId: row.person_id, fingerprint: row.fingerprint, revokedAt: row.revoked_at };
 }
@@ -145,11 +148,28 @@ export interface DeviceRow {
 
 /** Every device ever enrolled for a person, oldest first. */
 export async function devicesOfPerson(q: Queryable, personId: string): Promise<DeviceRow[]> {
-  const rows = await q.query<{ id: string; person_id: string; alg: DevicePublicKey['alg']; public_key: string; fingerprint: string; label: string | null; enrolled_at: Date; revoked_at: Date | null }>(
-    'SELECT id, person_id, alg, public_key, fingerprint, label, enrolled_at, revoked_at FROM devices WHERE person_id = $1 ORDER BY enrolled_at, id',
-    [personId],
-  );
-  return rows.map((r) => ({ id: r.id, personId: r.person_id, alg: r.alg, publicKey: r.public_key, fingerprint: r.fingerprint, label: r.label, enrolledAt: r.enrolled_at, revokedAt: r.revoked_at }));
+  const rows = await q.query<{
+    id: string;
+    person_id: string;
+    alg: DevicePublicKey['alg'];
+    public_key: string;
+    fingerprint: string;
+    label: string | null;
+    enrolled_at: Date;
+    revoked_at: Date | null;
+  }>('SELECT id, person_id, alg, public_key, fingerprint, label, enrolled_at, revoked_at FROM devices WHERE person_id = $1 ORDER BY enrolled_at, id', [
+    personId,
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    personId: r.person_id,
+    alg: r.alg,
+    publicKey: r.public_key,
+    fingerprint: r.fingerprint,
+    label: r.label,
+    enrolledAt: r.enrolled_at,
+    revokedAt: r.revoked_at,
+  }));
 }
 
 /** Expired and used challenges serve no purpose once `now` has passed them. */
@@ -158,7 +178,11 @@ export async function purgeLoginChallenges(q: Queryable, now: Date): Promise<voi
 }
 
 export async function insertLoginChallenge(q: Queryable, deviceId: string, challenge: string, expiresAt: Date): Promise<string> {
-  const rows = await q.query<{ id: string }>('INSERT INTO login_challenges (device_id, challenge, expires_at) VALUES ($1, $2, $3) RETURNING id', [deviceId, challenge, expiresAt]);
+  const rows = await q.query<{ id: string }>('INSERT INTO login_challenges (device_id, challenge, expires_at) VALUES ($1, $2, $3) RETURNING id', [
+    deviceId,
+    challenge,
+    expiresAt,
+  ]);
   return rows[0]!.id;
 }
 
@@ -181,7 +205,15 @@ export async function useLoginChallenge(q: Queryable, challengeId: string, at: D
       [challengeId, at],
     )
   )[0];
-  return row && { deviceId: row.device_id, challenge: row.challenge, personId: row.person_id, device: { alg: row.alg, key: row.public_key }, revokedAt: row.revoked_at };
+  return (
+    row && {
+      deviceId: row.device_id,
+      challenge: row.challenge,
+      personId: row.person_id,
+      device: { alg: row.alg, key: row.public_key },
+      revokedAt: row.revoked_at,
+    }
+  );
 }
 
 /** Marks a challenge used whatever its state (a failed signature burns it). */

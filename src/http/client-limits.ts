@@ -21,7 +21,8 @@ const PUBLIC_ROUTES: Array<{ method: string; path: RegExp }> = [
   { method: 'POST', path: /^\/v1\/collation\/stroke-order$/ },
 ];
 const isCast = (method: string, path: string) => method === 'POST' && path === '/v1/ballots';
-const isPublic = (method: string, path: string) => PUBLIC_ROUTES.some((r) => (r.method === method || (r.method === 'GET' && method === 'HEAD')) && r.path.test(path));
+const isPublic = (method: string, path: string) =>
+  PUBLIC_ROUTES.some((r) => (r.method === method || (r.method === 'GET' && method === 'HEAD')) && r.path.test(path));
 
 function limiter(limit: number, windowMs: number, applies: (method: string, path: string) => boolean, what: string, countBusy: boolean): RequestHandler {
   return rateLimit({

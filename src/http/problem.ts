@@ -71,7 +71,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const fault = err instanceof AppError || err instanceof ProtocolError ? undefined : transientFault(err);
     if (err instanceof AppError) appError = err;
     else if (err instanceof ProtocolError) appError = fromProtocolError(err);
-    else if ((err as { code?: unknown })?.code === 'shutting_down') appError = new AppError('shutting_down', 'The service is shutting down; send the request again after Retry-After seconds.');
+    else if ((err as { code?: unknown })?.code === 'shutting_down')
+      appError = new AppError('shutting_down', 'The service is shutting down; send the request again after Retry-After seconds.');
     else if (fault) {
       appError = new AppError('database_unavailable', 'The database cannot serve this request right now; send it again after Retry-After seconds.');
       retryAfter = fault.retryAfter;

@@ -41,7 +41,11 @@ export function findForbidden(value: unknown): { field: string; character: strin
 export const refuseForbiddenCharacters: RequestHandler = (req, _res, next) => {
   const bad = findForbidden(req.body) ?? findForbidden(req.query);
   if (bad) {
-    throw new AppError('validation_failed', `The field "${bad.field || 'body'}" contains ${bad.character}, a character that is not allowed (a control character, a lone surrogate or a Unicode non-character).`, { field: bad.field || 'body' });
+    throw new AppError(
+      'validation_failed',
+      `The field "${bad.field || 'body'}" contains ${bad.character}, a character that is not allowed (a control character, a lone surrogate or a Unicode non-character).`,
+      { field: bad.field || 'body' },
+    );
   }
   next();
 };

@@ -28,7 +28,10 @@ function illFormedString(value: unknown, path: string[] = []): string[] | null {
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.output<S> {
   const bad = illFormedString(input);
-  if (bad) throw new AppError('validation_failed', `Invalid ${where}${bad.length ? ` field "${bad.join('.')}"` : ''}: a string holds a lone UTF-16 surrogate.`, { field: bad.join('.') || where });
+  if (bad)
+    throw new AppError('validation_failed', `Invalid ${where}${bad.length ? ` field "${bad.join('.')}"` : ''}: a string holds a lone UTF-16 surrogate.`, {
+      field: bad.join('.') || where,
+    });
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -40,8 +43,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   throw new AppError('validation_failed', detail, { field: field || where });
 }
 
-export const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> =>
-  parseInput(schema, body ?? {}, 'body');
+export const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => parseInput(schema, body ?? {}, 'body');
 
 /** An id in a request: a UUID, in the lower-case spelling the database returns. */
 export const idSchema = z.uuid().transform((id) => id.toLowerCase());

@@ -35,7 +35,13 @@ export async function shareLockMeeting(q: Queryable, meetingId: string): Promise
 }
 
 export async function insertMeeting(q: Queryable, committeeId: string, title: string, createdAt: Date): Promise<MeetingRow> {
-  return (await q.query<MeetingRow>(`INSERT INTO meetings (committee_id, title, created_at) VALUES ($1, $2, $3) RETURNING ${MEETING_COLUMNS}`, [committeeId, title, createdAt]))[0]!;
+  return (
+    await q.query<MeetingRow>(`INSERT INTO meetings (committee_id, title, created_at) VALUES ($1, $2, $3) RETURNING ${MEETING_COLUMNS}`, [
+      committeeId,
+      title,
+      createdAt,
+    ])
+  )[0]!;
 }
 
 export async function listCommitteeMeetings(q: Queryable, committeeId: string): Promise<MeetingRow[]> {
@@ -43,11 +49,15 @@ export async function listCommitteeMeetings(q: Queryable, committeeId: string): 
 }
 
 export async function markMeetingOpen(q: Queryable, meetingId: string, openedAt: Date): Promise<MeetingRow> {
-  return (await q.query<MeetingRow>(`UPDATE meetings SET state = 'open', opened_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, openedAt]))[0]!;
+  return (
+    await q.query<MeetingRow>(`UPDATE meetings SET state = 'open', opened_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, openedAt])
+  )[0]!;
 }
 
 export async function markMeetingClosed(q: Queryable, meetingId: string, closedAt: Date): Promise<MeetingRow> {
-  return (await q.query<MeetingRow>(`UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, closedAt]))[0]!;
+  return (
+    await q.query<MeetingRow>(`UPDATE meetings SET state = 'closed', closed_at = $2 WHERE id = $1 RETURNING ${MEETING_COLUMNS}`, [meetingId, closedAt])
+  )[0]!;
 }
 
 // --- attendance ---
@@ -97,10 +107,14 @@ export async function shareLockCommittee(q: Queryable, committeeId: string): Pro
 
 /** 应到: the committee's active members with a voting right. */
 export async function countVotingMembers(q: Queryable, committeeId: string): Promise<number> {
-  return Number((await q.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [committeeId]))[0]!.n);
+  return Number(
+    (await q.query<{ n: number }>('SELECT count(*) AS n FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [committeeId]))[0]!.n,
+  );
 }
 
 /** The committee's active members with a voting right, by id. */
 export async function listVotingMemberIds(q: Queryable, committeeId: string): Promise<string[]> {
-  return (await q.query<{ person_id: string }>('SELECT person_id FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [committeeId])).map((r) => r.person_id);
+  return (
+    await q.query<{ person_id: string }>('SELECT person_id FROM committee_members WHERE committee_id = $1 AND active AND voting_right', [committeeId])
+  ).map((r) => r.person_id);
 }

@@ -108,13 +108,18 @@ export async function recordAttendance(ctx: AppContext, meetingId: string, prese
     const unique = [...new Set(presentIds)].sort();
     const eligible = new Set(await listVotingMemberIds(tx, meeting.committeeId));
     const bad = presentIds.findIndex((id) => !eligible.has(id));
-    if (bad >= 0) throw new AppError('validation_failed', 'Every present member must be an active voting member of this committee.', { field: `present.${bad}` });
+    if (bad >= 0)
+      throw new AppError('validation_failed', 'Every present member must be an active voting member of this committee.', { field: `present.${bad}` });
     // Members who were issued a token stay present: a token cannot be taken back.
     const keep = await listMeetingTokenHolders(tx, meetingId);
     const missing = keep.find((id) => !unique.includes(id));
     if (missing) throw new AppError('invalid_state', 'A member who already received a ballot token cannot be marked absent.', { field: 'present' });
     // A close in progress was prepared with the 实到 in force: it must stay until published.
-    if (await meetingHasVoteIn(tx, meetingId, ['confirming', 'countersigning'])) throw new AppError('invalid_state', 'A vote of this meeting is being closed (members confirm, inspectors countersign); attendance can change after it is published.');
+    if (await meetingHasVoteIn(tx, meetingId, ['confirming', 'countersigning']))
+      throw new AppError(
+        'invalid_state',
+        'A vote of this meeting is being closed (members confirm, inspectors countersign); attendance can change after it is published.',
+      );
     // While a vote is open the meeting must keep its quorum: the record is checked for it at close.
     // Issue 15: a meeting of participants records only its inspectors present; no quorum.
     if (meeting.kind !== 'slips' && (await meetingHasVoteIn(tx, meetingId, ['open']))) {
@@ -148,7 +153,8 @@ export async function closeMeeting(ctx: AppContext, meetingId: string): Promise<
     await lockExclusive(tx, 'meeting', meetingId);
     const m = await findMeeting(tx, meetingId, true);
     if (m.state !== 'open') throw new AppError('invalid_state', `The meeting is ${m.state}; only an open meeting can be closed.`);
-    if (await meetingHasVoteIn(tx, meetingId, ['open', 'confirming', 'countersigning'])) throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
+    if (await meetingHasVoteIn(tx, meetingId, ['open', 'confirming', 'countersigning']))
+      throw new AppError('invalid_state', 'Close every open vote before closing the meeting.');
     await ctx.checkpoint?.('closeMeeting.checked', tx);
     return toMeeting(await markMeetingClosed(tx, meetingId, ctx.now()));
   });

@@ -17,7 +17,14 @@ export async function meetingKind(q: Queryable, meetingId: string, lock = false)
 }
 
 export async function insertSlipsMeeting(q: Queryable, committeeId: string, title: string, entitled: number, now: Date): Promise<string> {
-  return (await q.query<{ id: string }>("INSERT INTO meetings (committee_id, title, kind, entitled, created_at) VALUES ($1, $2, 'slips', $3, $4) RETURNING id", [committeeId, title, entitled, now]))[0]!.id;
+  return (
+    await q.query<{ id: string }>("INSERT INTO meetings (committee_id, title, kind, entitled, created_at) VALUES ($1, $2, 'slips', $3, $4) RETURNING id", [
+      committeeId,
+      title,
+      entitled,
+      now,
+    ])
+  )[0]!.id;
 }
 
 export interface SlipCounts {
@@ -77,7 +84,12 @@ export async function voidSlipsByHash(q: Queryable, meetingId: string, codeHashe
 
 /** Voids every unspent, unvoided slip of one batch; answers how many. */
 export async function voidSlipsOfBatch(q: Queryable, meetingId: string, batch: number, now: Date): Promise<number> {
-  return (await q.query('UPDATE participation_slips SET voided_at = $3 WHERE meeting_id = $1 AND batch = $2 AND redeemed_at IS NULL AND voided_at IS NULL RETURNING 1', [meetingId, batch, now])).length;
+  return (
+    await q.query(
+      'UPDATE participation_slips SET voided_at = $3 WHERE meeting_id = $1 AND batch = $2 AND redeemed_at IS NULL AND voided_at IS NULL RETURNING 1',
+      [meetingId, batch, now],
+    )
+  ).length;
 }
 
 export interface SlipRow {
@@ -172,7 +184,12 @@ export async function insertSlipIssuance(q: Queryable, voteId: string, slipId: s
 }
 
 export async function slipIssuance(q: Queryable, voteId: string, slipId: string): Promise<{ blinded_point: string; blind_signature: string } | undefined> {
-  return (await q.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM slip_token_issuances WHERE vote_id = $1 AND slip_id = $2', [voteId, slipId]))[0];
+  return (
+    await q.query<{ blinded_point: string; blind_signature: string }>(
+      'SELECT blinded_point, blind_signature FROM slip_token_issuances WHERE vote_id = $1 AND slip_id = $2',
+      [voteId, slipId],
+    )
+  )[0];
 }
 
 /** The blinded points signed for slips in this vote, ascending (the close's slipTokens). */

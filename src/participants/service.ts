@@ -48,7 +48,11 @@ const codeHash = (code: string) => createHash('sha256').update(code, 'utf8').dig
 async function slipsMeeting(q: Queryable, meetingId: string, lock = false): Promise<sql.SlipsMeetingRow & { entitled: number }> {
   const m = await sql.meetingKind(q, meetingId, lock);
   if (!m) throw new AppError('not_found', 'No such meeting.');
-  if (m.kind !== 'slips') throw new AppError('meeting_kind_mismatch', 'This is a meeting of the committee’s members; participation slips belong to a meeting of participants (kind slips).');
+  if (m.kind !== 'slips')
+    throw new AppError(
+      'meeting_kind_mismatch',
+      'This is a meeting of the committee’s members; participation slips belong to a meeting of participants (kind slips).',
+    );
   return m as sql.SlipsMeetingRow & { entitled: number };
 }
 
@@ -72,7 +76,15 @@ export interface SlipsSummary {
 export async function slipsSummary(q: Queryable, meetingId: string): Promise<SlipsSummary> {
   const m = await slipsMeeting(q, meetingId);
   const counts = await sql.slipCounts(q, meetingId);
-  return { meetingId, entitled: m.entitled, printed: counts.printed, issued: counts.printed - counts.voided, redeemed: counts.redeemed, voided: counts.voided, batches: await sql.slipBatches(q, meetingId) };
+  return {
+    meetingId,
+    entitled: m.entitled,
+    printed: counts.printed,
+    issued: counts.printed - counts.voided,
+    redeemed: counts.redeemed,
+    voided: counts.voided,
+    batches: await sql.slipBatches(q, meetingId),
+  };
 }
 
 /**
@@ -83,7 +95,8 @@ async function lockForSlips(tx: Queryable, meetingId: string) {
   await lockExclusive(tx, 'meeting', meetingId);
   const m = await slipsMeeting(tx, meetingId, true);
   if (m.state === 'closed') throw new AppError('invalid_state', 'The meeting is closed; its slips can no longer change.');
-  if (await meetingHasVoteIn(tx, meetingId, ['confirming', 'countersigning'])) throw new AppError('invalid_state', 'A vote of this meeting is being closed with the slips count in force; slips can change after it is published.');
+  if (await meetingHasVoteIn(tx, meetingId, ['confirming', 'countersigning']))
+    throw new AppError('invalid_state', 'A vote of this meeting is being closed with the slips count in force; slips can change after it is published.');
   return m;
 }
 
@@ -95,14 +108,25 @@ export interface PrintedSlip {
 }
 
 /** Prints a batch: the codes are in this answer and nowhere else. */
-export async function printSlips(ctx: AppContext, meetingId: string, count: number, by: string): Promise<{ meetingId: string; batch: number; issued: number; slips: PrintedSlip[] }> {
+export async function printSlips(
+  ctx: AppContext,
+  meetingId: string,
+  count: number,
+  by: string,
+): Promise<{ meetingId: string; batch: number; issued: number; slips: PrintedSlip[] }> {
   const codes = Array.from({ length: count }, () => `${SLIP_CODE_PREFIX}${nodeRandomBytes(16).toString('base64url')}`);
   const { batch, ids, issued } = await ctx.db.transaction(async (tx) => {
     const m = await lockForSlips(tx, meetingId);
     const counts = await sql.slipCounts(tx, meetingId);
     const issued = counts.printed - counts.voided + count;
-    if (counts.printed + count > SLIPS_PER_MEETING_MAX) throw new AppError('slips_limit', `A meeting prints at most ${SLIPS_PER_MEETING_MAX} slips; ${counts.printed} are printed.`, { extra: { printed: counts.printed, limit: SLIPS_PER_MEETING_MAX } });
-    if (issued > m.entitled) throw new AppError('slips_limit', `Slips issued (${issued}) would exceed 应到 ${m.entitled}; void unused slips first.`, { extra: { issued: issued - count, entitled: m.entitled } });
+    if (counts.printed + count > SLIPS_PER_MEETING_MAX)
+      throw new AppError('slips_limit', `A meeting prints at most ${SLIPS_PER_MEETING_MAX} slips; ${counts.printed} are printed.`, {
+        extra: { printed: counts.printed, limit: SLIPS_PER_MEETING_MAX },
+      });
+    if (issued > m.entitled)
+      throw new AppError('slips_limit', `Slips issued (${issued}) would exceed 应到 ${m.entitled}; void unused slips first.`, {
+        extra: { issued: issued - count, entitled: m.entitled },
+      });
     const batch = counts.batches + 1;
     const ids = await sql.insertSlips(tx, meetingId, batch, codes.map(codeHash), ctx.now());
     await appendEntry(tx, m.committee_id, 'slips.issued', { meetingId, issued, by });
@@ -113,11 +137,18 @@ export async function printSlips(ctx: AppContext, meetingId: string, count: numb
 }
 
 /** Voids unused slips, by their codes or all unused ones of a batch; 实到 goes down by as many. */
-export async function voidSlips(ctx: AppContext, meetingId: string, input: { codes?: string[] | undefined; batch?: number | undefined }, by: string): Promise<SlipsSummary & { voidedNow: number }> {
+export async function voidSlips(
+  ctx: AppContext,
+  meetingId: string,
+  input: { codes?: string[] | undefined; batch?: number | undefined },
+  by: string,
+): Promise<SlipsSummary & { voidedNow: number }> {
   const voidedNow = await ctx.db.transaction(async (tx) => {
     const m = await lockForSlips(tx, meetingId);
     const n =
-      input.batch !== undefined ? await sql.voidSlipsOfBatch(tx, meetingId, input.batch, ctx.now()) : await sql.voidSlipsByHash(tx, meetingId, (input.codes ?? []).map(codeHash), ctx.now());
+      input.batch !== undefined
+        ? await sql.voidSlipsOfBatch(tx, meetingId, input.batch, ctx.now())
+        : await sql.voidSlipsByHash(tx, meetingId, (input.codes ?? []).map(codeHash), ctx.now());
     if (n > 0) {
       const counts = await sql.slipCounts(tx, meetingId);
       await appendEntry(tx, m.committee_id, 'slips.issued', { meetingId, issued: counts.printed - counts.voided, by });
@@ -181,12 +212,18 @@ export async function verifyParticipant(ctx: AppContext, header: string | undefi
     if (typeof payload.sub !== 'string' || typeof payload['mid'] !== 'string') throw new Error('claims');
     return { slipId: payload.sub, meetingId: payload['mid'] };
   } catch (e) {
-    throw new AppError('token_invalid', e instanceof joseErrors.JWTExpired ? 'The participant credential has expired.' : 'The participant credential is not valid.');
+    throw new AppError(
+      'token_invalid',
+      e instanceof joseErrors.JWTExpired ? 'The participant credential has expired.' : 'The participant credential is not valid.',
+    );
   }
 }
 
 /** The meeting's votes a participant may take a token for (open) or read (closed). */
-export async function participantVotes(ctx: AppContext, p: Participant): Promise<{ meetingId: string; votes: { id: string; state: string; definition: AnyVoteDefinition }[] }> {
+export async function participantVotes(
+  ctx: AppContext,
+  p: Participant,
+): Promise<{ meetingId: string; votes: { id: string; state: string; definition: AnyVoteDefinition }[] }> {
   const rows = await sql.participantVotes(ctx.db, p.meetingId);
   return { meetingId: p.meetingId, votes: rows.map((r) => ({ id: r.id, state: r.state, definition: JSON.parse(r.definition) as AnyVoteDefinition })) };
 }
@@ -196,12 +233,18 @@ export async function participantVotes(ctx: AppContext, p: Participant): Promise
  * without a device signature (the slip has no key: the spent code and the credential stand for
  * it). The same blinded point sent again gets the same blind signature; another is refused.
  */
-export async function issueSlipToken(ctx: AppContext, p: Participant, voteId: string, blindedPoint: string): Promise<{ voteId: string; blindSignature: string; publicKey: string }> {
+export async function issueSlipToken(
+  ctx: AppContext,
+  p: Participant,
+  voteId: string,
+  blindedPoint: string,
+): Promise<{ voteId: string; blindSignature: string; publicKey: string }> {
   const row = await sql.slipTokenContext(ctx.db, voteId, p.slipId);
   if (!row || row.meeting_id !== p.meetingId) throw new AppError('not_found', 'No such vote in your meeting.');
   const answer = (blindSignature: string) => ({ voteId, blindSignature, publicKey: row.public_key });
   const replay = (issued: { point: string; signature: string }) => {
-    if (issued.point !== blindedPoint) throw new AppError('token_already_issued', 'A token for this vote was already issued to this slip for a different blinded point.');
+    if (issued.point !== blindedPoint)
+      throw new AppError('token_already_issued', 'A token for this vote was already issued to this slip for a different blinded point.');
     return answer(issued.signature);
   };
   if (row.issued_point !== null) return replay({ point: row.issued_point, signature: row.issued_signature! });
@@ -236,7 +279,12 @@ export type ShapedItemInput =
 
 const candidateOf = (c: ShapedCandidateInput, candidateId: string): Candidate => {
   if (typeof c === 'string') return { candidateId, name: c };
-  return { candidateId, name: c.name, ...(c.currentPost !== undefined ? { currentPost: c.currentPost } : {}), ...(c.proposedPost !== undefined ? { proposedPost: c.proposedPost } : {}) };
+  return {
+    candidateId,
+    name: c.name,
+    ...(c.currentPost !== undefined ? { currentPost: c.currentPost } : {}),
+    ...(c.proposedPost !== undefined ? { proposedPost: c.proposedPost } : {}),
+  };
 };
 
 /**
@@ -254,11 +302,24 @@ export async function createShapedVote(ctx: AppContext, meetingId: string, input
     const items = input.items.map((item, i) => {
       const itemId = `i${i + 1}`;
       if (item.shape === 'evaluation') {
-        return { itemId, shape: item.shape, title: item.title, grades: item.grades ?? [...DEFAULT_GRADES], candidates: item.candidates.map((c, k) => candidateOf(c, `c${k + 1}`)) };
+        return {
+          itemId,
+          shape: item.shape,
+          title: item.title,
+          grades: item.grades ?? [...DEFAULT_GRADES],
+          candidates: item.candidates.map((c, k) => candidateOf(c, `c${k + 1}`)),
+        };
       }
       const byName = new Map(item.candidates.map((c) => [typeof c === 'string' ? c : c.name, c]));
       const { names } = sortNames([...byName.keys()], rules.collation);
-      return { itemId, shape: item.shape, post: item.post, maxMarks: item.maxMarks, threshold: item.threshold, candidates: names.map((n, k) => candidateOf(byName.get(n)!, `c${k + 1}`)) };
+      return {
+        itemId,
+        shape: item.shape,
+        post: item.post,
+        maxMarks: item.maxMarks,
+        threshold: item.threshold,
+        candidates: names.map((n, k) => candidateOf(byName.get(n)!, `c${k + 1}`)),
+      };
     });
     const key = generateVoteKey(randomBytes);
     const definition = parseVoteDefinition({
@@ -314,13 +375,22 @@ export async function checkSlipsVoteOpens(q: Queryable, meetingId: string): Prom
  * 实到 = slips issued; null for a committee meeting. Refuses a close the verifier would refuse
  * (the record is append-only). The caller holds the meeting lock shared.
  */
-export async function slipClose(q: Queryable, meetingId: string, voteId: string, entitled: number, returned: number): Promise<{ slipTokens: string[]; present: number } | null> {
+export async function slipClose(
+  q: Queryable,
+  meetingId: string,
+  voteId: string,
+  entitled: number,
+  returned: number,
+): Promise<{ slipTokens: string[]; present: number } | null> {
   if (!(await isSlipsMeeting(q, meetingId))) return null;
   const slipTokens = (await sql.slipTokensOf(q, voteId)).sort(compareStrings);
   const counts = await sql.slipCounts(q, meetingId);
   const present = counts.printed - counts.voided;
   if ((await sql.memberIssuanceCount(q, voteId)) > 0 || !(returned <= slipTokens.length && slipTokens.length <= present && present <= entitled)) {
-    throw new AppError('invalid_state', `收回 ${returned}, 发出 ${slipTokens.length}, slips issued ${present}, 应到 ${entitled} are inconsistent; the vote cannot be closed.`);
+    throw new AppError(
+      'invalid_state',
+      `收回 ${returned}, 发出 ${slipTokens.length}, slips issued ${present}, 应到 ${entitled} are inconsistent; the vote cannot be closed.`,
+    );
   }
   return { slipTokens, present };
 }

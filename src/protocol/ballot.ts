@@ -3,15 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, canonicalBytes } from './encoding.ts';
 import { ProtocolError, reasonZh } from './errors.ts';
-import {
-  decodeB64,
-  expectArray,
-  expectInt,
-  expectObject,
-  expectOneOf,
-  expectString,
-  isPlainObject,
-} from './guards.ts';
+import { decodeB64, expectArray, expectInt, expectObject, expectOneOf, expectString, isPlainObject } from './guards.ts';
 import { G1_LENGTH, G2_LENGTH, TOKEN_LENGTH } from './tokens.ts';
 import { versionOf, type ProtocolVersion } from './version.ts';
 import { CANDIDATE_RATIO_MAX, CANDIDATE_RATIO_MIN, CANDIDATES_MAX, ENTITLED_MAX, ITEMS_MAX, QUORUM_TERM_MAX, SEATS_MAX } from './limits.ts';
@@ -31,7 +23,7 @@ export const MARK_ZH: Record<Mark, string> = { approve: '同意', disapprove: '�
 
 /** A mark's Chinese name; anything that is not a mark, quoted as JSON. */
 export function markZh(mark: unknown): string {
-  return typeof mark === 'string' && Object.hasOwn(MARK_ZH, mark) ? MARK_ZH[mark as Mark] : JSON.stringify(mark) ?? String(mark);
+  return typeof mark === 'string' && Object.hasOwn(MARK_ZH, mark) ? MARK_ZH[mark as Mark] : (JSON.stringify(mark) ?? String(mark));
 }
 
 export interface Candidate {
@@ -240,10 +232,14 @@ export function parseVoteRules(value: unknown, field = 'rules'): VoteRules {
   const q = expectObject(o.quorum, `${field}.quorum`, 'invalid_definition', ['num', 'den']);
   const num = expectInt(q.num, `${field}.quorum.num`, 'invalid_definition', 1, QUORUM_TERM_MAX);
   const den = expectInt(q.den, `${field}.quorum.den`, 'invalid_definition', 1, QUORUM_TERM_MAX);
-  if (num > den) throw new ProtocolError('invalid_definition', `${field}.quorum must not exceed 1`, { field: `${field}.quorum`, zh: `${field}.quorum 不得大于 1` });
+  if (num > den)
+    throw new ProtocolError('invalid_definition', `${field}.quorum must not exceed 1`, { field: `${field}.quorum`, zh: `${field}.quorum 不得大于 1` });
   const ratio = o.minCandidateRatio;
   if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio < CANDIDATE_RATIO_MIN || ratio > CANDIDATE_RATIO_MAX) {
-    throw new ProtocolError('invalid_definition', `${field}.minCandidateRatio must be a number in [${CANDIDATE_RATIO_MIN}, ${CANDIDATE_RATIO_MAX}]`, { field: `${field}.minCandidateRatio`, zh: `${field}.minCandidateRatio 必须是 ${CANDIDATE_RATIO_MIN} 至 ${CANDIDATE_RATIO_MAX} 之间的数` });
+    throw new ProtocolError('invalid_definition', `${field}.minCandidateRatio must be a number in [${CANDIDATE_RATIO_MIN}, ${CANDIDATE_RATIO_MAX}]`, {
+      field: `${field}.minCandidateRatio`,
+      zh: `${field}.minCandidateRatio 必须是 ${CANDIDATE_RATIO_MIN} 至 ${CANDIDATE_RATIO_MAX} 之间的数`,
+    });
   }
   return {
     majorityBase: expectOneOf(o.majorityBase, ['entitled', 'present'] as const, `${field}.majorityBase`, 'invalid_definition'),
@@ -271,7 +267,10 @@ const CANDIDATE_POST_KEYS = ['currentPost', 'proposedPost'] as const;
 function expectPost(value: unknown, field: string): string {
   const post = expectString(value, field, 'invalid_definition', CANDIDATE_POST_MAX);
   if (!isOneLinePost(post) || post.trim() !== post) {
-    throw new ProtocolError('invalid_definition', `${field} must be one line without control characters or surrounding spaces`, { field, zh: `${field} 必须为单行，不含控制字符，首尾无空格` });
+    throw new ProtocolError('invalid_definition', `${field} must be one line without control characters or surrounding spaces`, {
+      field,
+      zh: `${field} 必须为单行，不含控制字符，首尾无空格`,
+    });
   }
   return post;
 }
@@ -290,10 +289,15 @@ export function parseVoteDefinition(value: unknown): AnyVoteDefinition {
   const code = 'invalid_definition';
   const v2 = isPlainObject(value) && 'version' in value;
   const o = expectObject(value, 'definition', code, v2 ? DEFINITION_KEYS_V2 : DEFINITION_KEYS);
-  if (v2 && o.version !== 2) throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version)', { field: 'version', zh: 'version 必须为 2（第 1 版表决定义不载 version）' });
+  if (v2 && o.version !== 2)
+    throw new ProtocolError(code, 'version must be 2 (version 1 definitions carry no version)', {
+      field: 'version',
+      zh: 'version 必须为 2（第 1 版表决定义不载 version）',
+    });
   if (v2 && o.runoffOf !== null) expectString(o.runoffOf, 'runoffOf', code, 256);
   const itemsRaw = expectArray(o.items, 'items', code);
-  if (itemsRaw.length === 0 || itemsRaw.length > ITEMS_MAX) throw new ProtocolError(code, `items must hold 1 to ${ITEMS_MAX} items`, { field: 'items', zh: `items 必须包含 1 至 ${ITEMS_MAX} 个事项` });
+  if (itemsRaw.length === 0 || itemsRaw.length > ITEMS_MAX)
+    throw new ProtocolError(code, `items must hold 1 to ${ITEMS_MAX} items`, { field: 'items', zh: `items 必须包含 1 至 ${ITEMS_MAX} 个事项` });
   checkItemMix(itemsRaw, v2 ? 2 : undefined);
   const readCandidates = (value: unknown, field: string): Candidate[] => {
     const candRaw = expectArray(value, field, code);
@@ -305,7 +309,11 @@ export function parseVoteDefinition(value: unknown): AnyVoteDefinition {
       const keys = ['candidateId', 'name', ...(v2 ? CANDIDATE_POST_KEYS.filter((k) => isPlainObject(c) && k in c) : [])];
       const co = expectObject(c, f, code, keys);
       const candidateId = expectString(co.candidateId, `${f}.candidateId`, code, 128);
-      if (candidateIds.has(candidateId)) throw new ProtocolError(code, `${f}.candidateId repeats ${candidateId}`, { field: `${f}.candidateId`, zh: `${f}.candidateId 与前面的候选人重复（${candidateId}）` });
+      if (candidateIds.has(candidateId))
+        throw new ProtocolError(code, `${f}.candidateId repeats ${candidateId}`, {
+          field: `${f}.candidateId`,
+          zh: `${f}.candidateId 与前面的候选人重复（${candidateId}）`,
+        });
       candidateIds.add(candidateId);
       const candidate: Candidate = { candidateId, name: expectString(co.name, `${f}.name`, code, 256) };
       for (const k of CANDIDATE_POST_KEYS) {
@@ -317,7 +325,11 @@ export function parseVoteDefinition(value: unknown): AnyVoteDefinition {
   const itemIds = new Set<string>();
   const items = itemsRaw.map((raw, i): DefinitionItem => {
     const item = isShapedItem(raw) ? parseShapedItem(raw, `items.${i}`, readCandidates) : readCommitteeItem(raw, i);
-    if (itemIds.has(item.itemId)) throw new ProtocolError(code, `items.${i}.itemId repeats ${item.itemId}`, { field: `items.${i}.itemId`, zh: `items.${i}.itemId 与前面的事项重复（${item.itemId}）` });
+    if (itemIds.has(item.itemId))
+      throw new ProtocolError(code, `items.${i}.itemId repeats ${item.itemId}`, {
+        field: `items.${i}.itemId`,
+        zh: `items.${i}.itemId 与前面的事项重复（${item.itemId}）`,
+      });
     itemIds.add(item.itemId);
     return item;
   });
@@ -327,7 +339,10 @@ export function parseVoteDefinition(value: unknown): AnyVoteDefinition {
     const candidates = readCandidates(it.candidates, `items.${i}.candidates`);
     const seats = expectInt(it.seats, `items.${i}.seats`, code, 1, SEATS_MAX);
     if (candidates.length < seats || candidates.length > CANDIDATES_MAX) {
-      throw new ProtocolError(code, `items.${i} needs at least as many candidates as seats`, { field: `items.${i}.candidates`, zh: `items.${i} 的候选人数不得少于名额数（且至多 ${CANDIDATES_MAX} 名）` });
+      throw new ProtocolError(code, `items.${i} needs at least as many candidates as seats`, {
+        field: `items.${i}.candidates`,
+        zh: `items.${i} 的候选人数不得少于名额数（且至多 ${CANDIDATES_MAX} 名）`,
+      });
     }
     return { itemId, post: expectString(it.post, `items.${i}.post`, code, 512), seats, candidates };
   }
@@ -371,7 +386,8 @@ export function validateBallot(definition: AnyVoteDefinition, ballot: unknown): 
   const code = 'invalid_ballot';
   const version = versionOf(definition);
   const b = expectObject(ballot, 'ballot', code, BALLOT_KEYS[version]);
-  if (b.voteId !== definition.voteId) throw new ProtocolError(code, 'ballot.voteId does not name this vote', { field: 'voteId', zh: 'ballot.voteId 不是本次表决' });
+  if (b.voteId !== definition.voteId)
+    throw new ProtocolError(code, 'ballot.voteId does not name this vote', { field: 'voteId', zh: 'ballot.voteId 不是本次表决' });
   try {
     if (version === 2) {
       decodeB64(b.ballotPublicKey, BALLOT_KEY_LENGTH, 'ballotPublicKey');
@@ -388,13 +404,18 @@ export function validateBallot(definition: AnyVoteDefinition, ballot: unknown): 
   const choices = b.choices;
   for (const itemId of Object.keys(choices)) {
     if (!definition.items.some((it) => it.itemId === itemId)) {
-      throw new ProtocolError(code, `choices.${itemId} is not an item of this vote`, { field: `choices.${itemId}`, zh: `choices.${itemId} 不是本次表决的事项` });
+      throw new ProtocolError(code, `choices.${itemId} is not an item of this vote`, {
+        field: `choices.${itemId}`,
+        zh: `choices.${itemId} 不是本次表决的事项`,
+      });
     }
   }
   for (const item of definition.items) {
     const marks = choices[item.itemId];
-    if (marks === undefined) throw new ProtocolError(code, `choices.${item.itemId} is missing`, { field: `choices.${item.itemId}`, zh: `缺少 choices.${item.itemId}` });
-    if (!isPlainObject(marks)) throw new ProtocolError(code, `choices.${item.itemId} must be an object`, { field: `choices.${item.itemId}`, zh: `choices.${item.itemId} 必须是对象` });
+    if (marks === undefined)
+      throw new ProtocolError(code, `choices.${item.itemId} is missing`, { field: `choices.${item.itemId}`, zh: `缺少 choices.${item.itemId}` });
+    if (!isPlainObject(marks))
+      throw new ProtocolError(code, `choices.${item.itemId} must be an object`, { field: `choices.${item.itemId}`, zh: `choices.${item.itemId} 必须是对象` });
     // A set, not a scan: a 民主推荐 list runs to hundreds of names, checked on every ballot.
     const ids = new Set(item.candidates.map((c) => c.candidateId));
     for (const candidateId of Object.keys(marks)) {

@@ -160,7 +160,8 @@ function wrap<T>(field: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof ProtocolError) throw new ProtocolError(CODE, `${field}: ${e.message}`, { field: `${field}.${e.field ?? ''}`, cause: e, zh: `${field}：${e.messageZh}` });
+    if (e instanceof ProtocolError)
+      throw new ProtocolError(CODE, `${field}: ${e.message}`, { field: `${field}.${e.field ?? ''}`, cause: e, zh: `${field}：${e.messageZh}` });
     throw e;
   }
 }
@@ -251,7 +252,10 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       });
       for (let i = 1; i < members.length; i++) {
         if (!(members[i - 1]!.memberId < members[i]!.memberId)) {
-          throw new ProtocolError(CODE, `${f}.members must be sorted by memberId and distinct`, { field: `${f}.members.${i}`, zh: `${f}.members 必须按 memberId 排序且互不重复` });
+          throw new ProtocolError(CODE, `${f}.members must be sorted by memberId and distinct`, {
+            field: `${f}.members.${i}`,
+            zh: `${f}.members 必须按 memberId 排序且互不重复`,
+          });
         }
       }
       return { members } as EntryBodies[K];
@@ -270,7 +274,8 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       } catch (cause) {
         throw new ProtocolError(CODE, `${f}.device is not a valid device key`, { field: `${f}.device`, cause, zh: `${f}.device 不是有效的设备公钥` });
       }
-      if (actual !== fingerprint) throw new ProtocolError(CODE, `${f}.fingerprint does not match the device key`, { field: `${f}.fingerprint`, zh: `${f}.fingerprint 与设备公钥不符` });
+      if (actual !== fingerprint)
+        throw new ProtocolError(CODE, `${f}.fingerprint does not match the device key`, { field: `${f}.fingerprint`, zh: `${f}.fingerprint 与设备公钥不符` });
       return { memberId: expectString(o.memberId, `${f}.memberId`, CODE, 256), device, fingerprint } as EntryBodies[K];
     }
     case 'device.revoked': {
@@ -282,10 +287,16 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       } as EntryBodies[K];
     }
     case 'attendance.recorded': {
-      const o = expectObject(value, f, CODE, isPlainObject(value) && 'by' in value ? ['meetingId', 'present', 'entitled', 'by'] : ['meetingId', 'present', 'entitled']);
+      const o = expectObject(
+        value,
+        f,
+        CODE,
+        isPlainObject(value) && 'by' in value ? ['meetingId', 'present', 'entitled', 'by'] : ['meetingId', 'present', 'entitled'],
+      );
       const present = expectArray(o.present, `${f}.present`, CODE).map((m, i) => expectString(m, `${f}.present.${i}`, CODE, 256));
       for (let i = 1; i < present.length; i++) {
-        if (!(present[i - 1]! < present[i]!)) throw new ProtocolError(CODE, `${f}.present must be sorted and distinct`, { field: `${f}.present`, zh: `${f}.present 必须排序且互不重复` });
+        if (!(present[i - 1]! < present[i]!))
+          throw new ProtocolError(CODE, `${f}.present must be sorted and distinct`, { field: `${f}.present`, zh: `${f}.present 必须排序且互不重复` });
       }
       return {
         meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256),
@@ -306,7 +317,12 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
       // A vote of a meeting of participants (v2) also has slipTokens.
       const v2 = isPlainObject(value) && 'countersignatures' in value;
       const slips = v2 && isPlainObject(value) && 'slipTokens' in value;
-      const o = expectObject(value, f, CODE, v2 ? [...V1_CLOSE_KEYS, 'by', 'confirmations', 'decision', 'countersignatures', ...(slips ? ['slipTokens'] : [])] : V1_CLOSE_KEYS);
+      const o = expectObject(
+        value,
+        f,
+        CODE,
+        v2 ? [...V1_CLOSE_KEYS, 'by', 'confirmations', 'decision', 'countersignatures', ...(slips ? ['slipTokens'] : [])] : V1_CLOSE_KEYS,
+      );
       const issuances = expectArray(o.issuances, `${f}.issuances`, CODE).map((x, i) => parseIssuance(x, `${f}.issuances.${i}`));
       // Ballots are checked against the definition by validateBallot; here only that they are objects.
       const ballots = expectArray(o.ballots, `${f}.ballots`, CODE).map((b, i) => expectObject(b, `${f}.ballots.${i}`, CODE) as unknown as Ballot);
@@ -344,9 +360,14 @@ export function parseEntryBody<K extends EntryKind>(kind: K, value: unknown): En
     case 'inspectors.designated': {
       const o = expectObject(value, f, CODE, ['meetingId', 'inspectors', 'by']);
       const inspectors = expectArray(o.inspectors, `${f}.inspectors`, CODE).map((m, i) => expectString(m, `${f}.inspectors.${i}`, CODE, 256));
-      if (inspectors.length === 0 || inspectors.length > MAX_INSPECTORS) throw new ProtocolError(CODE, `${f}.inspectors must name 1 to ${MAX_INSPECTORS} members`, { field: `${f}.inspectors`, zh: `${f}.inspectors 必须列出 1 至 ${MAX_INSPECTORS} 名委员` });
+      if (inspectors.length === 0 || inspectors.length > MAX_INSPECTORS)
+        throw new ProtocolError(CODE, `${f}.inspectors must name 1 to ${MAX_INSPECTORS} members`, {
+          field: `${f}.inspectors`,
+          zh: `${f}.inspectors 必须列出 1 至 ${MAX_INSPECTORS} 名委员`,
+        });
       for (let i = 1; i < inspectors.length; i++) {
-        if (!(inspectors[i - 1]! < inspectors[i]!)) throw new ProtocolError(CODE, `${f}.inspectors must be sorted and distinct`, { field: `${f}.inspectors`, zh: `${f}.inspectors 必须排序且互不重复` });
+        if (!(inspectors[i - 1]! < inspectors[i]!))
+          throw new ProtocolError(CODE, `${f}.inspectors must be sorted and distinct`, { field: `${f}.inspectors`, zh: `${f}.inspectors 必须排序且互不重复` });
       }
       return { meetingId: expectString(o.meetingId, `${f}.meetingId`, CODE, 256), inspectors, by: expectString(o.by, `${f}.by`, CODE, 256) } as EntryBodies[K];
     }
@@ -387,7 +408,8 @@ export function parseEntry(value: unknown, field = 'entry'): ChainEntry {
  * ProtocolError('invalid_entry') when the body is malformed or `prev` is of another committee.
  */
 export function makeEntry<K extends EntryKind>(prev: ChainEntry | null, committeeId: string, kind: K, body: EntryBodies[K]): EntryOf<K> & ChainEntry {
-  if (prev && prev.committeeId !== committeeId) throw new ProtocolError(CODE, 'previous entry belongs to another committee', { field: 'committeeId', zh: '前一记录项属于另一委员会' });
+  if (prev && prev.committeeId !== committeeId)
+    throw new ProtocolError(CODE, 'previous entry belongs to another committee', { field: 'committeeId', zh: '前一记录项属于另一委员会' });
   parseEntryBody(kind, body);
   const unhashed = { committeeId, seq: prev ? prev.seq + 1 : 0, prev: prev ? prev.hash : GENESIS_PREV, kind, body };
   return { ...unhashed, hash: hashEntry(unhashed) } as EntryOf<K> & ChainEntry;
@@ -417,9 +439,7 @@ export function voteClosedBody(input: {
 
 export type ChainCheckCode = 'record_malformed' | 'chain_seq' | 'chain_committee' | 'chain_link' | 'chain_hash' | 'pinned_head_mismatch';
 
-export type ChainCheck =
-  | { ok: true; head: ChainHead | null }
-  | { ok: false; code: ChainCheckCode; index: number; detail: string; detailZh: string };
+export type ChainCheck = { ok: true; head: ChainHead | null } | { ok: false; code: ChainCheckCode; index: number; detail: string; detailZh: string };
 
 /**
  * Checks that entries form one chain from genesis: each entry parses, seq = index, one
@@ -446,13 +466,34 @@ export function checkChainLinks(entries: readonly ChainEntry[], pinnedHead?: Cha
   let previous: ChainEntry | null = null;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    if (entry.seq !== i) return { ok: false, code: 'chain_seq', index: i, detail: `entry ${i} has seq ${entry.seq}`, detailZh: `记录项 #${i} 的序号为 ${entry.seq}` };
+    if (entry.seq !== i)
+      return { ok: false, code: 'chain_seq', index: i, detail: `entry ${i} has seq ${entry.seq}`, detailZh: `记录项 #${i} 的序号为 ${entry.seq}` };
     if (previous && entry.committeeId !== previous.committeeId) {
-      return { ok: false, code: 'chain_committee', index: i, detail: `entry ${i} belongs to committee ${entry.committeeId}`, detailZh: `记录项 #${i} 属于另一委员会 ${entry.committeeId}` };
+      return {
+        ok: false,
+        code: 'chain_committee',
+        index: i,
+        detail: `entry ${i} belongs to committee ${entry.committeeId}`,
+        detailZh: `记录项 #${i} 属于另一委员会 ${entry.committeeId}`,
+      };
     }
     const expectedPrev = previous ? previous.hash : GENESIS_PREV;
-    if (entry.prev !== expectedPrev) return { ok: false, code: 'chain_link', index: i, detail: `entry ${i} does not link to entry ${i - 1}`, detailZh: `记录项 #${i} 的 prev 不是记录项 #${i - 1} 的哈希` };
-    if (hashEntry(entry) !== entry.hash) return { ok: false, code: 'chain_hash', index: i, detail: `entry ${i} does not hash to its stated hash`, detailZh: `记录项 #${i} 的哈希与其所载哈希不符` };
+    if (entry.prev !== expectedPrev)
+      return {
+        ok: false,
+        code: 'chain_link',
+        index: i,
+        detail: `entry ${i} does not link to entry ${i - 1}`,
+        detailZh: `记录项 #${i} 的 prev 不是记录项 #${i - 1} 的哈希`,
+      };
+    if (hashEntry(entry) !== entry.hash)
+      return {
+        ok: false,
+        code: 'chain_hash',
+        index: i,
+        detail: `entry ${i} does not hash to its stated hash`,
+        detailZh: `记录项 #${i} 的哈希与其所载哈希不符`,
+      };
     previous = entry;
   }
   if (pinnedHead) {

@@ -79,11 +79,18 @@ export interface CompositeBody extends CompositeDefinition {
 const code = 'invalid_composite';
 
 /** Reads a composite definition (or the definition part of a body) from untrusted JSON. Throws ProtocolError('invalid_composite'). */
-export function parseCompositeDefinition(value: unknown, field = 'composite', extraKeys: readonly string[] = []): CompositeDefinition & Record<string, unknown> {
+export function parseCompositeDefinition(
+  value: unknown,
+  field = 'composite',
+  extraKeys: readonly string[] = [],
+): CompositeDefinition & Record<string, unknown> {
   const o = expectObject(value, field, code, ['compositeId', 'title', 'sources', 'points', ...extraKeys]);
   const raw = expectArray(o.sources, `${field}.sources`, code);
   if (raw.length < COMPOSITE_SOURCES_MIN || raw.length > COMPOSITE_SOURCES_MAX) {
-    throw new ProtocolError(code, `${field}.sources must hold ${COMPOSITE_SOURCES_MIN} to ${COMPOSITE_SOURCES_MAX} sources`, { field: `${field}.sources`, zh: `${field}.sources 必须包含 ${COMPOSITE_SOURCES_MIN} 至 ${COMPOSITE_SOURCES_MAX} 个测评来源` });
+    throw new ProtocolError(code, `${field}.sources must hold ${COMPOSITE_SOURCES_MIN} to ${COMPOSITE_SOURCES_MAX} sources`, {
+      field: `${field}.sources`,
+      zh: `${field}.sources 必须包含 ${COMPOSITE_SOURCES_MIN} 至 ${COMPOSITE_SOURCES_MAX} 个测评来源`,
+    });
   }
   const sources = raw.map((s, i): CompositeSource => {
     const f = `${field}.sources.${i}`;
@@ -98,15 +105,27 @@ export function parseCompositeDefinition(value: unknown, field = 'composite', ex
     };
   });
   const total = sources.reduce((n, s) => n + s.weight, 0);
-  if (total !== WEIGHTS_TOTAL) throw new ProtocolError(code, `${field}.sources weights sum to ${total}, not ${WEIGHTS_TOTAL}`, { field: `${field}.sources`, zh: `${field}.sources 的权重合计为 ${total}，应为 ${WEIGHTS_TOTAL}` });
+  if (total !== WEIGHTS_TOTAL)
+    throw new ProtocolError(code, `${field}.sources weights sum to ${total}, not ${WEIGHTS_TOTAL}`, {
+      field: `${field}.sources`,
+      zh: `${field}.sources 的权重合计为 ${total}，应为 ${WEIGHTS_TOTAL}`,
+    });
   const keys = new Set(sources.map((s) => `${s.committeeId}\u0000${s.voteId}`));
-  if (keys.size !== sources.length) throw new ProtocolError(code, `${field}.sources names one vote twice`, { field: `${field}.sources`, zh: `${field}.sources 重复引用同一表决` });
+  if (keys.size !== sources.length)
+    throw new ProtocolError(code, `${field}.sources names one vote twice`, { field: `${field}.sources`, zh: `${field}.sources 重复引用同一表决` });
   const points = expectArray(o.points, `${field}.points`, code).map((p, i): GradePoints => {
     const po = expectObject(p, `${field}.points.${i}`, code, ['code', 'points']);
-    return { code: expectString(po.code, `${field}.points.${i}.code`, code, 64), points: expectInt(po.points, `${field}.points.${i}.points`, code, 0, GRADE_POINTS_MAX) };
+    return {
+      code: expectString(po.code, `${field}.points.${i}.code`, code, 64),
+      points: expectInt(po.points, `${field}.points.${i}.points`, code, 0, GRADE_POINTS_MAX),
+    };
   });
   for (let i = 1; i < points.length; i++) {
-    if (points[i]!.points > points[i - 1]!.points) throw new ProtocolError(code, `${field}.points must not increase from a better grade to a worse one`, { field: `${field}.points.${i}`, zh: `${field}.points 中较低等次的分值不得高于较高等次` });
+    if (points[i]!.points > points[i - 1]!.points)
+      throw new ProtocolError(code, `${field}.points must not increase from a better grade to a worse one`, {
+        field: `${field}.points.${i}`,
+        zh: `${field}.points 中较低等次的分值不得高于较高等次`,
+      });
   }
   return {
     ...Object.fromEntries(extraKeys.map((k) => [k, o[k]])),
@@ -126,7 +145,8 @@ function readBig(value: unknown, field: string, keys: string[]): Record<string, 
   const out: Record<string, string> = {};
   for (const k of keys) {
     const s = expectString(o[k], `${field}.${k}`, 'invalid_entry', 64);
-    if (k !== keys[2] && !DECIMAL.test(s)) throw new ProtocolError('invalid_entry', `${field}.${k} must be a decimal integer`, { field: `${field}.${k}`, zh: `${field}.${k} 必须是十进制整数` });
+    if (k !== keys[2] && !DECIMAL.test(s))
+      throw new ProtocolError('invalid_entry', `${field}.${k} must be a decimal integer`, { field: `${field}.${k}`, zh: `${field}.${k} 必须是十进制整数` });
     out[k] = s;
   }
   return out;
@@ -173,23 +193,51 @@ const same = (a: readonly string[], b: readonly string[]) => a.length === b.leng
  */
 export function computeComposite(definition: CompositeDefinition, tallies: readonly EvaluationTally[]): CompositeCadre[] {
   if (tallies.length !== definition.sources.length) {
-    throw new ProtocolError(code, `${tallies.length} evaluation results for ${definition.sources.length} sources`, { field: 'sources', zh: `测评来源 ${definition.sources.length} 个，而测评结果 ${tallies.length} 个` });
+    throw new ProtocolError(code, `${tallies.length} evaluation results for ${definition.sources.length} sources`, {
+      field: 'sources',
+      zh: `测评来源 ${definition.sources.length} 个，而测评结果 ${tallies.length} 个`,
+    });
   }
   const first = tallies[0]!;
   const cadres = first.candidates.map((c) => `${c.candidateId}\u0000${c.name}`);
   const grades = first.grades.map((g) => g.code);
   for (const [i, t] of tallies.entries()) {
     const label = definition.sources[i]!.label;
-    if (!same(t.candidates.map((c) => `${c.candidateId}\u0000${c.name}`), cadres)) {
-      throw new ProtocolError(code, `source ${i} (${label}) does not list the same cadres as source 0`, { field: `sources.${i}`, zh: `测评来源 #${i}（${label}）的干部名单与来源 #0 不同` });
+    if (
+      !same(
+        t.candidates.map((c) => `${c.candidateId}\u0000${c.name}`),
+        cadres,
+      )
+    ) {
+      throw new ProtocolError(code, `source ${i} (${label}) does not list the same cadres as source 0`, {
+        field: `sources.${i}`,
+        zh: `测评来源 #${i}（${label}）的干部名单与来源 #0 不同`,
+      });
     }
-    if (!same(t.grades.map((g) => g.code), grades)) {
-      throw new ProtocolError(code, `source ${i} (${label}) does not use the same grades as source 0`, { field: `sources.${i}`, zh: `测评来源 #${i}（${label}）的测评等次与来源 #0 不同` });
+    if (
+      !same(
+        t.grades.map((g) => g.code),
+        grades,
+      )
+    ) {
+      throw new ProtocolError(code, `source ${i} (${label}) does not use the same grades as source 0`, {
+        field: `sources.${i}`,
+        zh: `测评来源 #${i}（${label}）的测评等次与来源 #0 不同`,
+      });
     }
-    if (t.valid === 0) throw new ProtocolError(code, `source ${i} (${label}) has no valid ballot`, { field: `sources.${i}`, zh: `测评来源 #${i}（${label}）没有有效票` });
+    if (t.valid === 0)
+      throw new ProtocolError(code, `source ${i} (${label}) has no valid ballot`, { field: `sources.${i}`, zh: `测评来源 #${i}（${label}）没有有效票` });
   }
-  if (!same(definition.points.map((p) => p.code), grades)) {
-    throw new ProtocolError(code, `points must name the grades ${grades.join(', ')} in that order`, { field: 'points', zh: `points 必须依次列出测评等次 ${grades.join('、')}` });
+  if (
+    !same(
+      definition.points.map((p) => p.code),
+      grades,
+    )
+  ) {
+    throw new ProtocolError(code, `points must name the grades ${grades.join(', ')} in that order`, {
+      field: 'points',
+      zh: `points 必须依次列出测评等次 ${grades.join('、')}`,
+    });
   }
   const last = grades.length - 1;
   const points = definition.points.map((p) => BigInt(p.points));

@@ -21,7 +21,8 @@ export function toBase64url(bytes: Uint8Array): string {
  * Throws ProtocolError('invalid_encoding'), also for a value that is not a string at all.
  */
 export function fromBase64url(text: string): Uint8Array {
-  if (typeof text !== 'string' || !B64URL.test(text) || text.length % 4 === 1) throw new ProtocolError('invalid_encoding', 'not base64url', { zh: '不是规范的 base64url 编码' });
+  if (typeof text !== 'string' || !B64URL.test(text) || text.length % 4 === 1)
+    throw new ProtocolError('invalid_encoding', 'not base64url', { zh: '不是规范的 base64url 编码' });
   const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
   const bin = atob(padded);
   const out = new Uint8Array(bin.length);

@@ -97,7 +97,10 @@ export type RandomBytes = (n: number) => Uint8Array;
 export function drawBytes(randomBytes: RandomBytes, n: number, field: string): Uint8Array {
   const out = randomBytes(n);
   if (!(out instanceof Uint8Array) || out.length !== n) {
-    throw new ProtocolError('invalid_randomness', `randomBytes(${n}) for ${field} returned the wrong length`, { field, zh: `为 ${field} 取 ${n} 字节随机数时返回的长度不正确` });
+    throw new ProtocolError('invalid_randomness', `randomBytes(${n}) for ${field} returned the wrong length`, {
+      field,
+      zh: `为 ${field} 取 ${n} 字节随机数时返回的长度不正确`,
+    });
   }
   return out;
 }
@@ -106,7 +109,10 @@ export function drawBytes(randomBytes: RandomBytes, n: number, field: string): U
 export function abytes(value: unknown, length: number, field: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new ProtocolError('invalid_encoding', `${field} must be bytes`, { field, zh: `${field} 必须是字节串` });
   if (value.length !== length) {
-    throw new ProtocolError('invalid_length', `${field} must be ${length} bytes, got ${value.length}`, { field, zh: `${field} 应为 ${length} 字节，实为 ${value.length} 字节` });
+    throw new ProtocolError('invalid_length', `${field} must be ${length} bytes, got ${value.length}`, {
+      field,
+      zh: `${field} 应为 ${length} 字节，实为 ${value.length} 字节`,
+    });
   }
   return value;
 }

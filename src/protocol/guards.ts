@@ -16,7 +16,8 @@ export function expectObject(value: unknown, field: string, code: ProtocolErrorC
   if (keys) {
     // Exact key sets: an extra field would change the canonical hash without changing meaning.
     for (const k of Object.keys(value)) {
-      if (!keys.includes(k)) throw new ProtocolError(code, `${field}.${k} is not an allowed field`, { field: `${field}.${k}`, zh: `${field}.${k} 是不允许出现的字段` });
+      if (!keys.includes(k))
+        throw new ProtocolError(code, `${field}.${k} is not an allowed field`, { field: `${field}.${k}`, zh: `${field}.${k} 是不允许出现的字段` });
     }
     for (const k of keys) {
       if (!(k in value)) throw new ProtocolError(code, `${field}.${k} is missing`, { field: `${field}.${k}`, zh: `缺少 ${field}.${k}` });
@@ -27,7 +28,10 @@ export function expectObject(value: unknown, field: string, code: ProtocolErrorC
 
 export function expectString(value: unknown, field: string, code: ProtocolErrorCode, maxLength = 1024): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    throw new ProtocolError(code, `${field} must be a non-empty string of at most ${maxLength} characters`, { field, zh: `${field} 必须是非空字符串，至多 ${maxLength} 个字符` });
+    throw new ProtocolError(code, `${field} must be a non-empty string of at most ${maxLength} characters`, {
+      field,
+      zh: `${field} 必须是非空字符串，至多 ${maxLength} 个字符`,
+    });
   }
   return value;
 }
@@ -62,7 +66,8 @@ export function expectHex64(value: unknown, field: string, code: ProtocolErrorCo
 
 /** Strict base64url (RFC 4648 §5, no padding, canonical) of exactly `length` bytes. */
 export function decodeB64(value: unknown, length: number, field: string): Uint8Array {
-  if (typeof value !== 'string') throw new ProtocolError('invalid_encoding', `${field} must be a base64url string`, { field, zh: `${field} 必须是 base64url 字符串` });
+  if (typeof value !== 'string')
+    throw new ProtocolError('invalid_encoding', `${field} must be a base64url string`, { field, zh: `${field} 必须是 base64url 字符串` });
   let bytes: Uint8Array;
   try {
     bytes = fromBase64url(value);
@@ -70,7 +75,10 @@ export function decodeB64(value: unknown, length: number, field: string): Uint8A
     throw new ProtocolError('invalid_encoding', `${field} is not canonical base64url`, { field, cause, zh: `${field} 不是规范的 base64url 编码` });
   }
   if (bytes.length !== length) {
-    throw new ProtocolError('invalid_length', `${field} must be ${length} bytes, got ${bytes.length}`, { field, zh: `${field} 应为 ${length} 字节，实为 ${bytes.length} 字节` });
+    throw new ProtocolError('invalid_length', `${field} must be ${length} bytes, got ${bytes.length}`, {
+      field,
+      zh: `${field} 应为 ${length} 字节，实为 ${bytes.length} 字节`,
+    });
   }
   return bytes;
 }

@@ -100,14 +100,20 @@ export function finishToken(request: TokenRequest, blindSignature: string, pinne
   const publicKey = decodeB64(pinnedPublicKey, G2_LENGTH, 'publicKey');
   const signature = unblind(decodeB64(blindSignature, G1_LENGTH, 'blindSignature'), r);
   if (!verifyToken(publicKey, request.voteId, t, signature, v2 ? 2 : 1)) {
-    throw new ProtocolError('invalid_signature', 'the issued token does not verify under the pinned vote key', { field: 'blindSignature', zh: '签发的票证在已固定的表决公钥下验证不通过' });
+    throw new ProtocolError('invalid_signature', 'the issued token does not verify under the pinned vote key', {
+      field: 'blindSignature',
+      zh: '签发的票证在已固定的表决公钥下验证不通过',
+    });
   }
   if (v2) {
     // The stored secret key must be the one the token is bound to (a corrupted store would
     // otherwise produce ballots that every verifier refuses).
     const secret = decodeB64(request.ballotSecretKey, BALLOT_KEY_LENGTH, 'ballotSecretKey');
     if (toBase64url(ed25519.getPublicKey(secret)) !== request.ballotPublicKey) {
-      throw new ProtocolError('invalid_key', 'the stored ballot secret key does not match its public key', { field: 'ballotSecretKey', zh: '保存的选票私钥与其公钥不符' });
+      throw new ProtocolError('invalid_key', 'the stored ballot secret key does not match its public key', {
+        field: 'ballotSecretKey',
+        zh: '保存的选票私钥与其公钥不符',
+      });
     }
     return { voteId: request.voteId, ballotSecretKey: request.ballotSecretKey, ballotPublicKey: request.ballotPublicKey, signature: toBase64url(signature) };
   }
@@ -148,7 +154,8 @@ export function findBallotInRecord(record: Pick<VoteRecord, 'voteId' | 'entries'
   // Unverified input: a record of another shape holds no ballot of ours.
   if (!isPlainObject(record) || !Array.isArray(record.entries)) return null;
   const closed = (record.entries as unknown[]).find(
-    (e): e is Extract<ChainEntry, { kind: 'vote.closed' }> => isPlainObject(e) && e.kind === 'vote.closed' && isPlainObject(e.body) && e.body.voteId === record.voteId,
+    (e): e is Extract<ChainEntry, { kind: 'vote.closed' }> =>
+      isPlainObject(e) && e.kind === 'vote.closed' && isPlainObject(e.body) && e.body.voteId === record.voteId,
   );
   if (!closed || !Array.isArray(closed.body.ballots)) return null;
   for (const ballot of closed.body.ballots) {

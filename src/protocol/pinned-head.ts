@@ -19,19 +19,30 @@ export interface PinOptions {
 
 /** Entries from genesis (entries[i].seq = i, links already checked) hold the pinned entry. */
 export function checkPinnedHead(entries: readonly { hash: string }[], pin: ChainHead, options: PinOptions = {}): PinCheck {
-  if (!Number.isSafeInteger(pin.seq) || pin.seq < 0) return mismatch(pin.seq, `the pinned head has no valid seq (${String(pin.seq)})`, `已固定的链头序号无效（${String(pin.seq)}）`);
+  if (!Number.isSafeInteger(pin.seq) || pin.seq < 0)
+    return mismatch(pin.seq, `the pinned head has no valid seq (${String(pin.seq)})`, `已固定的链头序号无效（${String(pin.seq)}）`);
   const at = entries[pin.seq];
   if (!at) {
     if (options.prefix) return { ok: true };
-    return mismatch(pin.seq, `the chain ends at seq ${entries.length - 1}, before the pinned head at seq ${pin.seq}: history was truncated`, `哈希链止于序号 ${entries.length - 1}，早于已固定的链头（序号 ${pin.seq}）：历史被截断`);
+    return mismatch(
+      pin.seq,
+      `the chain ends at seq ${entries.length - 1}, before the pinned head at seq ${pin.seq}: history was truncated`,
+      `哈希链止于序号 ${entries.length - 1}，早于已固定的链头（序号 ${pin.seq}）：历史被截断`,
+    );
   }
-  if (at.hash !== pin.hash) return mismatch(pin.seq, `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`, `记录项 #${pin.seq} 与已固定的链头不同：历史被改写或分叉`);
+  if (at.hash !== pin.hash)
+    return mismatch(
+      pin.seq,
+      `entry ${pin.seq} differs from the pinned head: history was rewritten or forked`,
+      `记录项 #${pin.seq} 与已固定的链头不同：历史被改写或分叉`,
+    );
   return { ok: true };
 }
 
 /** A stored pin read back ({ seq, hash }, seq a safe integer ≥ 0, hash 64 lower-case hex), or null. */
 export function readPin(value: unknown): ChainHead | null {
-  if (!isPlainObject(value) || !Number.isSafeInteger(value.seq) || (value.seq as number) < 0 || typeof value.hash !== 'string' || !HEX64.test(value.hash)) return null;
+  if (!isPlainObject(value) || !Number.isSafeInteger(value.seq) || (value.seq as number) < 0 || typeof value.hash !== 'string' || !HEX64.test(value.hash))
+    return null;
   return { seq: value.seq as number, hash: value.hash };
 }
 

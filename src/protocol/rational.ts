@@ -57,4 +57,3 @@ function scaledText(num: bigint, den: bigint, decimals: number): string {
   const frac = (q % scale).toString().padStart(decimals, '0');
   return `${whole}.${frac}`;
 }
-

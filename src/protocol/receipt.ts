@@ -27,7 +27,12 @@ export function receiptPayload(voteId: string, ballotHash: string): Uint8Array {
  * Signs canonical JSON as a compact JWS with the service's Ed25519 key. The service calls it
  * with `typ` RECEIPT_TYP or TALLY_TYP; `kid` names the key in /.well-known/jwks.json.
  */
-export async function signCanonical(payload: Json | Tally | ReceiptPayload, privateKey: KeyInput, kid: string, typ: typeof RECEIPT_TYP | typeof TALLY_TYP): Promise<string> {
+export async function signCanonical(
+  payload: Json | Tally | ReceiptPayload,
+  privateKey: KeyInput,
+  kid: string,
+  typ: typeof RECEIPT_TYP | typeof TALLY_TYP,
+): Promise<string> {
   return new CompactSign(canonicalBytes(payload)).setProtectedHeader({ alg: 'EdDSA', kid, typ }).sign(privateKey);
 }
 
@@ -42,10 +47,15 @@ export function signTally(tally: Tally, privateKey: KeyInput, kid: string): Prom
 const HEADER_MEMBERS = ['alg', 'kid', 'typ'];
 
 async function verifyCanonical(jws: unknown, jwks: JSONWebKeySet, typ: string): Promise<Uint8Array> {
-  if (typeof jws !== 'string' || jws.length > 1_000_000) throw new ProtocolError('invalid_signature', 'signature must be a compact JWS string', { field: 'jws', zh: '签名必须是紧凑格式的 JWS 字符串' });
+  if (typeof jws !== 'string' || jws.length > 1_000_000)
+    throw new ProtocolError('invalid_signature', 'signature must be a compact JWS string', { field: 'jws', zh: '签名必须是紧凑格式的 JWS 字符串' });
   try {
     const { payload, protectedHeader } = await compactVerify(jws, createLocalJWKSet(jwks), { algorithms: ALGORITHMS });
-    if (protectedHeader.typ !== typ) throw new ProtocolError('invalid_signature', `typ is ${String(protectedHeader.typ)}, expected ${typ}`, { field: 'typ', zh: `JWS 头部的 typ 为 ${String(protectedHeader.typ)}，应为 ${typ}` });
+    if (protectedHeader.typ !== typ)
+      throw new ProtocolError('invalid_signature', `typ is ${String(protectedHeader.typ)}, expected ${typ}`, {
+        field: 'typ',
+        zh: `JWS 头部的 typ 为 ${String(protectedHeader.typ)}，应为 ${typ}`,
+      });
     // Exactly alg, kid and typ: any other member (crit, b64, jku, x5u, …) is refused, so no
     // header can change how the payload is read or where the key comes from.
     const extra = Object.keys(protectedHeader).find((k) => !HEADER_MEMBERS.includes(k));
@@ -78,7 +88,11 @@ export async function verifyReceipt(jws: unknown, jwks: JSONWebKeySet): Promise<
     const o = expectObject(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)), 'receipt', 'invalid_signature', ['voteId', 'ballotHash']);
     parsed = { voteId: expectString(o.voteId, 'voteId', 'invalid_signature', 256), ballotHash: expectHex64(o.ballotHash, 'ballotHash', 'invalid_signature') };
   } catch (cause) {
-    throw new ProtocolError('invalid_signature', 'receipt payload is not { voteId, ballotHash }', { field: 'jws', cause, zh: '回执内容不是 { voteId, ballotHash }' });
+    throw new ProtocolError('invalid_signature', 'receipt payload is not { voteId, ballotHash }', {
+      field: 'jws',
+      cause,
+      zh: '回执内容不是 { voteId, ballotHash }',
+    });
   }
   if (!sameBytes(payload, receiptPayload(parsed.voteId, parsed.ballotHash))) {
     throw new ProtocolError('invalid_signature', 'receipt payload is not canonical JSON', { field: 'jws', zh: '回执内容不是规范化的 JSON' });
@@ -98,5 +112,9 @@ export async function verifyTallySignature(jws: unknown, jwks: JSONWebKeySet, ta
   } catch (cause) {
     throw new ProtocolError('invalid_signature', 'tally cannot be canonicalised', { field: 'tally', cause, zh: '计票结果无法规范化' });
   }
-  if (!sameBytes(payload, expected)) throw new ProtocolError('invalid_signature', 'the signed tally differs from the published tally', { field: 'tally', zh: '签名所覆盖的计票结果与公布的计票结果不同' });
+  if (!sameBytes(payload, expected))
+    throw new ProtocolError('invalid_signature', 'the signed tally differs from the published tally', {
+      field: 'tally',
+      zh: '签名所覆盖的计票结果与公布的计票结果不同',
+    });
 }

@@ -101,15 +101,26 @@ function thresholdOf(value: unknown, field: string): Threshold {
 /** Reads a grade list: GRADES_MIN..GRADES_MAX grades, distinct lower-case ASCII codes of at most GRADE_CODE_MAX characters, never `abstain`; distinct names. */
 export function parseGrades(value: unknown, field = 'grades'): Grade[] {
   const raw = expectArray(value, field, def);
-  if (raw.length < GRADES_MIN || raw.length > GRADES_MAX) throw new ProtocolError(def, `${field} must hold ${GRADES_MIN} to ${GRADES_MAX} grades`, { field, zh: `${field} 必须包含 ${GRADES_MIN} 至 ${GRADES_MAX} 个等次` });
+  if (raw.length < GRADES_MIN || raw.length > GRADES_MAX)
+    throw new ProtocolError(def, `${field} must hold ${GRADES_MIN} to ${GRADES_MAX} grades`, {
+      field,
+      zh: `${field} 必须包含 ${GRADES_MIN} 至 ${GRADES_MAX} 个等次`,
+    });
   const grades = raw.map((g, i): Grade => {
     const o = expectObject(g, `${field}.${i}`, def, ['code', 'name']);
     const code = expectString(o.code, `${field}.${i}.code`, def, GRADE_CODE_MAX);
     if (!GRADE_CODE.test(code) || code === ABSTAIN) {
-      throw new ProtocolError(def, `${field}.${i}.code must be lower-case ASCII (a-z, 0-9, _), start with a letter, and not be "abstain"`, { field: `${field}.${i}.code`, zh: `${field}.${i}.code 须为小写英文字母开头的 ASCII 代码（a-z、0-9、_），且不得为 abstain` });
+      throw new ProtocolError(def, `${field}.${i}.code must be lower-case ASCII (a-z, 0-9, _), start with a letter, and not be "abstain"`, {
+        field: `${field}.${i}.code`,
+        zh: `${field}.${i}.code 须为小写英文字母开头的 ASCII 代码（a-z、0-9、_），且不得为 abstain`,
+      });
     }
     const name = expectString(o.name, `${field}.${i}.name`, def, GRADE_NAME_MAX);
-    if (name.trim() === '' || name.trim() !== name) throw new ProtocolError(def, `${field}.${i}.name must be non-empty without surrounding spaces`, { field: `${field}.${i}.name`, zh: `${field}.${i}.name 不得为空，首尾不得有空格` });
+    if (name.trim() === '' || name.trim() !== name)
+      throw new ProtocolError(def, `${field}.${i}.name must be non-empty without surrounding spaces`, {
+        field: `${field}.${i}.name`,
+        zh: `${field}.${i}.name 不得为空，首尾不得有空格`,
+      });
     return { code, name };
   });
   if (new Set(grades.map((g) => g.code)).size !== grades.length || new Set(grades.map((g) => g.name)).size !== grades.length) {
@@ -128,10 +139,17 @@ export function parseShapedItem(raw: unknown, field: string, readCandidates: (va
     const o = expectObject(raw, field, def, ['itemId', 'shape', 'post', 'maxMarks', 'threshold', 'candidates']);
     const candidates = readCandidates(o.candidates, `${field}.candidates`);
     if (candidates.length < 1 || candidates.length > RECOMMENDATION_NAMES_MAX) {
-      throw new ProtocolError(def, `${field}.candidates must hold 1 to ${RECOMMENDATION_NAMES_MAX} names`, { field: `${field}.candidates`, zh: `${field}.candidates 必须包含 1 至 ${RECOMMENDATION_NAMES_MAX} 个人选` });
+      throw new ProtocolError(def, `${field}.candidates must hold 1 to ${RECOMMENDATION_NAMES_MAX} names`, {
+        field: `${field}.candidates`,
+        zh: `${field}.candidates 必须包含 1 至 ${RECOMMENDATION_NAMES_MAX} 个人选`,
+      });
     }
     const maxMarks = expectInt(o.maxMarks, `${field}.maxMarks`, def, 1, RECOMMENDATION_MARKS_MAX);
-    if (maxMarks > candidates.length) throw new ProtocolError(def, `${field}.maxMarks must not exceed the number of names`, { field: `${field}.maxMarks`, zh: `${field}.maxMarks 不得超过可推荐人选数` });
+    if (maxMarks > candidates.length)
+      throw new ProtocolError(def, `${field}.maxMarks must not exceed the number of names`, {
+        field: `${field}.maxMarks`,
+        zh: `${field}.maxMarks 不得超过可推荐人选数`,
+      });
     return {
       itemId: expectString(o.itemId, `${field}.itemId`, def, 128),
       shape,
@@ -145,7 +163,10 @@ export function parseShapedItem(raw: unknown, field: string, readCandidates: (va
     const o = expectObject(raw, field, def, ['itemId', 'shape', 'title', 'grades', 'candidates']);
     const candidates = readCandidates(o.candidates, `${field}.candidates`);
     if (candidates.length < 1 || candidates.length > EVALUATION_CADRES_MAX) {
-      throw new ProtocolError(def, `${field}.candidates must hold 1 to ${EVALUATION_CADRES_MAX} cadres`, { field: `${field}.candidates`, zh: `${field}.candidates 必须包含 1 至 ${EVALUATION_CADRES_MAX} 名干部` });
+      throw new ProtocolError(def, `${field}.candidates must hold 1 to ${EVALUATION_CADRES_MAX} cadres`, {
+        field: `${field}.candidates`,
+        zh: `${field}.candidates 必须包含 1 至 ${EVALUATION_CADRES_MAX} 名干部`,
+      });
     }
     return {
       itemId: expectString(o.itemId, `${field}.itemId`, def, 128),
@@ -155,7 +176,10 @@ export function parseShapedItem(raw: unknown, field: string, readCandidates: (va
       candidates,
     };
   }
-  throw new ProtocolError(def, `${field}.shape must be recommendation or evaluation`, { field: `${field}.shape`, zh: `${field}.shape 必须是 recommendation 或 evaluation` });
+  throw new ProtocolError(def, `${field}.shape must be recommendation or evaluation`, {
+    field: `${field}.shape`,
+    zh: `${field}.shape 必须是 recommendation 或 evaluation`,
+  });
 }
 
 /**
@@ -173,7 +197,11 @@ export function checkItemMix(items: readonly unknown[], version: 2 | undefined):
       zh: `民主推荐或民主测评事项必须是本次投票的唯一事项（现有 ${items.length} 个事项）`,
     });
   }
-  if (version !== 2) throw new ProtocolError('item_mix_invalid', `a ${shaped[0]!.shape} item needs a version 2 definition`, { field: 'version', zh: '民主推荐和民主测评事项须使用第 2 版表决定义' });
+  if (version !== 2)
+    throw new ProtocolError('item_mix_invalid', `a ${shaped[0]!.shape} item needs a version 2 definition`, {
+      field: 'version',
+      zh: '民主推荐和民主测评事项须使用第 2 版表决定义',
+    });
 }
 
 /** The cells a shaped item's ballot may carry for each candidate. */
@@ -353,7 +381,10 @@ export function tallyEvaluation(item: EvaluationItem, ballotCells: readonly (Rec
 
 /** The names by rank (ties kept in list order): the rows of a 民主推荐票统计表 sorted by votes. */
 export function recommendationByRank(t: Pick<RecommendationTally, 'candidates'>): RecommendationNameTally[] {
-  return t.candidates.map((c, i) => ({ c, i })).sort((a, b) => a.c.rank - b.c.rank || a.i - b.i).map((x) => x.c);
+  return t.candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.rank - b.c.rank || a.i - b.i)
+    .map((x) => x.c);
 }
 
 /** The threshold as the sheet states it: 过半数, or 超过 / 达到 num/den (2/3 → 三分之二 is left to the page). */

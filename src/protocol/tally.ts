@@ -118,7 +118,8 @@ export function computeTally(definition: AnyVoteDefinition, ballots: readonly un
     try {
       return validateBallot(definition, b);
     } catch (e) {
-      if (e instanceof ProtocolError) throw new ProtocolError(e.code, `ballots.${i}: ${e.message}`, { field: `ballots.${i}.${e.field ?? ''}`, cause: e, zh: `ballots.${i}：${e.messageZh}` });
+      if (e instanceof ProtocolError)
+        throw new ProtocolError(e.code, `ballots.${i}: ${e.message}`, { field: `ballots.${i}.${e.field ?? ''}`, cause: e, zh: `ballots.${i}：${e.messageZh}` });
       throw e;
     }
   });

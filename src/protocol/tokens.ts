@@ -102,7 +102,10 @@ export function randomScalar(randomBytes: RandomBytes, field = 'scalar'): Uint8A
 
 function checkVoteId(voteId: unknown): string {
   if (typeof voteId !== 'string' || voteId.length === 0 || voteId.length > MAX_VOTE_ID_LENGTH) {
-    throw new ProtocolError('invalid_encoding', `voteId must be a non-empty string of at most ${MAX_VOTE_ID_LENGTH} characters`, { field: 'voteId', zh: `voteId 必须是非空字符串，至多 ${MAX_VOTE_ID_LENGTH} 个字符` });
+    throw new ProtocolError('invalid_encoding', `voteId must be a non-empty string of at most ${MAX_VOTE_ID_LENGTH} characters`, {
+      field: 'voteId',
+      zh: `voteId 必须是非空字符串，至多 ${MAX_VOTE_ID_LENGTH} 个字符`,
+    });
   }
   return voteId;
 }
@@ -274,7 +277,8 @@ function fromAffineBytes(bytes: Uint8Array, field: string): G1Projective {
  * same. Pure; never throws on item contents.
  */
 export function tokenBatchSums(items: readonly TokenItem[], coefficients: readonly bigint[], options: BatchOptions = {}): TokenBatchSums {
-  if (coefficients.length !== items.length) throw new ProtocolError('invalid_length', 'one coefficient per item', { field: 'coefficients', zh: '每项须有一个系数' });
+  if (coefficients.length !== items.length)
+    throw new ProtocolError('invalid_length', 'one coefficient per item', { field: 'coefficients', zh: '每项须有一个系数' });
   const sigs: G1Point[] = [];
   const pres: G1Projective[] = [];
   const bad: number[] = [];
@@ -371,7 +375,23 @@ export function locateInvalidTokens(
     if (to - from === 1) return pairingCheck(good[from]!.d.sig, clearCofactor(good[from]!.d.pre), pk);
     const cs = coefficients.slice(from, to);
     const slice = good.slice(from, to);
-    return pairingCheck(msm(G1.ZERO, slice.map((g) => g.d.sig), cs, COEFFICIENT_BITS), clearCofactor(msm(G1.ZERO, slice.map((g) => g.d.pre), cs, COEFFICIENT_BITS)), pk);
+    return pairingCheck(
+      msm(
+        G1.ZERO,
+        slice.map((g) => g.d.sig),
+        cs,
+        COEFFICIENT_BITS,
+      ),
+      clearCofactor(
+        msm(
+          G1.ZERO,
+          slice.map((g) => g.d.pre),
+          cs,
+          COEFFICIENT_BITS,
+        ),
+      ),
+      pk,
+    );
   };
   // Depth-first, left to right, so the lowest bad indices are named first when the budget runs out.
   const stack: [number, number][] = good.length > 0 ? [[0, good.length]] : [];

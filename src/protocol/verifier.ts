@@ -53,7 +53,10 @@ const VOTE_CHECKS: readonly VoteStep[] = [
   { id: 'attendance', run: (v) => (v.participation.slipsMeeting ? slipsAttendance(v.participation) : checkAttendance(v)) },
   { id: 'issuances', run: checkIssuances },
   { id: 'turnout', run: checkTurnout },
-  { id: 'participation', run: (v, env) => checkParticipation(v.participation, { definition: v.definition, closed: v.closed, returned: v.ballots.length }, env.accelerator) },
+  {
+    id: 'participation',
+    run: (v, env) => checkParticipation(v.participation, { definition: v.definition, closed: v.closed, returned: v.ballots.length }, env.accelerator),
+  },
   { id: 'ballots', run: checkBallots },
   { id: 'ballotOrder', run: checkBallotOrder },
   { id: 'tokensUnique', run: checkTokensUnique },
@@ -109,12 +112,25 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   if (!read.next) return finish(null, null, { en: 'not checked: the record is malformed', zh: '未检查：记录格式不正确' });
   const state = read.next;
 
-  const chain = await attempt(() => checkChain(state), (outcome) => ({ outcome, next: null }));
+  const chain = await attempt(
+    () => checkChain(state),
+    (outcome) => ({ outcome, next: null }),
+  );
   add('chain', chain.outcome);
   const pin = options.pinnedHead;
-  if (pin) add('pinnedHead', await attempt(() => checkPinned(state.entries, pin), (o) => o));
+  if (pin)
+    add(
+      'pinnedHead',
+      await attempt(
+        () => checkPinned(state.entries, pin),
+        (o) => o,
+      ),
+    );
 
-  const found = await attempt(() => findVote(state), (outcome) => ({ outcome, next: null, version: null }));
+  const found = await attempt(
+    () => findVote(state),
+    (outcome) => ({ outcome, next: null, version: null }),
+  );
   version = found.version;
   add('vote', found.outcome);
   if (!found.next) return finish(chain.next, null, { en: 'not checked: no valid vote', zh: '未检查：没有有效的表决' });
@@ -130,7 +146,14 @@ export async function verifyRecord(record: unknown, options: VerifyOptions): Pro
   const vote = voteState(state, found.next, env);
   slips = participationApplies(vote.participation, vote.closed);
   for (const check of VOTE_CHECKS) {
-    if (reported(check.id, version, options, slips)) add(check.id, await attempt(() => check.run(vote, env), (o) => o));
+    if (reported(check.id, version, options, slips))
+      add(
+        check.id,
+        await attempt(
+          () => check.run(vote, env),
+          (o) => o,
+        ),
+      );
   }
   // The tally as published, for display: it is what the tally check recounted, and trusted only when the report is ok.
   return finish(chain.next, vote.tally as Tally);

@@ -21,7 +21,10 @@ export class CastAdmission {
   private readonly inFlight = new Map<string, number>();
   private total = 0;
 
-  constructor(readonly perVote: number, readonly totalLimit: number) {}
+  constructor(
+    readonly perVote: number,
+    readonly totalLimit: number,
+  ) {}
 
   /** Runs `verify` if the vote and the service have room, or refuses with cast_queue_full. */
   async admit<T>(voteId: string, verify: () => Promise<T>): Promise<T> {

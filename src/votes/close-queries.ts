@@ -19,7 +19,9 @@ export async function listIssuancesWithFingerprints(
 
 /** The vote's ballots as stored (sealed until the close opens them). */
 export async function listSealedBallots(q: Queryable, voteId: string): Promise<{ token: string; ballot: string; ballotHash: string }[]> {
-  const rows = await q.query<{ token: string; ballot: string; ballot_hash: string }>('SELECT token, ballot, ballot_hash FROM ballots WHERE vote_id = $1', [voteId]);
+  const rows = await q.query<{ token: string; ballot: string; ballot_hash: string }>('SELECT token, ballot, ballot_hash FROM ballots WHERE vote_id = $1', [
+    voteId,
+  ]);
   return rows.map((r) => ({ token: r.token, ballot: r.ballot, ballotHash: r.ballot_hash }));
 }
 
@@ -30,7 +32,12 @@ export async function markVoteClosed(q: Queryable, voteId: string, closedAt: Dat
 
 /** Version 2: casting stops; the prepared close (canonical JSON) waits for the members' confirmations. */
 export async function markVotePrepared(q: Queryable, voteId: string, prepared: string, preparedHash: string, closedAt: Date): Promise<void> {
-  await q.query("UPDATE votes SET state = 'confirming', prepared = $2, prepared_hash = $3, closed_at = $4 WHERE id = $1", [voteId, prepared, preparedHash, closedAt]);
+  await q.query("UPDATE votes SET state = 'confirming', prepared = $2, prepared_hash = $3, closed_at = $4 WHERE id = $1", [
+    voteId,
+    prepared,
+    preparedHash,
+    closedAt,
+  ]);
 }
 
 /** The confirmations are sealed (with the decision on any shortfall, JSON); the inspectors sign sealHash. */
@@ -61,7 +68,9 @@ const signatureRow = (r: SignatureColumns): SignatureRow => ({ personId: r.perso
 // --- confirmations ---
 
 export async function listConfirmations(q: Queryable, voteId: string): Promise<SignatureRow[]> {
-  return (await q.query<SignatureColumns>('SELECT person_id, device_fingerprint, signature FROM vote_confirmations WHERE vote_id = $1', [voteId])).map(signatureRow);
+  return (await q.query<SignatureColumns>('SELECT person_id, device_fingerprint, signature FROM vote_confirmations WHERE vote_id = $1', [voteId])).map(
+    signatureRow,
+  );
 }
 
 export async function confirmationExists(q: Queryable, voteId: string, personId: string): Promise<boolean> {
@@ -80,7 +89,9 @@ export async function insertConfirmation(q: Queryable, voteId: string, c: Signat
 // --- inspectors and countersignatures ---
 
 export async function listInspectors(q: Queryable, meetingId: string): Promise<string[]> {
-  return (await q.query<{ person_id: string }>('SELECT person_id FROM meeting_inspectors WHERE meeting_id = $1 ORDER BY person_id', [meetingId])).map((r) => r.person_id);
+  return (await q.query<{ person_id: string }>('SELECT person_id FROM meeting_inspectors WHERE meeting_id = $1 ORDER BY person_id', [meetingId])).map(
+    (r) => r.person_id,
+  );
 }
 
 export async function deleteInspectors(q: Queryable, meetingId: string): Promise<void> {
@@ -92,11 +103,15 @@ export async function insertInspectors(q: Queryable, meetingId: string, personId
 }
 
 export async function listCountersigners(q: Queryable, voteId: string): Promise<string[]> {
-  return (await q.query<{ person_id: string }>('SELECT person_id FROM vote_countersignatures WHERE vote_id = $1 ORDER BY person_id', [voteId])).map((r) => r.person_id);
+  return (await q.query<{ person_id: string }>('SELECT person_id FROM vote_countersignatures WHERE vote_id = $1 ORDER BY person_id', [voteId])).map(
+    (r) => r.person_id,
+  );
 }
 
 export async function listCountersignatures(q: Queryable, voteId: string): Promise<SignatureRow[]> {
-  return (await q.query<SignatureColumns>('SELECT person_id, device_fingerprint, signature FROM vote_countersignatures WHERE vote_id = $1', [voteId])).map(signatureRow);
+  return (await q.query<SignatureColumns>('SELECT person_id, device_fingerprint, signature FROM vote_countersignatures WHERE vote_id = $1', [voteId])).map(
+    signatureRow,
+  );
 }
 
 /** An inspector's countersignature; one sent again (perhaps from another device) replaces the earlier. */
@@ -112,6 +127,10 @@ export async function upsertCountersignature(q: Queryable, voteId: string, c: Si
 
 /** A device's enrolled key and fingerprint, to check a confirmation or countersignature it made. */
 export async function readSigningDevice(q: Queryable, deviceId: string): Promise<{ key: DevicePublicKey; fingerprint: string }> {
-  const row = (await q.query<{ alg: DevicePublicKey['alg']; public_key: string; fingerprint: string }>('SELECT alg, public_key, fingerprint FROM devices WHERE id = $1', [deviceId]))[0]!;
+  const row = (
+    await q.query<{ alg: DevicePublicKey['alg']; public_key: string; fingerprint: string }>('SELECT alg, public_key, fingerprint FROM devices WHERE id = $1', [
+      deviceId,
+    ])
+  )[0]!;
   return { key: { alg: row.alg, key: row.public_key }, fingerprint: row.fingerprint };
 }

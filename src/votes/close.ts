@@ -65,7 +65,10 @@ function assertPublishable(definition: VoteDefinition, issuances: Issuance[], re
   const absent = issuances.find((i) => !here.has(i.memberId));
   if (absent) throw new AppError('invalid_state', `A token was issued to ${absent.memberId}, who is not recorded present; the vote cannot be closed.`);
   if (!(returned <= issuances.length && issuances.length <= present.length && present.length <= definition.entitled)) {
-    throw new AppError('invalid_state', `收回 ${returned}, 发出 ${issuances.length}, 实到 ${present.length}, 应到 ${definition.entitled} are inconsistent; the vote cannot be closed.`);
+    throw new AppError(
+      'invalid_state',
+      `收回 ${returned}, 发出 ${issuances.length}, 实到 ${present.length}, 应到 ${definition.entitled} are inconsistent; the vote cannot be closed.`,
+    );
   }
 }
 
@@ -102,9 +105,12 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
     }
     if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
     const definition = JSON.parse(vote.definition) as VoteDefinition;
-    const issuances = (await listIssuancesWithFingerprints(tx, voteId)).map(
-      (r): Issuance => ({ memberId: r.personId, blindedPoint: r.blindedPoint, deviceSignature: r.deviceSignature, deviceFingerprint: r.fingerprint }),
-    );
+    const issuances = (await listIssuancesWithFingerprints(tx, voteId)).map((r): Issuance => ({
+      memberId: r.personId,
+      blindedPoint: r.blindedPoint,
+      deviceSignature: r.deviceSignature,
+      deviceFingerprint: r.fingerprint,
+    }));
     const ballots = (await listSealedBallots(tx, voteId)).map((r) => ({
       ballot: JSON.parse(openBallot(ctx.keys, voteId, r.token, r.ballot)) as Ballot,
       hash: r.ballotHash,
@@ -114,7 +120,11 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
     const slips = await slipClose(tx, vote.meeting_id, voteId, definition.entitled, ballots.length);
     if (!slips) assertPublishable(definition, issuances, ballots.length, attendance.presentMemberIds);
     const turnout = slips ? { issued: slips.slipTokens.length, present: slips.present } : { issued: issuances.length, present: attendance.present };
-    const tally = computeTally(definition, ballots.map((b) => b.ballot), turnout);
+    const tally = computeTally(
+      definition,
+      ballots.map((b) => b.ballot),
+      turnout,
+    );
     const tallySignature = await signTally(tally, ctx.keys.privateKey, ctx.keys.kid);
     const body = { ...voteClosedBody({ voteId, issuances, ballots, tally, tallySignature }), ...(slips ? { slipTokens: slips.slipTokens } : {}) };
     if (versionOf(definition) === 1) {
@@ -180,11 +190,18 @@ export async function confirmClose(ctx: AppContext, principal: Principal, voteId
     const issuedDevice = await readIssuedDevice(tx, voteId, principal.personId);
     if (issuedDevice === undefined) throw new AppError('not_eligible', 'Only a member who received a ballot token for this vote confirms its close.');
     if (await confirmationExists(tx, voteId, principal.personId)) return;
-    if (vote.state !== 'confirming') throw new AppError('invalid_state', vote.state === 'open' ? 'The vote is still open; confirm after the secretary closes it.' : 'Confirmations are sealed; it is too late to confirm.');
-    if (issuedDevice !== principal.deviceId) throw new AppError('wrong_device', 'Confirm with the device that received your ballot token: only it holds your ballot.');
+    if (vote.state !== 'confirming')
+      throw new AppError(
+        'invalid_state',
+        vote.state === 'open' ? 'The vote is still open; confirm after the secretary closes it.' : 'Confirmations are sealed; it is too late to confirm.',
+      );
+    if (issuedDevice !== principal.deviceId)
+      throw new AppError('wrong_device', 'Confirm with the device that received your ballot token: only it holds your ballot.');
     const device = await readSigningDevice(tx, principal.deviceId);
     if (!(await ctx.crypto.run('verifyDevice', device.key, confirmationMessage(voteId, vote.prepared_hash!), signature))) {
-      throw new AppError('invalid_signature', "The device signature over (voteId, preparedHash) does not verify with this device's key.", { field: 'deviceSignature' });
+      throw new AppError('invalid_signature', "The device signature over (voteId, preparedHash) does not verify with this device's key.", {
+        field: 'deviceSignature',
+      });
     }
     await insertConfirmation(tx, voteId, { personId: principal.personId, deviceFingerprint: device.fingerprint, signature });
   });
@@ -215,9 +232,13 @@ export async function sealClose(ctx: AppContext, voteId: string, by: string, inp
     const missing = unconfirmedCount(prepared.ballots.length, confirmations.length);
     const reason = input.unconfirmedReason?.trim() ?? '';
     if (missing > 0 && reason === '') {
-      throw new AppError('confirmations_missing', `${missing} of 收回 ${prepared.ballots.length} ballots have no confirmation yet; wait for them, or seal with a recorded reason.`, {
-        extra: { ballots: prepared.ballots.length, confirmations: confirmations.length },
-      });
+      throw new AppError(
+        'confirmations_missing',
+        `${missing} of 收回 ${prepared.ballots.length} ballots have no confirmation yet; wait for them, or seal with a recorded reason.`,
+        {
+          extra: { ballots: prepared.ballots.length, confirmations: confirmations.length },
+        },
+      );
     }
     const decision: UnconfirmedDecision | null = missing > 0 ? { unconfirmed: missing, reason, by } : null;
     const hash = sealHash({ voteId, preparedHash: vote.prepared_hash!, confirmations, decision });
@@ -228,7 +249,9 @@ export async function sealClose(ctx: AppContext, voteId: string, by: string, inp
 
 /** The confirmations as the record keeps them: sorted by member. */
 async function confirmationsOf(q: Queryable, voteId: string): Promise<MemberSignature[]> {
-  return sortByMember((await listConfirmations(q, voteId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })));
+  return sortByMember(
+    (await listConfirmations(q, voteId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })),
+  );
 }
 
 /**
@@ -242,12 +265,16 @@ export async function countersignClose(ctx: AppContext, principal: Principal, vo
     await lockExclusive(tx, 'vote', voteId);
     const vote = await findVote(tx, voteId, true);
     const inspectors = await listInspectors(tx, meetingId);
-    if (!inspectors.includes(principal.personId)) throw new AppError('forbidden', 'Only a designated inspector (监票人) of this meeting countersigns the close.');
+    if (!inspectors.includes(principal.personId))
+      throw new AppError('forbidden', 'Only a designated inspector (监票人) of this meeting countersigns the close.');
     if (vote.state === 'closed') return;
-    if (vote.state !== 'countersigning') throw new AppError('invalid_state', `The vote is ${vote.state}; the secretary seals the confirmations before the inspectors countersign.`);
+    if (vote.state !== 'countersigning')
+      throw new AppError('invalid_state', `The vote is ${vote.state}; the secretary seals the confirmations before the inspectors countersign.`);
     const device = await readSigningDevice(tx, principal.deviceId);
     if (!(await ctx.crypto.run('verifyDevice', device.key, countersignatureMessage(voteId, vote.seal_hash!), signature))) {
-      throw new AppError('invalid_signature', "The device signature over (voteId, sealHash) does not verify with this device's key.", { field: 'deviceSignature' });
+      throw new AppError('invalid_signature', "The device signature over (voteId, sealHash) does not verify with this device's key.", {
+        field: 'deviceSignature',
+      });
     }
     await upsertCountersignature(tx, voteId, { personId: principal.personId, deviceFingerprint: device.fingerprint, signature });
     await publishIfCountersigned(ctx, tx, voteId);
@@ -266,7 +293,9 @@ export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, vot
   const inspectors = await listInspectors(tx, vote.meeting_id);
   const rows = await listCountersignatures(tx, voteId);
   const current = new Set(inspectors);
-  const countersignatures = sortByMember(rows.filter((r) => current.has(r.personId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })));
+  const countersignatures = sortByMember(
+    rows.filter((r) => current.has(r.personId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })),
+  );
   if (inspectors.length === 0 || countersignatures.length < inspectors.length) return false;
   const prepared = JSON.parse(vote.prepared!) as PreparedClose;
   const body = {

@@ -14,7 +14,8 @@ import { createPool, serveTasks, type Pool, type TaskFailure } from '../workers/
 
 export const tasks = {
   signBlinded: (secretKey: Uint8Array, blinded: Uint8Array): Uint8Array => signBlinded(secretKey, blinded),
-  verifyToken: (publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array, version: ProtocolVersion): boolean => verifyToken(publicKey, voteId, t, signature, version),
+  verifyToken: (publicKey: Uint8Array, voteId: string, t: Uint8Array, signature: Uint8Array, version: ProtocolVersion): boolean =>
+    verifyToken(publicKey, voteId, t, signature, version),
   /**
    * Each item's verifyToken answer, from one batch check (fresh 128-bit coefficients drawn here,
    * from the operating system's randomness, never from the caller) and, only if it fails,
@@ -39,7 +40,11 @@ export interface VoteCrypto {
 
 /** Rebuilds a protocol error thrown in a worker, so the HTTP layer maps it to the same 4xx. */
 function rebuild(f: TaskFailure): Error {
-  if (f.name === 'ProtocolError' && f.code) return new ProtocolError(f.code as ProtocolErrorCode, f.message, { ...(f.field !== undefined ? { field: f.field } : {}), ...(f.messageZh !== undefined ? { zh: f.messageZh } : {}) });
+  if (f.name === 'ProtocolError' && f.code)
+    return new ProtocolError(f.code as ProtocolErrorCode, f.message, {
+      ...(f.field !== undefined ? { field: f.field } : {}),
+      ...(f.messageZh !== undefined ? { zh: f.messageZh } : {}),
+    });
   return new Error(`crypto worker: ${f.message}`);
 }
 

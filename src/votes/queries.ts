@@ -75,7 +75,17 @@ export async function lockCommitteeRules(q: Queryable, committeeId: string): Pro
 
 export async function insertVote(
   q: Queryable,
-  vote: { id: string; meetingId: string; committeeId: string; title: string; definition: string; publicKey: string; secretKeySealed: string; runoffOf: string | null; createdAt: Date },
+  vote: {
+    id: string;
+    meetingId: string;
+    committeeId: string;
+    title: string;
+    definition: string;
+    publicKey: string;
+    secretKeySealed: string;
+    runoffOf: string | null;
+    createdAt: Date;
+  },
 ): Promise<void> {
   await q.query(
     `INSERT INTO votes (id, meeting_id, committee_id, title, definition, public_key, secret_key_sealed, runoff_of, created_at, created_seq)
@@ -94,7 +104,12 @@ export async function runoffExists(q: Queryable, voteId: string): Promise<boolea
 
 /** What the printed report names of a closed vote besides its tally: the meeting and the close time. */
 export async function readReportHeading(q: Queryable, voteId: string): Promise<{ meetingTitle: string; closedAt: Date | string }> {
-  const row = (await q.query<{ title: string; closed_at: Date | string }>('SELECT m.title, v.closed_at FROM votes v JOIN meetings m ON m.id = v.meeting_id WHERE v.id = $1', [voteId]))[0]!;
+  const row = (
+    await q.query<{ title: string; closed_at: Date | string }>(
+      'SELECT m.title, v.closed_at FROM votes v JOIN meetings m ON m.id = v.meeting_id WHERE v.id = $1',
+      [voteId],
+    )
+  )[0]!;
   return { meetingTitle: row.title, closedAt: row.closed_at };
 }
 
@@ -164,17 +179,25 @@ export async function insertIssuance(
 
 /** The blinded point a member's token was issued for, and the blind signature sent back. */
 export async function readIssuance(q: Queryable, voteId: string, personId: string): Promise<{ blindedPoint: string; blindSignature: string } | undefined> {
-  const row = (await q.query<{ blinded_point: string; blind_signature: string }>('SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, personId]))[0];
+  const row = (
+    await q.query<{ blinded_point: string; blind_signature: string }>(
+      'SELECT blinded_point, blind_signature FROM token_issuances WHERE vote_id = $1 AND person_id = $2',
+      [voteId, personId],
+    )
+  )[0];
   return row && { blindedPoint: row.blinded_point, blindSignature: row.blind_signature };
 }
 
 /** The device that asked for a member's token. */
 export async function readIssuedDevice(q: Queryable, voteId: string, personId: string): Promise<string | undefined> {
-  return (await q.query<{ device_id: string }>('SELECT device_id FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, personId]))[0]?.device_id;
+  return (await q.query<{ device_id: string }>('SELECT device_id FROM token_issuances WHERE vote_id = $1 AND person_id = $2', [voteId, personId]))[0]
+    ?.device_id;
 }
 
 export async function listIssuedMembers(q: Queryable, voteId: string): Promise<string[]> {
-  return (await q.query<{ person_id: string }>('SELECT person_id FROM token_issuances WHERE vote_id = $1 ORDER BY person_id', [voteId])).map((r) => r.person_id);
+  return (await q.query<{ person_id: string }>('SELECT person_id FROM token_issuances WHERE vote_id = $1 ORDER BY person_id', [voteId])).map(
+    (r) => r.person_id,
+  );
 }
 
 // --- ballots ---
@@ -205,7 +228,9 @@ export async function readCastState(
 
 /** The ballot recorded for a token: its hash and receipt. */
 export async function readBallot(q: Queryable, voteId: string, token: string): Promise<{ ballotHash: string; receipt: string } | undefined> {
-  const row = (await q.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [voteId, token]))[0];
+  const row = (
+    await q.query<{ ballot_hash: string; receipt: string }>('SELECT ballot_hash, receipt FROM ballots WHERE vote_id = $1 AND token = $2', [voteId, token])
+  )[0];
   return row && { ballotHash: row.ballot_hash, receipt: row.receipt };
 }
 
@@ -252,7 +277,14 @@ export interface ShareRow {
 const SHARE_COLUMNS = 'id, vote_id, created_by, created_at, revoked_at';
 
 export async function insertShare(q: Queryable, voteId: string, tokenHash: string, by: string, createdAt: Date): Promise<ShareRow> {
-  return (await q.query<ShareRow>(`INSERT INTO vote_shares (vote_id, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING ${SHARE_COLUMNS}`, [voteId, tokenHash, by, createdAt]))[0]!;
+  return (
+    await q.query<ShareRow>(`INSERT INTO vote_shares (vote_id, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING ${SHARE_COLUMNS}`, [
+      voteId,
+      tokenHash,
+      by,
+      createdAt,
+    ])
+  )[0]!;
 }
 
 export async function listVoteShares(q: Queryable, voteId: string): Promise<ShareRow[]> {
@@ -272,9 +304,11 @@ export async function markShareRevoked(q: Queryable, shareId: string, revokedAt:
 
 /** Members issued a token for any vote of the meeting: they stay present (a token cannot be taken back). */
 export async function listMeetingTokenHolders(q: Queryable, meetingId: string): Promise<string[]> {
-  return (await q.query<{ person_id: string }>('SELECT DISTINCT i.person_id FROM token_issuances i JOIN votes v ON v.id = i.vote_id WHERE v.meeting_id = $1', [meetingId])).map(
-    (r) => r.person_id,
-  );
+  return (
+    await q.query<{ person_id: string }>('SELECT DISTINCT i.person_id FROM token_issuances i JOIN votes v ON v.id = i.vote_id WHERE v.meeting_id = $1', [
+      meetingId,
+    ])
+  ).map((r) => r.person_id);
 }
 
 /** Whether any vote of the meeting is in one of these states. */

@@ -13,7 +13,16 @@ import { voteRules } from '../committees/rules.ts';
 import { assertCanRead } from '../committees/access.ts';
 import { findMeeting, getAttendance } from '../meetings/service.ts';
 import { countVotingMembers, isPresent, shareLockMeeting } from '../meetings/queries.ts';
-import { ballotHash, ballotTokenId, checkCandidateRatio, validateBallot, type Ballot, type BallotV2, type VoteDefinition, type VoteItem } from '../protocol/ballot.ts';
+import {
+  ballotHash,
+  ballotTokenId,
+  checkCandidateRatio,
+  validateBallot,
+  type Ballot,
+  type BallotV2,
+  type VoteDefinition,
+  type VoteItem,
+} from '../protocol/ballot.ts';
 import { ballotPadding, sealedBallotText } from '../protocol/ballot-v2.ts';
 import { CURRENT_VERSION, versionOf } from '../protocol/version.ts';
 import type { ChainEntry } from '../protocol/chain.ts';
@@ -132,7 +141,10 @@ export async function createVote(
         const n = typeof c === 'string' ? c : c.name;
         given.set(n, [...(given.get(n) ?? []), c]);
       }
-      const { names } = sortNames(item.candidates.map((c) => (typeof c === 'string' ? c : c.name)), rules.collation);
+      const { names } = sortNames(
+        item.candidates.map((c) => (typeof c === 'string' ? c : c.name)),
+        rules.collation,
+      );
       return {
         itemId: `i${i + 1}`,
         post: item.post,
@@ -247,7 +259,8 @@ export async function issueToken(
   if (!row) throw new AppError('not_found', 'No such vote.');
   assertCanRead(principal, row.committee_id, 'vote');
   // Issue 15 hook: in a meeting of participants, tokens go to slips (participants/service.ts).
-  if (await isSlipsMeeting(ctx.db, row.meeting_id)) throw new AppError('not_eligible', 'In a meeting of participants, ballot tokens are taken with a participation slip.');
+  if (await isSlipsMeeting(ctx.db, row.meeting_id))
+    throw new AppError('not_eligible', 'In a meeting of participants, ballot tokens are taken with a participation slip.');
   if (!row.active || !row.voting_right) throw new AppError('not_eligible', 'Only a voting member of this committee receives a ballot token.');
   if (row.state !== 'draft' && row.state !== 'open') throw new AppError('invalid_state', 'The vote is closed.');
   if (row.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
@@ -258,7 +271,9 @@ export async function issueToken(
   // the vote is prepared never takes their token.
   if (row.device_too_new) throw new AppError('device_too_new', 'This device was enrolled after the vote was created; use a device enrolled before it.');
   if (!(await ctx.crypto.run('verifyDevice', { alg: row.alg, key: row.device_key }, tokenRequestMessage(voteId, input.blindedPoint), input.deviceSignature))) {
-    throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", { field: 'deviceSignature' });
+    throw new AppError('invalid_signature', "The device signature over (voteId, blindedPoint) does not verify with this device's key.", {
+      field: 'deviceSignature',
+    });
   }
   const answer = (blindSignature: string) => ({ voteId, blindSignature, publicKey: row.public_key });
   const replay = (issued: { point: string; signature: string }) => {
@@ -288,14 +303,22 @@ export async function issueToken(
     await lockShared(tx, 'meeting', row.meeting_id);
     await lockShared(tx, 'vote', voteId);
     await ctx.checkpoint?.('issueToken.locked', tx);
-    return insertIssuance(tx, { voteId, personId: principal.personId, deviceId: principal.deviceId, blindedPoint: input.blindedPoint, deviceSignature: input.deviceSignature, blindSignature });
+    return insertIssuance(tx, {
+      voteId,
+      personId: principal.personId,
+      deviceId: principal.deviceId,
+      blindedPoint: input.blindedPoint,
+      deviceSignature: input.deviceSignature,
+      blindSignature,
+    });
   });
   if (inserted) return answer(blindSignature);
   // A concurrent request from the same member won the race (answer as it did), or the member
   // was recorded absent, or the vote closed, meanwhile.
   const existing = await readIssuance(ctx.db, voteId, principal.personId);
   if (!existing) {
-    if (!(await isPresent(ctx.db, row.meeting_id, principal.personId))) throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
+    if (!(await isPresent(ctx.db, row.meeting_id, principal.personId)))
+      throw new AppError('not_eligible', 'Only a member recorded present (实到) receives a ballot token.');
     throw new AppError('invalid_state', 'The vote is closed.');
   }
   return replay({ point: existing.blindedPoint, signature: existing.blindSignature });
@@ -358,7 +381,13 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
   const receipt = await signReceipt({ voteId, ballotHash: hash }, ctx.keys.privateKey, ctx.keys.kid);
   // Written with the vote's other checked ballots of the moment, in one statement and in a
   // random order, after a random wait (ballot-mixer.ts); answered only once that is committed.
-  const inserted = await ballots.add({ voteId, token: tokenId, ballotHash: hash, ballot: sealBallot(ctx.keys, voteId, tokenId, sealedBallotText(ballot)), receipt });
+  const inserted = await ballots.add({
+    voteId,
+    token: tokenId,
+    ballotHash: hash,
+    ballot: sealBallot(ctx.keys, voteId, tokenId, sealedBallotText(ballot)),
+    receipt,
+  });
   if (inserted) {
     await ctx.checkpoint?.('castBallot.recorded');
     return { ballotHash: hash, receipt, replayed: false };
@@ -383,7 +412,10 @@ function checkBallotShapeV2(definition: VoteDefinition, input: object): BallotV2
   return ballot;
 }
 
-export async function voteStatus(q: Queryable, voteId: string): Promise<{ voteId: string; state: VoteState; turnout: { issued: number; returned: number }; head: { seq: number; hash: string } }> {
+export async function voteStatus(
+  q: Queryable,
+  voteId: string,
+): Promise<{ voteId: string; state: VoteState; turnout: { issued: number; returned: number }; head: { seq: number; hash: string } }> {
   const vote = await findVote(q, voteId);
   return { voteId, state: vote.state, turnout: await countTurnout(q, voteId), head: (await chainHead(q, vote.committee_id))! };
 }
@@ -402,10 +434,22 @@ export async function closedTally(
   return { ...shown, meetingTitle: heading.meetingTitle, closedAt: `${new Date(heading.closedAt).toISOString().slice(0, 16)}:00Z` };
 }
 
-export async function publishedTally(q: Queryable, vote: VoteRow): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number; preparedHash: string | null }> {
+export async function publishedTally(
+  q: Queryable,
+  vote: VoteRow,
+): Promise<{ voteId: string; tally: Tally; tallySignature: string; closedSeq: number; preparedHash: string | null }> {
   if (vote.state !== 'closed') throw new AppError('invalid_state', 'The tally is published when the vote closes.');
-  const entry = (await readEntries(q, vote.committee_id, { from: Number(vote.closed_seq), to: Number(vote.closed_seq) }))[0] as Extract<ChainEntry, { kind: 'vote.closed' }>;
-  return { voteId: vote.id, tally: entry.body.tally, tallySignature: entry.body.tallySignature, closedSeq: Number(vote.closed_seq), preparedHash: vote.prepared_hash };
+  const entry = (await readEntries(q, vote.committee_id, { from: Number(vote.closed_seq), to: Number(vote.closed_seq) }))[0] as Extract<
+    ChainEntry,
+    { kind: 'vote.closed' }
+  >;
+  return {
+    voteId: vote.id,
+    tally: entry.body.tally,
+    tallySignature: entry.body.tallySignature,
+    closedSeq: Number(vote.closed_seq),
+    preparedHash: vote.prepared_hash,
+  };
 }
 
 /**
@@ -418,7 +462,10 @@ export async function issuedMembers(q: Queryable, voteId: string): Promise<strin
 }
 
 /** Everything a verifier needs: the committee's chain from genesis through the vote's close. */
-export async function voteRecord(q: Queryable, voteId: string): Promise<{ committeeId: string; voteId: string; entries: ChainEntry[]; head: { seq: number; hash: string } }> {
+export async function voteRecord(
+  q: Queryable,
+  voteId: string,
+): Promise<{ committeeId: string; voteId: string; entries: ChainEntry[]; head: { seq: number; hash: string } }> {
   const vote = await findVote(q, voteId);
   if (vote.state !== 'closed') throw new AppError('invalid_state', 'The record of a vote is published when the vote closes.');
   const entries = await readEntries(q, vote.committee_id, { from: 0, to: Number(vote.closed_seq) });

@@ -21,10 +21,21 @@ export interface Share {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-const view = (r: ShareRow): Share => ({ shareId: r.id, voteId: r.vote_id, createdBy: r.created_by, createdAt: iso(r.created_at)!, revokedAt: iso(r.revoked_at) });
+const view = (r: ShareRow): Share => ({
+  shareId: r.id,
+  voteId: r.vote_id,
+  createdBy: r.created_by,
+  createdAt: iso(r.created_at)!,
+  revokedAt: iso(r.revoked_at),
+});
 
 /** A new share link: the capability is in this answer and nowhere else. */
-export async function createShare(ctx: AppContext, voteId: string, committeeId: string, by: string): Promise<Share & { capability: string; observerPath: string }> {
+export async function createShare(
+  ctx: AppContext,
+  voteId: string,
+  committeeId: string,
+  by: string,
+): Promise<Share & { capability: string; observerPath: string }> {
   const capability = `pjs_${toBase64url(randomBytes(32))}`;
   const row = await ctx.db.transaction(async (tx) => {
     const r = await insertShare(tx, voteId, shareHash(capability), by, ctx.now());

@@ -32,7 +32,11 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, init: { body?: unknown; token?: string; credentials: RequestCredentials; headers?: Record<string, string> }): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  init: { body?: unknown; token?: string; credentials: RequestCredentials; headers?: Record<string, string> },
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -79,7 +83,8 @@ const SIGNED_IN: RequestCredentials = 'same-origin';
  * Public routes: status, tally, record, chain, JWKS, collation. No token, but on the signed-in
  * pool: the credential-less pool is the cast's alone (see the top of this file).
  */
-export const publicGet = <T>(path: string, headers?: Record<string, string>) => call<T>('GET', path, { credentials: SIGNED_IN, ...(headers ? { headers } : {}) });
+export const publicGet = <T>(path: string, headers?: Record<string, string>) =>
+  call<T>('GET', path, { credentials: SIGNED_IN, ...(headers ? { headers } : {}) });
 
 /** The device signed in on this page, if any (Session.resume). */
 let signedIn: Session | undefined;
@@ -107,7 +112,6 @@ export function recordGet<T>(path: string, init: { ifNoneMatch?: string; share?:
   return signedIn && here ? signedIn.read<T>(path, headers) : publicGet<T>(path, headers);
 }
 
-
 /** Bounds of the random wait before a cast leaves, in ms. */
 export const CAST_DELAY_MS = { min: 400, max: 2000 } as const;
 
@@ -131,7 +135,10 @@ export interface Me {
 /** The signed-in device. */
 export class Session {
   private token: string | undefined;
-  private constructor(readonly device: StoredDevice, public me: Me) {}
+  private constructor(
+    readonly device: StoredDevice,
+    public me: Me,
+  ) {}
 
   /** Signs in with the device kept in IndexedDB, or returns null when this browser has none. */
   static async resume(): Promise<Session | null> {
@@ -173,8 +180,14 @@ export class Session {
 }
 
 async function login(device: StoredDevice): Promise<string> {
-  const ch = await call<{ challengeId: string; challenge: string }>('POST', '/v1/auth/challenge', { body: { deviceId: device.deviceId }, credentials: SIGNED_IN });
-  const signature = await signWithDevice(device, deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: device.deviceId }));
+  const ch = await call<{ challengeId: string; challenge: string }>('POST', '/v1/auth/challenge', {
+    body: { deviceId: device.deviceId },
+    credentials: SIGNED_IN,
+  });
+  const signature = await signWithDevice(
+    device,
+    deviceMessage('piaojue/v1/login', { challenge: ch.challenge, challengeId: ch.challengeId, deviceId: device.deviceId }),
+  );
   const tok = await call<{ accessToken: string }>('POST', '/v1/auth/token', { body: { challengeId: ch.challengeId, signature }, credentials: SIGNED_IN });
   return tok.accessToken;
 }
@@ -186,7 +199,14 @@ export async function enrolThisDevice(code: string): Promise<StoredDevice> {
     body: { code, device: { alg: key.alg, key: key.publicKey }, label: deviceLabel() },
     credentials: SIGNED_IN,
   });
-  const device: StoredDevice = { deviceId: r.deviceId, personId: r.personId, alg: key.alg, privateKey: key.privateKey, publicKey: key.publicKey, enrolledAt: new Date().toISOString() };
+  const device: StoredDevice = {
+    deviceId: r.deviceId,
+    personId: r.personId,
+    alg: key.alg,
+    privateKey: key.privateKey,
+    publicKey: key.publicKey,
+    enrolledAt: new Date().toISOString(),
+  };
   await saveDevice(device);
   return device;
 }

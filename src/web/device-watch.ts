@@ -58,7 +58,21 @@ export function deviceWatch(session: Session): { el: HTMLElement; refresh: () =>
               null,
               fresh.map((d) => h('li', null, `${d.label ?? d.alg} · ${shortHash(d.fingerprint)} · ${new Date(d.enrolledAt).toLocaleString()}`)),
             ),
-            h('button', { type: 'button', class: 'acknowledge-devices', onclick: () => (remember(personId, fresh.map((d) => d.fingerprint)), render()) }, L('这些是我的设备', 'These devices are mine')),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'acknowledge-devices',
+                onclick: () => (
+                  remember(
+                    personId,
+                    fresh.map((d) => d.fingerprint),
+                  ),
+                  render()
+                ),
+              },
+              L('这些是我的设备', 'These devices are mine'),
+            ),
           )
         : null;
     put(

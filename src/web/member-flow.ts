@@ -275,10 +275,18 @@ export class MemberFlow {
       // with the key served, and checkRecord holds that key and the whole definition to the
       // record's vote.created entry once the vote opens, before any ballot leaves.
       const { definition, createdHash } =
-        vote.state === 'draft' ? { definition: vote.definition, createdHash: undefined } : await this.guarded(() => record.pinnedDefinition(vote.committeeId, vote.id));
+        vote.state === 'draft'
+          ? { definition: vote.definition, createdHash: undefined }
+          : await this.guarded(() => record.pinnedDefinition(vote.committeeId, vote.id));
       this.refuseIfRewritten();
       if (definition.publicKey !== vote.definition.publicKey) throw new MemberFlowError('vote_key_mismatch');
-      v = { voteId: vote.id, personId: me.personId, request: createTokenRequest(vote.id, this.deps.randomBytes, versionOf(definition)), definition, createdHash };
+      v = {
+        voteId: vote.id,
+        personId: me.personId,
+        request: createTokenRequest(vote.id, this.deps.randomBytes, versionOf(definition)),
+        definition,
+        createdHash,
+      };
       await this.keep(v);
     }
     this.refuseIfRewritten();
@@ -424,7 +432,12 @@ export class MemberFlow {
     const localSeal = sealHash({ voteId: vote.id, preparedHash: prepared, confirmations: view.confirmations, decision: view.decision });
     if (localSeal !== view.sealHash) return { problem: { code: 'seal_hash' } };
     const chain = await this.guarded(() => this.deps.record.verifiedChain(vote.committeeId));
-    const entry = makeEntry(chain.at(-1)!, vote.committeeId, 'vote.closed', { ...view.prepared, confirmations: view.confirmations, decision: view.decision, countersignatures: [] });
+    const entry = makeEntry(chain.at(-1)!, vote.committeeId, 'vote.closed', {
+      ...view.prepared,
+      confirmations: view.confirmations,
+      decision: view.decision,
+      countersignatures: [],
+    });
     const record = { committeeId: vote.committeeId, voteId: vote.id, entries: [...chain, entry], head: { seq: entry.seq, hash: entry.hash } };
     const report = await this.deps.verify({ record, jwks: await this.deps.record.serviceKeys(), beforeCountersigning: true });
     return { report, localSeal };

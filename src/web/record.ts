@@ -98,8 +98,10 @@ async function readChain(committeeId: string): Promise<ChainEntry[]> {
   // a chain that has not moved answers 304 with no body at all.
   const tip = have.at(-1);
   const reply =
-    (await recordGet<ChainReply>(`/v1/committees/${encodeURIComponent(committeeId)}/chain?after=${have.length - 1}`, tip ? { ifNoneMatch: `"${tip.hash}"` } : {})) ??
-    ({ head: { seq: tip!.seq, hash: tip!.hash }, entries: [] } as unknown as ChainReply);
+    (await recordGet<ChainReply>(
+      `/v1/committees/${encodeURIComponent(committeeId)}/chain?after=${have.length - 1}`,
+      tip ? { ifNoneMatch: `"${tip.hash}"` } : {},
+    )) ?? ({ head: { seq: tip!.seq, hash: tip!.hash }, entries: [] } as unknown as ChainReply);
   if (!reply || !Array.isArray(reply.entries)) throw new RecordError(L('记录格式错误。', 'The record is malformed.'));
   let fresh: ChainEntry[];
   try {
@@ -112,7 +114,15 @@ async function readChain(committeeId: string): Promise<ChainEntry[]> {
     // Nothing new: what this page verified stands, unless the service now claims a shorter chain
     // or another tab pinned a head this history does not hold.
     const tip = have.at(-1)!;
-    if (typeof reply.head?.seq === 'number' && reply.head.seq < tip.seq) throw new RecordError(rewrittenText({ code: 'chain_head', detail: `the chain now ends at ${reply.head.seq}, before entry ${tip.seq}`, detailZh: `哈希链现止于序号 ${reply.head.seq}，早于记录项 #${tip.seq}` }), true);
+    if (typeof reply.head?.seq === 'number' && reply.head.seq < tip.seq)
+      throw new RecordError(
+        rewrittenText({
+          code: 'chain_head',
+          detail: `the chain now ends at ${reply.head.seq}, before entry ${tip.seq}`,
+          detailZh: `哈希链现止于序号 ${reply.head.seq}，早于记录项 #${tip.seq}`,
+        }),
+        true,
+      );
     const held = pin ? checkPinnedHead(have, pin, { prefix: true }) : { ok: true as const };
     if (!held.ok) throw new RecordError(rewrittenText(held), true);
     if (!pin || pin.seq <= tip.seq) return have;
@@ -132,7 +142,10 @@ async function readChain(committeeId: string): Promise<ChainEntry[]> {
 }
 
 /** The vote.created entry of this vote in a verified chain (exactly one), or undefined. */
-export function voteCreatedEntry(chain: readonly ChainEntry[], voteId: string): (ChainEntry & { kind: 'vote.created'; body: EntryBodies['vote.created'] }) | undefined {
+export function voteCreatedEntry(
+  chain: readonly ChainEntry[],
+  voteId: string,
+): (ChainEntry & { kind: 'vote.created'; body: EntryBodies['vote.created'] }) | undefined {
   const found = chain.filter((e) => e.kind === 'vote.created' && e.body.definition.voteId === voteId);
   if (found.length > 1) throw new RecordError(L('记录中同一表决出现了两次。', 'The record creates this vote twice.'));
   return found[0] as (ChainEntry & { kind: 'vote.created'; body: EntryBodies['vote.created'] }) | undefined;
@@ -158,7 +171,11 @@ export async function pinnedDefinition(committeeId: string, voteId: string): Pro
  * device verified — it extends the pinned head, or (when the pin is later than the close) its
  * last entry is the one at that seq in the chain this device holds.
  */
-export async function checkVoteRecord(record: { committeeId?: unknown; voteId?: unknown; entries?: unknown; head?: unknown }, committeeId: string, voteId: string): Promise<void> {
+export async function checkVoteRecord(
+  record: { committeeId?: unknown; voteId?: unknown; entries?: unknown; head?: unknown },
+  committeeId: string,
+  voteId: string,
+): Promise<void> {
   if (record.committeeId !== committeeId || record.voteId !== voteId) throw new RecordError(L('记录不属于这项表决。', 'The record is not this vote’s.'));
   const entries = Array.isArray(record.entries) ? (record.entries as unknown[]) : [];
   // A pin later than this record's close cannot be checked here; the chain below holds it.
@@ -174,7 +191,11 @@ export async function checkVoteRecord(record: { committeeId?: unknown; voteId?: 
   }
   // The chain now (which must itself extend the pin) holds this very entry at that seq.
   const chain = await verifiedChain(committeeId);
-  if (chain[end.seq]?.hash !== end.hash) throw new RecordError(rewrittenText({ code: 'chain_hash', detail: `entry ${end.seq} differs from the committee's chain`, detailZh: `记录项 #${end.seq} 与委员会的哈希链不同` }), true);
+  if (chain[end.seq]?.hash !== end.hash)
+    throw new RecordError(
+      rewrittenText({ code: 'chain_hash', detail: `entry ${end.seq} differs from the committee's chain`, detailZh: `记录项 #${end.seq} 与委员会的哈希链不同` }),
+      true,
+    );
 }
 
 /**
@@ -192,7 +213,12 @@ export function voteKeyFingerprint(createdHash: string): GlanceFingerprint {
  */
 export function fingerprintWords(print: GlanceFingerprint): HTMLElement {
   const half = Math.ceil(print.words.length / 2);
-  const row = (words: string[]) => h('span', { class: 'glance-row' }, words.map((w) => h('span', { class: 'glance-word' }, w)));
+  const row = (words: string[]) =>
+    h(
+      'span',
+      { class: 'glance-row' },
+      words.map((w) => h('span', { class: 'glance-word' }, w)),
+    );
   return h(
     'span',
     { class: 'fingerprint', lang: 'zh-CN', 'data-fingerprint': print.hex, 'data-words': print.words.join(' '), title: print.hex },

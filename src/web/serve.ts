@@ -66,7 +66,10 @@ export function loadWebClient(dir: string = WEB_BUNDLE_DIR): WebClient {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
   } catch (e) {
     const missing = (e as { code?: string }).code === 'ENOENT';
-    throw new Error(`The web client is ${missing ? 'not built' : 'damaged'}: ${join(dir, 'manifest.json')} ${missing ? 'is missing' : 'cannot be read'}. ${rebuild}`, { cause: e });
+    throw new Error(
+      `The web client is ${missing ? 'not built' : 'damaged'}: ${join(dir, 'manifest.json')} ${missing ? 'is missing' : 'cannot be read'}. ${rebuild}`,
+      { cause: e },
+    );
   }
   const load = (entry: ManifestEntry): Asset => {
     let body: Buffer;
@@ -81,7 +84,8 @@ export function loadWebClient(dir: string = WEB_BUNDLE_DIR): WebClient {
     }
     return { body, type: entry.type, etag: `"${digest.toString('base64url').slice(0, 27)}"` };
   };
-  if (!manifest?.page || !Array.isArray(manifest.assets)) throw new Error(`The web client's manifest ${join(dir, 'manifest.json')} is not one this version wrote. ${rebuild}`);
+  if (!manifest?.page || !Array.isArray(manifest.assets))
+    throw new Error(`The web client's manifest ${join(dir, 'manifest.json')} is not one this version wrote. ${rebuild}`);
   return { index: load(manifest.page), assets: new Map(manifest.assets.map((a) => [a.path, load(a)])) };
 }
 

@@ -17,10 +17,13 @@ export function signedInPage(run: SignedInPage): PageMount {
     let stop: (() => void) | undefined;
     let gone = false;
     root.append(
-      signIn((s) => {
-        if (gone) return;
-        stop = run(root, s, params);
-      }, params.get('code') ?? ''),
+      signIn(
+        (s) => {
+          if (gone) return;
+          stop = run(root, s, params);
+        },
+        params.get('code') ?? '',
+      ),
     );
     return () => {
       gone = true;

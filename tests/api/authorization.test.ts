@@ -24,7 +24,8 @@ beforeAll(async () => {
   a = await createCommittee(admin, '甲县委常委会', ['王一', '李二', '张三'], undefined, 'restricted');
   b = await createCommittee(admin, '乙县委常委会', ['赵四', '钱五', '孙六']);
   meetingA = (await a.secretary.api.post(`/v1/committees/${a.id}/meetings`, { title: '甲会议' })).body.id;
-  voteA = (await a.secretary.api.post(`/v1/meetings/${meetingA}/votes`, { title: '甲表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.id;
+  voteA = (await a.secretary.api.post(`/v1/meetings/${meetingA}/votes`, { title: '甲表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body
+    .id;
   const { createTokenRequest } = await import('../../src/protocol/member-ballot.ts');
   const { tokenRequestMessage } = await import('../../src/protocol/device-key.ts');
   const { rng } = await import('../helpers/voting.ts');
@@ -39,9 +40,30 @@ afterAll(async () => service?.close());
 /** Everything a denied request could have changed. */
 async function snapshot(): Promise<string> {
   const db = service.ctx.db;
-  const tables = ['people', 'committees', 'committee_members', 'committee_secretaries', 'enrolment_codes', 'devices', 'meetings', 'attendance', 'chain_entries', 'votes', 'token_issuances', 'ballots', 'vote_confirmations', 'vote_countersignatures', 'meeting_inspectors', 'committee_observers', 'vote_shares', 'access_audit', 'participation_slips', 'slip_token_issuances'];
+  const tables = [
+    'people',
+    'committees',
+    'committee_members',
+    'committee_secretaries',
+    'enrolment_codes',
+    'devices',
+    'meetings',
+    'attendance',
+    'chain_entries',
+    'votes',
+    'token_issuances',
+    'ballots',
+    'vote_confirmations',
+    'vote_countersignatures',
+    'meeting_inspectors',
+    'committee_observers',
+    'vote_shares',
+    'access_audit',
+    'participation_slips',
+    'slip_token_issuances',
+  ];
   const counts = await Promise.all(tables.map(async (t) => `${t}=${(await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n}`));
-  const states = await db.query("SELECT id, state, attendance_recorded FROM meetings ORDER BY id");
+  const states = await db.query('SELECT id, state, attendance_recorded FROM meetings ORDER BY id');
   const devices = await db.query('SELECT id, revoked_at FROM devices ORDER BY id');
   const members = await db.query('SELECT committee_id, person_id, voting_right, active FROM committee_members ORDER BY 1, 2');
   const visibility = await db.query('SELECT id, visibility FROM committees ORDER BY id');
@@ -62,62 +84,202 @@ interface Case {
 }
 
 /** A composite over vote A twice: refused past authorisation (invalid_composite), so nothing is written. */
-const compositeBody = () => ({ title: '三元测评', sources: [{ label: '甲', voteId: voteA, weight: 50 }, { label: '乙', voteId: voteA, weight: 50 }] });
+const compositeBody = () => ({
+  title: '三元测评',
+  sources: [
+    { label: '甲', voteId: voteA, weight: 50 },
+    { label: '乙', voteId: voteA, weight: 50 },
+  ],
+});
 
 const cases = (): Case[] => [
-  { route: 'post /v1/people/{personId}/enrolment-codes', call: (s) => s.api.post(`/v1/people/${a.members[1]!.personId}/enrolment-codes`), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'get /v1/people/{personId}/devices', call: (s) => s.api.get(`/v1/people/${a.members[1]!.personId}/devices`), denied: { obsA: 404, secA: 404, memA: 404, secB: 404, memB: 404 } },
-  { route: 'post /v1/devices/{deviceId}/revoke', call: (s) => s.api.post(`/v1/devices/${a.members[1]!.deviceId}/revoke`), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees', call: (s) => s.api.post('/v1/committees', { name: '丙委员会' }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  {
+    route: 'post /v1/people/{personId}/enrolment-codes',
+    call: (s) => s.api.post(`/v1/people/${a.members[1]!.personId}/enrolment-codes`),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'get /v1/people/{personId}/devices',
+    call: (s) => s.api.get(`/v1/people/${a.members[1]!.personId}/devices`),
+    denied: { obsA: 404, secA: 404, memA: 404, secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/devices/{deviceId}/revoke',
+    call: (s) => s.api.post(`/v1/devices/${a.members[1]!.deviceId}/revoke`),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'post /v1/committees',
+    call: (s) => s.api.post('/v1/committees', { name: '丙委员会' }),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
   { route: 'get /v1/committees/{committeeId}', call: (s) => s.api.get(`/v1/committees/${a.id}`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/committees/{committeeId}/members', call: (s) => s.api.get(`/v1/committees/${a.id}/members`), denied: { secB: 404, memB: 404 } },
-  { route: 'post /v1/committees/{committeeId}/members', call: (s) => s.api.post(`/v1/committees/${a.id}/members`, { name: '周七' }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees/{committeeId}/members/batch', call: (s) => s.api.post(`/v1/committees/${a.id}/members/batch`, { members: [{ name: '郑九' }] }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'patch /v1/committees/{committeeId}/members/{memberId}', call: (s) => s.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
+  {
+    route: 'post /v1/committees/{committeeId}/members',
+    call: (s) => s.api.post(`/v1/committees/${a.id}/members`, { name: '周七' }),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'post /v1/committees/{committeeId}/members/batch',
+    call: (s) => s.api.post(`/v1/committees/${a.id}/members/batch`, { members: [{ name: '郑九' }] }),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'patch /v1/committees/{committeeId}/members/{memberId}',
+    call: (s) => s.api.patch(`/v1/committees/${a.id}/members/${a.members[2]!.personId}`, { votingRight: false }),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
   { route: 'get /v1/committees/{committeeId}/secretaries', call: (s) => s.api.get(`/v1/committees/${a.id}/secretaries`), denied: { secB: 404, memB: 404 } },
-  { route: 'delete /v1/committees/{committeeId}/secretaries/{personId}', call: (s) => s.api.delete(`/v1/committees/${a.id}/secretaries/${a.secretary.personId}`), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees/{committeeId}/secretaries', call: (s) => s.api.post(`/v1/committees/${a.id}/secretaries`, { name: '吴八' }), denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 } },
-  { route: 'post /v1/committees/{committeeId}/meetings', call: (s) => s.api.post(`/v1/committees/${a.id}/meetings`, { title: '另一次会议' }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'delete /v1/committees/{committeeId}/secretaries/{personId}',
+    call: (s) => s.api.delete(`/v1/committees/${a.id}/secretaries/${a.secretary.personId}`),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'post /v1/committees/{committeeId}/secretaries',
+    call: (s) => s.api.post(`/v1/committees/${a.id}/secretaries`, { name: '吴八' }),
+    denied: { obsA: 403, secA: 403, memA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'post /v1/committees/{committeeId}/meetings',
+    call: (s) => s.api.post(`/v1/committees/${a.id}/meetings`, { title: '另一次会议' }),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
   { route: 'get /v1/committees/{committeeId}/meetings', call: (s) => s.api.get(`/v1/committees/${a.id}/meetings`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/meetings/{meetingId}', call: (s) => s.api.get(`/v1/meetings/${meetingA}`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/meetings/{meetingId}/attendance', call: (s) => s.api.get(`/v1/meetings/${meetingA}/attendance`), denied: { secB: 404, memB: 404 } },
-  { route: 'put /v1/meetings/{meetingId}/attendance', call: (s) => s.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/meetings/{meetingId}/open', call: (s) => s.api.post(`/v1/meetings/${meetingA}/open`), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/meetings/{meetingId}/close', call: (s) => s.api.post(`/v1/meetings/${meetingA}/close`), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/meetings/{meetingId}/votes', call: (s) => s.api.post(`/v1/meetings/${meetingA}/votes`, { title: '另一表决', items: [{ post: '局长', seats: 1, candidates: ['李二'] }] }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'put /v1/meetings/{meetingId}/attendance',
+    call: (s) => s.api.put(`/v1/meetings/${meetingA}/attendance`, { present: a.members.map((m) => m.personId) }),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/meetings/{meetingId}/open',
+    call: (s) => s.api.post(`/v1/meetings/${meetingA}/open`),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/meetings/{meetingId}/close',
+    call: (s) => s.api.post(`/v1/meetings/${meetingA}/close`),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/meetings/{meetingId}/votes',
+    call: (s) => s.api.post(`/v1/meetings/${meetingA}/votes`, { title: '另一表决', items: [{ post: '局长', seats: 1, candidates: ['李二'] }] }),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
   { route: 'get /v1/meetings/{meetingId}/votes', call: (s) => s.api.get(`/v1/meetings/${meetingA}/votes`), denied: { secB: 404, memB: 404 } },
   { route: 'get /v1/votes/{voteId}', call: (s) => s.api.get(`/v1/votes/${voteA}`), denied: { obsA: 404, secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/open', call: (s) => s.api.post(`/v1/votes/${voteA}/open`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/close', call: (s) => s.api.post(`/v1/votes/${voteA}/close`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'get /v1/votes/{voteId}/issuances', call: (s) => s.api.get(`/v1/votes/${voteA}/issuances`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/runoff', call: (s) => s.api.post(`/v1/votes/${voteA}/runoff`), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'post /v1/votes/{voteId}/open',
+    call: (s) => s.api.post(`/v1/votes/${voteA}/open`),
+    denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/votes/{voteId}/close',
+    call: (s) => s.api.post(`/v1/votes/${voteA}/close`),
+    denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'get /v1/votes/{voteId}/issuances',
+    call: (s) => s.api.get(`/v1/votes/${voteA}/issuances`),
+    denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/votes/{voteId}/runoff',
+    call: (s) => s.api.post(`/v1/votes/${voteA}/runoff`),
+    denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
   { route: 'get /v1/votes/{voteId}/closing', call: (s) => s.api.get(`/v1/votes/${voteA}/closing`), denied: { obsA: 404, secB: 404, memB: 404 } },
   // Only a member holding a token for the vote confirms; only a designated inspector countersigns.
-  { route: 'post /v1/votes/{voteId}/confirmations', call: (s) => s.api.post(`/v1/votes/${voteA}/confirmations`, { deviceSignature: 'AAAA' }), denied: { obsA: 404, admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], memA: [403, 'not_eligible'], secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/seal', call: (s) => s.api.post(`/v1/votes/${voteA}/seal`, {}), denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'post /v1/votes/{voteId}/countersignatures', call: (s) => s.api.post(`/v1/votes/${voteA}/countersignatures`, { deviceSignature: 'AAAA' }), denied: { obsA: 404, admin: 403, secA: 403, memA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'post /v1/votes/{voteId}/confirmations',
+    call: (s) => s.api.post(`/v1/votes/${voteA}/confirmations`, { deviceSignature: 'AAAA' }),
+    denied: { obsA: 404, admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], memA: [403, 'not_eligible'], secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/votes/{voteId}/seal',
+    call: (s) => s.api.post(`/v1/votes/${voteA}/seal`, {}),
+    denied: { obsA: 404, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'post /v1/votes/{voteId}/countersignatures',
+    call: (s) => s.api.post(`/v1/votes/${voteA}/countersignatures`, { deviceSignature: 'AAAA' }),
+    denied: { obsA: 404, admin: 403, secA: 403, memA: 403, secB: 404, memB: 404 },
+  },
   { route: 'get /v1/meetings/{meetingId}/inspectors', call: (s) => s.api.get(`/v1/meetings/${meetingA}/inspectors`), denied: { secB: 404, memB: 404 } },
-  { route: 'put /v1/meetings/{meetingId}/inspectors', call: (s) => s.api.put(`/v1/meetings/${meetingA}/inspectors`, { inspectors: [a.members[1]!.personId] }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'put /v1/meetings/{meetingId}/inspectors',
+    call: (s) => s.api.put(`/v1/meetings/${meetingA}/inspectors`, { inspectors: [a.members[1]!.personId] }),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
   // Only a present voting member gets a token: the secretary and the administrator are refused as not eligible.
-  { route: 'post /v1/votes/{voteId}/tokens', call: (s) => s.api.post(`/v1/votes/${voteA}/tokens`, blinded), denied: { obsA: [403, 'not_eligible'], admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], secB: 404, memB: 404 } },
+  {
+    route: 'post /v1/votes/{voteId}/tokens',
+    call: (s) => s.api.post(`/v1/votes/${voteA}/tokens`, blinded),
+    denied: { obsA: [403, 'not_eligible'], admin: [403, 'not_eligible'], secA: [403, 'not_eligible'], secB: 404, memB: 404 },
+  },
   // Who may read the record (issue 12): administrators only set visibility and observers; the
   // secretaries and administrators keep share links and read the access log.
-  { route: 'patch /v1/committees/{committeeId}', call: (s) => s.api.patch(`/v1/committees/${a.id}`, { visibility: 'public' }), denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 } },
+  {
+    route: 'patch /v1/committees/{committeeId}',
+    call: (s) => s.api.patch(`/v1/committees/${a.id}`, { visibility: 'public' }),
+    denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 },
+  },
   { route: 'get /v1/committees/{committeeId}/observers', call: (s) => s.api.get(`/v1/committees/${a.id}/observers`), denied: { secB: 404, memB: 404 } },
-  { route: 'post /v1/committees/{committeeId}/observers', call: (s) => s.api.post(`/v1/committees/${a.id}/observers`, { name: '乙观察员' }), denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 } },
-  { route: 'delete /v1/committees/{committeeId}/observers/{personId}', call: (s) => s.api.delete(`/v1/committees/${a.id}/observers/${obsA.personId}`), denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 } },
-  { route: 'get /v1/committees/{committeeId}/access-log', call: (s) => s.api.get(`/v1/committees/${a.id}/access-log`), denied: { memA: 403, obsA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'post /v1/committees/{committeeId}/observers',
+    call: (s) => s.api.post(`/v1/committees/${a.id}/observers`, { name: '乙观察员' }),
+    denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'delete /v1/committees/{committeeId}/observers/{personId}',
+    call: (s) => s.api.delete(`/v1/committees/${a.id}/observers/${obsA.personId}`),
+    denied: { secA: 403, memA: 403, obsA: 403, secB: 403, memB: 403 },
+  },
+  {
+    route: 'get /v1/committees/{committeeId}/access-log',
+    call: (s) => s.api.get(`/v1/committees/${a.id}/access-log`),
+    denied: { memA: 403, obsA: 403, secB: 404, memB: 404 },
+  },
   { route: 'post /v1/votes/{voteId}/shares', call: (s) => s.api.post(`/v1/votes/${voteA}/shares`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
   { route: 'get /v1/votes/{voteId}/shares', call: (s) => s.api.get(`/v1/votes/${voteA}/shares`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
-  { route: 'delete /v1/votes/{voteId}/shares/{shareId}', call: (s) => s.api.delete(`/v1/votes/${voteA}/shares/${shareA}`), denied: { memA: 403, obsA: 404, secB: 404, memB: 404 } },
+  {
+    route: 'delete /v1/votes/{voteId}/shares/{shareId}',
+    call: (s) => s.api.delete(`/v1/votes/${voteA}/shares/${shareA}`),
+    denied: { memA: 403, obsA: 404, secB: 404, memB: 404 },
+  },
   // Participation slips (issue 15): the committee's secretary prints and voids; its people read the counts.
-  { route: 'post /v1/meetings/{meetingId}/slips', call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips`, { count: 2 }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'post /v1/meetings/{meetingId}/slips',
+    call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips`, { count: 2 }),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
   { route: 'get /v1/meetings/{meetingId}/slips', call: (s) => s.api.get(`/v1/meetings/${slipsMeetingA}/slips`), denied: { secB: 404, memB: 404 } },
-  { route: 'post /v1/meetings/{meetingId}/slips/void', call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips/void`, { batch: 1 }), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
+  {
+    route: 'post /v1/meetings/{meetingId}/slips/void',
+    call: (s) => s.api.post(`/v1/meetings/${slipsMeetingA}/slips/void`, { batch: 1 }),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
   // 三元测评 composites (issue 15): the committee's secretary publishes; the record's readers read.
-  { route: 'post /v1/committees/{committeeId}/composites', call: (s) => s.api.post(`/v1/committees/${a.id}/composites`, compositeBody()), denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 } },
-  { route: 'get /v1/committees/{committeeId}/composites', call: (s) => s.api.get(`/v1/committees/${a.id}/composites`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
-  { route: 'get /v1/committees/{committeeId}/composites/{compositeId}', call: (s) => s.api.get(`/v1/committees/${a.id}/composites/${voteA}`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
+  {
+    route: 'post /v1/committees/{committeeId}/composites',
+    call: (s) => s.api.post(`/v1/committees/${a.id}/composites`, compositeBody()),
+    denied: { obsA: 403, admin: 403, memA: 403, secB: 404, memB: 404 },
+  },
+  {
+    route: 'get /v1/committees/{committeeId}/composites',
+    call: (s) => s.api.get(`/v1/committees/${a.id}/composites`),
+    denied: { secB: 404, memB: 404 },
+    anonymous: 404,
+  },
+  {
+    route: 'get /v1/committees/{committeeId}/composites/{compositeId}',
+    call: (s) => s.api.get(`/v1/committees/${a.id}/composites/${voteA}`),
+    denied: { secB: 404, memB: 404 },
+    anonymous: 404,
+  },
   // The record of a restricted committee: no other committee's people, and no one anonymous.
   { route: 'get /v1/votes/{voteId}/status', call: (s) => s.api.get(`/v1/votes/${voteA}/status`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
   { route: 'get /v1/votes/{voteId}/tally', call: (s) => s.api.get(`/v1/votes/${voteA}/tally`), denied: { secB: 404, memB: 404 }, anonymous: 404 },
@@ -162,7 +324,9 @@ describe('authorisation', () => {
     }
     // And without a token at all.
     const anon = await c.call({ ...admin, api: admin.api.as(undefined) });
-    expect({ status: anon.status, code: anon.body?.code }).toEqual(c.anonymous === 404 ? { status: 404, code: 'not_found' } : { status: 401, code: 'unauthenticated' });
+    expect({ status: anon.status, code: anon.body?.code }).toEqual(
+      c.anonymous === 404 ? { status: 404, code: 'not_found' } : { status: 401, code: 'unauthenticated' },
+    );
   });
 
   it('lists to each person only the committees they belong to', async () => {

@@ -56,10 +56,11 @@ describe('equal-length ballots', () => {
     // The request bodies as they leave the client, measured at fetch.
     const sent: number[] = [];
     const realFetch = globalThis.fetch;
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      if ((input instanceof Request ? input.url : input.toString()).endsWith('/v1/ballots') && typeof init?.body === 'string') sent.push(Buffer.byteLength(init.body, 'utf8'));
+    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      if ((input instanceof Request ? input.url : input.toString()).endsWith('/v1/ballots') && typeof init?.body === 'string')
+        sent.push(Buffer.byteLength(init.body, 'utf8'));
       return realFetch(input, init);
-    });
+    };
     try {
       for (const [i, choices] of patterns.entries()) expect((await castBallot(service.url, buildBallot(tokens[i]!, choices))).status).toBe(201);
     } finally {
@@ -71,7 +72,10 @@ describe('equal-length ballots', () => {
     const unpadded = patterns.map((p, i) => JSON.stringify(buildBallot(tokens[i]!, p)).length);
     expect(new Set(unpadded).size).toBeGreaterThan(1);
 
-    const rows = await service.ctx.db.query<{ ballot: string; token: string; ballot_hash: string; receipt: string }>('SELECT ballot, token, ballot_hash, receipt FROM ballots WHERE vote_id = $1', [def.voteId]);
+    const rows = await service.ctx.db.query<{ ballot: string; token: string; ballot_hash: string; receipt: string }>(
+      'SELECT ballot, token, ballot_hash, receipt FROM ballots WHERE vote_id = $1',
+      [def.voteId],
+    );
     expect(rows).toHaveLength(patterns.length);
     expect(new Set(rows.map((r) => Buffer.byteLength(r.ballot))).size).toBe(1);
     expect(new Set(rows.map((r) => Buffer.byteLength(JSON.stringify(r)))).size).toBe(1);
@@ -79,7 +83,10 @@ describe('equal-length ballots', () => {
 
   it('refuses a cast whose padding is missing or wrong, naming the field, and spends nothing', async () => {
     const { def, tokens } = await openVoteWithTokens('填充校验委员会', 3);
-    const ballot = buildBallot(tokens[0]!, allMarked(def, () => 'approve'));
+    const ballot = buildBallot(
+      tokens[0]!,
+      allMarked(def, () => 'approve'),
+    );
     const api = new Api(service.url);
     const send = (body: unknown) => api.req('POST', '/v1/ballots', undefined, { raw: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     const missing = await send(ballot);
@@ -98,7 +105,10 @@ describe('equal-length ballots', () => {
 describe('ballot signatures at the service', () => {
   it('refuses a ballot whose marks its one-time key did not sign with 422 invalid_ballot_signature, and changes nothing', async () => {
     const { def, tokens } = await openVoteWithTokens('选票签名委员会', 3);
-    const honest = buildBallot(tokens[0]!, allMarked(def, () => 'disapprove'));
+    const honest = buildBallot(
+      tokens[0]!,
+      allMarked(def, () => 'disapprove'),
+    );
     const before = (await new Api(service.url).get(`/v1/votes/${def.voteId}/status`)).body;
     // The marks changed after signing (what an operator in the middle would do).
     const altered = { ...honest, choices: allMarked(def, () => 'approve') };
@@ -118,7 +128,10 @@ describe('ballot signatures at the service', () => {
 
   it('checks the ballot signature before the token: a ballot bad in both is refused for its ballot signature', async () => {
     const { def, tokens } = await openVoteWithTokens('先验签委员会', 3);
-    const honest = buildBallot(tokens[1]!, allMarked(def, () => 'abstain'));
+    const honest = buildBallot(
+      tokens[1]!,
+      allMarked(def, () => 'abstain'),
+    );
     const both = { ...honest, signature: tokens[2]!.signature, choices: allMarked(def, () => 'approve') };
     expect((await castBallot(service.url, both)).body.code).toBe('invalid_ballot_signature');
     // With a good ballot signature, the swapped token signature is what fails.
@@ -128,7 +141,10 @@ describe('ballot signatures at the service', () => {
 
   it('the cast body is the canonical ballot plus its padding, byte for byte', async () => {
     const { def, tokens } = await openVoteWithTokens('规范正文委员会', 3);
-    const ballot = buildBallot(tokens[0]!, allMarked(def, () => 'approve'));
+    const ballot = buildBallot(
+      tokens[0]!,
+      allMarked(def, () => 'approve'),
+    );
     const text = castBodyText(ballot);
     expect(JSON.parse(text)).toEqual({ ...ballot, padding: ballotPadding(ballot.choices) });
     expect(Object.keys(JSON.parse(text))).toEqual(['ballotPublicKey', 'ballotSignature', 'choices', 'padding', 'signature', 'voteId']);

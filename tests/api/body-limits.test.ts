@@ -54,7 +54,10 @@ describe('per-route body limits', () => {
     const body = JSON.stringify({ names, convention: 'fullname' });
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(STROKE_ORDER_BODY_LIMIT);
     // As Python's json.dumps sends it by default (\\uXXXX for every character of the BMP).
-    const escaped = JSON.stringify({ names: Array.from({ length: MAX_NAMES }, () => '王'.repeat(perName)) }).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const escaped = JSON.stringify({ names: Array.from({ length: MAX_NAMES }, () => '王'.repeat(perName)) }).replace(
+      /[^\x00-\x7f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
     expect(Buffer.byteLength(escaped)).toBeLessThanOrEqual(STROKE_ORDER_BODY_LIMIT);
     const r = await post('/v1/collation/stroke-order', escaped);
     expect(r.status).toBe(200);

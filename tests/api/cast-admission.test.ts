@@ -34,10 +34,10 @@ beforeAll(async () => {
   }) as typeof crypto.run;
   const db = service.ctx.db;
   const query = db.query.bind(db);
-  db.query = ((text: string, params?: unknown[]) => {
+  db.query = (text: string, params?: unknown[]) => {
     sql.push(text);
     return query(text, params);
-  });
+  };
 });
 afterAll(async () => service?.close());
 

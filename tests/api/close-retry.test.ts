@@ -28,7 +28,12 @@ describe('closing a vote again', () => {
     await closeAndPublish(c.secretary, c.members, def.voteId);
     const afterPublication = await c.secretary.api.post(`/v1/votes/${def.voteId}/close`);
     expect(afterPublication.status).toBe(200);
-    expect(afterPublication.body).toMatchObject({ vote: { state: 'closed' }, tally: first.body.tally, tallySignature: first.body.tallySignature, preparedHash: first.body.preparedHash });
+    expect(afterPublication.body).toMatchObject({
+      vote: { state: 'closed' },
+      tally: first.body.tally,
+      tallySignature: first.body.tallySignature,
+      preparedHash: first.body.preparedHash,
+    });
     expect(await closedEntries(c.id)).toBe(1);
   });
 

@@ -34,13 +34,19 @@ afterAll(async () => service?.close());
 const NAMES5 = ['王一', '李二', '张三', '赵四', '钱五'];
 type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;
 const record = async (voteId: string): Promise<VoteRecord> => (await new Api(service.url).get(`/v1/votes/${voteId}/record`)).body;
-const failed = async (r: unknown) => (await verifyRecord(r, { jwks: jwks as never, randomBytes: rng })).checks.filter((c) => !c.ok).map((c) => c.code as VerificationCode);
+const failed = async (r: unknown) =>
+  (await verifyRecord(r, { jwks: jwks as never, randomBytes: rng })).checks.filter((c) => !c.ok).map((c) => c.code as VerificationCode);
 const closingOf = async (s: Session, voteId: string): Promise<ClosingView> => (await s.api.get(`/v1/votes/${voteId}/closing`)).body;
-const confirm = async (m: Session, voteId: string, hash: string) => m.api.post(`/v1/votes/${voteId}/confirmations`, { deviceSignature: await m.device.sign(confirmationMessage(voteId, hash)) });
-const countersign = async (m: Session, voteId: string, hash: string) => m.api.post(`/v1/votes/${voteId}/countersignatures`, { deviceSignature: await m.device.sign(countersignatureMessage(voteId, hash)) });
+const confirm = async (m: Session, voteId: string, hash: string) =>
+  m.api.post(`/v1/votes/${voteId}/confirmations`, { deviceSignature: await m.device.sign(confirmationMessage(voteId, hash)) });
+const countersign = async (m: Session, voteId: string, hash: string) =>
+  m.api.post(`/v1/votes/${voteId}/countersignatures`, { deviceSignature: await m.device.sign(countersignatureMessage(voteId, hash)) });
 
 /** A committee of five, all present, four take a token and cast; returns the open vote. */
-async function castFour(name: string, beforeTokens?: (c: CommitteeFixture) => Promise<void>): Promise<{ c: CommitteeFixture; meetingId: string; def: VoteDefinition }> {
+async function castFour(
+  name: string,
+  beforeTokens?: (c: CommitteeFixture) => Promise<void>,
+): Promise<{ c: CommitteeFixture; meetingId: string; def: VoteDefinition }> {
   const world = await meetingWithVote(admin, name, NAMES5);
   await beforeTokens?.(world.c);
   const tokens = [];
@@ -101,7 +107,12 @@ describe('the close in steps', () => {
     for (const m of c.members.slice(0, 3)) expect((await confirm(m, def.voteId, prepared)).status).toBe(200);
     // Sent again: the same answer, one confirmation.
     expect((await confirm(c.members[0]!, def.voteId, prepared)).body).toEqual({ voteId: def.voteId, confirmed: true });
-    expect((await closingOf(c.secretary, def.voteId)).confirmedBy).toEqual(c.members.slice(0, 3).map((m) => m.personId).sort());
+    expect((await closingOf(c.secretary, def.voteId)).confirmedBy).toEqual(
+      c.members
+        .slice(0, 3)
+        .map((m) => m.personId)
+        .sort(),
+    );
   });
 
   it('seals only with inspectors designated and present, and with every ballot confirmed or a recorded reason', async () => {
@@ -121,7 +132,9 @@ describe('the close in steps', () => {
     const sealed = await c.secretary.api.post(`/v1/votes/${def.voteId}/seal`, { unconfirmedReason: '赵四手机没电，已当场说明' });
     expect(sealed.status).toBe(200);
     expect(sealed.body).toMatchObject({ state: 'countersigning', decision: { unconfirmed: 1, reason: '赵四手机没电，已当场说明', by: c.secretary.personId } });
-    expect(sealed.body.sealHash).toBe(sealHash({ voteId: def.voteId, preparedHash: prepared, confirmations: await sealedConfirmations(def.voteId), decision: sealed.body.decision }));
+    expect(sealed.body.sealHash).toBe(
+      sealHash({ voteId: def.voteId, preparedHash: prepared, confirmations: await sealedConfirmations(def.voteId), decision: sealed.body.decision }),
+    );
     const late = await confirm(c.members[3]!, def.voteId, prepared);
     expect([late.status, late.body.code]).toEqual([409, 'invalid_state']);
   });
@@ -151,7 +164,10 @@ describe('the close in steps', () => {
 });
 
 async function sealedConfirmations(voteId: string) {
-  const rows = await service.ctx.db.query<{ person_id: string; device_fingerprint: string; signature: string }>('SELECT person_id, device_fingerprint, signature FROM vote_confirmations WHERE vote_id = $1 ORDER BY person_id', [voteId]);
+  const rows = await service.ctx.db.query<{ person_id: string; device_fingerprint: string; signature: string }>(
+    'SELECT person_id, device_fingerprint, signature FROM vote_confirmations WHERE vote_id = $1 ORDER BY person_id',
+    [voteId],
+  );
   return rows.map((x) => ({ memberId: x.person_id, deviceFingerprint: x.device_fingerprint, signature: x.signature }));
 }
 
@@ -182,7 +198,11 @@ describe('attacks on the close', () => {
     // The operator holds the service key and the database: the fifth member took no token, so
     // 发出 4 = 收回 4 — take a token in the fifth member's name first, then mint a ballot with it.
     await obtainToken(c.members[4]!, def);
-    const secret = openVoteSecret(service.ctx.keys, def.voteId, (await service.ctx.db.query<{ secret_key_sealed: string }>('SELECT secret_key_sealed FROM votes WHERE id = $1', [def.voteId]))[0]!.secret_key_sealed);
+    const secret = openVoteSecret(
+      service.ctx.keys,
+      def.voteId,
+      (await service.ctx.db.query<{ secret_key_sealed: string }>('SELECT secret_key_sealed FROM votes WHERE id = $1', [def.voteId]))[0]!.secret_key_sealed,
+    );
     const request = createTokenRequest(def.voteId, rng, 2);
     const token = finishToken(request, toBase64url(signBlinded(secret, fromBase64url(request.blindedPoint))), def.publicKey);
     const minted = buildBallot(token, approveOnly(def, ['王一']));
@@ -244,23 +264,54 @@ describe('attacks on the close', () => {
       expect(await failed(tampered((b) => (b.countersignatures![0]!.signature = garbage)))).toEqual(['countersignature_invalid']);
       // A countersignature by a member who is not a designated inspector, with a real signature of theirs.
       const outsider = members[3]!;
-      const fingerprint = (await service.ctx.db.query<{ fingerprint: string }>('SELECT fingerprint FROM devices WHERE id = $1', [outsider.deviceId]))[0]!.fingerprint;
+      const fingerprint = (await service.ctx.db.query<{ fingerprint: string }>('SELECT fingerprint FROM devices WHERE id = $1', [outsider.deviceId]))[0]!
+        .fingerprint;
       const closed = base.entries.at(-1) as Closed;
-      const seal = sealHash({ voteId: base.voteId, preparedHash: preparedHash(closed.body as PreparedClose), confirmations: closed.body.confirmations!, decision: null });
+      const seal = sealHash({
+        voteId: base.voteId,
+        preparedHash: preparedHash(closed.body as PreparedClose),
+        confirmations: closed.body.confirmations!,
+        decision: null,
+      });
       const signature = await outsider.device.sign(countersignatureMessage(base.voteId, seal));
-      expect(await failed(tampered((b) => (b.countersignatures = [...b.countersignatures!, { memberId: outsider.personId, deviceFingerprint: fingerprint, signature }].sort((x, y) => (x.memberId < y.memberId ? -1 : 1)))))).toEqual(['countersignature_invalid']);
+      expect(
+        await failed(
+          tampered(
+            (b) =>
+              (b.countersignatures = [...b.countersignatures!, { memberId: outsider.personId, deviceFingerprint: fingerprint, signature }].sort((x, y) =>
+                x.memberId < y.memberId ? -1 : 1,
+              )),
+          ),
+        ),
+      ).toEqual(['countersignature_invalid']);
     });
 
     it('a confirmation or countersignature replayed from another vote fails with its code', async () => {
       const from = (other.entries.at(-1) as Closed).body;
-      expect(await failed(tampered((b) => (b.confirmations![0]!.signature = from.confirmations![0]!.signature)))).toEqual(['confirmation_invalid', 'countersignature_invalid']);
+      expect(await failed(tampered((b) => (b.confirmations![0]!.signature = from.confirmations![0]!.signature)))).toEqual([
+        'confirmation_invalid',
+        'countersignature_invalid',
+      ]);
       expect(await failed(tampered((b) => (b.countersignatures![0]!.signature = from.countersignatures![0]!.signature)))).toEqual(['countersignature_invalid']);
     });
 
     it('inspectors missing from the chain fail inspectors_missing; a decision by someone not a secretary fails actor_not_secretary', async () => {
-      expect(await failed(tampered((_, r) => r.entries.splice(r.entries.findIndex((e) => e.kind === 'inspectors.designated'), 1)))).toEqual(['inspectors_missing']);
+      expect(
+        await failed(
+          tampered((_, r) =>
+            r.entries.splice(
+              r.entries.findIndex((e) => e.kind === 'inspectors.designated'),
+              1,
+            ),
+          ),
+        ),
+      ).toEqual(['inspectors_missing']);
       // A decision slipped in after the inspectors signed breaks their signatures; its author must be a secretary too.
-      expect(await failed(tampered((b) => (b.decision = { unconfirmed: 1, reason: '补录', by: members[0]!.personId })))).toEqual(['actor_not_secretary', 'decision_invalid', 'countersignature_invalid']);
+      expect(await failed(tampered((b) => (b.decision = { unconfirmed: 1, reason: '补录', by: members[0]!.personId })))).toEqual([
+        'actor_not_secretary',
+        'decision_invalid',
+        'countersignature_invalid',
+      ]);
     });
 
     it('a ballot added to the published close (service key, recounted) fails: nobody confirmed it', async () => {

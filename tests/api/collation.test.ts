@@ -15,7 +15,9 @@ beforeAll(async () => {
     if (isAppError(e)) res.status(e.status).json({ code: e.code, field: e.field, detail: e.message });
     else res.status(500).json({ code: 'internal' });
   });
-  await new Promise<void>((resolve) => { server = app.listen(0, () => resolve()); });
+  await new Promise<void>((resolve) => {
+    server = app.listen(0, () => resolve());
+  });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -40,7 +42,8 @@ describe('POST /v1/collation/stroke-order', () => {
   it('reports unknown characters', async () => {
     const res = await post({ names: ['刘𬇖'] });
     expect(await res.json()).toEqual({
-      names: ['刘𬇖'], unknownCharacters: ['𬇖'],
+      names: ['刘𬇖'],
+      unknownCharacters: ['𬇖'],
       fallbacks: [{ index: 0, name: '刘𬇖', characters: [{ character: '𬇖', basis: 'count-only', strokes: 6 }] }],
     });
   });

@@ -39,7 +39,14 @@ interface Chain {
 }
 
 /** A meeting of participants with one evaluation vote, opened; `open: false` leaves the vote a draft. */
-async function evaluationVote(committee: CommitteeFixture, title: string, cadres = CADRES, open = true, slips = 3, item: unknown = { shape: 'evaluation', title: `${title}（2026 年度）`, candidates: cadres }): Promise<{ def: AnyVoteDefinition; meetingId: string; codes: string[] }> {
+async function evaluationVote(
+  committee: CommitteeFixture,
+  title: string,
+  cadres = CADRES,
+  open = true,
+  slips = 3,
+  item: unknown = { shape: 'evaluation', title: `${title}（2026 年度）`, candidates: cadres },
+): Promise<{ def: AnyVoteDefinition; meetingId: string; codes: string[] }> {
   const meetingId = (await committee.secretary.api.post(`/v1/committees/${committee.id}/meetings`, { title, kind: 'slips', entitled: slips })).body.id;
   const v = await committee.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title, items: [item] });
   expect(v.status).toBe(201);
@@ -61,7 +68,10 @@ async function runEvaluation(title: string, ballots: string[][], shaped?: unknow
     const cells = Object.fromEntries(item.candidates.map((x, k) => [x.candidateId, grades[k]!]));
     expect((await castBallot(service.url, buildBallot(token, { [item.itemId]: cells }))).status).toBe(201);
   }
-  const closed = await closeAndPublish(c.secretary, [c.members[0]!], def.voteId, { inspectors: [c.members[0]!], unconfirmedReason: '凭条参会者无登记设备，不作确认' });
+  const closed = await closeAndPublish(c.secretary, [c.members[0]!], def.voteId, {
+    inspectors: [c.members[0]!],
+    unconfirmedReason: '凭条参会者无登记设备，不作确认',
+  });
   expect(closed.status).toBe(200);
   return def.voteId;
 }
@@ -80,11 +90,37 @@ beforeAll(async () => {
   jwks = (await anon().get('/.well-known/jwks.json')).body;
   c = await createCommittee(admin, '县委组织部干部考察委员会', ['王一', '李二', '张三']);
   other = await createCommittee(admin, '乙县委常委会', ['赵四', '钱五', '孙六']);
-  votes.push(await runEvaluation(SOURCES[0]!, [['excellent', 'competent', 'adequate'], ['excellent', 'excellent', 'inadequate'], ['competent', 'abstain', 'adequate']]));
-  votes.push(await runEvaluation(SOURCES[1]!, [['excellent', 'competent', 'competent'], ['competent', 'competent', 'inadequate']]));
-  votes.push(await runEvaluation(SOURCES[2]!, [['excellent', 'excellent', 'adequate'], ['excellent', 'competent', 'adequate'], ['competent', 'competent', 'competent']]));
-  recommendationVoteId = await runEvaluation('民主推荐', [['recommend', 'blank', 'blank']], { shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: CADRES });
-  otherCadresVoteId = await runEvaluation('另一名单的测评', [['excellent', 'competent', 'adequate']], { shape: 'evaluation', title: '另一名单', candidates: ['王芳', '李强', '赵六'] });
+  votes.push(
+    await runEvaluation(SOURCES[0]!, [
+      ['excellent', 'competent', 'adequate'],
+      ['excellent', 'excellent', 'inadequate'],
+      ['competent', 'abstain', 'adequate'],
+    ]),
+  );
+  votes.push(
+    await runEvaluation(SOURCES[1]!, [
+      ['excellent', 'competent', 'competent'],
+      ['competent', 'competent', 'inadequate'],
+    ]),
+  );
+  votes.push(
+    await runEvaluation(SOURCES[2]!, [
+      ['excellent', 'excellent', 'adequate'],
+      ['excellent', 'competent', 'adequate'],
+      ['competent', 'competent', 'competent'],
+    ]),
+  );
+  recommendationVoteId = await runEvaluation('民主推荐', [['recommend', 'blank', 'blank']], {
+    shape: 'recommendation',
+    post: '副局长',
+    maxMarks: 1,
+    candidates: CADRES,
+  });
+  otherCadresVoteId = await runEvaluation('另一名单的测评', [['excellent', 'competent', 'adequate']], {
+    shape: 'evaluation',
+    title: '另一名单',
+    candidates: ['王芳', '李强', '赵六'],
+  });
   openVoteId = (await evaluationVote(c, '未结束的测评')).def.voteId;
   foreignVoteId = (await evaluationVote(other, '乙县测评', CADRES, false)).def.voteId;
 }, 120_000);
@@ -124,7 +160,9 @@ describe('a 三元测评 composite published by the secretary', () => {
     expect(r.status).toBe(201);
     published = r.body;
     expect(published.body.by).toBe(c.secretary.personId);
-    expect(published.body.sources.map((s) => [s.label, s.voteId, s.weight, s.committeeId])).toEqual(SOURCES.map((l, i) => [l, votes[i], [30, 40, 30][i], c.id]));
+    expect(published.body.sources.map((s) => [s.label, s.voteId, s.weight, s.committeeId])).toEqual(
+      SOURCES.map((l, i) => [l, votes[i], [30, 40, 30][i], c.id]),
+    );
     const tallies = await Promise.all(votes.map(async (id) => (await anon().get(`/v1/votes/${id}/tally`)).body.tally.shaped[0] as EvaluationTally));
     expect(published.body.cadres).toEqual(computeComposite(published.body, tallies));
     // 王芳: 优秀 2/3, 1/2, 2/3 → 0.3·2/3 + 0.4·1/2 + 0.3·2/3 = 60 %.
@@ -150,7 +188,10 @@ describe('a 三元测评 composite published by the secretary', () => {
 
   it('passes `piaojue verify --url --committee --composite`, which prints the composite table', async () => {
     let out = '';
-    const code = await runVerify({ url: service.url, committee: c.id, composite: published.compositeId }, { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true } });
+    const code = await runVerify(
+      { url: service.url, committee: c.id, composite: published.compositeId },
+      { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true } },
+    );
     expect(code).toBe(EXIT_OK);
     expect(out).toContain('  姓名  综合优秀率  综合称职以上率  综合不称职率  综合得分');
     expect(out).toContain('  王芳  60.00%  100.00%');

@@ -62,7 +62,9 @@ describe('concurrency', () => {
       members.push(await enrolPerson(admin, m.body.memberId));
     }
     const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '全体会议' })).body.id;
-    const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '书记', seats: 1, candidates: ['王一'] }] })).body.definition;
+    const def: VoteDefinition = (
+      await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '书记', seats: 1, candidates: ['王一'] }] })
+    ).body.definition;
     await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
     await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: members.map((m) => m.personId) });
     const tokens = await Promise.all(members.map((m) => obtainToken(m, def)));

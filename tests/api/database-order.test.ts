@@ -28,7 +28,10 @@ const tokenOf = (t: Token) => ('ballotPublicKey' in t ? t.ballotPublicKey : t.t)
 
 /** What the administrator reads: system columns, as numbers and (page, item) pairs. */
 async function ballotRows(voteId: string): Promise<{ xid: bigint; page: number; item: number; token: string }[]> {
-  const rows = await service.ctx.db.query<{ xid: string; ctid: string; token: string }>('SELECT xmin::text AS xid, ctid::text AS ctid, token FROM ballots WHERE vote_id = $1', [voteId]);
+  const rows = await service.ctx.db.query<{ xid: string; ctid: string; token: string }>(
+    'SELECT xmin::text AS xid, ctid::text AS ctid, token FROM ballots WHERE vote_id = $1',
+    [voteId],
+  );
   return rows.map((r) => {
     const [page, item] = r.ctid.slice(1, -1).split(',').map(Number) as [number, number];
     return { xid: BigInt(r.xid), page, item, token: r.token };
@@ -36,7 +39,9 @@ async function ballotRows(voteId: string): Promise<{ xid: bigint; page: number; 
 }
 
 async function issuanceXids(voteId: string): Promise<Map<string, bigint>> {
-  const rows = await service.ctx.db.query<{ xid: string; person_id: string }>('SELECT xmin::text AS xid, person_id FROM token_issuances WHERE vote_id = $1', [voteId]);
+  const rows = await service.ctx.db.query<{ xid: string; person_id: string }>('SELECT xmin::text AS xid, person_id FROM token_issuances WHERE vote_id = $1', [
+    voteId,
+  ]);
   return new Map(rows.map((r) => [r.person_id, BigInt(r.xid)]));
 }
 
@@ -55,7 +60,8 @@ describe('what the database order reveals', () => {
   beforeAll(async () => {
     c = await createCommittee(admin, '库序委员会', NAMES.slice(0, 8));
     meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-    def = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition;
+    def = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body
+      .definition;
     await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
   });
 
@@ -64,14 +70,21 @@ describe('what the database order reveals', () => {
     const { c: other, def: d } = await (async () => {
       const o = await createCommittee(admin, '库序委员会二', NAMES.slice(0, 1));
       const m = (await o.secretary.api.post(`/v1/committees/${o.id}/meetings`, { title: '会议' })).body.id;
-      const v = (await o.secretary.api.post(`/v1/meetings/${m}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition as VoteDefinition;
+      const v = (await o.secretary.api.post(`/v1/meetings/${m}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body
+        .definition as VoteDefinition;
       await o.secretary.api.post(`/v1/meetings/${m}/open`);
       await o.secretary.api.put(`/v1/meetings/${m}/attendance`, { present: o.members.map((x) => x.personId) });
       await o.secretary.api.post(`/v1/votes/${v.voteId}/open`);
       return { c: o, def: v };
     })();
     expect(other.members).toHaveLength(1);
-    const rows: MixedBallot[] = ['c', 'a', 'e', 'b', 'd'].map((k) => ({ voteId: d.voteId, token: `token-${k}`, ballotHash: `hash-${k}`, ballot: 'sealed', receipt: 'r' }));
+    const rows: MixedBallot[] = ['c', 'a', 'e', 'b', 'd'].map((k) => ({
+      voteId: d.voteId,
+      token: `token-${k}`,
+      ballotHash: `hash-${k}`,
+      ballot: 'sealed',
+      receipt: 'r',
+    }));
     const inserted = await insertBallots(service.ctx.db, d.voteId, rows);
     expect([...inserted].sort()).toEqual(rows.map((r) => r.token).sort());
     const stored = (await ballotRows(d.voteId)).sort((x, y) => x.page - y.page || x.item - y.item);
@@ -139,7 +152,10 @@ describe('what the database order reveals', () => {
         [table],
       );
       expect(columns.length).toBeGreaterThan(0);
-      expect({ table, timeOrSerial: columns.filter((col) => /time|date|serial|int/.test(col.data_type) || col.column_default !== null) }).toEqual({ table, timeOrSerial: [] });
+      expect({ table, timeOrSerial: columns.filter((col) => /time|date|serial|int/.test(col.data_type) || col.column_default !== null) }).toEqual({
+        table,
+        timeOrSerial: [],
+      });
     }
   });
 });

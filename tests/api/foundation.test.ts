@@ -16,7 +16,12 @@ describe('health and keys', () => {
   it('serves /healthz, /readyz and the JWKS', async () => {
     expect((await api.get('/healthz')).body).toEqual({ status: 'ok' });
     // storage: the embedded database's test write (PostgreSQL mode has no such check).
-    expect((await api.get('/readyz')).body).toEqual({ status: 'ready', database: true, migrations: true, ...(service.ctx.db.kind === 'pglite' ? { storage: true } : {}) });
+    expect((await api.get('/readyz')).body).toEqual({
+      status: 'ready',
+      database: true,
+      migrations: true,
+      ...(service.ctx.db.kind === 'pglite' ? { storage: true } : {}),
+    });
     const jwks = await api.get('/.well-known/jwks.json');
     expect(jwks.body.keys).toHaveLength(1);
     expect(jwks.body.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
@@ -40,7 +45,10 @@ describe('bad input gets a coded 4xx', () => {
   });
 
   it('refuses a body over the limit with 413', async () => {
-    const r = await api.req('POST', '/v1/enrol', undefined, { raw: JSON.stringify({ code: 'x'.repeat(1_100_000) }), headers: { 'content-type': 'application/json' } });
+    const r = await api.req('POST', '/v1/enrol', undefined, {
+      raw: JSON.stringify({ code: 'x'.repeat(1_100_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.status).toBe(413);
     expect(r.body.code).toBe('payload_too_large');
   });
@@ -105,7 +113,9 @@ describe('enrolment and login', () => {
     expect(bad.body.code).toBe('challenge_invalid');
     const ch = await api.post('/v1/auth/challenge', { deviceId: enrolled.body.deviceId });
     const { deviceMessage } = await import('../../src/protocol/device-key.ts');
-    const signature = await device.sign(deviceMessage('piaojue/v1/login', { challenge: ch.body.challenge, challengeId: ch.body.challengeId, deviceId: enrolled.body.deviceId }));
+    const signature = await device.sign(
+      deviceMessage('piaojue/v1/login', { challenge: ch.body.challenge, challengeId: ch.body.challengeId, deviceId: enrolled.body.deviceId }),
+    );
     expect((await api.post('/v1/auth/token', { challengeId: ch.body.challengeId, signature })).status).toBe(200);
     const replay = await api.post('/v1/auth/token', { challengeId: ch.body.challengeId, signature });
     expect(replay.status).toBe(401);
@@ -138,7 +148,17 @@ describe('committees, meetings, attendance and quorum', () => {
     const admin = await adminSession({ ...service, adminCode: await freshAdminCode() });
     const c = await createCommittee(admin, '县委常委会', NAMES.slice(0, 11));
     const committee = await admin.api.get(`/v1/committees/${c.id}`);
-    expect(committee.body).toMatchObject({ entitled: 11, kind: 'standing', rules: { quorum: { num: 2, den: 3 }, majorityBase: 'entitled', minCandidateRatio: 1.5, marks: ['approve', 'disapprove', 'abstain'], collation: 'surname' } });
+    expect(committee.body).toMatchObject({
+      entitled: 11,
+      kind: 'standing',
+      rules: {
+        quorum: { num: 2, den: 3 },
+        majorityBase: 'entitled',
+        minCandidateRatio: 1.5,
+        marks: ['approve', 'disapprove', 'abstain'],
+        collation: 'surname',
+      },
+    });
     const meeting = await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '第12次常委会' });
     expect(meeting.status).toBe(201);
     expect(meeting.body.state).toBe('draft');

@@ -20,14 +20,40 @@ beforeAll(async () => {
   c = await createCommittee(admin, '模糊测试委员会', ['王一', '李二', '张三']);
   const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
   const vote = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] });
-  ids = { committeeId: c.id, meetingId, voteId: vote.body.id, personId: c.members[0]!.personId, memberId: c.members[1]!.personId, deviceId: c.members[2]!.deviceId };
+  ids = {
+    committeeId: c.id,
+    meetingId,
+    voteId: vote.body.id,
+    personId: c.members[0]!.personId,
+    memberId: c.members[1]!.personId,
+    deviceId: c.members[2]!.deviceId,
+  };
 });
 afterAll(async () => service?.close());
 
 /** A character no field may carry (see src/http/text.ts). */
-const forbiddenChar = fc.constantFrom('\u0000', '\u0001', '\u001B', '\u007F', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uFDD0', '\uFDEF', '\uFFFE', '\uFFFF', '\u{1FFFE}', '\u{10FFFF}');
+const forbiddenChar = fc.constantFrom(
+  '\u0000',
+  '\u0001',
+  '\u001B',
+  '\u007F',
+  '\uD800',
+  '\uDBFF',
+  '\uDC00',
+  '\uDFFF',
+  '\uFDD0',
+  '\uFDEF',
+  '\uFFFE',
+  '\uFFFF',
+  '\u{1FFFE}',
+  '\u{10FFFF}',
+);
 /** Any code point (lone surrogates included) or a forbidden one. */
-const anyUnit = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.integer({ min: 0xd800, max: 0xdfff }).map((n) => String.fromCharCode(n)), forbiddenChar);
+const anyUnit = fc.oneof(
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  fc.integer({ min: 0xd800, max: 0xdfff }).map((n) => String.fromCharCode(n)),
+  forbiddenChar,
+);
 /** A string that carries at least one forbidden character, somewhere. */
 const tainted = fc.tuple(fc.string({ maxLength: 6 }), forbiddenChar, fc.string({ maxLength: 6 })).map(([a, bad, b]) => a + bad + b);
 
@@ -36,7 +62,11 @@ const hostile = ['x', '0', '-1', '%00', '..%2F..', '00000000-0000-0000-0000-0000
 async function send(session: Session | undefined, method: string, path: string, body: unknown, rawBody?: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (session) headers.authorization = `Bearer ${session.token}`;
-  const res = await fetch(service.url + path, { method: method.toUpperCase(), headers, body: method === 'get' ? undefined : (rawBody ?? JSON.stringify(body)) });
+  const res = await fetch(service.url + path, {
+    method: method.toUpperCase(),
+    headers,
+    body: method === 'get' ? undefined : (rawBody ?? JSON.stringify(body)),
+  });
   const text = await res.text();
   return { status: res.status, text };
 }
@@ -47,15 +77,20 @@ describe('no input gives a 5xx', () => {
   it('on arbitrary JSON bodies for every route and role', async () => {
     const who = () => [admin, c.secretary, c.members[0]!, undefined] as const;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 3 }), fc.jsonValue({ maxDepth: 3, stringUnit: anyUnit }), async (routeIndex, whoIndex, body) => {
-        const all = routes();
-        const [method, template] = all[routeIndex % all.length]!;
-        if (method === 'post' && template.endsWith('/revoke')) return; // would revoke the fixture's devices
-        const path = template.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]!);
-        const r = await send(who()[whoIndex], method, path, body);
-        expect({ route: `${method} ${template}`, status: r.status < 500 ? 'ok' : r.text }).toEqual({ route: `${method} ${template}`, status: 'ok' });
-        expect(r.text).not.toMatch(/\bat [\w.]+ \(|node_modules|\.ts:\d+/);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.jsonValue({ maxDepth: 3, stringUnit: anyUnit }),
+        async (routeIndex, whoIndex, body) => {
+          const all = routes();
+          const [method, template] = all[routeIndex % all.length]!;
+          if (method === 'post' && template.endsWith('/revoke')) return; // would revoke the fixture's devices
+          const path = template.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]!);
+          const r = await send(who()[whoIndex], method, path, body);
+          expect({ route: `${method} ${template}`, status: r.status < 500 ? 'ok' : r.text }).toEqual({ route: `${method} ${template}`, status: 'ok' });
+          expect(r.text).not.toMatch(/\bat [\w.]+ \(|node_modules|\.ts:\d+/);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -67,9 +102,27 @@ describe('no input gives a 5xx', () => {
       { who: () => admin, method: 'post', path: () => `/v1/committees/${c.id}/members`, body: (s) => ({ name: s }), field: 'name' },
       { who: () => admin, method: 'post', path: () => `/v1/committees/${c.id}/secretaries`, body: (s) => ({ name: s }), field: 'name' },
       { who: () => c.secretary, method: 'post', path: () => `/v1/committees/${c.id}/meetings`, body: (s) => ({ title: s }), field: 'title' },
-      { who: () => c.secretary, method: 'post', path: () => `/v1/meetings/${ids.meetingId}/votes`, body: (s) => ({ title: s, items: [{ post: '局长', seats: 1, candidates: ['王一'] }] }), field: 'title' },
-      { who: () => c.secretary, method: 'post', path: () => `/v1/meetings/${ids.meetingId}/votes`, body: (s) => ({ title: '表决', items: [{ post: s, seats: 1, candidates: ['王一'] }] }), field: 'items.0.post' },
-      { who: () => c.secretary, method: 'post', path: () => `/v1/meetings/${ids.meetingId}/votes`, body: (s) => ({ title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一', s] }] }), field: 'items.0.candidates.1' },
+      {
+        who: () => c.secretary,
+        method: 'post',
+        path: () => `/v1/meetings/${ids.meetingId}/votes`,
+        body: (s) => ({ title: s, items: [{ post: '局长', seats: 1, candidates: ['王一'] }] }),
+        field: 'title',
+      },
+      {
+        who: () => c.secretary,
+        method: 'post',
+        path: () => `/v1/meetings/${ids.meetingId}/votes`,
+        body: (s) => ({ title: '表决', items: [{ post: s, seats: 1, candidates: ['王一'] }] }),
+        field: 'items.0.post',
+      },
+      {
+        who: () => c.secretary,
+        method: 'post',
+        path: () => `/v1/meetings/${ids.meetingId}/votes`,
+        body: (s) => ({ title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一', s] }] }),
+        field: 'items.0.candidates.1',
+      },
       { who: () => c.secretary, method: 'post', path: () => '/v1/collation/stroke-order', body: (s) => ({ names: ['王一', s] }), field: 'names.1' },
     ];
     await fc.assert(
@@ -109,7 +162,11 @@ describe('no input gives a 5xx', () => {
         const path = template.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]!);
         if (path.endsWith('/revoke')) continue;
         const r = await send(c.secretary, method, path, undefined, raw);
-        expect({ route: `${method} ${template}`, raw: raw.slice(0, 20), ok: r.status < 500 }).toEqual({ route: `${method} ${template}`, raw: raw.slice(0, 20), ok: true });
+        expect({ route: `${method} ${template}`, raw: raw.slice(0, 20), ok: r.status < 500 }).toEqual({
+          route: `${method} ${template}`,
+          raw: raw.slice(0, 20),
+          ok: true,
+        });
       }
     }
     // __proto__ in a body grants nothing.

@@ -44,7 +44,11 @@ describe('grants of power on the chain', () => {
 
   it('writes a new vote as protocol version 2, naming its secretary, and marks a run-off with the vote it follows', async () => {
     const { c, def } = await meetingWithVote(admin, '版本委员会', NAMES.slice(0, 5), [
-      { post: '副主任', seats: 2, candidates: [{ name: '丙三', currentPost: '某镇镇长' }, '甲一', { name: '乙二', currentPost: '某局副局长', proposedPost: '副主任（正科级）' }] },
+      {
+        post: '副主任',
+        seats: 2,
+        candidates: [{ name: '丙三', currentPost: '某镇镇长' }, '甲一', { name: '乙二', currentPost: '某局副局长', proposedPost: '副主任（正科级）' }],
+      },
     ]);
     expect(def).toMatchObject({ version: 2, runoffOf: null });
     // 乙二 and 丙三 tie for the second seat: the run-off names the vote it follows.
@@ -55,7 +59,13 @@ describe('grants of power on the chain', () => {
     // The vote enters the record when it opens, naming the secretary who opened it.
     const created = (await chain(c.id)).find((e) => e.kind === 'vote.created')!;
     expect((created.body as { by?: string }).by).toBe(c.secretary.personId);
-    const plans = [['甲一', '乙二'], ['甲一', '乙二'], ['甲一', '丙三'], ['甲一', '丙三'], ['乙二', '丙三']];
+    const plans = [
+      ['甲一', '乙二'],
+      ['甲一', '乙二'],
+      ['甲一', '丙三'],
+      ['甲一', '丙三'],
+      ['乙二', '丙三'],
+    ];
     for (const [i, t] of tokens.entries()) await cast(service.url, t, approveOnly(def, plans[i]!));
     await closeAndPublish(c.secretary, c.members, def.voteId);
     const runoff = await c.secretary.api.post(`/v1/votes/${def.voteId}/runoff`);
@@ -138,7 +148,12 @@ describe('chains begun before grants were recorded', () => {
   it('get, once, an entry for every administrator and every secretary in office', async () => {
     const c = await createCommittee(admin, '旧链委员会', NAMES.slice(0, 1));
     // A committee as version 1 left it: a chain without admin.granted (written directly).
-    const old = (await service.ctx.db.query<{ id: string }>("INSERT INTO committees (name, kind, rules, visibility) SELECT '旧委员会', kind, rules, visibility FROM committees WHERE id = $1 RETURNING id", [c.id]))[0]!.id;
+    const old = (
+      await service.ctx.db.query<{ id: string }>(
+        "INSERT INTO committees (name, kind, rules, visibility) SELECT '旧委员会', kind, rules, visibility FROM committees WHERE id = $1 RETURNING id",
+        [c.id],
+      )
+    )[0]!.id;
     await service.ctx.db.query("INSERT INTO chain_heads (committee_id, seq, hash) VALUES ($1, -1, repeat('0', 64))", [old]);
     await service.ctx.db.query('INSERT INTO committee_secretaries (committee_id, person_id) VALUES ($1, $2)', [old, c.secretary.personId]);
     await recordGrantsInOffice(service.ctx);

@@ -61,7 +61,10 @@ describe('access tokens', () => {
   });
 
   it('refuses a wrong audience and a wrong issuer', async () => {
-    for (const [iss, aud] of [['piaojue', 'another-api'], ['someone-else', 'piaojue-api']] as const) {
+    for (const [iss, aud] of [
+      ['piaojue', 'another-api'],
+      ['someone-else', 'piaojue-api'],
+    ] as const) {
       const token = await new SignJWT(claims())
         .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: service.ctx.keys.kid })
         .setSubject(admin.personId)

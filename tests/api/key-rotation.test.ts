@@ -55,7 +55,11 @@ beforeAll(async () => {
   // before key ids existed, as a database from an earlier version holds them.
   const sealed = await a.ctx.db.query<{ token: string; ballot: string }>('SELECT token, ballot FROM ballots WHERE vote_id = $1 ORDER BY token', [def.voteId]);
   expect(sealed.every((r) => r.ballot.startsWith(`${keysA.kid}.`))).toBe(true);
-  await a.ctx.db.query('UPDATE ballots SET ballot = $3 WHERE vote_id = $1 AND token = $2', [def.voteId, sealed[0]!.token, sealed[0]!.ballot.slice(keysA.kid.length + 1)]);
+  await a.ctx.db.query('UPDATE ballots SET ballot = $3 WHERE vote_id = $1 AND token = $2', [
+    def.voteId,
+    sealed[0]!.token,
+    sealed[0]!.ballot.slice(keysA.kid.length + 1),
+  ]);
   await a.ctx.db.query("UPDATE votes SET secret_key_sealed = substr(secret_key_sealed, strpos(secret_key_sealed, '.') + 1) WHERE id = $1", [def.voteId]);
 
   keysB = await rotatedServiceKeys(keysA);
@@ -126,7 +130,10 @@ describe('service key rotation', () => {
     expect(session.status).toBe(200);
     const secretary = new Api(b!.url, session.body.accessToken);
     // The members' devices (which confirm the close, and two countersign it) log in again too.
-    const relogin = async (m: CommitteeFixture['secretary']) => ({ ...m, api: new Api(b!.url, (await login(new Api(b!.url), m.deviceId, m.device)).body.accessToken) });
+    const relogin = async (m: CommitteeFixture['secretary']) => ({
+      ...m,
+      api: new Api(b!.url, (await login(new Api(b!.url), m.deviceId, m.device)).body.accessToken),
+    });
     const members = await Promise.all(c.members.map(relogin));
     expect((await closeAndPublish({ ...c.secretary, api: secretary }, members, def.voteId)).body.vote.state).toBe('closed');
     expect((await secretary.post(`/v1/meetings/${meetingId}/close`)).status).toBe(200);
@@ -155,7 +162,10 @@ describe('a database from before key rotation', () => {
     const db = await createTestDatabase({ migrate: false });
     try {
       const all = await loadMigrations();
-      await migrate(db, all.filter((m) => m.version <= 5));
+      await migrate(
+        db,
+        all.filter((m) => m.version <= 5),
+      );
       const keys = await generateServiceKeys();
       await db.query('INSERT INTO service_key (kid) VALUES ($1)', [keys.kid]);
       await migrate(db, all);

@@ -22,11 +22,15 @@ describe('login challenges', () => {
     const api = new Api(service.url);
     const expired = (await api.post('/v1/auth/challenge', { deviceId: admin.deviceId })).body;
     const used = (await api.post('/v1/auth/challenge', { deviceId: admin.deviceId })).body;
-    const signature = await admin.device.sign(deviceMessage('piaojue/v1/login', { challenge: used.challenge, challengeId: used.challengeId, deviceId: admin.deviceId }));
+    const signature = await admin.device.sign(
+      deviceMessage('piaojue/v1/login', { challenge: used.challenge, challengeId: used.challengeId, deviceId: admin.deviceId }),
+    );
     expect((await api.post('/v1/auth/token', { challengeId: used.challengeId, signature })).status).toBe(200);
 
     service.advance(3 * 60 * 1000);
-    const late = await admin.device.sign(deviceMessage('piaojue/v1/login', { challenge: expired.challenge, challengeId: expired.challengeId, deviceId: admin.deviceId }));
+    const late = await admin.device.sign(
+      deviceMessage('piaojue/v1/login', { challenge: expired.challenge, challengeId: expired.challengeId, deviceId: admin.deviceId }),
+    );
     const refused = await api.post('/v1/auth/token', { challengeId: expired.challengeId, signature: late });
     expect([refused.status, refused.body.code]).toEqual([401, 'challenge_invalid']);
 

@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(async () => service?.close());
 
 const rosterEntries = async (committeeId: string) =>
-  ((await new Api(service.url).get(`/v1/committees/${committeeId}/chain`)).body.entries as { kind: string; body: { members: unknown[] } }[]).filter((e) => e.kind === 'roster.changed');
+  ((await new Api(service.url).get(`/v1/committees/${committeeId}/chain`)).body.entries as { kind: string; body: { members: unknown[] } }[]).filter(
+    (e) => e.kind === 'roster.changed',
+  );
 
 describe('adding members in one request', () => {
   it('adds them all with one roster entry, and the meeting records 1,200 present', async () => {

@@ -36,10 +36,19 @@ describe(`a meeting of ${PARTICIPANTS} participants holding slips, all casting a
   it('issues, redeems, tokens and counts every slip exactly, and the verifier passes over the record', async () => {
     const c = await createCommittee(admin, '民主推荐负载委员会', ['王一', '李二']);
     const inspector = c.members[0]!;
-    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '全县领导干部会议', kind: 'slips', entitled: PARTICIPANTS })).body.id as string;
+    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '全县领导干部会议', kind: 'slips', entitled: PARTICIPANTS })).body
+      .id as string;
     const created = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
       title: '民主推荐',
-      items: [{ shape: 'recommendation', post: '县直单位副科级领导职务', maxMarks: MAX_MARKS, threshold: { comparison: 'more_than', num: 1, den: 2 }, candidates: NAMES }],
+      items: [
+        {
+          shape: 'recommendation',
+          post: '县直单位副科级领导职务',
+          maxMarks: MAX_MARKS,
+          threshold: { comparison: 'more_than', num: 1, den: 2 },
+          candidates: NAMES,
+        },
+      ],
     });
     expect(created.status).toBe(201);
     const def = created.body.definition as AnyVoteDefinition;
@@ -64,20 +73,33 @@ describe(`a meeting of ${PARTICIPANTS} participants holding slips, all casting a
         expect(redeemed.status).toBe(200);
         const token = await obtainSlipToken(new Api(service.url, redeemed.body.credential), def);
         const picked = marked(item, i);
-        const ballot = buildBallot(token, { [item.itemId]: Object.fromEntries(item.candidates.map((x) => [x.candidateId, picked.includes(x.candidateId) ? 'recommend' : 'blank'])) });
+        const ballot = buildBallot(token, {
+          [item.itemId]: Object.fromEntries(item.candidates.map((x) => [x.candidateId, picked.includes(x.candidateId) ? 'recommend' : 'blank'])),
+        });
         return (await castBallot(service.url, ballot)).status;
       }),
     );
     expect(cast.filter((s) => s === 201)).toHaveLength(PARTICIPANTS);
 
     const count = async (sql: string, params: unknown[]) => Number((await service.ctx.db.query<{ n: string | number }>(sql, params))[0]!.n);
-    expect(await count('SELECT count(*) AS n FROM participation_slips WHERE meeting_id = $1 AND redeemed_at IS NOT NULL AND voided_at IS NULL', [meetingId])).toBe(PARTICIPANTS);
+    expect(
+      await count('SELECT count(*) AS n FROM participation_slips WHERE meeting_id = $1 AND redeemed_at IS NOT NULL AND voided_at IS NULL', [meetingId]),
+    ).toBe(PARTICIPANTS);
     expect(await count('SELECT count(*) AS n FROM slip_token_issuances WHERE vote_id = $1', [def.voteId])).toBe(PARTICIPANTS);
     expect(await count('SELECT count(*) AS n FROM ballots WHERE vote_id = $1', [def.voteId])).toBe(PARTICIPANTS);
-    expect((await c.secretary.api.get(`/v1/meetings/${meetingId}/slips`)).body).toMatchObject({ entitled: PARTICIPANTS, printed: PARTICIPANTS, issued: PARTICIPANTS, redeemed: PARTICIPANTS, voided: 0 });
+    expect((await c.secretary.api.get(`/v1/meetings/${meetingId}/slips`)).body).toMatchObject({
+      entitled: PARTICIPANTS,
+      printed: PARTICIPANTS,
+      issued: PARTICIPANTS,
+      redeemed: PARTICIPANTS,
+      voided: 0,
+    });
     expect((await c.secretary.api.get(`/v1/votes/${def.voteId}`)).body.turnout).toEqual({ issued: PARTICIPANTS, returned: PARTICIPANTS });
 
-    const closed = await closeAndPublish(c.secretary, [inspector], def.voteId, { inspectors: [inspector], unconfirmedReason: '凭条参会者无登记设备，不作确认' });
+    const closed = await closeAndPublish(c.secretary, [inspector], def.voteId, {
+      inspectors: [inspector],
+      unconfirmedReason: '凭条参会者无登记设备，不作确认',
+    });
     expect(closed.status).toBe(200);
     expect(closed.body.tally).toMatchObject({ entitled: PARTICIPANTS, present: PARTICIPANTS, issued: PARTICIPANTS, returned: PARTICIPANTS });
     const all = codes.map((_, i) => marked(item, i));

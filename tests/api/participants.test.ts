@@ -51,7 +51,10 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     expect(m.status).toBe(201);
     expect(m.body).toMatchObject({ kind: 'slips', entitled: 8, state: 'draft' });
     meetingId = m.body.id;
-    const committeeVote = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] });
+    const committeeVote = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
+      title: '表决',
+      items: [{ post: '局长', seats: 1, candidates: ['王一'] }],
+    });
     expect([committeeVote.status, committeeVote.body.code]).toEqual([409, 'meeting_kind_mismatch']);
     const two = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
       title: '两项',
@@ -62,14 +65,19 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     });
     expect([two.status, two.body.code]).toEqual([422, 'item_mix_invalid']);
     const members = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '常委会' })).body.id;
-    const shapedThere = await c.secretary.api.post(`/v1/meetings/${members}/votes`, { title: '推荐', items: [{ shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: ['王芳'] }] });
+    const shapedThere = await c.secretary.api.post(`/v1/meetings/${members}/votes`, {
+      title: '推荐',
+      items: [{ shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: ['王芳'] }],
+    });
     expect([shapedThere.status, shapedThere.body.code]).toEqual([409, 'meeting_kind_mismatch']);
   });
 
   it('creates the recommendation vote: names in stroke order, 应到 the meeting’s', async () => {
     const v = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
       title: '2026 年副科级领导职务民主推荐',
-      items: [{ shape: 'recommendation', post: '县直单位副科级领导职务', maxMarks: 2, threshold: { comparison: 'more_than', num: 1, den: 2 }, candidates: NAMES }],
+      items: [
+        { shape: 'recommendation', post: '县直单位副科级领导职务', maxMarks: 2, threshold: { comparison: 'more_than', num: 1, den: 2 }, candidates: NAMES },
+      ],
     });
     expect(v.status).toBe(201);
     def = v.body.definition;
@@ -189,7 +197,10 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
   });
 
   it('closes with the slips’ tokens, and the verifier passes over the record: 收回 ≤ 发出 ≤ slips issued', async () => {
-    const closed = await closeAndPublish(c.secretary, [c.members[0]!], def.voteId, { inspectors: [c.members[0]!], unconfirmedReason: '凭条参会者无登记设备，不作确认' });
+    const closed = await closeAndPublish(c.secretary, [c.members[0]!], def.voteId, {
+      inspectors: [c.members[0]!],
+      unconfirmedReason: '凭条参会者无登记设备，不作确认',
+    });
     expect(closed.status).toBe(200);
     expect(closed.body.tally).toMatchObject({ entitled: 8, present: 5, issued: 4, returned: 3 });
     const t = closed.body.tally.shaped[0] as RecommendationTally;

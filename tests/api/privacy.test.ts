@@ -42,7 +42,10 @@ describe('privacy of the ballot', () => {
 
     const dump = await dumpAll();
     // Every value a ballot is known by: the token, its signature, the ballot hash and the receipt.
-    const ballotValues = [...tokens.flatMap((t) => ['ballotPublicKey' in t ? t.ballotPublicKey : t.t, t.signature]), ...receipts.flatMap((r) => [r.ballotHash, r.receipt])];
+    const ballotValues = [
+      ...tokens.flatMap((t) => ['ballotPublicKey' in t ? t.ballotPublicKey : t.t, t.signature]),
+      ...receipts.flatMap((r) => [r.ballotHash, r.receipt]),
+    ];
     // The one-time ballot secret keys never leave the devices.
     const everything = JSON.stringify(dump);
     for (const t of tokens) if ('ballotSecretKey' in t) expect(everything.includes(t.ballotSecretKey)).toBe(false);
@@ -79,9 +82,11 @@ describe('privacy of the ballot', () => {
     expect(columns.map((col) => col.column_name)).toEqual(['vote_id', 'token', 'ballot_hash', 'ballot', 'receipt']);
     expect(columns.filter((col) => /time|date|serial|int/.test(col.data_type) || col.column_default !== null)).toEqual([]);
     // The issuance table records THAT a member received a token, with no time either.
-    const issuanceColumns = (await service.ctx.db.query<{ column_name: string }>(
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'token_issuances' ORDER BY ordinal_position",
-    )).map((col) => col.column_name);
+    const issuanceColumns = (
+      await service.ctx.db.query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'token_issuances' ORDER BY ordinal_position",
+      )
+    ).map((col) => col.column_name);
     expect(issuanceColumns).toEqual(['vote_id', 'person_id', 'device_id', 'blinded_point', 'device_signature', 'blind_signature']);
 
     // The record lists ballots by hash, not by arrival.

@@ -82,7 +82,8 @@ describe('roster edits of a member recorded present', () => {
     expect((await file.admin.api.patch(`/v1/committees/${c.id}/members/${c.members[3]!.personId}`, { active: false })).status).toBe(200);
     const vote = (await sec.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body;
     await sec.post(`/v1/votes/${vote.id}/open`);
-    for (const m of c.members.slice(0, 3)) expect((await cast(file.service.url, await obtainToken(m, vote.definition), approveOnly(vote.definition, ['王一']))).status).toBe(201);
+    for (const m of c.members.slice(0, 3))
+      expect((await cast(file.service.url, await obtainToken(m, vote.definition), approveOnly(vote.definition, ['王一']))).status).toBe(201);
     const closed = await closeAndPublish(c.secretary, c.members, vote.id);
     expect(closed.body.tally).toMatchObject({ entitled: 3, present: 3, issued: 3, returned: 3 });
     expect((await verified(vote.id)).checks.filter((x) => !x.ok)).toEqual([]);
@@ -96,9 +97,17 @@ describe('run-offs', () => {
     const meetingId = (await sec.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
     await sec.post(`/v1/meetings/${meetingId}/open`);
     await sec.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
-    const vote = (await sec.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '副主任', seats: 2, candidates: ['丙三', '甲一', '乙二'] }] })).body;
+    const vote = (
+      await sec.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '副主任', seats: 2, candidates: ['丙三', '甲一', '乙二'] }] })
+    ).body;
     await sec.post(`/v1/votes/${vote.id}/open`);
-    const plans = [['甲一', '乙二'], ['甲一', '乙二'], ['甲一', '丙三'], ['甲一', '丙三'], ['乙二', '丙三']];
+    const plans = [
+      ['甲一', '乙二'],
+      ['甲一', '乙二'],
+      ['甲一', '丙三'],
+      ['甲一', '丙三'],
+      ['乙二', '丙三'],
+    ];
     for (const [i, m] of c.members.entries()) await cast(file.service.url, await obtainToken(m, vote.definition), approveOnly(vote.definition, plans[i]!));
     await closeAndPublish(c.secretary, c.members, vote.id);
     const replies = await Promise.all([sec.post(`/v1/votes/${vote.id}/runoff`), sec.post(`/v1/votes/${vote.id}/runoff`)]);

@@ -20,7 +20,12 @@ describe('run-off', () => {
       const admin = await adminSession(service);
       const c = await createCommittee(admin, '五人委员会', NAMES.slice(0, 5));
       const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
-      const def: VoteDefinition = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '副主任人选', items: [{ post: '副主任', seats: 2, candidates: ['丙三', '甲一', '乙二'] }] })).body.definition;
+      const def: VoteDefinition = (
+        await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
+          title: '副主任人选',
+          items: [{ post: '副主任', seats: 2, candidates: ['丙三', '甲一', '乙二'] }],
+        })
+      ).body.definition;
       await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
       await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
       const tokens = [];
@@ -28,7 +33,13 @@ describe('run-off', () => {
       // A run-off cannot start before the vote is closed.
       expect((await c.secretary.api.post(`/v1/votes/${def.voteId}/runoff`)).body.code).toBe('invalid_state');
       await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-      const plans = [['甲一', '乙二'], ['甲一', '乙二'], ['甲一', '丙三'], ['甲一', '丙三'], ['乙二', '丙三']];
+      const plans = [
+        ['甲一', '乙二'],
+        ['甲一', '乙二'],
+        ['甲一', '丙三'],
+        ['甲一', '丙三'],
+        ['乙二', '丙三'],
+      ];
       for (const [i, plan] of plans.entries()) expect((await cast(service.url, tokens[i]!, approveOnly(def, plan))).status).toBe(201);
       const { tally } = (await closeAndPublish(c.secretary, c.members, def.voteId)).body;
       const item = tally.items[0];
@@ -39,7 +50,15 @@ describe('run-off', () => {
       expect(runoff.status).toBe(201);
       expect(runoff.body.runoffOf).toBe(def.voteId);
       expect(runoff.body.definition.items).toEqual([
-        { itemId: 'i1', post: '副主任', seats: 1, candidates: [{ candidateId: 'c1', name: '乙二' }, { candidateId: 'c2', name: '丙三' }] },
+        {
+          itemId: 'i1',
+          post: '副主任',
+          seats: 1,
+          candidates: [
+            { candidateId: 'c1', name: '乙二' },
+            { candidateId: 'c2', name: '丙三' },
+          ],
+        },
       ]);
       // Tokens for the run-off are available at once to the members present.
       const t = await obtainToken(c.members[0]!, runoff.body.definition);
@@ -66,7 +85,7 @@ describe('restart mid-vote', () => {
       await service.close();
       service = await startService(config, { db, keys });
       const url = service.url;
-      const again = (s: typeof c.members[number]) => ({ ...s, api: new Api(url, s.token) });
+      const again = (s: (typeof c.members)[number]) => ({ ...s, api: new Api(url, s.token) });
       const rest = [await obtainToken(again(c.members[2]!), def), await obtainToken(again(c.members[3]!), def)];
       for (const t of [first[1]!, ...rest]) expect((await cast(url, t, approveOnly(def, ['王一']))).status).toBe(201);
       const closed = await closeAndPublish(again(c.secretary), c.members.map(again), def.voteId);
@@ -90,7 +109,9 @@ describe('devices in the record', () => {
       const member = c.members[0]!;
       await admin.api.post(`/v1/devices/${member.deviceId}/revoke`);
       const chain = (await new Api(service.url).get(`/v1/committees/${c.id}/chain`)).body.entries;
-      const deviceEntries = chain.filter((e: { kind: string }) => e.kind.startsWith('device.')).map((e: { kind: string; body: { memberId: string } }) => [e.kind, e.body.memberId]);
+      const deviceEntries = chain
+        .filter((e: { kind: string }) => e.kind.startsWith('device.'))
+        .map((e: { kind: string; body: { memberId: string } }) => [e.kind, e.body.memberId]);
       expect(deviceEntries).toEqual([
         ['device.enrolled', member.personId],
         ['device.revoked', member.personId],

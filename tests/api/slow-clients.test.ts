@@ -84,7 +84,9 @@ describe('slow clients', () => {
   it('still answers a request whose body arrives in time', async () => {
     const c = await open(service.url);
     const body = JSON.stringify({ deviceId: 'not-a-device' });
-    c.socket.write(`POST /v1/auth/challenge HTTP/1.1\r\nHost: ${host(service.url)}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    c.socket.write(
+      `POST /v1/auth/challenge HTTP/1.1\r\nHost: ${host(service.url)}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     c.socket.write(body);
     const all = await c.closed;
     expect(all).toMatch(/^HTTP\/1\.1 (?!408)\d{3} /);

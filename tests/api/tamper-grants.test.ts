@@ -29,7 +29,11 @@ const failed = async (record: unknown) =>
  * attacks below make someone act as one): a vote, everyone present, `voters` take a token
  * and cast, close, and the published record. `beforeTokens` runs between creation and sign-in.
  */
-async function meeting(c: CommitteeFixture, secretary: Session, options: { voters?: () => Session[]; beforeTokens?: (def: VoteDefinition) => Promise<void>; openFirst?: boolean } = {}): Promise<VoteRecord> {
+async function meeting(
+  c: CommitteeFixture,
+  secretary: Session,
+  options: { voters?: () => Session[]; beforeTokens?: (def: VoteDefinition) => Promise<void>; openFirst?: boolean } = {},
+): Promise<VoteRecord> {
   const meetingId = (await secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id;
   const created = await secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王小洪'] }] });
   expect(created.status).toBe(201);

@@ -33,7 +33,9 @@ describe('a mark changed in the database before the close', () => {
 
     const { keys, db } = service.ctx;
     const rows = await db.query<{ token: string; ballot: string }>('SELECT token, ballot FROM ballots WHERE vote_id = $1', [v.voteId]);
-    const target = rows.map((r) => ({ ...r, plain: JSON.parse(openBallot(keys, v.voteId, r.token, r.ballot)) as Ballot })).find((r) => r.plain.choices['i1']!['c1'] === 'disapprove')!;
+    const target = rows
+      .map((r) => ({ ...r, plain: JSON.parse(openBallot(keys, v.voteId, r.token, r.ballot)) as Ballot }))
+      .find((r) => r.plain.choices['i1']!['c1'] === 'disapprove')!;
     const altered: Ballot = { ...target.plain, choices: { i1: { c1: 'approve' } } };
     const sealed = sealBallot(keys, v.voteId, target.token, sealedBallotText(altered));
     expect(sealed.length).toBe(target.ballot.length);

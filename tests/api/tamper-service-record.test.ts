@@ -37,7 +37,8 @@ beforeAll(async () => {
   const tokens = [];
   for (const m of c.members.slice(0, 8)) tokens.push(await obtainToken(m, def));
   await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);
-  for (const [i, t] of tokens.slice(0, 7).entries()) await cast(service.url, t, approveOnly(def, i % 2 ? ['王小洪', '于伟国'] : ['王小洪', '万立骏', '李干杰']));
+  for (const [i, t] of tokens.slice(0, 7).entries())
+    await cast(service.url, t, approveOnly(def, i % 2 ? ['王小洪', '于伟国'] : ['王小洪', '万立骏', '李干杰']));
   await closeAndPublish(c.secretary, c.members, def.voteId);
   record = (await new Api(service.url).get(`/v1/votes/${def.voteId}/record`)).body;
   jwks = (await new Api(service.url).get('/.well-known/jwks.json')).body;
@@ -45,8 +46,10 @@ beforeAll(async () => {
 afterAll(async () => service?.close());
 
 type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;
-const verify = (r: unknown, pinnedHead?: { seq: number; hash: string }) => verifyRecord(r, { jwks: jwks as never, randomBytes: rng, ...(pinnedHead ? { pinnedHead } : {}) });
-const failed = async (r: unknown, pin?: { seq: number; hash: string }) => (await verify(r, pin)).checks.filter((c) => !c.ok).map((c) => c.code as VerificationCode);
+const verify = (r: unknown, pinnedHead?: { seq: number; hash: string }) =>
+  verifyRecord(r, { jwks: jwks as never, randomBytes: rng, ...(pinnedHead ? { pinnedHead } : {}) });
+const failed = async (r: unknown, pin?: { seq: number; hash: string }) =>
+  (await verify(r, pin)).checks.filter((c) => !c.ok).map((c) => c.code as VerificationCode);
 
 /** A copy with `mutate` applied, re-hashed so the chain itself stays consistent (the attacker's best case). */
 function tampered(mutate: (r: VoteRecord, closed: Closed) => void): VoteRecord {
@@ -68,7 +71,19 @@ describe('the verifier on a record produced by the service', () => {
       // the JSON valid.
       const pos = text.lastIndexOf('":"') + 3;
       const ch = text[pos]!;
-      const swap = /[0-9]/.test(ch) ? String((Number(ch) + 1) % 10) : /[a-f]/.test(ch) ? (ch === 'a' ? 'b' : 'a') : ch === '王' ? '汪' : ch === '篡' ? '改' : ch === 's' ? 't' : 'x';
+      const swap = /[0-9]/.test(ch)
+        ? String((Number(ch) + 1) % 10)
+        : /[a-f]/.test(ch)
+          ? ch === 'a'
+            ? 'b'
+            : 'a'
+          : ch === '王'
+            ? '汪'
+            : ch === '篡'
+              ? '改'
+              : ch === 's'
+                ? 't'
+                : 'x';
       const flipped = text.slice(0, pos) + swap + text.slice(pos + 1);
       r.entries[i]!.body = JSON.parse(flipped);
       const got = await failed(r);
@@ -84,24 +99,85 @@ describe('the verifier on a record produced by the service', () => {
     // that is not the vote's.
     const ballotKey = generateBallotKey(rng);
     const signature = toBase64url(signBlinded(key.secretKey, hashToken(template.voteId, ballotKey.publicKey, 2)));
-    return buildBallot({ voteId: template.voteId, ballotSecretKey: toBase64url(ballotKey.secretKey), ballotPublicKey: toBase64url(ballotKey.publicKey), signature }, structuredClone(template.choices));
+    return buildBallot(
+      { voteId: template.voteId, ballotSecretKey: toBase64url(ballotKey.secretKey), ballotPublicKey: toBase64url(ballotKey.publicKey), signature },
+      structuredClone(template.choices),
+    );
   };
 
   const cases: [string, () => VoteRecord, VerificationCode][] = [
-    ['a changed mark', () => tampered((_, c) => { const b = c.body.ballots[0]!; b.choices.i1!.c1 = b.choices.i1!.c1 === 'approve' ? 'disapprove' : 'approve'; c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'ballot_signature_invalid'],
-    ['a changed mark (the published tally no longer adds up either)', () => tampered((_, c) => { const b = c.body.ballots[0]!; b.choices.i1!.c1 = b.choices.i1!.c1 === 'approve' ? 'disapprove' : 'approve'; c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'tally_mismatch'],
-    ['a swapped ballot signature', () => tampered((_, c) => { (c.body.ballots[0] as BallotV2).ballotSignature = (c.body.ballots[1] as BallotV2).ballotSignature; c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'ballot_signature_invalid'],
+    [
+      'a changed mark',
+      () =>
+        tampered((_, c) => {
+          const b = c.body.ballots[0]!;
+          b.choices.i1!.c1 = b.choices.i1!.c1 === 'approve' ? 'disapprove' : 'approve';
+          c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1));
+        }),
+      'ballot_signature_invalid',
+    ],
+    [
+      'a changed mark (the published tally no longer adds up either)',
+      () =>
+        tampered((_, c) => {
+          const b = c.body.ballots[0]!;
+          b.choices.i1!.c1 = b.choices.i1!.c1 === 'approve' ? 'disapprove' : 'approve';
+          c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1));
+        }),
+      'tally_mismatch',
+    ],
+    [
+      'a swapped ballot signature',
+      () =>
+        tampered((_, c) => {
+          (c.body.ballots[0] as BallotV2).ballotSignature = (c.body.ballots[1] as BallotV2).ballotSignature;
+          c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1));
+        }),
+      'ballot_signature_invalid',
+    ],
     ['a dropped ballot', () => tampered((_, c) => c.body.ballots.splice(2, 1)), 'tally_mismatch'],
     ['a duplicated ballot', () => tampered((_, c) => c.body.ballots.splice(1, 0, structuredClone(c.body.ballots[1]!))), 'token_reused'],
     ['reordered ballots', () => tampered((_, c) => c.body.ballots.reverse()), 'ballot_order'],
-    ['an added ballot with a forged token', () => tampered((_, c) => { c.body.ballots.push(forgedBallot(c.body.ballots[0]!)); c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'token_signature_invalid'],
-    ['an added ballot reusing a token', () => tampered((_, c) => { const copy = structuredClone(c.body.ballots[0]!); copy.choices.i1!.c1 = copy.choices.i1!.c1 === 'approve' ? 'abstain' : 'approve'; c.body.ballots.push(copy); c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1)); }), 'token_reused'],
+    [
+      'an added ballot with a forged token',
+      () =>
+        tampered((_, c) => {
+          c.body.ballots.push(forgedBallot(c.body.ballots[0]!));
+          c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1));
+        }),
+      'token_signature_invalid',
+    ],
+    [
+      'an added ballot reusing a token',
+      () =>
+        tampered((_, c) => {
+          const copy = structuredClone(c.body.ballots[0]!);
+          copy.choices.i1!.c1 = copy.choices.i1!.c1 === 'approve' ? 'abstain' : 'approve';
+          c.body.ballots.push(copy);
+          c.body.ballots.sort((x, y) => (ballotHash(x) < ballotHash(y) ? -1 : 1));
+        }),
+      'token_reused',
+    ],
     ['a changed count in the tally', () => tampered((_, c) => (c.body.tally.items[1]!.candidates[0]!.approve += 1)), 'tally_mismatch'],
     ['a changed outcome in the tally', () => tampered((_, c) => (c.body.tally.items[0]!.candidates[0]!.outcome = 'not_elected')), 'tally_mismatch'],
-    ['a swapped vote key', () => tampered((r) => ((r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: VoteDefinition }).definition.publicKey = toBase64url(generateVoteKey(rng).publicKey))), 'token_signature_invalid'],
+    [
+      'a swapped vote key',
+      () =>
+        tampered(
+          (r) =>
+            ((r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: VoteDefinition }).definition.publicKey = toBase64url(
+              generateVoteKey(rng).publicKey,
+            )),
+        ),
+      'token_signature_invalid',
+    ],
     ['a dropped issuance', () => tampered((_, c) => c.body.issuances.splice(0, 1)), 'tally_mismatch'],
     ['two dropped issuances (fewer tokens than ballots)', () => tampered((_, c) => c.body.issuances.splice(0, 2)), 'turnout_inconsistent'],
-    ['a forged issuance', () => tampered((_, c) => (c.body.issuances[0]!.deviceSignature = c.body.issuances[1]!.deviceSignature)), 'issuance_signature_invalid'],
+    [
+      'a forged issuance',
+      () => tampered((_, c) => (c.body.issuances[0]!.deviceSignature = c.body.issuances[1]!.deviceSignature)),
+      'issuance_signature_invalid',
+    ],
   ];
 
   it.each(cases)('fails on %s with %s', async (_name, make, code) => {

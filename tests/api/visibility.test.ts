@@ -57,7 +57,9 @@ beforeAll(async () => {
   for (const m of r.members) expect((await cast(service.url, await obtainToken(m, closedDef), approveOnly(closedDef, ['甲一']))).status).toBe(201);
   expect((await closeAndPublish(r.secretary, r.members, closedDef.voteId)).status).toBe(200);
   openDef = await openedVote(r, meetingId, ['乙二']);
-  draftId = (await r.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '草稿表决', items: [{ post: '副局长', seats: 1, candidates: ['丙三草稿'] }] })).body.id;
+  draftId = (
+    await r.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '草稿表决', items: [{ post: '副局长', seats: 1, candidates: ['丙三草稿'] }] })
+  ).body.id;
 });
 afterAll(async () => service?.close());
 
@@ -79,7 +81,12 @@ describe('a restricted committee', () => {
     ];
     for (const [real, none] of pairs) {
       const [a, b] = [await anon.get(real), await anon.get(none)];
-      expect({ path: real, status: a.status, code: a.body.code, detail: a.body.detail }).toEqual({ path: real, status: 404, code: 'not_found', detail: b.body.detail });
+      expect({ path: real, status: a.status, code: a.body.code, detail: a.body.detail }).toEqual({
+        path: real,
+        status: 404,
+        code: 'not_found',
+        detail: b.body.detail,
+      });
     }
     // The signed-in routes stay signed-in: vote and meeting reads need a token.
     for (const path of [`/v1/votes/${closedDef.voteId}`, `/v1/meetings/${meetingId}`, `/v1/meetings/${meetingId}/votes`, `/v1/committees/${r.id}/meetings`]) {
@@ -141,9 +148,13 @@ describe('an observer', () => {
     const before = await service.ctx.db.query('SELECT count(*) AS n FROM token_issuances');
     const token = await requestToken(observer, openDef.voteId);
     expect({ status: token.reply.status, code: token.reply.body.code }).toEqual({ status: 403, code: 'not_eligible' });
-    const confirm = await observer.api.post(`/v1/votes/${closedDef.voteId}/confirmations`, { deviceSignature: await observer.device.sign(confirmationMessage(closedDef.voteId, 'x')) });
+    const confirm = await observer.api.post(`/v1/votes/${closedDef.voteId}/confirmations`, {
+      deviceSignature: await observer.device.sign(confirmationMessage(closedDef.voteId, 'x')),
+    });
     expect({ status: confirm.status, code: confirm.body.code }).toEqual({ status: 403, code: 'not_eligible' });
-    const counter = await observer.api.post(`/v1/votes/${openDef.voteId}/countersignatures`, { deviceSignature: await observer.device.sign(countersignatureMessage(openDef.voteId, 'x')) });
+    const counter = await observer.api.post(`/v1/votes/${openDef.voteId}/countersignatures`, {
+      deviceSignature: await observer.device.sign(countersignatureMessage(openDef.voteId, 'x')),
+    });
     expect({ status: counter.status, code: counter.body.code }).toEqual({ status: 403, code: 'forbidden' });
     for (const [method, path, body] of [
       ['post', `/v1/votes/${openDef.voteId}/close`, undefined],
@@ -211,13 +222,20 @@ describe('a share link', () => {
     expect(await verifyCli({ url: service.url, vote: def.voteId })).toMatchObject({ code: 2, err: expect.stringContaining('404') });
 
     const list = await r.secretary.api.get(`/v1/votes/${def.voteId}/shares`);
-    expect(list.body.shares).toEqual([{ shareId: made.body.shareId, voteId: def.voteId, createdBy: r.secretary.personId, createdAt: expect.any(String), revokedAt: null }]);
+    expect(list.body.shares).toEqual([
+      { shareId: made.body.shareId, voteId: def.voteId, createdBy: r.secretary.personId, createdAt: expect.any(String), revokedAt: null },
+    ]);
     expect((await admin.api.delete(`/v1/votes/${def.voteId}/shares/${made.body.shareId}`)).status).toBe(204);
     const revoked = await anon.get(`/v1/votes/${def.voteId}/record?share=${cap}`);
     expect({ status: revoked.status, code: revoked.body.code }).toEqual({ status: 403, code: 'share_invalid' });
     expect(await verifyCli({ link })).toMatchObject({ code: 2, err: expect.stringContaining('share_invalid') });
     const log = (await admin.api.get(`/v1/committees/${r.id}/access-log`)).body.events.map((e: { action: string; by: string }) => [e.action, e.by]);
-    expect(log).toEqual(expect.arrayContaining([['share.created', r.secretary.personId], ['share.revoked', admin.personId]]));
+    expect(log).toEqual(
+      expect.arrayContaining([
+        ['share.created', r.secretary.personId],
+        ['share.revoked', admin.personId],
+      ]),
+    );
   });
 
   it('refuses an altered or guessed capability, with one answer for each', async () => {
@@ -237,7 +255,10 @@ describe('a draft', () => {
     const p = await createCommittee(admin, '公开委员会', NAMES.slice(8, 10));
     expect((await admin.api.get(`/v1/committees/${p.id}`)).body.visibility).toBe('public');
     const meeting = (await p.secretary.api.post(`/v1/committees/${p.id}/meetings`, { title: '会议' })).body.id;
-    const draft = await p.secretary.api.post(`/v1/meetings/${meeting}/votes`, { title: '人事表决', items: [{ post: '局长', seats: 1, candidates: ['秘密候选人'] }] });
+    const draft = await p.secretary.api.post(`/v1/meetings/${meeting}/votes`, {
+      title: '人事表决',
+      items: [{ post: '局长', seats: 1, candidates: ['秘密候选人'] }],
+    });
     expect(draft.body).toMatchObject({ state: 'draft', createdSeq: null });
     const before = await anon.get(`/v1/committees/${p.id}/chain`);
     expect(before.status).toBe(200);
@@ -260,7 +281,8 @@ describe('a draft', () => {
 
     // And the vote runs to a record that verifies.
     const def: VoteDefinition = opened.body.definition;
-    for (const m of p.members) expect((await castBallot(service.url, buildBallot(await obtainToken(m, def), approveOnly(def, ['秘密候选人'])))).status).toBe(201);
+    for (const m of p.members)
+      expect((await castBallot(service.url, buildBallot(await obtainToken(m, def), approveOnly(def, ['秘密候选人'])))).status).toBe(201);
     await closeAndPublish(p.secretary, p.members, def.voteId);
     const jwks = (await anon.get('/.well-known/jwks.json')).body;
     expect((await verifyRecord((await anon.get(`/v1/votes/${def.voteId}/record`)).body, { jwks, randomBytes: rng })).ok).toBe(true);
@@ -272,7 +294,9 @@ describe('reading the chain again', () => {
     const member = r.members[0]!;
     const full = await member.api.get(`/v1/committees/${r.id}/chain`);
     expect(full.headers.get('etag')).toBe(`"${full.body.head.hash}"`);
-    const again = await member.api.req('GET', `/v1/committees/${r.id}/chain?after=${full.body.head.seq}`, undefined, { headers: { 'if-none-match': full.headers.get('etag')! } });
+    const again = await member.api.req('GET', `/v1/committees/${r.id}/chain?after=${full.body.head.seq}`, undefined, {
+      headers: { 'if-none-match': full.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     expect(again.body).toBeUndefined();
     // A stale tag gets the answer in full.

@@ -41,10 +41,16 @@ describe('creating votes', () => {
   });
 
   it('refuses a differential item below the 1 : 1.5 ratio', async () => {
-    const two = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: 'x', items: [{ post: '副县长', seats: 1, candidates: ['甲一', '甲一'] }] });
+    const two = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
+      title: 'x',
+      items: [{ post: '副县长', seats: 1, candidates: ['甲一', '甲一'] }],
+    });
     expect(two.status).toBe(400);
     expect(two.body).toMatchObject({ code: 'validation_failed', field: 'items.0.candidates' });
-    const three = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: 'x', items: [{ post: '副县长', seats: 3, candidates: ['甲一', '乙二', '丙三', '丁四'] }] });
+    const three = await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
+      title: 'x',
+      items: [{ post: '副县长', seats: 3, candidates: ['甲一', '乙二', '丙三', '丁四'] }],
+    });
     expect(three.status).toBe(422);
     expect(three.body).toMatchObject({ code: 'candidate_ratio_too_low', field: 'items.0.candidates' });
   });
@@ -166,7 +172,10 @@ describe('a whole vote over HTTP', () => {
       expect(r.status).toBe(422);
       expect(r.body.code).toBe(code);
     }
-    const unknownVote = await new Api(service.url).post('/v1/ballots', { ...buildBallot(last, approveOnly(def, [])), voteId: '00000000-0000-4000-8000-000000000000' });
+    const unknownVote = await new Api(service.url).post('/v1/ballots', {
+      ...buildBallot(last, approveOnly(def, [])),
+      voteId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(unknownVote.status).toBe(422);
     expect(unknownVote.body).toMatchObject({ code: 'invalid_ballot', field: 'voteId' });
     const forged = await castBallot(service.url, { ...buildBallot(last, approveOnly(def, [])), signature: tokens[0]!.signature });
@@ -178,7 +187,9 @@ describe('a whole vote over HTTP', () => {
     const withCookie = await new Api(service.url).req('POST', '/v1/ballots', buildBallot(last, approveOnly(def, [])), { headers: { cookie: 'a=b' } });
     expect(withCookie.body.code).toBe('credentials_not_allowed');
     // None of those refusals spent the token: it still casts, once (all 弃权).
-    const abstainAll = Object.fromEntries(def.items.map((it) => [it.itemId, Object.fromEntries(it.candidates.map((x) => [x.candidateId, 'abstain' as const]))]));
+    const abstainAll = Object.fromEntries(
+      def.items.map((it) => [it.itemId, Object.fromEntries(it.candidates.map((x) => [x.candidateId, 'abstain' as const]))]),
+    );
     expect((await cast(service.url, last, abstainAll)).status).toBe(201);
 
     // While open: status shows turnout and head only; tally and record are not published.
@@ -228,7 +239,8 @@ describe('a draft vote left in a closed meeting', () => {
   it('issues no tokens and no longer holds the roster', async () => {
     const c2 = await createCommittee(admin, '散会测试委员会', NAMES.slice(0, 3));
     const m = (await c2.secretary.api.post(`/v1/committees/${c2.id}/meetings`, { title: '会议' })).body.id;
-    const vote = (await c2.secretary.api.post(`/v1/meetings/${m}/votes`, { title: '未开始的表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body;
+    const vote = (await c2.secretary.api.post(`/v1/meetings/${m}/votes`, { title: '未开始的表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] }))
+      .body;
     await c2.secretary.api.put(`/v1/meetings/${m}/attendance`, { present: c2.members.map((x) => x.personId) });
     expect((await admin.api.post(`/v1/committees/${c2.id}/members`, { name: '赵四' })).body.code).toBe('invalid_state');
     await c2.secretary.api.post(`/v1/meetings/${m}/open`);

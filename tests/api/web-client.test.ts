@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { loadWebClient, WEB_BUNDLE_DIR } from '../../src/web/serve.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; worker-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; worker-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const sri = (body: ArrayBuffer) => `sha384-${createHash('sha384').update(Buffer.from(body)).digest('base64')}`;
 
 describe('the web client', () => {
@@ -35,7 +36,10 @@ describe('the web client', () => {
 
   it('names hashed assets whose bytes match the integrity the page gives them, cached for a year', async () => {
     const html = await (await fetch(`${service.url}/`)).text();
-    const tagged = [...html.matchAll(/(?:src|href)="(\/assets\/[a-z-]+-[A-Z0-9]+\.(?:js|css))" integrity="(sha384-[A-Za-z0-9+/=]+)"/g)].map((m) => ({ path: m[1]!, integrity: m[2]! }));
+    const tagged = [...html.matchAll(/(?:src|href)="(\/assets\/[a-z-]+-[A-Z0-9]+\.(?:js|css))" integrity="(sha384-[A-Za-z0-9+/=]+)"/g)].map((m) => ({
+      path: m[1]!,
+      integrity: m[2]!,
+    }));
     expect(tagged.map((t) => t.path.replace(/-[A-Z0-9]+\./, '.'))).toEqual(['/assets/app.css', '/assets/app.js']);
     const worker = /name="piaojue-verify-worker" content="(\/assets\/verify-worker-[A-Z0-9]+\.js)"/.exec(html)?.[1];
     expect(worker).toBeDefined();

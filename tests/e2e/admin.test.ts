@@ -9,7 +9,6 @@ import { Api, enrolAndLogin } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { issueCodeOnPage, openDevices } from './admin-page.ts';
 
-
 let service: TestService;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -103,7 +102,9 @@ describe('the administrator’s page', () => {
     const { code, link } = await issueCodeOnPage(admin, person('赵乐际'), async () => {
       await expect.poll(() => admin.locator('.code-overlay .once').textContent()).toContain('只显示这一次');
       expect(service.url).not.toContain('localhost');
-      expect(await admin.locator('.code-overlay svg.slip-qr').getAttribute('aria-label')).toBe(`${publicUrl}/#/member?code=${await admin.locator('.slip-code').getAttribute('data-code')}`);
+      expect(await admin.locator('.code-overlay svg.slip-qr').getAttribute('aria-label')).toBe(
+        `${publicUrl}/#/member?code=${await admin.locator('.slip-code').getAttribute('data-code')}`,
+      );
       await shot(admin, 'admin-375-3-code', false);
       expect(await width(admin)).toBeLessThanOrEqual(375);
     });
@@ -130,7 +131,8 @@ describe('the administrator’s page', () => {
     await sheet.waitFor();
     // 赵乐际 enrolled a phone above: only the other two need a code.
     expect(await sheet.locator('.slip .slip-name').allTextContents()).toEqual(['王毅', '李强']);
-    for (const qr of await sheet.locator('svg.slip-qr').all()) expect(await qr.getAttribute('aria-label')).toMatch(new RegExp(`^${publicUrl}/#/member\\?code=`));
+    for (const qr of await sheet.locator('svg.slip-qr').all())
+      expect(await qr.getAttribute('aria-label')).toMatch(new RegExp(`^${publicUrl}/#/member\\?code=`));
     const codes = await sheet.locator('.slip-code').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
     expect(new Set(codes).size).toBe(2);
     expect(await admin.locator('.code-overlay button.print-slip').textContent()).toBe('打印全部 2 张登记单');
@@ -237,7 +239,10 @@ describe('the administrator’s page', () => {
     // The committee was created with the page's default visibility, restricted (issue 12): its
     // chain is read here from the service's database rather than anonymously.
     const removals = async () => {
-      const rows = await service.ctx.db.query<{ entry: string }>("SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'secretary.removed' ORDER BY seq", [committeeId]);
+      const rows = await service.ctx.db.query<{ entry: string }>(
+        "SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'secretary.removed' ORDER BY seq",
+        [committeeId],
+      );
       return rows.map((r) => JSON.parse(r.entry) as { kind: string; body: { personId: string; by: string } });
     };
 
@@ -260,7 +265,10 @@ describe('the administrator’s page', () => {
     const [removed] = await removals();
     expect(removed!.body.personId).toBe(personId);
     // `by` names the administrator, as the chain's own admin.granted entry does.
-    const granted = await service.ctx.db.query<{ entry: string }>("SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'admin.granted' ORDER BY seq", [committeeId]);
+    const granted = await service.ctx.db.query<{ entry: string }>(
+      "SELECT entry FROM chain_entries WHERE committee_id = $1 AND kind = 'admin.granted' ORDER BY seq",
+      [committeeId],
+    );
     const admins = granted.map((r) => (JSON.parse(r.entry) as { body: { personId: string } }).body.personId);
     // And the chain itself is not for anyone who is not signed in as one of the committee's people.
     expect((await new Api(service.url).get(`/v1/committees/${committeeId}/chain`)).status).toBe(404);

@@ -74,11 +74,9 @@ describe('现任职务 and 拟任职务 on the pages', () => {
     await item.locator('input[name=with-posts]').check();
     await item.locator('textarea[name=candidates]').fill(TYPED);
     const rows = item.locator('.sorted-names li');
-    await expect.poll(() => rows.allTextContents()).toEqual([
-      '于伟国现任：某镇党委书记拟任：县委办公室副主任',
-      '万立骏',
-      '李干杰现任：县发改委主任拟任：县委办公室副主任（正科级）',
-    ]);
+    await expect
+      .poll(() => rows.allTextContents())
+      .toEqual(['于伟国现任：某镇党委书记拟任：县委办公室副主任', '万立骏', '李干杰现任：县发改委主任拟任：县委办公室副主任（正科级）']);
     await shot(secretary, 'posts-1-secretary-entry');
     await secretary.click('button.save-vote');
     await secretary.locator('.vote-admin[data-state="draft"]').waitFor();

@@ -32,7 +32,8 @@ function tamper(change: (view: ClosingView) => void): (route: Route) => Promise<
     const view = (await real.json()) as ClosingView;
     change(view);
     view.preparedHash = preparedHash(view.prepared);
-    if (view.sealHash) view.sealHash = sealHash({ voteId: view.voteId, preparedHash: view.preparedHash, confirmations: view.confirmations, decision: view.decision });
+    if (view.sealHash)
+      view.sealHash = sealHash({ voteId: view.voteId, preparedHash: view.preparedHash, confirmations: view.confirmations, decision: view.decision });
     await route.fulfill({ response: real, json: view });
   };
 }
@@ -75,9 +76,18 @@ describe('the close, when the phone is shown something wrong', () => {
       def.voteId,
     );
     expect(real.prepared.ballots.map((b) => ballotHash(b))).toContain(ownHash);
-    await phone.route('**/v1/votes/*/closing', tamper((view) => (view.prepared.ballots = view.prepared.ballots.filter((b) => ballotHash(b) !== ownHash))));
+    await phone.route(
+      '**/v1/votes/*/closing',
+      tamper((view) => (view.prepared.ballots = view.prepared.ballots.filter((b) => ballotHash(b) !== ownHash))),
+    );
     for (const m of [m1, m2]) {
-      expect((await m.api.post(`/v1/votes/${def.voteId}/confirmations`, { deviceSignature: await m.device.sign(confirmationMessage(def.voteId, real.preparedHash)) })).status).toBe(200);
+      expect(
+        (
+          await m.api.post(`/v1/votes/${def.voteId}/confirmations`, {
+            deviceSignature: await m.device.sign(confirmationMessage(def.voteId, real.preparedHash)),
+          })
+        ).status,
+      ).toBe(200);
     }
 
     const alarm = card().locator('.not-in-close');
@@ -117,7 +127,10 @@ describe('the close, when the phone is shown something wrong', () => {
 
     // The other inspector signs; then this phone is shown the true close, verifies it and signs.
     const seal = (sealed.body as ClosingView).sealHash!;
-    expect((await m1.api.post(`/v1/votes/${def.voteId}/countersignatures`, { deviceSignature: await m1.device.sign(countersignatureMessage(def.voteId, seal)) })).status).toBe(200);
+    expect(
+      (await m1.api.post(`/v1/votes/${def.voteId}/countersignatures`, { deviceSignature: await m1.device.sign(countersignatureMessage(def.voteId, seal)) }))
+        .status,
+    ).toBe(200);
     await phone.unroute('**/v1/votes/*/closing');
     await panel.locator('.verify-ok').waitFor({ timeout: 60_000 });
     expect(await panel.locator('.close-decision').textContent()).toBe('秘书决定：1 张选票未获确认，照常提交。原因：一名委员手机报警，监票人当场核对');

@@ -14,7 +14,6 @@ import { NAMES } from '../helpers/world.ts';
 import { glanceWords } from '../../src/web/glance.ts';
 import { issueCodeOnPage } from './admin-page.ts';
 
-
 type Mark = 'approve' | 'disapprove' | 'abstain';
 const MEMBER_NAMES = NAMES.slice(0, 11);
 const CONFIRM = { post: '县财政局局长', seats: 1, candidates: ['王小洪'] };
@@ -23,7 +22,9 @@ const DIFF_STROKE_ORDER = ['于伟国', '万立骏', '李干杰'];
 
 // One plan per member: candidate → mark. Member 8 approves three for two seats (无效 for that
 // item, after a warning); member 9 reloads the page in the middle of marking.
-const a: Mark = 'approve', d: Mark = 'disapprove', s: Mark = 'abstain';
+const a: Mark = 'approve',
+  d: Mark = 'disapprove',
+  s: Mark = 'abstain';
 const PLANS: Record<string, Mark>[] = [
   ...Array.from({ length: 6 }, () => ({ 王小洪: a, 于伟国: a, 万立骏: a, 李干杰: d })),
   { 王小洪: a, 于伟国: a, 万立骏: d, 李干杰: a },
@@ -53,7 +54,12 @@ function expectedTally(entitled: number) {
     }));
     const ranked = rows.filter((r) => r.approve >= required).sort((x, y) => y.approve - x.approve);
     const elected = new Set(ranked.slice(0, item.seats).map((r) => r.name));
-    return { post: item.post, valid: valid.length, invalid: PLANS.length - valid.length, rows: rows.map((r) => ({ ...r, outcome: elected.has(r.name) ? 'elected' : 'not_elected' })) };
+    return {
+      post: item.post,
+      valid: valid.length,
+      invalid: PLANS.length - valid.length,
+      rows: rows.map((r) => ({ ...r, outcome: elected.has(r.name) ? 'elected' : 'not_elected' })),
+    };
   });
 }
 
@@ -111,7 +117,11 @@ function fingerprintOf(createdHash: string): { hex: string; words: string[] } {
 /** The fingerprint a page shows: the machine-readable bytes, the words as data and as the text people read. */
 async function shownFingerprint(scope: Locator): Promise<{ hex: string | null; data: string | null; words: string[] }> {
   const el = scope.locator('.vote-key-fingerprint [data-fingerprint]');
-  return { hex: await el.getAttribute('data-fingerprint'), data: await el.getAttribute('data-words'), words: await el.locator('.glance-word').allTextContents() };
+  return {
+    hex: await el.getAttribute('data-fingerprint'),
+    data: await el.getAttribute('data-words'),
+    words: await el.locator('.glance-word').allTextContents(),
+  };
 }
 
 beforeAll(async () => {
@@ -139,7 +149,8 @@ async function enrolThroughPage(page: Page, path: string, code: string): Promise
 
 const vote = (page: Page, id = voteId) => page.locator(`section.vote[data-vote-id="${id}"]`);
 const MARK_TEXT: Record<string, string> = { approve: '同意', disapprove: '不同意', abstain: '弃权' };
-const markButton = (page: Page, name: string, mark: Mark, id = voteId) => vote(page, id).locator(`li.candidate[data-candidate="${name}"] button[data-mark="${mark}"]`);
+const markButton = (page: Page, name: string, mark: Mark, id = voteId) =>
+  vote(page, id).locator(`li.candidate[data-candidate="${name}"] button[data-mark="${mark}"]`);
 /**
  * The computed font size (px) and colour of every rendered element matching `selector`: on the
  * member's phone, text is 18 px or more and dark (each RGB channel at most 0x60).
@@ -218,13 +229,17 @@ describe('a meeting run entirely from the browser', () => {
 
     // One code per person, read off the page the way the administrator reads it out.
     const sec = page.locator('.secretaries-admin li.person').first();
-    secretaryCode = (await issueCodeOnPage(page, sec, async () => {
-      await shot(page, 'admin-desktop-3-code', false);
-      expect(await page.locator('.slip-link code').textContent()).toBe(`${service.url}/#/secretary?code=${await page.locator('.slip-code').getAttribute('data-code')}`);
-      await page.emulateMedia({ media: 'print' });
-      await shot(page, 'admin-desktop-4-slip-print');
-      await page.emulateMedia({ media: 'screen' });
-    })).code;
+    secretaryCode = (
+      await issueCodeOnPage(page, sec, async () => {
+        await shot(page, 'admin-desktop-3-code', false);
+        expect(await page.locator('.slip-link code').textContent()).toBe(
+          `${service.url}/#/secretary?code=${await page.locator('.slip-code').getAttribute('data-code')}`,
+        );
+        await page.emulateMedia({ media: 'print' });
+        await shot(page, 'admin-desktop-4-slip-print');
+        await page.emulateMedia({ media: 'screen' });
+      })
+    ).code;
     for (const name of MEMBER_NAMES) {
       const row = page.locator(`.members-admin li.person[data-name="${name}"]`);
       const { code, link } = await issueCodeOnPage(page, row);
@@ -296,7 +311,8 @@ describe('a meeting run entirely from the browser', () => {
         });
         cdp.on('Network.responseReceived', (ev) => {
           const r = sent.get(ev.requestId);
-          if (r?.path.startsWith('/v1/')) wire.push({ member: i, ...r, connectionId: ev.response.connectionId === undefined ? undefined : String(ev.response.connectionId) });
+          if (r?.path.startsWith('/v1/'))
+            wire.push({ member: i, ...r, connectionId: ev.response.connectionId === undefined ? undefined : String(ev.response.connectionId) });
         });
         await cdp.send('Network.enable');
         page.on('request', (req) => {
@@ -439,7 +455,8 @@ describe('a meeting run entirely from the browser', () => {
       if (i === 0) {
         // Before any mark: the mark labels, the hints and the candidates' posts are large and dark.
         expect(await vote(page).locator('li.candidate[data-candidate="王小洪"] .current-post').textContent()).toBe('现任：县财政局副局长');
-        for (const selector of ['.member .mark', '.member .hint', '.member .vote-key-fingerprint .hint', '.member .candidate .posts']) await expectLargeDarkText(page, selector);
+        for (const selector of ['.member .mark', '.member .hint', '.member .vote-key-fingerprint .hint', '.member .candidate .posts'])
+          await expectLargeDarkText(page, selector);
       }
       const names = Object.keys(plan);
       if (i === RELOADER) {
@@ -581,13 +598,18 @@ describe('a meeting run entirely from the browser', () => {
     await expect.poll(() => screen.locator('[data-figure="returned"]').first().textContent()).toBe('11');
     // The vote key fingerprint, the same on the projector and on every phone, as the record implies.
     const chain = await new Api(service.url).get(`/v1/committees/${committeeId}/chain`);
-    const created = chain.body.entries.find((e: { kind: string; body: { definition?: { voteId: string } } }) => e.kind === 'vote.created' && e.body.definition?.voteId === voteId);
+    const created = chain.body.entries.find(
+      (e: { kind: string; body: { definition?: { voteId: string } } }) => e.kind === 'vote.created' && e.body.definition?.voteId === voteId,
+    );
     const print = fingerprintOf(created.hash);
     const projected = await shownFingerprint(screen.locator('body'));
     expect(projected).toEqual({ hex: print.hex, data: print.words.join(' '), words: print.words });
     // Each phone shows what the projector shows, word for word, large enough to read at a glance.
     for (const page of members) expect(await shownFingerprint(vote(page))).toEqual(projected);
-    const size = await vote(members[0]!).locator('.vote-key-fingerprint .glance-word').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const size = await vote(members[0]!)
+      .locator('.vote-key-fingerprint .glance-word')
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(size).toBeGreaterThanOrEqual(18);
     await shot(screen, 'projector-1-voting', false);
 
@@ -693,7 +715,12 @@ describe('a meeting run entirely from the browser', () => {
     expect(await screen.locator('.report-meeting').textContent()).toBe('第12次常委会');
     expect(await screen.locator('.report-time').getAttribute('data-closed-at')).toMatch(/T\d\d:\d\d:00Z$/);
     expect(await screen.locator('.report .item-outcome').count()).toBe(2);
-    expect(await screen.locator('.signatures > div').allTextContents()).toEqual(['主持人（签字）：', '监票人（签字）：', '监票人（签字）：', '计票人（签字）：']);
+    expect(await screen.locator('.signatures > div').allTextContents()).toEqual([
+      '主持人（签字）：',
+      '监票人（签字）：',
+      '监票人（签字）：',
+      '计票人（签字）：',
+    ]);
     // The record's account of the close: the members' confirmations, any decision, the inspectors who signed.
     const closedBody = record.body.entries.at(-1).body;
     expect(Number(await screen.locator('.close-proof [data-confirmations]').getAttribute('data-confirmations'))).toBe(closedBody.confirmations.length);
@@ -703,7 +730,9 @@ describe('a meeting run entirely from the browser', () => {
     await screen.setViewportSize({ width: 794, height: 1123 });
     await screen.emulateMedia({ media: 'print' });
     // A usual vote fits on one A4 page (1123 CSS px at 96 dpi, less the printer's margins).
-    console.log(`[e2e] report height as printed: ${await screen.evaluate(() => Math.round(document.querySelector('.report')!.getBoundingClientRect().height))} px`);
+    console.log(
+      `[e2e] report height as printed: ${await screen.evaluate(() => Math.round(document.querySelector('.report')!.getBoundingClientRect().height))} px`,
+    );
     expect(await screen.evaluate(() => document.querySelector('.report')!.getBoundingClientRect().height)).toBeLessThanOrEqual(1123 - 2 * 38);
     await shot(screen, 'projector-3-report-print');
     await screen.emulateMedia({ media: 'screen' });
@@ -799,12 +828,14 @@ describe('a meeting run entirely from the browser', () => {
     const page = members[1]!;
     // The run-off is still a draft: this phone has verified the chain and pinned its head.
     const head = (await new Api(service.url).get(`/v1/committees/${committeeId}/chain`)).body.head;
-    await expect.poll(async () => JSON.parse((await page.evaluate((id) => localStorage.getItem(`piaojue.pinnedHead.${id}`), committeeId)) ?? 'null'), { timeout: 10_000 }).toEqual(head);
+    await expect
+      .poll(async () => JSON.parse((await page.evaluate((id) => localStorage.getItem(`piaojue.pinnedHead.${id}`), committeeId)) ?? 'null'), { timeout: 10_000 })
+      .toEqual(head);
     // As if the service had shown this phone another history: the pinned entry differs.
-    await page.evaluate(
-      ([id, seq]) => localStorage.setItem(`piaojue.pinnedHead.${id}`, JSON.stringify({ seq, hash: 'ab'.repeat(32) })),
-      [committeeId, head.seq - 1] as const,
-    );
+    await page.evaluate(([id, seq]) => localStorage.setItem(`piaojue.pinnedHead.${id}`, JSON.stringify({ seq, hash: 'ab'.repeat(32) })), [
+      committeeId,
+      head.seq - 1,
+    ] as const);
     await page.reload();
     await page.locator('.record-rewritten').waitFor({ timeout: 30_000 });
     expect(await page.locator('.record-rewritten').textContent()).toContain('记录被改写');

@@ -69,7 +69,11 @@ beforeAll(async () => {
     await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, {
       title: '关于任免县人民政府组成人员的表决',
       items: [
-        { post: '县人民政府办公室主任', seats: 1, candidates: [{ name: '欧阳建国', currentPost: '县发展和改革委员会主任', proposedPost: '县人民政府办公室主任' }] },
+        {
+          post: '县人民政府办公室主任',
+          seats: 1,
+          candidates: [{ name: '欧阳建国', currentPost: '县发展和改革委员会主任', proposedPost: '县人民政府办公室主任' }],
+        },
         {
           post: '县人民政府副县长',
           seats: 2,
@@ -102,7 +106,8 @@ describe('staff pages on a 375 px phone', () => {
     await card.locator('button.open-vote').click();
     await secretary.locator(`.vote-admin[data-vote-id="${def.voteId}"][data-state="open"]`).waitFor({ timeout: 30_000 });
     // Three of five cast from their own devices.
-    for (const m of c.members.slice(0, 3)) expect((await cast(service.url, await obtainToken(m, def), approveOnly(def, ['欧阳建国', '司马光明', '李干杰']))).status).toBe(201);
+    for (const m of c.members.slice(0, 3))
+      expect((await cast(service.url, await obtainToken(m, def), approveOnly(def, ['欧阳建国', '司马光明', '李干杰']))).status).toBe(201);
     await expect.poll(() => secretary.locator(`.turnout[data-vote-id="${def.voteId}"]`).getAttribute('data-returned'), { timeout: 30_000 }).toBe('3');
     projectorHref = (await card.locator('a.projector-link').getAttribute('href'))!;
     await shot(secretary, 'secretary-375-1-open-vote');

@@ -56,7 +56,8 @@ export async function openOneVote(
   beforeOpen?: (def: VoteDefinition, meetingId: string) => Promise<void>,
 ): Promise<{ def: VoteDefinition; meetingId: string; card: Locator }> {
   const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '会议' })).body.id as string;
-  const def = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body.definition as VoteDefinition;
+  const def = (await c.secretary.api.post(`/v1/meetings/${meetingId}/votes`, { title: '表决', items: [{ post: '局长', seats: 1, candidates: ['王一'] }] })).body
+    .definition as VoteDefinition;
   await c.secretary.api.post(`/v1/meetings/${meetingId}/open`);
   await c.secretary.api.put(`/v1/meetings/${meetingId}/attendance`, { present: c.members.map((m) => m.personId) });
   const card = phone.locator(`section.vote[data-vote-id="${def.voteId}"]`);

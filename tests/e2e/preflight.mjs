@@ -20,7 +20,11 @@ function preflight() {
     process.exit(1);
   }
   let fonts = '';
-  try { fonts = execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }); } catch { /* no fontconfig */ }
+  try {
+    fonts = execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' });
+  } catch {
+    /* no fontconfig */
+  }
   if (fonts.trim() === '') console.warn('[e2e] no Chinese font (fc-list :lang=zh): screenshots will show boxes; apt-get install fonts-wqy-microhei');
 }
 

@@ -20,15 +20,17 @@ describe('a cast the service refuses for good', () => {
     const c = await createCommittee(world.admin, '拒收委员会', ['王毅', '李强']);
     const [m0] = c.members as [Session, Session];
     const casts: number[] = [];
-    ({ page: phone, code: usedCode } = await enrolledPhone(world, m0.personId, (page) => page.route('**/v1/ballots', async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      casts.push(409);
-      await route.fulfill({
-        status: 409,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({ type: 'about:blank', title: '状态不允许 / Invalid state', status: 409, code: 'invalid_state', detail: 'the vote is closed' }),
-      });
-    })));
+    ({ page: phone, code: usedCode } = await enrolledPhone(world, m0.personId, (page) =>
+      page.route('**/v1/ballots', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        casts.push(409);
+        await route.fulfill({
+          status: 409,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: '状态不允许 / Invalid state', status: 409, code: 'invalid_state', detail: 'the vote is closed' }),
+        });
+      }),
+    ));
 
     const { def, card } = await openOneVote(c, phone);
     await castApproval(card);
@@ -55,19 +57,21 @@ describe('a cast the service refuses as invalid (422)', () => {
     // The ballot as the phone built it, altered on the way: one bit of its Ed25519 signature
     // flipped. The real service then answers 422 invalid_ballot_signature.
     const casts: { status: number; code: string }[] = [];
-    const { page } = await enrolledPhone(world, m0.personId, (page) => page.route('**/v1/ballots', async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      const sent = route.request().postData()!;
-      const body = JSON.parse(sent) as { ballotSignature: string };
-      const sig = Buffer.from(body.ballotSignature, 'base64url');
-      sig[40] = sig[40]! ^ 0x01;
-      const altered = sent.replace(body.ballotSignature, sig.toString('base64url'));
-      expect(altered.length).toBe(sent.length);
-      expect(altered).not.toBe(sent);
-      const response = await route.fetch({ postData: altered });
-      casts.push({ status: response.status(), code: ((await response.json()) as { code: string }).code });
-      await route.fulfill({ response });
-    }));
+    const { page } = await enrolledPhone(world, m0.personId, (page) =>
+      page.route('**/v1/ballots', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        const sent = route.request().postData()!;
+        const body = JSON.parse(sent) as { ballotSignature: string };
+        const sig = Buffer.from(body.ballotSignature, 'base64url');
+        sig[40] = sig[40]! ^ 0x01;
+        const altered = sent.replace(body.ballotSignature, sig.toString('base64url'));
+        expect(altered.length).toBe(sent.length);
+        expect(altered).not.toBe(sent);
+        const response = await route.fetch({ postData: altered });
+        casts.push({ status: response.status(), code: ((await response.json()) as { code: string }).code });
+        await route.fulfill({ response });
+      }),
+    );
 
     const { def, meetingId, card } = await openOneVote(c, page);
     await castApproval(card);
@@ -111,6 +115,8 @@ describe('a spent enrolment code on the enrol page', () => {
     await other.locator('form.enrol').waitFor();
     if ((await other.inputValue('#enrol-code')) === '') await other.fill('#enrol-code', usedCode);
     await other.click('form.enrol button[type=submit]');
-    await expect.poll(() => other.locator('form.enrol .status-line .notice.error').textContent(), { timeout: 15_000 }).toBe('The enrolment code is invalid, used or expired; ask the administrator for a new one.');
+    await expect
+      .poll(() => other.locator('form.enrol .status-line .notice.error').textContent(), { timeout: 15_000 })
+      .toBe('The enrolment code is invalid, used or expired; ask the administrator for a new one.');
   }, 60_000);
 });

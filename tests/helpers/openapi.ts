@@ -71,7 +71,9 @@ export function checkResponse(method: string, path: string, status: number, cont
     compiled.set(key, validate);
   }
   if (!validate(body)) {
-    throw new Error(`response to ${method} ${path} (${status}) does not match openapi.yaml: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+    throw new Error(
+      `response to ${method} ${path} (${status}) does not match openapi.yaml: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
   }
 }
 

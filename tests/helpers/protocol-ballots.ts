@@ -33,7 +33,13 @@ export function item(itemId: string, seats: number, candidateIds: string[]): Vot
 export function fakeBallotV2(voteId: string, i: number, choices: AnyChoices): BallotV2 {
   const key = new Uint8Array(32);
   new DataView(key.buffer).setUint32(0, i);
-  return { voteId, ballotPublicKey: toBase64url(key), signature: toBase64url(new Uint8Array(48).fill(0xa0)), ballotSignature: toBase64url(new Uint8Array(64)), choices };
+  return {
+    voteId,
+    ballotPublicKey: toBase64url(key),
+    signature: toBase64url(new Uint8Array(48).fill(0xa0)),
+    ballotSignature: toBase64url(new Uint8Array(64)),
+    choices,
+  };
 }
 
 /** A version-2 definition holding exactly this item (a shaped vote). */
@@ -43,12 +49,25 @@ export function shapedDefinition(item: DefinitionItem, overrides: Partial<AnyVot
 
 /** A recommendation item over names n1..nN (name = `name nK`). */
 export function recommendation(itemId: string, maxMarks: number, ids: string[], threshold: Threshold = MORE_THAN_HALF): RecommendationItem {
-  return { itemId, shape: 'recommendation', post: `post ${itemId}`, maxMarks, threshold, candidates: ids.map((candidateId) => ({ candidateId, name: `name ${candidateId}` })) };
+  return {
+    itemId,
+    shape: 'recommendation',
+    post: `post ${itemId}`,
+    maxMarks,
+    threshold,
+    candidates: ids.map((candidateId) => ({ candidateId, name: `name ${candidateId}` })),
+  };
 }
 
 /** An evaluation item over these cadres with the default grades (or the given ones). */
 export function evaluation(itemId: string, ids: string[], grades: Grade[] = [...DEFAULT_GRADES]): EvaluationItem {
-  return { itemId, shape: 'evaluation', title: `evaluation ${itemId}`, grades, candidates: ids.map((candidateId) => ({ candidateId, name: `name ${candidateId}` })) };
+  return {
+    itemId,
+    shape: 'evaluation',
+    title: `evaluation ${itemId}`,
+    grades,
+    candidates: ids.map((candidateId) => ({ candidateId, name: `name ${candidateId}` })),
+  };
 }
 
 /** Recommendation cells: the marked ids 'recommend', every other name 'blank'. */

@@ -18,7 +18,9 @@ export interface TestService extends RunningService {
  * `sameDatabaseAs` starts a second instance over the first one's database and keys, with a
  * connection pool of its own (as two processes behind a load balancer would run).
  */
-export async function startTestService(options: { env?: Record<string, string>; keys?: ServiceKeys; sameDatabaseAs?: TestService; log?: Logger } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { env?: Record<string, string>; keys?: ServiceKeys; sameDatabaseAs?: TestService; log?: Logger } = {},
+): Promise<TestService> {
   const db = options.sameDatabaseAs ? openAgain(options.sameDatabaseAs.ctx.db) : await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'piaojue-test-'));
   // Ballots wait at most 10 ms for companions here (ballot-mixer.ts; the service waits up to
@@ -27,7 +29,12 @@ export async function startTestService(options: { env?: Record<string, string>; 
   let offset = 0;
   let service: RunningService;
   try {
-    service = await startService(config, { db, keys: options.keys ?? options.sameDatabaseAs?.ctx.keys ?? (await generateServiceKeys()), now: () => new Date(Date.now() + offset), ...(options.log ? { log: options.log } : {}) });
+    service = await startService(config, {
+      db,
+      keys: options.keys ?? options.sameDatabaseAs?.ctx.keys ?? (await generateServiceKeys()),
+      now: () => new Date(Date.now() + offset),
+      ...(options.log ? { log: options.log } : {}),
+    });
   } catch (e) {
     await db.close();
     throw e;

@@ -21,7 +21,13 @@ export async function enrolPerson(admin: Session, personId: string): Promise<Ses
  * A public committee unless asked otherwise: most tests read its record as an anonymous
  * observer would (a committee created without `visibility` is restricted).
  */
-export async function createCommittee(admin: Session, name: string, memberNames: string[], rules?: unknown, visibility: 'public' | 'restricted' = 'public'): Promise<CommitteeFixture> {
+export async function createCommittee(
+  admin: Session,
+  name: string,
+  memberNames: string[],
+  rules?: unknown,
+  visibility: 'public' | 'restricted' = 'public',
+): Promise<CommitteeFixture> {
   const c = await admin.api.post('/v1/committees', { name, kind: 'standing', visibility, ...(rules ? { rules } : {}) });
   if (c.status !== 201) throw new Error(`committee failed: ${c.status} ${JSON.stringify(c.body)}`);
   const sec = await admin.api.post(`/v1/committees/${c.body.id}/secretaries`, { name: `${name}秘书` });
@@ -39,7 +45,28 @@ export async function adminSession(service: TestService): Promise<Session> {
   return enrolAndLogin(new Api(service.url), service.adminCode);
 }
 
-export const NAMES = ['王毅', '李强', '赵乐际', '王沪宁', '蔡奇', '丁薛祥', '李希', '马兴瑞', '王小洪', '尹力', '石泰峰', '刘国中', '李干杰', '李书磊', '何卫东', '何立峰', '张又侠', '张国清', '陈文清', '陈吉宁'];
+export const NAMES = [
+  '王毅',
+  '李强',
+  '赵乐际',
+  '王沪宁',
+  '蔡奇',
+  '丁薛祥',
+  '李希',
+  '马兴瑞',
+  '王小洪',
+  '尹力',
+  '石泰峰',
+  '刘国中',
+  '李干杰',
+  '李书磊',
+  '何卫东',
+  '何立峰',
+  '张又侠',
+  '张国清',
+  '陈文清',
+  '陈吉宁',
+];
 
 /**
  * A committee of `memberNames` with an open meeting, every member recorded present, and one

@@ -55,7 +55,9 @@ describe('the built command', () => {
 
   it('serve without the web bundle refuses to start, names npm run build, and creates no database', async () => {
     const at = join(dir, 'no-web');
-    await checkout(at, (from, to) => cp(from, to, { recursive: true, filter: (src) => !src.startsWith(join(from, 'web', 'assets')) && src !== join(from, 'web', 'manifest.json') }));
+    await checkout(at, (from, to) =>
+      cp(from, to, { recursive: true, filter: (src) => !src.startsWith(join(from, 'web', 'assets')) && src !== join(from, 'web', 'manifest.json') }),
+    );
     const data = join(dir, 'data-no-web');
     const r = await run(at, ['serve'], data);
     expect(r.code).toBe(1);

@@ -50,17 +50,21 @@ describe('the piaojue command', () => {
     }
   }, 120_000);
 
-  it('admin bootstrap and migrate refuse, with exit code 2, while a running service holds the embedded data folder; a killed service\'s lock is taken over', async () => {
+  it("admin bootstrap and migrate refuse, with exit code 2, while a running service holds the embedded data folder; a killed service's lock is taken over", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'piaojue-cli-lock-'));
     const running = serve(dir);
     const { url, code } = await running.ready;
     try {
       expect(readFileSync(join(dir, 'piaojue.lock'), 'utf8').trim()).toBe(String(running.child.pid));
-      const boot = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir }) }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+      const boot = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir }) }).catch(
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
       expect(boot).toMatchObject({ code: 2, stdout: '' });
       expect((boot as { stderr: string }).stderr).toContain(`in use by another piaojue process (pid ${running.child.pid})`);
       expect((boot as { stderr: string }).stderr).toContain('--admin-key');
-      const migrate = await promisify(execFile)('node', ['bin/piaojue.js', 'migrate'], { env: env({ PIAOJUE_DATA_DIR: dir }) }).catch((e: { code: number }) => e);
+      const migrate = await promisify(execFile)('node', ['bin/piaojue.js', 'migrate'], { env: env({ PIAOJUE_DATA_DIR: dir }) }).catch(
+        (e: { code: number }) => e,
+      );
       expect(migrate).toMatchObject({ code: 2 });
       // The running service was not disturbed: its first-start code still enrols.
       expect((await enrolAndLogin(new Api(url), code!)).personId).toBeDefined();
@@ -80,7 +84,9 @@ describe('the piaojue command', () => {
     const own = JSON.parse(readFileSync(join(dir, 'signing-key.json'), 'utf8')) as { x: string };
     const { generateServiceKeys } = await import('../../src/keys.ts');
     const other = await generateServiceKeys();
-    const refused = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], { env: env({ PIAOJUE_DATA_DIR: dir, PIAOJUE_SIGNING_KEY: JSON.stringify(other.privateJwk) }) }).then(
+    const refused = await promisify(execFile)('node', ['bin/piaojue.js', 'admin', 'bootstrap'], {
+      env: env({ PIAOJUE_DATA_DIR: dir, PIAOJUE_SIGNING_KEY: JSON.stringify(other.privateJwk) }),
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
@@ -136,7 +142,25 @@ describe('the piaojue command', () => {
 describe('HTTPS', () => {
   it('serves over TLS with PIAOJUE_TLS_CERT and PIAOJUE_TLS_KEY (phones need a secure context)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'piaojue-tls-'));
-    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+    await promisify(execFile)('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
     const served = serve(dir, { PIAOJUE_TLS_CERT: join(dir, 'cert.pem'), PIAOJUE_TLS_KEY: join(dir, 'key.pem') });
     const { url } = await served.ready;
     expect(url).toMatch(/^https:/);
@@ -144,12 +168,14 @@ describe('HTTPS', () => {
       const https = await import('node:https');
       let hsts: unknown;
       const body = await new Promise<string>((resolve, reject) => {
-        https.get(`${url}/healthz`, { ca: readFileSync(join(dir, 'cert.pem')) }, (res) => {
-          hsts = res.headers['strict-transport-security'];
-          let text = '';
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve(text));
-        }).on('error', reject);
+        https
+          .get(`${url}/healthz`, { ca: readFileSync(join(dir, 'cert.pem')) }, (res) => {
+            hsts = res.headers['strict-transport-security'];
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve(text));
+          })
+          .on('error', reject);
       });
       expect(JSON.parse(body)).toEqual({ status: 'ok' });
       // Browsers that once reached the service over HTTPS never fall back to plain HTTP.

@@ -19,7 +19,11 @@ describe('a crash mid-request', () => {
     const first = serve(dir, { PIAOJUE_TEST_HOLD: 'castBallot.recorded:15' });
     const { url, code } = await first.ready;
     const admin = await enrolAndLogin(new Api(url), code!);
-    const { c, def } = await meetingWithVote(admin, '崩溃测试委员会', Array.from({ length: 30 }, (_, i) => `委员${i}`));
+    const { c, def } = await meetingWithVote(
+      admin,
+      '崩溃测试委员会',
+      Array.from({ length: 30 }, (_, i) => `委员${i}`),
+    );
     const tokens = [];
     for (const m of c.members) tokens.push(await obtainToken(m, def));
     await c.secretary.api.post(`/v1/votes/${def.voteId}/open`);

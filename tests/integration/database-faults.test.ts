@@ -48,7 +48,9 @@ async function lockWaiters(watcher: pg.Client, db: string): Promise<number[]> {
   return rows.rows.map((r) => r.pid);
 }
 
-async function startOnCluster(extra: Record<string, string> = {}): Promise<{ served: Served; url: string; db: string; admin: Awaited<ReturnType<typeof enrolAndLogin>> }> {
+async function startOnCluster(
+  extra: Record<string, string> = {},
+): Promise<{ served: Served; url: string; db: string; admin: Awaited<ReturnType<typeof enrolAndLogin>> }> {
   const dbUrl = await cluster.createDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'piaojue-dbfault-'));
   const served = serve(dir, { DATABASE_URL: dbUrl, PIAOJUE_CRYPTO_THREADS: '0', ...extra });
@@ -147,7 +149,11 @@ describe.skipIf(skip)(skip ? `PostgreSQL faults (skipped: ${skip})` : 'PostgreSQ
   }, 60_000);
 
   it('/readyz answers 503 by its own deadline while the database does not answer', async () => {
-    const { served, url, db } = await startOnCluster({ PIAOJUE_DB_LOCK_TIMEOUT_MS: '60000', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '60000', PIAOJUE_READY_TIMEOUT_MS: '200' });
+    const { served, url, db } = await startOnCluster({
+      PIAOJUE_DB_LOCK_TIMEOUT_MS: '60000',
+      PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '60000',
+      PIAOJUE_READY_TIMEOUT_MS: '200',
+    });
     const holder = await cluster.connect(db);
     try {
       await holder.query('BEGIN');

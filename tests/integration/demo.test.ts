@@ -51,7 +51,10 @@ describe('piaojue demo', () => {
       const lines: string[] = [];
       const { ok } = await runDemo({ members: 5, adminKey: keyFile, log: (l) => lines.push(l) });
       expect(ok).toBe(true);
-      const spent = await runDemo({ members: 5, url: service.url, adminCode: service.adminCode, log: () => {} }).then(() => undefined, (e: Error) => e);
+      const spent = await runDemo({ members: 5, url: service.url, adminCode: service.adminCode, log: () => {} }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(spent?.message).toContain('enrolment_code_invalid');
     } finally {
       await service.close();
@@ -70,7 +73,13 @@ describe('piaojue demo', () => {
     const service = await startTestService();
     try {
       const rec: string[] = [];
-      const recommendation = await runShapedDemo({ shape: 'recommendation', participants: 6, url: service.url, adminCode: service.adminCode, log: (l) => rec.push(l) });
+      const recommendation = await runShapedDemo({
+        shape: 'recommendation',
+        participants: 6,
+        url: service.url,
+        adminCode: service.adminCode,
+        log: (l) => rec.push(l),
+      });
       expect(recommendation.ok).toBe(true);
       expect(recommendation.tally).toMatchObject({ entitled: 6, present: 6, issued: 6, returned: 6 });
       // The last participant over-marks: at least one ballot is 无效.
@@ -99,7 +108,14 @@ describe('piaojue demo', () => {
     const service = await startTestService();
     try {
       const lines: string[] = [];
-      const { ok } = await runShapedDemo({ shape: 'evaluation', composite: true, participants: 3, url: service.url, adminCode: service.adminCode, log: (l) => lines.push(l) });
+      const { ok } = await runShapedDemo({
+        shape: 'evaluation',
+        composite: true,
+        participants: 3,
+        url: service.url,
+        adminCode: service.adminCode,
+        log: (l) => lines.push(l),
+      });
       expect(ok).toBe(true);
       expect(lines).toContain('【2026 年度科级领导干部三元测评（演示）】 单位干部群众测评 30%  全县领导干部会议述职测评 40%  分管战线领导综合测评 30%');
       expect(lines).toContain('  姓名  综合优秀率  综合称职以上率  综合不称职率  综合得分');

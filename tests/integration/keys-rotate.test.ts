@@ -59,7 +59,12 @@ describe('piaojue keys rotate', () => {
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain(out);
     expect((await stat(out)).mode & 0o777).toBe(0o600);
-    const values = Object.fromEntries((await readFile(out, 'utf8')).trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const values = Object.fromEntries(
+      (await readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     expect(Object.keys(values)).toEqual(['PIAOJUE_SIGNING_KEY', 'PIAOJUE_RETIRED_KEYS']);
     expect(JSON.parse(values.PIAOJUE_RETIRED_KEYS!)).toEqual([a.privateJwk]);
 

@@ -16,7 +16,9 @@ describe('the start-up log with PIAOJUE_PUBLIC_URL on localhost', () => {
       const { code } = await served.ready;
       const log = served.output();
       expect(log).toContain(`注意 / Note: 登记链接和二维码指向 ${publicUrl}，这是本机地址，与会人员的手机无法打开。`);
-      expect(log).toContain(`Enrolment links and QR codes point to ${publicUrl}, which is this computer only: phones in the room cannot open it. Set PIAOJUE_PUBLIC_URL`);
+      expect(log).toContain(
+        `Enrolment links and QR codes point to ${publicUrl}, which is this computer only: phones in the room cannot open it. Set PIAOJUE_PUBLIC_URL`,
+      );
       expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
       expect(log).toContain('首次启动：管理员一次性登记码 / First start: one-time administrator enrolment code');
       expect(log).toContain(`在 ${publicUrl}/#/admin 输入此码登记管理员设备 / enter it at ${publicUrl}/#/admin to enrol the administrator's device`);

@@ -23,7 +23,10 @@ function walkthroughScript(readme: string): string {
   return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
 }
 
-const tools = await promisify(execFile)('bash', ['-c', 'command -v curl && command -v jq']).then(() => true, () => false);
+const tools = await promisify(execFile)('bash', ['-c', 'command -v curl && command -v jq']).then(
+  () => true,
+  () => false,
+);
 
 describe('the README walkthrough', () => {
   it('runs top to bottom as written: enrolment, committee, meeting with quorum, a whole vote, both verify commands', async () => {

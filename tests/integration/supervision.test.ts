@@ -50,7 +50,10 @@ function parseUnit(text: string): Map<string, [string, string][]> {
 
 /** The last value of a key (systemd: a later assignment wins) or undefined. */
 function unitValue(unit: Map<string, [string, string][]>, section: string, key: string): string | undefined {
-  return unit.get(section)?.filter(([k]) => k === key).at(-1)?.[1];
+  return unit
+    .get(section)
+    ?.filter(([k]) => k === key)
+    .at(-1)?.[1];
 }
 
 /** Environment= assignments, in order (each may hold several space-separated VAR=value words). */
@@ -197,7 +200,10 @@ async function start(argv: string[], cwd: string, env: Record<string, string>): 
 async function readyz(url: string): Promise<number> {
   let status = 0;
   for (let i = 0; i < 300 && status !== 200; i++) {
-    status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    status = await fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status !== 200) await new Promise((r) => setTimeout(r, 100));
   }
   return status;
@@ -223,20 +229,23 @@ const unit = parseUnit(readFileSync(UNIT_FILE, 'utf8'));
 
 describe('deploy/piaojue.service', () => {
   const analyze = spawnSync('systemd-analyze', ['--version']).status === 0;
-  it.skipIf(!analyze)(analyze ? 'passes systemd-analyze verify without a warning' : 'passes systemd-analyze verify (skipped: systemd-analyze is not installed)', async () => {
-    // verify checks that ExecStart's binary exists: where node is not at the unit's path, a copy
-    // names this machine's node instead (the install guide says where to adjust it).
-    let file = UNIT_FILE;
-    const execStart = unitValue(unit, 'Service', 'ExecStart')!;
-    const binary = execStart.split(/\s+/)[0]!;
-    if (!existsSync(binary)) {
-      const dir = await tempFolder('piaojue-unit-');
-      file = join(dir, 'piaojue.service');
-      await writeFile(file, readFileSync(UNIT_FILE, 'utf8').replace(`ExecStart=${binary} `, `ExecStart=${process.execPath} `));
-    }
-    const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
-    expect({ status: r.status, output: `${r.stdout}${r.stderr}`.trim() }).toEqual({ status: 0, output: '' });
-  });
+  it.skipIf(!analyze)(
+    analyze ? 'passes systemd-analyze verify without a warning' : 'passes systemd-analyze verify (skipped: systemd-analyze is not installed)',
+    async () => {
+      // verify checks that ExecStart's binary exists: where node is not at the unit's path, a copy
+      // names this machine's node instead (the install guide says where to adjust it).
+      let file = UNIT_FILE;
+      const execStart = unitValue(unit, 'Service', 'ExecStart')!;
+      const binary = execStart.split(/\s+/)[0]!;
+      if (!existsSync(binary)) {
+        const dir = await tempFolder('piaojue-unit-');
+        file = join(dir, 'piaojue.service');
+        await writeFile(file, readFileSync(UNIT_FILE, 'utf8').replace(`ExecStart=${binary} `, `ExecStart=${process.execPath} `));
+      }
+      const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+      expect({ status: r.status, output: `${r.stdout}${r.stderr}`.trim() }).toEqual({ status: 0, output: '' });
+    },
+  );
 
   it('restarts after a crash, not after a stop, and keeps the data folder private to the service account', () => {
     const service = Object.fromEntries(unit.get('Service')!);
@@ -402,7 +411,9 @@ describe('deploy/Dockerfile and deploy/compose.yaml', () => {
           ? `the base image ${dockerfile.from} is not on this machine and no registry it comes from is reachable`
           : undefined;
   it.skipIf(noDocker !== undefined)(
-    noDocker ? `builds and runs the image, healthy, and restarted after its process is killed (skipped: ${noDocker})` : 'builds and runs the image, healthy, and restarted after its process is killed',
+    noDocker
+      ? `builds and runs the image, healthy, and restarted after its process is killed (skipped: ${noDocker})`
+      : 'builds and runs the image, healthy, and restarted after its process is killed',
     async () => {
       const tag = `piaojue-supervision-test:${process.pid}`;
       const name = `piaojue-supervision-test-${process.pid}`;

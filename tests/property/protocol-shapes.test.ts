@@ -22,10 +22,20 @@ const ev = evaluation('E', ids.slice(0, 4));
 const GRADE = fc.constantFrom('excellent', 'competent', 'adequate', 'inadequate', '-');
 
 const recBallot = fc.subarray(ids).map((m): AnyChoices => ({ R: marked(rec, m) }));
-const evBallot = fc.array(GRADE, { minLength: 4, maxLength: 4 }).map((gs): AnyChoices => ({ E: graded(ev, Object.fromEntries(gs.flatMap((g, k) => (g === '-' ? [] : [[ids[k]!, g]])))) }));
+const evBallot = fc
+  .array(GRADE, { minLength: 4, maxLength: 4 })
+  .map((gs): AnyChoices => ({ E: graded(ev, Object.fromEntries(gs.flatMap((g, k) => (g === '-' ? [] : [[ids[k]!, g]])))) }));
 
 function shuffled<T>(arb: fc.Arbitrary<T[]>) {
-  return arb.chain((cs) => fc.tuple(fc.constant(cs), fc.shuffledSubarray(cs.map((_, i) => i), { minLength: cs.length, maxLength: cs.length })));
+  return arb.chain((cs) =>
+    fc.tuple(
+      fc.constant(cs),
+      fc.shuffledSubarray(
+        cs.map((_, i) => i),
+        { minLength: cs.length, maxLength: cs.length },
+      ),
+    ),
+  );
 }
 
 function orderIndependent(item: ShapedItem, ballot: fc.Arbitrary<AnyChoices>) {
@@ -34,7 +44,15 @@ function orderIndependent(item: ShapedItem, ballot: fc.Arbitrary<AnyChoices>) {
     fc.property(shuffled(fc.array(ballot, { maxLength: 30 })), ([cs, order]) => {
       const bs = cs.map((c, i) => fakeBallotV2('v-1', i, c));
       const turnout = { issued: bs.length, present: bs.length };
-      expect(canon(computeTally(def, order.map((i) => bs[i]!), turnout))).toBe(canon(computeTally(def, bs, turnout)));
+      expect(
+        canon(
+          computeTally(
+            def,
+            order.map((i) => bs[i]!),
+            turnout,
+          ),
+        ),
+      ).toBe(canon(computeTally(def, bs, turnout)));
     }),
     { numRuns: 150 },
   );
@@ -47,7 +65,11 @@ describe('民主推荐 tally (property)', () => {
     const def = shapedDefinition(rec);
     fc.assert(
       fc.property(fc.array(recBallot, { maxLength: 30 }), (cs) => {
-        const t = computeTally(def, cs.map((c, i) => fakeBallotV2('v-1', i, c)), { issued: cs.length, present: cs.length }).shaped![0] as RecommendationTally;
+        const t = computeTally(
+          def,
+          cs.map((c, i) => fakeBallotV2('v-1', i, c)),
+          { issued: cs.length, present: cs.length },
+        ).shaped![0] as RecommendationTally;
         expect(t.valid + t.invalid).toBe(cs.length);
         expect(t.invalid).toBe(cs.filter((c) => Object.values(c.R!).filter((x) => x === 'recommend').length > rec.maxMarks).length);
         expect(t.candidates.reduce((n, c) => n + c.votes, 0)).toBeLessThanOrEqual(rec.maxMarks * t.valid);
@@ -69,7 +91,11 @@ describe('民主测评 tally (property)', () => {
     const def = shapedDefinition(ev);
     fc.assert(
       fc.property(fc.array(evBallot, { maxLength: 30 }), (cs) => {
-        const t = computeTally(def, cs.map((c, i) => fakeBallotV2('v-1', i, c)), { issued: cs.length, present: cs.length }).shaped![0] as EvaluationTally;
+        const t = computeTally(
+          def,
+          cs.map((c, i) => fakeBallotV2('v-1', i, c)),
+          { issued: cs.length, present: cs.length },
+        ).shaped![0] as EvaluationTally;
         expect(t.valid).toBe(cs.length);
         for (const c of t.candidates) {
           expect(c.counts.reduce((n, g) => n + g.count, 0) + c.abstain).toBe(t.valid);
@@ -103,22 +129,35 @@ describe('the verifier on shaped records (property)', () => {
     const t0 = (recScenario.record.entries.at(-1) as Closed).body.tally.shaped![0] as RecommendationTally;
     const fields = ['votes', 'rank', 'valid', 'invalid', 'blank'] as const;
     await fc.assert(
-      fc.asyncProperty(fc.nat(t0.candidates.length - 1), fc.constantFrom(...fields), fc.integer({ min: -3, max: 3 }).filter((d) => d !== 0), async (k, field, delta) => {
-        const record = structuredClone(recScenario.record);
-        const t = (record.entries.at(-1) as Closed).body.tally.shaped![0] as RecommendationTally;
-        if (field === 'votes' || field === 'rank') t.candidates[k]![field] += delta;
-        else t[field] += delta;
-        const report = await verifyRecord(rehash(record), { jwks: recScenario.service.jwks, randomBytes: rnd });
-        expect(report.checks.find((c) => c.id === 'tally')?.code).toBe('tally_mismatch');
-      }),
+      fc.asyncProperty(
+        fc.nat(t0.candidates.length - 1),
+        fc.constantFrom(...fields),
+        fc.integer({ min: -3, max: 3 }).filter((d) => d !== 0),
+        async (k, field, delta) => {
+          const record = structuredClone(recScenario.record);
+          const t = (record.entries.at(-1) as Closed).body.tally.shaped![0] as RecommendationTally;
+          if (field === 'votes' || field === 'rank') t.candidates[k]![field] += delta;
+          else t[field] += delta;
+          const report = await verifyRecord(rehash(record), { jwks: recScenario.service.jwks, randomBytes: rnd });
+          expect(report.checks.find((c) => c.id === 'tally')?.code).toBe('tally_mismatch');
+        },
+      ),
       { numRuns: 12 },
     );
   });
 });
 
 describe('三元测评 composite (property)', () => {
-  const weights = fc.tuple(fc.integer({ min: 1, max: 98 }), fc.integer({ min: 1, max: 98 })).filter(([a, b]) => a + b < 100).map(([a, b]) => [a, b, 100 - a - b]);
-  const tallyOf = (cs: AnyChoices[]) => computeTally(shapedDefinition(ev), cs.map((c, i) => fakeBallotV2('v-1', i, c)), { issued: cs.length, present: cs.length }).shaped![0] as EvaluationTally;
+  const weights = fc
+    .tuple(fc.integer({ min: 1, max: 98 }), fc.integer({ min: 1, max: 98 }))
+    .filter(([a, b]) => a + b < 100)
+    .map(([a, b]) => [a, b, 100 - a - b]);
+  const tallyOf = (cs: AnyChoices[]) =>
+    computeTally(
+      shapedDefinition(ev),
+      cs.map((c, i) => fakeBallotV2('v-1', i, c)),
+      { issued: cs.length, present: cs.length },
+    ).shaped![0] as EvaluationTally;
   const defWith = (w: number[]) => ({
     compositeId: 'c',
     title: 't',

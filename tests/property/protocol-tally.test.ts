@@ -12,12 +12,27 @@ const choice = fc.record({ A: fc.record({ a1: mark }), B: fc.record({ b1: mark, 
 describe('tally (property)', () => {
   it('does not depend on the order of the ballots', () => {
     fc.assert(
-      fc.property(fc.array(choice, { maxLength: 11 }).chain((cs) => fc.tuple(fc.constant(cs), fc.shuffledSubarray(cs.map((_, i) => i), { minLength: cs.length, maxLength: cs.length }))), ([cs, order]) => {
-        const bs = cs.map((c, i) => fakeBallot('v-1', i, c));
-        const a = computeTally(def, bs, { issued: 11, present: 11 });
-        const b = computeTally(def, order.map((i) => bs[i]!), { issued: 11, present: 11 });
-        expect(bytesToHex(canonicalBytes(b))).toBe(bytesToHex(canonicalBytes(a)));
-      }),
+      fc.property(
+        fc.array(choice, { maxLength: 11 }).chain((cs) =>
+          fc.tuple(
+            fc.constant(cs),
+            fc.shuffledSubarray(
+              cs.map((_, i) => i),
+              { minLength: cs.length, maxLength: cs.length },
+            ),
+          ),
+        ),
+        ([cs, order]) => {
+          const bs = cs.map((c, i) => fakeBallot('v-1', i, c));
+          const a = computeTally(def, bs, { issued: 11, present: 11 });
+          const b = computeTally(
+            def,
+            order.map((i) => bs[i]!),
+            { issued: 11, present: 11 },
+          );
+          expect(bytesToHex(canonicalBytes(b))).toBe(bytesToHex(canonicalBytes(a)));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -25,7 +40,11 @@ describe('tally (property)', () => {
   it('valid + invalid = returned for every item, and elected never exceeds seats', () => {
     fc.assert(
       fc.property(fc.array(choice, { maxLength: 11 }), (cs) => {
-        const t = computeTally(def, cs.map((c, i) => fakeBallot('v-1', i, c)), { issued: 11, present: 11 });
+        const t = computeTally(
+          def,
+          cs.map((c, i) => fakeBallot('v-1', i, c)),
+          { issued: 11, present: 11 },
+        );
         for (const [k, it] of t.items.entries()) {
           expect(it.valid + it.invalid).toBe(t.returned);
           const elected = it.candidates.filter((c) => c.outcome === 'elected').length;

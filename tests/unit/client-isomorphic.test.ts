@@ -9,12 +9,17 @@ const FORBIDDEN = /^(node:|pg$|pg\/|express|@electric-sql\/|fs$|path$|crypto$|os
 
 function valueImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+  return [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/g),
+    ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
 describe('the API client', () => {
   it('imports nothing Node-only or server-side, directly or through what it imports', () => {
-    const todo = readdirSync(join(src, 'client')).filter((f) => f.endsWith('.ts')).map((f) => join(src, 'client', f));
+    const todo = readdirSync(join(src, 'client'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(src, 'client', f));
     const seen = new Set<string>();
     const bad: string[] = [];
     while (todo.length > 0) {

@@ -7,7 +7,9 @@ async function run(args: string[], input = '', files: Record<string, string> = {
   let stdout = '';
   let stderr = '';
   const command = sortNamesCommand({
-    stdin: (async function* () { yield new TextEncoder().encode(input); })(),
+    stdin: (async function* () {
+      yield new TextEncoder().encode(input);
+    })(),
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     readFile: async (path) => {
@@ -76,7 +78,10 @@ describe('node bin/piaojue.js sort-names', () => {
   const spawn = async (args: string[], input: string) => {
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(process.execPath, ['bin/piaojue.js', 'sort-names', ...args], {
-      cwd: root, input, encoding: 'utf8', timeout: 30_000,
+      cwd: root,
+      input,
+      encoding: 'utf8',
+      timeout: 30_000,
     });
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   };

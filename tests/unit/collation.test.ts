@@ -43,7 +43,8 @@ describe('published lists', () => {
       const intl = { agree: 0, total: 0 };
       for (let i = 1; i < list.names.length; i++) {
         const [a, b] = [list.names[i - 1]!, list.names[i]!];
-        ours.total++; intl.total++;
+        ours.total++;
+        intl.total++;
         if (compareNames(a, b, list.convention) <= 0) ours.agree++;
         if (collator.compare(a, b) <= 0) intl.agree++;
       }
@@ -142,7 +143,9 @@ describe('unknown characters', () => {
     // as Unihan counts, so it comes before 汕 (441252, same stroke count).
     expect(characterStrokes('𬇕')).toEqual({ strokes: 6, known: true, basis: 'derived' });
     expect(sortNames(['汕', '𬇕'], 'surname')).toEqual({
-      names: ['𬇕', '汕'], unknownCharacters: [], fallbacks: [{ index: 0, name: '𬇕', characters: [{ character: '𬇕', basis: 'derived', strokes: 6 }] }],
+      names: ['𬇕', '汕'],
+      unknownCharacters: [],
+      fallbacks: [{ index: 0, name: '𬇕', characters: [{ character: '𬇕', basis: 'derived', strokes: 6 }] }],
     });
   });
   it('sorts a Han character unknown even to Unihan after every counted one, deterministically', () => {
@@ -185,14 +188,15 @@ describe('unknown characters', () => {
     expect(characterStrokes('𬒈')).toEqual({ strokes: 10, known: false, basis: 'count-only' });
     expect([...'𬣞𫭼𬌗𬒈𬒔𬕂𬒗'].filter((c) => characterStrokes(c).known)).toEqual([]);
     expect(sortNames(['王𬒈', '王毅'], 'fullname')).toEqual({
-      names: ['王𬒈', '王毅'], unknownCharacters: ['𬒈'],
+      names: ['王𬒈', '王毅'],
+      unknownCharacters: ['𬒈'],
       fallbacks: [{ index: 0, name: '王𬒈', characters: [{ character: '𬒈', basis: 'count-only', strokes: 10 }] }],
     });
   });
 });
 
 describe('characters outside 通用规范汉字表, derived from their components with 类推简化', () => {
-  it('counts 騑 (⿰馬非) with 马: 3 + 8 = 11 strokes, not Unihan\'s 18, so it sorts before 喆 (12)', () => {
+  it("counts 騑 (⿰馬非) with 马: 3 + 8 = 11 strokes, not Unihan's 18, so it sorts before 喆 (12)", () => {
     expect(characterStrokes('騑')).toEqual({ strokes: 11, known: true, basis: 'derived' });
     expect(order(['喆', '騑'], 'fullname')).toEqual(['騑', '喆']);
     expect(order(['马喆', '马騑'], 'surname')).toEqual(['马騑', '马喆']);
@@ -209,7 +213,15 @@ describe('characters outside 通用规范汉字表, derived from their component
     expect(characterStrokes('鄭')).toMatchObject({ strokes: 8, basis: 'derived' });
   });
   it('places a name written with traditional components where its simplified form goes (騎 骑, 語 语, 鎔 镕, 張 张, 陳 陈, 驊 骅, 鄭 郑)', () => {
-    for (const [t, s] of [['騎', '骑'], ['語', '语'], ['鎔', '镕'], ['張', '张'], ['陳', '陈'], ['驊', '骅'], ['鄭', '郑']] as const) {
+    for (const [t, s] of [
+      ['騎', '骑'],
+      ['語', '语'],
+      ['鎔', '镕'],
+      ['張', '张'],
+      ['陳', '陈'],
+      ['驊', '骅'],
+      ['鄭', '郑'],
+    ] as const) {
       expect(characterStrokes(t).strokes, `${t} ${s}`).toBe(characterStrokes(s).strokes);
       // same five classes: no known character sorts between them
       const between = ['丁', '王', '马', '张', '陈', '郑', '骑', '语', '镕', '骅', '喆', '龚'].filter(
@@ -238,7 +250,7 @@ describe('characters outside 通用规范汉字表, derived from their component
 });
 
 describe('class-only sequences (rime-data-stroke, for the 通用规范汉字表 characters cnchar-order lacks)', () => {
-  it('takes the mainland section\'s code: 䶮 一丿乚丿丶一一丿丶 (135341134) sorts before 残 (135411534); the Taiwan code 135431134 would not', () => {
+  it("takes the mainland section's code: 䶮 一丿乚丿丶一一丿丶 (135341134) sorts before 残 (135411534); the Taiwan code 135431134 would not", () => {
     expect(characterStrokes('䶮')).toEqual({ strokes: 9, known: true, basis: 'sequence' });
     expect(order(['残', '䶮'])).toEqual(['䶮', '残']);
     expect(sortNames(['刘䶮', '刘一'], 'fullname')).toEqual({ names: ['刘一', '刘䶮'], unknownCharacters: [], fallbacks: [] });
@@ -253,7 +265,11 @@ describe('class-only sequences (rime-data-stroke, for the 通用规范汉字表 
 });
 
 describe('coverage', () => {
-  const tgh = [...readFileSync(join(import.meta.dirname, '../fixtures/tongyong-guifan-8105.txt'), 'utf8').split('\n').find((l) => l !== '' && !l.startsWith('#'))!];
+  const tgh = [
+    ...readFileSync(join(import.meta.dirname, '../fixtures/tongyong-guifan-8105.txt'), 'utf8')
+      .split('\n')
+      .find((l) => l !== '' && !l.startsWith('#'))!,
+  ];
   it('measures coverage of the 8,105 characters of 通用规范汉字表 and of the published lists', () => {
     expect(tgh).toHaveLength(8105);
     const withSequence = tgh.filter((c) => characterStrokes(c).known).length;

@@ -14,8 +14,17 @@ describe('configuration', () => {
   });
 
   it('bounds every wait for the database by default, and reads the bounds in milliseconds', () => {
-    expect(loadConfig({})).toMatchObject({ db: { connectTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 5000 }, readyTimeoutMs: 2000, shutdownTimeoutMs: 10000 });
-    const c = loadConfig({ PIAOJUE_DB_CONNECT_TIMEOUT_MS: '1000', PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '2000', PIAOJUE_DB_LOCK_TIMEOUT_MS: '300', PIAOJUE_READY_TIMEOUT_MS: '500' });
+    expect(loadConfig({})).toMatchObject({
+      db: { connectTimeoutMs: 5000, statementTimeoutMs: 30000, lockTimeoutMs: 5000 },
+      readyTimeoutMs: 2000,
+      shutdownTimeoutMs: 10000,
+    });
+    const c = loadConfig({
+      PIAOJUE_DB_CONNECT_TIMEOUT_MS: '1000',
+      PIAOJUE_DB_STATEMENT_TIMEOUT_MS: '2000',
+      PIAOJUE_DB_LOCK_TIMEOUT_MS: '300',
+      PIAOJUE_READY_TIMEOUT_MS: '500',
+    });
     expect(c).toMatchObject({ db: { connectTimeoutMs: 1000, statementTimeoutMs: 2000, lockTimeoutMs: 300 }, readyTimeoutMs: 500 });
   });
 
@@ -32,16 +41,36 @@ describe('configuration', () => {
 
   it('bounds slow and excess clients by default, and reads the bounds from the environment', () => {
     expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 2_000 });
-    const c = loadConfig({ PIAOJUE_HEADERS_TIMEOUT_MS: '200', PIAOJUE_REQUEST_TIMEOUT_MS: '400', PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: '5000', PIAOJUE_MAX_CONNECTIONS: '3' });
+    const c = loadConfig({
+      PIAOJUE_HEADERS_TIMEOUT_MS: '200',
+      PIAOJUE_REQUEST_TIMEOUT_MS: '400',
+      PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: '5000',
+      PIAOJUE_MAX_CONNECTIONS: '3',
+    });
     expect(c.http).toEqual({ headersTimeoutMs: 200, requestTimeoutMs: 400, keepAliveTimeoutMs: 5000, maxConnections: 3 });
   });
 
   it('limits each client by default, sized for a room of 3,000 behind one address, and reads the limits from the environment', () => {
-    expect(loadConfig({}).clients).toEqual({ trustProxy: false, maxConnectionsPerClient: 1000, windowMs: 60_000, castPerWindow: 6000, publicPerWindow: 360_000 });
-    const c = loadConfig({ PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '50', PIAOJUE_RATE_LIMIT_WINDOW_MS: '10000', PIAOJUE_RATE_LIMIT_CAST: '100', PIAOJUE_RATE_LIMIT_PUBLIC: '2000' });
+    expect(loadConfig({}).clients).toEqual({
+      trustProxy: false,
+      maxConnectionsPerClient: 1000,
+      windowMs: 60_000,
+      castPerWindow: 6000,
+      publicPerWindow: 360_000,
+    });
+    const c = loadConfig({
+      PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '50',
+      PIAOJUE_RATE_LIMIT_WINDOW_MS: '10000',
+      PIAOJUE_RATE_LIMIT_CAST: '100',
+      PIAOJUE_RATE_LIMIT_PUBLIC: '2000',
+    });
     expect(c.clients).toEqual({ trustProxy: false, maxConnectionsPerClient: 50, windowMs: 10_000, castPerWindow: 100, publicPerWindow: 2000 });
     // 0 switches a limit (or the per-client connection cap) off.
-    expect(loadConfig({ PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '0', PIAOJUE_RATE_LIMIT_CAST: '0', PIAOJUE_RATE_LIMIT_PUBLIC: '0' }).clients).toMatchObject({ maxConnectionsPerClient: 0, castPerWindow: 0, publicPerWindow: 0 });
+    expect(loadConfig({ PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '0', PIAOJUE_RATE_LIMIT_CAST: '0', PIAOJUE_RATE_LIMIT_PUBLIC: '0' }).clients).toMatchObject({
+      maxConnectionsPerClient: 0,
+      castPerWindow: 0,
+      publicPerWindow: 0,
+    });
   });
 
   it.each([

@@ -42,7 +42,12 @@ describe('RFC 8032 §7.1 Ed25519 test vectors', () => {
     const t = v.vectors[0];
     const choices = { A: { a1: 'approve' as const } };
     const message = utf8ToBytes('{"choices":{"A":{"a1":"approve"}},"purpose":"piaojue/v2/ballot","voteId":"v-1"}');
-    const ballot = { voteId: 'v-1', choices, ballotPublicKey: toBase64url(hexToBytes(t.publicKey)), ballotSignature: toBase64url(ed25519.sign(message, hexToBytes(t.secretKey))) };
+    const ballot = {
+      voteId: 'v-1',
+      choices,
+      ballotPublicKey: toBase64url(hexToBytes(t.publicKey)),
+      ballotSignature: toBase64url(ed25519.sign(message, hexToBytes(t.secretKey))),
+    };
     expect(verifyBallotSignature(ballot)).toBe(true);
     expect(verifyBallotSignature({ ...ballot, voteId: 'v-2' })).toBe(false);
   });

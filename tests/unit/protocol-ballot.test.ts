@@ -148,9 +148,12 @@ describe('parseVoteDefinition', () => {
 
 describe('parseVoteDefinition: 现任职务 and 拟任职务 (issue 11)', () => {
   const vectorDefinition = (file: string) =>
-    (JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')).record.entries as { kind: string; body: { definition: VoteDefinition } }[]).find(
-      (e) => e.kind === 'vote.created',
-    )!.body.definition;
+    (
+      JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')).record.entries as {
+        kind: string;
+        body: { definition: VoteDefinition };
+      }[]
+    ).find((e) => e.kind === 'vote.created')!.body.definition;
   const v2 = definitionWith([item('A', 1, ['a1']), item('B', 2, ['b1', 'b2', 'b3'])], { version: 2, runoffOf: null });
   const withPosts = () => {
     const d = structuredClone(v2);

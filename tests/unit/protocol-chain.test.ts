@@ -36,7 +36,10 @@ describe('makeEntry and hashEntry', () => {
     expect(() => makeEntry(null, 'c-1', 'committee.created', { name: 'x', kind: 'standing', rules: RULES, marks: ['disapprove'] })).toThrowError(
       expect.objectContaining({ code: 'invalid_entry', field: 'body.marks' }),
     );
-    expect(makeEntry(null, 'c-1', 'committee.created', { name: 'x', kind: 'standing', rules: RULES, marks: ['approve', 'disapprove', 'abstain', 'defer'] }).body.marks).toHaveLength(4);
+    expect(
+      makeEntry(null, 'c-1', 'committee.created', { name: 'x', kind: 'standing', rules: RULES, marks: ['approve', 'disapprove', 'abstain', 'defer'] }).body
+        .marks,
+    ).toHaveLength(4);
   });
 
   it('when the previous entry is of another committee / throws invalid_entry', () => {

@@ -45,7 +45,14 @@ const ENTRY_POINTS: [string, (v: unknown) => unknown][] = [
   ['parseDevicePublicKey(key)', (v) => parseDevicePublicKey({ alg: 'Ed25519', key: v as never })],
   ['deviceKeyFingerprint', (v) => deviceKeyFingerprint(v as never)],
   ['verifyDeviceSignature', (v) => verifyDeviceSignature({ alg: 'Ed25519', key: 'A'.repeat(43) }, new Uint8Array(1), v as never)],
-  ['verifyDeviceSignatures(randomBytes)', (v) => verifyDeviceSignatures([{ device: { alg: 'Ed25519', key: 'O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik' }, message: new Uint8Array(1), signature: 'A'.repeat(86) }], () => v as never)],
+  [
+    'verifyDeviceSignatures(randomBytes)',
+    (v) =>
+      verifyDeviceSignatures(
+        [{ device: { alg: 'Ed25519', key: 'O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik' }, message: new Uint8Array(1), signature: 'A'.repeat(86) }],
+        () => v as never,
+      ),
+  ],
   ['fromBase64url', (v) => fromBase64url(v as never)],
   ['findBallotInRecord', (v) => findBallotInRecord(v as never, '0'.repeat(64))],
   ['readPin', (v) => readPin(v)],

@@ -2,7 +2,15 @@ import { importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ballotHash } from '../../src/protocol/ballot.ts';
 import { fromBase64url, toBase64url } from '../../src/protocol/encoding.ts';
-import { buildBallot, checkReceipt, createTokenRequest, findBallotInRecord, finishToken, type TokenRequestV1, type TokenRequestV2 } from '../../src/protocol/member-ballot.ts';
+import {
+  buildBallot,
+  checkReceipt,
+  createTokenRequest,
+  findBallotInRecord,
+  finishToken,
+  type TokenRequestV1,
+  type TokenRequestV2,
+} from '../../src/protocol/member-ballot.ts';
 import { ballotMessage, verifyBallotSignature } from '../../src/protocol/ballot-v2.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { signReceipt } from '../../src/protocol/receipt.ts';

@@ -12,10 +12,20 @@ describe('checkPinnedHead', () => {
     expect(checkPinnedHead(entries, { seq: 1, hash: h(1) })).toEqual({ ok: true });
   });
   it('when the chain ends before the pin / fails with pinned_head_mismatch (truncated)', () => {
-    expect(checkPinnedHead(entries, { seq: 4, hash: h(4) })).toMatchObject({ ok: false, code: 'pinned_head_mismatch', index: 4, detail: 'the chain ends at seq 3, before the pinned head at seq 4: history was truncated' });
+    expect(checkPinnedHead(entries, { seq: 4, hash: h(4) })).toMatchObject({
+      ok: false,
+      code: 'pinned_head_mismatch',
+      index: 4,
+      detail: 'the chain ends at seq 3, before the pinned head at seq 4: history was truncated',
+    });
   });
   it('when another entry stands at the pin’s seq / fails with pinned_head_mismatch (rewritten)', () => {
-    expect(checkPinnedHead(entries, { seq: 2, hash: h(9) })).toMatchObject({ ok: false, code: 'pinned_head_mismatch', index: 2, detail: 'entry 2 differs from the pinned head: history was rewritten or forked' });
+    expect(checkPinnedHead(entries, { seq: 2, hash: h(9) })).toMatchObject({
+      ok: false,
+      code: 'pinned_head_mismatch',
+      index: 2,
+      detail: 'entry 2 differs from the pinned head: history was rewritten or forked',
+    });
   });
   it('when the pin has no valid seq / fails with pinned_head_mismatch', () => {
     expect(checkPinnedHead(entries, { seq: -1, hash: h(0) })).toMatchObject({ ok: false, code: 'pinned_head_mismatch' });
@@ -31,9 +41,12 @@ describe('readPin', () => {
   it('reads { seq, hash } and nothing else', () => {
     expect(readPin({ seq: 2, hash: h(2), committeeId: 'c-1' })).toEqual({ seq: 2, hash: h(2) });
   });
-  it.each([null, 'pin', { seq: -1, hash: h(0) }, { seq: '2', hash: h(2) }, { seq: 2, hash: 'ABC' }, { seq: 2, hash: h(0xab).toUpperCase() }])('when the stored pin is %j / gives null', (v) => {
-    expect(readPin(v)).toBeNull();
-  });
+  it.each([null, 'pin', { seq: -1, hash: h(0) }, { seq: '2', hash: h(2) }, { seq: 2, hash: 'ABC' }, { seq: 2, hash: h(0xab).toUpperCase() }])(
+    'when the stored pin is %j / gives null',
+    (v) => {
+      expect(readPin(v)).toBeNull();
+    },
+  );
 });
 
 describe('advancePin', () => {

@@ -11,7 +11,9 @@ const CLOCK = /\bDate\.now\(|\bnew Date\(|\bperformance\.now\(/;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1]!,
+  );
 }
 
 function reach(entries: string[]): { files: Set<string>; packages: Map<string, string> } {
@@ -31,7 +33,12 @@ function reach(entries: string[]): { files: Set<string>; packages: Map<string, s
 }
 
 describe('the protocol core', () => {
-  const entries = [...readdirSync(root).filter((f) => f.endsWith('.ts')).map((f) => join(root, f)), ...readdirSync(join(root, 'verify')).map((f) => join(root, 'verify', f))];
+  const entries = [
+    ...readdirSync(root)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(root, f)),
+    ...readdirSync(join(root, 'verify')).map((f) => join(root, 'verify', f)),
+  ];
   const { files, packages } = reach(entries);
 
   it('reaches src/collation (the verifier checks stroke order) and nothing outside src/protocol, src/collation and src/errors.ts', () => {

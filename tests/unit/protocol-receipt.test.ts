@@ -37,7 +37,9 @@ describe('receipts', () => {
   });
 
   it('when the header names an HMAC algorithm / throws invalid_signature', async () => {
-    const jws = await new CompactSign(canonicalBytes({ voteId: 'v-1', ballotHash: hash })).setProtectedHeader({ alg: 'HS256', typ: 'piaojue-receipt+jws' }).sign(new Uint8Array(32));
+    const jws = await new CompactSign(canonicalBytes({ voteId: 'v-1', ballotHash: hash }))
+      .setProtectedHeader({ alg: 'HS256', typ: 'piaojue-receipt+jws' })
+      .sign(new Uint8Array(32));
     expect(await protocolErrorCodeAsync(verifyReceipt(jws, svc.jwks))).toBe('invalid_signature');
   });
 

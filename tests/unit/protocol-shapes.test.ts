@@ -4,7 +4,16 @@ import { overMarkedItems, parseVoteDefinition, validateBallot } from '../../src/
 import { ballotPadding, castBodyText } from '../../src/protocol/ballot-v2.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';
 import { percentText } from '../../src/protocol/rational.ts';
-import { competitionRanks, evaluationRows, reachesThreshold, recommendationByRank, thresholdZh, type EvaluationTally, type RecommendationTally, type Threshold } from '../../src/protocol/shapes.ts';
+import {
+  competitionRanks,
+  evaluationRows,
+  reachesThreshold,
+  recommendationByRank,
+  thresholdZh,
+  type EvaluationTally,
+  type RecommendationTally,
+  type Threshold,
+} from '../../src/protocol/shapes.ts';
 import { MARK_WIDTH } from '../../src/protocol/ballot-v2.ts';
 import { GRADE_CODE_MAX } from '../../src/protocol/limits.ts';
 import { computeTally } from '../../src/protocol/tally.ts';
@@ -18,7 +27,11 @@ describe('民主推荐 (recommendation) counting', () => {
   const ballots = [['a', 'b'], ['a', 'c'], ['a', 'b'], ['b'], [], ['a', 'b', 'c'], ['c', 'd']];
   const tallyWith = (threshold: Threshold) => {
     const def = shapedDefinition({ ...rec, threshold });
-    return computeTally(def, ballots.map((ids, i) => fakeBallotV2('v-1', i, { R: marked(rec, ids) })), turnout(7)).shaped![0] as RecommendationTally;
+    return computeTally(
+      def,
+      ballots.map((ids, i) => fakeBallotV2('v-1', i, { R: marked(rec, ids) })),
+      turnout(7),
+    ).shaped![0] as RecommendationTally;
   };
 
   it('counts votes, 得票率 over valid ballots, competition ranks; an over-marked ballot is 无效 and a blank one valid', () => {
@@ -50,7 +63,11 @@ describe('民主推荐 (recommendation) counting', () => {
 
   it('all-blank ballots are valid: every name 0 votes, 0.00 %, rank 1, none reaches', () => {
     const def = shapedDefinition(rec);
-    const t = computeTally(def, [0, 1, 2].map((i) => fakeBallotV2('v-1', i, { R: marked(rec, []) })), turnout(3)).shaped![0] as RecommendationTally;
+    const t = computeTally(
+      def,
+      [0, 1, 2].map((i) => fakeBallotV2('v-1', i, { R: marked(rec, []) })),
+      turnout(3),
+    ).shaped![0] as RecommendationTally;
     expect(t).toMatchObject({ valid: 3, invalid: 0, blank: 3 });
     expect(t.candidates.every((c) => c.votes === 0 && c.rate.percent === '0.00' && c.rank === 1 && !c.reached)).toBe(true);
   });
@@ -105,7 +122,11 @@ describe('民主测评 (evaluation) counting', () => {
     {},
     { x: 'inadequate', y: 'competent', z: 'competent' },
   ];
-  const t = computeTally(shapedDefinition(ev), cells.map((g, i) => fakeBallotV2('v-1', i, { E: graded(ev, g) })), turnout(5)).shaped![0] as EvaluationTally;
+  const t = computeTally(
+    shapedDefinition(ev),
+    cells.map((g, i) => fakeBallotV2('v-1', i, { E: graded(ev, g) })),
+    turnout(5),
+  ).shaped![0] as EvaluationTally;
 
   it('counts each grade per cadre; an ungraded cadre is 弃权; a ballot that grades nobody is valid', () => {
     expect(t.valid).toBe(5);
@@ -129,7 +150,12 @@ describe('民主测评 (evaluation) counting', () => {
     expect(evaluationRows(t)[0]).toEqual({
       candidateId: 'x',
       name: 'name x',
-      cells: [{ grade: '优秀', count: 2 }, { grade: '称职', count: 1 }, { grade: '基本称职', count: 0 }, { grade: '不称职', count: 1 }],
+      cells: [
+        { grade: '优秀', count: 2 },
+        { grade: '称职', count: 1 },
+        { grade: '基本称职', count: 0 },
+        { grade: '不称职', count: 1 },
+      ],
       abstain: 1,
       excellent: '40.00',
       competentOrBetter: '60.00',
@@ -138,13 +164,25 @@ describe('民主测评 (evaluation) counting', () => {
   });
 
   it('reads a configured grade list by position: first grade, first two, last', () => {
-    const three = evaluation('E', ['x'], [
-      { code: 'good', name: '满意' },
-      { code: 'fair', name: '基本满意' },
-      { code: 'poor', name: '不满意' },
-    ]);
-    const r = computeTally(shapedDefinition(three), [{ x: 'good' }, { x: 'fair' }, { x: 'poor' }].map((g, i) => fakeBallotV2('v-1', i, { E: graded(three, g) })), turnout(3)).shaped![0] as EvaluationTally;
-    expect(r.candidates[0]).toMatchObject({ excellent: { num: 1, den: 3, percent: '33.33' }, competentOrBetter: { num: 2, den: 3, percent: '66.67' }, inadequate: { num: 1, den: 3, percent: '33.33' } });
+    const three = evaluation(
+      'E',
+      ['x'],
+      [
+        { code: 'good', name: '满意' },
+        { code: 'fair', name: '基本满意' },
+        { code: 'poor', name: '不满意' },
+      ],
+    );
+    const r = computeTally(
+      shapedDefinition(three),
+      [{ x: 'good' }, { x: 'fair' }, { x: 'poor' }].map((g, i) => fakeBallotV2('v-1', i, { E: graded(three, g) })),
+      turnout(3),
+    ).shaped![0] as EvaluationTally;
+    expect(r.candidates[0]).toMatchObject({
+      excellent: { num: 1, den: 3, percent: '33.33' },
+      competentOrBetter: { num: 2, den: 3, percent: '66.67' },
+      inadequate: { num: 1, den: 3, percent: '33.33' },
+    });
   });
 });
 
@@ -203,12 +241,41 @@ describe('definitions of the new shapes', () => {
 
   it('refuses grade lists that are too short or long, repeat, use `abstain`, or have codes longer than a mark', () => {
     const g = (grades: unknown) => field(shapedDefinition({ ...ev, grades } as never));
-    expect(g([{ code: 'a', name: '甲' }, { code: 'b', name: '乙' }])).toBe('items.0.grades');
+    expect(
+      g([
+        { code: 'a', name: '甲' },
+        { code: 'b', name: '乙' },
+      ]),
+    ).toBe('items.0.grades');
     expect(g(Array.from({ length: 7 }, (_, i) => ({ code: `g${i}`, name: `等${i}` })))).toBe('items.0.grades');
-    expect(g([{ code: 'a', name: '甲' }, { code: 'a', name: '乙' }, { code: 'c', name: '丙' }])).toBe('items.0.grades');
-    expect(g([{ code: 'abstain', name: '甲' }, { code: 'b', name: '乙' }, { code: 'c', name: '丙' }])).toBe('items.0.grades.0.code');
-    expect(g([{ code: 'elevenchars', name: '甲' }, { code: 'b', name: '乙' }, { code: 'c', name: '丙' }])).toBe('items.0.grades.0.code');
-    expect(g([{ code: 'Good', name: '甲' }, { code: 'b', name: '乙' }, { code: 'c', name: '丙' }])).toBe('items.0.grades.0.code');
+    expect(
+      g([
+        { code: 'a', name: '甲' },
+        { code: 'a', name: '乙' },
+        { code: 'c', name: '丙' },
+      ]),
+    ).toBe('items.0.grades');
+    expect(
+      g([
+        { code: 'abstain', name: '甲' },
+        { code: 'b', name: '乙' },
+        { code: 'c', name: '丙' },
+      ]),
+    ).toBe('items.0.grades.0.code');
+    expect(
+      g([
+        { code: 'elevenchars', name: '甲' },
+        { code: 'b', name: '乙' },
+        { code: 'c', name: '丙' },
+      ]),
+    ).toBe('items.0.grades.0.code');
+    expect(
+      g([
+        { code: 'Good', name: '甲' },
+        { code: 'b', name: '乙' },
+        { code: 'c', name: '丙' },
+      ]),
+    ).toBe('items.0.grades.0.code');
   });
 });
 

@@ -91,9 +91,15 @@ describe('test vectors', () => {
       const H = bls12_381.G1.hashToCurve(hexToBytes(c.msg), { DST: v.dst });
       expect(bytesToHex(H.toBytes(true))).toBe(c.hashedToken);
       // Not the version-1 point: a token of one version never verifies as the other.
-      expect(bytesToHex(bls12_381.G1.hashToCurve(hexToBytes(c.msg), { DST: 'PIAOJUE-V1-TOKEN_BLS12381G1_XMD:SHA-256_SSWU_RO_' }).toBytes(true))).not.toBe(c.hashedToken);
+      expect(bytesToHex(bls12_381.G1.hashToCurve(hexToBytes(c.msg), { DST: 'PIAOJUE-V1-TOKEN_BLS12381G1_XMD:SHA-256_SSWU_RO_' }).toBytes(true))).not.toBe(
+        c.hashedToken,
+      );
       const sk = BigInt('0x' + c.voteSecretKey);
-      expect(G1.fromHex(c.hashedToken).multiply(BigInt('0x' + c.r)).toHex(true)).toBe(c.blindedPoint);
+      expect(
+        G1.fromHex(c.hashedToken)
+          .multiply(BigInt('0x' + c.r))
+          .toHex(true),
+      ).toBe(c.blindedPoint);
       expect(G1.fromHex(c.blindedPoint).multiply(sk).toHex(true)).toBe(c.blindSignature);
       expect(bls12_381.shortSignatures.verify(G1.fromHex(c.signature), G1.fromHex(c.hashedToken), bls12_381.G2.Point.fromHex(c.votePublicKey))).toBe(true);
     }
@@ -105,7 +111,9 @@ describe('test vectors', () => {
     for (const c of v.ballots) {
       const b = c.ballot;
       expect(c.signedMessage).toBe(sortedJson({ voteId: b.voteId, choices: b.choices, purpose: 'piaojue/v2/ballot' }));
-      expect(ed25519.verify(Buffer.from(b.ballotSignature, 'base64url'), Buffer.from(c.signedMessage, 'utf8'), Buffer.from(b.ballotPublicKey, 'base64url'))).toBe(true);
+      expect(
+        ed25519.verify(Buffer.from(b.ballotSignature, 'base64url'), Buffer.from(c.signedMessage, 'utf8'), Buffer.from(b.ballotPublicKey, 'base64url')),
+      ).toBe(true);
       expect(c.canonical).toBe(sortedJson(b));
       expect(sha256hex(c.canonical)).toBe(c.hash);
       const marks = Object.values(b.choices as Record<string, Record<string, string>>).flatMap((m) => Object.values(m));
@@ -130,14 +138,19 @@ describe('test vectors', () => {
 
 describe('test vectors of the new shapes (issue 15)', () => {
   type Row = { candidateId: string; votes?: number; counts?: { code: string; count: number }[] };
-  const closedOf = (record: { entries: { kind: string; body: Record<string, unknown> }[] }) => record.entries.at(-1)!.body as { ballots: { choices: Record<string, Record<string, string>> }[]; tally: { shaped: Record<string, unknown>[] } };
+  const closedOf = (record: { entries: { kind: string; body: Record<string, unknown> }[] }) =>
+    record.entries.at(-1)!.body as { ballots: { choices: Record<string, Record<string, string>> }[]; tally: { shaped: Record<string, unknown>[] } };
 
   it('record-recommendation.json verifies, and a naive recount from the raw ballots gives its votes and 无效', async () => {
     const v = JSON.parse(read('record-recommendation.json'));
     const report = await verifyRecord(v.record, { jwks: v.jwks, randomBytes: seededRandom('vectors') });
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     const { ballots, tally } = closedOf(v.record);
-    const marks = ballots.map((b) => Object.entries(b.choices.R!).filter(([, cell]) => cell === 'recommend').map(([id]) => id));
+    const marks = ballots.map((b) =>
+      Object.entries(b.choices.R!)
+        .filter(([, cell]) => cell === 'recommend')
+        .map(([id]) => id),
+    );
     const valid = marks.filter((m) => m.length <= 2);
     const t = tally.shaped[0] as { valid: number; invalid: number; candidates: Row[] };
     expect([t.valid, t.invalid]).toEqual([valid.length, marks.length - valid.length]);
@@ -167,7 +180,8 @@ describe('test vectors of the new shapes (issue 15)', () => {
   it('composite.json: the entry verifies against its three records, and a naive BigInt recomputation gives its values', async () => {
     const v = JSON.parse(read('composite.json'));
     const verified = [];
-    for (const s of v.sources) verified.push({ record: s.record, report: await verifyRecord(s.record, { jwks: s.jwks, randomBytes: seededRandom('vectors') }) });
+    for (const s of v.sources)
+      verified.push({ record: s.record, report: await verifyRecord(s.record, { jwks: s.jwks, randomBytes: seededRandom('vectors') }) });
     expect(verifyComposite(verified, v.entry).cadres).toEqual(v.entry.body.cadres);
     const body = v.entry.body;
     const points = new Map<string, bigint>(body.points.map((p: { code: string; points: number }) => [p.code, BigInt(p.points)]));

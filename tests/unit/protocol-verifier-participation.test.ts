@@ -120,7 +120,12 @@ describe('a record of a meeting of participants holding slips', () => {
     const entries = [...s.record.entries.slice(0, -1), { ...later, seq: closed.seq }, { ...closed, seq: closed.seq + 1 }] as ChainEntry[];
     const p = participationOf(entries, s.definition, created, { ...closed, seq: closed.seq + 1 });
     expect([p.slipsMeeting, p.slipsIssued]).toEqual([true, 9]);
-    const none = participationOf(s.record.entries.filter((e) => e.kind !== 'slips.issued'), s.definition, created, closed);
+    const none = participationOf(
+      s.record.entries.filter((e) => e.kind !== 'slips.issued'),
+      s.definition,
+      created,
+      closed,
+    );
     expect(none.slipsMeeting).toBe(false);
   });
 });

@@ -76,7 +76,10 @@ describe('a recommendation (民主推荐) record', () => {
     const record = structuredClone(rec.record);
     const closed = closedOf(record);
     // The tally as a lax counter would make it: k taken as 3, so the over-marked ballot counts.
-    const lax = computeTally({ ...rec.definition, items: [{ ...REC, maxMarks: 3 }] }, closed.body.ballots, { issued: closed.body.issuances.length, present: rec.present.length });
+    const lax = computeTally({ ...rec.definition, items: [{ ...REC, maxMarks: 3 }] }, closed.body.ballots, {
+      issued: closed.body.issuances.length,
+      present: rec.present.length,
+    });
     (lax.shaped![0] as RecommendationTally).maxMarks = 2;
     expect(lax.shaped![0]).toMatchObject({ valid: 4, invalid: 0 });
     closed.body.tally = lax;
@@ -85,14 +88,44 @@ describe('a recommendation (民主推荐) record', () => {
   });
 });
 
-const gradesOf = (rows: string[][]) => (i: number): AnyChoices => ({ E: graded(EV, Object.fromEntries(rows[i]!.map((g, k) => [`k${k + 1}`, g]).filter(([, g]) => g !== '-'))) });
+const gradesOf =
+  (rows: string[][]) =>
+  (i: number): AnyChoices => ({ E: graded(EV, Object.fromEntries(rows[i]!.map((g, k) => [`k${k + 1}`, g]).filter(([, g]) => g !== '-'))) });
 // Three sources, 4 voters each ('-' = 弃权).
 const sourceRows = [
-  [['excellent', 'competent', 'inadequate'], ['excellent', 'excellent', '-'], ['competent', 'adequate', 'inadequate'], ['-', '-', '-']],
-  [['excellent', 'competent', 'competent'], ['competent', 'competent', 'competent'], ['excellent', 'inadequate', 'adequate'], ['adequate', 'competent', 'excellent']],
-  [['excellent', 'excellent', 'excellent'], ['excellent', 'competent', 'adequate'], ['excellent', 'competent', 'adequate'], ['competent', '-', 'inadequate']],
+  [
+    ['excellent', 'competent', 'inadequate'],
+    ['excellent', 'excellent', '-'],
+    ['competent', 'adequate', 'inadequate'],
+    ['-', '-', '-'],
+  ],
+  [
+    ['excellent', 'competent', 'competent'],
+    ['competent', 'competent', 'competent'],
+    ['excellent', 'inadequate', 'adequate'],
+    ['adequate', 'competent', 'excellent'],
+  ],
+  [
+    ['excellent', 'excellent', 'excellent'],
+    ['excellent', 'competent', 'adequate'],
+    ['excellent', 'competent', 'adequate'],
+    ['competent', '-', 'inadequate'],
+  ],
 ];
-const sources = await Promise.all(sourceRows.map((rows, s) => buildScenario(`verifier-shapes/ev${s}`, { version: 2, committeeId: `c-ev${s}`, voteId: `v-ev${s}`, memberCount: 5, presentCount: 4, voters: 4, items: [EV], choices: gradesOf(rows) })));
+const sources = await Promise.all(
+  sourceRows.map((rows, s) =>
+    buildScenario(`verifier-shapes/ev${s}`, {
+      version: 2,
+      committeeId: `c-ev${s}`,
+      voteId: `v-ev${s}`,
+      memberCount: 5,
+      presentCount: 4,
+      voters: 4,
+      items: [EV],
+      choices: gradesOf(rows),
+    }),
+  ),
+);
 const reports = await Promise.all(sources.map((s) => verify(s.record, s.service.jwks)));
 
 describe('an evaluation (民主测评) record', () => {

@@ -81,7 +81,12 @@ describe('version 2 records', () => {
   it('fail a vote created by someone the chain does not show as secretary with actor_not_secretary', async () => {
     const r = await tampered(v2, (r) => ((r.entries.find((e) => e.kind === 'vote.created')!.body as { by: string }).by = SCENARIO_ADMIN));
     expect(await failures(v2, r)).toEqual(['actor_not_secretary']);
-    const noAppointment = await tampered(v2, (r) => r.entries.splice(r.entries.findIndex((e) => e.kind === 'secretary.appointed'), 1));
+    const noAppointment = await tampered(v2, (r) =>
+      r.entries.splice(
+        r.entries.findIndex((e) => e.kind === 'secretary.appointed'),
+        1,
+      ),
+    );
     expect(await failures(v2, noAppointment)).toEqual(['actor_not_secretary']);
     const attendanceBy = await tampered(v2, (r) => delete (r.entries.find((e) => e.kind === 'attendance.recorded')!.body as { by?: string }).by);
     expect(await failures(v2, attendanceBy)).toEqual(['actor_not_secretary']);
@@ -106,7 +111,9 @@ describe('version 2 records', () => {
 describe('settled points of the specification', () => {
   it('version 1 records still verify, rules checked against the committee’s', async () => {
     expect(await failures(v1, v1.record)).toEqual([]);
-    expect(await failures(v1, await tampered(v1, (r) => (definitionOf(r).rules = { ...definitionOf(r).rules, majorityBase: 'present' }), { recount: true }))).toEqual(['rules_mismatch']);
+    expect(
+      await failures(v1, await tampered(v1, (r) => (definitionOf(r).rules = { ...definitionOf(r).rules, majorityBase: 'present' }), { recount: true })),
+    ).toEqual(['rules_mismatch']);
   });
 
   it('a roster not sorted by memberId is record_malformed', async () => {
@@ -134,7 +141,8 @@ describe('settled points of the specification', () => {
   });
 
   it('member names are 1–64 UTF-16 code units', async () => {
-    const named = (name: string) => tampered(v1, (r) => ((r.entries.find((e) => e.kind === 'roster.changed')!.body as { members: { name: string }[] }).members[0]!.name = name));
+    const named = (name: string) =>
+      tampered(v1, (r) => ((r.entries.find((e) => e.kind === 'roster.changed')!.body as { members: { name: string }[] }).members[0]!.name = name));
     expect(await failures(v1, await named('名'.repeat(64)))).toEqual([]);
     expect((await failures(v1, await named('名'.repeat(65))))[0]).toBe('record_malformed');
   });
@@ -157,7 +165,13 @@ describe('settled points of the specification', () => {
   });
 
   it('two vote.created, or two vote.closed, entries for the vote are vote_duplicate', async () => {
-    const twoCreated = await tampered(v1, (r) => r.entries.splice(r.entries.findIndex((e) => e.kind === 'vote.created'), 0, structuredClone(r.entries.find((e) => e.kind === 'vote.created')!)));
+    const twoCreated = await tampered(v1, (r) =>
+      r.entries.splice(
+        r.entries.findIndex((e) => e.kind === 'vote.created'),
+        0,
+        structuredClone(r.entries.find((e) => e.kind === 'vote.created')!),
+      ),
+    );
     expect((await failures(v1, twoCreated))[0]).toBe('vote_duplicate');
     const twoClosed = await tampered(v1, (r) => r.entries.push(structuredClone(closedOf(r))));
     expect((await failures(v1, twoClosed))[0]).toBe('vote_duplicate');
@@ -171,7 +185,22 @@ describe('settled points of the specification', () => {
   it('marks not_checked exactly the documented dependants of a failed check', async () => {
     // record → every other check; vote → every check after it.
     const noVote = await report(v1, { ...v1.record, voteId: 'v-none' });
-    expect(noVote.checks.filter((c) => c.code === 'not_checked').map((c) => c.id)).toEqual(['rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'confirmations', 'countersignatures', 'tally', 'tallySignature']);
+    expect(noVote.checks.filter((c) => c.code === 'not_checked').map((c) => c.id)).toEqual([
+      'rules',
+      'authority',
+      'attendance',
+      'issuances',
+      'turnout',
+      'ballots',
+      'ballotOrder',
+      'tokensUnique',
+      'tokenSignatures',
+      'ballotSignatures',
+      'confirmations',
+      'countersignatures',
+      'tally',
+      'tallySignature',
+    ]);
     // ballots → tally only.
     const badBallot = await tampered(v1, (r) => ((closedOf(r).body.ballots[0] as { choices: unknown }).choices = {}));
     const rep = await report(v1, badBallot);

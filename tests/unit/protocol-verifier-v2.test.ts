@@ -20,7 +20,8 @@ const v1 = await buildScenario('verifier-v2/v1');
 const rnd = seededRandom('coefficients-v2');
 type Closed = Extract<ChainEntry, { kind: 'vote.closed' }>;
 const sortByHash = (bs: Ballot[]) => bs.sort((a, b) => (ballotHash(a) < ballotHash(b) ? -1 : 1));
-const failed = async (record: unknown) => (await verifyRecord(record, { jwks: s.service.jwks, randomBytes: rnd })).checks.filter((c) => !c.ok).map((c) => c.code as VerificationCode);
+const failed = async (record: unknown) =>
+  (await verifyRecord(record, { jwks: s.service.jwks, randomBytes: rnd })).checks.filter((c) => !c.ok).map((c) => c.code as VerificationCode);
 
 /**
  * The tamperer's best case: they hold the service key, so after changing the ballots they
@@ -43,7 +44,25 @@ describe('verifyRecord on a version-2 record', () => {
     const report = await verifyRecord(structuredClone(s.record), { jwks: s.service.jwks, randomBytes: rnd });
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.version).toBe(2);
-    expect(report.checks.map((c) => c.id)).toEqual(['record', 'chain', 'vote', 'rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'ballotSignatures', 'confirmations', 'countersignatures', 'tally', 'tallySignature']);
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'record',
+      'chain',
+      'vote',
+      'rules',
+      'authority',
+      'attendance',
+      'issuances',
+      'turnout',
+      'ballots',
+      'ballotOrder',
+      'tokensUnique',
+      'tokenSignatures',
+      'ballotSignatures',
+      'confirmations',
+      'countersignatures',
+      'tally',
+      'tallySignature',
+    ]);
     for (const c of report.checks) expect(c.detailZh, c.id).toMatch(/[\u4e00-\u9fff]/);
   });
 

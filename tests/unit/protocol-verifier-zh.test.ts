@@ -68,7 +68,7 @@ function tampered(s: Scenario, mutate: (r: Json, closed: Json) => void, options:
   // committee and the vote, and structuredClone would keep them one object.
   const record = JSON.parse(JSON.stringify(s.record)) as Json;
   mutate(record, record.entries.at(-1));
-  return options.rehash === false ? record : (rehash(record as VoteRecord));
+  return options.rehash === false ? record : rehash(record as VoteRecord);
 }
 const entryOf = (r: Json, kind: ChainEntry['kind']): Json => r.entries.find((e: Json) => e.kind === kind);
 const indexOf = (r: Json, kind: ChainEntry['kind']): number => r.entries.findIndex((e: Json) => e.kind === kind);
@@ -101,7 +101,9 @@ function battery(): [string, Scenario, () => unknown][] {
     add('an entry whose prev is not hex', () => tampered(s, (r) => (r.entries[1].prev = 'not hex'), { rehash: false }));
     add('committee.created without marks', () => tampered(s, (r) => delete entryOf(r, 'committee.created').body.marks));
     add('committee.created with a quorum above 1', () => tampered(s, (r) => (entryOf(r, 'committee.created').body.rules.quorum = { num: 4, den: 3 })));
-    add('committee.created with a mark list lacking approve', () => tampered(s, (r) => (entryOf(r, 'committee.created').body.marks = ['disapprove', 'abstain'])));
+    add('committee.created with a mark list lacking approve', () =>
+      tampered(s, (r) => (entryOf(r, 'committee.created').body.marks = ['disapprove', 'abstain'])),
+    );
     add('committee.created with an unknown mark', () => tampered(s, (r) => (entryOf(r, 'committee.created').body.marks = ['approve', 'maybe'])));
     add('roster.changed with a non-boolean voting right', () => tampered(s, (r) => (entryOf(r, 'roster.changed').body.members[0].votingRight = 'yes')));
     add('roster.changed out of member order', () => tampered(s, (r) => entryOf(r, 'roster.changed').body.members.reverse()));
@@ -114,7 +116,9 @@ function battery(): [string, Scenario, () => unknown][] {
     add('a definition without items', () => tampered(s, (r) => (definitionOf(r).items = [])));
     add('a definition whose key is not 96 bytes', () => tampered(s, (r) => (definitionOf(r).publicKey = 'AAAA')));
     add('a definition repeating an item id', () => tampered(s, (r) => (definitionOf(r).items[1].itemId = definitionOf(r).items[0].itemId)));
-    add('a definition repeating a candidate id', () => tampered(s, (r) => (definitionOf(r).items[1].candidates[1].candidateId = definitionOf(r).items[1].candidates[0].candidateId)));
+    add('a definition repeating a candidate id', () =>
+      tampered(s, (r) => (definitionOf(r).items[1].candidates[1].candidateId = definitionOf(r).items[1].candidates[0].candidateId)),
+    );
     add('a definition with more seats than candidates', () => tampered(s, (r) => (definitionOf(r).items[0].seats = 2)));
     add('a definition with a quorum rule above 1', () => tampered(s, (r) => (definitionOf(r).rules.quorum = { num: 5, den: 3 })));
     add('a definition with a ratio of 20', () => tampered(s, (r) => (definitionOf(r).rules.minCandidateRatio = 20)));
@@ -123,7 +127,9 @@ function battery(): [string, Scenario, () => unknown][] {
     add('vote.closed without issuances', () => tampered(s, (_, c) => delete c.body.issuances));
     add('an issuance whose blinded point is short', () => tampered(s, (_, c) => (c.body.issuances[0].blindedPoint = 'AAAA')));
     add('an issuance whose blinded point is not base64url', () => tampered(s, (_, c) => (c.body.issuances[0].blindedPoint = '***')));
-    add('an issuance whose fingerprint is upper-case', () => tampered(s, (_, c) => (c.body.issuances[0].deviceFingerprint = c.body.issuances[0].deviceFingerprint.toUpperCase())));
+    add('an issuance whose fingerprint is upper-case', () =>
+      tampered(s, (_, c) => (c.body.issuances[0].deviceFingerprint = c.body.issuances[0].deviceFingerprint.toUpperCase())),
+    );
     add('a ballot that is an array', () => tampered(s, (_, c) => (c.body.ballots[0] = [])));
     add('an entry with a lone surrogate', () => tampered(s, (r) => (entryOf(r, 'committee.created').body.name = '常委\ud800会'), { rehash: false }));
     // Chain links and hashes.
@@ -134,7 +140,9 @@ function battery(): [string, Scenario, () => unknown][] {
     add('a stated head that is not the last entry', () => tampered(s, (r) => (r.head = { seq: 3, hash: r.entries[3].hash }), { rehash: false }));
     // The vote and its key.
     add('a vote key of zeros', () => tampered(s, (r) => (definitionOf(r).publicKey = toBase64url(new Uint8Array(96)))));
-    add('a vote key that is the identity', () => tampered(s, (r) => (definitionOf(r).publicKey = toBase64url(Uint8Array.from({ length: 96 }, (_, i) => (i === 0 ? 0xc0 : 0))))));
+    add('a vote key that is the identity', () =>
+      tampered(s, (r) => (definitionOf(r).publicKey = toBase64url(Uint8Array.from({ length: 96 }, (_, i) => (i === 0 ? 0xc0 : 0))))),
+    );
     add('a record for another vote', () => ({ ...s.record, voteId: 'v-9' }));
     add('a vote of another committee', () => tampered(s, (r) => (definitionOf(r).committeeId = 'c-9')));
     // Rules, marks, ratio, run-off, stroke order, authority.
@@ -223,8 +231,16 @@ describe('every Chinese detail of a malformed or tampered record is Chinese', ()
   }
 
   it('with a pinned head that the record truncates or rewrites / the pinnedHead details are Chinese', async () => {
-    const truncated = await verify(v1, tampered(v1, (r) => r.entries.pop()), { pinnedHead: v1.record.head });
-    const rewritten = await verify(v1, tampered(v1, (r) => (entryOf(r, 'roster.changed').body.members[0].name = '委员X')), { pinnedHead: { seq: 1, hash: v1.record.entries[1]!.hash } });
+    const truncated = await verify(
+      v1,
+      tampered(v1, (r) => r.entries.pop()),
+      { pinnedHead: v1.record.head },
+    );
+    const rewritten = await verify(
+      v1,
+      tampered(v1, (r) => (entryOf(r, 'roster.changed').body.members[0].name = '委员X')),
+      { pinnedHead: { seq: 1, hash: v1.record.entries[1]!.hash } },
+    );
     for (const report of [truncated, rewritten]) for (const c of report.checks) expect(englishWords(c.detailZh), `${c.id}: ${c.detailZh}`).toEqual([]);
     expect(detailOf(rewritten, 'pinnedHead').detailZh).toBe('记录项 #1 与已固定的链头不同：历史被改写或分叉');
   });
@@ -265,7 +281,13 @@ describe('exact sentences, English kept as it was', () => {
   });
 
   it('an entry linked to the wrong predecessor / chain_link in both languages', async () => {
-    const check = detailOf(await verify(v1, tampered(v1, (r) => (r.entries[2].prev = '0'.repeat(64)), { rehash: false })), 'chain');
+    const check = detailOf(
+      await verify(
+        v1,
+        tampered(v1, (r) => (r.entries[2].prev = '0'.repeat(64)), { rehash: false }),
+      ),
+      'chain',
+    );
     expect(check.code).toBe('chain_link');
     expect(check.detail).toBe('entry 2 does not link to entry 1');
     expect(check.detailZh).toBe('哈希链校验未通过：记录项 #2 的 prev 不是记录项 #1 的哈希');
@@ -279,21 +301,39 @@ describe('exact sentences, English kept as it was', () => {
   });
 
   it('a vote key of zeros / vote_key_invalid in Chinese', async () => {
-    const check = detailOf(await verify(v1, tampered(v1, (r) => (definitionOf(r).publicKey = toBase64url(new Uint8Array(96))))), 'vote');
+    const check = detailOf(
+      await verify(
+        v1,
+        tampered(v1, (r) => (definitionOf(r).publicKey = toBase64url(new Uint8Array(96)))),
+      ),
+      'vote',
+    );
     expect(check.code).toBe('vote_key_invalid');
     expect(check.detail).toBe('the vote key is not a valid G2 point: publicKey is not a valid compressed G2 subgroup point');
     expect(check.detailZh).toBe('表决公钥不是有效的 G2 点：publicKey 不是有效的压缩 G2 子群点');
   });
 
   it('a ballot with a mark the vote does not offer / ballot_invalid names the marks in Chinese', async () => {
-    const check = detailOf(await verify(v1, tampered(v1, (_, c) => (c.body.ballots[0].choices.A.a1 = 'defer'))), 'ballots');
+    const check = detailOf(
+      await verify(
+        v1,
+        tampered(v1, (_, c) => (c.body.ballots[0].choices.A.a1 = 'defer')),
+      ),
+      'ballots',
+    );
     expect(check.code).toBe('ballot_invalid');
     expect(check.detail).toBe('ballot 0: choices.A.a1 must be one of approve, disapprove, abstain');
     expect(check.detailZh).toBe('选票 #0 不符合本次表决：choices.A.a1 必须是本次表决提供的划票选项之一：同意、不同意、弃权');
   });
 
   it('a tally that differs from the signed one / tally_signature_invalid in Chinese', async () => {
-    const check = detailOf(await verify(v1, tampered(v1, (_, c) => (c.body.tally.returned -= 1))), 'tallySignature');
+    const check = detailOf(
+      await verify(
+        v1,
+        tampered(v1, (_, c) => (c.body.tally.returned -= 1)),
+      ),
+      'tallySignature',
+    );
     expect(check.code).toBe('tally_signature_invalid');
     expect(check.detail).toBe('the signed tally differs from the published tally');
     expect(check.detailZh).toBe('计票结果签名无效：签名所覆盖的计票结果与公布的计票结果不同');
@@ -302,20 +342,38 @@ describe('exact sentences, English kept as it was', () => {
   it('a tally signed as a receipt / tally_signature_invalid names typ in Chinese', async () => {
     const tally = (v1.record.entries.at(-1) as Closed).body.tally;
     const sig = await signCanonical(tally, await importJWK(v1.service.privateJwk, 'EdDSA'), v1.service.kid, RECEIPT_TYP);
-    const check = detailOf(await verify(v1, tampered(v1, (_, c) => (c.body.tallySignature = sig))), 'tallySignature');
+    const check = detailOf(
+      await verify(
+        v1,
+        tampered(v1, (_, c) => (c.body.tallySignature = sig)),
+      ),
+      'tallySignature',
+    );
     expect(check.detail).toBe(`JWS does not verify: typ is ${RECEIPT_TYP}, expected piaojue-tally+jws`);
     expect(check.detailZh).toBe(`计票结果签名无效：JWS 签名验证未通过：JWS 头部的 typ 为 ${RECEIPT_TYP}，应为 piaojue-tally+jws`);
   });
 
   it('a changed outcome in the tally / tally_mismatch names both outcomes in Chinese', async () => {
-    const check = detailOf(await verify(v1, tampered(v1, (_, c) => (c.body.tally.items[0].candidates[0].outcome = 'not_elected'))), 'tally');
+    const check = detailOf(
+      await verify(
+        v1,
+        tampered(v1, (_, c) => (c.body.tally.items[0].candidates[0].outcome = 'not_elected')),
+      ),
+      'tally',
+    );
     expect(check.code).toBe('tally_mismatch');
     expect(check.detail).toBe('tally.items.0.candidates.0.outcome: recount gives "elected", published "not_elected"');
     expect(check.detailZh).toBe('重新计票与公布的计票结果不一致：tally.items.0.candidates.0.outcome：重新计票得 通过，公布为 未通过');
   });
 
   it('a committee counting on 实到 / rules_mismatch states the bases in Chinese', async () => {
-    const check = detailOf(await verify(v1, tampered(v1, (r) => (entryOf(r, 'committee.created').body.rules.majorityBase = 'present'))), 'rules');
+    const check = detailOf(
+      await verify(
+        v1,
+        tampered(v1, (r) => (entryOf(r, 'committee.created').body.rules.majorityBase = 'present')),
+      ),
+      'rules',
+    );
     expect(check.code).toBe('rules_mismatch');
     expect(check.detail).toBe('the vote\'s rules.majorityBase is "entitled", the committee\'s "present"');
     expect(check.detailZh).toBe('表决的 rules.majorityBase 为 应到，委员会的为 实到');

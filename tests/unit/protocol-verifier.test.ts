@@ -41,7 +41,22 @@ describe('verifyRecord on an untouched record', () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.head).toEqual(s.record.head);
-    expect(report.checks.map((c) => c.id)).toEqual(['record', 'chain', 'vote', 'rules', 'authority', 'attendance', 'issuances', 'turnout', 'ballots', 'ballotOrder', 'tokensUnique', 'tokenSignatures', 'tally', 'tallySignature']);
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'record',
+      'chain',
+      'vote',
+      'rules',
+      'authority',
+      'attendance',
+      'issuances',
+      'turnout',
+      'ballots',
+      'ballotOrder',
+      'tokensUnique',
+      'tokenSignatures',
+      'tally',
+      'tallySignature',
+    ]);
     for (const c of report.checks) expect(c.zh.length * c.en.length).toBeGreaterThan(0);
   });
 
@@ -60,9 +75,17 @@ describe('verifyRecord on an untouched record', () => {
 
 describe('tamper matrix: each change fails with its own code', () => {
   const cases: [string, () => VoteRecord | Promise<VoteRecord>, VerificationCode][] = [
-    ['a flipped byte in an entry (not re-hashed)', () => tampered((r) => ((r.entries[1]!.body as { members: { name: string }[] }).members[0]!.name = '委员X'), { rehash: false }), 'chain_hash'],
+    [
+      'a flipped byte in an entry (not re-hashed)',
+      () => tampered((r) => ((r.entries[1]!.body as { members: { name: string }[] }).members[0]!.name = '委员X'), { rehash: false }),
+      'chain_hash',
+    ],
     ['an entry dropped from the middle', () => tampered((r) => r.entries.splice(3, 1), { rehash: false }), 'chain_seq'],
-    ['a changed mark', () => tampered((_, c) => (c.body.ballots[0]!.choices.A!.a1 = c.body.ballots[0]!.choices.A!.a1 === 'approve' ? 'disapprove' : 'approve')), 'tally_mismatch'],
+    [
+      'a changed mark',
+      () => tampered((_, c) => (c.body.ballots[0]!.choices.A!.a1 = c.body.ballots[0]!.choices.A!.a1 === 'approve' ? 'disapprove' : 'approve')),
+      'tally_mismatch',
+    ],
     ['a dropped ballot', () => tampered((_, c) => c.body.ballots.splice(4, 1)), 'tally_mismatch'],
     ['a duplicated ballot', () => tampered((_, c) => c.body.ballots.splice(2, 0, structuredClone(c.body.ballots[2]!))), 'token_reused'],
     ['reordered ballots', () => tampered((_, c) => c.body.ballots.reverse()), 'ballot_order'],
@@ -94,14 +117,38 @@ describe('tamper matrix: each change fails with its own code', () => {
     ['a changed 收回 in the tally', () => tampered((_, c) => (c.body.tally.returned -= 1)), 'tally_signature_invalid'],
     [
       'a swapped vote key',
-      () => tampered((r) => ((r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: { publicKey: string } }).definition.publicKey = toBase64url(generateVoteKey(seededRandom('swap')).publicKey))),
+      () =>
+        tampered(
+          (r) =>
+            ((r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: { publicKey: string } }).definition.publicKey = toBase64url(
+              generateVoteKey(seededRandom('swap')).publicKey,
+            )),
+        ),
       'token_signature_invalid',
     ],
-    ['a vote key that is not a point', () => tampered((r) => ((r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: { publicKey: string } }).definition.publicKey = toBase64url(new Uint8Array(96)))), 'vote_key_invalid'],
+    [
+      'a vote key that is not a point',
+      () =>
+        tampered(
+          (r) =>
+            ((r.entries.find((e) => e.kind === 'vote.created')!.body as { definition: { publicKey: string } }).definition.publicKey = toBase64url(
+              new Uint8Array(96),
+            )),
+        ),
+      'vote_key_invalid',
+    ],
     ['a dropped issuance', () => tampered((_, c) => c.body.issuances.splice(0, 1)), 'turnout_inconsistent'],
-    ['a forged issuance signature', () => tampered((_, c) => (c.body.issuances[1]!.deviceSignature = c.body.issuances[2]!.deviceSignature)), 'issuance_signature_invalid'],
+    [
+      'a forged issuance signature',
+      () => tampered((_, c) => (c.body.issuances[1]!.deviceSignature = c.body.issuances[2]!.deviceSignature)),
+      'issuance_signature_invalid',
+    ],
     ['an issuance for an absent member', () => tampered((_, c) => (c.body.issuances.at(-1)!.memberId = 'm-11')), 'issuance_member_absent'],
-    ['an issuance signed by another member’s device', () => tampered((_, c) => (c.body.issuances[1]!.deviceFingerprint = c.body.issuances[2]!.deviceFingerprint)), 'issuance_device_unknown'],
+    [
+      'an issuance signed by another member’s device',
+      () => tampered((_, c) => (c.body.issuances[1]!.deviceFingerprint = c.body.issuances[2]!.deviceFingerprint)),
+      'issuance_device_unknown',
+    ],
     ['issuances out of member order', () => tampered((_, c) => c.body.issuances.reverse()), 'issuance_order'],
     ['a changed 实到 in the tally', () => tampered((_, c) => (c.body.tally.present = 10)), 'tally_mismatch'],
     [
@@ -117,17 +164,32 @@ describe('tamper matrix: each change fails with its own code', () => {
     [
       'an attendance entry inserted without re-hashing',
       () =>
-        tampered((r) => {
-          const att = structuredClone(entryOf(r, 'attendance.recorded'));
-          r.entries.splice(r.entries.length - 1, 0, att);
-        }, { rehash: false }),
+        tampered(
+          (r) => {
+            const att = structuredClone(entryOf(r, 'attendance.recorded'));
+            r.entries.splice(r.entries.length - 1, 0, att);
+          },
+          { rehash: false },
+        ),
       'chain_seq',
     ],
-    ['no attendance for the meeting', () => tampered((r) => r.entries.splice(r.entries.indexOf(entryOf(r, 'attendance.recorded')), 1)), 'attendance_inconsistent'],
-    ['attendance naming a non-member', () => tampered((r) => (entryOf(r, 'attendance.recorded').body.present = [...s.present, 'x-99'])), 'attendance_inconsistent'],
+    [
+      'no attendance for the meeting',
+      () => tampered((r) => r.entries.splice(r.entries.indexOf(entryOf(r, 'attendance.recorded')), 1)),
+      'attendance_inconsistent',
+    ],
+    [
+      'attendance naming a non-member',
+      () => tampered((r) => (entryOf(r, 'attendance.recorded').body.present = [...s.present, 'x-99'])),
+      'attendance_inconsistent',
+    ],
     ['attendance stating another 应到', () => tampered((r) => (entryOf(r, 'attendance.recorded').body.entitled = 10)), 'attendance_inconsistent'],
     ['a changed 应到 in the vote', () => tampered((r) => (entryOf(r, 'vote.created').body.definition.entitled = 10)), 'attendance_inconsistent'],
-    ['a roster change while the vote was open', () => tampered((r) => insertBeforeClose(r, 'roster.changed', { members: s.members })), 'attendance_inconsistent'],
+    [
+      'a roster change while the vote was open',
+      () => tampered((r) => insertBeforeClose(r, 'roster.changed', { members: s.members })),
+      'attendance_inconsistent',
+    ],
     ['attendance below the quorum', () => tampered((r) => (entryOf(r, 'attendance.recorded').body.present = s.present.slice(0, 7))), 'quorum_not_met'],
     [
       'a tally re-signed by another key',

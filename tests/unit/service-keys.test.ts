@@ -65,7 +65,9 @@ describe('loading the retired keys', () => {
     expect(loaded.kid).toBe(b.kid);
     expect(loaded.retired.map((k) => k.kid)).toEqual(b.retired.map((k) => k.kid));
     await expect(loadServiceKeys({ signingKey: JSON.stringify(b.privateJwk), retiredKeys: '{"kty":"OKP"}', dataDir })).rejects.toThrow(SigningKeyError);
-    await expect(loadServiceKeys({ signingKey: JSON.stringify(b.privateJwk), retiredKeys: '[{"kty":"OKP"}]', dataDir })).rejects.toThrow('PIAOJUE_RETIRED_KEYS[0]');
+    await expect(loadServiceKeys({ signingKey: JSON.stringify(b.privateJwk), retiredKeys: '[{"kty":"OKP"}]', dataDir })).rejects.toThrow(
+      'PIAOJUE_RETIRED_KEYS[0]',
+    );
   });
 
   it('reads the data folder after a staged and committed rotation; before the commit it still holds the old active key', async () => {

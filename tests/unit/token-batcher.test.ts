@@ -77,7 +77,10 @@ afterAll(() => pooled.close());
 describe('token micro-batcher', () => {
   it('gives every token exactly its single-check answer, over random mixes of valid and invalid tokens in batches (in-process and in worker threads)', async () => {
     const pick = seededRandom('token-batcher-mixes');
-    for (const [label, inner] of [['in-process', createVoteCrypto(0)], ['workers', pooled]] as const) {
+    for (const [label, inner] of [
+      ['in-process', createVoteCrypto(0)],
+      ['workers', pooled],
+    ] as const) {
       const { crypto, sent } = recording(inner);
       const batcher = new TokenBatcher(crypto, { max: 8, windowMs: 2, parallel: label === 'workers' ? 2 : 1 });
       for (let round = 0; round < 6; round++) {
@@ -91,7 +94,10 @@ describe('token micro-batcher', () => {
         expect(single.filter(Boolean).length).toBe(kinds.filter((k) => k === 'valid').length);
       }
       // The tokens did share batches: fewer checks were sent than tokens were checked.
-      expect(sent.some((s) => s.op === 'verifyTokenBatch' && s.size > 1), label).toBe(true);
+      expect(
+        sent.some((s) => s.op === 'verifyTokenBatch' && s.size > 1),
+        label,
+      ).toBe(true);
       expect(batcher.stats.batches).toBeLessThan(batcher.stats.tokens);
     }
   });

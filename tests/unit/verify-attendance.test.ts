@@ -17,16 +17,27 @@ describe('check attendance', () => {
     expect(check([roster, present(2, ['m-1', 'm-2'])])).toMatchObject({ ok: true });
   });
   it('when 应到 is not the roster at creation / fails with attendance_inconsistent', () => {
-    expect(check([roster, present(2, ['m-1', 'm-2'])], undefined, { ...definition, entitled: 4 })).toMatchObject({ ok: false, code: 'attendance_inconsistent' });
+    expect(check([roster, present(2, ['m-1', 'm-2'])], undefined, { ...definition, entitled: 4 })).toMatchObject({
+      ok: false,
+      code: 'attendance_inconsistent',
+    });
   });
   it('when the roster changes while the vote is open / fails with attendance_inconsistent', () => {
-    expect(check([roster, present(2, ['m-1', 'm-2']), entry(3, 'roster.changed', { members: members('m-1', 'm-2', 'm-3') })])).toMatchObject({ ok: false, code: 'attendance_inconsistent', detail: 'the roster changed (entry 3) while the vote was open' });
+    expect(check([roster, present(2, ['m-1', 'm-2']), entry(3, 'roster.changed', { members: members('m-1', 'm-2', 'm-3') })])).toMatchObject({
+      ok: false,
+      code: 'attendance_inconsistent',
+      detail: 'the roster changed (entry 3) while the vote was open',
+    });
   });
   it('when no attendance was recorded / fails with attendance_inconsistent', () => {
     expect(check([roster])).toMatchObject({ ok: false, code: 'attendance_inconsistent' });
   });
   it('when someone not on the roster is recorded present / fails with attendance_inconsistent', () => {
-    expect(check([roster, present(2, ['m-1', 'x-9'])])).toMatchObject({ ok: false, code: 'attendance_inconsistent', detail: 'x-9 is recorded present but is not an active voting member' });
+    expect(check([roster, present(2, ['m-1', 'x-9'])])).toMatchObject({
+      ok: false,
+      code: 'attendance_inconsistent',
+      detail: 'x-9 is recorded present but is not an active voting member',
+    });
   });
   it('when the attendance states another 应到 than the roster then / fails with attendance_inconsistent', () => {
     expect(check([roster, present(2, ['m-1', 'm-2'], 5)])).toMatchObject({ ok: false, code: 'attendance_inconsistent' });

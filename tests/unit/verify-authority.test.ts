@@ -10,9 +10,25 @@ const def: AnyVoteDefinition = { ...definitionWith([item('i-1', 1, ['a', 'b'])])
 const admin = entry(0, 'admin.granted', { personId: 'p-admin' });
 const appoint = (by: string) => entry(1, 'secretary.appointed', { personId: 'p-sec', by });
 const created = (by: string) => entry(2, 'vote.created', { definition: def, by });
-const closed = (by: string) => entry(3, 'vote.closed', { voteId: 'v-1', issuances: [], ballots: [], tally: {} as never, tallySignature: '', by, confirmations: [], decision: null, countersignatures: [] });
+const closed = (by: string) =>
+  entry(3, 'vote.closed', {
+    voteId: 'v-1',
+    issuances: [],
+    ballots: [],
+    tally: {} as never,
+    tallySignature: '',
+    by,
+    confirmations: [],
+    decision: null,
+    countersignatures: [],
+  });
 const check = (entries: ChainEntry[], definition = def) =>
-  checkAuthority(entries, { definition, created: entries.find((e) => e.kind === 'vote.created') as never, closed: entries.at(-1) as never, attendance: undefined });
+  checkAuthority(entries, {
+    definition,
+    created: entries.find((e) => e.kind === 'vote.created') as never,
+    closed: entries.at(-1) as never,
+    attendance: undefined,
+  });
 
 describe('check authority', () => {
   it('passes a vote created and closed by a secretary an administrator appointed', () => {

@@ -7,7 +7,11 @@ describe('check ballotOrder', () => {
     expect(checkBallotOrder({ hashes: ['01', '02', 'ff'] }).ok).toBe(true);
   });
   it('when two hashes are out of order / fails with ballot_order naming the later ballot', () => {
-    expect(checkBallotOrder({ hashes: ['01', 'ff', '02'] })).toMatchObject({ ok: false, code: 'ballot_order', detail: 'ballot 2 is not after ballot 1 in hash order' });
+    expect(checkBallotOrder({ hashes: ['01', 'ff', '02'] })).toMatchObject({
+      ok: false,
+      code: 'ballot_order',
+      detail: 'ballot 2 is not after ballot 1 in hash order',
+    });
   });
   it('when a hash repeats (the same ballot twice) / fails with ballot_order', () => {
     expect(checkBallotOrder({ hashes: ['01', '01'] })).toMatchObject({ ok: false, code: 'ballot_order' });

@@ -9,12 +9,21 @@ const answer = (results: boolean[]) => ({ accelerator: { deviceSignatures: () =>
 
 describe('check ballotSignatures', () => {
   it('passes when every one-time key signed its marks', async () => {
-    expect(await checkBallotSignatures({ ballots: [b(1), b(2)], wellFormed: [b(1), b(2)], hashes: ['h1', 'h2'] }, answer([true, true]))).toMatchObject({ ok: true });
+    expect(await checkBallotSignatures({ ballots: [b(1), b(2)], wellFormed: [b(1), b(2)], hashes: ['h1', 'h2'] }, answer([true, true]))).toMatchObject({
+      ok: true,
+    });
   });
   it('when a signature does not verify / fails with ballot_signature_invalid naming the ballot by hash', async () => {
-    expect(await checkBallotSignatures({ ballots: [b(1), b(2)], wellFormed: [b(1), b(2)], hashes: ['h1', 'h2'] }, answer([true, false]))).toMatchObject({ ok: false, code: 'ballot_signature_invalid', detail: 'ballot h2: the ballot signature over the marks does not verify under its ballot public key' });
+    expect(await checkBallotSignatures({ ballots: [b(1), b(2)], wellFormed: [b(1), b(2)], hashes: ['h1', 'h2'] }, answer([true, false]))).toMatchObject({
+      ok: false,
+      code: 'ballot_signature_invalid',
+      detail: 'ballot h2: the ballot signature over the marks does not verify under its ballot public key',
+    });
   });
   it('when a ballot is malformed / reports not_checked', async () => {
-    expect(await checkBallotSignatures({ ballots: [b(1), 'junk'], wellFormed: [b(1), null], hashes: ['h1', ''] }, answer([true]))).toMatchObject({ ok: false, code: 'not_checked' });
+    expect(await checkBallotSignatures({ ballots: [b(1), 'junk'], wellFormed: [b(1), null], hashes: ['h1', ''] }, answer([true]))).toMatchObject({
+      ok: false,
+      code: 'not_checked',
+    });
   });
 });

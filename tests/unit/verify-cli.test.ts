@@ -103,7 +103,9 @@ describe('piaojue verify --file', () => {
     closed.body.ballots[1]!.signature = closed.body.ballots[2]!.signature;
     const c2 = capture();
     expect(await runVerify({ file: write('badsig.json', rehash(record)), jwks: jwksPath, threads: 2, json: true }, c2.io)).toBe(1);
-    const codes = JSON.parse(c2.out()).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code);
+    const codes = JSON.parse(c2.out())
+      .checks.filter((x: { ok: boolean }) => !x.ok)
+      .map((x: { code: string }) => x.code);
     expect(codes).toContain('token_signature_invalid');
   });
 
@@ -114,7 +116,11 @@ describe('piaojue verify --file', () => {
     (record.entries.at(-1) as Closed).body.issuances.at(-1)!.blindedPoint = toBase64url(identity);
     const c = capture();
     expect(await runVerify({ file: write('badpoint.json', rehash(record)), jwks: jwksPath, threads: 2, json: true }, c.io)).toBe(1);
-    expect(JSON.parse(c.out()).checks.filter((x: { ok: boolean }) => !x.ok).map((x: { code: string }) => x.code)).toEqual(['issuance_point_invalid']);
+    expect(
+      JSON.parse(c.out())
+        .checks.filter((x: { ok: boolean }) => !x.ok)
+        .map((x: { code: string }) => x.code),
+    ).toEqual(['issuance_point_invalid']);
   });
 });
 
@@ -270,7 +276,19 @@ describe('usage', () => {
   it('verifyCommand() is a commander command named verify with the documented options', () => {
     const cmd = verifyCommand();
     expect(cmd.name()).toBe('verify');
-    expect(cmd.options.map((o) => o.long)).toEqual(['--url', '--vote', '--share', '--link', '--file', '--jwks', '--pin', '--json', '--committee', '--composite', '--threads']);
+    expect(cmd.options.map((o) => o.long)).toEqual([
+      '--url',
+      '--vote',
+      '--share',
+      '--link',
+      '--file',
+      '--jwks',
+      '--pin',
+      '--json',
+      '--committee',
+      '--composite',
+      '--threads',
+    ]);
     expect(existsSync(recordPath)).toBe(true);
   });
 });

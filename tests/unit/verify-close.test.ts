@@ -11,13 +11,31 @@ import { entry } from '../helpers/verify-entries.ts';
 
 const def: AnyVoteDefinition = { ...definitionWith([item('i-1', 1, ['a', 'b'])]), version: 2, runoffOf: null };
 const device = { alg: 'Ed25519' as const, key: toBase64url(new Uint8Array(32)) };
-const devices: ChainEntry[] = [entry(0, 'device.enrolled', { memberId: 'm-1', device, fingerprint: 'f1' }), entry(1, 'device.enrolled', { memberId: 'm-2', device, fingerprint: 'f2' })];
+const devices: ChainEntry[] = [
+  entry(0, 'device.enrolled', { memberId: 'm-1', device, fingerprint: 'f1' }),
+  entry(1, 'device.enrolled', { memberId: 'm-2', device, fingerprint: 'f2' }),
+];
 const attendance = entry(2, 'attendance.recorded', { meetingId: 'mt-1', present: ['m-1', 'm-2'], entitled: 2 });
 const issuances: Issuance[] = [{ memberId: 'm-1', deviceFingerprint: 'f1', blindedPoint: 'p', deviceSignature: 's' }];
 const sig = (memberId: string, deviceFingerprint: string): MemberSignature => ({ memberId, deviceFingerprint, signature: 'x' });
 const close = (body: Partial<Extract<ChainEntry, { kind: 'vote.closed' }>['body']>) =>
-  entry(9, 'vote.closed', { voteId: 'v-1', issuances, ballots: [], tally: {} as never, tallySignature: '', by: 'p-sec', confirmations: [sig('m-1', 'f1')], decision: null, countersignatures: [sig('m-2', 'f2')], ...body });
-const ctx = (closed: ReturnType<typeof close>, entries: ChainEntry[] = [...devices, attendance, entry(3, 'inspectors.designated', { meetingId: 'mt-1', inspectors: ['m-2'], by: 'p-sec' })], verified = true) => ({
+  entry(9, 'vote.closed', {
+    voteId: 'v-1',
+    issuances,
+    ballots: [],
+    tally: {} as never,
+    tallySignature: '',
+    by: 'p-sec',
+    confirmations: [sig('m-1', 'f1')],
+    decision: null,
+    countersignatures: [sig('m-2', 'f2')],
+    ...body,
+  });
+const ctx = (
+  closed: ReturnType<typeof close>,
+  entries: ChainEntry[] = [...devices, attendance, entry(3, 'inspectors.designated', { meetingId: 'mt-1', inspectors: ['m-2'], by: 'p-sec' })],
+  verified = true,
+) => ({
   entries,
   definition: def,
   closed,
@@ -33,7 +51,10 @@ describe('check confirmations', () => {
     expect(await checkConfirmations(ctx(close({ confirmations: undefined })), issuances, 1)).toMatchObject({ ok: false, code: 'record_malformed' });
   });
   it('when a member without a token confirmed / fails with confirmation_invalid', async () => {
-    expect(await checkConfirmations(ctx(close({ confirmations: [sig('m-2', 'f2')] })), issuances, 1)).toMatchObject({ ok: false, code: 'confirmation_invalid' });
+    expect(await checkConfirmations(ctx(close({ confirmations: [sig('m-2', 'f2')] })), issuances, 1)).toMatchObject({
+      ok: false,
+      code: 'confirmation_invalid',
+    });
   });
   it('when a confirmation signature does not verify / fails with confirmation_invalid', async () => {
     expect(await checkConfirmations(ctx(close({}), undefined, false), issuances, 1)).toMatchObject({ ok: false, code: 'confirmation_invalid' });
@@ -42,7 +63,10 @@ describe('check confirmations', () => {
     expect(await checkConfirmations(ctx(close({})), issuances, 2)).toMatchObject({ ok: false, code: 'confirmations_missing' });
   });
   it('when the decision names another count than the shortfall / fails with decision_invalid', async () => {
-    expect(await checkConfirmations(ctx(close({ decision: { unconfirmed: 3, reason: '断网', by: 'p-sec' } })), issuances, 2)).toMatchObject({ ok: false, code: 'decision_invalid' });
+    expect(await checkConfirmations(ctx(close({ decision: { unconfirmed: 3, reason: '断网', by: 'p-sec' } })), issuances, 2)).toMatchObject({
+      ok: false,
+      code: 'decision_invalid',
+    });
   });
 });
 

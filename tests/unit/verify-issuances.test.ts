@@ -9,7 +9,12 @@ import { entry } from '../helpers/verify-entries.ts';
 const device = { alg: 'Ed25519' as const, key: toBase64url(new Uint8Array(32)) };
 const enrolled = (seq: number, memberId: string, fingerprint: string) => entry(seq, 'device.enrolled', { memberId, device, fingerprint });
 const point = (n: number) => toBase64url(new Uint8Array(48).fill(n));
-const issuance = (memberId: string, fingerprint: string, n = memberId.length + memberId.charCodeAt(memberId.length - 1)): Issuance => ({ memberId, blindedPoint: point(n), deviceSignature: 'sig', deviceFingerprint: fingerprint });
+const issuance = (memberId: string, fingerprint: string, n = memberId.length + memberId.charCodeAt(memberId.length - 1)): Issuance => ({
+  memberId,
+  blindedPoint: point(n),
+  deviceSignature: 'sig',
+  deviceFingerprint: fingerprint,
+});
 const chain: ChainEntry[] = [enrolled(0, 'm-1', 'f1'), enrolled(1, 'm-2', 'f2')];
 
 function check(issuances: Issuance[], options: { entries?: ChainEntry[]; version?: 1 | 2; badPoints?: number[]; signatures?: boolean } = {}) {
@@ -18,7 +23,15 @@ function check(issuances: Issuance[], options: { entries?: ChainEntry[]; version
     deviceSignatures: (checks: readonly unknown[]) => Promise.resolve(checks.map(() => options.signatures ?? true)),
   };
   return checkIssuances(
-    { entries: options.entries ?? chain, voteId: 'v-1', version: options.version ?? 2, created: { seq: 5 }, closed: { seq: 9 }, issuances, present: new Set(['m-1', 'm-2']) },
+    {
+      entries: options.entries ?? chain,
+      voteId: 'v-1',
+      version: options.version ?? 2,
+      created: { seq: 5 },
+      closed: { seq: 9 },
+      issuances,
+      present: new Set(['m-1', 'm-2']),
+    },
     { accelerator: accelerator as never, progress: () => undefined },
   );
 }
@@ -49,7 +62,11 @@ describe('check issuances', () => {
     expect(await check([issuance('m-1', 'f1', 7), issuance('m-2', 'f2', 7)])).toMatchObject({ ok: false, code: 'issuance_point_reused' });
   });
   it('when a blinded point is not a valid G1 point / fails with issuance_point_invalid', async () => {
-    expect(await check([issuance('m-1', 'f1'), issuance('m-2', 'f2')], { badPoints: [1] })).toMatchObject({ ok: false, code: 'issuance_point_invalid', detail: 'issuance 1 (m-2): the blinded point is not a valid G1 point' });
+    expect(await check([issuance('m-1', 'f1'), issuance('m-2', 'f2')], { badPoints: [1] })).toMatchObject({
+      ok: false,
+      code: 'issuance_point_invalid',
+      detail: 'issuance 1 (m-2): the blinded point is not a valid G1 point',
+    });
   });
   it('when a device signature does not verify / fails with issuance_signature_invalid', async () => {
     expect(await check([issuance('m-1', 'f1')], { signatures: false })).toMatchObject({ ok: false, code: 'issuance_signature_invalid' });

@@ -15,7 +15,10 @@ describe('check tallySignature', () => {
   });
   it('when the tally was changed after signing / fails with tally_signature_invalid', async () => {
     const jws = await signTally(tally as never, await importJWK(key.privateJwk, 'EdDSA'), key.kid);
-    expect(await checkTallySignature({ tally: { turnout: { issued: 2 } }, tallySignature: jws }, key.jwks)).toMatchObject({ ok: false, code: 'tally_signature_invalid' });
+    expect(await checkTallySignature({ tally: { turnout: { issued: 2 } }, tallySignature: jws }, key.jwks)).toMatchObject({
+      ok: false,
+      code: 'tally_signature_invalid',
+    });
   });
   it('when the signature is not a JWS / fails with tally_signature_invalid', async () => {
     expect(await checkTallySignature({ tally, tallySignature: 42 }, key.jwks)).toMatchObject({ ok: false, code: 'tally_signature_invalid' });

@@ -20,7 +20,11 @@ describe('check tokenSignatures', () => {
     expect(await check([])).toMatchObject({ ok: true });
   });
   it('when ballots carry no readable token / fails with token_signature_invalid naming them', async () => {
-    expect(await check(['not a ballot', { voteId: 'v-1', t: 1, signature: 'x' }])).toMatchObject({ ok: false, code: 'token_signature_invalid', detail: 'ballots 0, 1: token signature does not verify under the vote key' });
+    expect(await check(['not a ballot', { voteId: 'v-1', t: 1, signature: 'x' }])).toMatchObject({
+      ok: false,
+      code: 'token_signature_invalid',
+      detail: 'ballots 0, 1: token signature does not verify under the vote key',
+    });
   });
   it('when a ballot is for another vote / fails with token_signature_invalid', async () => {
     const b = { voteId: 'v-2', t: 'A'.repeat(43), signature: 'A'.repeat(64) };

@@ -25,7 +25,9 @@ describe('parseCandidateLines (the secretary’s list with 现任职务 / 拟任
   });
 
   it('keeps a two-character name padded with a space as one name', () => {
-    expect(parseCandidateLines('王　毅 县发改委主任 县财政局局长').candidates).toEqual([{ name: '王毅', currentPost: '县发改委主任', proposedPost: '县财政局局长' }]);
+    expect(parseCandidateLines('王　毅 县发改委主任 县财政局局长').candidates).toEqual([
+      { name: '王毅', currentPost: '县发改委主任', proposedPost: '县财政局局长' },
+    ]);
   });
 
   it('names the lines that are not one candidate: more than three columns, or two names in the first', () => {

@@ -22,7 +22,12 @@ const svc = serviceKey('flow-service');
 const rogue = serviceKey('flow-rogue');
 const svcKey = await importJWK(svc.privateJwk, 'EdDSA');
 const rogueKey = await importJWK(rogue.privateJwk, 'EdDSA');
-const definition: VoteDefinition = definitionWith([item('A', 1, ['a1', 'a2'])], { voteId: 'v-1', committeeId: 'c-1', meetingId: 'm-1', publicKey: toBase64url(voteKey.publicKey) });
+const definition: VoteDefinition = definitionWith([item('A', 1, ['a1', 'a2'])], {
+  voteId: 'v-1',
+  committeeId: 'c-1',
+  meetingId: 'm-1',
+  publicKey: toBase64url(voteKey.publicKey),
+});
 const CREATED_HASH = 'c0'.repeat(32);
 
 const network = () => new ApiError(0, 'network', '网络不可用 / Network unavailable', 'fetch failed');
@@ -39,7 +44,13 @@ function world(options: { state?: Vote['state']; present?: boolean; chainKey?: s
   const tokenFailures: ApiError[] = [];
   const casts: Ballot[] = [];
   const castAnswers: CastAnswer[] = [];
-  const created = { seq: 3, hash: CREATED_HASH, kind: 'vote.created', committeeId: 'c-1', body: { definition: { ...definition, publicKey: options.chainKey ?? definition.publicKey } } } as unknown as ChainEntry;
+  const created = {
+    seq: 3,
+    hash: CREATED_HASH,
+    kind: 'vote.created',
+    committeeId: 'c-1',
+    body: { definition: { ...definition, publicKey: options.chainKey ?? definition.publicKey } },
+  } as unknown as ChainEntry;
   const chain = options.inChain === false ? [] : [created];
   let closedRecord: { committeeId: string; voteId: string; entries: unknown[] } | undefined;
 
@@ -75,7 +86,8 @@ function world(options: { state?: Vote['state']; present?: boolean; chainKey?: s
     },
     record: {
       verifiedChain: () => Promise.resolve(chain),
-      pinnedDefinition: () => Promise.resolve({ definition: chain[0] ? (chain[0].body as { definition: VoteDefinition }).definition : definition, createdHash: CREATED_HASH }),
+      pinnedDefinition: () =>
+        Promise.resolve({ definition: chain[0] ? (chain[0].body as { definition: VoteDefinition }).definition : definition, createdHash: CREATED_HASH }),
       readVoteRecord: () => Promise.resolve(closedRecord as never),
       checkVoteRecord: () => Promise.resolve(),
       serviceKeys: () => Promise.resolve(svc.jwks),
@@ -102,7 +114,11 @@ function world(options: { state?: Vote['state']; present?: boolean; chainKey?: s
   };
   const closeWith = (ballots: Ballot[]) => {
     vote.state = 'closed';
-    closedRecord = { committeeId: 'c-1', voteId: 'v-1', entries: [{ seq: 9, hash: 'ee'.repeat(32), kind: 'vote.closed', committeeId: 'c-1', body: { voteId: 'v-1', ballots } }] };
+    closedRecord = {
+      committeeId: 'c-1',
+      voteId: 'v-1',
+      entries: [{ seq: 9, hash: 'ee'.repeat(32), kind: 'vote.closed', committeeId: 'c-1', body: { voteId: 'v-1', ballots } }],
+    };
   };
   return { flow, deps, vote, stored, saves, tokenPosts, tokenFailures, casts, castAnswers, castIt, closeWith };
 }

@@ -7,7 +7,9 @@ const item = { post: '县财政局局长' };
 
 describe('postsText', () => {
   it('gives 现任 and 拟任, separated by ；', () => {
-    expect(postsText(item, { candidateId: 'a', name: '王小洪', currentPost: '县财政局副局长', proposedPost: '县财政局局长（正科级）' })).toBe('现任：县财政局副局长；拟任：县财政局局长（正科级）');
+    expect(postsText(item, { candidateId: 'a', name: '王小洪', currentPost: '县财政局副局长', proposedPost: '县财政局局长（正科级）' })).toBe(
+      '现任：县财政局副局长；拟任：县财政局局长（正科级）',
+    );
   });
 
   it('takes the item’s post as 拟任 when the candidate has only a 现任', () => {

@@ -11,7 +11,22 @@ import { idSchema, parseBody, parseId } from '../validate.ts';
 import { assertCanRead, assertSecretaryOrAdmin, VISIBILITIES } from '../../committees/access.ts';
 import { accessLog } from '../../committees/audit.ts';
 import { rulesSchema } from '../../committees/rules.ts';
-import { addMember, addMembers, addObserver, addSecretary, createCommittee, getCommittee, listCommitteeIds, listMembers, listObservers, listSecretaries, removeObserver, removeSecretary, setVisibility, updateMember } from '../../committees/service.ts';
+import {
+  addMember,
+  addMembers,
+  addObserver,
+  addSecretary,
+  createCommittee,
+  getCommittee,
+  listCommitteeIds,
+  listMembers,
+  listObservers,
+  listSecretaries,
+  removeObserver,
+  removeSecretary,
+  setVisibility,
+  updateMember,
+} from '../../committees/service.ts';
 
 const personName = z.string().trim().min(1).max(64);
 const createSchema = z.strictObject({

@@ -66,17 +66,26 @@ const evaluation = z.strictObject({
   shape: z.literal('evaluation'),
   title: z.string().trim().min(1).max(512),
   // Codes and names are checked by the protocol's parser (parseGrades): one rule for both.
-  grades: z.array(z.strictObject({ code: z.string(), name: z.string() })).max(GRADES_MAX).optional(),
+  grades: z
+    .array(z.strictObject({ code: z.string(), name: z.string() }))
+    .max(GRADES_MAX)
+    .optional(),
   candidates: z.array(candidate).min(1).max(EVALUATION_CADRES_MAX).refine(distinct, { message: 'a cadre is listed twice' }),
 });
 const shapedVoteSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   // More than one item is refused by the protocol's parser (item_mix_invalid, PROTOCOL.md §15.1).
-  items: z.array(z.discriminatedUnion('shape', [recommendation, evaluation])).min(1).max(ITEMS_MAX),
+  items: z
+    .array(z.discriminatedUnion('shape', [recommendation, evaluation]))
+    .min(1)
+    .max(ITEMS_MAX),
 });
 
 const hasShapedItem = (body: unknown): boolean =>
-  typeof body === 'object' && body !== null && Array.isArray((body as { items?: unknown }).items) && (body as { items: unknown[] }).items.some((i) => typeof i === 'object' && i !== null && 'shape' in i);
+  typeof body === 'object' &&
+  body !== null &&
+  Array.isArray((body as { items?: unknown }).items) &&
+  (body as { items: unknown[] }).items.some((i) => typeof i === 'object' && i !== null && 'shape' in i);
 
 /**
  * POST /v1/meetings/{id}/votes, issue 15 hook: a meeting of participants takes only 民主推荐 and
@@ -86,14 +95,21 @@ const hasShapedItem = (body: unknown): boolean =>
 export async function createShapedVoteFromRequest(ctx: AppContext, meeting: Meeting, body: unknown): Promise<VoteView | null> {
   const shaped = hasShapedItem(body);
   if (meeting.kind !== 'slips' && !shaped) return null;
-  if (meeting.kind !== 'slips') throw new AppError('meeting_kind_mismatch', 'Recommendation and evaluation votes are held in a meeting of participants holding slips (kind slips).', { field: 'items' });
-  if (!shaped) throw new AppError('meeting_kind_mismatch', 'A meeting of participants holds recommendation (民主推荐) or evaluation (民主测评) votes only.', { field: 'items' });
+  if (meeting.kind !== 'slips')
+    throw new AppError('meeting_kind_mismatch', 'Recommendation and evaluation votes are held in a meeting of participants holding slips (kind slips).', {
+      field: 'items',
+    });
+  if (!shaped)
+    throw new AppError('meeting_kind_mismatch', 'A meeting of participants holds recommendation (民主推荐) or evaluation (民主测评) votes only.', {
+      field: 'items',
+    });
   return createShapedVote(ctx, meeting.id, parseBody(shapedVoteSchema, body));
 }
 
 /** POST /v1/committees/{id}/meetings with kind slips, issue 15 hook (the caller checked the secretary). */
 export async function createSlipsMeetingFromRequest(ctx: AppContext, committeeId: string, body: unknown): Promise<Meeting | null> {
-  if (typeof body !== 'object' || body === null || (body as { kind?: unknown }).kind === undefined || (body as { kind?: unknown }).kind === 'members') return null;
+  if (typeof body !== 'object' || body === null || (body as { kind?: unknown }).kind === undefined || (body as { kind?: unknown }).kind === 'members')
+    return null;
   const input = parseBody(slipsMeetingSchema, body);
   return createSlipsMeeting(ctx, committeeId, input.title, input.entitled);
 }

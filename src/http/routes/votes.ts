@@ -19,7 +19,20 @@ import { CANDIDATE_POST_INPUT_MAX, MAX_CANDIDATES_PER_ITEM, MAX_ITEMS, MAX_SEATS
 import { closeVote, closingView, confirmClose, countersignClose, designateInspectors, meetingInspectors, sealClose } from '../../votes/close.ts';
 import { DECISION_REASON_MAX } from '../../protocol/close.ts';
 import { createShapedVoteFromRequest } from './participants.ts';
-import { castBallot, closedTally, createRunoff, createVote, findVote, issuedMembers, issueToken, listVotes, openVote, viewVote, voteRecord, voteStatus } from '../../votes/service.ts';
+import {
+  castBallot,
+  closedTally,
+  createRunoff,
+  createVote,
+  findVote,
+  issuedMembers,
+  issueToken,
+  listVotes,
+  openVote,
+  viewVote,
+  voteRecord,
+  voteStatus,
+} from '../../votes/service.ts';
 
 const name = z.string().trim().min(1).max(64);
 /**
@@ -270,7 +283,8 @@ export function votesRouter(ctx: AppContext): Router {
     let head = await chainHead(ctx.db, committeeId);
     if (!head) throw new AppError('not_found', 'No such committee.');
     const range = parseInput(rangeSchema, req.query, 'query');
-    if (access.to !== undefined && access.to < head.seq) head = { seq: access.to, hash: (await readEntries(ctx.db, committeeId, { from: access.to, to: access.to }))[0]!.hash };
+    if (access.to !== undefined && access.to < head.seq)
+      head = { seq: access.to, hash: (await readEntries(ctx.db, committeeId, { from: access.to, to: access.to }))[0]!.hash };
     const etag = `"${head.hash}"`;
     res.set('ETag', etag);
     if (ifNoneMatch(req.get('if-none-match'), etag)) {

@@ -26,7 +26,11 @@ export function checkAuthority(
   const secretary = (by: string | undefined, what: keyof typeof ACTS, seq: number): Outcome | null =>
     by !== undefined && secretaries.has(by)
       ? null
-      : fail('actor_not_secretary', `${ACTS[what].en} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`, `${ACTS[what].zh}（记录项 #${seq}）由 ${by ?? '未署名者'} 操作，此人不是哈希链上任命的秘书`);
+      : fail(
+          'actor_not_secretary',
+          `${ACTS[what].en} (entry ${seq}) by ${by ?? 'nobody named'}, who is not a secretary appointed on the chain`,
+          `${ACTS[what].zh}（记录项 #${seq}）由 ${by ?? '未署名者'} 操作，此人不是哈希链上任命的秘书`,
+        );
   let grants = 0;
   for (const e of entries) {
     if (e.seq >= vote.closed.seq) break;
@@ -38,10 +42,20 @@ export function checkAuthority(
       case 'secretary.removed':
       case 'enrolment.issued': {
         grants++;
-        if (!admins.has(e.body.by)) return fail('grant_unauthorised', `${e.kind} (entry ${e.seq}) by ${e.body.by}, who is not an administrator on the chain`, `${e.kind}（记录项 #${e.seq}）由 ${e.body.by} 操作，此人不是哈希链上的管理员`);
+        if (!admins.has(e.body.by))
+          return fail(
+            'grant_unauthorised',
+            `${e.kind} (entry ${e.seq}) by ${e.body.by}, who is not an administrator on the chain`,
+            `${e.kind}（记录项 #${e.seq}）由 ${e.body.by} 操作，此人不是哈希链上的管理员`,
+          );
         if (e.kind === 'secretary.appointed') secretaries.add(e.body.personId);
         if (e.kind === 'secretary.removed') {
-          if (!secretaries.delete(e.body.personId)) return fail('grant_unauthorised', `secretary.removed (entry ${e.seq}) removes ${e.body.personId}, who is not a secretary`, `secretary.removed（记录项 #${e.seq}）移除 ${e.body.personId}，此人并非秘书`);
+          if (!secretaries.delete(e.body.personId))
+            return fail(
+              'grant_unauthorised',
+              `secretary.removed (entry ${e.seq}) removes ${e.body.personId}, who is not a secretary`,
+              `secretary.removed（记录项 #${e.seq}）移除 ${e.body.personId}，此人并非秘书`,
+            );
         }
         break;
       }
@@ -82,5 +96,8 @@ export function checkAuthority(
     const bad = secretary(decision.by, 'decision', vote.closed.seq);
     if (bad) return bad;
   }
-  return pass(`vote created by secretary ${vote.created.body.by}; ${grants} grants, each by an administrator on the chain`, `表决由秘书 ${vote.created.body.by} 创建；${grants} 项授权，均由哈希链上的管理员作出`);
+  return pass(
+    `vote created by secretary ${vote.created.body.by}; ${grants} grants, each by an administrator on the chain`,
+    `表决由秘书 ${vote.created.body.by} 创建；${grants} 项授权，均由哈希链上的管理员作出`,
+  );
 }

@@ -15,8 +15,16 @@ export async function checkBallotSignatures(
   const bad = signed.filter((_, k) => results[k] !== true).map((s) => s.i);
   if (bad.length > 0) {
     const named = bad.slice(0, 20).map((i) => vote.hashes[i] || `#${i}`);
-    return fail('ballot_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${named.join(', ')}${bad.length > 20 ? ` … (${bad.length})` : ''}: the ballot signature over the marks does not verify under its ballot public key`, `选票 ${named.join('、')}${bad.length > 20 ? ` …（共 ${bad.length} 张）` : ''}：划票内容的签名在其选票公钥下无效`);
+    return fail(
+      'ballot_signature_invalid',
+      `ballot${bad.length > 1 ? 's' : ''} ${named.join(', ')}${bad.length > 20 ? ` … (${bad.length})` : ''}: the ballot signature over the marks does not verify under its ballot public key`,
+      `选票 ${named.join('、')}${bad.length > 20 ? ` …（共 ${bad.length} 张）` : ''}：划票内容的签名在其选票公钥下无效`,
+    );
   }
-  if (signed.length !== vote.ballots.length) return fail('not_checked', 'not every ballot checked: a ballot is malformed', '未能检查全部选票：有选票格式不正确');
-  return pass(`${vote.ballots.length} ballot signatures verify (batch): no mark was changed after casting`, `${vote.ballots.length} 个选票签名有效（批量验证）：投出后划票内容未被改动`);
+  if (signed.length !== vote.ballots.length)
+    return fail('not_checked', 'not every ballot checked: a ballot is malformed', '未能检查全部选票：有选票格式不正确');
+  return pass(
+    `${vote.ballots.length} ballot signatures verify (batch): no mark was changed after casting`,
+    `${vote.ballots.length} 个选票签名有效（批量验证）：投出后划票内容未被改动`,
+  );
 }

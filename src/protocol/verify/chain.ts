@@ -9,12 +9,30 @@ export function checkChain(record: Pick<RecordState, 'committeeId' | 'entries' |
   const links = checkChainLinks(entries);
   if (!links.ok) return { outcome: fail(links.code, links.detail, `哈希链校验未通过：${links.detailZh}`), next: null };
   const stranger = entries.findIndex((e) => e.committeeId !== committeeId);
-  if (stranger >= 0) return { outcome: fail('chain_committee', `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`, `记录项 #${stranger} 属于另一委员会 ${entries[stranger]!.committeeId}`), next: null };
+  if (stranger >= 0)
+    return {
+      outcome: fail(
+        'chain_committee',
+        `entry ${stranger} belongs to committee ${entries[stranger]!.committeeId}`,
+        `记录项 #${stranger} 属于另一委员会 ${entries[stranger]!.committeeId}`,
+      ),
+      next: null,
+    };
   if (!links.head || links.head.seq !== statedHead.seq || links.head.hash !== statedHead.hash) {
-    return { outcome: fail('chain_head', `the stated head (seq ${statedHead.seq}) is not the last entry`, `记录所称链头（序号 ${statedHead.seq}）不是哈希链的最后一项`), next: null };
+    return {
+      outcome: fail(
+        'chain_head',
+        `the stated head (seq ${statedHead.seq}) is not the last entry`,
+        `记录所称链头（序号 ${statedHead.seq}）不是哈希链的最后一项`,
+      ),
+      next: null,
+    };
   }
   return {
-    outcome: pass(`${entries.length} entries link from genesis to head ${links.head.hash.slice(0, 16)}…`, `${entries.length} 项从创世项起逐项链接至链头 ${links.head.hash.slice(0, 16)}…`),
+    outcome: pass(
+      `${entries.length} entries link from genesis to head ${links.head.hash.slice(0, 16)}…`,
+      `${entries.length} 项从创世项起逐项链接至链头 ${links.head.hash.slice(0, 16)}…`,
+    ),
     next: links.head,
   };
 }

@@ -135,7 +135,10 @@ export const CHECKS = {
   tokensUnique: { zh: '票证无重复使用', en: 'No token used twice' },
   tokenSignatures: { zh: '每张选票的票证签名有效', en: 'Every ballot’s token signature verifies' },
   ballotSignatures: { zh: '每张选票的划票内容经其一次性密钥签名，未被改动', en: 'Every ballot’s marks are signed by its one-time key (unchanged)' },
-  confirmations: { zh: '投票委员确认其选票在列，选票数不超过确认数', en: 'Members who cast confirmed their ballots are in; no more ballots than confirmations' },
+  confirmations: {
+    zh: '投票委员确认其选票在列，选票数不超过确认数',
+    en: 'Members who cast confirmed their ballots are in; no more ballots than confirmations',
+  },
   countersignatures: { zh: '全部监票人已对结果签名', en: 'Every designated inspector (监票人) countersigned' },
   tally: { zh: '重新计票与公布结果一致', en: 'Recomputed tally equals the published tally' },
   tallySignature: { zh: '计票结果签名有效', en: 'Tally signature verifies' },

@@ -36,18 +36,30 @@ const FIELD_ZH: Record<string, string> = { excellent: '优秀率', competentOrBe
  */
 export function verifyComposite(sources: readonly VerifiedSource[], entry: unknown): CompositeBody {
   const parsed: ChainEntry = parseEntry(entry, 'composite');
-  if (parsed.kind !== 'composite.published') throw new ProtocolError('invalid_entry', `the entry is a ${parsed.kind} entry, not composite.published`, { field: 'kind', zh: `该记录项为 ${parsed.kind}，不是 composite.published` });
-  if (hashEntry(parsed) !== parsed.hash) throw new ProtocolError('invalid_entry', 'the composite entry does not hash to its stated hash', { field: 'hash', zh: '综合测评记录项的哈希与其所载哈希不符' });
+  if (parsed.kind !== 'composite.published')
+    throw new ProtocolError('invalid_entry', `the entry is a ${parsed.kind} entry, not composite.published`, {
+      field: 'kind',
+      zh: `该记录项为 ${parsed.kind}，不是 composite.published`,
+    });
+  if (hashEntry(parsed) !== parsed.hash)
+    throw new ProtocolError('invalid_entry', 'the composite entry does not hash to its stated hash', {
+      field: 'hash',
+      zh: '综合测评记录项的哈希与其所载哈希不符',
+    });
   const body = parsed.body;
   if (sources.length !== body.sources.length) {
-    throw new ProtocolError('invalid_composite', `the composite names ${body.sources.length} sources, ${sources.length} records were given`, { field: 'sources', zh: `综合测评列出 ${body.sources.length} 个测评来源，实际提供 ${sources.length} 份记录` });
+    throw new ProtocolError('invalid_composite', `the composite names ${body.sources.length} sources, ${sources.length} records were given`, {
+      field: 'sources',
+      zh: `综合测评列出 ${body.sources.length} 个测评来源，实际提供 ${sources.length} 份记录`,
+    });
   }
   const tallies: EvaluationTally[] = body.sources.map((src, i) => {
     const { record, report } = sources[i]!;
     const where = `source ${i} (${src.label})`;
     const whereZh = `测评来源 #${i}（${src.label}）`;
     const fail = (en: string, zh: string) => new ProtocolError('invalid_composite', `${where}: ${en}`, { field: `sources.${i}`, zh: `${whereZh}：${zh}` });
-    if (!isPlainObject(record) || record.committeeId !== src.committeeId || record.voteId !== src.voteId) throw fail(`the record is not vote ${src.voteId} of committee ${src.committeeId}`, `所给记录不是委员会 ${src.committeeId} 的表决 ${src.voteId}`);
+    if (!isPlainObject(record) || record.committeeId !== src.committeeId || record.voteId !== src.voteId)
+      throw fail(`the record is not vote ${src.voteId} of committee ${src.committeeId}`, `所给记录不是委员会 ${src.committeeId} 的表决 ${src.voteId}`);
     if (!report || report.ok !== true) throw fail('the record did not verify', '该记录未通过核验');
     if (!report.head || report.head.seq !== src.head.seq || report.head.hash !== src.head.hash) {
       throw fail(`the verified head is not the head the composite names (seq ${src.head.seq})`, `核验所得链头不是综合测评所引用的链头（序号 ${src.head.seq}）`);
@@ -79,10 +91,18 @@ export function verifyComposite(sources: readonly VerifiedSource[], entry: unkno
  */
 export function verifyCompositeOnChain(entries: unknown, seq: number, sources: readonly VerifiedSource[]): CompositeBody {
   const links = verifyChainLinks(entries);
-  if (!links.ok) throw new ProtocolError('invalid_entry', `the composite's chain does not verify (${links.code} at entry ${links.index}): ${links.detail}`, { field: 'entries', zh: `综合测评所在哈希链未通过核验（${links.code}，记录项 #${links.index}）：${links.detailZh}` });
+  if (!links.ok)
+    throw new ProtocolError('invalid_entry', `the composite's chain does not verify (${links.code} at entry ${links.index}): ${links.detail}`, {
+      field: 'entries',
+      zh: `综合测评所在哈希链未通过核验（${links.code}，记录项 #${links.index}）：${links.detailZh}`,
+    });
   const chain = (entries as unknown[]).map((e, i) => parseEntry(e, `entries.${i}`));
   const entry = chain[seq];
-  if (!entry || entry.kind !== 'composite.published') throw new ProtocolError('invalid_entry', `entry ${seq} of the chain is not a composite.published entry`, { field: 'seq', zh: `哈希链的记录项 #${seq} 不是 composite.published` });
+  if (!entry || entry.kind !== 'composite.published')
+    throw new ProtocolError('invalid_entry', `entry ${seq} of the chain is not a composite.published entry`, {
+      field: 'seq',
+      zh: `哈希链的记录项 #${seq} 不是 composite.published`,
+    });
   const secretaries = new Set<string>();
   const admins = new Set<string>();
   for (const e of chain.slice(0, seq)) {
@@ -93,17 +113,27 @@ export function verifyCompositeOnChain(entries: unknown, seq: number, sources: r
   }
   const body = entry.body;
   if (!secretaries.has(body.by)) {
-    throw new ProtocolError('actor_not_secretary', `the composite (entry ${seq}) was published by ${body.by}, who is not a secretary appointed on the chain`, { field: 'by', zh: `综合测评（记录项 #${seq}）由 ${body.by} 发布，此人不是哈希链上任命的秘书` });
+    throw new ProtocolError('actor_not_secretary', `the composite (entry ${seq}) was published by ${body.by}, who is not a secretary appointed on the chain`, {
+      field: 'by',
+      zh: `综合测评（记录项 #${seq}）由 ${body.by} 发布，此人不是哈希链上任命的秘书`,
+    });
   }
   for (const [i, src] of body.sources.entries()) {
     const where = `source ${i} (${src.label})`;
     const whereZh = `测评来源 #${i}（${src.label}）`;
     if (src.committeeId !== entry.committeeId) {
-      throw new ProtocolError('invalid_composite', `${where}: vote ${src.voteId} is a vote of committee ${src.committeeId}, not of this composite's committee`, { field: `sources.${i}.committeeId`, zh: `${whereZh}：表决 ${src.voteId} 属于委员会 ${src.committeeId}，不属于本综合测评所在委员会` });
+      throw new ProtocolError(
+        'invalid_composite',
+        `${where}: vote ${src.voteId} is a vote of committee ${src.committeeId}, not of this composite's committee`,
+        { field: `sources.${i}.committeeId`, zh: `${whereZh}：表决 ${src.voteId} 属于委员会 ${src.committeeId}，不属于本综合测评所在委员会` },
+      );
     }
     const closed = src.head.seq < seq ? chain[src.head.seq] : undefined;
     if (!closed || closed.kind !== 'vote.closed' || closed.hash !== src.head.hash || closed.body.voteId !== src.voteId) {
-      throw new ProtocolError('invalid_composite', `${where}: entry ${src.head.seq} is not the close of vote ${src.voteId} before the composite`, { field: `sources.${i}.head`, zh: `${whereZh}：记录项 #${src.head.seq} 不是表决 ${src.voteId} 在综合测评之前的结束记录` });
+      throw new ProtocolError('invalid_composite', `${where}: entry ${src.head.seq} is not the close of vote ${src.voteId} before the composite`, {
+        field: `sources.${i}.head`,
+        zh: `${whereZh}：记录项 #${src.head.seq} 不是表决 ${src.voteId} 在综合测评之前的结束记录`,
+      });
     }
   }
   return verifyComposite(sources, entry);
@@ -111,7 +141,10 @@ export function verifyCompositeOnChain(entries: unknown, seq: number, sources: r
 
 function mismatch(expected: CompositeCadre[], published: CompositeCadre[]): ProtocolError {
   if (expected.length !== published.length) {
-    return new ProtocolError('composite_mismatch', `the composite lists ${published.length} cadres, the sources give ${expected.length}`, { field: 'cadres', zh: `综合测评列出 ${published.length} 名干部，而测评来源为 ${expected.length} 名` });
+    return new ProtocolError('composite_mismatch', `the composite lists ${published.length} cadres, the sources give ${expected.length}`, {
+      field: 'cadres',
+      zh: `综合测评列出 ${published.length} 名干部，而测评来源为 ${expected.length} 名`,
+    });
   }
   for (const [k, e] of expected.entries()) {
     const p = published[k]!;

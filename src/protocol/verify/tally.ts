@@ -5,7 +5,13 @@ import { bytesToHex, canonicalBytes } from '../encoding.ts';
 import { computeTally } from '../tally.ts';
 import { fail, pass, type Outcome } from './outcome.ts';
 
-export function checkTally(vote: { definition: AnyVoteDefinition; wellFormed: readonly (Ballot | null)[]; issuedCount: number; presentCount: number; tally: unknown }): Outcome {
+export function checkTally(vote: {
+  definition: AnyVoteDefinition;
+  wellFormed: readonly (Ballot | null)[];
+  issuedCount: number;
+  presentCount: number;
+  tally: unknown;
+}): Outcome {
   const { wellFormed, tally } = vote;
   if (wellFormed.some((b) => b === null)) return fail('not_checked', 'not recounted: a ballot is malformed', '未重新计票：有选票格式不正确');
   const recomputed = computeTally(vote.definition, wellFormed, { issued: vote.issuedCount, present: vote.presentCount });
@@ -15,13 +21,24 @@ export function checkTally(vote: { definition: AnyVoteDefinition; wellFormed: re
   } catch {
     return fail('tally_mismatch', 'the published tally cannot be canonicalised', '公布的计票结果无法规范化');
   }
-  if (bytesToHex(canonicalBytes(recomputed)) !== published) return fail('tally_mismatch', describeDifference(recomputed, tally, 'en'), `重新计票与公布的计票结果不一致：${describeDifference(recomputed, tally, 'zh')}`);
+  if (bytesToHex(canonicalBytes(recomputed)) !== published)
+    return fail(
+      'tally_mismatch',
+      describeDifference(recomputed, tally, 'en'),
+      `重新计票与公布的计票结果不一致：${describeDifference(recomputed, tally, 'zh')}`,
+    );
   return pass('the recount equals the published tally, outcomes included', '重新计票与公布的计票结果一致（含表决结论）');
 }
 
 /** The first differing path between the recount and the published tally, for a readable report. */
 function describeDifference(expected: unknown, actual: unknown, lang: 'en' | 'zh', path = 'tally'): string {
-  if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || expected === null || actual === null || typeof expected !== 'object') {
+  if (
+    typeof expected !== typeof actual ||
+    Array.isArray(expected) !== Array.isArray(actual) ||
+    expected === null ||
+    actual === null ||
+    typeof expected !== 'object'
+  ) {
     return lang === 'en'
       ? `${path}: recount gives ${JSON.stringify(expected)}, published ${JSON.stringify(actual)}`
       : `${path}：重新计票得 ${valueZh(path, expected)}，公布为 ${valueZh(path, actual)}`;

@@ -26,7 +26,10 @@ export interface TokenWork {
 /** What each ballot spends: t (version 1) or its one-time public key (version 2). */
 export const tokenField = (version: ProtocolVersion): 't' | 'ballotPublicKey' => (version === 2 ? 'ballotPublicKey' : 't');
 
-export function startTokenWork(vote: { voteId: string; version: ProtocolVersion; ballots: readonly unknown[] }, env: Pick<VerifyEnv, 'accelerator' | 'options' | 'progress'>): TokenWork {
+export function startTokenWork(
+  vote: { voteId: string; version: ProtocolVersion; ballots: readonly unknown[] },
+  env: Pick<VerifyEnv, 'accelerator' | 'options' | 'progress'>,
+): TokenWork {
   const { voteId, version } = vote;
   const field = tokenField(version);
   const items: TokenItem[] = [];
@@ -48,7 +51,10 @@ export function startTokenWork(vote: { voteId: string; version: ProtocolVersion;
   return { items, index, unreadable, sums };
 }
 
-export async function checkTokenSignatures(vote: { key: Uint8Array; ballots: readonly unknown[]; tokens: TokenWork }, env: Pick<VerifyEnv, 'options'>): Promise<Outcome> {
+export async function checkTokenSignatures(
+  vote: { key: Uint8Array; ballots: readonly unknown[]; tokens: TokenWork },
+  env: Pick<VerifyEnv, 'options'>,
+): Promise<Outcome> {
   const { items, index } = vote.tokens;
   const bad = [...vote.tokens.unreadable];
   const settled = await vote.tokens.sums;
@@ -61,13 +67,28 @@ export async function checkTokenSignatures(vote: { key: Uint8Array; ballots: rea
     complete = located.complete;
     bad.push(...located.bad.map((k) => index[k]!));
     if (bad.length === 0) bad.push(...(sums.ok ? [] : sums.bad.map((k) => index[k]!)));
-    if (bad.length === 0) return fail('token_signature_invalid', 'the batch check fails but no single ballot could be named within the budget', '批量验证未通过，但在限定计算量内未能指出具体哪张选票');
+    if (bad.length === 0)
+      return fail(
+        'token_signature_invalid',
+        'the batch check fails but no single ballot could be named within the budget',
+        '批量验证未通过，但在限定计算量内未能指出具体哪张选票',
+      );
   }
   bad.sort((a, b) => a - b);
   if (bad.length > 0) {
     const shown = bad.length > 20 ? `${bad.slice(0, 20).join(', ')} … (${bad.length})` : bad.join(', ');
-    const shownZh = bad.length > 20 ? `${bad.slice(0, 20).map((i) => `#${i}`).join('、')} …（共 ${bad.length} 张）` : bad.map((i) => `#${i}`).join('、');
-    return fail('token_signature_invalid', `ballot${bad.length > 1 ? 's' : ''} ${shown}${complete ? '' : ' and possibly others'}: token signature does not verify under the vote key`, `选票 ${shownZh}${complete ? '' : '（可能还有其他）'}：票证签名在表决公钥下无效`);
+    const shownZh =
+      bad.length > 20
+        ? `${bad
+            .slice(0, 20)
+            .map((i) => `#${i}`)
+            .join('、')} …（共 ${bad.length} 张）`
+        : bad.map((i) => `#${i}`).join('、');
+    return fail(
+      'token_signature_invalid',
+      `ballot${bad.length > 1 ? 's' : ''} ${shown}${complete ? '' : ' and possibly others'}: token signature does not verify under the vote key`,
+      `选票 ${shownZh}${complete ? '' : '（可能还有其他）'}：票证签名在表决公钥下无效`,
+    );
   }
   return pass(`${vote.ballots.length} token signatures verify (batch)`, `${vote.ballots.length} 个票证签名有效（批量验证）`);
 }

@@ -9,7 +9,14 @@ export function checkTurnout(vote: { ballots: readonly unknown[]; issuedCount: n
   const present = vote.presentCount;
   const entitled = vote.definition.entitled;
   if (!(returned <= issued && issued <= present && present <= entitled)) {
-    return fail('turnout_inconsistent', `收回 ${returned}, 发出 ${issued}, 实到 ${present}, 应到 ${entitled}`, `收回 ${returned}、发出 ${issued}、实到 ${present}、应到 ${entitled} 不满足 收回 ≤ 发出 ≤ 实到 ≤ 应到`);
+    return fail(
+      'turnout_inconsistent',
+      `收回 ${returned}, 发出 ${issued}, 实到 ${present}, 应到 ${entitled}`,
+      `收回 ${returned}、发出 ${issued}、实到 ${present}、应到 ${entitled} 不满足 收回 ≤ 发出 ≤ 实到 ≤ 应到`,
+    );
   }
-  return pass(`收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${present} ≤ 应到 ${entitled}`, `收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${present} ≤ 应到 ${entitled}`);
+  return pass(
+    `收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${present} ≤ 应到 ${entitled}`,
+    `收回 ${returned} ≤ 发出 ${issued} ≤ 实到 ${present} ≤ 应到 ${entitled}`,
+  );
 }

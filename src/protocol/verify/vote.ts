@@ -36,17 +36,42 @@ export function findVote(record: Pick<RecordState, 'committeeId' | 'voteId' | 'e
   const version = createdEntry ? versionOf(createdEntry.body.definition) : null;
   const failed = (code: Parameters<typeof fail>[0], en: string, zh: string) => ({ outcome: fail(code, en, zh), next: null, version });
   if (created.length === 0) return failed('vote_missing', `no vote.created entry for vote ${voteId}`, `没有表决 ${voteId} 的 vote.created 项`);
-  if (created.length > 1) return failed('vote_duplicate', `${created.length} vote.created entries for vote ${voteId}, expected 1`, `表决 ${voteId} 有 ${created.length} 个 vote.created 项，应为 1 个`);
-  if (closed.length > 1) return failed('vote_duplicate', `${closed.length} vote.closed entries for vote ${voteId}, expected 1`, `表决 ${voteId} 有 ${closed.length} 个 vote.closed 项，应为 1 个`);
-  if (closed.length === 0 || closed[0]!.seq < created[0]!.seq) return failed('vote_not_closed', `no vote.closed entry after the vote.created entry for vote ${voteId}`, `表决 ${voteId} 的 vote.created 项之后没有 vote.closed 项`);
-  if (!createdEntry || !closedEntry) return failed('entries_after_close', `the record goes on after the vote's vote.closed entry (seq ${closed[0]!.seq}); it must end there`, `记录在该表决的 vote.closed 项（序号 ${closed[0]!.seq}）之后仍有内容；记录必须止于该项`);
+  if (created.length > 1)
+    return failed(
+      'vote_duplicate',
+      `${created.length} vote.created entries for vote ${voteId}, expected 1`,
+      `表决 ${voteId} 有 ${created.length} 个 vote.created 项，应为 1 个`,
+    );
+  if (closed.length > 1)
+    return failed(
+      'vote_duplicate',
+      `${closed.length} vote.closed entries for vote ${voteId}, expected 1`,
+      `表决 ${voteId} 有 ${closed.length} 个 vote.closed 项，应为 1 个`,
+    );
+  if (closed.length === 0 || closed[0]!.seq < created[0]!.seq)
+    return failed(
+      'vote_not_closed',
+      `no vote.closed entry after the vote.created entry for vote ${voteId}`,
+      `表决 ${voteId} 的 vote.created 项之后没有 vote.closed 项`,
+    );
+  if (!createdEntry || !closedEntry)
+    return failed(
+      'entries_after_close',
+      `the record goes on after the vote's vote.closed entry (seq ${closed[0]!.seq}); it must end there`,
+      `记录在该表决的 vote.closed 项（序号 ${closed[0]!.seq}）之后仍有内容；记录必须止于该项`,
+    );
   const def = createdEntry.body.definition;
-  if (def.committeeId !== committeeId) return failed('vote_definition_invalid', `the vote belongs to committee ${def.committeeId}`, `该表决属于委员会 ${def.committeeId}`);
+  if (def.committeeId !== committeeId)
+    return failed('vote_definition_invalid', `the vote belongs to committee ${def.committeeId}`, `该表决属于委员会 ${def.committeeId}`);
   let key: Uint8Array;
   try {
     key = fromBase64url(def.publicKey);
   } catch (e) {
-    return failed('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, '表决公钥不是有效的 G2 点：publicKey 不是规范的 base64url 编码');
+    return failed(
+      'vote_key_invalid',
+      `the vote key is not a valid G2 point: ${(e as Error).message}`,
+      '表决公钥不是有效的 G2 点：publicKey 不是规范的 base64url 编码',
+    );
   }
   try {
     decodeG2(key, 'publicKey');
@@ -54,7 +79,10 @@ export function findVote(record: Pick<RecordState, 'committeeId' | 'voteId' | 'e
     return failed('vote_key_invalid', `the vote key is not a valid G2 point: ${(e as Error).message}`, `表决公钥不是有效的 G2 点：${reasonZh(e)}`);
   }
   return {
-    outcome: pass(`vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`, `表决 ${voteId}：${def.items.length} 个事项，公钥 ${def.publicKey.slice(0, 16)}…`),
+    outcome: pass(
+      `vote ${voteId}: ${def.items.length} items, key ${def.publicKey.slice(0, 16)}…`,
+      `表决 ${voteId}：${def.items.length} 个事项，公钥 ${def.publicKey.slice(0, 16)}…`,
+    ),
     next: { definition: def, key, created: createdEntry, closed: closedEntry },
     version,
   };

@@ -40,7 +40,12 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
             'This browser is enrolled as the person above. The administrator’s code is printed by the service on its first start (npm start): enrol the administrator’s own device (or another browser) with it and open this page there.',
           ),
         ),
-        h('div', { class: 'row' }, h('a', { class: 'button', href: '#/member' }, L('去投票页面', 'Go to voting')), h('a', { class: 'button', href: '#/secretary' }, L('去秘书页面', 'Go to the secretary page'))),
+        h(
+          'div',
+          { class: 'row' },
+          h('a', { class: 'button', href: '#/member' }, L('去投票页面', 'Go to voting')),
+          h('a', { class: 'button', href: '#/secretary' }, L('去秘书页面', 'Go to the secretary page')),
+        ),
       ),
     );
     return () => {};
@@ -195,7 +200,12 @@ function runAdmin(root: HTMLElement, session: Session, params: URLSearchParams):
       return;
     }
     if (gone) return;
-    put(panel, summary(c), membersSection(ctx, c, members, flash?.where === 'members' ? flash.els : []), secretariesSection(ctx, c, secretaries, flash?.where === 'secretaries' ? flash.els : []));
+    put(
+      panel,
+      summary(c),
+      membersSection(ctx, c, members, flash?.where === 'members' ? flash.els : []),
+      secretariesSection(ctx, c, secretaries, flash?.where === 'secretaries' ? flash.els : []),
+    );
   }
 
   async function refreshCommittee(): Promise<void> {

@@ -23,13 +23,15 @@ export function mountHome(root: HTMLElement): void {
         tile('#/member', '委员投票', 'Vote', '登记设备、领取选票、投票并核对计入', 'Enrol, get your ballots, vote, check it was counted'),
         tile('#/secretary', '秘书', 'Secretary', '会议、到会登记、表决、开始与结束投票', 'Meetings, attendance, votes, opening and closing'),
         tile('#/observer', '监票验证', 'Verify', '在浏览器中独立核验公开记录', 'Check a public record in this browser'),
-        tile('#/admin', '管理', 'Administration', '委员会与规则、委员名单、秘书、登记码与设备', 'Committees and rules, members, secretaries, enrolment codes and devices'),
+        tile(
+          '#/admin',
+          '管理',
+          'Administration',
+          '委员会与规则、委员名单、秘书、登记码与设备',
+          'Committees and rules, members, secretaries, enrolment codes and devices',
+        ),
       ),
-      h(
-        'p',
-        { class: 'hint' },
-        L('大屏结果请从秘书页面的“大屏显示”打开。', 'Open the big-screen result from “Projector” on the secretary page.'),
-      ),
+      h('p', { class: 'hint' }, L('大屏结果请从秘书页面的“大屏显示”打开。', 'Open the big-screen result from “Projector” on the secretary page.')),
     ),
   );
   if (!cryptoAvailable()) {

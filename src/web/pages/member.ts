@@ -104,7 +104,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       case 'not_in_record':
         return L('公开记录中还没有这项表决，暂不投出。', 'This vote is not in the public record yet; the ballot waits.');
       case 'close_hash_mismatch':
-        return L('服务提供的计票数据与其哈希不符，本设备不予确认。请告知监票人。', 'The close the service shows does not match its hash; this device does not confirm it. Tell the inspectors.');
+        return L(
+          '服务提供的计票数据与其哈希不符，本设备不予确认。请告知监票人。',
+          'The close the service shows does not match its hash; this device does not confirm it. Tell the inspectors.',
+        );
       case 'record_rewritten':
         return flow.rewritten ? rewrittenText(flow.rewritten) : errorText(e);
     }
@@ -114,7 +117,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const n = flow.notice;
     if (!n) return undefined;
     if (n.kind === 'error') return { kind: 'error', text: errorText(n.error) };
-    return { kind: 'info', text: n.what === 'no_committee' ? L('您不是任何委员会的委员。', 'You are not a member of any committee.') : L('暂无会议。', 'No meeting yet.') };
+    return {
+      kind: 'info',
+      text: n.what === 'no_committee' ? L('您不是任何委员会的委员。', 'You are not a member of any committee.') : L('暂无会议。', 'No meeting yet.'),
+    };
   }
 
   /** A vote's failure as the card shows it. */
@@ -126,7 +132,18 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     const committee = flow.committees?.find((c) => c.id === flow.committeeId);
     const meeting = flow.meetings.find((m) => m.id === flow.meetingId);
     const tokens = flow.votes.filter((v) => flow.local.get(v.id)?.token).length;
-    const key = JSON.stringify([document.documentElement.lang, committee?.id, meeting?.id, meeting?.state, flow.meetings.length, flow.present(), tokens, flow.votes.length, pageMsg(), flow.rewritten]);
+    const key = JSON.stringify([
+      document.documentElement.lang,
+      committee?.id,
+      meeting?.id,
+      meeting?.state,
+      flow.meetings.length,
+      flow.present(),
+      tokens,
+      flow.votes.length,
+      pageMsg(),
+      flow.rewritten,
+    ]);
     if (key === headKey) return;
     headKey = key;
     const meetingChooser =
@@ -155,7 +172,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
             { class: `signin-state ${flow.present() ? 'ok' : 'waiting'}`, 'data-present': String(flow.present()) },
             flow.present()
               ? L(`已签到 · 已领取 ${tokens} 张选票票证`, `Signed in · ${tokens} ballot token${tokens === 1 ? '' : 's'} on this device`)
-              : L('尚未登记到会：秘书登记实到后，本设备会自动领取选票。', 'Not yet recorded present: once the secretary records you, this device fetches your ballots.'),
+              : L(
+                  '尚未登记到会：秘书登记实到后，本设备会自动领取选票。',
+                  'Not yet recorded present: once the secretary records you, this device fetches your ballots.',
+                ),
           )
         : null,
       flow.rewritten ? h('p', { class: 'notice error record-rewritten', role: 'alert' }, rewrittenText(flow.rewritten)) : null,
@@ -226,7 +246,14 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
       card.append(status('ok', L('✓ 已投票，回执已保存在本设备。', '✓ Voted; the receipt is kept on this device.'), 'voted'));
       card.append(h('p', { class: 'hash' }, L('选票指纹 ', 'Ballot hash '), h('code', null, shortHash(v.ballotHash ?? ''))));
       if (vote.state === 'closed') {
-        if (v.counted === true) card.append(status('ok', L('✓ 您的选票已计入：在公开记录中找到，且与回执一致。', '✓ Your ballot is counted: it is in the public record and matches the receipt.'), 'counted'));
+        if (v.counted === true)
+          card.append(
+            status(
+              'ok',
+              L('✓ 您的选票已计入：在公开记录中找到，且与回执一致。', '✓ Your ballot is counted: it is in the public record and matches the receipt.'),
+              'counted',
+            ),
+          );
         if (v.closedHead) {
           card.append(
             h(
@@ -237,10 +264,22 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
               h('span', { class: 'hint' }, L('（应与大屏上的相同）', ' (must match the projector)')),
             ),
           );
-        }
-        else if (v.counted === false) card.append(status('error', L('✗ 公开记录中没有找到您的选票！请立即告知监票人。', '✗ Your ballot is NOT in the public record! Tell the scrutineers now.'), 'not-counted'));
+        } else if (v.counted === false)
+          card.append(
+            status(
+              'error',
+              L('✗ 公开记录中没有找到您的选票！请立即告知监票人。', '✗ Your ballot is NOT in the public record! Tell the scrutineers now.'),
+              'not-counted',
+            ),
+          );
         else card.append(status('info', L('正在核对公开记录…', 'Checking the public record…')));
-        card.append(h('a', { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` }, L('验证整份记录 →', 'Verify the whole record →')));
+        card.append(
+          h(
+            'a',
+            { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` },
+            L('验证整份记录 →', 'Verify the whole record →'),
+          ),
+        );
       } else if (vote.state === 'confirming' || vote.state === 'countersigning') {
         card.append(closeCheck(vote, v));
       }
@@ -269,7 +308,14 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     }
     const view = flow.closings.get(vote.id);
     if (vote.state === 'countersigning' && view?.state === 'countersigning' && view.inspectors.includes(me.personId)) {
-      card.append(inspectorPanel(vote, view, { audit: flow.audits.get(vote.id), personId: me.personId, busy: flow.busy.has(vote.id), countersign: () => void flow.countersign(vote.id) }));
+      card.append(
+        inspectorPanel(vote, view, {
+          audit: flow.audits.get(vote.id),
+          personId: me.personId,
+          busy: flow.busy.has(vote.id),
+          countersign: () => void flow.countersign(vote.id),
+        }),
+      );
     }
     // An outbox failure is already shown, in its own words, by outboxStatus.
     if (msg && !(v?.ballot && !v.receipt)) card.append(notice('error', msg.text));
@@ -283,11 +329,20 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     }
     if (vote.state !== 'open' && v.confirmedClose) {
       // The answer was lost, but the ballot is in the count: this device found it there and confirmed.
-      return h('p', { class: 'notice ok outbox confirmed-in-close', 'data-outbox': 'in-count' }, L('✓ 已确认本人选票在列：计票结果中有您的选票，内容未变。', '✓ Confirmed: your ballot is in the count, unchanged.'));
+      return h(
+        'p',
+        { class: 'notice ok outbox confirmed-in-close', 'data-outbox': 'in-count' },
+        L('✓ 已确认本人选票在列：计票结果中有您的选票，内容未变。', '✓ Confirmed: your ballot is in the count, unchanged.'),
+      );
     }
     if (vote.state !== 'open') {
-      if (vote.state === 'confirming' && flow.busy.has(vote.id)) return h('p', { class: 'notice info outbox', 'data-outbox': 'checking', role: 'status' }, L('正在核对计票结果…', 'Checking the count…'));
-      return h('p', { class: 'notice error outbox', 'data-outbox': 'refused', role: 'alert' }, L('未能投出：表决已结束，这张选票未能送达。请告知监票人。', 'Not cast: the vote closed before this ballot arrived. Tell the scrutineers.'));
+      if (vote.state === 'confirming' && flow.busy.has(vote.id))
+        return h('p', { class: 'notice info outbox', 'data-outbox': 'checking', role: 'status' }, L('正在核对计票结果…', 'Checking the count…'));
+      return h(
+        'p',
+        { class: 'notice error outbox', 'data-outbox': 'refused', role: 'alert' },
+        L('未能投出：表决已结束，这张选票未能送达。请告知监票人。', 'Not cast: the vote closed before this ballot arrived. Tell the scrutineers.'),
+      );
     }
     const failure = failureMsg(vote.id);
     if (flow.busy.has(vote.id) || !failure) {
@@ -297,7 +352,10 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
     return h(
       'p',
       { class: 'notice warn outbox', 'data-outbox': 'retrying', role: 'status' },
-      L(`未能投出：${why}选票保存在本设备上，恢复后自动重新投出，无需再次操作。`, `Not cast yet: ${why} The ballot is kept on this device and is sent again by itself once the service is reachable; nothing to do.`),
+      L(
+        `未能投出：${why}选票保存在本设备上，恢复后自动重新投出，无需再次操作。`,
+        `Not cast yet: ${why} The ballot is kept on this device and is sent again by itself once the service is reachable; nothing to do.`,
+      ),
     );
   }
 

@@ -33,7 +33,12 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
     if (cap === undefined) await signInIfEnrolled();
     return recordGet<unknown>(address, cap !== undefined ? { share: cap } : {});
   };
-  const url = h('input', { name: 'record-url', value: params.get('record') ?? '', placeholder: '/v1/votes/…/record', 'aria-label': L('记录地址', 'Record address') });
+  const url = h('input', {
+    name: 'record-url',
+    value: params.get('record') ?? '',
+    placeholder: '/v1/votes/…/record',
+    'aria-label': L('记录地址', 'Record address'),
+  });
   const file = h('input', { type: 'file', name: 'record-file', accept: 'application/json,.json' });
   const out = h('div', { class: 'verify-out' });
   const go = h('button', { type: 'submit', class: 'primary big verify' }, L('下载并验证', 'Fetch and verify'));
@@ -175,14 +180,28 @@ function reportView(report: VerificationReport, pinnedHead: ChainHead | undefine
       ),
     ),
     pinnedHead
-      ? h('p', { class: 'hint' }, L(`已与本设备先前固定的链头（第 ${pinnedHead.seq} 条）比对。`, `Compared with the head this device pinned earlier (entry ${pinnedHead.seq}).`))
-      : h('p', { class: 'hint' }, L(`本设备此前未固定该委员会的链头；验证通过后已固定。`, `No head of this committee was pinned on this device; it is pinned once the record verifies.`)),
+      ? h(
+          'p',
+          { class: 'hint' },
+          L(`已与本设备先前固定的链头（第 ${pinnedHead.seq} 条）比对。`, `Compared with the head this device pinned earlier (entry ${pinnedHead.seq}).`),
+        )
+      : h(
+          'p',
+          { class: 'hint' },
+          L(
+            `本设备此前未固定该委员会的链头；验证通过后已固定。`,
+            `No head of this committee was pinned on this device; it is pinned once the record verifies.`,
+          ),
+        ),
     report.head ? h('p', { class: 'hash' }, L('链头 ', 'Head '), h('code', null, `#${report.head.seq} ${report.head.hash}`)) : null,
     t
       ? h(
           'p',
           { class: 'hint' },
-          L(`应到 ${t.entitled} · 实到 ${t.present} · 发出 ${t.issued} · 收回 ${t.returned}`, `Entitled ${t.entitled} · present ${t.present} · issued ${t.issued} · returned ${t.returned}`),
+          L(
+            `应到 ${t.entitled} · 实到 ${t.present} · 发出 ${t.issued} · 收回 ${t.returned}`,
+            `Entitled ${t.entitled} · present ${t.present} · issued ${t.issued} · returned ${t.returned}`,
+          ),
         )
       : null,
     report.ok && t ? resultTables(t, definition) : null,
@@ -207,7 +226,17 @@ function resultTables(t: Tally, definition: VoteDefinition | null): HTMLElement 
         h(
           'table',
           { class: 'result-table' },
-          h('thead', null, h('tr', null, h('th', null, L('候选人', 'Candidate')), marks.map((m) => h('th', { class: 'num' }, markLabel(m))), h('th', null, L('结果', 'Outcome')))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', null, L('候选人', 'Candidate')),
+              marks.map((m) => h('th', { class: 'num' }, markLabel(m))),
+              h('th', null, L('结果', 'Outcome')),
+            ),
+          ),
           h(
             'tbody',
             null,

@@ -98,11 +98,15 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         // The close's hash from the verified chain (which must extend this screen's pin).
         const chain = await verifiedChain(committeeId);
         const closed = chain[t.closedSeq];
-        if (!closed || closed.kind !== 'vote.closed' || closed.body.voteId !== voteId) throw new Error(L('记录中没有这项表决的结束条目。', 'The record holds no close of this vote.'));
+        if (!closed || closed.kind !== 'vote.closed' || closed.body.voteId !== voteId)
+          throw new Error(L('记录中没有这项表决的结束条目。', 'The record holds no close of this vote.'));
         // The result shown is the tally inside the verified close entry, never the separate
         // /tally answer: the screen and the printed report pair this tally with this hash.
         const b = closed.body;
-        const proof = b.confirmations && b.countersignatures ? { confirmations: b.confirmations.length, decision: b.decision ?? null, inspectors: b.countersignatures.map((x) => x.memberId) } : null;
+        const proof =
+          b.confirmations && b.countersignatures
+            ? { confirmations: b.confirmations.length, decision: b.decision ?? null, inspectors: b.countersignatures.map((x) => x.memberId) }
+            : null;
         result = { tally: b.tally, headSeq: t.closedSeq, headHash: closed.hash, meetingTitle: t.meetingTitle, closedAt: t.closedAt, proof };
       }
       error = undefined;
@@ -145,13 +149,30 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         h('h2', null, defItem.post),
         h('span', { class: 'kind' }, kindLabel(kind, defItem.seats)),
         it
-          ? h('span', { class: 'validity' }, L('有效 ', 'Valid '), h('strong', { 'data-figure': 'valid' }, it.valid), L('　无效 ', '   Invalid '), h('strong', { 'data-figure': 'invalid' }, it.invalid))
+          ? h(
+              'span',
+              { class: 'validity' },
+              L('有效 ', 'Valid '),
+              h('strong', { 'data-figure': 'valid' }, it.valid),
+              L('　无效 ', '   Invalid '),
+              h('strong', { 'data-figure': 'invalid' }, it.invalid),
+            )
           : null,
       ),
       h(
         'table',
         { class: 'result-table' },
-        h('thead', null, h('tr', null, h('th', null, L('候选人', 'Candidate')), marks.map((m) => h('th', { class: 'num' }, markLabel(m))), h('th', null, L('结果', 'Outcome')))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', null, L('候选人', 'Candidate')),
+            marks.map((m) => h('th', { class: 'num' }, markLabel(m))),
+            h('th', null, L('结果', 'Outcome')),
+          ),
+        ),
         h(
           'tbody',
           null,
@@ -182,11 +203,29 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     return h(
       'div',
       { class: 'close-proof' },
-      h('p', { 'data-confirmations': proof.confirmations }, L(`收回选票 ${t.returned} 张，投票委员在手机上确认本人选票在列 ${proof.confirmations} 份。`, `${t.returned} ballots returned; ${proof.confirmations} confirmations by members that their ballot is in.`)),
+      h(
+        'p',
+        { 'data-confirmations': proof.confirmations },
+        L(
+          `收回选票 ${t.returned} 张，投票委员在手机上确认本人选票在列 ${proof.confirmations} 份。`,
+          `${t.returned} ballots returned; ${proof.confirmations} confirmations by members that their ballot is in.`,
+        ),
+      ),
       proof.decision
-        ? h('p', { class: 'close-decision', 'data-unconfirmed': proof.decision.unconfirmed }, L(`经秘书决定，${proof.decision.unconfirmed} 张选票未获确认而计入，原因：${proof.decision.reason}`, `By the secretary’s recorded decision, ${proof.decision.unconfirmed} unconfirmed ballot${proof.decision.unconfirmed > 1 ? 's are' : ' is'} counted: ${proof.decision.reason}`))
+        ? h(
+            'p',
+            { class: 'close-decision', 'data-unconfirmed': proof.decision.unconfirmed },
+            L(
+              `经秘书决定，${proof.decision.unconfirmed} 张选票未获确认而计入，原因：${proof.decision.reason}`,
+              `By the secretary’s recorded decision, ${proof.decision.unconfirmed} unconfirmed ballot${proof.decision.unconfirmed > 1 ? 's are' : ' is'} counted: ${proof.decision.reason}`,
+            ),
+          )
         : null,
-      h('p', { class: 'close-inspectors' }, L(`监票人 ${inspectors} 已在手机上核验并电子签名。`, `Inspectors ${inspectors} verified the count on their phones and signed it.`)),
+      h(
+        'p',
+        { class: 'close-inspectors' },
+        L(`监票人 ${inspectors} 已在手机上核验并电子签名。`, `Inspectors ${inspectors} verified the count on their phones and signed it.`),
+      ),
     );
   }
 
@@ -198,7 +237,11 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
 
   function waitingText(state: VoteStatus['state']): string {
     if (state === 'open') return L('投票进行中，结束后当场公布结果。', 'Voting in progress; the result appears the moment it closes.');
-    if (state === 'confirming') return L('投票已结束。各委员手机正在核对本人选票，随后由监票人核验签字。', 'Voting is over. The members’ phones are checking their own ballots; then the inspectors check and sign.');
+    if (state === 'confirming')
+      return L(
+        '投票已结束。各委员手机正在核对本人选票，随后由监票人核验签字。',
+        'Voting is over. The members’ phones are checking their own ballots; then the inspectors check and sign.',
+      );
     if (state === 'countersigning') return L('监票人正在核验签字，签字后公布结果。', 'The inspectors are checking and signing; the result follows.');
     return L('等待开始投票。', 'Waiting for the vote to open.');
   }
@@ -220,7 +263,17 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         full ? null : h('button', { type: 'button', class: 'fullscreen no-print', onclick: enterFullScreen }, L('全屏显示', 'Full screen')),
       ),
       // The state, readable from the back of the room.
-      h('div', { class: `banner ${t ? 'result' : state}`, 'data-state': t ? 'result' : state, role: 'status' }, t ? L('计票结果', 'Result of the count') : state === 'open' ? L('投票中', 'Voting') : state === 'confirming' || state === 'countersigning' ? L('正在计票', 'Counting') : L('等待开始投票', 'Waiting for the vote to open')),
+      h(
+        'div',
+        { class: `banner ${t ? 'result' : state}`, 'data-state': t ? 'result' : state, role: 'status' },
+        t
+          ? L('计票结果', 'Result of the count')
+          : state === 'open'
+            ? L('投票中', 'Voting')
+            : state === 'confirming' || state === 'countersigning'
+              ? L('正在计票', 'Counting')
+              : L('等待开始投票', 'Waiting for the vote to open'),
+      ),
       numbers(),
       t
         ? null
@@ -232,10 +285,22 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
             h('span', { class: 'hint' }, L('各委员手机上显示的六个词应与此完全相同', 'every member’s phone must show exactly these six words')),
           ),
       t ? null : h('p', { class: 'waiting' }, waitingText(state)),
-      ctx.definition.items.map((item) => itemTable(item, t?.items.find((x) => x.itemId === item.itemId))),
+      ctx.definition.items.map((item) =>
+        itemTable(
+          item,
+          t?.items.find((x) => x.itemId === item.itemId),
+        ),
+      ),
       t ? h('p', { class: 'rule' }, rule(t)) : null,
       // The record head the result belongs to: phones show the same after the close.
-      result ? h('p', { class: 'result-head' }, L(`记录链头 第 ${result.headSeq} 条 · `, `Record head, entry ${result.headSeq} · `), h('code', { 'data-head-hash': result.headHash }, headDigits(result.headHash))) : null,
+      result
+        ? h(
+            'p',
+            { class: 'result-head' },
+            L(`记录链头 第 ${result.headSeq} 条 · `, `Record head, entry ${result.headSeq} · `),
+            h('code', { 'data-head-hash': result.headHash }, headDigits(result.headHash)),
+          )
+        : null,
       t
         ? h(
             'div',
@@ -250,7 +315,17 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
 
   function renderReport(): void {
     if (!ctx || !result) {
-      put(screen, error ? notice('error', error) : notice('info', status?.state === 'closed' || !status ? L('正在载入…', 'Loading…') : L('表决结束后才有报告单。', 'The result sheet exists once the vote is closed.')));
+      put(
+        screen,
+        error
+          ? notice('error', error)
+          : notice(
+              'info',
+              status?.state === 'closed' || !status
+                ? L('正在载入…', 'Loading…')
+                : L('表决结束后才有报告单。', 'The result sheet exists once the vote is closed.'),
+            ),
+      );
       return;
     }
     const t = result.tally;
@@ -271,16 +346,27 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
           h('dt', null, L('表决事项', 'Vote')),
           h('dd', null, ctx.definition.title),
           h('dt', null, L('计票时间', 'Counted')),
-          h('dd', { class: 'report-time', 'data-closed-at': result.closedAt }, new Date(result.closedAt).toLocaleString(document.documentElement.lang, { dateStyle: 'long', timeStyle: 'short' })),
+          h(
+            'dd',
+            { class: 'report-time', 'data-closed-at': result.closedAt },
+            new Date(result.closedAt).toLocaleString(document.documentElement.lang, { dateStyle: 'long', timeStyle: 'short' }),
+          ),
         ),
         numbers(),
-        ctx.definition.items.map((item) => itemTable(item, t.items.find((x) => x.itemId === item.itemId))),
+        ctx.definition.items.map((item) =>
+          itemTable(
+            item,
+            t.items.find((x) => x.itemId === item.itemId),
+          ),
+        ),
         h('p', { class: 'rule' }, rule(t)),
         result.proof ? closeProof(result.proof, t) : null,
         h(
           'div',
           { class: 'signatures' },
-          [L('主持人', 'Chair'), L('监票人', 'Scrutineer'), L('监票人', 'Scrutineer'), L('计票人', 'Teller')].map((r) => h('div', null, `${r}（签字）：`, h('span', { class: 'sign-line' }))),
+          [L('主持人', 'Chair'), L('监票人', 'Scrutineer'), L('监票人', 'Scrutineer'), L('计票人', 'Teller')].map((r) =>
+            h('div', null, `${r}（签字）：`, h('span', { class: 'sign-line' })),
+          ),
         ),
         h(
           'div',
@@ -293,7 +379,14 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
             h('p', null, L(`记录链头（第 ${result.headSeq} 条）哈希：`, `Record head (entry ${result.headSeq}) hash:`)),
             h('p', { class: 'head-hash' }, h('code', { 'data-head-hash': result.headHash }, result.headHash)),
             h('p', null, L('记录地址：', 'Record address: '), h('code', { class: 'record-url' }, recordUrl)),
-            h('p', { class: 'hint' }, L('任何人可下载记录，用 piaojue verify 或本系统的“验证”页面独立核验。', 'Anyone can download the record and check it with `piaojue verify` or the Verify page.')),
+            h(
+              'p',
+              { class: 'hint' },
+              L(
+                '任何人可下载记录，用 piaojue verify 或本系统的“验证”页面独立核验。',
+                'Anyone can download the record and check it with `piaojue verify` or the Verify page.',
+              ),
+            ),
           ),
           qrSvg(recordUrl),
         ),

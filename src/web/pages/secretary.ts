@@ -73,7 +73,12 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       return;
     }
     if (committees.length === 0) {
-      put(side, h('h1', { class: 'page-title' }, L('秘书', 'Secretary')), notice('info', L(`${session.me.name}：您不是任何委员会的秘书。`, `${session.me.name}: you are not the secretary of any committee.`)), h('a', { href: '#/member' }, L('去投票页面 →', 'Go to the voting page →')));
+      put(
+        side,
+        h('h1', { class: 'page-title' }, L('秘书', 'Secretary')),
+        notice('info', L(`${session.me.name}：您不是任何委员会的秘书。`, `${session.me.name}: you are not the secretary of any committee.`)),
+        h('a', { href: '#/member' }, L('去投票页面 →', 'Go to the voting page →')),
+      );
       return;
     }
     if (!committees.some((c) => c.id === committeeId)) committeeId = committees[0]!.id;
@@ -89,7 +94,11 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     } catch (e) {
       msg = notice('error', errorText(e));
     }
-    const title = h('input', { name: 'meeting-title', placeholder: L('如：第12次常委会', 'e.g. 12th standing committee meeting'), 'aria-label': L('会议名称', 'Meeting title') });
+    const title = h('input', {
+      name: 'meeting-title',
+      placeholder: L('如：第12次常委会', 'e.g. 12th standing committee meeting'),
+      'aria-label': L('会议名称', 'Meeting title'),
+    });
     put(
       side,
       h('div', { class: 'who' }, h('strong', null, session.me.name), ` · ${L('秘书', 'Secretary')}`),
@@ -110,7 +119,14 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
             committees.map((x) => h('option', { value: x.id, selected: x.id === committeeId }, x.name)),
           )
         : h('h1', { class: 'page-title' }, c.name),
-      h('p', { class: 'hint' }, L(`应到 ${c.entitled} 人 · 法定人数 ${c.rules.quorum.num}/${c.rules.quorum.den}`, `Entitled ${c.entitled} · quorum ${c.rules.quorum.num}/${c.rules.quorum.den}`)),
+      h(
+        'p',
+        { class: 'hint' },
+        L(
+          `应到 ${c.entitled} 人 · 法定人数 ${c.rules.quorum.num}/${c.rules.quorum.den}`,
+          `Entitled ${c.entitled} · quorum ${c.rules.quorum.num}/${c.rules.quorum.den}`,
+        ),
+      ),
       h('h3', null, L('会议', 'Meetings')),
       h(
         'ul',
@@ -199,8 +215,12 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         h(
           'div',
           { class: 'row' },
-          meeting.state === 'draft' ? h('button', { type: 'button', class: 'primary open-meeting', onclick: act(`/v1/meetings/${meeting.id}/open`) }, L('宣布开会', 'Open the meeting')) : null,
-          meeting.state === 'open' ? h('button', { type: 'button', class: 'close-meeting', onclick: act(`/v1/meetings/${meeting.id}/close`) }, L('宣布散会', 'Close the meeting')) : null,
+          meeting.state === 'draft'
+            ? h('button', { type: 'button', class: 'primary open-meeting', onclick: act(`/v1/meetings/${meeting.id}/open`) }, L('宣布开会', 'Open the meeting'))
+            : null,
+          meeting.state === 'open'
+            ? h('button', { type: 'button', class: 'close-meeting', onclick: act(`/v1/meetings/${meeting.id}/close`) }, L('宣布散会', 'Close the meeting'))
+            : null,
         ),
         meetingMsg,
       ),
@@ -225,7 +245,12 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     const closed = votes.filter((v) => v.state === 'closed').sort((a, b) => (a.closedSeq ?? 0) - (b.closedSeq ?? 0));
     if (closed.length === 0) return null;
     const list = h('ol', { class: 'meeting-results-list' });
-    const section = h('section', { class: 'card meeting-results', 'data-closed': closed.length }, h('h3', null, L('本次会议表决结果', 'Results of this meeting')), list);
+    const section = h(
+      'section',
+      { class: 'card meeting-results', 'data-closed': closed.length },
+      h('h3', null, L('本次会议表决结果', 'Results of this meeting')),
+      list,
+    );
     for (const vote of closed) {
       const line = h('li', { class: 'meeting-result', 'data-vote-id': vote.id }, h('strong', { class: 'meeting-result-title' }, vote.title), L('：', ': '));
       list.append(line);
@@ -267,13 +292,21 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       indicator.className = `quorum ${unsaved ? 'unsaved' : met ? 'met' : 'not-met'}`;
       indicator.dataset.present = String(n);
       indicator.dataset.unsaved = String(unsaved);
-      const verdict = met ? L('已达法定人数', 'quorum met') : L(`未达法定人数（还差 ${Math.max(1, required - n)} 人）`, `no quorum (${Math.max(1, required - n)} short)`);
+      const verdict = met
+        ? L('已达法定人数', 'quorum met')
+        : L(`未达法定人数（还差 ${Math.max(1, required - n)} 人）`, `no quorum (${Math.max(1, required - n)} short)`);
       put(
         indicator,
         h('span', { class: 'big-number' }, L(`实到 ${n}`, `Present ${n}`)),
         ` / ${L(`应到 ${entitled}`, `entitled ${entitled}`)} · ${L(`法定人数 ${required}`, `quorum ${required}`)} · `,
         unsaved
-          ? h('strong', null, h('span', { class: 'badge unsaved' }, L('未保存', 'Not saved')), ' ', L(`勾选人数${verdict}，请点“登记实到”保存`, `ticked: ${verdict}; press Record attendance to save`))
+          ? h(
+              'strong',
+              null,
+              h('span', { class: 'badge unsaved' }, L('未保存', 'Not saved')),
+              ' ',
+              L(`勾选人数${verdict}，请点“登记实到”保存`, `ticked: ${verdict}; press Record attendance to save`),
+            )
           : h('strong', null, met ? `✓ ${verdict}` : `✗ ${verdict}`),
       );
     };
@@ -281,7 +314,13 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       'ul',
       { class: 'attendance-list' },
       eligible.map((m) => {
-        const box = h('input', { type: 'checkbox', value: m.memberId, checked: attendance.presentMemberIds.includes(m.memberId), disabled: meeting.state === 'closed', onchange: update });
+        const box = h('input', {
+          type: 'checkbox',
+          value: m.memberId,
+          checked: attendance.presentMemberIds.includes(m.memberId),
+          disabled: meeting.state === 'closed',
+          onchange: update,
+        });
         boxes.set(m.memberId, box);
         return h('li', null, h('label', { class: 'check' }, box, h('span', null, m.name)));
       }),
@@ -324,7 +363,16 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
                     Object.assign(attendance, a);
                     update();
                     onSaved();
-                    put(msg, notice('ok', L(`已登记：实到 ${a.present} / 应到 ${a.entitled}${a.quorumMet ? '，已达法定人数' : '，未达法定人数'}。`, `Recorded: ${a.present} of ${a.entitled} present${a.quorumMet ? ', quorum met' : ', no quorum'}.`)));
+                    put(
+                      msg,
+                      notice(
+                        'ok',
+                        L(
+                          `已登记：实到 ${a.present} / 应到 ${a.entitled}${a.quorumMet ? '，已达法定人数' : '，未达法定人数'}。`,
+                          `Recorded: ${a.present} of ${a.entitled} present${a.quorumMet ? ', quorum met' : ', no quorum'}.`,
+                        ),
+                      ),
+                    );
                   } catch (e) {
                     put(msg, notice('error', errorText(e)));
                   }
@@ -356,7 +404,13 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       'ul',
       { class: 'inspector-list' },
       present.map((m) => {
-        const box = h('input', { type: 'checkbox', value: m.memberId, checked: current.includes(m.memberId), disabled: meeting.state === 'closed', onchange: update });
+        const box = h('input', {
+          type: 'checkbox',
+          value: m.memberId,
+          checked: current.includes(m.memberId),
+          disabled: meeting.state === 'closed',
+          onchange: update,
+        });
         boxes.set(m.memberId, box);
         return h('li', null, h('label', { class: 'check' }, box, h('span', null, m.name)));
       }),
@@ -371,14 +425,31 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         { class: `current-inspectors ${current.length > 0 ? '' : 'none'}` },
         current.length > 0
           ? [L('本次会议监票人：', 'Inspectors of this meeting: '), h('strong', { class: 'inspector-names' }, shown.join(L('、', ', ')))]
-          : L('尚未指定监票人。每项表决须经监票人在手机上核验并签字后才公布结果。', 'No inspectors yet. Each vote’s result is published only once its inspectors have checked and signed it on their phones.'),
+          : L(
+              '尚未指定监票人。每项表决须经监票人在手机上核验并签字后才公布结果。',
+              'No inspectors yet. Each vote’s result is published only once its inspectors have checked and signed it on their phones.',
+            ),
       ),
       meeting.state === 'closed'
         ? null
         : present.length === 0
-          ? h('p', { class: 'hint' }, L('登记实到后，从出席的委员中指定监票人（通常两名）。', 'Once attendance is recorded, designate inspectors among the members present (usually two).'))
+          ? h(
+              'p',
+              { class: 'hint' },
+              L(
+                '登记实到后，从出席的委员中指定监票人（通常两名）。',
+                'Once attendance is recorded, designate inspectors among the members present (usually two).',
+              ),
+            )
           : [
-              h('p', { class: 'hint' }, L('从出席的委员中勾选监票人（通常两名）。重新指定会替换原来的监票人，并记入公开记录。', 'Tick the inspectors among the members present (usually two). A new designation replaces the earlier one and is recorded publicly.')),
+              h(
+                'p',
+                { class: 'hint' },
+                L(
+                  '从出席的委员中勾选监票人（通常两名）。重新指定会替换原来的监票人，并记入公开记录。',
+                  'Tick the inspectors among the members present (usually two). A new designation replaces the earlier one and is recorded publicly.',
+                ),
+              ),
               list,
               count,
               h(
@@ -449,11 +520,22 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
           h(
             'div',
             { class: 'notice warn close-confirm', role: 'alertdialog', 'aria-labelledby': `close-confirm-${vote.id}`, 'data-outstanding': outstanding },
-            h('p', { id: `close-confirm-${vote.id}` }, L(`还有 ${outstanding} 张选票未收回（发出 ${t.issued}，收回 ${t.returned}）。结束后这些选票不再计入。确定结束投票并计票吗？`, `${outstanding} ballot${outstanding > 1 ? 's are' : ' is'} not returned yet (issued ${t.issued}, returned ${t.returned}); they will not be counted once the vote closes. Close and count now?`)),
+            h(
+              'p',
+              { id: `close-confirm-${vote.id}` },
+              L(
+                `还有 ${outstanding} 张选票未收回（发出 ${t.issued}，收回 ${t.returned}）。结束后这些选票不再计入。确定结束投票并计票吗？`,
+                `${outstanding} ballot${outstanding > 1 ? 's are' : ' is'} not returned yet (issued ${t.issued}, returned ${t.returned}); they will not be counted once the vote closes. Close and count now?`,
+              ),
+            ),
             h(
               'div',
               { class: 'row' },
-              h('button', { type: 'button', class: 'danger confirm-close', onclick: act(`/v1/votes/${vote.id}/close`) }, L('确认结束并计票', 'Close and count')),
+              h(
+                'button',
+                { type: 'button', class: 'danger confirm-close', onclick: act(`/v1/votes/${vote.id}/close`) },
+                L('确认结束并计票', 'Close and count'),
+              ),
               h('button', { type: 'button', class: 'cancel-close', onclick: () => put(msg) }, L('继续等待', 'Keep waiting')),
             ),
           ),
@@ -462,7 +544,13 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       const waiting = h('div', { class: 'not-fetched', 'data-vote-id': vote.id, 'aria-live': 'polite' });
       if (vote.state === 'draft' || vote.state === 'open') waitingEls.set(vote.id, waiting);
       const closing = vote.state === 'confirming' || vote.state === 'countersigning';
-      const progress = closing ? h('div', { class: 'close-progress', 'data-vote-id': vote.id, 'data-state': vote.state, 'aria-live': 'polite' }, h('p', { class: 'hint' }, L('正在读取计票进度…', 'Reading the close’s progress…'))) : null;
+      const progress = closing
+        ? h(
+            'div',
+            { class: 'close-progress', 'data-vote-id': vote.id, 'data-state': vote.state, 'aria-live': 'polite' },
+            h('p', { class: 'hint' }, L('正在读取计票进度…', 'Reading the close’s progress…')),
+          )
+        : null;
       if (progress) progressEls.set(vote.id, progress);
       const projector = `#/projector?committee=${c.id}&vote=${vote.id}&full=1`;
       const card = h(
@@ -477,12 +565,24 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         h(
           'div',
           { class: 'row' },
-          vote.state === 'draft' ? h('button', { type: 'button', class: 'primary open-vote', disabled: meeting.state !== 'open', onclick: act(`/v1/votes/${vote.id}/open`) }, L('开始投票', 'Open vote')) : null,
-          vote.state === 'open' ? h('button', { type: 'button', class: 'danger close-vote', onclick: closeVote }, L('结束投票并计票', 'Close and count')) : null,
+          vote.state === 'draft'
+            ? h(
+                'button',
+                { type: 'button', class: 'primary open-vote', disabled: meeting.state !== 'open', onclick: act(`/v1/votes/${vote.id}/open`) },
+                L('开始投票', 'Open vote'),
+              )
+            : null,
+          vote.state === 'open'
+            ? h('button', { type: 'button', class: 'danger close-vote', onclick: closeVote }, L('结束投票并计票', 'Close and count'))
+            : null,
           h('a', { class: 'button projector-link', href: projector, target: '_blank', rel: 'noopener' }, L('大屏显示', 'Projector')),
-          vote.state === 'closed' ? h('button', { type: 'button', class: 'share-record', onclick: () => void makeShareLink(vote.id, msg) }, L('生成分享链接', 'Share link')) : null,
+          vote.state === 'closed'
+            ? h('button', { type: 'button', class: 'share-record', onclick: () => void makeShareLink(vote.id, msg) }, L('生成分享链接', 'Share link'))
+            : null,
         ),
-        meeting.state === 'draft' && vote.state === 'draft' ? h('p', { class: 'hint' }, L('开会后才能开始投票。', 'Open the meeting before opening a vote.')) : null,
+        meeting.state === 'draft' && vote.state === 'draft'
+          ? h('p', { class: 'hint' }, L('开会后才能开始投票。', 'Open the meeting before opening a vote.'))
+          : null,
         msg,
       );
       if (vote.state === 'closed') void showOutcome(vote, card, msg, !votes.some((v) => v.runoffOf === vote.id));
@@ -544,8 +644,19 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     };
     put(
       box,
-      h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary seal', onclick: () => void seal() }, L('提交监票人签字', 'Send to the inspectors'))),
-      h('p', { class: 'hint' }, L('投票委员的手机会自动核对本人选票并确认。全部确认后提交监票人签字；监票人全部签字后公布结果。', 'The members’ phones check their own ballots and confirm by themselves. Once all have confirmed, send the result to the inspectors; it is published when every inspector has signed.')),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'button', class: 'primary seal', onclick: () => void seal() }, L('提交监票人签字', 'Send to the inspectors')),
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        L(
+          '投票委员的手机会自动核对本人选票并确认。全部确认后提交监票人签字；监票人全部签字后公布结果。',
+          'The members’ phones check their own ballots and confirm by themselves. Once all have confirmed, send the result to the inspectors; it is published when every inspector has signed.',
+        ),
+      ),
     );
     return box;
   }
@@ -554,19 +665,40 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     const ballots = view?.prepared.ballots.length;
     const confirmed = view?.confirmations.length;
     const missing = ballots !== undefined && confirmed !== undefined ? Math.max(0, ballots - confirmed) : undefined;
-    const reason = h('textarea', { name: 'unconfirmed-reason', class: 'unconfirmed-reason', rows: '3', maxlength: '500', 'aria-label': L('未确认的原因', 'Reason for the unconfirmed ballots') });
+    const reason = h('textarea', {
+      name: 'unconfirmed-reason',
+      class: 'unconfirmed-reason',
+      rows: '3',
+      maxlength: '500',
+      'aria-label': L('未确认的原因', 'Reason for the unconfirmed ballots'),
+    });
     const error = h('div');
     return h(
       'div',
-      { class: 'notice warn unconfirmed', role: 'alertdialog', 'aria-label': L('有选票未获确认', 'Ballots without confirmation'), 'data-unconfirmed': missing ?? '' },
+      {
+        class: 'notice warn unconfirmed',
+        role: 'alertdialog',
+        'aria-label': L('有选票未获确认', 'Ballots without confirmation'),
+        'data-unconfirmed': missing ?? '',
+      },
       h(
         'p',
         null,
         missing !== undefined
-          ? L(`还有 ${missing} 张选票未获投票人确认（收回 ${ballots}，已确认 ${confirmed}）。`, `${missing} ballot${missing === 1 ? ' has' : 's have'} no confirmation from the member who cast ${missing === 1 ? 'it' : 'them'} (returned ${ballots}, confirmed ${confirmed}).`)
+          ? L(
+              `还有 ${missing} 张选票未获投票人确认（收回 ${ballots}，已确认 ${confirmed}）。`,
+              `${missing} ballot${missing === 1 ? ' has' : 's have'} no confirmation from the member who cast ${missing === 1 ? 'it' : 'them'} (returned ${ballots}, confirmed ${confirmed}).`,
+            )
           : L('还有选票未获投票人确认。', 'Some ballots have no confirmation yet.'),
       ),
-      h('p', null, L('可以继续等待（例如请该委员打开手机）；如须现在提交，请写明原因：原因作为秘书的决定记入公开记录，由监票人一并核验签字。', 'You may keep waiting (ask the member to open their phone, say); to send it now, give the reason: it is recorded publicly as the secretary’s decision, and the inspectors check and sign it with the rest.')),
+      h(
+        'p',
+        null,
+        L(
+          '可以继续等待（例如请该委员打开手机）；如须现在提交，请写明原因：原因作为秘书的决定记入公开记录，由监票人一并核验签字。',
+          'You may keep waiting (ask the member to open their phone, say); to send it now, give the reason: it is recorded publicly as the secretary’s decision, and the inspectors check and sign it with the rest.',
+        ),
+      ),
       h('label', null, L('原因', 'Reason'), reason),
       error,
       h(
@@ -607,7 +739,14 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       h(
         'div',
         { class: 'vote-result', 'data-vote-id': vote.id },
-        h('p', { class: 'result-figures' }, L(`应到 ${tally.entitled} · 实到 ${tally.present} · 发出 ${tally.issued} · 收回 ${tally.returned}`, `Entitled ${tally.entitled} · present ${tally.present} · issued ${tally.issued} · returned ${tally.returned}`)),
+        h(
+          'p',
+          { class: 'result-figures' },
+          L(
+            `应到 ${tally.entitled} · 实到 ${tally.present} · 发出 ${tally.issued} · 收回 ${tally.returned}`,
+            `Entitled ${tally.entitled} · present ${tally.present} · issued ${tally.issued} · returned ${tally.returned}`,
+          ),
+        ),
         vote.definition.items.map((item) => {
           const it = tally.items.find((x) => x.itemId === item.itemId);
           return it ? h('p', { class: 'item-outcome' }, describeOutcome(item, it).sentence) : null;
@@ -616,14 +755,24 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
           'div',
           { class: 'row' },
           h('a', { class: 'button result-link', href: screen, target: '_blank', rel: 'noopener' }, L('大屏显示结果', 'Result on the projector')),
-          h('a', { class: 'button primary report-link', href: `${screen}&report=1`, target: '_blank', rel: 'noopener' }, L('计票结果报告单', 'Official result sheet')),
+          h(
+            'a',
+            { class: 'button primary report-link', href: `${screen}&report=1`, target: '_blank', rel: 'noopener' },
+            L('计票结果报告单', 'Official result sheet'),
+          ),
         ),
       ),
     );
     const undecided = tally.items.filter((it) => it.runoff);
     if (undecided.length === 0 || !offerRunoff) return;
     card.append(
-      notice('warn', L(`有 ${undecided.map((it) => `「${it.post}」`).join('')}末位票数相同，须再次票决。`, `A tie at the last seat in ${undecided.map((it) => `“${it.post}”`).join(', ')}: a run-off is needed.`)),
+      notice(
+        'warn',
+        L(
+          `有 ${undecided.map((it) => `「${it.post}」`).join('')}末位票数相同，须再次票决。`,
+          `A tie at the last seat in ${undecided.map((it) => `“${it.post}”`).join(', ')}: a run-off is needed.`,
+        ),
+      ),
       h(
         'button',
         {
@@ -658,7 +807,10 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       const withPosts = h('input', { type: 'checkbox', name: 'with-posts' });
       const placeholder = () => {
         names.placeholder = withPosts.checked
-          ? L('每行一人：姓名 现任职务 拟任职务（以空格分隔；从表格复制时职务中可含空格）；拟任职务可省略，即本项职务', 'One per line: name, current post, proposed post (separated by spaces, or table columns); leave out the proposed post when it is this item’s post')
+          ? L(
+              '每行一人：姓名 现任职务 拟任职务（以空格分隔；从表格复制时职务中可含空格）；拟任职务可省略，即本项职务',
+              'One per line: name, current post, proposed post (separated by spaces, or table columns); leave out the proposed post when it is this item’s post',
+            )
           : L('粘贴候选人姓名：每行一个，或以空格、顿号分隔', 'Paste candidate names: one per line, or separated by spaces or commas');
       };
       const refresh = () => {
@@ -707,16 +859,33 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
             type: 'button',
             class: 'primary save-vote',
             onclick: async () => {
-              const parsed = blocks.map((b) => ({ post: b.post.value.trim(), seats: Number(b.seats.value), list: candidatesOf(b.names.value, b.withPosts.checked) }));
+              const parsed = blocks.map((b) => ({
+                post: b.post.value.trim(),
+                seats: Number(b.seats.value),
+                list: candidatesOf(b.names.value, b.withPosts.checked),
+              }));
               const bad = parsed.findIndex((it) => it.list.badLines.length > 0);
               if (bad >= 0) {
-                put(msg, notice('error', L(`第 ${bad + 1} 项第 ${parsed[bad]!.list.badLines.join('、')} 行不是“姓名 现任职务 拟任职务”。`, `Item ${bad + 1}, line ${parsed[bad]!.list.badLines.join(', ')}: not “name current-post proposed-post”.`)));
+                put(
+                  msg,
+                  notice(
+                    'error',
+                    L(
+                      `第 ${bad + 1} 项第 ${parsed[bad]!.list.badLines.join('、')} 行不是“姓名 现任职务 拟任职务”。`,
+                      `Item ${bad + 1}, line ${parsed[bad]!.list.badLines.join(', ')}: not “name current-post proposed-post”.`,
+                    ),
+                  ),
+                );
                 return;
               }
               const body = {
                 title: title.value.trim(),
                 items: parsed
-                  .map((it) => ({ post: it.post, seats: it.seats, candidates: it.list.candidates.map((x) => (x.currentPost === undefined && x.proposedPost === undefined ? x.name : x)) }))
+                  .map((it) => ({
+                    post: it.post,
+                    seats: it.seats,
+                    candidates: it.list.candidates.map((x) => (x.currentPost === undefined && x.proposedPost === undefined ? x.name : x)),
+                  }))
                   .filter((it) => it.post || it.candidates.length > 0),
               };
               try {
@@ -753,15 +922,39 @@ function renderPreview(el: HTMLElement, list: CandidateLines, seats: number, ite
   const kind = itemKind({ seats, candidates: names.map((n) => ({ candidateId: n, name: n })) });
   const warnings: HTMLElement[] = [];
   if (list.badLines.length > 0) {
-    warnings.push(notice('error', L(`第 ${list.badLines.join('、')} 行不是“姓名 现任职务 拟任职务”：职务中有空格时，请从表格复制（以制表符分列）。`, `Line ${list.badLines.join(', ')}: not “name current-post proposed-post”; when a post holds spaces, paste table columns (tab-separated).`)));
+    warnings.push(
+      notice(
+        'error',
+        L(
+          `第 ${list.badLines.join('、')} 行不是“姓名 现任职务 拟任职务”：职务中有空格时，请从表格复制（以制表符分列）。`,
+          `Line ${list.badLines.join(', ')}: not “name current-post proposed-post”; when a post holds spaces, paste table columns (tab-separated).`,
+        ),
+      ),
+    );
   }
   if (names.length < seats) warnings.push(notice('error', L('候选人少于应选人数。', 'Fewer candidates than seats.')));
   else if (kind === 'differential' && names.length < minimumCandidates(seats, c.rules.minCandidateRatio)) {
-    warnings.push(notice('error', L(`差额：${seats} 个名额至少需要 ${minimumCandidates(seats, c.rules.minCandidateRatio)} 名候选人（1 : ${c.rules.minCandidateRatio}）。`, `Differential: ${seats} seats need at least ${minimumCandidates(seats, c.rules.minCandidateRatio)} candidates (1 : ${c.rules.minCandidateRatio}).`)));
+    warnings.push(
+      notice(
+        'error',
+        L(
+          `差额：${seats} 个名额至少需要 ${minimumCandidates(seats, c.rules.minCandidateRatio)} 名候选人（1 : ${c.rules.minCandidateRatio}）。`,
+          `Differential: ${seats} seats need at least ${minimumCandidates(seats, c.rules.minCandidateRatio)} candidates (1 : ${c.rules.minCandidateRatio}).`,
+        ),
+      ),
+    );
   }
   if (new Set(names).size !== names.length) warnings.push(notice('warn', L('有重复的姓名。', 'A name appears twice.')));
   if (sorted.unknownCharacters.length > 0) {
-    warnings.push(notice('warn', L(`以下字无笔顺数据，按总笔画排列：${sorted.unknownCharacters.join(' ')}`, `No stroke data for: ${sorted.unknownCharacters.join(' ')} (placed by stroke count)`)));
+    warnings.push(
+      notice(
+        'warn',
+        L(
+          `以下字无笔顺数据，按总笔画排列：${sorted.unknownCharacters.join(' ')}`,
+          `No stroke data for: ${sorted.unknownCharacters.join(' ')} (placed by stroke count)`,
+        ),
+      ),
+    );
   }
   // Each name keeps its own posts through the sort, as the service stores them.
   const byName = new Map(list.candidates.map((x) => [x.name, x]));
@@ -773,7 +966,12 @@ function renderPreview(el: HTMLElement, list: CandidateLines, seats: number, ite
       { class: 'sorted-names' },
       sorted.names.map((n) => {
         const x = byName.get(n);
-        return h('li', { 'data-candidate': n }, n, x ? candidatePosts({ post: itemPost || L('（本项职务）', '(this item’s post)') }, { candidateId: n, ...x }) : null);
+        return h(
+          'li',
+          { 'data-candidate': n },
+          n,
+          x ? candidatePosts({ post: itemPost || L('（本项职务）', '(this item’s post)') }, { candidateId: n, ...x }) : null,
+        );
       }),
     ),
     warnings,
@@ -793,7 +991,11 @@ function itemsSummary(def: VoteDefinition): HTMLElement {
         // The names follow on the line; a list of names with their posts starts a line of its own.
         ` · ${kindLabel(itemKind(it), it.seats)}${it.candidates.some(hasPosts) ? '' : ' · '}`,
         it.candidates.some(hasPosts)
-          ? h('ol', { class: 'summary-candidates' }, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), candidatePosts(it, c))))
+          ? h(
+              'ol',
+              { class: 'summary-candidates' },
+              it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), candidatePosts(it, c))),
+            )
           : it.candidates.map((c) => c.name).join('、'),
       ),
     ),
@@ -832,11 +1034,24 @@ function setProgress(el: HTMLElement, view: Closing, names: Map<string, string>)
       L('　已确认 ', '   Confirmed '),
       h('strong', { class: 'confirmed-count' }, confirmed),
       view.state === 'confirming'
-        ? h('span', { class: 'hint' }, missing > 0 ? L(`　尚有 ${missing} 张待投票人手机确认`, `   ${missing} still to be confirmed by the members’ phones`) : L('　全部选票均已确认', '   every ballot is confirmed'))
+        ? h(
+            'span',
+            { class: 'hint' },
+            missing > 0
+              ? L(`　尚有 ${missing} 张待投票人手机确认`, `   ${missing} still to be confirmed by the members’ phones`)
+              : L('　全部选票均已确认', '   every ballot is confirmed'),
+          )
         : null,
     ),
     view.decision
-      ? h('p', { class: 'notice warn decision' }, L(`秘书决定：${view.decision.unconfirmed} 张选票未获确认，照常提交。原因：${view.decision.reason}`, `Secretary’s decision: ${view.decision.unconfirmed} ballot${view.decision.unconfirmed === 1 ? '' : 's'} unconfirmed, sent on. Reason: ${view.decision.reason}`))
+      ? h(
+          'p',
+          { class: 'notice warn decision' },
+          L(
+            `秘书决定：${view.decision.unconfirmed} 张选票未获确认，照常提交。原因：${view.decision.reason}`,
+            `Secretary’s decision: ${view.decision.unconfirmed} ballot${view.decision.unconfirmed === 1 ? '' : 's'} unconfirmed, sent on. Reason: ${view.decision.reason}`,
+          ),
+        )
       : null,
     view.state === 'countersigning'
       ? h(
@@ -848,7 +1063,13 @@ function setProgress(el: HTMLElement, view: Closing, names: Map<string, string>)
             { class: 'inspector-signatures' },
             inRosterOrder(view.inspectors, names).map((id) => {
               const signed = view.countersignedBy.includes(id);
-              return h('li', { 'data-inspector': id, 'data-signed': String(signed) }, h('span', null, name(id)), ' ', h('strong', { class: signed ? 'signed' : 'pending' }, signed ? L('✓ 已签字', '✓ signed') : L('待签字', 'not yet signed')));
+              return h(
+                'li',
+                { 'data-inspector': id, 'data-signed': String(signed) },
+                h('span', null, name(id)),
+                ' ',
+                h('strong', { class: signed ? 'signed' : 'pending' }, signed ? L('✓ 已签字', '✓ signed') : L('待签字', 'not yet signed')),
+              );
             }),
           ),
         )

@@ -23,7 +23,10 @@ export function summary(c: Committee): HTMLElement {
       'dl',
       { class: 'rules' },
       item(L('应到', 'Entitled'), L(`${c.entitled} 人（在任且有表决权的委员）`, `${c.entitled} (active members with a voting right)`)),
-      item(L('法定人数', 'Quorum'), L(`应到的 ${r.quorum.num}/${r.quorum.den}（目前至少 ${required} 人）`, `${r.quorum.num}/${r.quorum.den} of entitled (now at least ${required})`)),
+      item(
+        L('法定人数', 'Quorum'),
+        L(`应到的 ${r.quorum.num}/${r.quorum.den}（目前至少 ${required} 人）`, `${r.quorum.num}/${r.quorum.den} of entitled (now at least ${required})`),
+      ),
       item(L('过半数基数', 'Majority of'), r.majorityBase === 'entitled' ? L('应到人数', 'entitled members') : L('实到人数', 'members present')),
       item(L('差额比例', 'Candidate ratio'), L(`候选人数不少于应选人数的 ${r.minCandidateRatio} 倍`, `at least ${r.minCandidateRatio} × seats candidates`)),
       item(L('票面选项', 'Marks'), r.marks.map(markLabel).join(' / ')),
@@ -41,19 +44,46 @@ export function summary(c: Committee): HTMLElement {
 }
 
 export function createForm(session: Session, how: { first: boolean; onCreated(c: Committee): Promise<void>; onCancel?: () => void }): HTMLElement {
-  const name = h('input', { id: 'committee-name', name: 'committee-name', required: true, maxlength: 128, placeholder: L('如：某县委常委会', 'e.g. County standing committee') });
+  const name = h('input', {
+    id: 'committee-name',
+    name: 'committee-name',
+    required: true,
+    maxlength: 128,
+    placeholder: L('如：某县委常委会', 'e.g. County standing committee'),
+  });
   const kind = h(
     'select',
     { id: 'committee-kind', name: 'kind' },
     (['standing', 'full', 'other'] as const).map((k) => h('option', { value: k, selected: k === 'standing' }, kindName(k))),
   );
-  const num = h('input', { type: 'number', name: 'quorum-num', min: 1, max: 100, value: '2', inputmode: 'numeric', 'aria-label': L('法定人数分子', 'Quorum numerator') });
-  const den = h('input', { type: 'number', name: 'quorum-den', min: 1, max: 100, value: '3', inputmode: 'numeric', 'aria-label': L('法定人数分母', 'Quorum denominator') });
+  const num = h('input', {
+    type: 'number',
+    name: 'quorum-num',
+    min: 1,
+    max: 100,
+    value: '2',
+    inputmode: 'numeric',
+    'aria-label': L('法定人数分子', 'Quorum numerator'),
+  });
+  const den = h('input', {
+    type: 'number',
+    name: 'quorum-den',
+    min: 1,
+    max: 100,
+    value: '3',
+    inputmode: 'numeric',
+    'aria-label': L('法定人数分母', 'Quorum denominator'),
+  });
   const ratio = h('input', { type: 'number', id: 'min-ratio', name: 'min-ratio', min: 1, max: 10, step: 0.1, value: '1.5', inputmode: 'decimal' });
   const radio = (group: string, value: string, label: string, checked: boolean) =>
     h('label', { class: 'check' }, h('input', { type: 'radio', name: group, value, checked }), h('span', null, label));
   const markBox = (mark: Mark, fixed: boolean, checked: boolean) =>
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'marks', value: mark, checked, disabled: fixed }), h('span', null, markLabel(mark), fixed ? h('small', { class: 'fixed' }, L('（必选）', ' (always)')) : null));
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { type: 'checkbox', name: 'marks', value: mark, checked, disabled: fixed }),
+      h('span', null, markLabel(mark), fixed ? h('small', { class: 'fixed' }, L('（必选）', ' (always)')) : null),
+    );
   const msg = h('div');
   const button = h('button', { type: 'submit', class: 'primary big create-committee' }, L('新建委员会', 'Create committee'));
   const form = h(
@@ -63,7 +93,11 @@ export function createForm(session: Session, how: { first: boolean; onCreated(c:
       onsubmit: async (ev: Event) => {
         ev.preventDefault();
         const get = (n: string) => form.querySelector<HTMLInputElement>(`input[name="${n}"]:checked`)?.value;
-        const marks: Mark[] = ['approve', 'disapprove', ...OPTIONAL_MARKS.filter((m) => form.querySelector<HTMLInputElement>(`input[name=marks][value=${m}]`)!.checked)];
+        const marks: Mark[] = [
+          'approve',
+          'disapprove',
+          ...OPTIONAL_MARKS.filter((m) => form.querySelector<HTMLInputElement>(`input[name=marks][value=${m}]`)!.checked),
+        ];
         const q = { num: Number(num.value), den: Number(den.value) };
         if (!name.value.trim()) return;
         if (!Number.isInteger(q.num) || !Number.isInteger(q.den) || q.num < 1 || q.den < 1 || q.num > q.den) {
@@ -86,7 +120,16 @@ export function createForm(session: Session, how: { first: boolean; onCreated(c:
       },
     },
     h('h2', null, L('新建委员会', 'New committee')),
-    how.first ? h('p', { class: 'hint' }, L('第一步：建立委员会并确定表决规则（默认值即县委常委会的通常做法）。', 'First step: create the committee and its voting rules (the defaults are the usual county standing-committee rules).')) : null,
+    how.first
+      ? h(
+          'p',
+          { class: 'hint' },
+          L(
+            '第一步：建立委员会并确定表决规则（默认值即县委常委会的通常做法）。',
+            'First step: create the committee and its voting rules (the defaults are the usual county standing-committee rules).',
+          ),
+        )
+      : null,
     h('label', { for: 'committee-name' }, L('名称', 'Name')),
     name,
     h('label', { for: 'committee-kind' }, L('类别', 'Kind')),
@@ -101,7 +144,12 @@ export function createForm(session: Session, how: { first: boolean; onCreated(c:
       'fieldset',
       { class: 'rule-field' },
       h('legend', null, L('当选须超过半数的基数', 'Elected with more than half of')),
-      h('div', { class: 'choices' }, radio('majority-base', 'entitled', L('应到人数', 'entitled members'), true), radio('majority-base', 'present', L('实到人数', 'members present'), false)),
+      h(
+        'div',
+        { class: 'choices' },
+        radio('majority-base', 'entitled', L('应到人数', 'entitled members'), true),
+        radio('majority-base', 'present', L('实到人数', 'members present'), false),
+      ),
     ),
     h('label', { for: 'min-ratio' }, L('差额比例（候选人数 ≥ 应选人数 × 比例）', 'Candidate ratio (candidates ≥ seats × ratio)')),
     ratio,
@@ -109,13 +157,25 @@ export function createForm(session: Session, how: { first: boolean; onCreated(c:
       'fieldset',
       { class: 'rule-field' },
       h('legend', null, L('票面选项', 'Marks on the ballot')),
-      h('div', { class: 'choices' }, markBox('approve', true, true), markBox('disapprove', true, true), markBox('abstain', false, true), markBox('defer', false, false)),
+      h(
+        'div',
+        { class: 'choices' },
+        markBox('approve', true, true),
+        markBox('disapprove', true, true),
+        markBox('abstain', false, true),
+        markBox('defer', false, false),
+      ),
     ),
     h(
       'fieldset',
       { class: 'rule-field' },
       h('legend', null, L('候选人排序', 'Candidate order')),
-      h('div', { class: 'choices' }, radio('collation', 'surname', L('姓氏笔画', 'Surname strokes'), true), radio('collation', 'fullname', L('姓名笔画', 'Full-name strokes'), false)),
+      h(
+        'div',
+        { class: 'choices' },
+        radio('collation', 'surname', L('姓氏笔画', 'Surname strokes'), true),
+        radio('collation', 'fullname', L('姓名笔画', 'Full-name strokes'), false),
+      ),
     ),
     h(
       'fieldset',

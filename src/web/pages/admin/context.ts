@@ -57,7 +57,14 @@ export function problem(e: unknown): HTMLElement {
     return h(
       'div',
       { class: 'notice error', role: 'alert' },
-      h('strong', null, L('有表决尚未结束，委员名单暂不能变动。请在该委员会的表决全部结束后再修改。', 'A vote of this committee is not closed yet, so the roster cannot change. Try again once every vote is closed.')),
+      h(
+        'strong',
+        null,
+        L(
+          '有表决尚未结束，委员名单暂不能变动。请在该委员会的表决全部结束后再修改。',
+          'A vote of this committee is not closed yet, so the roster cannot change. Try again once every vote is closed.',
+        ),
+      ),
       h('br'),
       h('small', null, errorText(e)),
     );

@@ -6,7 +6,13 @@ import type { Device, PersonRef } from '../../types.ts';
 import { notice } from '../../ui.ts';
 import { problem, when, type AdminContext } from './context.ts';
 
-export async function showDevices(ctx: AdminContext, box: HTMLElement, p: PersonRef, flash: HTMLElement | undefined, loaded: (list: Device[]) => void): Promise<void> {
+export async function showDevices(
+  ctx: AdminContext,
+  box: HTMLElement,
+  p: PersonRef,
+  flash: HTMLElement | undefined,
+  loaded: (list: Device[]) => void,
+): Promise<void> {
   put(box, notice('info', L('正在读取设备…', 'Loading devices…')));
   let list: Device[];
   try {
@@ -21,7 +27,11 @@ export async function showDevices(ctx: AdminContext, box: HTMLElement, p: Person
     h('h4', null, L(`${p.name}的设备`, `${p.name}’s devices`)),
     list.length === 0
       ? h('p', { class: 'hint no-devices' }, L('尚未登记任何设备。', 'No device enrolled yet.'))
-      : h('ul', { class: 'device-list' }, list.map((d) => deviceItem(ctx, d, p, box, loaded))),
+      : h(
+          'ul',
+          { class: 'device-list' },
+          list.map((d) => deviceItem(ctx, d, p, box, loaded)),
+        ),
     flash,
   );
 }
@@ -55,13 +65,25 @@ function deviceItem(ctx: AdminContext, d: Device, p: PersonRef, box: HTMLElement
         h(
           'p',
           null,
-          L('吊销后该设备立即无法登录、不能再领取选票，且不可恢复；已投出的票不受影响。如需继续使用，请发放新的登记码重新登记。', 'The device can no longer sign in or obtain ballot tokens, at once and for good; ballots already cast are not affected. Issue a new code to enrol again.'),
+          L(
+            '吊销后该设备立即无法登录、不能再领取选票，且不可恢复；已投出的票不受影响。如需继续使用，请发放新的登记码重新登记。',
+            'The device can no longer sign in or obtain ballot tokens, at once and for good; ballots already cast are not affected. Issue a new code to enrol again.',
+          ),
         ),
-        d.id === ctx.me.deviceId ? notice('warn', L('这是您现在正在使用的设备：吊销后本页面将无法继续使用。', 'This is the device you are using now: after revoking it this page stops working.')) : null,
+        d.id === ctx.me.deviceId
+          ? notice(
+              'warn',
+              L('这是您现在正在使用的设备：吊销后本页面将无法继续使用。', 'This is the device you are using now: after revoking it this page stops working.'),
+            )
+          : null,
         h(
           'div',
           { class: 'row' },
-          h('button', { type: 'button', class: 'danger confirm-revoke', onclick: (ev: Event) => void revoke(ev.currentTarget as HTMLButtonElement) }, L('确认吊销', 'Revoke')),
+          h(
+            'button',
+            { type: 'button', class: 'danger confirm-revoke', onclick: (ev: Event) => void revoke(ev.currentTarget as HTMLButtonElement) },
+            L('确认吊销', 'Revoke'),
+          ),
           h('button', { type: 'button', class: 'cancel-revoke', onclick: cancel }, L('取消', 'Cancel')),
         ),
       ),

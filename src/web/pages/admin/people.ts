@@ -35,7 +35,10 @@ export function personRow(ctx: AdminContext, p: PersonRef, role: Role, member?: 
           : h('span', { class: 'badge none', 'data-devices': 0 }, L('未登记设备', 'No device')),
     );
   };
-  void ctx.session.get<{ devices: Device[] }>(`/v1/people/${p.personId}/devices`).then((r) => showEnrolled(r.devices), () => {});
+  void ctx.session.get<{ devices: Device[] }>(`/v1/people/${p.personId}/devices`).then(
+    (r) => showEnrolled(r.devices),
+    () => {},
+  );
   showBadges(member);
   // The box always shows what the service has saved: a click asks for the change and the box
   // moves only when the answer says so. (Flipping it first and flipping it back on a refusal
@@ -90,22 +93,26 @@ export function personRow(ctx: AdminContext, p: PersonRef, role: Role, member?: 
   // the person keeps their devices, and a member keeps their vote.
   const removeButton =
     role === 'secretary'
-      ? h('button', {
-          type: 'button',
-          class: 'danger remove-secretary',
-          onclick: async (ev: Event) => {
-            const button = ev.currentTarget as HTMLButtonElement;
-            if (!confirm(L(`免去${p.name}的秘书职务？此操作记入公开记录。`, `Remove ${p.name} as secretary? This is written to the public record.`))) return;
-            button.disabled = true;
-            try {
-              await ctx.session.delete(`/v1/committees/${ctx.committee()?.id}/secretaries/${p.personId}`);
-              await ctx.showPanel({ where: 'secretaries', els: [notice('ok', L(`已免去${p.name}的秘书职务。`, `${p.name} is no longer a secretary.`))] });
-            } catch (e) {
-              put(msg, problem(e));
-              button.disabled = false;
-            }
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger remove-secretary',
+            onclick: async (ev: Event) => {
+              const button = ev.currentTarget as HTMLButtonElement;
+              if (!confirm(L(`免去${p.name}的秘书职务？此操作记入公开记录。`, `Remove ${p.name} as secretary? This is written to the public record.`))) return;
+              button.disabled = true;
+              try {
+                await ctx.session.delete(`/v1/committees/${ctx.committee()?.id}/secretaries/${p.personId}`);
+                await ctx.showPanel({ where: 'secretaries', els: [notice('ok', L(`已免去${p.name}的秘书职务。`, `${p.name} is no longer a secretary.`))] });
+              } catch (e) {
+                put(msg, problem(e));
+                button.disabled = false;
+              }
+            },
           },
-        }, L('免去', 'Remove'))
+          L('免去', 'Remove'),
+        )
       : null;
   const devicesButton = h('button', { type: 'button', class: 'show-devices', 'aria-expanded': 'false' }, L('设备', 'Devices'));
   devicesButton.addEventListener('click', () => {

@@ -11,7 +11,12 @@ import { personRow } from './people.ts';
 import { issueSheet } from './slips.ts';
 
 export function membersSection(ctx: AdminContext, c: Committee, members: Member[], flash: HTMLElement[]): HTMLElement {
-  const ta = h('textarea', { id: 'member-names', name: 'member-names', rows: 6, placeholder: L('每行一个姓名，例如：\n王一\n李二\n张三', 'One name per line, e.g.\nWang Yi\nLi Er') });
+  const ta = h('textarea', {
+    id: 'member-names',
+    name: 'member-names',
+    rows: 6,
+    placeholder: L('每行一个姓名，例如：\n王一\n李二\n张三', 'One name per line, e.g.\nWang Yi\nLi Er'),
+  });
   const count = h('span', { class: 'paste-count', 'aria-live': 'polite' });
   const progress = h('div', { class: 'add-progress', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', class: 'primary add-members' }, L('添加委员', 'Add members'));
@@ -60,7 +65,8 @@ export function membersSection(ctx: AdminContext, c: Committee, members: Member[
         }
         const els: HTMLElement[] = [];
         if (added > 0) els.push(notice('ok', L(`已添加 ${added} 名委员。`, `Added ${added} member${added > 1 ? 's' : ''}.`)));
-        if (skipped.length > 0) els.push(notice('warn', L(`已在名单中，未重复添加：${skipped.join('、')}`, `Already on the roster, not added again: ${skipped.join(', ')}`)));
+        if (skipped.length > 0)
+          els.push(notice('warn', L(`已在名单中，未重复添加：${skipped.join('、')}`, `Already on the roster, not added again: ${skipped.join(', ')}`)));
         if (failure) {
           els.push(problem(failure));
           els.push(notice('warn', L(`以下 ${left.length} 人未添加，仍保留在输入框中：${left.join('、')}`, `Not added (still in the box): ${left.join(', ')}`)));
@@ -77,7 +83,14 @@ export function membersSection(ctx: AdminContext, c: Committee, members: Member[
     h('h3', null, L('添加委员', 'Add members')),
     h('label', { for: 'member-names' }, L('粘贴姓名，每行一个', 'Paste names, one per line'), ' ', count),
     ta,
-    h('p', { class: 'hint' }, L('每个姓名新建一名委员（有表决权、在任）。首尾空格会去掉，空行会跳过。', 'Each name becomes a new member (voting, active). Spaces around names are trimmed; blank lines are skipped.')),
+    h(
+      'p',
+      { class: 'hint' },
+      L(
+        '每个姓名新建一名委员（有表决权、在任）。首尾空格会去掉，空行会跳过。',
+        'Each name becomes a new member (voting, active). Spaces around names are trimmed; blank lines are skipped.',
+      ),
+    ),
     h('div', { class: 'row' }, button),
     progress,
   );
@@ -104,7 +117,11 @@ export function membersSection(ctx: AdminContext, c: Committee, members: Member[
     ),
     members.length === 0
       ? h('p', { class: 'hint' }, L('还没有委员。在下面粘贴名单即可批量添加。', 'No member yet. Paste the roster below to add them all.'))
-      : h('ul', { class: 'people' }, members.map((m) => personRow(ctx, { personId: m.memberId, name: m.name }, 'member', m))),
+      : h(
+          'ul',
+          { class: 'people' },
+          members.map((m) => personRow(ctx, { personId: m.memberId, name: m.name }, 'member', m)),
+        ),
     members.length === 0 ? null : sheetControls(ctx, c, members),
     flash,
     form,
@@ -126,8 +143,21 @@ export function secretariesSection(ctx: AdminContext, c: Committee, secretaries:
     'section',
     { class: 'card secretaries-admin' },
     h('h2', null, L('秘书', 'Secretaries')),
-    h('p', { class: 'hint' }, L('秘书负责开会、登记到会、发起和结束表决；秘书本人不参加投票。', 'The secretary opens meetings, records attendance and opens and closes votes; the secretary does not vote.')),
-    secretaries.length === 0 ? h('p', { class: 'hint' }, L('尚未指定秘书。', 'No secretary yet.')) : h('ul', { class: 'people' }, secretaries.map((s) => personRow(ctx, s, 'secretary'))),
+    h(
+      'p',
+      { class: 'hint' },
+      L(
+        '秘书负责开会、登记到会、发起和结束表决；秘书本人不参加投票。',
+        'The secretary opens meetings, records attendance and opens and closes votes; the secretary does not vote.',
+      ),
+    ),
+    secretaries.length === 0
+      ? h('p', { class: 'hint' }, L('尚未指定秘书。', 'No secretary yet.'))
+      : h(
+          'ul',
+          { class: 'people' },
+          secretaries.map((s) => personRow(ctx, s, 'secretary')),
+        ),
     flash,
     h(
       'form',
@@ -140,7 +170,10 @@ export function secretariesSection(ctx: AdminContext, c: Committee, secretaries:
           button.disabled = true;
           try {
             await ctx.session.post<PersonRef>(`/v1/committees/${c.id}/secretaries`, { name });
-            await ctx.showPanel({ where: 'secretaries', els: [notice('ok', L(`已指定秘书：${name}。请为其发放登记码。`, `${name} appointed; issue them an enrolment code.`))] });
+            await ctx.showPanel({
+              where: 'secretaries',
+              els: [notice('ok', L(`已指定秘书：${name}。请为其发放登记码。`, `${name} appointed; issue them an enrolment code.`))],
+            });
           } catch (e) {
             put(msg, problem(e));
             button.disabled = false;

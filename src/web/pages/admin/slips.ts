@@ -19,7 +19,16 @@ function slip(ctx: AdminContext, p: PersonRef, role: Role, issued: EnrolmentCode
     'article',
     { class: 'slip', 'data-person-id': p.personId },
     h('h2', titleId ? { id: titleId } : null, L('票决 · 设备登记单', 'Piaojue · device enrolment slip')),
-    h('dl', { class: 'slip-meta' }, h('dt', null, L('姓名', 'Name')), h('dd', { class: 'slip-name' }, p.name), h('dt', null, L('身份', 'Role')), h('dd', null, where), h('dt', null, L('有效期至', 'Valid until')), h('dd', null, when(issued.expiresAt))),
+    h(
+      'dl',
+      { class: 'slip-meta' },
+      h('dt', null, L('姓名', 'Name')),
+      h('dd', { class: 'slip-name' }, p.name),
+      h('dt', null, L('身份', 'Role')),
+      h('dd', null, where),
+      h('dt', null, L('有效期至', 'Valid until')),
+      h('dd', null, when(issued.expiresAt)),
+    ),
     h(
       'div',
       { class: 'slip-code-box' },
@@ -79,10 +88,24 @@ export function sheetHost(host: HTMLElement): SheetHost {
           h(
             'div',
             { class: `code-sheet ${options.batch ? 'slip-sheet' : ''}` },
-            h('p', { class: 'notice warn once no-print', role: 'alert' }, h('strong', null, L('登记码只显示这一次。', 'Codes are shown only once.')), ' ', L('关闭后无法再次查看；请现在交给本人或打印。遗失时可重新发放。', 'They cannot be shown again after closing: hand them over or print them now. A lost code can be issued again.')),
+            h(
+              'p',
+              { class: 'notice warn once no-print', role: 'alert' },
+              h('strong', null, L('登记码只显示这一次。', 'Codes are shown only once.')),
+              ' ',
+              L(
+                '关闭后无法再次查看；请现在交给本人或打印。遗失时可重新发放。',
+                'They cannot be shown again after closing: hand them over or print them now. A lost code can be issued again.',
+              ),
+            ),
             options.extra ?? null,
             slips,
-            h('div', { class: 'row no-print' }, h('button', { type: 'button', class: 'print-slip', onclick: () => window.print() }, options.printLabel), closeButton),
+            h(
+              'div',
+              { class: 'row no-print' },
+              h('button', { type: 'button', class: 'print-slip', onclick: () => window.print() }, options.printLabel),
+              closeButton,
+            ),
           ),
         ),
       );
@@ -126,7 +149,11 @@ export async function issueSheet(ctx: AdminContext, c: Committee, members: Membe
       printLabel: L(`打印全部 ${slips.length} 张登记单`, `Print all ${slips.length} slips`),
       titleId: 'sheet-title',
       batch: true,
-      extra: h('h2', { id: 'sheet-title', class: 'no-print' }, L(`${c.name} · 委员设备登记单（${slips.length} 张）`, `${c.name} · enrolment slips (${slips.length})`)),
+      extra: h(
+        'h2',
+        { id: 'sheet-title', class: 'no-print' },
+        L(`${c.name} · 委员设备登记单（${slips.length} 张）`, `${c.name} · enrolment slips (${slips.length})`),
+      ),
     });
   } catch (e) {
     put(msg, problem(e));
@@ -134,4 +161,3 @@ export async function issueSheet(ctx: AdminContext, c: Committee, members: Membe
     button.disabled = false;
   }
 }
-

@@ -36,7 +36,18 @@ function reviewForm(voteId: string, def: VoteDefinition, draft: Choices, at: Bal
           'div',
           { class: 'review-item' },
           h('h5', null, it.post),
-          h('ul', null, it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', null, h('span', { class: 'name' }, c.name), candidatePosts(it, c)), h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!))))),
+          h(
+            'ul',
+            null,
+            it.candidates.map((c) =>
+              h(
+                'li',
+                { 'data-candidate': c.name },
+                h('span', null, h('span', { class: 'name' }, c.name), candidatePosts(it, c)),
+                h('strong', { class: `mark-text ${draft[it.itemId]?.[c.candidateId] ?? ''}` }, markLabel(draft[it.itemId]![c.candidateId]!)),
+              ),
+            ),
+          ),
         ),
       ),
       over.length > 0 ? h('h4', { class: 'void-warning' }, L('请注意：以下项目将作废', 'Warning: these items will be void')) : null,
@@ -46,7 +57,14 @@ function reviewForm(voteId: string, def: VoteDefinition, draft: Choices, at: Bal
             { class: 'void-items' },
             over.map((it) => {
               const n = approvals(it, draft[it.itemId]);
-              return h('li', null, L(`「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`, `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`));
+              return h(
+                'li',
+                null,
+                L(
+                  `「${it.post}」同意 ${n} 人，超过应选 ${it.seats} 名，该项计为无效票。`,
+                  `“${it.post}”: ${n} approvals for ${it.seats} seat${it.seats > 1 ? 's' : ''}; this item will count as invalid.`,
+                ),
+              );
             }),
           )
         : null,
@@ -55,7 +73,11 @@ function reviewForm(voteId: string, def: VoteDefinition, draft: Choices, at: Bal
         'div',
         { class: 'row' },
         h('button', { type: 'button', class: 'big back', onclick: at.back }, L('返回修改', 'Go back')),
-        h('button', { type: 'button', class: `big ${over.length > 0 ? 'danger' : 'primary'} confirm-cast`, onclick: () => at.cast(true) }, over.length > 0 ? L('仍然投出', 'Cast anyway') : L('确认投出', 'Cast it')),
+        h(
+          'button',
+          { type: 'button', class: `big ${over.length > 0 ? 'danger' : 'primary'} confirm-cast`, onclick: () => at.cast(true) },
+          over.length > 0 ? L('仍然投出', 'Cast anyway') : L('确认投出', 'Cast it'),
+        ),
       ),
     ),
   );
@@ -85,13 +107,21 @@ export function ballotForm(voteId: string, v: StoredVote, at: BallotWiring): HTM
   );
   for (const item of def.items) form.append(itemBlock(voteId, def, item, draft[item.itemId] ?? {}, at));
   form.append(
-    h('p', { class: `left ${left ? 'warn' : ''}` }, left ? L(`还有 ${left} 位候选人未标记。`, `${left} candidate${left > 1 ? 's' : ''} still unmarked.`) : L('已全部标记。', 'All marked.')),
+    h(
+      'p',
+      { class: `left ${left ? 'warn' : ''}` },
+      left ? L(`还有 ${left} 位候选人未标记。`, `${left} candidate${left > 1 ? 's' : ''} still unmarked.`) : L('已全部标记。', 'All marked.'),
+    ),
     h(
       'button',
       { type: 'button', class: 'primary big cast', disabled: left > 0 || sending, onclick: () => at.cast(false) },
       sending ? L('正在投出…', 'Casting…') : L('投出选票', 'Cast ballot'),
     ),
-    h('p', { class: 'hint' }, L('选票不附带您的登录凭据，单独发送；投出后不能更改。', 'Sent on its own, without your sign-in credentials; it cannot be changed once cast.')),
+    h(
+      'p',
+      { class: 'hint' },
+      L('选票不附带您的登录凭据，单独发送；投出后不能更改。', 'Sent on its own, without your sign-in credentials; it cannot be changed once cast.'),
+    ),
   );
   return form;
 }
