@@ -60,3 +60,14 @@ export function transientFault(err: unknown): { retryAfter: number; code: string
   }
   return undefined;
 }
+
+/**
+ * Whether `e` is PostgreSQL's unique_violation (23505) of exactly `constraint` (a unique index or
+ * constraint name). A handler that turns a lost race into a 409 must not hide any other duplicate,
+ * which is a bug and stays a 500. pg and PGlite both name the constraint on the error.
+ */
+export function isUniqueViolation(e: unknown, constraint: string): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, constraint: fired } = e as { code?: unknown; constraint?: unknown };
+  return code === '23505' && fired === constraint;
+}

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../principal.ts';
 import { appendEntry, chainHead, readEntries } from '../chain/store.ts';
+import { isUniqueViolation } from '../db/faults.ts';
 import { lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules } from '../committees/rules.ts';
@@ -498,7 +499,7 @@ export async function createRunoff(ctx: AppContext, voteId: string, by: string):
     return await createVote(ctx, vote.meeting_id, { title: `${vote.title}（再次票决）`, items }, { runoffOf: voteId, by });
   } catch (e) {
     // votes_one_runoff: a second request for the same run-off lost the race.
-    if ((e as { code?: unknown }).code === '23505') throw new AppError('conflict', 'A run-off of this vote already exists.');
+    if (isUniqueViolation(e, 'votes_one_runoff')) throw new AppError('conflict', 'A run-off of this vote already exists.');
     throw e;
   }
 }

@@ -2,7 +2,8 @@
 // which stay 500 (a bug). Driver errors are plain objects here: the classification reads
 // only their code, message and name.
 import { describe, expect, it } from 'vitest';
-import { transientFault } from '../../src/db/faults.ts';
+import { PGlite } from '@electric-sql/pglite';
+import { isUniqueViolation, transientFault } from '../../src/db/faults.ts';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -55,5 +56,36 @@ describe('transient database faults', () => {
   it('an ordinary exception is not transient', () => {
     expect(transientFault(new TypeError('undefined is not a function'))).toBeUndefined();
     expect(transientFault(undefined)).toBeUndefined();
+  });
+});
+
+describe('unique violations, by the constraint that fired', () => {
+  it('names the unique index a real duplicate hit, and no other', async () => {
+    const db = new PGlite();
+    try {
+      await db.exec('CREATE TABLE runoffs (id int PRIMARY KEY, runoff_of int); CREATE UNIQUE INDEX one_runoff ON runoffs (runoff_of)');
+      await db.exec('INSERT INTO runoffs VALUES (1, 7)');
+      const duplicateOf = await db.query('INSERT INTO runoffs VALUES (2, 7)').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const duplicateId = await db.query('INSERT INTO runoffs VALUES (1, 8)').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isUniqueViolation(duplicateOf, 'one_runoff')).toBe(true);
+      // The same SQLSTATE on another constraint is another fault: not the race the handler expects.
+      expect(isUniqueViolation(duplicateId, 'one_runoff')).toBe(false);
+      expect(isUniqueViolation(duplicateId, 'runoffs_pkey')).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('is false for anything that is not a unique violation', () => {
+    expect(isUniqueViolation(pgError('23503'), 'one_runoff')).toBe(false);
+    expect(isUniqueViolation(Object.assign(pgError('23505'), { constraint: 'other' }), 'one_runoff')).toBe(false);
+    expect(isUniqueViolation(undefined, 'one_runoff')).toBe(false);
+    expect(isUniqueViolation('23505', 'one_runoff')).toBe(false);
   });
 });
