@@ -46,6 +46,15 @@ export function readPin(value: unknown): ChainHead | null {
   return { seq: value.seq as number, hash: value.hash };
 }
 
+/**
+ * The pin a record that states `head` can be checked against in full: the pin itself, or none when
+ * the pin is later than the record's head (an older vote's record ends before it, and says nothing
+ * about entries after its end).
+ */
+export function pinWithin(pin: ChainHead | undefined, head: { seq?: unknown } | undefined): ChainHead | undefined {
+  return pin && typeof head?.seq === 'number' && pin.seq <= head.seq ? pin : undefined;
+}
+
 /** The pin to keep once `head` verified against `pin`: a pin only ever moves forward. */
 export function advancePin(pin: ChainHead | undefined, head: ChainHead): ChainHead {
   return pin && pin.seq >= head.seq ? pin : { seq: head.seq, hash: head.hash };

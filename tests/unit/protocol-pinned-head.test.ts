@@ -1,7 +1,7 @@
 // The pinned-head rule (protocol/pinned-head.ts), which chain.ts, the verifier, the web client
 // and the CLI's pin file all use.
 import { describe, expect, it } from 'vitest';
-import { advancePin, checkPinnedHead, readPin } from '../../src/protocol/pinned-head.ts';
+import { advancePin, checkPinnedHead, pinWithin, readPin } from '../../src/protocol/pinned-head.ts';
 
 const h = (n: number) => n.toString(16).padStart(64, '0');
 const entries = [0, 1, 2, 3].map((i) => ({ hash: h(i) }));
@@ -55,5 +55,18 @@ describe('advancePin', () => {
     expect(advancePin({ seq: 2, hash: h(2) }, { seq: 3, hash: h(3) })).toEqual({ seq: 3, hash: h(3) });
     const pin = { seq: 3, hash: h(3) };
     expect(advancePin(pin, { seq: 2, hash: h(2) })).toBe(pin);
+  });
+});
+
+describe('pinWithin', () => {
+  it('keeps a pin the record reaches, and none a record ending earlier cannot speak for', () => {
+    const pin = { seq: 3, hash: h(3) };
+    expect(pinWithin(pin, { seq: 3 })).toBe(pin);
+    expect(pinWithin(pin, { seq: 9 })).toBe(pin);
+    expect(pinWithin(pin, { seq: 2 })).toBeUndefined();
+    expect(pinWithin(undefined, { seq: 9 })).toBeUndefined();
+    // A record that states no head (malformed) gets no pin: the verifier reports it malformed anyway.
+    expect(pinWithin(pin, { seq: '3' })).toBeUndefined();
+    expect(pinWithin(pin, undefined)).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
 // member and projector pages keep too (record.ts).
 import type { JSONWebKeySet } from 'jose';
 import type { ChainHead } from '../../protocol/chain.ts';
+import { pinWithin } from '../../protocol/pinned-head.ts';
 import type { Check, VerificationReport } from '../../protocol/verifier.ts';
 import { recordGet, signInIfEnrolled } from '../api.ts';
 import { h, put } from '../dom.ts';
@@ -63,8 +64,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
     // For the names' 现任职务 / 拟任职务 beside the result, shown only once the record verifies.
     const definition = typeof r.voteId === 'string' ? recordDefinition(record, r.voteId) : null;
     const pinnedHead = committeeId ? pinned(committeeId) : undefined;
-    // A pin later than this record cannot be checked against it (an older vote's record ends earlier).
-    const usable = pinnedHead && typeof r.head?.seq === 'number' && pinnedHead.seq <= r.head.seq ? pinnedHead : undefined;
+    const usable = pinWithin(pinnedHead, r.head);
     const bars = {
       issuances: h('progress', { max: '1', value: '0' }),
       tokens: h('progress', { max: '1', value: '0' }),
