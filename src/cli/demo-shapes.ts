@@ -4,9 +4,6 @@
 // credential, blinds its token, casts anonymously — then the close with the inspectors, the
 // result table, and the verification of the published record.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import {
   ApiClient,
@@ -19,9 +16,6 @@ import {
   WebCryptoDevice,
   type Session,
 } from '../client/index.ts';
-import { loadConfig } from '../config.ts';
-import { createPgliteDatabase } from '../db/database.ts';
-import { startService } from '../server.ts';
 import type { AnyChoices, AnyVoteDefinition } from '../protocol/ballot.ts';
 import type { VoteRecord } from '../protocol/chain.ts';
 import { canonicalBytes } from '../protocol/encoding.ts';
@@ -32,6 +26,7 @@ import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
 import type { CompositeBody } from '../protocol/composite.ts';
 import { verifyCompositeOnChain } from '../protocol/verify/composite.ts';
 import { printComposite } from './verify.ts';
+import { startDemoService } from './demo.ts';
 
 export type DemoShape = 'recommendation' | 'evaluation';
 
@@ -83,18 +78,7 @@ export async function runShapedDemo(options: ShapedDemoOptions): Promise<{ ok: b
   let adminCode = options.adminCode;
   let stop: (() => Promise<void>) | undefined;
   if (!url) {
-    const db = await createPgliteDatabase();
-    const service = await startService(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }),
-      { db },
-    );
-    url = service.url;
-    adminCode = service.firstAdmin!.code;
-    stop = async () => {
-      await service.close();
-      await db.close();
-    };
-    log(`embedded service at ${url}`);
+    ({ url, adminCode, stop } = await startDemoService(log));
   }
   if (!adminCode) throw new Error('with --url, pass --admin-code CODE');
   try {

@@ -96,6 +96,24 @@ export interface DemoOptions {
   log?: (line: string) => void;
 }
 
+/** A fresh embedded service in a temporary data folder, for a demo run without --url; `stop` closes it. */
+export async function startDemoService(log: (line: string) => void): Promise<{ url: string; adminCode: string; stop: () => Promise<void> }> {
+  const db = await createPgliteDatabase();
+  const service = await startService(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }),
+    { db },
+  );
+  log(`embedded service at ${service.url}`);
+  return {
+    url: service.url,
+    adminCode: service.firstAdmin!.code,
+    stop: async () => {
+      await service.close();
+      await db.close();
+    },
+  };
+}
+
 /** Where the service's keys go beside a record file: record.json → record.jwks.json. */
 export function jwksFileBeside(recordFile: string): string {
   return recordFile.replace(/(\.json)?$/i, '.jwks.json');
@@ -114,18 +132,7 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
   let adminCode = options.adminCode;
   if (adminKey && options.url && adminKey.url !== url) throw new DemoError(`--admin-key belongs to ${adminKey.url}, not ${url}`);
   if (!url) {
-    const db = await createPgliteDatabase();
-    const service = await startService(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', PIAOJUE_LOG: 'silent', PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-demo-')) }),
-      { db },
-    );
-    url = service.url;
-    adminCode = service.firstAdmin!.code;
-    stop = async () => {
-      await service.close();
-      await db.close();
-    };
-    log(`embedded service at ${url}`);
+    ({ url, adminCode, stop } = await startDemoService(log));
   }
   if (!adminCode && !adminKey) {
     throw new DemoError('with --url, pass --admin-key FILE (the administrator key file from `piaojue device enrol`) or --admin-code CODE');
