@@ -22,12 +22,12 @@ import { voteRules } from '../committees/rules.ts';
 import { findMeeting, type Meeting } from '../meetings/service.ts';
 import { parseVoteDefinition, type AnyVoteDefinition, type Candidate } from '../protocol/ballot.ts';
 import { compareStrings, SLIPS_PER_MEETING_MAX } from '../protocol/chain.ts';
-import { canonicalBytes, fromBase64url, toBase64url } from '../protocol/encoding.ts';
+import { canonicalBytes, toBase64url } from '../protocol/encoding.ts';
 import { DEFAULT_GRADES, type Grade, type Threshold } from '../protocol/shapes.ts';
 import { generateVoteKey } from '../protocol/tokens.ts';
 import { CURRENT_VERSION } from '../protocol/version.ts';
-import { openVoteSecret, sealVoteSecret } from '../votes/sealing.ts';
-import { findVote, viewVote, type VoteView } from '../votes/service.ts';
+import { sealVoteSecret } from '../votes/sealing.ts';
+import { findVote, signBlindedPoint, viewVote, type VoteView } from '../votes/service.ts';
 import * as sql from './queries.ts';
 import { insertVote, lockCommitteeRules, meetingHasVoteIn, newVoteId } from '../votes/queries.ts';
 
@@ -249,13 +249,7 @@ export async function issueSlipToken(
   };
   if (row.issued_point !== null) return replay({ point: row.issued_point, signature: row.issued_signature! });
   if (row.state !== 'open') throw new AppError('invalid_state', row.state === 'draft' ? 'The vote is not open yet.' : 'The vote is closed.');
-  let blinded: Uint8Array;
-  try {
-    blinded = fromBase64url(blindedPoint);
-  } catch {
-    throw new AppError('invalid_point', 'blindedPoint is not base64url.', { field: 'blindedPoint' });
-  }
-  const blindSignature = toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
+  const blindSignature = await signBlindedPoint(ctx, voteId, row.secret_key_sealed, blindedPoint);
   const inserted = await ctx.db.transaction(async (tx) => {
     // As issueToken: ordered against a close or a change of the slips (lock order in src/db/locks.ts).
     await lockShared(tx, 'meeting', row.meeting_id);

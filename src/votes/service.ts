@@ -241,6 +241,21 @@ export async function openVote(ctx: AppContext, voteId: string, by: string): Pro
 }
 
 /**
+ * The vote key's blind signature over a blinded point (base64url), for a member's or a slip's
+ * token: the one place the sealed vote secret is opened. Strict decoding happens inside: wrong
+ * length, identity, off-curve and non-subgroup points are refused with a coded protocol error.
+ */
+export async function signBlindedPoint(ctx: AppContext, voteId: string, sealedSecret: string, blindedPoint: string): Promise<string> {
+  let blinded: Uint8Array;
+  try {
+    blinded = fromBase64url(blindedPoint);
+  } catch {
+    throw new AppError('invalid_point', 'blindedPoint is not base64url.', { field: 'blindedPoint' });
+  }
+  return toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, sealedSecret), blinded));
+}
+
+/**
  * Signs a blinded token for a present member, once per member and vote. The service records
  * that the member received a token, with the device's signature over the blinded point — and
  * nothing that could link to the token itself (blinding hides it perfectly).
@@ -285,15 +300,7 @@ export async function issueToken(
   };
   if (row.issued_point !== null) return replay({ point: row.issued_point, signature: row.issued_signature! });
 
-  let blinded: Uint8Array;
-  try {
-    blinded = fromBase64url(input.blindedPoint);
-  } catch {
-    throw new AppError('invalid_point', 'blindedPoint is not base64url.', { field: 'blindedPoint' });
-  }
-  // Strict decoding happens inside: wrong length, identity, off-curve and non-subgroup points
-  // are refused with a coded protocol error.
-  const blindSignature = toBase64url(await ctx.crypto.run('signBlinded', openVoteSecret(ctx.keys, voteId, row.secret_key_sealed), blinded));
+  const blindSignature = await signBlindedPoint(ctx, voteId, row.secret_key_sealed, input.blindedPoint);
   const inserted = await ctx.db.transaction(async (tx) => {
     // Attendance may have changed, or the vote or meeting closed, while we signed. The shared
     // locks wait for any attendance change or close in progress (they take these locks
