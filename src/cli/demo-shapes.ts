@@ -26,7 +26,7 @@ import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
 import type { CompositeBody } from '../protocol/composite.ts';
 import { verifyCompositeOnChain } from '../protocol/verify/composite.ts';
 import { printComposite } from './verify.ts';
-import { startDemoService } from './demo.ts';
+import { logVerdict, startDemoService } from './demo.ts';
 
 export type DemoShape = 'recommendation' | 'evaluation';
 
@@ -159,17 +159,7 @@ export async function runShapedDemo(options: ShapedDemoOptions): Promise<{ ok: b
       const record = await pub.call<VoteRecord>('GET', `/v1/votes/${def.voteId}/record`);
       const report = await verifyRecord(record, { jwks, randomBytes: rng });
       printShapedTally(published.tally, log);
-      log(
-        `record verification: ${
-          report.ok
-            ? 'every check passed'
-            : report.checks
-                .filter((c) => !c.ok)
-                .map((c) => `${c.id}: ${c.code}`)
-                .join('; ')
-        }`,
-      );
-      log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
+      logVerdict(report, same, log);
       return { ok: same && report.ok, tally: published.tally, voteId: def.voteId, record, report };
     };
     if (!options.composite) {

@@ -18,7 +18,7 @@ import { overMarkedItems, type Ballot, type Choices, type Mark, type VoteDefinit
 import { castBodyText } from '../protocol/ballot-v2.ts';
 import { versionOf } from '../protocol/version.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
-import { verifyRecord } from '../protocol/verifier.ts';
+import { verifyRecord, type VerificationReport } from '../protocol/verifier.ts';
 import type { VoteRecord } from '../protocol/chain.ts';
 import type { JSONWebKeySet } from 'jose';
 
@@ -112,6 +112,13 @@ export async function startDemoService(log: (line: string) => void): Promise<{ u
       await db.close();
     },
   };
+}
+
+/** The demo's last two lines: the record's verification, and whether the tally is the ballots the demo cast. */
+export function logVerdict(report: VerificationReport, same: boolean, log: (line: string) => void): void {
+  const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.code}`);
+  log(`record verification: ${report.ok ? 'every check passed' : failed.join('; ')}`);
+  log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
 }
 
 /** Where the service's keys go beside a record file: record.json → record.jwks.json. */
@@ -237,17 +244,7 @@ export async function runDemo(options: DemoOptions): Promise<{ ok: boolean; tall
 
     printTally(published.tally, log);
     log(`receipts found in the record: ${counted}/${receipts.length}`);
-    log(
-      `record verification: ${
-        report.ok
-          ? 'every check passed'
-          : report.checks
-              .filter((c) => !c.ok)
-              .map((c) => `${c.id}: ${c.code}`)
-              .join('; ')
-      }`,
-    );
-    log(same ? '✓ the published tally equals the tally of the ballots this demo cast' : '✗ the published tally differs from the ballots this demo cast');
+    logVerdict(report, same, log);
     log(`vote id: ${def.voteId}`);
     if (options.recordOut) {
       log(`record written to ${options.recordOut}, the service's keys to ${jwksOut}; check it again with:`);
