@@ -12,7 +12,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig, type Config } from '../src/config.ts';
 import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db/database.ts';
 import { startService } from '../src/server.ts';
 import { createWorkerAccelerator } from '../src/cli/verify-workers.ts';
@@ -117,19 +117,25 @@ interface RunFigures {
   checks: number;
 }
 
-async function run(label: string, db: Database, n: number, setupConcurrency: number): Promise<RunFigures> {
-  const config = loadConfig({
+/**
+ * The service's settings for a bench run: loopback, silent, a fresh data folder. A large meeting
+ * takes longer than the default 15 minutes' access token, and the secretary's connection idles
+ * through thousands of requests: both are kept open (no close racing the next request).
+ */
+export async function benchConfig(): Promise<Config> {
+  return loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     PIAOJUE_LOG: 'silent',
     PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-bench-')),
     PIAOJUE_CRYPTO_THREADS: process.env.PIAOJUE_CRYPTO_THREADS,
-    // Enrolling a thousand members takes longer than the default 15 minutes' access token.
     PIAOJUE_ACCESS_TOKEN_TTL: '86400',
-    // The secretary's connection idles through a thousand casts: keep it open (no close racing
-    // the next request).
     PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: '600000',
   });
+}
+
+async function run(label: string, db: Database, n: number, setupConcurrency: number): Promise<RunFigures> {
+  const config = await benchConfig();
   const service = await startService(config, { db });
   const url = service.url;
   let figures: Omit<RunFigures, 'verifyMs' | 'verifyThreads' | 'checks'>;

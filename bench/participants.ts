@@ -8,12 +8,9 @@
 // Targets: close → published ≤ 1 s and verification ≤ 5 s for 3,000 ballots.
 // Run: npm run bench -- participants [--n 3000] [--db pglite|postgres]   (alone: node bin/run-ts.js bench/participants.ts)
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { loadConfig } from '../src/config.ts';
 import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db/database.ts';
 import { startService } from '../src/server.ts';
 import { createWorkerAccelerator } from '../src/cli/verify-workers.ts';
@@ -27,7 +24,7 @@ import { computeTally, type Tally } from '../src/protocol/tally.ts';
 import { generateVoteKey, signBlinded, unblind, verifyToken } from '../src/protocol/tokens.ts';
 import { verifyRecord } from '../src/protocol/verifier.ts';
 import { benchApi, benchCommittee, enrolAndLogin } from './client.ts';
-import { allOk, load, perSecond } from './http.ts';
+import { allOk, benchConfig, load, perSecond } from './http.ts';
 
 const rng = (n: number) => new Uint8Array(nodeRandomBytes(n));
 const DEFAULT_N = 3000;
@@ -209,17 +206,7 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
 
 /** The whole meeting on one database; each phase's figures printed as soon as they are known (a full-size run is long). */
 async function run(label: string, db: Database, n: number, ceil: Ceilings): Promise<void> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PIAOJUE_LOG: 'silent',
-    PIAOJUE_DATA_DIR: await mkdtemp(join(tmpdir(), 'piaojue-bench-')),
-    PIAOJUE_CRYPTO_THREADS: process.env.PIAOJUE_CRYPTO_THREADS,
-    // A full-size meeting takes longer than the default 15 minutes' access token of the secretary.
-    PIAOJUE_ACCESS_TOKEN_TTL: '86400',
-    // The secretary's and inspectors' connections idle through thousands of requests: keep them open.
-    PIAOJUE_KEEP_ALIVE_TIMEOUT_MS: '600000',
-  });
+  const config = await benchConfig();
   const service = await startService(config, { db });
   const url = service.url;
   try {
