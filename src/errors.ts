@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   composite_source_foreign: { status: 422, title: '测评来源不是本委员会的表决 / A source is not a vote of this committee' },
   composite_source_not_closed: { status: 409, title: '测评来源尚未结束并公布 / A source vote is not closed and published' },
   composite_source_not_evaluation: { status: 422, title: '测评来源不是民主测评 / A source vote is not an evaluation' },
+  composite_source_used: { status: 409, title: '测评来源已纳入已发布的综合测评 / A source is already part of a published composite' },
   // one client (one address) has sent more than its share; Retry-After says when to send again
   rate_limited: { status: 429, title: '请求过于频繁，请稍后重试 / Too many requests from this address, retry later' },
   // the database cannot serve right now; the same request may succeed later (Retry-After)

@@ -14,7 +14,7 @@ export async function initChain(tx: Queryable, committeeId: string): Promise<voi
 }
 
 /** The head, its row locked: the lock serialises appends across transactions and service instances. */
-async function lockHead(tx: Queryable, committeeId: string): Promise<{ seq: number; hash: string } | undefined> {
+export async function lockHead(tx: Queryable, committeeId: string): Promise<{ seq: number; hash: string } | undefined> {
   return (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [committeeId]))[0];
 }
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
-import { appendEntry, readEntries } from '../chain/store.ts';
+import { appendEntry, lockHead, readEntries } from '../chain/store.ts';
 import { compositeBody, DEFAULT_POINTS, parseCompositeDefinition, type CompositeBody, type GradePoints } from '../protocol/composite.ts';
 import type { EvaluationTally } from '../protocol/shapes.ts';
 import { findVote, publishedTally } from '../votes/service.ts';
@@ -30,11 +30,15 @@ export interface CompositeView {
 /**
  * Publishes a composite: every source must be a vote of this committee, closed with its result
  * published, and an evaluation (民主测评); the rest (weights summing to 100, the same cadres and
- * grades, a valid ballot in each) the protocol checks. One transaction: the sources' closes are
- * read under the chain head's lock the append takes.
+ * grades, a valid ballot in each) the protocol checks. A vote is the source of one composite at
+ * most: a composite is published once, never recomputed with other weights. One transaction
+ * under the chain head's lock, taken first, so that two publishes over the same source cannot
+ * both pass that check.
  */
 export async function publishComposite(ctx: AppContext, committeeId: string, input: CompositeInput, by: string): Promise<CompositeView> {
   return ctx.db.transaction(async (tx) => {
+    if (!(await lockHead(tx, committeeId))) throw new AppError('not_found', 'No such committee.');
+    const used = new Map((await listCompositeEntries(tx, committeeId)).flatMap((e) => e.body.sources.map((s) => [s.voteId, e.body.compositeId] as const)));
     const tallies: EvaluationTally[] = [];
     const sources = [];
     for (const [i, s] of input.sources.entries()) {
@@ -62,7 +66,17 @@ export async function publishComposite(ctx: AppContext, committeeId: string, inp
       sources,
       points: input.points ?? DEFAULT_POINTS.map((p) => ({ ...p })),
     });
-    const entry = await appendEntry(tx, committeeId, 'composite.published', compositeBody(definition, tallies, by));
+    const composite = compositeBody(definition, tallies, by);
+    // Last, so that a request wrong in itself is told what is wrong with it first.
+    for (const [i, s] of input.sources.entries()) {
+      const earlier = used.get(s.voteId);
+      if (earlier !== undefined)
+        throw new AppError('composite_source_used', `Source ${i} (${s.label}) is already a source of the published composite ${earlier}.`, {
+          field: `sources.${i}.voteId`,
+          extra: { compositeId: earlier },
+        });
+    }
+    const entry = await appendEntry(tx, committeeId, 'composite.published', composite);
     return { committeeId, compositeId: definition.compositeId, seq: entry.seq, hash: entry.hash, body: entry.body as CompositeBody };
   });
 }

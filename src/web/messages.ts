@@ -94,6 +94,10 @@ export const MESSAGES: Record<ErrorCode, Message> = {
   composite_mismatch: ['综合测评结果与按三个测评来源重新计算的结果不一致。', 'The composite differs from the one recomputed from its three sources.'],
   actor_not_secretary: ['发布人不是哈希链上任命的秘书。', 'The publisher is not a secretary appointed on the chain.'],
   composite_source_foreign: ['所选测评不是本委员会的表决，不能纳入综合测评。', 'A chosen evaluation is not a vote of this committee and cannot be combined.'],
+  composite_source_used: [
+    '所选测评已纳入一项已发布的综合测评；综合测评一经发布不再重算。',
+    'A chosen evaluation is already part of a published composite; a published composite is never recomputed.',
+  ],
   composite_source_not_closed: [
     '所选测评尚未结束并公布结果，请结束后再计算综合测评。',
     'A chosen evaluation has not closed with a published result; close it first.',

@@ -217,6 +217,20 @@ describe('a 三元测评 composite published by the secretary', () => {
     const entries = (await anon().get(`/v1/committees/${c.id}/composites`)).body.composites;
     expect(entries).toHaveLength(1);
   });
+
+  it('refuses a second composite over a source already combined, even with other weights, naming the first (409 composite_source_used)', async () => {
+    const head = (await anon().get(`/v1/committees/${c.id}/chain`)).body.head;
+    const post = (b: unknown) => c.secretary.api.post(`/v1/committees/${c.id}/composites`, b);
+    // The same request again (a retry after a lost answer, or a second click), and a re-weighting of the same three.
+    const [again, reweighted] = await Promise.all([post(body([30, 40, 30])), post(body([20, 40, 40]))]);
+    for (const r of [again, reweighted]) {
+      expect([r.status, r.body.code, r.body.field, r.body.compositeId]).toEqual([409, 'composite_source_used', 'sources.0.voteId', published.compositeId]);
+    }
+    const two = await post(body([50, 50], [votes[2]!, votes[1]!]));
+    expect([two.status, two.body.code, two.body.field]).toEqual([409, 'composite_source_used', 'sources.0.voteId']);
+    expect((await anon().get(`/v1/committees/${c.id}/chain`)).body.head).toEqual(head);
+    expect((await anon().get(`/v1/committees/${c.id}/composites`)).body.composites).toHaveLength(1);
+  });
 });
 
 describe('an operator who rewrites the chain with database access', () => {
