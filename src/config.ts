@@ -53,6 +53,7 @@ const schema = z.object({
   PIAOJUE_RATE_LIMIT_WINDOW_MS: millis(1_000, 3_600_000).default(60_000),
   PIAOJUE_RATE_LIMIT_CAST: z.coerce.number().int().min(0).max(100_000_000).default(6_000),
   PIAOJUE_RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).max(100_000_000).default(360_000),
+  PIAOJUE_RATE_LIMIT_SLIP_FAILURES: z.coerce.number().int().min(0).max(100_000_000).default(300),
   // Test-only (tests/integration/crash.test.ts): see `testHold` below. Never set in service.
   PIAOJUE_TEST_HOLD: z
     .string()
@@ -148,11 +149,19 @@ export interface Config {
    * Per client: connections from one socket address beyond maxConnectionsPerClient are closed
    * as soon as they are accepted (0: no per-client cap); requests to the cast route and to the
    * public routes beyond castPerWindow / publicPerWindow in a window of windowMs are answered
-   * 429 rate_limited (0: that limit is off). A client is its address: the socket's, or with
+   * 429 rate_limited (0: that limit is off), and so are slip redemptions once slipFailuresPerWindow
+   * of them from the client were refused (an unknown, spent or voided code) in the window. A client is its address: the socket's, or with
    * trustProxy the one X-Forwarded-For gives (Express's `trust proxy`: false, a hop count, or
    * the proxies' addresses).
    */
-  clients: { trustProxy: number | string[] | false; maxConnectionsPerClient: number; windowMs: number; castPerWindow: number; publicPerWindow: number };
+  clients: {
+    trustProxy: number | string[] | false;
+    maxConnectionsPerClient: number;
+    windowMs: number;
+    castPerWindow: number;
+    publicPerWindow: number;
+    slipFailuresPerWindow: number;
+  };
   /**
    * Test-only, unset in service (PIAOJUE_TEST_HOLD=point or point:N): every request that reaches
    * the named checkpoint (AppContext.checkpoint) after the first N is held there for good, and
@@ -233,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowMs: c.PIAOJUE_RATE_LIMIT_WINDOW_MS,
       castPerWindow: c.PIAOJUE_RATE_LIMIT_CAST,
       publicPerWindow: c.PIAOJUE_RATE_LIMIT_PUBLIC,
+      slipFailuresPerWindow: c.PIAOJUE_RATE_LIMIT_SLIP_FAILURES,
     },
   };
 }

@@ -1,5 +1,6 @@
-// Admission control per client: request rate limits on the anonymous cast route and the public
-// routes (express-rate-limit, in-memory store), and a cap on connections per socket address.
+// Admission control per client: request rate limits on the anonymous cast route, the public
+// routes and refused slip redemptions (express-rate-limit, in-memory store), and a cap on
+// connections per socket address.
 //
 // A client is its address and nothing else. The counters live in this process's memory only,
 // keyed by the address (IPv6 by its /56, as one site's network), and expire with their window;
@@ -21,10 +22,14 @@ const PUBLIC_ROUTES: Array<{ method: string; path: RegExp }> = [
   { method: 'POST', path: /^\/v1\/collation\/stroke-order$/ },
 ];
 const isCast = (method: string, path: string) => method === 'POST' && path === '/v1/ballots';
+const isRedeem = (method: string, path: string) => method === 'POST' && path === '/v1/participant/redeem';
 const isPublic = (method: string, path: string) =>
   PUBLIC_ROUTES.some((r) => (r.method === method || (r.method === 'GET' && method === 'HEAD')) && r.path.test(path));
 
-function limiter(limit: number, windowMs: number, applies: (method: string, path: string) => boolean, what: string, countBusy: boolean): RequestHandler {
+/** Which answers a limit counts: every request, all but the service's own 503s, or only the refusals (4xx). */
+type Counted = 'all' | 'not_busy' | 'refused';
+
+function limiter(limit: number, windowMs: number, applies: (method: string, path: string) => boolean, what: string, counted: Counted): RequestHandler {
   return rateLimit({
     windowMs,
     limit,
@@ -39,7 +44,10 @@ function limiter(limit: number, windowMs: number, applies: (method: string, path
     // service's own lack of room, answered without checking the ballot; the member's outbox
     // sends the same ballot again after Retry-After, and those resends are not counted, so a
     // busy service never turns a room's retries into 429s.
-    ...(countBusy ? {} : { skipFailedRequests: true, requestWasSuccessful: (_req, res) => res.statusCode !== 503 }),
+    ...(counted === 'not_busy' ? { skipFailedRequests: true, requestWasSuccessful: (_req, res) => res.statusCode !== 503 } : {}),
+    // Slip redemption: a phone spends its code once, so only refused codes are counted; a
+    // flood of made-up codes is cut off, a room redeeming its slips through one address never is.
+    ...(counted === 'refused' ? { skipSuccessfulRequests: true, requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500 } : {}),
     handler: (_req, res, next) => {
       if (isCast(_req.method, _req.path)) res.set('Connection', 'close');
       next(new AppError('rate_limited', `Too many ${what} from this address; send it again after Retry-After seconds.`));
@@ -52,8 +60,9 @@ function limiter(limit: number, windowMs: number, applies: (method: string, path
 /** The rate limits, as middleware to mount before the body is read (none when both limits are 0). */
 export function clientRateLimits(config: Config['clients']): RequestHandler[] {
   const out: RequestHandler[] = [];
-  if (config.castPerWindow > 0) out.push(limiter(config.castPerWindow, config.windowMs, isCast, 'ballots', false));
-  if (config.publicPerWindow > 0) out.push(limiter(config.publicPerWindow, config.windowMs, isPublic, 'requests', true));
+  if (config.castPerWindow > 0) out.push(limiter(config.castPerWindow, config.windowMs, isCast, 'ballots', 'not_busy'));
+  if (config.publicPerWindow > 0) out.push(limiter(config.publicPerWindow, config.windowMs, isPublic, 'requests', 'all'));
+  if (config.slipFailuresPerWindow > 0) out.push(limiter(config.slipFailuresPerWindow, config.windowMs, isRedeem, 'refused slip codes', 'refused'));
   return out;
 }
 

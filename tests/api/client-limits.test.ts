@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { Api } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
-import { adminSession, meetingWithVote, NAMES } from '../helpers/world.ts';
+import { adminSession, createCommittee, meetingWithVote, NAMES } from '../helpers/world.ts';
 import { castBallot, obtainToken } from '../helpers/voting.ts';
 import type { Ballot } from '../../src/protocol/ballot.ts';
 import { buildBallot } from '../../src/protocol/member-ballot.ts';
@@ -79,6 +79,38 @@ describe('public-route rate limit switched off', () => {
   it('serves every request when PIAOJUE_RATE_LIMIT_PUBLIC is 0', async () => {
     const api = new Api(service.url);
     for (let i = 0; i < 20; i++) expect((await api.get('/v1/site')).status).toBe(200);
+  });
+});
+
+describe('refused slip redemptions behind a trusted proxy', () => {
+  let service: TestService;
+  let codes: string[];
+  beforeAll(async () => {
+    service = await startTestService({ env: { PIAOJUE_TRUST_PROXY: 'loopback', PIAOJUE_RATE_LIMIT_SLIP_FAILURES: '3' } });
+    const c = await createCommittee(await adminSession(service), '县委组织部', ['王一', '李二', '张三']);
+    const meetingId = (await c.secretary.api.post(`/v1/committees/${c.id}/meetings`, { title: '全县领导干部会议', kind: 'slips', entitled: 10 })).body.id;
+    expect((await c.secretary.api.post(`/v1/meetings/${meetingId}/open`)).status).toBe(200);
+    codes = (await c.secretary.api.post(`/v1/meetings/${meetingId}/slips`, { count: 6 })).body.slips.map((s: { code: string }) => s.code);
+  });
+  afterAll(async () => service?.close());
+
+  const redeem = (address: string, code: string) =>
+    new Api(service.url).req('POST', '/v1/participant/redeem', { code }, { headers: { 'x-forwarded-for': address } });
+  const madeUp = (i: number) => `pjp_${String(i).padStart(22, 'A')}`;
+
+  it('counts only refused codes: a hall redeeming through one address is never limited, an address guessing codes is, without spending the slip it sends next', async () => {
+    // Redeemed slips are not counted: five from one address, more than the limit of three.
+    for (const code of codes.slice(0, 5)) expect((await redeem('203.0.113.7', code)).status).toBe(200);
+    // Three refusals of that address: made-up codes and a spent one.
+    expect((await redeem('203.0.113.7', madeUp(1))).body.code).toBe('slip_invalid');
+    expect((await redeem('203.0.113.7', madeUp(2))).body.code).toBe('slip_invalid');
+    expect((await redeem('203.0.113.7', codes[0]!)).body.code).toBe('slip_spent');
+    // The fourth request from it is refused unread, even with a good code, which stays unspent.
+    expectRateLimited(await redeem('203.0.113.7', codes[5]!), 60);
+    expectRateLimited(await redeem('203.0.113.7', madeUp(3)), 60);
+    // Another address is told what is wrong with its code, and redeems the unspent slip.
+    expect((await redeem('203.0.113.8', madeUp(4))).body.code).toBe('slip_invalid');
+    expect((await redeem('203.0.113.8', codes[5]!)).status).toBe(200);
   });
 });
 

@@ -57,19 +57,36 @@ describe('configuration', () => {
       windowMs: 60_000,
       castPerWindow: 6000,
       publicPerWindow: 360_000,
+      slipFailuresPerWindow: 300,
     });
     const c = loadConfig({
       PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '50',
       PIAOJUE_RATE_LIMIT_WINDOW_MS: '10000',
       PIAOJUE_RATE_LIMIT_CAST: '100',
       PIAOJUE_RATE_LIMIT_PUBLIC: '2000',
+      PIAOJUE_RATE_LIMIT_SLIP_FAILURES: '20',
     });
-    expect(c.clients).toEqual({ trustProxy: false, maxConnectionsPerClient: 50, windowMs: 10_000, castPerWindow: 100, publicPerWindow: 2000 });
+    expect(c.clients).toEqual({
+      trustProxy: false,
+      maxConnectionsPerClient: 50,
+      windowMs: 10_000,
+      castPerWindow: 100,
+      publicPerWindow: 2000,
+      slipFailuresPerWindow: 20,
+    });
     // 0 switches a limit (or the per-client connection cap) off.
-    expect(loadConfig({ PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '0', PIAOJUE_RATE_LIMIT_CAST: '0', PIAOJUE_RATE_LIMIT_PUBLIC: '0' }).clients).toMatchObject({
+    expect(
+      loadConfig({
+        PIAOJUE_MAX_CONNECTIONS_PER_CLIENT: '0',
+        PIAOJUE_RATE_LIMIT_CAST: '0',
+        PIAOJUE_RATE_LIMIT_PUBLIC: '0',
+        PIAOJUE_RATE_LIMIT_SLIP_FAILURES: '0',
+      }).clients,
+    ).toMatchObject({
       maxConnectionsPerClient: 0,
       castPerWindow: 0,
       publicPerWindow: 0,
+      slipFailuresPerWindow: 0,
     });
   });
 
