@@ -58,7 +58,7 @@ function thresholdText(item: Pick<RecommendationItem, 'threshold'>): string {
 }
 
 /** What the ballot was: the post and k, the threshold in words; or the evaluation's title and grades. */
-export function shapedHeading(item: ShapedItem, valid?: number): HTMLElement {
+export function shapedHeading(item: ShapedItem, valid?: number, extra: HTMLElement | null = null): HTMLElement {
   if (item.shape === 'evaluation') {
     return h(
       'div',
@@ -80,6 +80,7 @@ export function shapedHeading(item: ShapedItem, valid?: number): HTMLElement {
       L(`得票率须${thresholdText(item)}`, `Needs ${thresholdText(item)} of valid ballots`),
       least === null ? '' : L(`（至少 ${least} 票）`, ` (at least ${least})`),
     ),
+    extra,
   );
 }
 
@@ -146,9 +147,9 @@ function evaluationTable(rows: EvaluationRow[], t: Pick<EvaluationTally, 'grades
           h('th', { scope: 'row', class: 'name' }, r.name),
           r.cells.map((c, i) => h('td', { class: 'num', 'data-grade': t.grades[i]!.code }, c.count)),
           h('td', { class: 'num', 'data-col': 'abstain' }, r.abstain),
-          h('td', { class: 'num', 'data-col': 'excellent' }, percentCell(r.excellent)),
-          h('td', { class: 'num', 'data-col': 'competentOrBetter' }, percentCell(r.competentOrBetter)),
-          h('td', { class: 'num', 'data-col': 'inadequate' }, percentCell(r.inadequate)),
+          h('td', { class: 'num', 'data-col': 'rate-excellent' }, percentCell(r.excellent)),
+          h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, percentCell(r.competentOrBetter)),
+          h('td', { class: 'num', 'data-col': 'rate-inadequate' }, percentCell(r.inadequate)),
         ),
       ),
     ),
@@ -185,9 +186,9 @@ function compositeTable(rows: CompositeRow[], body: CompositeBody): HTMLTableEle
           r.sourceScores.map((s, i) => h('td', { class: 'num', 'data-source': i }, s)),
           h('td', { class: 'num score', 'data-col': 'score' }, r.score),
           h('td', { class: 'num', 'data-col': 'rank' }, r.rank),
-          h('td', { class: 'num', 'data-col': 'excellent' }, `${r.excellent}%`),
-          h('td', { class: 'num', 'data-col': 'competentOrBetter' }, `${r.competentOrBetter}%`),
-          h('td', { class: 'num', 'data-col': 'inadequate' }, `${r.inadequate}%`),
+          h('td', { class: 'num', 'data-col': 'rate-excellent' }, `${r.excellent}%`),
+          h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, `${r.competentOrBetter}%`),
+          h('td', { class: 'num', 'data-col': 'rate-inadequate' }, `${r.inadequate}%`),
         ),
       ),
     ),
@@ -217,17 +218,17 @@ function compositeRule(body: CompositeBody, grades: readonly { code: string; nam
  * Returns the function that stops the turning.
  */
 export function pagedTables<T>(host: HTMLElement, rows: T[], table: (rows: T[]) => HTMLTableElement, maxColumns: number): () => void {
-  // Measure one header and one row at the size the screen shows them.
-  put(host, table(rows.slice(0, 1)));
+  const widthColumns = Math.min(maxColumns, window.innerWidth >= 1500 ? 3 : window.innerWidth >= 1000 ? 2 : 1);
+  // Measure one header and one row at the size and column width the screen shows them.
+  put(host, h('div', { class: `sheet-page columns-${widthColumns}` }, table(rows.slice(0, 1))));
   const probe = host.querySelector('table')!;
   const rowPx = probe.querySelector('tbody tr')?.getBoundingClientRect().height || 48;
   const headPx = probe.querySelector('thead')?.getBoundingClientRect().height || 48;
   const top = host.getBoundingClientRect().top + window.scrollY;
-  // Room for the page line under the table and the record head below it.
-  const room = window.innerHeight - top - 110;
+  // Room for the page line under the table; the record head and the buttons may scroll.
+  const room = window.innerHeight - top - 48;
   const perColumn = Math.max(5, Math.floor((room - headPx) / rowPx));
-  const widthColumns = window.innerWidth >= 1500 ? 3 : window.innerWidth >= 1000 ? 2 : 1;
-  const columns = Math.max(1, Math.min(maxColumns, widthColumns, Math.ceil(rows.length / perColumn)));
+  const columns = Math.max(1, Math.min(widthColumns, Math.ceil(rows.length / perColumn)));
   const pages = pageRows(rows, perColumn, columns);
   let current = 0;
   const pageEls = pages.map((page, i) =>
@@ -267,8 +268,7 @@ export function shapedResultScreen(host: HTMLElement, item: ShapedItem, t: Tally
     h(
       'section',
       { class: `result-item shaped ${s.shape}`, 'data-item-id': s.itemId },
-      shapedHeading(item, s.valid),
-      s.shape === 'recommendation' ? blankLine(s) : null,
+      shapedHeading(item, s.valid, s.shape === 'recommendation' ? blankLine(s) : null),
       tableHost,
     ),
   );
@@ -278,7 +278,7 @@ export function shapedResultScreen(host: HTMLElement, item: ShapedItem, t: Tally
 }
 
 function blankLine(s: RecommendationTally): HTMLElement {
-  return h('p', { class: 'hint blank-ballots', 'data-blank': s.blank }, L(`有效票中空白票 ${s.blank} 张。`, `${s.blank} of the valid ballots are blank.`));
+  return h('span', { class: 'kind blank-ballots', 'data-blank': s.blank }, L(`有效票中空白票 ${s.blank} 张。`, `${s.blank} of the valid ballots are blank.`));
 }
 
 // ── paper: one A4 table in the official style ────────────────────────────────────────────────
@@ -359,10 +359,9 @@ export function shapedSheet(x: ShapedSheetInput): HTMLElement {
       [L('表决事项', 'Vote'), x.voteTitle],
       [L('组织单位', 'Organised by'), x.committeeName],
     ]),
-    shapedHeading(x.item, s.valid),
+    shapedHeading(x.item, s.valid, s.shape === 'recommendation' ? blankLine(s) : null),
     shapedFigures(sheetFigures(x.tally, s)),
     s.shape === 'recommendation' ? recommendationTable(recommendationSheetRows(s), x.item as RecommendationItem) : evaluationTable(evaluationSheet(s).rows, s),
-    s.shape === 'recommendation' ? blankLine(s) : null,
     s.shape === 'recommendation'
       ? h(
           'p',

@@ -292,6 +292,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     const t = result?.tally;
     const state = status?.state ?? 'draft';
     const shapedHost = h('div', { class: 'shaped-result' });
+    screen.classList.toggle('shaped-screen', Boolean(ctx.shaped));
     put(
       screen,
       h(
