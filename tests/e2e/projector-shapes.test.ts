@@ -260,6 +260,16 @@ describe('民主推荐票统计表', () => {
     await page.context().close();
   });
 
+  it('shows the verified table on the observer page, with the printed sheet one link away', async () => {
+    const voteId = recommendation.def.voteId;
+    const page = await open(`#/observer?record=${encodeURIComponent(`/v1/votes/${voteId}/record`)}`);
+    await page.locator('.report-view[data-ok="true"]').waitFor({ timeout: 60_000 });
+    expect(await rows(page, '.observer-result .recommendation-table', ['rank', 'votes', 'percent', 'reached'])).toEqual(RECOMMENDATION_ROWS);
+    expect(await page.locator('.observer-result a.report-link').getAttribute('href')).toBe(`#/projector?committee=${c.id}&vote=${voteId}&report=1`);
+    await shot(page, 'shapes-observer');
+    await page.context().close();
+  });
+
   it('turns the pages of a list longer than the screen, every name once, in large type', async () => {
     const page = await open(`#/projector?committee=${c.id}&vote=${longList.def.voteId}&full=1`, { width: 1280, height: 720 });
     await page.locator('.recommendation-table tbody tr').first().waitFor({ timeout: 30_000 });

@@ -84,7 +84,7 @@ export function shapedHeading(item: ShapedItem, valid?: number, extra: HTMLEleme
   );
 }
 
-function recommendationTable(rows: RecommendationRow[], item: RecommendationItem): HTMLTableElement {
+function recommendationTable(rows: RecommendationRow[], item: Pick<RecommendationItem, 'threshold'>): HTMLTableElement {
   return h(
     'table',
     { class: 'result-table sheet-table recommendation-table' },
@@ -206,6 +206,40 @@ function compositeRule(body: CompositeBody, grades: readonly { code: string; nam
       `各来源得分 = 每张有效票的平均分（${body.points.map((p) => `${name(p.code)} ${p.points} 分`).join(sep)}，弃权不得分）；综合得分与综合比率 = 各来源按权重（${body.sources.map((s) => `${s.label} ${s.weight}%`).join(sep)}）加权。`,
       `A source's score is its average points per valid ballot (${body.points.map((p) => `${name(p.code)} ${p.points}`).join(sep)}; an abstention scores none); the composite score and rates weight the sources (${body.sources.map((s) => `${s.label} ${s.weight}%`).join(sep)}).`,
     ),
+  );
+}
+
+/**
+ * The verified result of a shaped vote as the observer page shows it after verifying the record:
+ * the item's heading from its tally, 有效 / 无效, the whole table (not paged), and the printed sheet.
+ */
+export function observerShapedResult(s: ShapedTally, sheetHref: string | null): HTMLElement {
+  const head =
+    s.shape === 'recommendation'
+      ? L(`${s.post}（每票至多推荐 ${s.maxMarks} 人，得票率须${thresholdText(s)}）`, `${s.post} (up to ${s.maxMarks} per ballot; needs ${thresholdText(s)})`)
+      : s.title;
+  const counts =
+    s.shape === 'recommendation'
+      ? L(`有效 ${s.valid} · 无效 ${s.invalid} · 空白 ${s.blank}`, `valid ${s.valid} · invalid ${s.invalid} · blank ${s.blank}`)
+      : L(`有效 ${s.valid}`, `valid ${s.valid}`);
+  return h(
+    'section',
+    { class: `result-item shaped ${s.shape}`, 'data-item-id': s.itemId },
+    h('h3', null, head, ' ', h('span', { class: 'hint' }, counts)),
+    s.shape === 'recommendation' ? recommendationTable(recommendationSheetRows(s), s) : evaluationTable(evaluationSheet(s).rows, s),
+    sheetHref
+      ? h(
+          'p',
+          null,
+          h(
+            'a',
+            { class: 'button report-link', href: sheetHref },
+            s.shape === 'recommendation'
+              ? L('民主推荐票统计表（打印）', 'Recommendation count sheet (print)')
+              : L('民主测评结果汇总表（打印）', 'Evaluation summary sheet (print)'),
+          ),
+        )
+      : null,
   );
 }
 
