@@ -42,6 +42,8 @@ async function runSlipsVote(o: {
   voided: number;
   tokens: number;
   ballots: string[][];
+  /** Leave the vote open (no close). */
+  open?: boolean;
 }): Promise<Run> {
   const sec = c.secretary.api;
   const meetingTitle = `${o.title}大会`;
@@ -64,6 +66,7 @@ async function runSlipsVote(o: {
     const cells = Object.fromEntries(item.candidates.map((x, k) => [x.candidateId, marks[k]!]));
     expect((await castBallot(service.url, buildBallot(token, { [item.itemId]: cells }))).status).toBe(201);
   }
+  if (o.open) return { def, meetingTitle };
   const closed = await closeAndPublish(c.secretary, [c.members[0]!], def.voteId, {
     inspectors: [c.members[0]!],
     unconfirmedReason: '凭条参会者无登记设备，选票不作设备确认',
@@ -77,6 +80,7 @@ const recommend = (order: string[], ...picked: string[]) => order.map((n) => (pi
 
 let recommendation: Run;
 let longList: Run;
+let openVote: Run;
 const evaluations: Run[] = [];
 let compositeId: string;
 const SOURCES = ['单位干部群众测评', '全县领导干部会议述职测评', '分管战线领导综合测评'];
@@ -157,6 +161,17 @@ beforeAll(async () => {
     voided: 0,
     tokens: 1,
     ballots: [many.map((_, k) => (k < 3 ? 'recommend' : 'blank'))],
+  });
+  // Open, not closed: 实到 is the 4 slips issued (5 printed, 1 voided), not the inspector's attendance.
+  openVote = await runSlipsVote({
+    title: '正在进行的民主推荐',
+    item: { shape: 'recommendation', post: '乡镇副科级领导职务', maxMarks: 1, threshold: { comparison: 'at_least', num: 1, den: 3 }, candidates: ELIGIBLE },
+    entitled: 6,
+    printed: 5,
+    voided: 1,
+    tokens: 3,
+    ballots: [recommend(STROKE, '王芳'), recommend(STROKE, '李强')],
+    open: true,
   });
 }, 300_000);
 
@@ -294,6 +309,19 @@ describe('民主推荐票统计表', () => {
     expect(await page.locator('.sheet-page:not([hidden])').getAttribute('data-page')).toBe(String(Number(first) + 1));
     expect(await page.locator('.page-line').textContent()).toContain(`第 2 / ${pages} 页`);
     await shot(page, 'shapes-long-list', false);
+    await page.context().close();
+  });
+});
+
+describe('while the vote is open', () => {
+  it('shows 应到, 实到 as the slips issued, 发出 and 收回 so far, and the ballot’s heading, with no result yet', async () => {
+    const page = await open(`#/projector?committee=${c.id}&vote=${openVote.def.voteId}`);
+    await page.locator('.banner[data-state="open"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => figures(page), { timeout: 10_000 }).toEqual({ entitled: '6', present: '4', issued: '3', returned: '2', valid: '—', invalid: '—' });
+    expect(await page.locator('.shaped-heading .threshold').textContent()).toBe('得票率须三分之一以上');
+    expect(await page.locator('.vote-key-fingerprint [data-words]').count()).toBe(1);
+    expect(await page.locator('.sheet-table').count()).toBe(0);
+    await shot(page, 'shapes-open');
     await page.context().close();
   });
 });
