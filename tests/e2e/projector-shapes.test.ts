@@ -9,7 +9,8 @@
 // Screenshots: test-results/screenshots/shapes-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, shot } from './browser.ts';
+import { launchChromium, PHONE, shot } from './browser.ts';
+import { expectFitsPhone } from './phone.ts';
 import { Api } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, type CommitteeFixture } from '../helpers/world.ts';
@@ -355,6 +356,25 @@ describe('民主测评结果汇总表', () => {
     expect(await rows(page, '.report.sheet .evaluation-table', EVALUATION_COLS)).toEqual(EVALUATION_ROWS);
     expect(await page.locator('.report.sheet .sheet-signatures').textContent()).toContain('监票人（签字）');
     await shot(page, 'shapes-evaluation-sheet');
+    await page.context().close();
+  });
+});
+
+describe('on a phone (375 px)', () => {
+  it('the result tables and their sheets fit the screen with text of 16 px or more', async () => {
+    const paths = [
+      `#/projector?committee=${c.id}&vote=${recommendation.def.voteId}`,
+      `#/projector?committee=${c.id}&vote=${evaluations[0]!.def.voteId}`,
+      `#/projector?committee=${c.id}&vote=${evaluations[0]!.def.voteId}&report=1`,
+      `#/projector?committee=${c.id}&composite=${compositeId}`,
+    ];
+    const page = await (await browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
+    for (const [i, path] of paths.entries()) {
+      await page.goto(`${service.url}/${path}`);
+      await page.locator('.sheet-table tbody tr').first().waitFor({ timeout: 30_000 });
+      await expectFitsPhone(page);
+      await shot(page, `shapes-phone-${i + 1}`);
+    }
     await page.context().close();
   });
 });

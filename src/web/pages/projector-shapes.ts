@@ -84,111 +84,128 @@ export function shapedHeading(item: ShapedItem, valid?: number, extra: HTMLEleme
   );
 }
 
-function recommendationTable(rows: RecommendationRow[], item: Pick<RecommendationItem, 'threshold'>): HTMLTableElement {
-  return h(
-    'table',
-    { class: 'result-table sheet-table recommendation-table' },
+/**
+ * A table in a box that scrolls sideways when the screen is narrower than the table (a phone):
+ * the page itself never scrolls sideways. Focusable, so a keyboard can scroll it too.
+ */
+function scrollBox(label: string, table: HTMLTableElement): HTMLElement {
+  return h('div', { class: 'table-scroll', role: 'region', 'aria-label': label, tabindex: 0 }, table);
+}
+
+function recommendationTable(rows: RecommendationRow[], item: Pick<RecommendationItem, 'threshold'>): HTMLElement {
+  return scrollBox(
+    L('民主推荐票统计', 'Recommendation count'),
     h(
-      'thead',
-      null,
+      'table',
+      { class: 'result-table sheet-table recommendation-table' },
       h(
-        'tr',
+        'thead',
         null,
-        h('th', { class: 'num rank' }, L('名次', 'Rank')),
-        h('th', { class: 'name' }, L('姓名', 'Name')),
-        h('th', { class: 'num' }, L('得票数', 'Votes')),
-        h('th', { class: 'num' }, L('得票率', 'Share')),
-        h('th', { class: 'reached' }, L(`是否${thresholdText(item)}`, `Reaches ${thresholdText(item)}`)),
-      ),
-    ),
-    h(
-      'tbody',
-      null,
-      rows.map((r) =>
         h(
           'tr',
-          { 'data-candidate': r.name, class: r.reached ? 'reached' : 'not-reached' },
-          h('td', { class: 'num rank', 'data-col': 'rank', 'data-tied': String(r.tied) }, r.tied ? L(`${r.rank}（并列）`, `${r.rank}=`) : r.rank),
-          h('th', { scope: 'row', class: 'name' }, r.name),
-          h('td', { class: 'num', 'data-col': 'votes' }, r.votes),
-          h('td', { class: 'num', 'data-col': 'percent' }, percentCell(r.percent)),
-          h('td', { class: 'reached', 'data-col': 'reached', 'data-reached': String(r.reached) }, r.reached ? L('✓ 是', '✓ Yes') : L('否', 'No')),
+          null,
+          h('th', { class: 'num rank' }, L('名次', 'Rank')),
+          h('th', { class: 'name' }, L('姓名', 'Name')),
+          h('th', { class: 'num' }, L('得票数', 'Votes')),
+          h('th', { class: 'num' }, L('得票率', 'Share')),
+          h('th', { class: 'reached' }, L(`是否${thresholdText(item)}`, `Reaches ${thresholdText(item)}`)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            { 'data-candidate': r.name, class: r.reached ? 'reached' : 'not-reached' },
+            h('td', { class: 'num rank', 'data-col': 'rank', 'data-tied': String(r.tied) }, r.tied ? L(`${r.rank}（并列）`, `${r.rank}=`) : r.rank),
+            h('th', { scope: 'row', class: 'name' }, r.name),
+            h('td', { class: 'num', 'data-col': 'votes' }, r.votes),
+            h('td', { class: 'num', 'data-col': 'percent' }, percentCell(r.percent)),
+            h('td', { class: 'reached', 'data-col': 'reached', 'data-reached': String(r.reached) }, r.reached ? L('✓ 是', '✓ Yes') : L('否', 'No')),
+          ),
         ),
       ),
     ),
   );
 }
 
-function evaluationTable(rows: EvaluationRow[], t: Pick<EvaluationTally, 'grades'>): HTMLTableElement {
-  return h(
-    'table',
-    { class: 'result-table sheet-table evaluation-table' },
+function evaluationTable(rows: EvaluationRow[], t: Pick<EvaluationTally, 'grades'>): HTMLElement {
+  return scrollBox(
+    L('民主测评结果', 'Evaluation results'),
     h(
-      'thead',
-      null,
+      'table',
+      { class: 'result-table sheet-table evaluation-table' },
       h(
-        'tr',
+        'thead',
         null,
-        h('th', { class: 'name' }, L('姓名', 'Name')),
-        t.grades.map((g) => h('th', { class: 'num' }, g.name)),
-        h('th', { class: 'num' }, L('弃权', 'Abstain')),
-        h('th', { class: 'num' }, L('优秀率', 'Excellent')),
-        h('th', { class: 'num' }, L('称职以上率', 'Competent+')),
-        h('th', { class: 'num' }, L('不称职率', 'Inadequate')),
-      ),
-    ),
-    h(
-      'tbody',
-      null,
-      rows.map((r) =>
         h(
           'tr',
-          { 'data-candidate': r.name },
-          h('th', { scope: 'row', class: 'name' }, r.name),
-          r.cells.map((c, i) => h('td', { class: 'num', 'data-grade': t.grades[i]!.code }, c.count)),
-          h('td', { class: 'num', 'data-col': 'abstain' }, r.abstain),
-          h('td', { class: 'num', 'data-col': 'rate-excellent' }, percentCell(r.excellent)),
-          h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, percentCell(r.competentOrBetter)),
-          h('td', { class: 'num', 'data-col': 'rate-inadequate' }, percentCell(r.inadequate)),
+          null,
+          h('th', { class: 'name' }, L('姓名', 'Name')),
+          t.grades.map((g) => h('th', { class: 'num' }, g.name)),
+          h('th', { class: 'num' }, L('弃权', 'Abstain')),
+          h('th', { class: 'num' }, L('优秀率', 'Excellent')),
+          h('th', { class: 'num' }, L('称职以上率', 'Competent+')),
+          h('th', { class: 'num' }, L('不称职率', 'Inadequate')),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            { 'data-candidate': r.name },
+            h('th', { scope: 'row', class: 'name' }, r.name),
+            r.cells.map((c, i) => h('td', { class: 'num', 'data-grade': t.grades[i]!.code }, c.count)),
+            h('td', { class: 'num', 'data-col': 'abstain' }, r.abstain),
+            h('td', { class: 'num', 'data-col': 'rate-excellent' }, percentCell(r.excellent)),
+            h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, percentCell(r.competentOrBetter)),
+            h('td', { class: 'num', 'data-col': 'rate-inadequate' }, percentCell(r.inadequate)),
+          ),
         ),
       ),
     ),
   );
 }
 
-function compositeTable(rows: CompositeRow[], body: CompositeBody): HTMLTableElement {
-  return h(
-    'table',
-    { class: 'result-table sheet-table composite-table' },
+function compositeTable(rows: CompositeRow[], body: CompositeBody): HTMLElement {
+  return scrollBox(
+    L('三元测评综合结果', 'Composite results'),
     h(
-      'thead',
-      null,
+      'table',
+      { class: 'result-table sheet-table composite-table' },
       h(
-        'tr',
+        'thead',
         null,
-        h('th', { class: 'name' }, L('姓名', 'Name')),
-        body.sources.map((s) => h('th', { class: 'num' }, s.label, h('span', { class: 'weight' }, L(`（权重 ${s.weight}%）`, ` (weight ${s.weight}%)`)))),
-        h('th', { class: 'num' }, L('综合得分', 'Composite')),
-        h('th', { class: 'num' }, L('名次', 'Rank')),
-        h('th', { class: 'num' }, L('优秀率', 'Excellent')),
-        h('th', { class: 'num' }, L('称职以上率', 'Competent+')),
-        h('th', { class: 'num' }, L('不称职率', 'Inadequate')),
-      ),
-    ),
-    h(
-      'tbody',
-      null,
-      rows.map((r) =>
         h(
           'tr',
-          { 'data-candidate': r.name },
-          h('th', { scope: 'row', class: 'name' }, r.name),
-          r.sourceScores.map((s, i) => h('td', { class: 'num', 'data-source': i }, s)),
-          h('td', { class: 'num score', 'data-col': 'score' }, r.score),
-          h('td', { class: 'num', 'data-col': 'rank' }, r.rank),
-          h('td', { class: 'num', 'data-col': 'rate-excellent' }, `${r.excellent}%`),
-          h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, `${r.competentOrBetter}%`),
-          h('td', { class: 'num', 'data-col': 'rate-inadequate' }, `${r.inadequate}%`),
+          null,
+          h('th', { class: 'name' }, L('姓名', 'Name')),
+          body.sources.map((s) => h('th', { class: 'num' }, s.label, h('span', { class: 'weight' }, L(`（权重 ${s.weight}%）`, ` (weight ${s.weight}%)`)))),
+          h('th', { class: 'num' }, L('综合得分', 'Composite')),
+          h('th', { class: 'num' }, L('名次', 'Rank')),
+          h('th', { class: 'num' }, L('优秀率', 'Excellent')),
+          h('th', { class: 'num' }, L('称职以上率', 'Competent+')),
+          h('th', { class: 'num' }, L('不称职率', 'Inadequate')),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            { 'data-candidate': r.name },
+            h('th', { scope: 'row', class: 'name' }, r.name),
+            r.sourceScores.map((s, i) => h('td', { class: 'num', 'data-source': i }, s)),
+            h('td', { class: 'num score', 'data-col': 'score' }, r.score),
+            h('td', { class: 'num', 'data-col': 'rank' }, r.rank),
+            h('td', { class: 'num', 'data-col': 'rate-excellent' }, `${r.excellent}%`),
+            h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, `${r.competentOrBetter}%`),
+            h('td', { class: 'num', 'data-col': 'rate-inadequate' }, `${r.inadequate}%`),
+          ),
         ),
       ),
     ),
@@ -251,7 +268,7 @@ export function observerShapedResult(s: ShapedTally, sheetHref: string | null): 
  * PAGE_MS (← and → turn it by hand). Every row is in the page; only one page shows at a time.
  * Returns the function that stops the turning.
  */
-export function pagedTables<T>(host: HTMLElement, rows: T[], table: (rows: T[]) => HTMLTableElement, maxColumns: number): () => void {
+export function pagedTables<T>(host: HTMLElement, rows: T[], table: (rows: T[]) => HTMLElement, maxColumns: number): () => void {
   const widthColumns = Math.min(maxColumns, window.innerWidth >= 1500 ? 3 : window.innerWidth >= 1000 ? 2 : 1);
   // Measure one header and one row at the size and column width the screen shows them.
   put(host, h('div', { class: `sheet-page columns-${widthColumns}` }, table(rows.slice(0, 1))));
