@@ -310,6 +310,11 @@ describe('民主推荐票统计表', () => {
     expect(await page.locator('.sheet-page:not([hidden])').getAttribute('data-page')).toBe(String(Number(first) + 1));
     expect(await page.locator('.page-line').textContent()).toContain(`第 2 / ${pages} 页`);
     await shot(page, 'shapes-long-list', false);
+    // A larger screen (the browser's own full screen, say): the pages are cut again, fewer of them, every name still once.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await expect.poll(async () => Number(await page.locator('.page-line').getAttribute('data-pages')), { timeout: 10_000 }).toBeLessThan(pages);
+    expect((await rows(page, '.sheet-pages', ['votes'])).length).toBe(60);
+    expect(await page.locator('.sheet-page:not([hidden]) .sheet-table').count()).toBe(3);
     await page.context().close();
   });
 });

@@ -269,45 +269,61 @@ export function observerShapedResult(s: ShapedTally, sheetHref: string | null): 
  * Returns the function that stops the turning.
  */
 export function pagedTables<T>(host: HTMLElement, rows: T[], table: (rows: T[]) => HTMLElement, maxColumns: number): () => void {
-  const widthColumns = Math.min(maxColumns, window.innerWidth >= 1500 ? 3 : window.innerWidth >= 1000 ? 2 : 1);
-  // Measure one header and one row at the size and column width the screen shows them.
-  put(host, h('div', { class: `sheet-page columns-${widthColumns}` }, table(rows.slice(0, 1))));
-  const probe = host.querySelector('table')!;
-  const rowPx = probe.querySelector('tbody tr')?.getBoundingClientRect().height || 48;
-  const headPx = probe.querySelector('thead')?.getBoundingClientRect().height || 48;
-  const top = host.getBoundingClientRect().top + window.scrollY;
-  // Room for the page line under the table; the record head and the buttons may scroll.
-  const room = window.innerHeight - top - 48;
-  const perColumn = Math.max(5, Math.floor((room - headPx) / rowPx));
-  const columns = Math.max(1, Math.min(widthColumns, Math.ceil(rows.length / perColumn)));
-  const pages = pageRows(rows, perColumn, columns);
+  let pages: T[][][] = [];
+  let pageEls: HTMLElement[] = [];
   let current = 0;
-  const pageEls = pages.map((page, i) =>
-    h(
-      'div',
-      { class: `sheet-page columns-${columns}`, 'data-page': i, hidden: i !== 0 },
-      page.map((col) => table(col)),
-    ),
-  );
-  const line = h('p', { class: 'page-line', 'data-pages': pages.length }, '');
+  const line = h('p', { class: 'page-line' }, '');
   const show = (i: number) => {
     current = (i + pages.length) % pages.length;
     pageEls.forEach((el, k) => (el.hidden = k !== current));
     line.textContent =
       pages.length > 1 ? L(`第 ${current + 1} / ${pages.length} 页（自动翻页）`, `Page ${current + 1} of ${pages.length} (turns by itself)`) : '';
   };
-  put(host, pageEls, line);
-  show(0);
-  if (pages.length < 2) return () => {};
-  const timer = setInterval(() => show(current + 1), PAGE_MS);
+  const layout = () => {
+    const widthColumns = Math.min(maxColumns, window.innerWidth >= 1500 ? 3 : window.innerWidth >= 1000 ? 2 : 1);
+    // Measure one header and one row at the size and column width the screen shows them.
+    put(host, h('div', { class: `sheet-page columns-${widthColumns}` }, table(rows.slice(0, 1))));
+    const probe = host.querySelector('table')!;
+    const rowPx = probe.querySelector('tbody tr')?.getBoundingClientRect().height || 48;
+    const headPx = probe.querySelector('thead')?.getBoundingClientRect().height || 48;
+    const top = host.getBoundingClientRect().top + window.scrollY;
+    // Room for the page line under the table; the record head and the buttons may scroll.
+    const room = window.innerHeight - top - 48;
+    const perColumn = Math.max(5, Math.floor((room - headPx) / rowPx));
+    const columns = Math.max(1, Math.min(widthColumns, Math.ceil(rows.length / perColumn)));
+    pages = pageRows(rows, perColumn, columns);
+    pageEls = pages.map((page, i) =>
+      h(
+        'div',
+        { class: `sheet-page columns-${columns}`, 'data-page': i, hidden: true },
+        page.map((col) => table(col)),
+      ),
+    );
+    line.dataset.pages = String(pages.length);
+    put(host, pageEls, line);
+    show(0);
+  };
+  layout();
+  const timer = setInterval(() => {
+    if (pages.length > 1) show(current + 1);
+  }, PAGE_MS);
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'ArrowRight' || e.key === 'PageDown') show(current + 1);
     if (e.key === 'ArrowLeft' || e.key === 'PageUp') show(current - 1);
   };
+  // The browser's own full screen (F11) or another window size: the pages are cut again.
+  let resizing: ReturnType<typeof setTimeout> | undefined;
+  const onResize = () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(layout, 300);
+  };
   window.addEventListener('keydown', onKey);
+  window.addEventListener('resize', onResize);
   return () => {
     clearInterval(timer);
+    clearTimeout(resizing);
     window.removeEventListener('keydown', onKey);
+    window.removeEventListener('resize', onResize);
   };
 }
 
