@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, PHONE, shot } from './browser.ts';
+import { expectFitsPhone } from './phone.ts';
 import type { Session } from '../helpers/client.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { adminSession, createCommittee, NAMES, type CommitteeFixture } from '../helpers/world.ts';
 import { approveOnly, cast, closeAndPublish, obtainToken } from '../helpers/voting.ts';
 import type { VoteDefinition } from '../../src/protocol/ballot.ts';
-
-const WIDTH = PHONE.viewport.width;
 
 let service: TestService;
 let browser: Browser;
@@ -22,41 +21,6 @@ let meetingId: string;
 let def: VoteDefinition;
 let secretary: Page;
 let projectorHref: string;
-
-/**
- * What does not fit a phone on the page as it is: the document's width beyond the viewport,
- * the visible controls that reach past its right edge, and the visible text under 16 px.
- */
-async function misfits(page: Page): Promise<{ scrollWidth: number; clipped: string[]; small: string[] }> {
-  return page.evaluate((width) => {
-    const visible = (e: Element) => {
-      const r = e.getBoundingClientRect();
-      const s = getComputedStyle(e);
-      return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
-    };
-    const label = (e: Element) => `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} “${(e.textContent ?? '').trim().slice(0, 24)}”`;
-    const clipped = Array.from(document.querySelectorAll('button, a, input, select, textarea, summary'))
-      .filter(visible)
-      .filter((e) => e.getBoundingClientRect().right > width + 0.5 || e.getBoundingClientRect().left < -0.5)
-      .map(label);
-    const small: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      if (!el || (n.textContent ?? '').trim() === '' || !visible(el)) continue;
-      const px = parseFloat(getComputedStyle(el).fontSize);
-      if (px < 16) small.push(`${label(el)} ${px}px`);
-    }
-    return { scrollWidth: document.scrollingElement!.scrollWidth, clipped, small: [...new Set(small)] };
-  }, WIDTH);
-}
-
-async function expectFitsPhone(page: Page): Promise<void> {
-  const found = await misfits(page);
-  expect(found.scrollWidth).toBeLessThanOrEqual(WIDTH);
-  expect(found.clipped).toEqual([]);
-  expect(found.small).toEqual([]);
-}
 
 beforeAll(async () => {
   service = await startTestService();

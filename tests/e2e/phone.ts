@@ -1,7 +1,7 @@
 // What the phone tests share: a service, Chromium and the signed-in administrator for the file;
 // a member's phone enrolled from a fresh code; one single-candidate vote taken to open with the
-// phone's token fetched; the marks-review-cast sequence.
-import { afterAll, beforeAll } from 'vitest';
+// phone's token fetched; the marks-review-cast sequence; whether a page as it is fits the phone.
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, PHONE } from './browser.ts';
 import type { Session } from '../helpers/client.ts';
@@ -73,4 +73,39 @@ export async function castApproval(card: Locator): Promise<void> {
   await card.locator('li.candidate button[data-mark="approve"]').click();
   await card.locator('button.cast').click();
   await card.locator('button.confirm-cast').click();
+}
+
+/**
+ * What does not fit a phone on the page as it is: the document's width beyond the viewport,
+ * the visible controls that reach past its right edge, and the visible text under 16 px.
+ */
+async function misfits(page: Page): Promise<{ scrollWidth: number; clipped: string[]; small: string[] }> {
+  return page.evaluate((width) => {
+    const visible = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      const s = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+    };
+    const label = (e: Element) => `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} “${(e.textContent ?? '').trim().slice(0, 24)}”`;
+    const clipped = Array.from(document.querySelectorAll('button, a, input, select, textarea, summary'))
+      .filter(visible)
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5 || e.getBoundingClientRect().left < -0.5)
+      .map(label);
+    const small: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || (n.textContent ?? '').trim() === '' || !visible(el)) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px < 16) small.push(`${label(el)} ${px}px`);
+    }
+    return { scrollWidth: document.scrollingElement!.scrollWidth, clipped, small: [...new Set(small)] };
+  }, PHONE.viewport.width);
+}
+
+export async function expectFitsPhone(page: Page): Promise<void> {
+  const found = await misfits(page);
+  expect(found.scrollWidth).toBeLessThanOrEqual(PHONE.viewport.width);
+  expect(found.clipped).toEqual([]);
+  expect(found.small).toEqual([]);
 }

@@ -16,6 +16,7 @@ import { candidatePosts } from '../posts.ts';
 import { findCandidate, recordDefinition } from '../post-text.ts';
 import { pinHead as pin, pinnedHead as pinned, serviceKeys } from '../record.ts';
 import { errorText, notice } from '../ui.ts';
+import { observerShapedResult } from './projector-shapes.ts';
 import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
 
 function workerUrl(): string {
@@ -93,7 +94,9 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
         if (m.type === 'failed') put(out, notice('error', m.message));
         else {
           if (m.report.ok && committeeId && m.report.head) pin(committeeId, m.report.head);
-          put(out, reportView(m.report, usable, definition));
+          // A 民主推荐 / 民主测评 record links to its printed sheet (the projector's, which reads the same chain).
+          const sheetHref = committeeId && typeof r.voteId === 'string' ? `#/projector?committee=${committeeId}&vote=${r.voteId}&report=1` : null;
+          put(out, reportView(m.report, usable, definition, sheetHref));
         }
         resolve();
       };
@@ -153,7 +156,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
   return () => worker?.terminate();
 }
 
-function reportView(report: VerificationReport, pinnedHead: ChainHead | undefined, definition: VoteDefinition | null): HTMLElement {
+function reportView(report: VerificationReport, pinnedHead: ChainHead | undefined, definition: VoteDefinition | null, sheetHref: string | null): HTMLElement {
   const failed = report.checks.filter((c) => !c.ok);
   const en = currentLang() === 'en';
   const t = report.tally;
@@ -205,6 +208,13 @@ function reportView(report: VerificationReport, pinnedHead: ChainHead | undefine
         )
       : null,
     report.ok && t ? resultTables(t, definition) : null,
+    report.ok && t?.shaped?.length
+      ? h(
+          'div',
+          { class: 'observer-result' },
+          t.shaped.map((s) => observerShapedResult(s, sheetHref)),
+        )
+      : null,
     h('p', { class: 'hint' }, L('服务公钥取自本服务的 /.well-known/jwks.json。', 'Service keys from this service’s /.well-known/jwks.json.')),
   );
 }

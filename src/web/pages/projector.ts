@@ -5,6 +5,7 @@
 // vote key fingerprint (表决公钥指纹) from the verified chain, which every phone shows too: the
 // room compares them, so a key made for one member alone cannot go unnoticed.
 import { asCommitteeDefinition, type VoteDefinition } from '../../protocol/ballot.ts';
+import { isShapedItem, type ShapedItem } from '../../protocol/shapes.ts';
 import type { ItemTally, Tally } from '../../protocol/tally.ts';
 import { recordGet, signInIfEnrolled } from '../api.ts';
 import { linkBase } from '../site.ts';
@@ -17,6 +18,7 @@ import { fingerprintWords, headDigits, verifiedChain, voteCreatedEntry, voteKeyF
 import type { GlanceFingerprint } from '../glance.ts';
 import type { TallyReply, VoteStatus } from '../types.ts';
 import { errorText, notice, poll } from '../ui.ts';
+import { compositesOf, mountCompositeProjector, shapedFigures, shapedHeading, shapedResultScreen, shapedSheet } from './projector-shapes.ts';
 
 const STATUS_MS = 1000;
 
@@ -28,6 +30,10 @@ interface Context {
   fingerprint: GlanceFingerprint;
   /** Member names from the latest roster, for the inspectors' names on the report. */
   names: Map<string, string>;
+  /** A vote of a meeting of participants holding slips (issue 15): its one recommendation or evaluation item. */
+  shaped: ShapedItem | undefined;
+  /** The composites on the chain that draw on this vote. */
+  composites: { compositeId: string; title: string }[];
 }
 
 /** What the published close says beyond the tally (version 2): who confirmed, any decision, who countersigned. */
@@ -41,6 +47,8 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   const committeeId = params.get('committee');
   const voteId = params.get('vote');
   const report = params.get('report') === '1';
+  // A 三元测评 composite: its own screen and sheet (projector-shapes.ts).
+  if (committeeId && params.get('composite')) return mountCompositeProjector(root, params);
   if (!committeeId || !voteId) {
     put(root, notice('info', L('请从秘书页面的“大屏显示”打开本页。', 'Open this page from “Projector” on the secretary page.')));
     return () => {};
@@ -58,6 +66,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   let result: { tally: Tally; headSeq: number; headHash: string; meetingTitle: string; closedAt: string; proof: CloseProof | null } | undefined;
   let error: string | undefined;
   let shownKey = '';
+  let stopPager = () => {};
 
   let chainSeq = -1;
 
@@ -75,14 +84,28 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     const definition = created.body.definition;
     let committeeName = '';
     let present: number | null = null;
+    // A meeting of participants holding slips has no member attendance: its 实到 is the slips
+    // issued (printed minus voided), the latest slips.issued entry of the meeting. Any attendance
+    // recorded there (the inspectors') is not its 实到.
+    let slipsIssued: number | null = null;
     const names = new Map<string, string>();
     for (const e of chain) {
       if (e.kind === 'committee.created') committeeName = e.body.name;
       if (e.kind === 'roster.changed') for (const m of e.body.members) names.set(m.memberId, m.name);
       // The latest 实到 of the vote's meeting (re-recording supersedes; it may precede the vote).
       if (e.kind === 'attendance.recorded' && e.body.meetingId === definition.meetingId) present = e.body.present.length;
+      if (e.kind === 'slips.issued' && e.body.meetingId === definition.meetingId) slipsIssued = e.body.issued;
     }
-    ctx = { committeeName, definition: asCommitteeDefinition(definition), present, fingerprint: voteKeyFingerprint(created.hash), names };
+    const shaped = definition.items.find(isShapedItem);
+    ctx = {
+      committeeName,
+      definition: asCommitteeDefinition(definition),
+      present: slipsIssued ?? (shaped ? null : present),
+      fingerprint: voteKeyFingerprint(created.hash),
+      names,
+      shaped,
+      composites: compositesOf(chain, voteId!),
+    };
   }
   let base = location.origin;
   const stop = poll(async () => {
@@ -113,7 +136,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     } catch (e) {
       error = errorText(e);
     }
-    const key = JSON.stringify([status, Boolean(result), error, ctx?.present, ctx?.fingerprint.hex, document.documentElement.lang]);
+    const key = JSON.stringify([status, Boolean(result), error, ctx?.present, ctx?.fingerprint.hex, ctx?.composites, document.documentElement.lang]);
     if (key !== shownKey) {
       shownKey = key;
       if (report) renderReport();
@@ -124,6 +147,17 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
 
   function numbers(): HTMLElement {
     const t = result?.tally;
+    if (ctx?.shaped) {
+      // 有效 / 无效 exist once the close has counted them.
+      const s = t?.shaped?.[0];
+      return shapedFigures({
+        entitled: t?.entitled ?? ctx.definition.entitled,
+        present: t?.present ?? ctx.present ?? undefined,
+        issued: t?.issued ?? status?.turnout.issued,
+        returned: t?.returned ?? status?.turnout.returned,
+        ...(s ? { valid: s.valid, invalid: s.shape === 'recommendation' ? s.invalid : 0 } : {}),
+      });
+    }
     const cell = (label: string, value: number | null | undefined, cls: string) =>
       h('div', { class: `figure ${cls}` }, h('div', { class: 'figure-label' }, label), h('div', { class: 'figure-value', 'data-figure': cls }, value ?? '—'));
     return h(
@@ -237,6 +271,8 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
 
   function waitingText(state: VoteStatus['state']): string {
     if (state === 'open') return L('投票进行中，结束后当场公布结果。', 'Voting in progress; the result appears the moment it closes.');
+    if (ctx?.shaped && (state === 'confirming' || state === 'countersigning'))
+      return L('投票已结束。监票人正在核验签字，签字后公布结果。', 'Voting is over. The inspectors are checking and signing; the result follows.');
     if (state === 'confirming')
       return L(
         '投票已结束。各委员手机正在核对本人选票，随后由监票人核验签字。',
@@ -247,12 +283,16 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   }
 
   function renderScreen(): void {
+    stopPager();
+    stopPager = () => {};
     if (!ctx) {
       put(screen, error ? notice('error', error) : notice('info', L('正在载入…', 'Loading…')));
       return;
     }
     const t = result?.tally;
     const state = status?.state ?? 'draft';
+    const shapedHost = h('div', { class: 'shaped-result' });
+    screen.classList.toggle('shaped-screen', Boolean(ctx.shaped));
     put(
       screen,
       h(
@@ -282,16 +322,24 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
             { class: 'vote-key-fingerprint' },
             h('span', { class: 'fingerprint-label' }, L('表决公钥指纹', 'Vote key fingerprint')),
             fingerprintWords(ctx.fingerprint),
-            h('span', { class: 'hint' }, L('各委员手机上显示的六个词应与此完全相同', 'every member’s phone must show exactly these six words')),
+            h(
+              'span',
+              { class: 'hint' },
+              ctx.shaped
+                ? L('每部投票手机上显示的六个词应与此完全相同', 'every voting phone must show exactly these six words')
+                : L('各委员手机上显示的六个词应与此完全相同', 'every member’s phone must show exactly these six words'),
+            ),
           ),
       t ? null : h('p', { class: 'waiting' }, waitingText(state)),
+      // A 民主推荐 / 民主测评: its heading until the close, then its table (filled in below, paged).
+      ctx.shaped ? (t ? shapedHost : shapedHeading(ctx.shaped)) : null,
       ctx.definition.items.map((item) =>
         itemTable(
           item,
           t?.items.find((x) => x.itemId === item.itemId),
         ),
       ),
-      t ? h('p', { class: 'rule' }, rule(t)) : null,
+      t && !ctx.shaped ? h('p', { class: 'rule' }, rule(t)) : null,
       // The record head the result belongs to: phones show the same after the close.
       result
         ? h(
@@ -305,12 +353,29 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         ? h(
             'div',
             { class: 'row no-print' },
-            h('a', { class: 'button', href: `#/projector?committee=${committeeId}&vote=${voteId}&report=1` }, L('计票结果报告单', 'Official result sheet')),
+            h('a', { class: 'button report-link', href: `#/projector?committee=${committeeId}&vote=${voteId}&report=1` }, sheetName()),
             h('a', { class: 'button', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${voteId}/record`)}` }, L('验证记录', 'Verify the record')),
+            ctx.composites.map((c) =>
+              h(
+                'a',
+                { class: 'button composite-link', href: `#/projector?committee=${committeeId}&composite=${c.compositeId}` },
+                L('三元测评：', '三元测评: '),
+                c.title,
+              ),
+            ),
           )
         : null,
       error ? notice('error', error) : null,
     );
+    // Laid out once in the page, where its rows can be measured against the screen.
+    const s = t?.shaped?.[0];
+    if (t && s && ctx.shaped) stopPager = shapedResultScreen(shapedHost, ctx.shaped, t, s);
+  }
+
+  function sheetName(): string {
+    if (ctx?.shaped?.shape === 'recommendation') return L('民主推荐票统计表', 'Recommendation count sheet');
+    if (ctx?.shaped?.shape === 'evaluation') return L('民主测评结果汇总表', 'Evaluation summary sheet');
+    return L('计票结果报告单', 'Official result sheet');
   }
 
   function renderReport(): void {
@@ -330,6 +395,26 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     }
     const t = result.tally;
     const recordUrl = `${base}/v1/votes/${voteId}/record`;
+    const s = t.shaped?.[0];
+    if (ctx.shaped && s) {
+      put(
+        screen,
+        shapedSheet({
+          committeeName: ctx.committeeName,
+          voteTitle: ctx.definition.title,
+          item: ctx.shaped,
+          tally: t,
+          shaped: s,
+          meetingTitle: result.meetingTitle,
+          closedAt: result.closedAt,
+          headSeq: result.headSeq,
+          headHash: result.headHash,
+          recordUrl,
+        }),
+        printRow(),
+      );
+      return;
+    }
     put(
       screen,
       h(
@@ -392,14 +477,21 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         ),
         h('p', { class: 'printed' }, L('打印时间：', 'Printed: '), new Date().toLocaleString(document.documentElement.lang)),
       ),
-      h(
-        'div',
-        { class: 'row no-print' },
-        h('button', { type: 'button', class: 'primary print', onclick: () => window.print() }, L('打印', 'Print')),
-        h('a', { class: 'button', href: `#/projector?committee=${committeeId}&vote=${voteId}` }, L('返回大屏', 'Back to the screen')),
-      ),
+      printRow(),
     );
   }
 
-  return () => stop();
+  function printRow(): HTMLElement {
+    return h(
+      'div',
+      { class: 'row no-print' },
+      h('button', { type: 'button', class: 'primary print', onclick: () => window.print() }, L('打印', 'Print')),
+      h('a', { class: 'button', href: `#/projector?committee=${committeeId}&vote=${voteId}` }, L('返回大屏', 'Back to the screen')),
+    );
+  }
+
+  return () => {
+    stop();
+    stopPager();
+  };
 }
