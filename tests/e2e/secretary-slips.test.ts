@@ -189,7 +189,7 @@ describe('the secretary sets up and runs a meeting of participants holding slips
     await page.fill('textarea[name=void-codes]', `${service.url}/#/slip/${codes[2]}`);
     await page.click('button.void-codes');
     await page.locator('.slip-counts[data-printed="3"][data-issued="2"][data-voided="1"]').waitFor();
-    expect(await page.locator('.slip-figure.issued').getAttribute('data-value')).toBe('2');
+    expect(await page.locator('.slip-figure.fig-issued').getAttribute('data-value')).toBe('2');
     const refused = await redeemSlip(anon(), codes[2]!);
     expect([refused.status, refused.body.code]).toEqual([409, 'slip_voided']);
     expect((await c.secretary.api.get(`/v1/meetings/${meetingId}/slips`)).body).toMatchObject({ printed: 3, issued: 2, voided: 1 });
@@ -209,8 +209,8 @@ describe('the secretary sets up and runs a meeting of participants holding slips
   });
 
   it('the participants spend their slips and cast; the secretary closes both votes in the browser', async () => {
-    const rec = (await definitionOf(recommendationId)) as AnyVoteDefinition;
-    const ev = (await definitionOf(evaluationId)) as AnyVoteDefinition;
+    const rec = await definitionOf(recommendationId);
+    const ev = await definitionOf(evaluationId);
     const r = rec.items[0] as RecommendationItem;
     const e = ev.items[0] as EvaluationItem;
     const id = (item: { candidates: { candidateId: string; name: string }[] }, name: string) => item.candidates.find((x) => x.name === name)!.candidateId;
@@ -300,9 +300,9 @@ describe('the secretary sets up and runs a meeting of participants holding slips
     await row(evaluationId).locator('input[name=source-label]').fill('单位干部群众测评');
     await page.click('button.publish-composite');
     await page.locator('section.composites .composite tr[data-candidate]').first().waitFor({ timeout: 20_000 });
-    expect(await page.locator('section.composites .composite tr[data-candidate]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-candidate')))).toEqual(
-      CADRES,
-    );
+    expect(
+      await page.locator('section.composites .composite tr[data-candidate]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-candidate'))),
+    ).toEqual(CADRES);
     await shot(page, 'slips-10-composite-published');
     const published = (await c.secretary.api.get(`/v1/committees/${c.id}/composites`)).body.composites;
     expect(published).toHaveLength(1);

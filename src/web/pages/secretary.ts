@@ -290,16 +290,16 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
 
     function committeeMeetingSections(): (HTMLElement | null)[] {
       return [
-      attendanceSection(c, meeting, members, attendance, () => {
-        // The inspectors are chosen among the members present: offer the ones just recorded.
-        const fresh = inspectorsSection(meeting, members, attendance, inspectors);
-        inspectorsEl.replaceWith(fresh);
-        inspectorsEl = fresh;
-      }),
-      inspectorsEl,
-      meetingResults(votes),
-      votesSection(c, meeting, votes, members, attendance),
-      meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
+        attendanceSection(c, meeting, members, attendance, () => {
+          // The inspectors are chosen among the members present: offer the ones just recorded.
+          const fresh = inspectorsSection(meeting, members, attendance, inspectors);
+          inspectorsEl.replaceWith(fresh);
+          inspectorsEl = fresh;
+        }),
+        inspectorsEl,
+        meetingResults(votes),
+        votesSection(c, meeting, votes, members, attendance),
+        meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
       ];
     }
   }
@@ -982,4 +982,3 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
   void start();
   return () => stopTurnout?.();
 }
-

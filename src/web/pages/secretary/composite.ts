@@ -42,7 +42,11 @@ export async function compositePanel(session: Session, c: Committee): Promise<HT
   showPublished(published, composites);
   sources = sources.sort((a, b) => (a.vote.closedSeq ?? 0) - (b.vote.closedSeq ?? 0));
 
-  const title = h('input', { id: `composite-title-${c.id}`, name: 'composite-title', placeholder: L('如：2026 年度科级领导干部三元测评', 'e.g. 2026 composite evaluation') });
+  const title = h('input', {
+    id: `composite-title-${c.id}`,
+    name: 'composite-title',
+    placeholder: L('如：2026 年度科级领导干部三元测评', 'e.g. 2026 composite evaluation'),
+  });
   const rows = sources.map((s) => {
     const pick = h('input', { type: 'checkbox', name: 'composite-source', value: s.vote.id, onchange: () => reweigh() });
     const label = h('input', {
@@ -159,9 +163,22 @@ export async function compositePanel(session: Session, c: Committee): Promise<HT
           { class: 'new-composite' },
           h('label', { for: title.id }, L('综合测评名称', 'Title')),
           title,
-          h('fieldset', null, h('legend', null, L('测评来源与权重', 'Sources and weights')), h('ul', { class: 'composite-sources' }, rows.map((r) => r.el))),
+          h(
+            'fieldset',
+            null,
+            h('legend', null, L('测评来源与权重', 'Sources and weights')),
+            h(
+              'ul',
+              { class: 'composite-sources' },
+              rows.map((r) => r.el),
+            ),
+          ),
           sum,
-          h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary publish-composite', onclick: () => void publish() }, L('发布综合测评', 'Publish'))),
+          h(
+            'div',
+            { class: 'row' },
+            h('button', { type: 'button', class: 'primary publish-composite', onclick: () => void publish() }, L('发布综合测评', 'Publish')),
+          ),
         ),
     msg,
     h('h3', null, L('已发布的综合测评', 'Published composites')),
@@ -196,8 +213,8 @@ function showPublished(el: HTMLElement, composites: CompositeView[]): void {
             h(
               'tr',
               null,
-              [L('姓名', 'Name'), L('优秀率', 'Excellent'), L('称职以上率', 'Competent or better'), L('不称职率', 'Inadequate'), L('综合得分', 'Score')].map((t) =>
-                h('th', { scope: 'col' }, t),
+              [L('姓名', 'Name'), L('优秀率', 'Excellent'), L('称职以上率', 'Competent or better'), L('不称职率', 'Inadequate'), L('综合得分', 'Score')].map(
+                (t) => h('th', { scope: 'col' }, t),
               ),
             ),
           ),

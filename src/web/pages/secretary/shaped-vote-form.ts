@@ -63,7 +63,15 @@ export function shapedVoteForm(session: Session, c: Committee, meeting: Meeting,
   );
   const num = input('threshold-num', { type: 'number', min: '1', value: '2', inputmode: 'numeric', 'aria-label': L('分子', 'Numerator') });
   const den = input('threshold-den', { type: 'number', min: '1', value: '3', inputmode: 'numeric', 'aria-label': L('分母', 'Denominator') });
-  const custom = h('div', { class: 'custom-threshold row', hidden: true }, comparison, num, h('span', null, '/'), den, h('span', null, L('得票率', 'of valid ballots')));
+  const custom = h(
+    'div',
+    { class: 'custom-threshold row', hidden: true },
+    comparison,
+    num,
+    h('span', null, '/'),
+    den,
+    h('span', null, L('得票率', 'of valid ballots')),
+  );
   const showCustom = (): void => {
     custom.hidden = preset.value !== 'custom';
   };
@@ -95,7 +103,10 @@ export function shapedVoteForm(session: Session, c: Committee, meeting: Meeting,
     id: id('cadres'),
     name: 'cadres',
     rows: '8',
-    placeholder: L('粘贴测评对象：每行一人，按本单位的顺序；可在姓名后用制表符或逗号写上职务', 'Paste the cadres: one a line, in the unit’s order; a post may follow after a tab or a comma'),
+    placeholder: L(
+      '粘贴测评对象：每行一人，按本单位的顺序；可在姓名后用制表符或逗号写上职务',
+      'Paste the cadres: one a line, in the unit’s order; a post may follow after a tab or a comma',
+    ),
   });
   const cadrePreview = h('div', { class: 'preview cadre-preview', 'aria-live': 'polite' });
   const evaluation = h(
@@ -153,7 +164,8 @@ export function shapedVoteForm(session: Session, c: Committee, meeting: Meeting,
         num: num.value,
         den: den.value,
       });
-      if (!threshold) fail('threshold', '门槛须为不大于 1 的分数（分子、分母均为正整数）。', 'The threshold must be a fraction no more than 1, in whole numbers.');
+      if (!threshold)
+        fail('threshold', '门槛须为不大于 1 的分数（分子、分母均为正整数）。', 'The threshold must be a fraction no more than 1, in whole numbers.');
       if (!ok || !threshold) return null;
       return {
         title: title.value.trim(),
@@ -250,8 +262,16 @@ function showEligible(el: HTMLElement, list: PastedList, c: Committee): void {
   const posts = new Map(list.names.map((n) => [n.name, n.post]));
   put(
     el,
-    h('p', { class: 'hint' }, L(`共 ${list.names.length} 人，按姓氏笔画排列（选票上的顺序）`, `${list.names.length} names, in stroke order (as on the ballot)`)),
-    h('ol', { class: 'sorted-names' }, sorted.names.map((n) => nameRow(n, posts.get(n)))),
+    h(
+      'p',
+      { class: 'hint' },
+      L(`共 ${list.names.length} 人，按姓氏笔画排列（选票上的顺序）`, `${list.names.length} names, in stroke order (as on the ballot)`),
+    ),
+    h(
+      'ol',
+      { class: 'sorted-names' },
+      sorted.names.map((n) => nameRow(n, posts.get(n))),
+    ),
     sorted.unknownCharacters.length > 0
       ? notice(
           'warn',

@@ -28,6 +28,8 @@ interface PrintedBatch {
   slips: { slipId: string; code: string; url: string }[];
 }
 
+/** The most slips one print request makes (the service's SLIPS_PER_BATCH_MAX). */
+const SLIPS_PER_BATCH = 1000;
 /** Slips on one printed A4 page: two across, four down, each about 90 × 66 mm. */
 const SLIPS_PER_PAGE = 8;
 
@@ -47,7 +49,7 @@ export function slipsSection(session: Session, meeting: Meeting): HTMLElement {
     }
     showCounts(counts, summary);
     showBatches(summary);
-    size.max = String(Math.max(1, summary.entitled - summary.issued));
+    size.max = String(Math.max(1, Math.min(SLIPS_PER_BATCH, summary.entitled - summary.issued)));
   };
 
   const showBatches = (s: SlipsSummary) => {
@@ -61,7 +63,11 @@ export function slipsSection(session: Session, meeting: Meeting): HTMLElement {
             h(
               'thead',
               null,
-              h('tr', null, ...[L('批次', 'Batch'), L('印制', 'Printed'), L('已使用', 'Used'), L('作废', 'Voided'), ''].map((t) => h('th', { scope: 'col' }, t))),
+              h(
+                'tr',
+                null,
+                ...[L('批次', 'Batch'), L('印制', 'Printed'), L('已使用', 'Used'), L('作废', 'Voided'), ''].map((t) => h('th', { scope: 'col' }, t)),
+              ),
             ),
             h(
               'tbody',
@@ -110,7 +116,7 @@ export function slipsSection(session: Session, meeting: Meeting): HTMLElement {
     name: 'slip-count',
     type: 'number',
     min: '1',
-    max: '1000',
+    max: String(SLIPS_PER_BATCH),
     value: '10',
     inputmode: 'numeric',
   });
@@ -124,7 +130,10 @@ export function slipsSection(session: Session, meeting: Meeting): HTMLElement {
     try {
       const made = await session.post<PrintedBatch>(`/v1/meetings/${meeting.id}/slips`, { count });
       const base = (await linkBase()).replace(/\/+$/, '');
-      put(sheetHost, slipSheet(meeting, made, base, () => put(sheetHost)));
+      put(
+        sheetHost,
+        slipSheet(meeting, made, base, () => put(sheetHost)),
+      );
       put(msg);
       await refresh();
     } catch (e) {
@@ -193,7 +202,7 @@ export function slipsSection(session: Session, meeting: Meeting): HTMLElement {
 
 function showCounts(el: HTMLElement, s: SlipsSummary): void {
   const figure = (cls: string, zh: string, en: string, n: number) =>
-    h('span', { class: `slip-figure ${cls}`, 'data-value': n }, `${L(zh, en)} `, h('strong', null, n));
+    h('span', { class: `slip-figure fig-${cls}`, 'data-value': n }, `${L(zh, en)} `, h('strong', null, n));
   el.dataset.printed = String(s.printed);
   el.dataset.voided = String(s.voided);
   el.dataset.issued = String(s.issued);

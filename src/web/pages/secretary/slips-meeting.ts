@@ -2,6 +2,7 @@
 // title and 应到), and its panel — the slips, the inspectors (监票人, committee members recorded
 // present for the close; the participants have no accounts), the votes, and the form for a new
 // 民主推荐 or 民主测评.
+import { SLIPS_PER_MEETING_MAX } from '../../../protocol/chain.ts';
 import type { Session } from '../../api.ts';
 import { h, put } from '../../dom.ts';
 import { L } from '../../i18n.ts';
@@ -23,7 +24,7 @@ export function newSlipsMeetingForm(session: Session, c: Committee, onCreated: (
     name: 'slips-meeting-entitled',
     type: 'number',
     min: '1',
-    max: '3000',
+    max: String(SLIPS_PER_MEETING_MAX),
     inputmode: 'numeric',
   });
   const msg = h('div');

@@ -17,20 +17,22 @@ export function itemsSummary(def: VoteDefinition): HTMLElement {
     'ul',
     { class: 'items-summary' },
     items.map((it) =>
-      !isCommitteeItem(it) ? shapedSummary(it) : h(
-        'li',
-        { 'data-item-id': it.itemId },
-        h('strong', null, it.post),
-        // The names follow on the line; a list of names with their posts starts a line of its own.
-        ` · ${kindLabel(itemKind(it), it.seats)}${it.candidates.some(hasPosts) ? '' : ' · '}`,
-        it.candidates.some(hasPosts)
-          ? h(
-              'ol',
-              { class: 'summary-candidates' },
-              it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), candidatePosts(it, c))),
-            )
-          : it.candidates.map((c) => c.name).join('、'),
-      ),
+      !isCommitteeItem(it)
+        ? shapedSummary(it)
+        : h(
+            'li',
+            { 'data-item-id': it.itemId },
+            h('strong', null, it.post),
+            // The names follow on the line; a list of names with their posts starts a line of its own.
+            ` · ${kindLabel(itemKind(it), it.seats)}${it.candidates.some(hasPosts) ? '' : ' · '}`,
+            it.candidates.some(hasPosts)
+              ? h(
+                  'ol',
+                  { class: 'summary-candidates' },
+                  it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), candidatePosts(it, c))),
+                )
+              : it.candidates.map((c) => c.name).join('、'),
+          ),
     ),
   );
 }
@@ -155,16 +157,8 @@ function shapedSummary(it: ShapedItem): HTMLElement {
           h('strong', null, L(`民主推荐：${it.post}`, `Recommendation: ${it.post}`)),
           ` · ${L(`每票至多 ${it.maxMarks} 人`, `at most ${it.maxMarks} per ballot`)} · ${L('门槛', 'threshold')} ${thresholdLabel(it.threshold)} · `,
         ]
-      : [
-          h('strong', null, L(`民主测评：${it.title}`, `Evaluation: ${it.title}`)),
-          ` · ${it.grades.map((g) => g.name).join(' / ')} · `,
-        ],
-    h(
-      'span',
-      { class: 'shaped-names', 'data-names': names.join(',') },
-      L(`${names.length} 人：`, `${names.length}: `),
-      names.join('、'),
-    ),
+      : [h('strong', null, L(`民主测评：${it.title}`, `Evaluation: ${it.title}`)), ` · ${it.grades.map((g) => g.name).join(' / ')} · `],
+    h('span', { class: 'shaped-names', 'data-names': names.join(',') }, L(`${names.length} 人：`, `${names.length}: `), names.join('、')),
   );
 }
 
@@ -172,7 +166,20 @@ function shapedSummary(it: ShapedItem): HTMLElement {
 export function shapedOutcome(t: ShapedTally): HTMLElement {
   const pct = (p: string | null) => (p === null ? '—' : `${p}%`);
   const table = (head: string[], rows: HTMLElement[]) =>
-    h('table', { class: 'shaped-result' }, h('thead', null, h('tr', null, head.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, rows));
+    h(
+      'table',
+      { class: 'shaped-result' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          head.map((x) => h('th', { scope: 'col' }, x)),
+        ),
+      ),
+      h('tbody', null, rows),
+    );
   if (t.shape === 'recommendation') {
     return h(
       'div',
@@ -180,7 +187,10 @@ export function shapedOutcome(t: ShapedTally): HTMLElement {
       h(
         'p',
         null,
-        L(`有效 ${t.valid} · 无效 ${t.invalid} · 门槛 ${thresholdLabel(t.threshold)}`, `Valid ${t.valid} · invalid ${t.invalid} · threshold ${thresholdLabel(t.threshold)}`),
+        L(
+          `有效 ${t.valid} · 无效 ${t.invalid} · 门槛 ${thresholdLabel(t.threshold)}`,
+          `Valid ${t.valid} · invalid ${t.invalid} · threshold ${thresholdLabel(t.threshold)}`,
+        ),
       ),
       table(
         [L('名次', 'Rank'), L('姓名', 'Name'), L('得票', 'Votes'), L('得票率', 'Share'), L('达到门槛', 'Reached')],
@@ -203,7 +213,14 @@ export function shapedOutcome(t: ShapedTally): HTMLElement {
     { class: 'shaped-outcome', 'data-shape': t.shape, 'data-valid': t.valid },
     h('p', null, L(`有效 ${t.valid}`, `Valid ${t.valid}`)),
     table(
-      [L('姓名', 'Name'), ...t.grades.map((g) => g.name), L('弃权', 'Abstain'), L('优秀率', 'Excellent'), L('称职以上率', 'Competent+'), L('不称职率', 'Inadequate')],
+      [
+        L('姓名', 'Name'),
+        ...t.grades.map((g) => g.name),
+        L('弃权', 'Abstain'),
+        L('优秀率', 'Excellent'),
+        L('称职以上率', 'Competent+'),
+        L('不称职率', 'Inadequate'),
+      ],
       evaluationRows(t).map((r) =>
         h(
           'tr',
