@@ -303,6 +303,12 @@ describe('the secretary sets up and runs a meeting of participants holding slips
     expect(
       await page.locator('section.composites .composite tr[data-candidate]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-candidate'))),
     ).toEqual(CADRES);
+    expect(await page.locator('section.composites .notice.ok').textContent()).toBe('综合测评已发布，记入公开记录。');
+    // Each evaluation is the source of one composite at most: the three are no longer offered.
+    for (const id of [evaluationId, second, third]) {
+      expect(await row(id).getAttribute('data-used')).toBe('true');
+      expect(await row(id).locator('input[name=composite-source]').isDisabled()).toBe(true);
+    }
     await shot(page, 'slips-10-composite-published');
     const published = (await c.secretary.api.get(`/v1/committees/${c.id}/composites`)).body.composites;
     expect(published).toHaveLength(1);

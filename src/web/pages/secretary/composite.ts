@@ -24,11 +24,11 @@ interface Source {
 }
 
 /** The composite panel: loads the committee's closed evaluations and its published composites. */
-export async function compositePanel(session: Session, c: Committee): Promise<HTMLElement> {
+export async function compositePanel(session: Session, c: Committee, done?: string): Promise<HTMLElement> {
   const published = h('div', { class: 'composite-list' });
   const msg = h('div');
-  let sources: Source[] = [];
-  let composites: CompositeView[] = [];
+  const sources: Source[] = [];
+  let composites: CompositeView[];
   try {
     const meetings = (await session.get<{ meetings: Meeting[] }>(`/v1/committees/${c.id}/meetings`)).meetings.filter((m) => m.kind === 'slips');
     for (const m of meetings) {
@@ -40,15 +40,18 @@ export async function compositePanel(session: Session, c: Committee): Promise<HT
     return h('section', { class: 'card composites' }, h('h2', null, L('三元测评综合评价', 'Composite evaluation (三元测评)')), notice('error', errorText(e)));
   }
   showPublished(published, composites);
-  sources = sources.sort((a, b) => (a.vote.closedSeq ?? 0) - (b.vote.closedSeq ?? 0));
+  sources.sort((a, b) => (a.vote.closedSeq ?? 0) - (b.vote.closedSeq ?? 0));
 
   const title = h('input', {
     id: `composite-title-${c.id}`,
     name: 'composite-title',
     placeholder: L('如：2026 年度科级领导干部三元测评', 'e.g. 2026 composite evaluation'),
   });
+  // A vote is the source of one published composite at most: the ones used are shown, not offered.
+  const usedIn = new Map(composites.flatMap((x) => x.body.sources.map((src) => [src.voteId, x.body.title] as const)));
   const rows = sources.map((s) => {
-    const pick = h('input', { type: 'checkbox', name: 'composite-source', value: s.vote.id, onchange: () => reweigh() });
+    const used = usedIn.get(s.vote.id);
+    const pick = h('input', { type: 'checkbox', name: 'composite-source', value: s.vote.id, disabled: used !== undefined, onchange: () => reweigh() });
     const label = h('input', {
       name: 'source-label',
       value: s.meeting.title,
@@ -67,9 +70,20 @@ export async function compositePanel(session: Session, c: Committee): Promise<HT
     });
     const el = h(
       'li',
-      { class: 'composite-source', 'data-vote-id': s.vote.id },
-      h('label', { class: 'check' }, pick, h('span', null, h('strong', null, s.vote.title), h('span', { class: 'hint' }, ` · ${s.meeting.title}`))),
-      h('div', { class: 'row' }, label, weight, h('span', null, '%')),
+      { class: 'composite-source', 'data-vote-id': s.vote.id, 'data-used': String(used !== undefined) },
+      h(
+        'label',
+        { class: 'check' },
+        pick,
+        h(
+          'span',
+          null,
+          h('strong', null, s.vote.title),
+          h('span', { class: 'hint' }, ` · ${s.meeting.title}`),
+          used !== undefined ? h('span', { class: 'hint used-in' }, L(` · 已用于「${used}」`, ` · used in “${used}”`)) : null,
+        ),
+      ),
+      used !== undefined ? null : h('div', { class: 'row' }, label, weight, h('span', null, '%')),
     );
     return { s, pick, label, weight, el };
   });
@@ -134,9 +148,7 @@ export async function compositePanel(session: Session, c: Committee): Promise<HT
         title: title.value.trim(),
         sources: picked.map((r, i) => ({ label: r.label.value.trim(), voteId: r.s.vote.id, weight: check.weights[i]! })),
       });
-      composites = (await session.get<{ composites: CompositeView[] }>(`/v1/committees/${c.id}/composites`)).composites;
-      showPublished(published, composites);
-      put(msg, notice('ok', L('综合测评已发布，记入公开记录。', 'The composite is published in the public record.')));
+      section.replaceWith(await compositePanel(session, c, L('综合测评已发布，记入公开记录。', 'The composite is published in the public record.')));
     } catch (e) {
       const at = e instanceof ApiError && e.field ? /^sources\.(\d+)/.exec(e.field) : null;
       const which = at ? picked[Number(at[1])] : undefined;
@@ -144,7 +156,8 @@ export async function compositePanel(session: Session, c: Committee): Promise<HT
     }
   };
 
-  return h(
+  if (done) put(msg, notice('ok', done));
+  const section = h(
     'section',
     { class: 'card composites', 'data-committee-id': c.id },
     h('h2', null, L('三元测评综合评价', 'Composite evaluation (三元测评)')),
@@ -184,6 +197,7 @@ export async function compositePanel(session: Session, c: Committee): Promise<HT
     h('h3', null, L('已发布的综合测评', 'Published composites')),
     published,
   );
+  return section;
 }
 
 function isEvaluation(v: Vote): boolean {
