@@ -193,6 +193,16 @@ describe('the secretary sets up and runs a meeting of participants holding slips
     const refused = await redeemSlip(anon(), codes[2]!);
     expect([refused.status, refused.body.code]).toEqual([409, 'slip_voided']);
     expect((await c.secretary.api.get(`/v1/meetings/${meetingId}/slips`)).body).toMatchObject({ printed: 3, issued: 2, voided: 1 });
+    // A second batch of one, then voided whole: the batch's row offers it while a slip is unused.
+    await page.fill('input[name=slip-count]', '1');
+    await page.click('button.print-batch');
+    await page.locator('.participation-sheet[data-batch="2"] .pslip').waitFor();
+    const spare = (await page.locator('.participation-sheet .pslip').getAttribute('data-code'))!;
+    await page.locator('.slip-counts[data-printed="4"][data-issued="3"]').waitFor();
+    await page.click('.batch-table tr[data-batch="2"] button.void-batch');
+    await page.locator('.slip-counts[data-printed="4"][data-issued="2"][data-voided="2"]').waitFor();
+    expect(await page.locator('.batch-table tr[data-batch="2"] button.void-batch').count()).toBe(0);
+    expect((await redeemSlip(anon(), spare)).body.code).toBe('slip_voided');
   });
 
   it('designates the inspectors and opens both votes', async () => {
