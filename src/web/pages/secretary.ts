@@ -6,21 +6,25 @@
 // the members' phones confirm their ballots are in, the secretary sends it to the inspectors
 // (监票人, designated here for the meeting) with 提交监票人签字, and the last inspector's
 // signature publishes it. The card follows each step as the page polls.
-import { hasQuorum, itemKind, minimumCandidates, type VoteDefinition } from '../../protocol/ballot.ts';
+import { hasQuorum } from '../../protocol/ballot.ts';
 import type { Tally } from '../../protocol/tally.ts';
-import { parseNameList, sortNames } from '../../collation/index.ts';
 import { ApiError, recordGet, type Session } from '../api.ts';
 import { h, put } from '../dom.ts';
-import { parseCandidateLines, type CandidateLines } from '../candidate-lines.ts';
-import { candidatePosts, hasPosts } from '../posts.ts';
-import { kindLabel, L, stateLabel } from '../i18n.ts';
+import { L, stateLabel } from '../i18n.ts';
 import type { Attendance, Closing, Committee, Meeting, Member, TallyReply, Vote, VoteStatus } from '../types.ts';
 import { errorText, notice, poll } from '../ui.ts';
 import { signedInPage } from '../signed-in.ts';
 import { linkBase } from '../site.ts';
 import { describeOutcome } from '../outcome.ts';
+import { candidatesOf, renderPreview } from './secretary/candidate-preview.ts';
+import { inRosterOrder, itemsSummary, meetingState, setProgress, setTurnout, setWaiting, shapedOutcome } from './secretary/vote-parts.ts';
+import { newSlipsMeetingForm, slipsMeetingSections } from './secretary/slips-meeting.ts';
+import { compositePanel } from './secretary/composite.ts';
 
 const TURNOUT_MS = 1000;
+/** The reason offered when a meeting of participants' close is sent on without confirmations. */
+const SLIPS_UNCONFIRMED_REASON = () =>
+  L('凭条参会者无登记设备，选票不作设备确认。', 'Participants holding slips have no enrolled device; their ballots are not confirmed by a device.');
 
 export const mountSecretary = signedInPage(runSecretary);
 
@@ -50,6 +54,8 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
   let committees: Committee[] = [];
   let committeeId = params.get('committee') ?? undefined;
   let meetingId = params.get('meeting') ?? undefined;
+  /** The 三元测评 composites of the committee on the panel instead of a meeting (issue 15). */
+  let composites = params.get('view') === 'composite';
   let stopTurnout: (() => void) | undefined;
   const side = h('section', { class: 'card meetings' });
   const panel = h('div', { class: 'meeting-panel' });
@@ -61,6 +67,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     const q = new URLSearchParams();
     if (committeeId) q.set('committee', committeeId);
     if (meetingId) q.set('meeting', meetingId);
+    if (composites) q.set('view', 'composite');
     // replaceState does not fire hashchange: the page stays mounted.
     history.replaceState(null, '', `#/secretary?${q}`);
   }
@@ -83,7 +90,15 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
     }
     if (!committees.some((c) => c.id === committeeId)) committeeId = committees[0]!.id;
     await showMeetings();
-    if (meetingId) await showMeeting();
+    if (composites) await showComposites();
+    else if (meetingId) await showMeeting();
+  }
+
+  async function showComposites(): Promise<void> {
+    stopTurnout?.();
+    stopTurnout = undefined;
+    put(panel, h('p', { class: 'hint' }, L('正在读取…', 'Loading…')));
+    put(panel, await compositePanel(session, committee()!));
   }
 
   async function showMeetings(msg?: HTMLElement): Promise<void> {
@@ -111,6 +126,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
               onchange: (ev: Event) => {
                 committeeId = (ev.target as HTMLSelectElement).value;
                 meetingId = undefined;
+                composites = false;
                 remember();
                 put(panel);
                 void showMeetings();
@@ -140,14 +156,17 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
               {
                 type: 'button',
                 class: `meeting-link ${m.id === meetingId ? 'current' : ''}`,
+                'data-kind': m.kind,
                 onclick: () => {
                   meetingId = m.id;
+                  composites = false;
                   remember();
                   void showMeetings();
                   void showMeeting();
                 },
               },
               m.title,
+              m.kind === 'slips' ? h('span', { class: 'tag' }, L('凭条', 'Slips')) : null,
               h('span', { class: `badge ${m.state}` }, meetingState(m.state)),
             ),
           ),
@@ -163,6 +182,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
             try {
               const m = await session.post<Meeting>(`/v1/committees/${c.id}/meetings`, { title: title.value.trim() });
               meetingId = m.id;
+              composites = false;
               remember();
               await showMeetings();
               await showMeeting();
@@ -173,6 +193,29 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         },
         h('label', null, L('新建会议', 'New meeting'), title),
         h('button', { type: 'submit', class: 'primary' }, L('新建', 'Create')),
+      ),
+      // Issue 15: a meeting of participants holding slips, and the committee's 三元测评 composites.
+      newSlipsMeetingForm(session, c, async (m) => {
+        meetingId = m.id;
+        composites = false;
+        remember();
+        await showMeetings();
+        await showMeeting();
+      }),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `composites-link ${composites ? 'current' : ''}`,
+          onclick: () => {
+            composites = true;
+            meetingId = undefined;
+            remember();
+            void showMeetings();
+            void showComposites();
+          },
+        },
+        L('三元测评综合评价', 'Composite evaluations (三元测评)'),
       ),
       msg,
     );
@@ -211,7 +254,15 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       h(
         'section',
         { class: 'card meeting', 'data-meeting-id': meeting.id },
-        h('div', { class: 'vote-title' }, h('h2', null, meeting.title), h('span', { class: `badge ${meeting.state}` }, meetingState(meeting.state))),
+        h(
+          'div',
+          { class: 'vote-title' },
+          h('h2', null, meeting.title),
+          meeting.kind === 'slips'
+            ? h('span', { class: 'tag slips-kind' }, L(`凭条参会 · 应到 ${meeting.entitled}`, `Participants with slips · entitled ${meeting.entitled}`))
+            : null,
+          h('span', { class: `badge ${meeting.state}` }, meetingState(meeting.state)),
+        ),
         h(
           'div',
           { class: 'row' },
@@ -224,17 +275,33 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         ),
         meetingMsg,
       ),
-      attendanceSection(c, meeting, members, attendance, () => {
-        // The inspectors are chosen among the members present: offer the ones just recorded.
-        const fresh = inspectorsSection(meeting, members, attendance, inspectors);
-        inspectorsEl.replaceWith(fresh);
-        inspectorsEl = fresh;
-      }),
-      inspectorsEl,
-      meetingResults(votes),
-      votesSection(c, meeting, votes, members, attendance),
-      meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
+      meeting.kind === 'slips'
+        ? slipsMeetingSections({
+            session,
+            committee: c,
+            meeting,
+            members,
+            inspectors,
+            votes: votesSection(c, meeting, votes, members, attendance),
+            refresh: showMeeting,
+          })
+        : committeeMeetingSections(),
     );
+
+    function committeeMeetingSections(): (HTMLElement | null)[] {
+      return [
+        attendanceSection(c, meeting, members, attendance, () => {
+          // The inspectors are chosen among the members present: offer the ones just recorded.
+          const fresh = inspectorsSection(meeting, members, attendance, inspectors);
+          inspectorsEl.replaceWith(fresh);
+          inspectorsEl = fresh;
+        }),
+        inspectorsEl,
+        meetingResults(votes),
+        votesSection(c, meeting, votes, members, attendance),
+        meeting.state !== 'closed' ? newVoteSection(c, meeting) : null,
+      ];
+    }
   }
 
   /**
@@ -542,7 +609,9 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         );
       };
       const waiting = h('div', { class: 'not-fetched', 'data-vote-id': vote.id, 'aria-live': 'polite' });
-      if (vote.state === 'draft' || vote.state === 'open') waitingEls.set(vote.id, waiting);
+      // A meeting of participants has no roster of voters to wait for: its phones hold slips.
+      const slips = meeting.kind === 'slips';
+      if ((vote.state === 'draft' || vote.state === 'open') && !slips) waitingEls.set(vote.id, waiting);
       const closing = vote.state === 'confirming' || vote.state === 'countersigning';
       const progress = closing
         ? h(
@@ -559,9 +628,9 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
         h('div', { class: 'vote-title' }, h('h4', null, vote.title), h('span', { class: `badge ${vote.state}` }, stateLabel(vote.state))),
         itemsSummary(vote.definition),
         turnout,
-        closing ? null : waiting,
+        closing || slips ? null : waiting,
         progress,
-        vote.state === 'confirming' ? sealBox(vote, msg) : null,
+        vote.state === 'confirming' ? sealBox(vote, msg, slips) : null,
         h(
           'div',
           { class: 'row' },
@@ -621,7 +690,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
    * many, and the secretary may wait or give the reason, which is recorded as a decision the
    * inspectors countersign with the rest.
    */
-  function sealBox(vote: Vote, msg: HTMLElement): HTMLElement {
+  function sealBox(vote: Vote, msg: HTMLElement, slips: boolean): HTMLElement {
     const box = h('div', { class: 'seal-box' });
     const seal = async (unconfirmedReason?: string) => {
       try {
@@ -636,7 +705,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
             // the counts are only for the sentence below
           }
           put(msg);
-          put(box, reasonForm(view, seal));
+          put(box, reasonForm(view, seal, slips ? SLIPS_UNCONFIRMED_REASON() : ''));
           return;
         }
         put(msg, notice('error', errorText(e)));
@@ -652,16 +721,21 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       h(
         'p',
         { class: 'hint' },
-        L(
-          '投票委员的手机会自动核对本人选票并确认。全部确认后提交监票人签字；监票人全部签字后公布结果。',
-          'The members’ phones check their own ballots and confirm by themselves. Once all have confirmed, send the result to the inspectors; it is published when every inspector has signed.',
-        ),
+        slips
+          ? L(
+              '凭条参会者没有登记设备，选票不作设备确认：提交时写明原因（已预填，可修改），监票人全部签字后公布结果。',
+              'Participants holding slips have no enrolled device, so their ballots are not confirmed: give the reason when sending (filled in, editable); the result is published when every inspector has signed.',
+            )
+          : L(
+              '投票委员的手机会自动核对本人选票并确认。全部确认后提交监票人签字；监票人全部签字后公布结果。',
+              'The members’ phones check their own ballots and confirm by themselves. Once all have confirmed, send the result to the inspectors; it is published when every inspector has signed.',
+            ),
       ),
     );
     return box;
   }
 
-  function reasonForm(view: Closing | undefined, seal: (reason?: string) => Promise<void>): HTMLElement {
+  function reasonForm(view: Closing | undefined, seal: (reason?: string) => Promise<void>, suggested: string): HTMLElement {
     const ballots = view?.prepared.ballots.length;
     const confirmed = view?.confirmations.length;
     const missing = ballots !== undefined && confirmed !== undefined ? Math.max(0, ballots - confirmed) : undefined;
@@ -670,6 +744,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
       class: 'unconfirmed-reason',
       rows: '3',
       maxlength: '500',
+      value: suggested,
       'aria-label': L('未确认的原因', 'Reason for the unconfirmed ballots'),
     });
     const error = h('div');
@@ -751,6 +826,7 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
           const it = tally.items.find((x) => x.itemId === item.itemId);
           return it ? h('p', { class: 'item-outcome' }, describeOutcome(item, it).sentence) : null;
         }),
+        (tally.shaped ?? []).map(shapedOutcome),
         h(
           'div',
           { class: 'row' },
@@ -905,201 +981,4 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
 
   void start();
   return () => stopTurnout?.();
-}
-
-/** The candidates of one item as typed: names only, or one per line with posts (candidate-lines.ts). */
-function candidatesOf(text: string, withPosts: boolean): CandidateLines {
-  return withPosts ? parseCandidateLines(text) : { candidates: parseNameList(text).map((name) => ({ name })), badLines: [] };
-}
-
-function renderPreview(el: HTMLElement, list: CandidateLines, seats: number, itemPost: string, c: Committee): void {
-  const names = list.candidates.map((x) => x.name);
-  if (names.length === 0 && list.badLines.length === 0) {
-    put(el, h('p', { class: 'hint' }, L('粘贴姓名后，此处按姓氏笔画顺序预览。', 'Paste names to preview them in stroke order here.')));
-    return;
-  }
-  const sorted = sortNames(names, c.rules.collation);
-  const kind = itemKind({ seats, candidates: names.map((n) => ({ candidateId: n, name: n })) });
-  const warnings: HTMLElement[] = [];
-  if (list.badLines.length > 0) {
-    warnings.push(
-      notice(
-        'error',
-        L(
-          `第 ${list.badLines.join('、')} 行不是“姓名 现任职务 拟任职务”：职务中有空格时，请从表格复制（以制表符分列）。`,
-          `Line ${list.badLines.join(', ')}: not “name current-post proposed-post”; when a post holds spaces, paste table columns (tab-separated).`,
-        ),
-      ),
-    );
-  }
-  if (names.length < seats) warnings.push(notice('error', L('候选人少于应选人数。', 'Fewer candidates than seats.')));
-  else if (kind === 'differential' && names.length < minimumCandidates(seats, c.rules.minCandidateRatio)) {
-    warnings.push(
-      notice(
-        'error',
-        L(
-          `差额：${seats} 个名额至少需要 ${minimumCandidates(seats, c.rules.minCandidateRatio)} 名候选人（1 : ${c.rules.minCandidateRatio}）。`,
-          `Differential: ${seats} seats need at least ${minimumCandidates(seats, c.rules.minCandidateRatio)} candidates (1 : ${c.rules.minCandidateRatio}).`,
-        ),
-      ),
-    );
-  }
-  if (new Set(names).size !== names.length) warnings.push(notice('warn', L('有重复的姓名。', 'A name appears twice.')));
-  if (sorted.unknownCharacters.length > 0) {
-    warnings.push(
-      notice(
-        'warn',
-        L(
-          `以下字无笔顺数据，按总笔画排列：${sorted.unknownCharacters.join(' ')}`,
-          `No stroke data for: ${sorted.unknownCharacters.join(' ')} (placed by stroke count)`,
-        ),
-      ),
-    );
-  }
-  // Each name keeps its own posts through the sort, as the service stores them.
-  const byName = new Map(list.candidates.map((x) => [x.name, x]));
-  put(
-    el,
-    h('p', { class: 'hint' }, L('按姓氏笔画排列（选票上的顺序）', 'In surname stroke order (as on the ballot)'), ' · ', kindLabel(kind, seats)),
-    h(
-      'ol',
-      { class: 'sorted-names' },
-      sorted.names.map((n) => {
-        const x = byName.get(n);
-        return h(
-          'li',
-          { 'data-candidate': n },
-          n,
-          x ? candidatePosts({ post: itemPost || L('（本项职务）', '(this item’s post)') }, { candidateId: n, ...x }) : null,
-        );
-      }),
-    ),
-    warnings,
-  );
-}
-
-/** A saved vote's items; with 现任职务 / 拟任职务 when given, one candidate a line (issue 11). */
-function itemsSummary(def: VoteDefinition): HTMLElement {
-  return h(
-    'ul',
-    { class: 'items-summary' },
-    def.items.map((it) =>
-      h(
-        'li',
-        { 'data-item-id': it.itemId },
-        h('strong', null, it.post),
-        // The names follow on the line; a list of names with their posts starts a line of its own.
-        ` · ${kindLabel(itemKind(it), it.seats)}${it.candidates.some(hasPosts) ? '' : ' · '}`,
-        it.candidates.some(hasPosts)
-          ? h(
-              'ol',
-              { class: 'summary-candidates' },
-              it.candidates.map((c) => h('li', { 'data-candidate': c.name }, h('span', { class: 'name' }, c.name), candidatePosts(it, c))),
-            )
-          : it.candidates.map((c) => c.name).join('、'),
-      ),
-    ),
-  );
-}
-
-function setTurnout(el: HTMLElement, t: { issued: number; returned: number }): void {
-  el.dataset.issued = String(t.issued);
-  el.dataset.returned = String(t.returned);
-  put(el, L('发出 ', 'Issued '), h('strong', null, t.issued), L('　收回 ', '   Returned '), h('strong', null, t.returned));
-}
-
-/** Member ids in the roster's order (the service sorts them by id), any unknown id last. */
-function inRosterOrder(ids: string[], names: Map<string, string>): string[] {
-  const roster = [...names.keys()];
-  const rank = (id: string) => (roster.includes(id) ? roster.indexOf(id) : roster.length);
-  return [...ids].sort((a, b) => rank(a) - rank(b));
-}
-
-/** The close in progress: 收回 and how many confirmed; once sealed, the decision and which inspectors signed. */
-function setProgress(el: HTMLElement, view: Closing, names: Map<string, string>): void {
-  const ballots = view.prepared.ballots.length;
-  const confirmed = view.confirmations.length;
-  const missing = Math.max(0, ballots - confirmed);
-  el.dataset.ballots = String(ballots);
-  el.dataset.confirmations = String(confirmed);
-  el.dataset.countersigned = String(view.countersignedBy.length);
-  const name = (id: string) => names.get(id) ?? id;
-  put(
-    el,
-    h(
-      'p',
-      { class: 'confirmations' },
-      L('收回 ', 'Returned '),
-      h('strong', null, ballots),
-      L('　已确认 ', '   Confirmed '),
-      h('strong', { class: 'confirmed-count' }, confirmed),
-      view.state === 'confirming'
-        ? h(
-            'span',
-            { class: 'hint' },
-            missing > 0
-              ? L(`　尚有 ${missing} 张待投票人手机确认`, `   ${missing} still to be confirmed by the members’ phones`)
-              : L('　全部选票均已确认', '   every ballot is confirmed'),
-          )
-        : null,
-    ),
-    view.decision
-      ? h(
-          'p',
-          { class: 'notice warn decision' },
-          L(
-            `秘书决定：${view.decision.unconfirmed} 张选票未获确认，照常提交。原因：${view.decision.reason}`,
-            `Secretary’s decision: ${view.decision.unconfirmed} ballot${view.decision.unconfirmed === 1 ? '' : 's'} unconfirmed, sent on. Reason: ${view.decision.reason}`,
-          ),
-        )
-      : null,
-    view.state === 'countersigning'
-      ? h(
-          'div',
-          { class: 'countersigning' },
-          h('p', null, L('已提交监票人，等待签字：', 'Sent to the inspectors; waiting for their signatures:')),
-          h(
-            'ul',
-            { class: 'inspector-signatures' },
-            inRosterOrder(view.inspectors, names).map((id) => {
-              const signed = view.countersignedBy.includes(id);
-              return h(
-                'li',
-                { 'data-inspector': id, 'data-signed': String(signed) },
-                h('span', null, name(id)),
-                ' ',
-                h('strong', { class: signed ? 'signed' : 'pending' }, signed ? L('✓ 已签字', '✓ signed') : L('待签字', 'not yet signed')),
-              );
-            }),
-          ),
-        )
-      : null,
-  );
-}
-
-/** Present members without a token, by name: staff can go and help them. Nothing about casting. */
-function setWaiting(el: HTMLElement, waiting: string[] | undefined): void {
-  if (waiting === undefined) {
-    delete el.dataset.count;
-    put(el, h('p', { class: 'hint' }, L('尚未登记实到。', 'No attendance recorded yet.')));
-    return;
-  }
-  el.dataset.count = String(waiting.length);
-  put(
-    el,
-    waiting.length === 0
-      ? h('p', { class: 'hint all-fetched' }, L('实到委员均已领票。', 'Every present member has a ballot token.'))
-      : h(
-          'p',
-          { class: 'no-token' },
-          h('strong', null, L(`尚未领票（${waiting.length} 人）：`, `No ballot token yet (${waiting.length}): `)),
-          h('span', { class: 'waiting-names' }, waiting.join(L('、', ', '))),
-        ),
-  );
-}
-
-function meetingState(state: Meeting['state']): string {
-  if (state === 'draft') return L('未开会', 'Not started');
-  if (state === 'open') return L('进行中', 'In session');
-  return L('已散会', 'Closed');
 }
