@@ -6,7 +6,7 @@
 //            unblinded token (with the ballot key, so a reload can still sign the ballot), the
 //            ballot as cast and its signed receipt.
 // Nothing here ever leaves the device except through the protocol functions.
-import type { Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
+import type { AnyChoices, AnyVoteDefinition, Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
 import type { DeviceAlgorithm } from '../protocol/device-key.ts';
 import type { Token, TokenRequest } from '../protocol/member-ballot.ts';
 
@@ -23,19 +23,23 @@ export interface StoredDevice {
   enrolledAt: string;
 }
 
-export interface StoredVote {
+/**
+ * A vote on this device. A member's (the defaults) or, with a 民主推荐 / 民主测评 definition and
+ * its cells, a participant's holding a slip (src/web/slip-flow.ts), whose owner is `slip:<slipId>`.
+ */
+export interface StoredVote<D extends AnyVoteDefinition = VoteDefinition, C extends AnyChoices = Choices> {
   voteId: string;
   /** Owner of this entry: several people may enrol one after another on a shared browser. */
   personId: string;
   /** Stored before the request is sent, so a lost answer is retried with the same blinded point. */
   request: TokenRequest;
   /** The definition as published in the committee's chain (vote.created): its key is the one pinned. */
-  definition: VoteDefinition;
+  definition: D;
   /** Hash of that vote.created entry in the verified chain (absent in votes stored before it was kept). */
   createdHash?: string;
   token?: Token;
   /** Marks not yet cast, kept so a reload mid-vote loses nothing. */
-  draft?: Choices;
+  draft?: C;
   /** The ballot, stored before it is sent: after a reload the very same ballot is re-sent. */
   ballot?: Ballot;
   ballotHash?: string;
@@ -86,8 +90,24 @@ export const loadDevice = () => run<StoredDevice | undefined>('device', 'readonl
 export const saveDevice = (d: StoredDevice) => run<unknown>('device', 'readwrite', (s) => s.put(d, 'self'));
 export const forgetDevice = () => run<unknown>('device', 'readwrite', (s) => s.delete('self'));
 
-export async function loadVote(voteId: string, personId: string): Promise<StoredVote | undefined> {
-  const v = await run<StoredVote | undefined>('votes', 'readonly', (s) => s.get(voteId));
+export async function loadVote<V extends StoredVote<AnyVoteDefinition, AnyChoices> = StoredVote>(voteId: string, personId: string): Promise<V | undefined> {
+  const v = await run<V | undefined>('votes', 'readonly', (s) => s.get(voteId));
   return v && v.personId === personId ? v : undefined;
 }
-export const saveVote = (v: StoredVote) => run<unknown>('votes', 'readwrite', (s) => s.put(v));
+export const saveVote = (v: StoredVote<AnyVoteDefinition, AnyChoices>) => run<unknown>('votes', 'readwrite', (s) => s.put(v));
+
+// ---- a participant holding a slip (issue 15) ----
+
+/** The credential a spent slip gave this phone (kept so a reload continues without the code). */
+export interface StoredParticipant {
+  /** The slip, as the credential names it: the owner of this phone's participant votes. */
+  slipId: string;
+  meetingId: string;
+  credential: string;
+  expiresAt: string;
+  /** SHA-256 (hex) of the code spent: the same slip opened again continues here instead of being refused as spent. */
+  codeHash: string;
+}
+
+export const loadParticipant = () => run<StoredParticipant | undefined>('device', 'readonly', (s) => s.get('participant'));
+export const saveParticipant = (p: StoredParticipant) => run<unknown>('device', 'readwrite', (s) => s.put(p, 'participant'));
