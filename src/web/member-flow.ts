@@ -12,7 +12,16 @@
 //     key the token is for; once it does not, the device refuses to vote from then on.
 //   - Version-2 close: the device confirms only a prepared close that holds its ballot unchanged;
 //     an inspector's device countersigns only a sealed close the verifier passed here.
-import { ballotHash, validateBallot, type AnyChoices, type AnyVoteDefinition, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
+import {
+  ballotHash,
+  validateBallot,
+  type AnyChoices,
+  type AnyVoteDefinition,
+  type Ballot,
+  type Choices,
+  type Mark,
+  type VoteDefinition,
+} from '../protocol/ballot.ts';
 import { makeEntry, type ChainEntry } from '../protocol/chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../protocol/close.ts';
 import { tokenRequestMessage } from '../protocol/device-key.ts';
@@ -342,9 +351,9 @@ export class MemberFlow {
     await sendFromOutbox(
       v,
       {
-        castBallot: this.deps.castBallot,
-        serviceKeys: this.deps.record.serviceKeys,
-        explain: this.deps.explain,
+        castBallot: (b) => this.deps.castBallot(b),
+        serviceKeys: () => this.deps.record.serviceKeys(),
+        explain: (e) => this.deps.explain(e),
         keep: (next) => this.keep(next),
       },
       async () => {
