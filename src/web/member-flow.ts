@@ -368,20 +368,9 @@ export class MemberFlow {
 
   private async checkCounted(vote: Vote): Promise<void> {
     const v = this.local.get(vote.id);
-    if (!v?.receipt || !v.ballotHash) return;
-    const record = await this.deps.record.readVoteRecord(vote.id);
-    // Only a record whose links hold and which is the history this device pinned can say
-    // whether the ballot was counted.
-    await this.guarded(() => this.deps.record.checkVoteRecord(record, vote.committeeId, vote.id));
-    const found = findBallotInRecord(record, v.ballotHash);
-    let counted = false;
-    if (found) {
-      await checkReceipt(v.receipt, await this.deps.record.serviceKeys(), found);
-      counted = true;
-    }
-    // The last entry of the record just checked (its links verified): the close.
-    const last = record.entries.at(-1) as { seq: number; hash: string } | undefined;
-    await this.keep({ ...v, counted, ...(last ? { closedHead: { seq: last.seq, hash: last.hash } } : {}) });
+    if (!v) return;
+    const found = await countedInRecord(v, vote.committeeId, this.deps.record, (check) => this.guarded(check));
+    if (found) await this.keep({ ...v, ...found });
   }
 
   /**
@@ -470,6 +459,31 @@ export class MemberFlow {
       this.deps.onChange();
     }
   }
+}
+
+/**
+ * After the close, for a member's device and a participant's phone alike: the vote's record is
+ * read and checked (its links hold and it is the history this device pinned; `guard` sees that
+ * check's failure), the ballot is looked up by the hash kept at casting and the receipt checked
+ * against it. Answers what to keep (counted, and the close's head to compare with the
+ * projector), or nothing when no ballot with a receipt was cast here.
+ */
+export async function countedInRecord(
+  v: Pick<StoredVote<AnyVoteDefinition, AnyChoices>, 'voteId' | 'receipt' | 'ballotHash'>,
+  committeeId: string,
+  record: Pick<MemberFlowDeps['record'], 'readVoteRecord' | 'checkVoteRecord' | 'serviceKeys'>,
+  guard: (check: () => Promise<void>) => Promise<void> = (check) => check(),
+): Promise<Pick<StoredVote, 'counted' | 'closedHead'> | undefined> {
+  if (!v.receipt || !v.ballotHash) return undefined;
+  const read = await record.readVoteRecord(v.voteId);
+  // Only a record whose links hold and which is the history this device pinned can say
+  // whether the ballot was counted.
+  await guard(() => record.checkVoteRecord(read, committeeId, v.voteId));
+  const found = findBallotInRecord(read, v.ballotHash);
+  if (found) await checkReceipt(v.receipt, await record.serviceKeys(), found);
+  // The last entry of the record just checked (its links verified): the close.
+  const last = read.entries.at(-1) as { seq: number; hash: string } | undefined;
+  return { counted: found !== null, ...(last ? { closedHead: { seq: last.seq, hash: last.hash } } : {}) };
 }
 
 /** What the outbox needs to send one ballot: the anonymous cast, the service's keys, the refusal's words, the device's storage. */

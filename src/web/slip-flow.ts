@@ -7,15 +7,13 @@
 // the storage and the cast are passed in, so tests/unit/web-slip-flow.test.ts drives it in Node.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { JSONWebKeySet } from 'jose';
 import { ballotHash, parseVoteDefinition, validateBallot, type AnyChoices, type AnyVoteDefinition, type Ballot, type Candidate } from '../protocol/ballot.ts';
-import type { ChainEntry } from '../protocol/chain.ts';
 import { fromBase64url } from '../protocol/encoding.ts';
 import { buildBallot, createTokenRequest, finishToken } from '../protocol/member-ballot.ts';
 import { ABSTAIN, BLANK, isShapedItem, marksOf, RECOMMEND, type EvaluationItem, type RecommendationItem, type ShapedItem } from '../protocol/shapes.ts';
 import { versionOf } from '../protocol/version.ts';
 import { ApiError } from './api.ts';
-import { failureCode, sendFromOutbox, type Failure } from './member-flow.ts';
+import { countedInRecord, failureCode, sendFromOutbox, type Failure, type MemberFlowDeps } from './member-flow.ts';
 import { voteCreatedEntry } from './record.ts';
 import type { StoredParticipant, StoredVote } from './store.ts';
 
@@ -39,7 +37,8 @@ export interface SlipFlowDeps {
   };
   /** The ballot, sent with no credential (castBallotAnonymously). */
   castBallot(ballot: Ballot): Promise<{ ballotHash: string; receipt: string }>;
-  record: { verifiedChain(committeeId: string): Promise<ChainEntry[]>; serviceKeys(): Promise<JSONWebKeySet> };
+  /** The public record (src/web/record.ts), as the member's device reads it. */
+  record: Pick<MemberFlowDeps['record'], 'verifiedChain' | 'readVoteRecord' | 'checkVoteRecord' | 'serviceKeys'>;
   storage: {
     loadParticipant(): Promise<StoredParticipant | undefined>;
     saveParticipant(p: StoredParticipant): Promise<unknown>;
@@ -209,6 +208,15 @@ export class SlipFlow {
     const v = this.local.get(vote.id);
     if (vote.state === 'open' && !v?.token) await this.task(vote.id, () => this.ensureToken(vote), ['invalid_state']);
     else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) await this.task(vote.id, () => this.send(vote));
+    else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) await this.task(vote.id, () => this.checkCounted(vote));
+  }
+
+  /** After the close: the ballot found in the checked record, its receipt holding (as a member's device does). */
+  private async checkCounted(vote: ParticipantVote): Promise<void> {
+    const v = this.local.get(vote.id);
+    if (!v) return;
+    const found = await countedInRecord(v, vote.definition.committeeId, this.deps.record);
+    if (found) await this.keep({ ...v, ...found });
   }
 
   /** The vote's definition from its vote.created entry in the committee's verified chain; the served key must be that one. */

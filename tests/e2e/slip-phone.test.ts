@@ -31,6 +31,8 @@ let meetingId: string;
 let recId: string;
 let evalId: string;
 let codes: string[];
+/** Phone A, kept open through the close. */
+let phoneA: Page;
 
 async function openSlip(code: string, setup?: (page: Page) => Promise<unknown>): Promise<Page> {
   const page = await (await world.browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
@@ -88,7 +90,7 @@ describe('the participant’s phone', () => {
   });
 
   it('phone A spends its slip (the code leaves the address bar), finds names by search, and casts both ballots', async () => {
-    const page = await openSlip(codes[0]!);
+    const page = (phoneA = await openSlip(codes[0]!));
     const card = recCard(page);
     await card.locator('input.name-search').waitFor({ timeout: 30_000 });
     expect(page.url()).not.toContain(codes[0]!);
@@ -124,7 +126,6 @@ describe('the participant’s phone', () => {
     await ev.locator('button.confirm-cast').click();
     await ev.locator('.voted').waitFor({ timeout: 30_000 });
     await page.locator('.waiting').waitFor({ timeout: 30_000 });
-    await page.context().close();
   });
 
   it('phone B marks one name and grades every cadre', async () => {
@@ -220,5 +221,16 @@ describe('the participant’s phone', () => {
       expect(report.checks.filter((x) => !x.ok)).toEqual([]);
       expect(report.ok).toBe(true);
     }
+  });
+
+  it('phone A finds its two ballots in the published records, and reads so in English too', async () => {
+    for (const card of [recCard(phoneA), evalCard(phoneA)]) await card.locator('.counted').waitFor({ timeout: 30_000 });
+    await shot(phoneA, 'slip-phone-8-counted');
+    await phoneA.click('button.lang');
+    await recCard(phoneA).locator('.counted').waitFor({ timeout: 30_000 });
+    expect(await recCard(phoneA).locator('.counted').textContent()).toContain('Your ballot is counted');
+    expect(await phoneA.locator('h1').textContent()).toBe('Participant’s ballot');
+    await shot(phoneA, 'slip-phone-9-counted-en');
+    await phoneA.context().close();
   });
 });

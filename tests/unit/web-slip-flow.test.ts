@@ -52,6 +52,15 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
   const tokenPosts: string[] = [];
   const casts: Ballot[] = [];
   const castAnswers: ApiError[] = [];
+  let closedRecord: { committeeId: string; voteId: string; entries: unknown[] } | undefined;
+  const closeWith = (ballots: Ballot[]) => {
+    vote.state = 'closed';
+    closedRecord = {
+      committeeId: 'c-1',
+      voteId: 'v-1',
+      entries: [{ seq: 9, hash: 'ee'.repeat(32), kind: 'vote.closed', committeeId: 'c-1', body: { voteId: 'v-1', ballots } }],
+    };
+  };
   const created = {
     seq: 3,
     hash: 'c0'.repeat(32),
@@ -84,7 +93,12 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
       const hash = ballotHash(ballot);
       return { ballotHash: hash, receipt: await signReceipt({ voteId: 'v-1', ballotHash: hash }, svcKey, svc.kid) };
     },
-    record: { verifiedChain: () => Promise.resolve([created]), serviceKeys: () => Promise.resolve(svc.jwks) },
+    record: {
+      verifiedChain: () => Promise.resolve([created]),
+      readVoteRecord: () => Promise.resolve(closedRecord as never),
+      checkVoteRecord: () => Promise.resolve(),
+      serviceKeys: () => Promise.resolve(svc.jwks),
+    },
     storage: {
       loadParticipant: () => Promise.resolve(structuredClone(participant.get('p'))),
       saveParticipant: (p) => Promise.resolve(void participant.set('p', structuredClone(p))),
@@ -95,7 +109,7 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
     explain: (e) => `refused: ${(e as ApiError).code}`,
     onChange: () => {},
   };
-  return { deps, vote, participant, stored, redeemed, tokenPosts, casts, castAnswers, flow: new SlipFlow(deps) };
+  return { deps, vote, participant, stored, redeemed, tokenPosts, casts, castAnswers, closeWith, flow: new SlipFlow(deps) };
 }
 
 describe('the ballot’s arithmetic', () => {
@@ -228,5 +242,18 @@ describe('tokens and the outbox', () => {
     await later.refresh();
     expect(later.notice).toMatchObject({ kind: 'error', error: { code: 'credential_expired' } });
     expect(w.tokenPosts).toEqual([]);
+  });
+
+  it('after the close, finds its ballot in the record (counted) or raises the alarm when it is missing', async () => {
+    for (const present of [true, false]) {
+      const w = world();
+      await w.flow.start(CODE);
+      await w.flow.refresh();
+      w.flow.setCell('v-1', 'i1', 'c1', 'recommend');
+      await w.flow.cast('v-1');
+      w.closeWith(present ? w.casts : []);
+      await w.flow.refresh();
+      expect(w.stored.get('v-1')).toMatchObject({ counted: present, closedHead: { seq: 9, hash: 'ee'.repeat(32) } });
+    }
   });
 });

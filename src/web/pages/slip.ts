@@ -6,15 +6,14 @@
 // the same outbox as a member's (src/web/slip-flow.ts): a cast survives a reload or a lost
 // network and is re-sent until it has its receipt. With no vote open the page waits and polls.
 import { randomBytes } from '../../client/random.ts';
-import { castBallotAnonymously, participantApi, redeemSlipCode } from '../api.ts';
+import { ApiError, castBallotAnonymously, participantApi, recordGet, redeemSlipCode } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { L, stateLabel } from '../i18n.ts';
-import { serviceKeys, verifiedChain } from '../record.ts';
+import { checkVoteRecord, headDigits, serviceKeys, verifiedChain } from '../record.ts';
 import { shapedItem, SlipFlow, SlipFlowError, type ParticipantVote, type SlipVote } from '../slip-flow.ts';
 import { loadParticipant, loadVote, saveParticipant, saveVote } from '../store.ts';
 import { errorText, notice, poll, shortHash } from '../ui.ts';
 import { evaluationBallot, recommendationBallot, slipReview } from './slip/ballot.ts';
-import { ApiError } from '../api.ts';
 
 const REFRESH_MS = 2000;
 
@@ -23,7 +22,7 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
     redeem: redeemSlipCode,
     api: participantApi,
     castBallot: castBallotAnonymously,
-    record: { verifiedChain, serviceKeys },
+    record: { verifiedChain, serviceKeys, checkVoteRecord, readVoteRecord: (voteId) => recordGet(`/v1/votes/${voteId}/record`) },
     storage: { loadParticipant, saveParticipant, load: (voteId, owner) => loadVote<SlipVote>(voteId, owner), save: saveVote },
     randomBytes,
     explain: problemText,
@@ -110,6 +109,7 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
         Boolean(v?.token),
         Boolean(v?.ballot),
         v?.receipt ?? null,
+        v?.counted ?? null,
         v?.refused ?? null,
         flow.busy.has(vote.id),
         f ? [f.code, problemText(f.error)] : null,
@@ -149,6 +149,33 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
         status('ok', L('✓ 已投出。回执已保存在本手机上。', '✓ Cast. The receipt is kept on this phone.'), 'voted'),
         h('p', { class: 'hash' }, L('选票指纹 ', 'Ballot hash '), h('code', null, shortHash(v.ballotHash ?? ''))),
       );
+      if (vote.state === 'closed' && v.counted === true)
+        card.append(
+          status(
+            'ok',
+            L('✓ 您的选票已计入：在公开记录中找到，且与回执一致。', '✓ Your ballot is counted: it is in the public record and matches the receipt.'),
+            'counted',
+          ),
+        );
+      else if (vote.state === 'closed' && v.counted === false)
+        card.append(
+          status(
+            'error',
+            L('✗ 公开记录中没有找到您的选票！请立即告知监票人。', '✗ Your ballot is NOT in the public record! Tell the inspectors now.'),
+            'not-counted',
+            'alert',
+          ),
+        );
+      if (v.closedHead)
+        card.append(
+          h(
+            'p',
+            { class: 'result-head' },
+            L(`记录链头 第 ${v.closedHead.seq} 条 · `, `Record head, entry ${v.closedHead.seq} · `),
+            h('code', { 'data-head-hash': v.closedHead.hash }, headDigits(v.closedHead.hash)),
+            h('span', { class: 'hint' }, L('（应与大屏上的相同）', ' (must match the projector)')),
+          ),
+        );
       if (vote.state === 'closed')
         card.append(
           h(
