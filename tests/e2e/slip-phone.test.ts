@@ -57,6 +57,23 @@ async function grade(card: Locator, grades: Record<string, string>): Promise<voi
   for (const [name, code] of Object.entries(grades)) await card.locator(`fieldset.cadre[data-candidate="${name}"] input[data-grade="${code}"]`).check();
 }
 
+/** The page fits a 375 px phone: no sideways scrolling, no visible text under 16 px. */
+async function expectFitsPhone(page: Page): Promise<void> {
+  const found = await page.evaluate(() => {
+    const small: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || (n.textContent ?? '').trim() === '' || el.closest('[hidden]') || el.getClientRects().length === 0) continue;
+      if (parseFloat(getComputedStyle(el).fontSize) < 16)
+        small.push(`${el.tagName.toLowerCase()}.${el.className} “${(n.textContent ?? '').trim().slice(0, 20)}”`);
+    }
+    return { scrollWidth: document.scrollingElement!.scrollWidth, small: [...new Set(small)] };
+  });
+  expect(found.scrollWidth).toBeLessThanOrEqual(PHONE.viewport.width);
+  expect(found.small).toEqual([]);
+}
+
 async function castFromReview(card: Locator): Promise<void> {
   await card.locator('button.cast').click();
   await card.locator('button.confirm-cast').click();
@@ -97,6 +114,7 @@ describe('the participant’s phone', () => {
     expect(page.url().endsWith('#/slip')).toBe(true);
     expect(await card.locator('li.name-row').count()).toBe(30);
     await shot(page, 'slip-phone-1-recommendation');
+    await expectFitsPhone(page);
     // Search as you type: one name for 王; a marked name stays shown whatever the search.
     await card.locator('input.name-search').fill('王');
     expect(await card.locator('li.name-row:visible').count()).toBe(1);
@@ -120,6 +138,7 @@ describe('the participant’s phone', () => {
     await grade(ev, { 陈静: 'excellent', 王芳: 'competent', 李强: 'excellent' });
     expect(await ev.locator('.grade-count').textContent()).toBe('已评 3 / 4');
     await shot(page, 'slip-phone-3-evaluation');
+    await expectFitsPhone(page);
     await ev.locator('button.cast').click();
     expect(await ev.locator('.ungraded-warning').textContent()).toContain('周涛');
     await shot(page, 'slip-phone-4-evaluation-review');
