@@ -40,7 +40,9 @@ export interface SlipFlowDeps {
   /** The public record (src/web/record.ts), as the member's device reads it. */
   record: Pick<MemberFlowDeps['record'], 'verifiedChain' | 'readVoteRecord' | 'checkVoteRecord' | 'serviceKeys'>;
   storage: {
-    loadParticipant(): Promise<StoredParticipant | undefined>;
+    /** The current slip's credential, or (with a code's hash) the one that code gave this phone. */
+    loadParticipant(codeHash?: string): Promise<StoredParticipant | undefined>;
+    /** Keeps the credential under its code and makes it the current one. */
     saveParticipant(p: StoredParticipant): Promise<unknown>;
     load(voteId: string, owner: string): Promise<SlipVote | undefined>;
     save(v: SlipVote): Promise<unknown>;
@@ -145,15 +147,19 @@ export class SlipFlow {
 
   /**
    * Opens the phone's slip: with a code from the URL, spends it — unless this phone already
-   * holds the credential that very code gave (a reload before the URL was cleaned) — and keeps
-   * the credential; without one, continues with the credential kept. Answers whether there is one.
+   * holds the credential that very code gave — and keeps the credential; without one, continues
+   * with the current credential kept. Answers whether there is one.
    */
   async start(code: string | undefined): Promise<boolean> {
     const kept = await this.deps.storage.loadParticipant();
     if (code !== undefined) {
       const hash = codeHash(code);
-      if (kept?.codeHash === hash) {
-        this.participant = kept;
+      // This phone spent that very code before (a reload before the URL was cleaned, or a phone
+      // shared by two participants going back to the first slip): continue with its credential.
+      const spentHere = kept?.codeHash === hash ? kept : await this.deps.storage.loadParticipant(hash);
+      if (spentHere) {
+        if (spentHere !== kept) await this.deps.storage.saveParticipant(spentHere);
+        this.participant = spentHere;
         return true;
       }
       try {

@@ -90,11 +90,11 @@ export const loadDevice = () => run<StoredDevice | undefined>('device', 'readonl
 export const saveDevice = (d: StoredDevice) => run<unknown>('device', 'readwrite', (s) => s.put(d, 'self'));
 export const forgetDevice = () => run<unknown>('device', 'readwrite', (s) => s.delete('self'));
 
-export async function loadVote<V extends StoredVote<AnyVoteDefinition, AnyChoices> = StoredVote>(voteId: string, personId: string): Promise<V | undefined> {
-  const v = await run<V | undefined>('votes', 'readonly', (s) => s.get(voteId));
+export async function loadVote(voteId: string, personId: string): Promise<StoredVote | undefined> {
+  const v = await run<StoredVote | undefined>('votes', 'readonly', (s) => s.get(voteId));
   return v && v.personId === personId ? v : undefined;
 }
-export const saveVote = (v: StoredVote<AnyVoteDefinition, AnyChoices>) => run<unknown>('votes', 'readwrite', (s) => s.put(v));
+export const saveVote = (v: StoredVote) => run<unknown>('votes', 'readwrite', (s) => s.put(v));
 
 // ---- a participant holding a slip (issue 15) ----
 
@@ -109,5 +109,22 @@ export interface StoredParticipant {
   codeHash: string;
 }
 
-export const loadParticipant = () => run<StoredParticipant | undefined>('device', 'readonly', (s) => s.get('participant'));
-export const saveParticipant = (p: StoredParticipant) => run<unknown>('device', 'readwrite', (s) => s.put(p, 'participant'));
+// Kept in the 'device' store under keys of their own (no schema upgrade): the credential of every
+// slip this phone spent, by the code's hash, and which one is current; and a participant's votes
+// by slip and vote, apart from the members' 'votes' store (keyed by the vote alone), so two slips
+// spent on one shared phone never overwrite each other's token or outbox.
+
+/** The current slip's credential, or the one a given code gave (by its hash). */
+export const loadParticipant = (codeHash?: string) =>
+  run<StoredParticipant | undefined>('device', 'readonly', (s) => s.get(codeHash === undefined ? 'participant' : `participant:${codeHash}`));
+
+/** Keeps the credential under its code and makes it the current one. */
+export async function saveParticipant(p: StoredParticipant): Promise<void> {
+  await run<unknown>('device', 'readwrite', (s) => s.put(p, `participant:${p.codeHash}`));
+  await run<unknown>('device', 'readwrite', (s) => s.put(p, 'participant'));
+}
+
+export const loadSlipVote = <V extends StoredVote<AnyVoteDefinition, AnyChoices>>(voteId: string, owner: string) =>
+  run<V | undefined>('device', 'readonly', (s) => s.get(`slip-vote:${owner}:${voteId}`));
+export const saveSlipVote = (v: StoredVote<AnyVoteDefinition, AnyChoices>) =>
+  run<unknown>('device', 'readwrite', (s) => s.put(v, `slip-vote:${v.personId}:${v.voteId}`));

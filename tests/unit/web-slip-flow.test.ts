@@ -38,7 +38,12 @@ REC.candidates[3]!.name = '王小明';
 const EVAL = evaluation('i1', ['c1', 'c2', 'c3']);
 const definition: AnyVoteDefinition = shapedDefinition(REC, { voteId: 'v-1', committeeId: 'c-1', meetingId: 'm-1', publicKey: toBase64url(voteKey.publicKey) });
 const CODE = 'pjp_AAAAAAAAAAAAAAAAAAAAAA';
-const credential = await new SignJWT({ mid: 'm-1' }).setProtectedHeader({ alg: 'EdDSA' }).setSubject('slip-7').setExpirationTime('4h').sign(svcKey);
+const CODE_2 = 'pjp_BBBBBBBBBBBBBBBBBBBBBB';
+const credentialOf = (slip: string) => new SignJWT({ mid: 'm-1' }).setProtectedHeader({ alg: 'EdDSA' }).setSubject(slip).setExpirationTime('4h').sign(svcKey);
+const credential = await credentialOf('slip-7');
+const credential2 = await credentialOf('slip-8');
+/** Where the phone keeps slip-7's vote (by slip and vote). */
+const MINE = 'slip:slip-7:v-1';
 
 const network = () => new ApiError(0, 'network', '网络不可用 / Network unavailable', 'fetch failed');
 const refusal = (status: number, code: string) => new ApiError(status, code, `${code} / ${code}`, code);
@@ -70,17 +75,19 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
   } as unknown as ChainEntry;
   const deps: SlipFlowDeps = {
     redeem: (code) => {
+      if (options.spent || redeemed.includes(code)) return Promise.reject(refusal(409, 'slip_spent'));
       redeemed.push(code);
-      if (options.spent || redeemed.length > 1) return Promise.reject(refusal(409, 'slip_spent'));
-      return Promise.resolve({ meetingId: 'm-1', credential, expiresAt: new Date(Date.now() + 4 * 3600_000).toISOString() });
+      const given = code === CODE ? credential : credential2;
+      return Promise.resolve({ meetingId: 'm-1', credential: given, expiresAt: new Date(Date.now() + 4 * 3600_000).toISOString() });
     },
     api: {
       get: <T>(path: string, cred: string): Promise<T> => {
-        if (path !== '/v1/participant/votes' || cred !== credential) return Promise.reject(new Error(`unexpected GET ${path}`));
+        if (path !== '/v1/participant/votes' || ![credential, credential2].includes(cred)) return Promise.reject(new Error(`unexpected GET ${path}`));
         return Promise.resolve({ meetingId: 'm-1', votes: [structuredClone(vote)] } as T);
       },
       post: <T>(path: string, body: unknown, cred: string): Promise<T> => {
-        if (path !== '/v1/participant/votes/v-1/tokens' || cred !== credential) return Promise.reject(new Error(`unexpected POST ${path}`));
+        if (path !== '/v1/participant/votes/v-1/tokens' || ![credential, credential2].includes(cred))
+          return Promise.reject(new Error(`unexpected POST ${path}`));
         const { blindedPoint } = body as { blindedPoint: string };
         tokenPosts.push(blindedPoint);
         return Promise.resolve({ blindSignature: toBase64url(signBlinded(voteKey.secretKey, fromBase64url(blindedPoint))) } as T);
@@ -100,10 +107,14 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
       serviceKeys: () => Promise.resolve(svc.jwks),
     },
     storage: {
-      loadParticipant: () => Promise.resolve(structuredClone(participant.get('p'))),
-      saveParticipant: (p) => Promise.resolve(void participant.set('p', structuredClone(p))),
-      load: (voteId, owner) => Promise.resolve(stored.get(voteId)?.personId === owner ? structuredClone(stored.get(voteId)) : undefined),
-      save: (v) => Promise.resolve(void stored.set(v.voteId, structuredClone(v))),
+      loadParticipant: (hash) => Promise.resolve(structuredClone(participant.get(hash ?? 'p'))),
+      saveParticipant: (p) => {
+        participant.set(p.codeHash, structuredClone(p));
+        participant.set('p', structuredClone(p));
+        return Promise.resolve();
+      },
+      load: (voteId, owner) => Promise.resolve(structuredClone(stored.get(`${owner}:${voteId}`))),
+      save: (v) => Promise.resolve(void stored.set(`${v.personId}:${v.voteId}`, structuredClone(v))),
     },
     randomBytes: seededRandom('slip-phone'),
     explain: (e) => `refused: ${(e as ApiError).code}`,
@@ -153,6 +164,25 @@ describe('the slip', () => {
     expect(w.redeemed).toEqual([CODE]);
   });
 
+  it('two slips spent on one shared phone keep their votes apart, and the first slip opened again continues as itself', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    w.flow.setCell('v-1', 'i1', 'c1', 'recommend');
+    const second = new SlipFlow(w.deps);
+    expect(await second.start(CODE_2)).toBe(true);
+    await second.refresh();
+    expect([...w.stored.keys()].sort()).toEqual([MINE, 'slip:slip-8:v-1']);
+    expect(w.tokenPosts).toHaveLength(2);
+    const back = new SlipFlow(w.deps);
+    expect(await back.start(CODE)).toBe(true);
+    expect(back.participant?.slipId).toBe('slip-7');
+    expect(w.participant.get('p')?.slipId).toBe('slip-7');
+    await back.refresh();
+    expect(back.local.get('v-1')?.draft).toEqual({ i1: { c1: 'recommend' } });
+    expect(w.redeemed).toEqual([CODE, CODE_2]);
+  });
+
   it('a spent slip on a fresh phone is refused with slip_spent and no credential', async () => {
     const w = world({ spent: true });
     expect(await w.flow.start(CODE)).toBe(false);
@@ -175,8 +205,8 @@ describe('tokens and the outbox', () => {
     await w.flow.refresh();
     await w.flow.refresh();
     expect(w.tokenPosts).toHaveLength(1);
-    expect(w.stored.get('v-1')).toMatchObject({ personId: 'slip:slip-7' });
-    expect(w.stored.get('v-1')?.token?.voteId).toBe('v-1');
+    expect(w.stored.get(MINE)).toMatchObject({ personId: 'slip:slip-7' });
+    expect(w.stored.get(MINE)?.token?.voteId).toBe('v-1');
   });
 
   it('refuses a token when the served key differs from the record’s (vote_key_mismatch)', async () => {
@@ -198,7 +228,7 @@ describe('tokens and the outbox', () => {
     expect(w.casts).toHaveLength(1);
     expect(w.casts[0]!.choices).toEqual({ i1: { c1: 'recommend', c2: 'recommend', c3: 'recommend', c4: 'blank' } });
     expect(() => validateBallot(definition, w.casts[0])).not.toThrow();
-    expect(w.stored.get('v-1')?.receipt).toBeDefined();
+    expect(w.stored.get(MINE)?.receipt).toBeDefined();
     expect(w.flow.setCell('v-1', 'i1', 'c4', 'recommend')).toBe(false);
   });
 
@@ -210,14 +240,14 @@ describe('tokens and the outbox', () => {
     w.castAnswers.push(network());
     await w.flow.cast('v-1');
     expect(w.flow.failures.get('v-1')?.code).toBe('network');
-    expect(w.stored.get('v-1')?.ballot).toBeDefined();
-    expect(w.stored.get('v-1')?.receipt).toBeUndefined();
+    expect(w.stored.get(MINE)?.ballot).toBeDefined();
+    expect(w.stored.get(MINE)?.receipt).toBeUndefined();
     const reloaded = new SlipFlow(w.deps);
     await reloaded.start(undefined);
     await reloaded.refresh();
     expect(w.casts).toHaveLength(2);
     expect(ballotHash(w.casts[1]!)).toBe(ballotHash(w.casts[0]!));
-    expect(w.stored.get('v-1')?.receipt).toBeDefined();
+    expect(w.stored.get(MINE)?.receipt).toBeDefined();
     await reloaded.refresh();
     expect(w.casts).toHaveLength(2);
   });
@@ -228,7 +258,7 @@ describe('tokens and the outbox', () => {
     await w.flow.refresh();
     w.castAnswers.push(refusal(409, 'invalid_state'));
     await w.flow.cast('v-1');
-    expect(w.stored.get('v-1')?.refused).toEqual({ code: 'invalid_state', text: 'refused: invalid_state' });
+    expect(w.stored.get(MINE)?.refused).toEqual({ code: 'invalid_state', text: 'refused: invalid_state' });
     await w.flow.refresh();
     expect(w.casts).toHaveLength(1);
   });
@@ -253,7 +283,7 @@ describe('tokens and the outbox', () => {
       await w.flow.cast('v-1');
       w.closeWith(present ? w.casts : []);
       await w.flow.refresh();
-      expect(w.stored.get('v-1')).toMatchObject({ counted: present, closedHead: { seq: 9, hash: 'ee'.repeat(32) } });
+      expect(w.stored.get(MINE)).toMatchObject({ counted: present, closedHead: { seq: 9, hash: 'ee'.repeat(32) } });
     }
   });
 });

@@ -11,7 +11,7 @@ import { h, put } from '../dom.ts';
 import { L, stateLabel } from '../i18n.ts';
 import { checkVoteRecord, headDigits, serviceKeys, verifiedChain } from '../record.ts';
 import { shapedItem, SlipFlow, SlipFlowError, type ParticipantVote, type SlipVote } from '../slip-flow.ts';
-import { loadParticipant, loadVote, saveParticipant, saveVote } from '../store.ts';
+import { loadParticipant, loadSlipVote, saveParticipant, saveSlipVote } from '../store.ts';
 import { errorText, notice, poll, shortHash } from '../ui.ts';
 import { evaluationBallot, recommendationBallot, slipReview } from './slip/ballot.ts';
 
@@ -23,7 +23,7 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
     api: participantApi,
     castBallot: castBallotAnonymously,
     record: { verifiedChain, serviceKeys, checkVoteRecord, readVoteRecord: (voteId) => recordGet(`/v1/votes/${voteId}/record`) },
-    storage: { loadParticipant, saveParticipant, load: (voteId, owner) => loadVote<SlipVote>(voteId, owner), save: saveVote },
+    storage: { loadParticipant, saveParticipant, load: (voteId, owner) => loadSlipVote<SlipVote>(voteId, owner), save: saveSlipVote },
     randomBytes,
     explain: problemText,
     onChange: () => render(),
