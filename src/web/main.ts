@@ -34,8 +34,17 @@ function route(): { name: string; params: URLSearchParams } {
   const params = new URLSearchParams(query);
   // #/slip/<code>: the printed slip's QR code (issue 15).
   const [name = '', code] = path.startsWith('slip/') ? ['slip', path.slice('slip/'.length)] : [path];
-  if (name === 'slip' && code) params.set('code', decodeURIComponent(code));
+  if (name === 'slip' && code) params.set('code', safeDecode(code));
   return { name: name in PAGES ? name : '', params };
+}
+
+/** A malformed %-escape is left as typed (the service then refuses the code as slip_invalid). */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function render(): void {

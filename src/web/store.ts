@@ -5,6 +5,8 @@
 //            t in version 1 — all secret), the vote definition pinned from the record, the
 //            unblinded token (with the ballot key, so a reload can still sign the ballot), the
 //            ballot as cast and its signed receipt.
+//   a participant holding a slip (issue 15): the credential each spent slip gave, and that
+//            slip's votes as above (see the end of this file).
 // Nothing here ever leaves the device except through the protocol functions.
 import type { AnyChoices, AnyVoteDefinition, Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
 import type { DeviceAlgorithm } from '../protocol/device-key.ts';
