@@ -68,15 +68,17 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
           ? h(
               'p',
               { class: 'notice info waiting', role: 'status' },
-              flow.votes.some((v) => flow.local.get(v.id)?.ballot)
-                ? L(
-                    '您的选票已投出。如有下一项表决，开始后会自动显示在这里。',
-                    'Your ballot is cast. A next vote, if any, appears here by itself once it opens.',
-                  )
-                : L(
-                    '凭条有效。等待投票开始，开始后选票会自动显示在这里。',
-                    'The slip is valid. Waiting for the vote to open; the ballot appears here by itself.',
-                  ),
+              flow.votes.length > 0 && flow.votes.every((v) => v.state !== 'draft' && v.state !== 'open')
+                ? L('本次会议的表决已结束。', 'The votes of this meeting are closed.')
+                : flow.votes.some((v) => flow.local.get(v.id)?.ballot)
+                  ? L(
+                      '您的选票已投出。如有下一项表决，开始后会自动显示在这里。',
+                      'Your ballot is cast. A next vote, if any, appears here by itself once it opens.',
+                    )
+                  : L(
+                      '凭条有效。等待投票开始，开始后选票会自动显示在这里。',
+                      'The slip is valid. Waiting for the vote to open; the ballot appears here by itself.',
+                    ),
             )
           : h(
               'p',
