@@ -269,3 +269,17 @@ export async function castBallotAnonymously(ballot: Ballot): Promise<{ ballotHas
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
+
+// ---- a participant holding a slip (issue 15) ----
+// The code is spent with no credential; the participant credential it gives goes with the
+// phone's calls on the signed-in pool, never with the cast (castBallotAnonymously).
+
+/** POST /v1/participant/redeem: spends the slip's code. */
+export const redeemSlipCode = (code: string) =>
+  call<{ meetingId: string; credential: string; expiresAt: string }>('POST', '/v1/participant/redeem', { body: { code }, credentials: SIGNED_IN });
+
+/** Calls carrying the participant credential. */
+export const participantApi = {
+  get: <T>(path: string, credential: string) => call<T>('GET', path, { token: credential, credentials: SIGNED_IN }),
+  post: <T>(path: string, body: unknown, credential: string) => call<T>('POST', path, { body, token: credential, credentials: SIGNED_IN }),
+};

@@ -9,6 +9,7 @@ import { mountMember } from './pages/member.ts';
 import { mountObserver } from './pages/observer.ts';
 import { mountProjector } from './pages/projector.ts';
 import { mountSecretary } from './pages/secretary.ts';
+import { mountSlip } from './pages/slip.ts';
 
 export type Unmount = () => void;
 export type PageMount = (root: HTMLElement, params: URLSearchParams) => Unmount | void;
@@ -21,14 +22,29 @@ const PAGES: Record<string, { mount: PageMount; title: () => string }> = {
   projector: { mount: mountProjector, title: () => L('计票结果', 'Result') },
   observer: { mount: mountObserver, title: () => L('监票验证', 'Verify') },
   admin: { mount: mountAdmin, title: () => L('管理', 'Admin') },
+  // A participant's slip (issue 15): #/slip/<code>, the code a path segment of the fragment.
+  slip: { mount: mountSlip, title: () => L('参会人员投票', 'Participant’s ballot') },
 };
 
 let unmount: Unmount | void;
 
 function route(): { name: string; params: URLSearchParams } {
   const hash = location.hash.replace(/^#\/?/, '');
-  const [name = '', query = ''] = hash.split('?');
-  return { name: name in PAGES ? name : '', params: new URLSearchParams(query) };
+  const [path = '', query = ''] = hash.split('?');
+  const params = new URLSearchParams(query);
+  // #/slip/<code>: the printed slip's QR code (issue 15).
+  const [name = '', code] = path.startsWith('slip/') ? ['slip', path.slice('slip/'.length)] : [path];
+  if (name === 'slip' && code) params.set('code', safeDecode(code));
+  return { name: name in PAGES ? name : '', params };
+}
+
+/** A malformed %-escape is left as typed (the service then refuses the code as slip_invalid). */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function render(): void {

@@ -12,7 +12,16 @@
 //     key the token is for; once it does not, the device refuses to vote from then on.
 //   - Version-2 close: the device confirms only a prepared close that holds its ballot unchanged;
 //     an inspector's device countersigns only a sealed close the verifier passed here.
-import { ballotHash, validateBallot, type Ballot, type Choices, type Mark, type VoteDefinition } from '../protocol/ballot.ts';
+import {
+  ballotHash,
+  validateBallot,
+  type AnyChoices,
+  type AnyVoteDefinition,
+  type Ballot,
+  type Choices,
+  type Mark,
+  type VoteDefinition,
+} from '../protocol/ballot.ts';
 import { makeEntry, type ChainEntry } from '../protocol/chain.ts';
 import { confirmationMessage, countersignatureMessage, preparedHash, sealHash } from '../protocol/close.ts';
 import { tokenRequestMessage } from '../protocol/device-key.ts';
@@ -338,39 +347,30 @@ export class MemberFlow {
    */
   private async sendBallot(voteId: string): Promise<void> {
     const v = this.local.get(voteId);
-    if (!v?.ballot || v.receipt || v.refused) return;
-    try {
-      // The chain once more before the ballot leaves: it must still extend the pinned head, and
-      // hold this vote's vote.created entry (its key checked against the one the token is for).
-      await this.checkRecord();
-      this.refuseIfRewritten();
-      if (!this.createdHashes.has(voteId)) throw new MemberFlowError('not_in_record');
-      const r = await this.deps.castBallot(v.ballot);
-      await checkReceipt(r.receipt, await this.deps.record.serviceKeys(), v.ballot);
-      const { draft: _draft, ...rest } = v;
-      await this.keep({ ...rest, receipt: r.receipt, ballotHash: r.ballotHash });
-    } catch (e) {
-      if (e instanceof ApiError && !retryable(e)) await this.keep({ ...v, refused: { code: e.code, text: this.deps.explain(e) } });
-      throw e;
-    }
+    if (!v) return;
+    await sendFromOutbox(
+      v,
+      {
+        castBallot: (b) => this.deps.castBallot(b),
+        serviceKeys: () => this.deps.record.serviceKeys(),
+        explain: (e) => this.deps.explain(e),
+        keep: (next) => this.keep(next),
+      },
+      async () => {
+        // The chain once more before the ballot leaves: it must still extend the pinned head, and
+        // hold this vote's vote.created entry (its key checked against the one the token is for).
+        await this.checkRecord();
+        this.refuseIfRewritten();
+        if (!this.createdHashes.has(voteId)) throw new MemberFlowError('not_in_record');
+      },
+    );
   }
 
   private async checkCounted(vote: Vote): Promise<void> {
     const v = this.local.get(vote.id);
-    if (!v?.receipt || !v.ballotHash) return;
-    const record = await this.deps.record.readVoteRecord(vote.id);
-    // Only a record whose links hold and which is the history this device pinned can say
-    // whether the ballot was counted.
-    await this.guarded(() => this.deps.record.checkVoteRecord(record, vote.committeeId, vote.id));
-    const found = findBallotInRecord(record, v.ballotHash);
-    let counted = false;
-    if (found) {
-      await checkReceipt(v.receipt, await this.deps.record.serviceKeys(), found);
-      counted = true;
-    }
-    // The last entry of the record just checked (its links verified): the close.
-    const last = record.entries.at(-1) as { seq: number; hash: string } | undefined;
-    await this.keep({ ...v, counted, ...(last ? { closedHead: { seq: last.seq, hash: last.hash } } : {}) });
+    if (!v) return;
+    const found = await countedInRecord(v, vote.committeeId, this.deps.record, (check) => this.guarded(check));
+    if (found) await this.keep({ ...v, ...found });
   }
 
   /**
@@ -461,12 +461,70 @@ export class MemberFlow {
   }
 }
 
+/**
+ * After the close, for a member's device and a participant's phone alike: the vote's record is
+ * read and checked (its links hold and it is the history this device pinned; `guard` sees that
+ * check's failure), the ballot is looked up by the hash kept at casting and the receipt checked
+ * against it. Answers what to keep (counted, and the close's head to compare with the
+ * projector), or nothing when no ballot with a receipt was cast here.
+ */
+export async function countedInRecord(
+  v: Pick<StoredVote<AnyVoteDefinition, AnyChoices>, 'voteId' | 'receipt' | 'ballotHash'>,
+  committeeId: string,
+  record: Pick<MemberFlowDeps['record'], 'readVoteRecord' | 'checkVoteRecord' | 'serviceKeys'>,
+  guard: (check: () => Promise<void>) => Promise<void> = (check) => check(),
+): Promise<Pick<StoredVote, 'counted' | 'closedHead'> | undefined> {
+  if (!v.receipt || !v.ballotHash) return undefined;
+  const read = await record.readVoteRecord(v.voteId);
+  // Only a record whose links hold and which is the history this device pinned can say
+  // whether the ballot was counted.
+  await guard(() => record.checkVoteRecord(read, committeeId, v.voteId));
+  const found = findBallotInRecord(read, v.ballotHash);
+  if (found) await checkReceipt(v.receipt, await record.serviceKeys(), found);
+  // The last entry of the record just checked (its links verified): the close.
+  const last = read.entries.at(-1) as { seq: number; hash: string } | undefined;
+  return { counted: found !== null, ...(last ? { closedHead: { seq: last.seq, hash: last.hash } } : {}) };
+}
+
+/** What the outbox needs to send one ballot: the anonymous cast, the service's keys, the refusal's words, the device's storage. */
+export interface OutboxIo<V> {
+  castBallot(ballot: Ballot): Promise<{ ballotHash: string; receipt: string }>;
+  serviceKeys(): Promise<JSONWebKeySet>;
+  explain(e: unknown): string;
+  keep(v: V): Promise<void>;
+}
+
+/**
+ * The outbox's one send, for a member's device and a participant's phone alike: the stored
+ * ballot (after `before`, the caller's own checks) goes out; a receipt, checked against the
+ * service's keys, is kept and the draft dropped; a definite refusal is kept and never re-sent; a
+ * failure that may pass leaves the ballot in the outbox for the next round. Re-sending is safe:
+ * the service answers the identical ballot with the same receipt.
+ */
+export async function sendFromOutbox<V extends Pick<StoredVote<AnyVoteDefinition, AnyChoices>, 'ballot' | 'receipt' | 'refused' | 'ballotHash' | 'draft'>>(
+  v: V,
+  io: OutboxIo<V>,
+  before?: () => Promise<void>,
+): Promise<void> {
+  if (!v.ballot || v.receipt || v.refused) return;
+  try {
+    await before?.();
+    const r = await io.castBallot(v.ballot);
+    await checkReceipt(r.receipt, await io.serviceKeys(), v.ballot);
+    const { draft: _draft, ...rest } = v;
+    await io.keep({ ...rest, receipt: r.receipt, ballotHash: r.ballotHash } as V);
+  } catch (e) {
+    if (e instanceof ApiError && !retryable(e)) await io.keep({ ...v, refused: { code: e.code, text: io.explain(e) } });
+    throw e;
+  }
+}
+
 /** A refusal that may pass by itself: no network, the service busy, restarting or overloaded. */
 export function retryable(e: ApiError): boolean {
   return e.code === 'network' || e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
 }
 
-function failureCode(e: unknown): string {
+export function failureCode(e: unknown): string {
   if (e instanceof ApiError || e instanceof MemberFlowError || e instanceof ProtocolError) return e.code;
   if (e instanceof RecordError) return e.rewritten ? 'record_rewritten' : 'record_invalid';
   return 'failed';

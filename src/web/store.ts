@@ -5,8 +5,10 @@
 //            t in version 1 — all secret), the vote definition pinned from the record, the
 //            unblinded token (with the ballot key, so a reload can still sign the ballot), the
 //            ballot as cast and its signed receipt.
+//   a participant holding a slip (issue 15): the credential each spent slip gave, and that
+//            slip's votes as above (see the end of this file).
 // Nothing here ever leaves the device except through the protocol functions.
-import type { Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
+import type { AnyChoices, AnyVoteDefinition, Ballot, Choices, VoteDefinition } from '../protocol/ballot.ts';
 import type { DeviceAlgorithm } from '../protocol/device-key.ts';
 import type { Token, TokenRequest } from '../protocol/member-ballot.ts';
 
@@ -23,19 +25,23 @@ export interface StoredDevice {
   enrolledAt: string;
 }
 
-export interface StoredVote {
+/**
+ * A vote on this device. A member's (the defaults) or, with a 民主推荐 / 民主测评 definition and
+ * its cells, a participant's holding a slip (src/web/slip-flow.ts), whose owner is `slip:<slipId>`.
+ */
+export interface StoredVote<D extends AnyVoteDefinition = VoteDefinition, C extends AnyChoices = Choices> {
   voteId: string;
   /** Owner of this entry: several people may enrol one after another on a shared browser. */
   personId: string;
   /** Stored before the request is sent, so a lost answer is retried with the same blinded point. */
   request: TokenRequest;
   /** The definition as published in the committee's chain (vote.created): its key is the one pinned. */
-  definition: VoteDefinition;
+  definition: D;
   /** Hash of that vote.created entry in the verified chain (absent in votes stored before it was kept). */
   createdHash?: string;
   token?: Token;
   /** Marks not yet cast, kept so a reload mid-vote loses nothing. */
-  draft?: Choices;
+  draft?: C;
   /** The ballot, stored before it is sent: after a reload the very same ballot is re-sent. */
   ballot?: Ballot;
   ballotHash?: string;
@@ -91,3 +97,36 @@ export async function loadVote(voteId: string, personId: string): Promise<Stored
   return v && v.personId === personId ? v : undefined;
 }
 export const saveVote = (v: StoredVote) => run<unknown>('votes', 'readwrite', (s) => s.put(v));
+
+// ---- a participant holding a slip (issue 15) ----
+
+/** The credential a spent slip gave this phone (kept so a reload continues without the code). */
+export interface StoredParticipant {
+  /** The slip, as the credential names it: the owner of this phone's participant votes. */
+  slipId: string;
+  meetingId: string;
+  credential: string;
+  expiresAt: string;
+  /** SHA-256 (hex) of the code spent: the same slip opened again continues here instead of being refused as spent. */
+  codeHash: string;
+}
+
+// Kept in the 'device' store under keys of their own (no schema upgrade): the credential of every
+// slip this phone spent, by the code's hash, and which one is current; and a participant's votes
+// by slip and vote, apart from the members' 'votes' store (keyed by the vote alone), so two slips
+// spent on one shared phone never overwrite each other's token or outbox.
+
+/** The current slip's credential, or the one a given code gave (by its hash). */
+export const loadParticipant = (codeHash?: string) =>
+  run<StoredParticipant | undefined>('device', 'readonly', (s) => s.get(codeHash === undefined ? 'participant' : `participant:${codeHash}`));
+
+/** Keeps the credential under its code and makes it the current one. */
+export async function saveParticipant(p: StoredParticipant): Promise<void> {
+  await run<unknown>('device', 'readwrite', (s) => s.put(p, `participant:${p.codeHash}`));
+  await run<unknown>('device', 'readwrite', (s) => s.put(p, 'participant'));
+}
+
+export const loadSlipVote = <V extends StoredVote<AnyVoteDefinition, AnyChoices>>(voteId: string, owner: string) =>
+  run<V | undefined>('device', 'readonly', (s) => s.get(`slip-vote:${owner}:${voteId}`));
+export const saveSlipVote = (v: StoredVote<AnyVoteDefinition, AnyChoices>) =>
+  run<unknown>('device', 'readwrite', (s) => s.put(v, `slip-vote:${v.personId}:${v.voteId}`));

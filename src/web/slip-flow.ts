@@ -1,0 +1,328 @@
+// A participant's phone at a 民主推荐 / 民主测评 meeting (issue 15), without the page: the slip's
+// code spent once for a participant credential, one blind token per open vote of the meeting
+// (blinded here, the key held to the vote.created entry of the committee's verified chain, as a
+// member's device does), the marks, and the same outbox as the member's (sendFromOutbox in
+// member-flow.ts): the ballot is stored before it is sent and re-sent by every refresh until a
+// checked receipt or a definite refusal comes back. No DOM, no window: the service, the record,
+// the storage and the cast are passed in, so tests/unit/web-slip-flow.test.ts drives it in Node.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { ballotHash, parseVoteDefinition, validateBallot, type AnyChoices, type AnyVoteDefinition, type Ballot, type Candidate } from '../protocol/ballot.ts';
+import { fromBase64url } from '../protocol/encoding.ts';
+import { buildBallot, createTokenRequest, finishToken } from '../protocol/member-ballot.ts';
+import { ABSTAIN, BLANK, isShapedItem, marksOf, RECOMMEND, type EvaluationItem, type RecommendationItem, type ShapedItem } from '../protocol/shapes.ts';
+import { versionOf } from '../protocol/version.ts';
+import { ApiError } from './api.ts';
+import { countedInRecord, failureCode, sendFromOutbox, type Failure, type MemberFlowDeps } from './member-flow.ts';
+import { voteCreatedEntry } from './record.ts';
+import type { StoredParticipant, StoredVote } from './store.ts';
+
+/** A participant's vote as this phone keeps it: a shaped definition and its cells. */
+export type SlipVote = StoredVote<AnyVoteDefinition, AnyChoices>;
+
+/** A vote of the participant's meeting, as GET /v1/participant/votes lists it. */
+export interface ParticipantVote {
+  id: string;
+  state: 'draft' | 'open' | 'confirming' | 'countersigning' | 'closed';
+  definition: AnyVoteDefinition;
+}
+
+export interface SlipFlowDeps {
+  /** POST /v1/participant/redeem, with no credential. */
+  redeem(code: string): Promise<{ meetingId: string; credential: string; expiresAt: string }>;
+  /** Calls with the participant credential. */
+  api: {
+    get<T>(path: string, credential: string): Promise<T>;
+    post<T>(path: string, body: unknown, credential: string): Promise<T>;
+  };
+  /** The ballot, sent with no credential (castBallotAnonymously). */
+  castBallot(ballot: Ballot): Promise<{ ballotHash: string; receipt: string }>;
+  /** The public record (src/web/record.ts), as the member's device reads it. */
+  record: Pick<MemberFlowDeps['record'], 'verifiedChain' | 'readVoteRecord' | 'checkVoteRecord' | 'serviceKeys'>;
+  storage: {
+    /** The current slip's credential, or (with a code's hash) the one that code gave this phone. */
+    loadParticipant(codeHash?: string): Promise<StoredParticipant | undefined>;
+    /** Keeps the credential under its code and makes it the current one. */
+    saveParticipant(p: StoredParticipant): Promise<unknown>;
+    load(voteId: string, owner: string): Promise<SlipVote | undefined>;
+    save(v: SlipVote): Promise<unknown>;
+  };
+  randomBytes: (n: number) => Uint8Array;
+  explain(e: unknown): string;
+  onChange(): void;
+  now?: () => number;
+}
+
+/** Why the flow itself refused; the page words each code. */
+export type SlipFlowCode = 'vote_key_mismatch' | 'not_in_record' | 'credential_expired';
+
+export class SlipFlowError extends Error {
+  constructor(readonly code: SlipFlowCode) {
+    super(code);
+    this.name = 'SlipFlowError';
+  }
+}
+
+/** SHA-256 (hex) of a participation code: what the phone keeps of it. */
+export function codeHash(code: string): string {
+  return bytesToHex(sha256(new TextEncoder().encode(code)));
+}
+
+/** The slip (the credential's subject): read from the JWT the service signed, not verified here (the service verifies it). */
+export function credentialSubject(credential: string): string {
+  const payload = credential.split('.')[1];
+  if (!payload) throw new Error('not a participant credential');
+  const claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as { sub?: unknown };
+  if (typeof claims.sub !== 'string') throw new Error('not a participant credential');
+  return claims.sub;
+}
+
+// ---- the ballot's arithmetic, for the page ----
+
+/** A recommendation ballot's marks against k: over k, the whole ballot counts as 无效 (allowed, as on paper). */
+export function recommendationCount(item: RecommendationItem, cells: Record<string, string> | undefined): { marked: number; max: number; over: boolean } {
+  const marked = marksOf(item, cells);
+  return { marked, max: item.maxMarks, over: marked > item.maxMarks };
+}
+
+/**
+ * The names the list shows for a search: those whose name (or posts) contains the query, and
+ * every marked name whatever the query, so a mark is never hidden. An empty query shows all.
+ */
+export function filterCandidates(candidates: readonly Candidate[], query: string, cells: Record<string, string> | undefined): Candidate[] {
+  const q = query.trim().toLowerCase();
+  if (q === '') return [...candidates];
+  return candidates.filter(
+    (c) =>
+      cells?.[c.candidateId] === RECOMMEND ||
+      c.name.toLowerCase().includes(q) ||
+      (c.currentPost ?? '').toLowerCase().includes(q) ||
+      (c.proposedPost ?? '').toLowerCase().includes(q),
+  );
+}
+
+/** An evaluation ballot's cadres given a grade, of all; the rest count as 弃权. */
+export function evaluationCount(item: EvaluationItem, cells: Record<string, string> | undefined): { graded: number; total: number; ungraded: Candidate[] } {
+  const codes = new Set(item.grades.map((g) => g.code));
+  const ungraded = item.candidates.filter((c) => !codes.has(cells?.[c.candidateId] ?? ''));
+  return { graded: item.candidates.length - ungraded.length, total: item.candidates.length, ungraded };
+}
+
+/** The complete cells of a ballot from the marks made: an unmarked name is 'blank', an ungraded cadre 'abstain'. */
+export function slipChoices(def: AnyVoteDefinition, draft: AnyChoices | undefined): AnyChoices {
+  const out: AnyChoices = {};
+  for (const item of def.items) {
+    if (!isShapedItem(item)) throw new Error('a participant votes only on 民主推荐 and 民主测评 items');
+    const fill = item.shape === 'recommendation' ? BLANK : ABSTAIN;
+    out[item.itemId] = Object.fromEntries(item.candidates.map((c) => [c.candidateId, draft?.[item.itemId]?.[c.candidateId] ?? fill]));
+  }
+  return out;
+}
+
+/** The definition's one shaped item (a slips meeting's vote holds exactly one). */
+export function shapedItem(def: AnyVoteDefinition): ShapedItem {
+  const item = def.items[0];
+  if (!item || !isShapedItem(item)) throw new Error('a participant votes only on 民主推荐 and 民主测评 items');
+  return item;
+}
+
+/** What the page says above the votes. */
+export type SlipNotice = { kind: 'no_slip' } | { kind: 'redeem_failed'; error: unknown } | { kind: 'error'; error: unknown };
+
+export class SlipFlow {
+  participant: StoredParticipant | undefined;
+  votes: ParticipantVote[] = [];
+  notice: SlipNotice | undefined;
+  /** The votes were read at least once (the page may say "no vote open yet"). */
+  loaded = false;
+  readonly local = new Map<string, SlipVote>();
+  readonly busy = new Set<string>();
+  readonly failures = new Map<string, Failure>();
+
+  constructor(private readonly deps: SlipFlowDeps) {}
+
+  private get owner(): string {
+    return `slip:${this.participant!.slipId}`;
+  }
+
+  /**
+   * Opens the phone's slip: with a code from the URL, spends it — unless this phone already
+   * holds the credential that very code gave — and keeps the credential; without one, continues
+   * with the current credential kept. Answers whether there is one.
+   */
+  async start(code: string | undefined): Promise<boolean> {
+    const kept = await this.deps.storage.loadParticipant();
+    if (code !== undefined) {
+      const hash = codeHash(code);
+      // This phone spent that very code before (a reload before the URL was cleaned, or a phone
+      // shared by two participants going back to the first slip): continue with its credential.
+      const spentHere = kept?.codeHash === hash ? kept : await this.deps.storage.loadParticipant(hash);
+      if (spentHere) {
+        if (spentHere !== kept) await this.deps.storage.saveParticipant(spentHere);
+        this.participant = spentHere;
+        return true;
+      }
+      try {
+        const r = await this.deps.redeem(code);
+        const p: StoredParticipant = {
+          slipId: credentialSubject(r.credential),
+          meetingId: r.meetingId,
+          credential: r.credential,
+          expiresAt: r.expiresAt,
+          codeHash: hash,
+        };
+        await this.deps.storage.saveParticipant(p);
+        this.participant = p;
+        this.notice = undefined;
+        return true;
+      } catch (e) {
+        this.notice = { kind: 'redeem_failed', error: e };
+        // A phone that already holds a slip keeps using it (its ballots, its outbox).
+        this.participant = kept;
+        return false;
+      }
+    }
+    this.participant = kept;
+    if (!kept) this.notice = { kind: 'no_slip' };
+    return kept !== undefined;
+  }
+
+  /** One round: the meeting's votes, then per vote the step due (token, outbox). */
+  async refresh(): Promise<void> {
+    const p = this.participant;
+    if (!p) return;
+    try {
+      if (Date.parse(p.expiresAt) <= (this.deps.now ?? Date.now)()) throw new SlipFlowError('credential_expired');
+      this.votes = (await this.deps.api.get<{ votes: ParticipantVote[] }>('/v1/participant/votes', p.credential)).votes;
+      this.loaded = true;
+      if (this.notice?.kind === 'error') this.notice = undefined;
+      for (const vote of this.votes) {
+        // Read from storage once; from then on this flow's copy is the newer (marks are saved without waiting).
+        if (this.local.has(vote.id)) continue;
+        const v = await this.deps.storage.load(vote.id, this.owner);
+        if (v && !this.local.has(vote.id)) this.local.set(vote.id, v);
+      }
+      this.deps.onChange();
+      for (const vote of this.votes) await this.step(vote);
+    } catch (e) {
+      this.notice = { kind: 'error', error: e };
+    }
+    this.deps.onChange();
+  }
+
+  private async step(vote: ParticipantVote): Promise<void> {
+    const v = this.local.get(vote.id);
+    if (vote.state === 'open' && !v?.token) await this.task(vote.id, () => this.ensureToken(vote), ['invalid_state']);
+    else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) await this.task(vote.id, () => this.send(vote));
+    else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) await this.task(vote.id, () => this.checkCounted(vote));
+  }
+
+  /** After the close: the ballot found in the checked record, its receipt holding (as a member's device does). */
+  private async checkCounted(vote: ParticipantVote): Promise<void> {
+    const v = this.local.get(vote.id);
+    if (!v) return;
+    const found = await countedInRecord(v, vote.definition.committeeId, this.deps.record);
+    if (found) await this.keep({ ...v, ...found });
+  }
+
+  /** The vote's definition from its vote.created entry in the committee's verified chain; the served key must be that one. */
+  private async pinned(vote: ParticipantVote): Promise<{ definition: AnyVoteDefinition; createdHash: string }> {
+    const entry = voteCreatedEntry(await this.deps.record.verifiedChain(vote.definition.committeeId), vote.id);
+    if (!entry) throw new SlipFlowError('not_in_record');
+    const definition = parseVoteDefinition(entry.body.definition);
+    if (definition.voteId !== vote.id || definition.publicKey !== vote.definition.publicKey) throw new SlipFlowError('vote_key_mismatch');
+    return { definition, createdHash: entry.hash };
+  }
+
+  /** One token per vote: the request stored before it is sent, so a lost answer is retried with the same blinded point. */
+  private async ensureToken(vote: ParticipantVote): Promise<void> {
+    const p = this.participant!;
+    let v = this.local.get(vote.id);
+    if (!v) {
+      const { definition, createdHash } = await this.pinned(vote);
+      v = {
+        voteId: vote.id,
+        personId: this.owner,
+        request: createTokenRequest(vote.id, this.deps.randomBytes, versionOf(definition)),
+        definition,
+        createdHash,
+      };
+      await this.keep(v);
+    }
+    const reply = await this.deps.api.post<{ blindSignature: string }>(
+      `/v1/participant/votes/${vote.id}/tokens`,
+      { blindedPoint: v.request.blindedPoint },
+      p.credential,
+    );
+    await this.keep({ ...v, token: finishToken(v.request, reply.blindSignature, v.definition.publicKey) });
+  }
+
+  private async send(vote: ParticipantVote): Promise<void> {
+    const v = this.local.get(vote.id);
+    if (!v) return;
+    await sendFromOutbox(
+      v,
+      {
+        castBallot: (b) => this.deps.castBallot(b),
+        serviceKeys: () => this.deps.record.serviceKeys(),
+        explain: (e) => this.deps.explain(e),
+        keep: (next) => this.keep(next),
+      },
+      // The key once more before the ballot leaves: the record must still hold it.
+      async () => void (await this.pinned(vote)),
+    );
+  }
+
+  /** A name marked or unmarked, a grade chosen (undefined: cleared). Kept so a reload loses no marks; false once cast. */
+  setCell(voteId: string, itemId: string, candidateId: string, cell: string | undefined): boolean {
+    const v = this.local.get(voteId);
+    if (!v?.token || v.ballot) return false;
+    const draft: AnyChoices = structuredClone(v.draft ?? {});
+    const cells = (draft[itemId] ??= {});
+    if (cell === undefined) delete cells[candidateId];
+    else cells[candidateId] = cell;
+    const next = { ...v, draft };
+    this.local.set(voteId, next);
+    void this.deps.storage.save(next);
+    return true;
+  }
+
+  canCast(voteId: string): boolean {
+    const v = this.local.get(voteId);
+    return Boolean(v?.token && !v.ballot && this.votes.find((x) => x.id === voteId)?.state === 'open');
+  }
+
+  /** Casts the marks as they stand (unmarked names blank, ungraded cadres 弃权): into the outbox first, then sent. */
+  cast(voteId: string): Promise<void> {
+    const v = this.local.get(voteId);
+    const vote = this.votes.find((x) => x.id === voteId);
+    if (!v?.token || !vote || !this.canCast(voteId)) return Promise.resolve();
+    const token = v.token;
+    return this.task(voteId, async () => {
+      const ballot = validateBallot(v.definition, buildBallot(token, slipChoices(v.definition, v.draft)));
+      await this.keep({ ...v, ballot, ballotHash: ballotHash(ballot) });
+      await this.send(vote);
+    });
+  }
+
+  private async keep(v: SlipVote): Promise<void> {
+    await this.deps.storage.save(v);
+    this.local.set(v.voteId, v);
+  }
+
+  private async task(voteId: string, fn: () => Promise<void>, quiet: string[] = []): Promise<void> {
+    if (this.busy.has(voteId)) return;
+    this.busy.add(voteId);
+    this.deps.onChange();
+    try {
+      await fn();
+      this.failures.delete(voteId);
+    } catch (e) {
+      if (e instanceof ApiError && quiet.includes(e.code)) this.failures.delete(voteId);
+      else this.failures.set(voteId, { code: e instanceof SlipFlowError ? e.code : failureCode(e), error: e });
+    } finally {
+      this.busy.delete(voteId);
+      this.deps.onChange();
+    }
+  }
+}

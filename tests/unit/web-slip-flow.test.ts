@@ -1,0 +1,289 @@
+// The participant's phone flow (src/web/slip-flow.ts) without a browser: a fake service that
+// spends codes, signs real blind tokens and receipts, a chain holding the vote's definition, and
+// Maps for the phone's storage. Also the ballot's arithmetic the page shows (count against k,
+// the search filter, graded against total, the cells cast).
+import { importJWK, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { ballotHash, validateBallot, type AnyVoteDefinition, type Ballot } from '../../src/protocol/ballot.ts';
+import type { ChainEntry } from '../../src/protocol/chain.ts';
+import { fromBase64url, toBase64url } from '../../src/protocol/encoding.ts';
+import { signReceipt } from '../../src/protocol/receipt.ts';
+import { generateVoteKey, signBlinded } from '../../src/protocol/tokens.ts';
+import { ApiError } from '../../src/web/api.ts';
+import {
+  codeHash,
+  evaluationCount,
+  filterCandidates,
+  recommendationCount,
+  slipChoices,
+  SlipFlow,
+  type ParticipantVote,
+  type SlipFlowDeps,
+  type SlipVote,
+} from '../../src/web/slip-flow.ts';
+import type { StoredParticipant } from '../../src/web/store.ts';
+import { serviceKey } from '../../testkit/protocol-scenario.ts';
+import { seededRandom } from '../../testkit/seeded-random.ts';
+import { evaluation, recommendation, shapedDefinition } from '../helpers/protocol-ballots.ts';
+
+const voteKey = generateVoteKey(seededRandom('slip-vote-key'));
+const otherKey = generateVoteKey(seededRandom('slip-other-key'));
+const svc = serviceKey('slip-service');
+const svcKey = await importJWK(svc.privateJwk, 'EdDSA');
+const REC = recommendation('i1', 2, ['c1', 'c2', 'c3', 'c4']);
+REC.candidates[0]!.name = '王芳';
+REC.candidates[1]!.name = '李强';
+REC.candidates[2]!.name = '张伟';
+REC.candidates[3]!.name = '王小明';
+const EVAL = evaluation('i1', ['c1', 'c2', 'c3']);
+const definition: AnyVoteDefinition = shapedDefinition(REC, { voteId: 'v-1', committeeId: 'c-1', meetingId: 'm-1', publicKey: toBase64url(voteKey.publicKey) });
+const CODE = 'pjp_AAAAAAAAAAAAAAAAAAAAAA';
+const CODE_2 = 'pjp_BBBBBBBBBBBBBBBBBBBBBB';
+const credentialOf = (slip: string) => new SignJWT({ mid: 'm-1' }).setProtectedHeader({ alg: 'EdDSA' }).setSubject(slip).setExpirationTime('4h').sign(svcKey);
+const credential = await credentialOf('slip-7');
+const credential2 = await credentialOf('slip-8');
+/** Where the phone keeps slip-7's vote (by slip and vote). */
+const MINE = 'slip:slip-7:v-1';
+
+const network = () => new ApiError(0, 'network', '网络不可用 / Network unavailable', 'fetch failed');
+const refusal = (status: number, code: string) => new ApiError(status, code, `${code} / ${code}`, code);
+
+/** A meeting with one open 民主推荐 vote and one phone; the service's answers scripted per test. */
+function world(options: { chainKey?: string; spent?: boolean } = {}) {
+  const vote: ParticipantVote = { id: 'v-1', state: 'open', definition };
+  const participant = new Map<string, StoredParticipant>();
+  const stored = new Map<string, SlipVote>();
+  const redeemed: string[] = [];
+  const tokenPosts: string[] = [];
+  const casts: Ballot[] = [];
+  const castAnswers: ApiError[] = [];
+  let closedRecord: { committeeId: string; voteId: string; entries: unknown[] } | undefined;
+  const closeWith = (ballots: Ballot[]) => {
+    vote.state = 'closed';
+    closedRecord = {
+      committeeId: 'c-1',
+      voteId: 'v-1',
+      entries: [{ seq: 9, hash: 'ee'.repeat(32), kind: 'vote.closed', committeeId: 'c-1', body: { voteId: 'v-1', ballots } }],
+    };
+  };
+  const created = {
+    seq: 3,
+    hash: 'c0'.repeat(32),
+    kind: 'vote.created',
+    committeeId: 'c-1',
+    body: { definition: { ...definition, publicKey: options.chainKey ?? definition.publicKey } },
+  } as unknown as ChainEntry;
+  const deps: SlipFlowDeps = {
+    redeem: (code) => {
+      if (options.spent || redeemed.includes(code)) return Promise.reject(refusal(409, 'slip_spent'));
+      redeemed.push(code);
+      const given = code === CODE ? credential : credential2;
+      return Promise.resolve({ meetingId: 'm-1', credential: given, expiresAt: new Date(Date.now() + 4 * 3600_000).toISOString() });
+    },
+    api: {
+      get: <T>(path: string, cred: string): Promise<T> => {
+        if (path !== '/v1/participant/votes' || ![credential, credential2].includes(cred)) return Promise.reject(new Error(`unexpected GET ${path}`));
+        return Promise.resolve({ meetingId: 'm-1', votes: [structuredClone(vote)] } as T);
+      },
+      post: <T>(path: string, body: unknown, cred: string): Promise<T> => {
+        if (path !== '/v1/participant/votes/v-1/tokens' || ![credential, credential2].includes(cred))
+          return Promise.reject(new Error(`unexpected POST ${path}`));
+        const { blindedPoint } = body as { blindedPoint: string };
+        tokenPosts.push(blindedPoint);
+        return Promise.resolve({ blindSignature: toBase64url(signBlinded(voteKey.secretKey, fromBase64url(blindedPoint))) } as T);
+      },
+    },
+    castBallot: async (ballot) => {
+      casts.push(structuredClone(ballot));
+      const failure = castAnswers.shift();
+      if (failure) throw failure;
+      const hash = ballotHash(ballot);
+      return { ballotHash: hash, receipt: await signReceipt({ voteId: 'v-1', ballotHash: hash }, svcKey, svc.kid) };
+    },
+    record: {
+      verifiedChain: () => Promise.resolve([created]),
+      readVoteRecord: () => Promise.resolve(closedRecord as never),
+      checkVoteRecord: () => Promise.resolve(),
+      serviceKeys: () => Promise.resolve(svc.jwks),
+    },
+    storage: {
+      loadParticipant: (hash) => Promise.resolve(structuredClone(participant.get(hash ?? 'p'))),
+      saveParticipant: (p) => {
+        participant.set(p.codeHash, structuredClone(p));
+        participant.set('p', structuredClone(p));
+        return Promise.resolve();
+      },
+      load: (voteId, owner) => Promise.resolve(structuredClone(stored.get(`${owner}:${voteId}`))),
+      save: (v) => Promise.resolve(void stored.set(`${v.personId}:${v.voteId}`, structuredClone(v))),
+    },
+    randomBytes: seededRandom('slip-phone'),
+    explain: (e) => `refused: ${(e as ApiError).code}`,
+    onChange: () => {},
+  };
+  return { deps, vote, participant, stored, redeemed, tokenPosts, casts, castAnswers, closeWith, flow: new SlipFlow(deps) };
+}
+
+describe('the ballot’s arithmetic', () => {
+  it('counts the names marked against k, over k flagged (the ballot would be 无效)', () => {
+    expect(recommendationCount(REC, undefined)).toEqual({ marked: 0, max: 2, over: false });
+    expect(recommendationCount(REC, { c1: 'recommend', c2: 'recommend' })).toEqual({ marked: 2, max: 2, over: false });
+    expect(recommendationCount(REC, { c1: 'recommend', c2: 'recommend', c3: 'recommend', c4: 'blank' })).toEqual({ marked: 3, max: 2, over: true });
+  });
+
+  it('filters the list by a substring of the name, always keeping the marked names', () => {
+    const names = (q: string, cells?: Record<string, string>) => filterCandidates(REC.candidates, q, cells).map((c) => c.name);
+    expect(names('')).toEqual(['王芳', '李强', '张伟', '王小明']);
+    expect(names('  ')).toHaveLength(4);
+    expect(names('王')).toEqual(['王芳', '王小明']);
+    expect(names('小明')).toEqual(['王小明']);
+    expect(names('赵')).toEqual([]);
+    expect(names('李', { c1: 'recommend', c3: 'blank' })).toEqual(['王芳', '李强']);
+  });
+
+  it('counts cadres graded against the total; 弃权 and no mark are both ungraded', () => {
+    const n = evaluationCount(EVAL, { c1: 'excellent', c2: 'abstain' });
+    expect([n.graded, n.total, n.ungraded.map((c) => c.candidateId)]).toEqual([1, 3, ['c2', 'c3']]);
+  });
+
+  it('casts complete cells: unmarked names blank, ungraded cadres abstain', () => {
+    expect(slipChoices(definition, { i1: { c2: 'recommend' } })).toEqual({ i1: { c1: 'blank', c2: 'recommend', c3: 'blank', c4: 'blank' } });
+    const evalDef = shapedDefinition(EVAL);
+    expect(slipChoices(evalDef, { i1: { c1: 'competent' } })).toEqual({ i1: { c1: 'competent', c2: 'abstain', c3: 'abstain' } });
+  });
+});
+
+describe('the slip', () => {
+  it('is spent once and its credential kept; the same code opened again continues without spending it again', async () => {
+    const w = world();
+    expect(await w.flow.start(CODE)).toBe(true);
+    expect(w.participant.get('p')).toMatchObject({ slipId: 'slip-7', meetingId: 'm-1', credential, codeHash: codeHash(CODE) });
+    const again = new SlipFlow(w.deps);
+    expect(await again.start(CODE)).toBe(true);
+    const reloaded = new SlipFlow(w.deps);
+    expect(await reloaded.start(undefined)).toBe(true);
+    expect(w.redeemed).toEqual([CODE]);
+  });
+
+  it('two slips spent on one shared phone keep their votes apart, and the first slip opened again continues as itself', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    w.flow.setCell('v-1', 'i1', 'c1', 'recommend');
+    const second = new SlipFlow(w.deps);
+    expect(await second.start(CODE_2)).toBe(true);
+    await second.refresh();
+    expect([...w.stored.keys()].sort()).toEqual([MINE, 'slip:slip-8:v-1']);
+    expect(w.tokenPosts).toHaveLength(2);
+    const back = new SlipFlow(w.deps);
+    expect(await back.start(CODE)).toBe(true);
+    expect(back.participant?.slipId).toBe('slip-7');
+    expect(w.participant.get('p')?.slipId).toBe('slip-7');
+    await back.refresh();
+    expect(back.local.get('v-1')?.draft).toEqual({ i1: { c1: 'recommend' } });
+    expect(w.redeemed).toEqual([CODE, CODE_2]);
+  });
+
+  it('a spent slip on a fresh phone is refused with slip_spent and no credential', async () => {
+    const w = world({ spent: true });
+    expect(await w.flow.start(CODE)).toBe(false);
+    expect(w.flow.notice).toMatchObject({ kind: 'redeem_failed' });
+    expect((w.flow.notice as { error: ApiError }).error.code).toBe('slip_spent');
+    expect(w.flow.participant).toBeUndefined();
+  });
+
+  it('with no code and nothing kept, asks for a slip', async () => {
+    const w = world();
+    expect(await w.flow.start(undefined)).toBe(false);
+    expect(w.flow.notice).toEqual({ kind: 'no_slip' });
+  });
+});
+
+describe('tokens and the outbox', () => {
+  it('takes one token per open vote, owned by the slip, its request stored before it is sent', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    await w.flow.refresh();
+    expect(w.tokenPosts).toHaveLength(1);
+    expect(w.stored.get(MINE)).toMatchObject({ personId: 'slip:slip-7' });
+    expect(w.stored.get(MINE)?.token?.voteId).toBe('v-1');
+  });
+
+  it('refuses a token when the served key differs from the record’s (vote_key_mismatch)', async () => {
+    const w = world({ chainKey: toBase64url(otherKey.publicKey) });
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    expect(w.tokenPosts).toEqual([]);
+    expect(w.flow.failures.get('v-1')?.code).toBe('vote_key_mismatch');
+  });
+
+  it('casts an over-marked ballot as marked (valid on the wire, 无效 in the count) and keeps the receipt', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    for (const id of ['c1', 'c2', 'c3']) expect(w.flow.setCell('v-1', 'i1', id, 'recommend')).toBe(true);
+    w.flow.setCell('v-1', 'i1', 'c3', undefined);
+    w.flow.setCell('v-1', 'i1', 'c3', 'recommend');
+    await w.flow.cast('v-1');
+    expect(w.casts).toHaveLength(1);
+    expect(w.casts[0]!.choices).toEqual({ i1: { c1: 'recommend', c2: 'recommend', c3: 'recommend', c4: 'blank' } });
+    expect(() => validateBallot(definition, w.casts[0])).not.toThrow();
+    expect(w.stored.get(MINE)?.receipt).toBeDefined();
+    expect(w.flow.setCell('v-1', 'i1', 'c4', 'recommend')).toBe(false);
+  });
+
+  it('a cast that fails on the network stays in the outbox and a reloaded phone sends the very same ballot once more', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    w.flow.setCell('v-1', 'i1', 'c2', 'recommend');
+    w.castAnswers.push(network());
+    await w.flow.cast('v-1');
+    expect(w.flow.failures.get('v-1')?.code).toBe('network');
+    expect(w.stored.get(MINE)?.ballot).toBeDefined();
+    expect(w.stored.get(MINE)?.receipt).toBeUndefined();
+    const reloaded = new SlipFlow(w.deps);
+    await reloaded.start(undefined);
+    await reloaded.refresh();
+    expect(w.casts).toHaveLength(2);
+    expect(ballotHash(w.casts[1]!)).toBe(ballotHash(w.casts[0]!));
+    expect(w.stored.get(MINE)?.receipt).toBeDefined();
+    await reloaded.refresh();
+    expect(w.casts).toHaveLength(2);
+  });
+
+  it('a definite refusal is kept and never sent again', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    w.castAnswers.push(refusal(409, 'invalid_state'));
+    await w.flow.cast('v-1');
+    expect(w.stored.get(MINE)?.refused).toEqual({ code: 'invalid_state', text: 'refused: invalid_state' });
+    await w.flow.refresh();
+    expect(w.casts).toHaveLength(1);
+  });
+
+  it('an expired credential stops the phone with credential_expired, asking nothing of the service', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    w.participant.set('p', { ...w.participant.get('p')!, expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const later = new SlipFlow(w.deps);
+    await later.start(undefined);
+    await later.refresh();
+    expect(later.notice).toMatchObject({ kind: 'error', error: { code: 'credential_expired' } });
+    expect(w.tokenPosts).toEqual([]);
+  });
+
+  it('after the close, finds its ballot in the record (counted) or raises the alarm when it is missing', async () => {
+    for (const present of [true, false]) {
+      const w = world();
+      await w.flow.start(CODE);
+      await w.flow.refresh();
+      w.flow.setCell('v-1', 'i1', 'c1', 'recommend');
+      await w.flow.cast('v-1');
+      w.closeWith(present ? w.casts : []);
+      await w.flow.refresh();
+      expect(w.stored.get(MINE)).toMatchObject({ counted: present, closedHead: { seq: 9, hash: 'ee'.repeat(32) } });
+    }
+  });
+});
