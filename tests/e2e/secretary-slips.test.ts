@@ -322,6 +322,20 @@ describe('the secretary sets up and runs a meeting of participants holding slips
     await shot(page, 'slips-10-composite-published');
     const published = (await c.secretary.api.get(`/v1/committees/${c.id}/composites`)).body.composites;
     expect(published).toHaveLength(1);
+    // The published composite links to its big screen and its printed sheet, which show it verified.
+    const id = published[0].compositeId as string;
+    const shown = page.locator(`section.composites .composite[data-composite-id="${id}"]`);
+    expect(await shown.locator('a.composite-screen').getAttribute('href')).toBe(`#/projector?committee=${c.id}&composite=${id}&full=1`);
+    const sheetHref = await shown.locator('a.report-link').getAttribute('href');
+    expect(sheetHref).toBe(`#/projector?committee=${c.id}&composite=${id}&report=1`);
+    const sheet = await page.context().newPage();
+    await sheet.goto(`${service.url}/${sheetHref}`);
+    await sheet.locator('.report.sheet .composite-table tbody tr').first().waitFor({ timeout: 30_000 });
+    expect(await sheet.locator('.report.sheet h1').textContent()).toBe('三元测评综合结果汇总表');
+    expect(await sheet.locator('.report.sheet .composite-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-candidate')))).toEqual(
+      expect.arrayContaining(CADRES),
+    );
+    await sheet.close();
     expect(published[0].body.sources.map((s: { label: string; voteId: string; weight: number }) => [s.label, s.voteId, s.weight])).toEqual([
       ['单位干部群众测评', evaluationId, 30],
       ['全县领导干部会议述职测评', second, 40],

@@ -45,8 +45,14 @@ describe('parseNameList: one name list parser for the CLI, the secretary page an
       duplicates: ['王毅', '李强'],
     });
   });
-  it('is the parser of the CLI, the secretary page and the admin page (no second parser in them)', () => {
-    for (const file of ['src/cli/sort-names.ts', 'src/web/pages/secretary.ts', 'src/web/pages/admin/roster.ts']) {
+  it('is the parser of the CLI, the secretary page (committee candidates and the meetings’ pasted lists) and the admin page (no second parser in them)', () => {
+    const files = [
+      'src/cli/sort-names.ts',
+      'src/web/pages/secretary/candidate-preview.ts',
+      'src/web/pages/secretary/shaped-input.ts',
+      'src/web/pages/admin/roster.ts',
+    ];
+    for (const file of files) {
       const text = readFileSync(resolve(import.meta.dirname, '../..', file), 'utf8');
       expect(text, file).toMatch(/parseNameList\(/u);
       expect(text, file).not.toMatch(/function parseNames|function parseNameLines/u);

@@ -39,7 +39,7 @@ export async function compositePanel(session: Session, c: Committee, done?: stri
   } catch (e) {
     return h('section', { class: 'card composites' }, h('h2', null, L('三元测评综合评价', 'Composite evaluation (三元测评)')), notice('error', errorText(e)));
   }
-  showPublished(published, composites);
+  showPublished(published, composites, c.id);
   sources.sort((a, b) => (a.vote.closedSeq ?? 0) - (b.vote.closedSeq ?? 0));
 
   const title = h('input', {
@@ -205,7 +205,7 @@ function isEvaluation(v: Vote): boolean {
   return v.definition.items.length === 1 && isShapedItem(item) && item.shape === 'evaluation';
 }
 
-function showPublished(el: HTMLElement, composites: CompositeView[]): void {
+function showPublished(el: HTMLElement, composites: CompositeView[], committeeId: string): void {
   if (composites.length === 0) {
     put(el, h('p', { class: 'hint' }, L('尚未发布。', 'None yet.')));
     return;
@@ -218,6 +218,21 @@ function showPublished(el: HTMLElement, composites: CompositeView[]): void {
         { class: 'composite', 'data-composite-id': x.compositeId, 'data-seq': x.seq },
         h('h4', null, x.body.title),
         h('p', { class: 'composite-weights' }, x.body.sources.map((s) => `${s.label} ${s.weight}%`).join(L('，', ', '))),
+        h(
+          'p',
+          { class: 'composite-links' },
+          h(
+            'a',
+            { class: 'composite-screen', href: `#/projector?committee=${committeeId}&composite=${x.compositeId}&full=1`, target: '_blank', rel: 'noopener' },
+            L('大屏显示', 'Big screen'),
+          ),
+          ' ',
+          h(
+            'a',
+            { class: 'report-link', href: `#/projector?committee=${committeeId}&composite=${x.compositeId}&report=1`, target: '_blank', rel: 'noopener' },
+            L('三元测评综合结果汇总表', 'Printed composite sheet'),
+          ),
+        ),
         h(
           'table',
           { class: 'composite-table' },
