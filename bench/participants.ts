@@ -6,9 +6,11 @@
 // countersignatures: the last publishes) and its published record verified. Each throughput is
 // printed beside the crypto-only ceiling of the same operation measured in the same run.
 // Targets: close → published ≤ 1 s and verification ≤ 5 s for 3,000 ballots.
-// Run: npm run bench -- participants [--n 3000] [--db pglite|postgres]   (alone: node bin/run-ts.js bench/participants.ts)
+// Run: npm run bench -- participants [--n 3000] [--db pglite|postgres] [--save DIR (each record and the JWKS as files)]   (alone: node bin/run-ts.js bench/participants.ts)
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db/database.ts';
@@ -180,6 +182,13 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
   if (text(expected) !== text(published.tally)) throw new Error(`${shape}: the published tally differs from the ballots cast`);
   const recordText = JSON.stringify(await pub.call('GET', `/v1/votes/${def.voteId}/record`));
   const jwks = await pub.call('GET', '/.well-known/jwks.json');
+  // --save DIR: the record and the keys as files, for `piaojue verify` and profiling (not timed).
+  const saveDir = textOption('save');
+  if (saveDir !== undefined) {
+    await mkdir(saveDir, { recursive: true });
+    await writeFile(join(saveDir, `${shape}-record.json`), recordText);
+    await writeFile(join(saveDir, `${shape}-jwks.json`), JSON.stringify(jwks));
+  }
   // As `piaojue verify --file` checks it: parse, workers, every check.
   const t = performance.now();
   const accelerator = createWorkerAccelerator();
