@@ -6,9 +6,11 @@
 // countersignatures: the last publishes) and its published record verified. Each throughput is
 // printed beside the crypto-only ceiling of the same operation measured in the same run.
 // Targets: close → published ≤ 1 s and verification ≤ 5 s for 3,000 ballots.
-// Run: npm run bench -- participants [--n 3000] [--db pglite|postgres]   (alone: node bin/run-ts.js bench/participants.ts)
+// Run: npm run bench -- participants [--n 3000] [--db pglite|postgres] [--save DIR (each record and the JWKS as files)]   (alone: node bin/run-ts.js bench/participants.ts)
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createPgDatabase, createPgliteDatabase, type Database } from '../src/db/database.ts';
@@ -116,6 +118,10 @@ interface VoteFigures {
   countersignMs: number[];
   verifyMs: number;
   verifyThreads: number;
+  /** The workers' strict G1 decoding: 'native' (optional blst) or 'js'. */
+  verifyBackend: string;
+  /** With a native backend: the same verification on the pure JavaScript path, for comparison. */
+  verifyPureMs: number | null;
   recordBytes: number;
 }
 
@@ -180,17 +186,17 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
   if (text(expected) !== text(published.tally)) throw new Error(`${shape}: the published tally differs from the ballots cast`);
   const recordText = JSON.stringify(await pub.call('GET', `/v1/votes/${def.voteId}/record`));
   const jwks = await pub.call('GET', '/.well-known/jwks.json');
-  // As `piaojue verify --file` checks it: parse, workers, every check.
-  const t = performance.now();
-  const accelerator = createWorkerAccelerator();
-  let report;
-  try {
-    report = await verifyRecord(JSON.parse(recordText), { jwks: jwks as Parameters<typeof verifyRecord>[1]['jwks'], randomBytes: rng, accelerator });
-  } finally {
-    await accelerator.close();
+  // --save DIR: the record and the keys as files, for `piaojue verify` and profiling (not timed).
+  const saveDir = textOption('save');
+  if (saveDir !== undefined) {
+    await mkdir(saveDir, { recursive: true });
+    await writeFile(join(saveDir, `${shape}-record.json`), recordText);
+    await writeFile(join(saveDir, `${shape}-jwks.json`), JSON.stringify(jwks));
   }
-  const verifyMs = performance.now() - t;
-  if (!report.ok) throw new Error(`${shape}: the published record failed verification: ${JSON.stringify(report.checks.filter((c) => !c.ok))}`);
+  // As `piaojue verify --file` checks it: parse, workers, every check — with the optional native
+  // G1 decoding where it is installed, and on the pure JavaScript path beside it (its fallback).
+  const verified = await verifyOnWorkers(shape, recordText, jwks, false);
+  const pure = verified.backend === 'native' ? await verifyOnWorkers(shape, recordText, jwks, true) : null;
   return {
     shape,
     issuanceMs: issued.ms,
@@ -198,10 +204,33 @@ async function runVote(url: string, secretary: Session, inspectors: Session[], c
     prepareMs: prepare.ms,
     sealMs: seal.ms,
     countersignMs,
-    verifyMs,
-    verifyThreads: accelerator.threads,
+    verifyMs: verified.ms,
+    verifyThreads: verified.threads,
+    verifyBackend: verified.backend,
+    verifyPureMs: pure?.ms ?? null,
     recordBytes: recordText.length,
   };
+}
+
+/** One verification of the record on a worker pool; `pure`: with the native backend turned off (PIAOJUE_NATIVE_BLS=0). */
+async function verifyOnWorkers(shape: string, recordText: string, jwks: unknown, pure: boolean): Promise<{ ms: number; threads: number; backend: string }> {
+  const saved = process.env.PIAOJUE_NATIVE_BLS;
+  const t = performance.now();
+  if (pure) process.env.PIAOJUE_NATIVE_BLS = '0';
+  const accelerator = createWorkerAccelerator(); // the workers read the environment as they start
+  if (saved === undefined) delete process.env.PIAOJUE_NATIVE_BLS;
+  else process.env.PIAOJUE_NATIVE_BLS = saved;
+  let report;
+  let backend: string;
+  try {
+    report = await verifyRecord(JSON.parse(recordText), { jwks: jwks as Parameters<typeof verifyRecord>[1]['jwks'], randomBytes: rng, accelerator });
+    backend = await accelerator.backend();
+  } finally {
+    await accelerator.close();
+  }
+  const ms = performance.now() - t;
+  if (!report.ok) throw new Error(`${shape}: the published record failed verification: ${JSON.stringify(report.checks.filter((c) => !c.ok))}`);
+  return { ms, threads: accelerator.threads, backend };
 }
 
 /** The whole meeting on one database; each phase's figures printed as soon as they are known (a full-size run is long). */
@@ -316,8 +345,10 @@ function printVote(n: number, v: VoteFigures, ceil: Ceilings) {
     `${pad(`${v.shape} close → published (target ≤ 1000 ms)`, 54)}${num(closeMs)}   prepare ${v.prepareMs.toFixed(0)}, seal ${v.sealMs.toFixed(0)}, countersign ${v.countersignMs.map((x) => x.toFixed(0)).join(' + ')}`,
   );
   console.log(
-    `${pad(`${v.shape} verify the record (target ≤ 5000 ms)`, 54)}${num(v.verifyMs)}   ${v.verifyThreads} threads, record ${(v.recordBytes / 1e6).toFixed(1)} MB`,
+    `${pad(`${v.shape} verify the record (target ≤ 5000 ms)`, 54)}${num(v.verifyMs)}   ${v.verifyThreads} threads, G1 decoding ${v.verifyBackend}, record ${(v.recordBytes / 1e6).toFixed(1)} MB`,
   );
+  if (v.verifyPureMs !== null)
+    console.log(`${pad(`${v.shape} verify, pure JavaScript (the fallback)`, 54)}${num(v.verifyPureMs)}   ${v.verifyThreads} threads, PIAOJUE_NATIVE_BLS=0`);
 }
 
 export async function benchParticipants(): Promise<void> {

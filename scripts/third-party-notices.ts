@@ -68,6 +68,8 @@ export function runtimeDependencies(root: string): Dependency[] {
     for (const d of Object.keys(m.optionalDependencies ?? {})) walk(d, dirname(file), true);
   };
   for (const d of Object.keys(rootManifest.dependencies ?? {})) walk(d, root, false);
+  // The service's own optional dependencies (the verifier's native backend) when installed.
+  for (const d of Object.keys(rootManifest.optionalDependencies ?? {})) walk(d, root, true);
   return [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1));
 }
 

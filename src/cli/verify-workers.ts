@@ -13,6 +13,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { verifyDeviceSignatures, type DeviceSignatureCheck } from '../protocol/device-key.ts';
 import { tokenBatchSums, type TokenItem } from '../protocol/tokens.ts';
 import { invalidG1Points } from '../protocol/verify/issuances.ts';
+import { nativeG1Decoder } from './native-g1.ts';
 import type { ProgressCallback, VerifyAccelerator } from '../protocol/verifier.ts';
 import { createPool, serveTasks, TASK_WORKER, type TaskFailure, type TaskProgress } from '../workers/pool.ts';
 
@@ -21,14 +22,18 @@ const PROGRESS_EVERY = 25;
 const throttled = (progress: TaskProgress | undefined) =>
   progress ? (done: number, total: number) => (done % PROGRESS_EVERY === 0 || done === total) && progress(done) : undefined;
 
+/** Strict G1 decoding on the optional native backend where it loads (native-g1.ts), else undefined: decodeG1. */
+const g1Decoder = () => nativeG1Decoder() ?? undefined;
+
 export const tasks = {
   /** tokenBatchSums over one chunk; coefficients as hex (a bigint does not cross threads). */
   tokens: (items: TokenItem[], coefficients: string[], progress?: TaskProgress) => {
     const onProgress = throttled(progress);
+    const decodeG1 = g1Decoder();
     return tokenBatchSums(
       items,
       coefficients.map((c) => BigInt(`0x${c}`)),
-      onProgress ? { onProgress } : {},
+      { ...(onProgress ? { onProgress } : {}), ...(decodeG1 ? { decodeG1 } : {}) },
     );
   },
   devices: (checks: DeviceSignatureCheck[], progress?: TaskProgress) => {
@@ -36,7 +41,9 @@ export const tasks = {
     progress?.(checks.length);
     return result;
   },
-  points: (points: Uint8Array[]) => invalidG1Points(points),
+  points: (points: Uint8Array[]) => invalidG1Points(points, g1Decoder()),
+  /** Which strict G1 decoding the workers run: 'native' (blst) or 'js' (@noble). */
+  backend: () => (nativeG1Decoder() ? 'native' : 'js'),
 };
 type VerifyTasks = typeof tasks;
 
@@ -44,6 +51,8 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === TASK_WOR
 
 export interface WorkerAccelerator extends VerifyAccelerator {
   readonly threads: number;
+  /** Which strict G1 decoding the workers run: 'native' (the optional blst backend) or 'js'. */
+  backend(): Promise<'native' | 'js'>;
   /** Terminates the workers. */
   close(): Promise<void>;
 }
@@ -121,6 +130,7 @@ export function createWorkerAccelerator(options: { threads?: number } = {}): Wor
       const parts = await scatter(points.length, (from, to) => pool.run('points', points.slice(from, to)));
       return parts.flatMap(({ from, result }) => result.map((i) => from + i));
     },
+    backend: () => pool.run('backend'),
     close: () => pool.close(),
   };
 }

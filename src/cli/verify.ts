@@ -316,8 +316,13 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
     if (options.json) for (const w of warnings) warn(w);
 
     const threads = options.threads ?? (ballotCount(record) >= WORKER_THRESHOLD ? undefined : 0);
-    const { verifyRecord } = await import('../protocol/verifier.ts');
+    const { verifyRecord, inPlaceAccelerator } = await import('../protocol/verifier.ts');
     if (threads !== 0) accelerator = (await import('./verify-workers.ts')).createWorkerAccelerator(threads === undefined ? {} : { threads });
+    else {
+      // In this thread, with the optional native G1 decoding where it loads (native-g1.ts).
+      const native = (await import('./native-g1.ts')).nativeG1Decoder();
+      if (native) accelerator = { ...inPlaceAccelerator(io.randomBytes, native), close: () => Promise.resolve() };
+    }
     const bar = io.stderr.isTTY && !options.json && ballotCount(record) >= WORKER_THRESHOLD ? progressBar(io.stderr) : null;
     const started = performance.now();
     const report = await verifyRecord(record, {

@@ -147,15 +147,22 @@ export function verifyDeviceSignatures(checks: readonly DeviceSignatureCheck[], 
   if (batch.length === 0) return result;
   const coins = drawBytes(randomBytes, 16 * batch.length, 'batch coefficients');
   let sB = 0n;
-  const points: ReturnType<typeof ED.fromBytes>[] = [];
-  const scalars: bigint[] = [];
+  const rs: ReturnType<typeof ED.fromBytes>[] = [];
+  const zs: bigint[] = [];
+  const as: ReturnType<typeof ED.fromBytes>[] = [];
+  const zks: bigint[] = [];
   batch.forEach((b, j) => {
     const z = bytesToNumberLE(coins.subarray(16 * j, 16 * j + 16)) || 1n;
     sB = (sB + z * b.s) % L;
-    points.push(b.R.negate(), b.A.negate());
-    scalars.push(z, (z * b.k) % L);
+    rs.push(b.R.negate());
+    zs.push(z);
+    as.push(b.A.negate());
+    zks.push((z * b.k) % L);
   });
-  const sum = msm(ED.ZERO, points, scalars, 253).add(sB === 0n ? ED.ZERO : ED.BASE.multiply(sB));
+  // Σ zᵢ·(−Rᵢ) walks only the 128 bits of the zᵢ; Σ (zᵢkᵢ mod L)·(−Aᵢ) the 253 bits below L.
+  const sum = msm(ED.ZERO, rs, zs, 128)
+    .add(msm(ED.ZERO, as, zks, 253))
+    .add(sB === 0n ? ED.ZERO : ED.BASE.multiply(sB));
   if (sum.clearCofactor().is0()) {
     for (const b of batch) result[b.i] = true;
   } else {

@@ -205,9 +205,19 @@ export interface TokenItem {
   version?: ProtocolVersion;
 }
 
+/**
+ * Strict G1 decoding (decodeG1's contract: the bytes are the canonical compressed encoding of a
+ * point of the subgroup other than the identity, else ProtocolError('invalid_point')). A caller
+ * may pass another implementation that accepts exactly the same bytes and gives the same points
+ * (the Node CLI's optional native backend, src/cli/native-g1.ts); the default is decodeG1.
+ */
+export type G1Decoder = (bytes: Uint8Array, field: string) => G1Point;
+
 export interface BatchOptions {
   /** Called after each token is hashed and decoded (the costly part), for progress bars. */
   onProgress?: (done: number, total: number) => void;
+  /** How signatures are decoded (default decodeG1). */
+  decodeG1?: G1Decoder;
 }
 
 /**
@@ -240,9 +250,9 @@ interface DecodedToken {
   pre: G1Projective;
 }
 
-function decodeTokenItem(item: TokenItem, i: number): DecodedToken | null {
+function decodeTokenItem(item: TokenItem, i: number, decode: G1Decoder = decodeG1): DecodedToken | null {
   try {
-    const sig = decodeG1(item.signature, `items.${i}.signature`);
+    const sig = decode(item.signature, `items.${i}.signature`);
     return { sig, pre: prehashToCurve(tokenMessage(item.voteId, item.t), tokenDst(item.version === 2 ? 2 : 1)) };
   } catch {
     return null;
@@ -283,7 +293,7 @@ export function tokenBatchSums(items: readonly TokenItem[], coefficients: readon
   const pres: G1Projective[] = [];
   const bad: number[] = [];
   items.forEach((item, i) => {
-    const d = decodeTokenItem(item, i);
+    const d = decodeTokenItem(item, i, options.decodeG1);
     if (d) {
       sigs.push(d.sig);
       pres.push(d.pre);
@@ -362,7 +372,7 @@ export function locateInvalidTokens(
   const bad: number[] = [];
   const good: { index: number; d: DecodedToken }[] = [];
   items.forEach((item, i) => {
-    const d = decodeTokenItem(item, i);
+    const d = decodeTokenItem(item, i, options.decodeG1);
     if (d) good.push({ index: i, d });
     else bad.push(i);
     options.onProgress?.(i + 1, items.length);

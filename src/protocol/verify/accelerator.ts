@@ -4,7 +4,7 @@
 import type { DeviceSignatureCheck } from '../device-key.ts';
 import { verifyDeviceSignatures } from '../device-key.ts';
 import type { RandomBytes } from '../errors.ts';
-import { tokenBatchSums, type TokenItem } from '../tokens.ts';
+import { tokenBatchSums, type G1Decoder, type TokenItem } from '../tokens.ts';
 import { invalidG1Points } from './issuances.ts';
 
 export type ProgressPhase = 'issuances' | 'tokens';
@@ -33,11 +33,14 @@ export interface VerifyAccelerator {
   invalidG1Points?(points: readonly Uint8Array[]): Promise<number[]>;
 }
 
-/** The accelerator that runs everything in place, in this thread (the default). */
-export function inPlaceAccelerator(randomBytes: RandomBytes): VerifyAccelerator {
+/**
+ * The accelerator that runs everything in place, in this thread (the default). `decodeG1`:
+ * another strict G1 decoder with decodeG1's contract (the Node CLI's optional native one).
+ */
+export function inPlaceAccelerator(randomBytes: RandomBytes, decodeG1?: G1Decoder): VerifyAccelerator {
   return {
     tokenBatchSums(items, coefficients, onProgress) {
-      const sums = tokenBatchSums(items, coefficients, onProgress ? { onProgress } : {});
+      const sums = tokenBatchSums(items, coefficients, { ...(onProgress ? { onProgress } : {}), ...(decodeG1 ? { decodeG1 } : {}) });
       return Promise.resolve(sums.ok ? { ok: true, sums: [sums] } : sums);
     },
     deviceSignatures(checks, onProgress) {
@@ -46,7 +49,7 @@ export function inPlaceAccelerator(randomBytes: RandomBytes): VerifyAccelerator 
       return Promise.resolve(result);
     },
     invalidG1Points(points) {
-      return Promise.resolve(invalidG1Points(points));
+      return Promise.resolve(invalidG1Points(points, decodeG1));
     },
   };
 }

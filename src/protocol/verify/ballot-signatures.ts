@@ -1,17 +1,41 @@
 // Check `ballotSignatures` (version 2): each ballot's one-time key signed its marks, so no mark
 // was changed after casting. One batch (Ed25519, as for device signatures); a failure names the
-// ballot by its hash.
+// ballot by its hash. The batch starts as soon as the ballots are read (voteState), so that on
+// worker threads it runs beside the token batch and the other checks.
 import type { Ballot, BallotV2 } from '../ballot.ts';
 import { ballotSignatureCheck } from '../ballot-v2.ts';
+import type { DeviceSignatureCheck } from '../device-key.ts';
 import type { VerifyAccelerator } from './accelerator.ts';
 import { fail, pass, type Outcome } from './outcome.ts';
+import { settle } from './token-signatures.ts';
+
+/** The ballot-signature batch under way: which ballot each check is, and the results (never rejects). */
+export interface BallotSignatureWork {
+  signed(): readonly { i: number; check: DeviceSignatureCheck }[];
+  results: Promise<{ ok: true; value: boolean[] } | { ok: false; error: unknown }>;
+}
+
+export function startBallotSignatureWork(
+  wellFormed: readonly (Ballot | null)[],
+  accelerator: Pick<VerifyAccelerator, 'deviceSignatures'>,
+): BallotSignatureWork {
+  let signed: { i: number; check: DeviceSignatureCheck }[] = [];
+  const results = settle(() => {
+    signed = wellFormed.flatMap((b, i) => (b ? [{ i, check: ballotSignatureCheck(b as BallotV2) }] : []));
+    return accelerator.deviceSignatures(signed.map((s) => s.check));
+  });
+  return { signed: () => signed, results };
+}
 
 export async function checkBallotSignatures(
-  vote: { ballots: readonly unknown[]; wellFormed: readonly (Ballot | null)[]; hashes: readonly string[] },
+  vote: { ballots: readonly unknown[]; wellFormed: readonly (Ballot | null)[]; hashes: readonly string[]; ballotSignatures?: BallotSignatureWork },
   env: { accelerator: Pick<VerifyAccelerator, 'deviceSignatures'> },
 ): Promise<Outcome> {
-  const signed = vote.wellFormed.flatMap((b, i) => (b ? [{ i, check: ballotSignatureCheck(b as BallotV2) }] : []));
-  const results = await env.accelerator.deviceSignatures(signed.map((s) => s.check));
+  const work = vote.ballotSignatures ?? startBallotSignatureWork(vote.wellFormed, env.accelerator);
+  const settled = await work.results;
+  if (!settled.ok) throw settled.error;
+  const results = settled.value;
+  const signed = work.signed();
   const bad = signed.filter((_, k) => results[k] !== true).map((s) => s.i);
   if (bad.length > 0) {
     const named = bad.slice(0, 20).map((i) => vote.hashes[i] || `#${i}`);

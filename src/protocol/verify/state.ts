@@ -12,6 +12,7 @@ import type { ProgressCallback, ProgressPhase, VerifyAccelerator } from './accel
 import type { Entry, Outcome } from './outcome.ts';
 import type { Participation } from './participation.ts';
 import type { TokenWork } from './token-signatures.ts';
+import type { BallotSignatureWork } from './ballot-signatures.ts';
 
 export interface VerifyOptions {
   /**
@@ -81,6 +82,8 @@ export interface VoteState extends RecordState {
   hashes: readonly string[];
   /** The token batch check, started as soon as the vote is known (it runs on workers meanwhile). */
   tokens: TokenWork;
+  /** Version 2: the ballot-signature batch, started with the token batch. */
+  ballotSignatures?: BallotSignatureWork;
 }
 
 /** A check that runs once the vote is known. */

@@ -93,8 +93,8 @@ export async function checkTokenSignatures(
   return pass(`${vote.ballots.length} token signatures verify (batch)`, `${vote.ballots.length} 个票证签名有效（批量验证）`);
 }
 
-/** A promise that never rejects. */
-function settle<T>(start: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+/** A promise that never rejects (work started early must not raise an unhandled rejection). */
+export function settle<T>(start: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return start().then(
       (value) => ({ ok: true as const, value }),

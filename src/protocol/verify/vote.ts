@@ -13,6 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { fail, pass, type Entry } from './outcome.ts';
 import type { RecordState, Staged, VerifyEnv, VoteState } from './state.ts';
 import { startTokenWork } from './token-signatures.ts';
+import { startBallotSignatureWork } from './ballot-signatures.ts';
 
 /** The vote as found: its creation, its close (the record's last entry), its definition and key. */
 export interface FoundVote {
@@ -111,6 +112,8 @@ export function voteState(record: RecordState, vote: FoundVote, env: VerifyEnv):
       return null;
     }
   });
+  // Version 2: the ballot-signature batch too, beside the token batch on the workers.
+  const ballotSignatures = version === 2 ? startBallotSignatureWork(wellFormed, env.accelerator) : undefined;
   const hashes = ballots.map((b) => {
     try {
       return bytesToHex(sha256(canonicalBytes(b)));
@@ -134,5 +137,6 @@ export function voteState(record: RecordState, vote: FoundVote, env: VerifyEnv):
     wellFormed,
     hashes,
     tokens,
+    ...(ballotSignatures ? { ballotSignatures } : {}),
   };
 }
