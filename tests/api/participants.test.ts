@@ -240,6 +240,9 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     expect(of('ballots').some((x) => /slip|person|device|issued|created|seq/.test(x))).toBe(false);
     expect(of('slip_token_issuances').sort()).toEqual(['blind_signature', 'blinded_point', 'slip_id', 'vote_id']);
     expect(of('participation_slips').some((x) => /vote|ballot|token|receipt/.test(x))).toBe(false);
+    // Every column of a slip, listed: a new one is reviewed here. The redemption nonce's hash
+    // names only the phone that spent the slip; it is never sent with a ballot.
+    expect(of('participation_slips').sort()).toEqual(['batch', 'code_hash', 'id', 'issued_at', 'meeting_id', 'redeem_nonce_hash', 'redeemed_at', 'voided_at']);
   });
 
   it('refuses a code once the meeting is closed', async () => {

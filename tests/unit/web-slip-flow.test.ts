@@ -22,7 +22,9 @@ import {
   type SlipVote,
 } from '../../src/web/slip-flow.ts';
 import type { StoredParticipant } from '../../src/web/store.ts';
-import { serviceKey } from '../../testkit/protocol-scenario.ts';
+import { buildScenario, serviceKey } from '../../testkit/protocol-scenario.ts';
+import { checkHeldRecord, RecordError } from '../../src/web/record.ts';
+import { rehash } from '../helpers/records.ts';
 import { seededRandom } from '../../testkit/seeded-random.ts';
 import { evaluation, recommendation, shapedDefinition } from '../helpers/protocol-ballots.ts';
 
@@ -362,5 +364,43 @@ describe('tokens and the outbox', () => {
       await w.flow.refresh();
       expect(w.stored.get(MINE)).toMatchObject({ counted: present, closedHead: { seq: 9, hash: 'ee'.repeat(32) } });
     }
+  });
+});
+
+describe('a vote’s own record, as a participant’s phone checks it (checkHeldRecord)', () => {
+  const rejects = (f: () => unknown): RecordError => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RecordError);
+      return e as RecordError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('accepts the record through vote.created while open and through the close after, each ending with this vote’s entry', async () => {
+    const { record } = await buildScenario('held-1', { committeeId: 'c-held-1' });
+    const created = record.entries.findIndex((e) => e.kind === 'vote.created');
+    const opening = { ...record, entries: record.entries.slice(0, created + 1) };
+    expect(checkHeldRecord(opening, 'c-held-1', 'v-1', 'vote.created').at(-1)?.kind).toBe('vote.created');
+    expect(checkHeldRecord(record, 'c-held-1', 'v-1', 'vote.closed').at(-1)?.kind).toBe('vote.closed');
+    // Not another vote's, not the wrong end, not another committee's.
+    rejects(() => checkHeldRecord(opening, 'c-held-1', 'v-2', 'vote.created'));
+    rejects(() => checkHeldRecord(opening, 'c-held-1', 'v-1', 'vote.closed'));
+    rejects(() => checkHeldRecord(record, 'c-other', 'v-1', 'vote.closed'));
+  });
+
+  it('refuses a broken link, and a record that differs from one this page verified before (rewritten)', async () => {
+    const { record } = await buildScenario('held-2', { committeeId: 'c-held-2' });
+    const created = record.entries.findIndex((e) => e.kind === 'vote.created');
+    checkHeldRecord({ ...record, entries: record.entries.slice(0, created + 1) }, 'c-held-2', 'v-1', 'vote.created');
+    const broken = structuredClone(record);
+    (broken.entries[1] as { hash: string }).hash = '00'.repeat(32);
+    expect(rejects(() => checkHeldRecord(broken, 'c-held-2', 'v-1', 'vote.closed')).rewritten).toBe(false);
+    // The service serves the close with another history (a key made for this phone, say): links hold, but not the entries seen.
+    const forked = structuredClone(record);
+    const first = forked.entries[0] as { body: { name: string } };
+    first.body.name = `${first.body.name}（改）`;
+    expect(rejects(() => checkHeldRecord(rehash(forked), 'c-held-2', 'v-1', 'vote.closed')).rewritten).toBe(true);
   });
 });
