@@ -14,9 +14,13 @@ export const participantPaths = {
   tokens: (voteId: string) => `/v1/participant/votes/${voteId}/tokens`,
 };
 
-/** Spends the code (no credential sent); a 200 reply carries `{ meetingId, credential, expiresAt }`, else the problem. */
-export function redeemSlip(api: ApiClient, code: string): Promise<Reply> {
-  return api.as(undefined).request('POST', participantPaths.redeem, { code });
+/**
+ * Spends the code (no credential sent); a 200 reply carries `{ meetingId, credential, expiresAt }`,
+ * else the problem. With the phone's redemption nonce, the same call again after a lost answer
+ * gets a credential for the same slip.
+ */
+export function redeemSlip(api: ApiClient, code: string, nonce?: string): Promise<Reply> {
+  return api.as(undefined).request('POST', participantPaths.redeem, nonce === undefined ? { code } : { code, nonce });
 }
 
 /** Sends a token request for the slip (a fresh blinding unless `request` is given); `api` carries the participant credential. */

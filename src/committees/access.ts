@@ -4,7 +4,11 @@
 // The record (chain, tally, vote status, closed record) has readers of its own (issue 12): on a
 // `public` committee anyone; on a `restricted` one its members, secretaries, observers and the
 // administrators, signed in, and — for one closed vote's record — whoever holds that vote's
-// share link. An anonymous reader of a restricted committee gets the same 404 as for an id that
+// share link; and a participant holding a slip (issue 15), with the credential its slip gave,
+// for the votes of its own meeting only — their status, tally and record (through the close,
+// or while open through the vote.created entry): what its phone checks the vote key against
+// and finds its ballot in, never the committee's chain up to its head (other meetings' votes
+// that followed), nor another meeting's vote. An anonymous reader of a restricted committee gets the same 404 as for an id that
 // does not exist, so the answer does not tell that the committee exists.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { AppError } from '../errors.ts';
@@ -12,7 +16,7 @@ import type { Principal } from '../principal.ts';
 import type { Queryable } from '../db/database.ts';
 import { bytesToHex } from '../protocol/encoding.ts';
 import { assertCommitteeExists } from './service.ts';
-import { committeeVisibility, shareLinkByHash } from './queries.ts';
+import { committeeVisibility, shareLinkByHash, voteMeetingId } from './queries.ts';
 
 export function canRead(p: Principal, committeeId: string): boolean {
   return p.isAdmin || p.secretaryOf.has(committeeId) || p.memberOf.has(committeeId) || p.observerOf.has(committeeId);
@@ -58,10 +62,12 @@ export function shareHash(capability: string): string {
   return bytesToHex(sha256(new TextEncoder().encode(capability)));
 }
 
-/** Who reads the record: a signed-in principal, and a share link's capability, either or both absent. */
+/** Who reads the record: a signed-in principal, a share link's capability, a participant holding a slip; any of them absent. */
 export interface RecordReader {
   principal: Principal | undefined;
   share: string | undefined;
+  /** A verified participant credential's meeting (issue 15). */
+  participant?: { meetingId: string } | undefined;
 }
 
 /**
@@ -74,6 +80,9 @@ export interface RecordReader {
 export async function recordAccess(q: Queryable, reader: RecordReader, committeeId: string, voteId?: string): Promise<{ to?: number }> {
   const what = voteId === undefined ? 'committee' : 'vote';
   if (reader.principal && canRead(reader.principal, committeeId)) return {};
+  // A participant reads its own meeting's votes (their status, tally and record), never the
+  // committee's chain nor another meeting's vote.
+  if (reader.participant && voteId !== undefined && (await voteMeetingId(q, voteId)) === reader.participant.meetingId) return {};
   const capability = reader.share;
   if (capability !== undefined) {
     const refused = () => new AppError('share_invalid', 'This share link is not valid: it was altered, revoked, or is for another record.');

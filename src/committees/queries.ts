@@ -65,6 +65,11 @@ export async function committeeVisibility(q: Queryable, id: string): Promise<Vis
   return (await q.query<{ visibility: Visibility }>('SELECT visibility FROM committees WHERE id = $1', [id]))[0]?.visibility;
 }
 
+/** The meeting a vote belongs to, if the vote exists. */
+export async function voteMeetingId(q: Queryable, voteId: string): Promise<string | undefined> {
+  return (await q.query<{ meeting_id: string }>('SELECT meeting_id FROM votes WHERE id = $1', [voteId]))[0]?.meeting_id;
+}
+
 /** Locks the committee row against roster and role changes (lock order: db/locks.ts); false if there is none. */
 export async function lockCommitteeRow(tx: Queryable, id: string): Promise<boolean> {
   return (await tx.query('SELECT 1 FROM committees WHERE id = $1 FOR NO KEY UPDATE', [id])).length > 0;

@@ -1,7 +1,9 @@
 // The committees' access checks (committees/access.ts) fed from a request: the principal, the
-// path's committee id, a share link's capability.
+// path's committee id, a share link's capability, a participant's credential.
 import type { Request } from 'express';
 import type { Queryable } from '../db/database.ts';
+import type { AppContext } from '../context.ts';
+import { verifyParticipant } from '../participants/service.ts';
 import type { Principal } from '../principal.ts';
 import { assertVisibleCommittee, type RecordReader } from '../committees/access.ts';
 import { requirePrincipal } from './auth.ts';
@@ -15,9 +17,15 @@ export async function visibleCommittee(q: Queryable, req: Request): Promise<{ p:
   return { p, committeeId };
 }
 
-/** A reader of the record: the signed-in principal, and the capability of the `share` query parameter or the Piaojue-Share header. */
-export function recordReader(req: Request): RecordReader {
+/**
+ * A reader of the record: the signed-in principal, the capability of the `share` query parameter
+ * or the Piaojue-Share header, and the participant credential of the Piaojue-Participant header
+ * (checked here: an invalid or expired one is token_invalid, 401).
+ */
+export async function recordReader(ctx: AppContext, req: Request): Promise<RecordReader> {
   const header = req.get('piaojue-share');
   const query = typeof req.query.share === 'string' ? req.query.share : undefined;
-  return { principal: req.principal, share: header ?? query };
+  const credential = req.get('piaojue-participant');
+  const participant = credential === undefined ? undefined : await verifyParticipant(ctx, `Bearer ${credential}`);
+  return { principal: req.principal, share: header ?? query, ...(participant ? { participant } : {}) };
 }

@@ -98,13 +98,16 @@ export interface SlipRow {
   redeemed: boolean;
   voided: boolean;
   meeting_state: 'draft' | 'open' | 'closed';
+  /** When the slip was spent, and the SHA-256 of the nonce the spending phone sent (a retry's proof). */
+  redeemed_at: Date | string | null;
+  redeem_nonce_hash: string | null;
 }
 
 /** The slip a code hashes to, with its meeting's state. */
 export async function slipByHash(q: Queryable, codeHash: string): Promise<SlipRow | undefined> {
   return (
     await q.query<SlipRow>(
-      `SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state
+      `SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state, s.redeemed_at, s.redeem_nonce_hash
          FROM participation_slips s JOIN meetings m ON m.id = s.meeting_id WHERE s.code_hash = $1`,
       [codeHash],
     )
@@ -114,7 +117,7 @@ export async function slipByHash(q: Queryable, codeHash: string): Promise<SlipRo
 export async function slipById(q: Queryable, slipId: string): Promise<SlipRow | undefined> {
   return (
     await q.query<SlipRow>(
-      `SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state
+      `SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state, s.redeemed_at, s.redeem_nonce_hash
          FROM participation_slips s JOIN meetings m ON m.id = s.meeting_id WHERE s.id = $1`,
       [slipId],
     )
@@ -123,13 +126,14 @@ export async function slipById(q: Queryable, slipId: string): Promise<SlipRow | 
 
 /**
  * Spends the slip: one statement, so of two phones posting the same code at once exactly one
- * gets the row back. Only a slip neither spent nor voided, of a meeting not closed.
+ * gets the row back. Only a slip neither spent nor voided, of a meeting not closed. Keeps the
+ * hash of the phone's redemption nonce, if it sent one.
  */
-export async function spendSlip(q: Queryable, slipId: string, now: Date): Promise<boolean> {
+export async function spendSlip(q: Queryable, slipId: string, now: Date, nonceHash: string | null): Promise<boolean> {
   const rows = await q.query(
-    `UPDATE participation_slips s SET redeemed_at = $2 FROM meetings m
+    `UPDATE participation_slips s SET redeemed_at = $2, redeem_nonce_hash = $3 FROM meetings m
       WHERE s.id = $1 AND m.id = s.meeting_id AND m.state <> 'closed' AND s.redeemed_at IS NULL AND s.voided_at IS NULL RETURNING 1`,
-    [slipId, now],
+    [slipId, now, nonceHash],
   );
   return rows.length > 0;
 }

@@ -165,34 +165,71 @@ export interface Participant {
   meetingId: string;
 }
 
-async function participantCredential(ctx: AppContext, p: Participant): Promise<{ credential: string; expiresAt: string }> {
+/** A credential for the slip, good until 4 hours after the slip was spent (a retry gets no longer). */
+async function participantCredential(ctx: AppContext, p: Participant, spentAt: Date): Promise<{ credential: string; expiresAt: string }> {
   const now = Math.floor(ctx.now().getTime() / 1000);
+  const exp = Math.floor(spentAt.getTime() / 1000) + PARTICIPANT_CREDENTIAL_TTL;
   const credential = await new SignJWT({ mid: p.meetingId })
     .setProtectedHeader({ alg: SIGNING_ALG, kid: ctx.keys.kid, typ: PARTICIPANT_TYP })
     .setIssuer(ctx.config.issuer)
     .setAudience(PARTICIPANT_AUDIENCE)
     .setSubject(p.slipId)
     .setIssuedAt(now)
-    .setExpirationTime(now + PARTICIPANT_CREDENTIAL_TTL)
+    .setExpirationTime(exp)
     .sign(ctx.keys.privateKey);
-  return { credential, expiresAt: new Date((now + PARTICIPANT_CREDENTIAL_TTL) * 1000).toISOString() };
+  return { credential, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
-/** Spends a participation code (first use only) for a participant credential. */
-export async function redeemSlip(ctx: AppContext, code: string): Promise<{ meetingId: string; credential: string; expiresAt: string }> {
+/** A redemption nonce: drawn by the phone, at least 128 bits in base64url. */
+export const REDEEM_NONCE = /^[A-Za-z0-9_-]{22,86}$/;
+
+/**
+ * The same phone asking again for a slip it spent (its answer was lost): the same nonce, within
+ * the credential's lifetime, of a slip not voided, in a meeting not closed. Anything else is
+ * the slip spent by someone.
+ */
+function retriedBySamePhone(ctx: AppContext, slip: sql.SlipRow, nonceHash: string | null): Date | undefined {
+  if (nonceHash === null || slip.redeem_nonce_hash === null || slip.redeemed_at === null || slip.voided || slip.meeting_state === 'closed') return undefined;
+  if (slip.redeem_nonce_hash !== nonceHash) return undefined;
+  const spentAt = new Date(slip.redeemed_at);
+  return ctx.now().getTime() < spentAt.getTime() + PARTICIPANT_CREDENTIAL_TTL * 1000 ? spentAt : undefined;
+}
+
+const spent = () => new AppError('slip_spent', 'This slip has already been used; a slip is good for one phone, once.');
+
+/**
+ * Spends a participation code (first use only) for a participant credential. With the phone's
+ * redemption nonce, the same code and nonce again (a lost answer) get a fresh credential for the
+ * same slip, expiring when the first would.
+ */
+export async function redeemSlip(ctx: AppContext, code: string, nonce?: string): Promise<{ meetingId: string; credential: string; expiresAt: string }> {
   const slip = SLIP_CODE.test(code) ? await sql.slipByHash(ctx.db, codeHash(code)) : undefined;
   if (!slip) throw new AppError('slip_invalid', 'This is not a participation code of any meeting; check the slip, or ask for a new one.');
+  const nonceHash = nonce === undefined ? null : codeHash(nonce);
+  const credentialFor = async (spentAt: Date) => ({
+    meetingId: slip.meeting_id,
+    ...(await participantCredential(ctx, { slipId: slip.id, meetingId: slip.meeting_id }, spentAt)),
+  });
   if (slip.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
-  if (slip.redeemed) throw new AppError('slip_spent', 'This slip has already been used; a slip is good for one phone, once.');
+  if (slip.redeemed) {
+    const spentAt = retriedBySamePhone(ctx, slip, nonceHash);
+    if (spentAt) return credentialFor(spentAt);
+    throw spent();
+  }
   if (slip.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
-  if (!(await sql.spendSlip(ctx.db, slip.id, ctx.now()))) {
-    // Another phone spent it at the same moment, or it was voided or the meeting closed meanwhile.
-    const now = await sql.slipById(ctx.db, slip.id);
-    if (now?.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
-    if (now?.redeemed) throw new AppError('slip_spent', 'This slip has already been used; a slip is good for one phone, once.');
+  const now = ctx.now();
+  if (!(await sql.spendSlip(ctx.db, slip.id, now, nonceHash))) {
+    // Another phone spent it at the same moment (or this one, sending twice), or it was voided or the meeting closed meanwhile.
+    const again = await sql.slipById(ctx.db, slip.id);
+    if (again?.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
+    if (again?.redeemed) {
+      const spentAt = retriedBySamePhone(ctx, again, nonceHash);
+      if (spentAt) return credentialFor(spentAt);
+      throw spent();
+    }
     throw new AppError('invalid_state', 'The meeting is closed.');
   }
-  return { meetingId: slip.meeting_id, ...(await participantCredential(ctx, { slipId: slip.id, meetingId: slip.meeting_id })) };
+  return credentialFor(now);
 }
 
 /** Reads a participant credential (Authorization: Bearer …); refuses a member's access token and the reverse. */

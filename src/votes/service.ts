@@ -469,14 +469,25 @@ export async function issuedMembers(q: Queryable, voteId: string): Promise<strin
   return listIssuedMembers(q, voteId);
 }
 
-/** Everything a verifier needs: the committee's chain from genesis through the vote's close. */
+/**
+ * Everything a verifier needs: the committee's chain from genesis through the vote's close. With
+ * `through` 'created', once the vote is open: the same record through the vote's vote.created
+ * entry (a prefix of the record the close completes), from which a participant's phone holds
+ * the vote's key to the record without reading the committee's whole chain.
+ */
 export async function voteRecord(
   q: Queryable,
   voteId: string,
+  through: 'closed' | 'created' = 'closed',
 ): Promise<{ committeeId: string; voteId: string; entries: ChainEntry[]; head: { seq: number; hash: string } }> {
   const vote = await findVote(q, voteId);
-  if (vote.state !== 'closed') throw new AppError('invalid_state', 'The record of a vote is published when the vote closes.');
-  const entries = await readEntries(q, vote.committee_id, { from: 0, to: Number(vote.closed_seq) });
+  const to = through === 'created' ? vote.created_seq : vote.state === 'closed' ? vote.closed_seq : null;
+  if (to === null)
+    throw new AppError(
+      'invalid_state',
+      through === 'created' ? 'A vote enters the record when it opens.' : 'The record of a vote is published when the vote closes.',
+    );
+  const entries = await readEntries(q, vote.committee_id, { from: 0, to: Number(to) });
   const last = entries.at(-1)!;
   return { committeeId: vote.committee_id, voteId, entries, head: { seq: last.seq, hash: last.hash } };
 }

@@ -103,10 +103,12 @@ export async function signInIfEnrolled(): Promise<void> {
  * undefined when `ifNoneMatch` names the current head (304).
  */
 
-export function recordGet<T>(path: string, init: { ifNoneMatch?: string; share?: string } = {}): Promise<T> {
+export function recordGet<T>(path: string, init: { ifNoneMatch?: string; share?: string; participant?: string } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (init.ifNoneMatch !== undefined) headers['if-none-match'] = init.ifNoneMatch;
   if (init.share !== undefined) return publicGet<T>(path, { ...headers, 'piaojue-share': init.share });
+  // A participant's phone (issue 15) reads its own meeting's votes with its credential.
+  if (init.participant !== undefined) return publicGet<T>(path, { ...headers, 'piaojue-participant': init.participant });
   // The access token goes only to this service (an address typed on the observer page may be another's).
   const here = path.startsWith('/') && !path.startsWith('//');
   return signedIn && here ? signedIn.read<T>(path, headers) : publicGet<T>(path, headers);
@@ -274,9 +276,9 @@ function text(value: unknown): string | undefined {
 // The code is spent with no credential; the participant credential it gives goes with the
 // phone's calls on the signed-in pool, never with the cast (castBallotAnonymously).
 
-/** POST /v1/participant/redeem: spends the slip's code. */
-export const redeemSlipCode = (code: string) =>
-  call<{ meetingId: string; credential: string; expiresAt: string }>('POST', '/v1/participant/redeem', { body: { code }, credentials: SIGNED_IN });
+/** POST /v1/participant/redeem: spends the slip's code, with the phone's redemption nonce (a lost answer is asked again with it). */
+export const redeemSlipCode = (code: string, nonce: string) =>
+  call<{ meetingId: string; credential: string; expiresAt: string }>('POST', '/v1/participant/redeem', { body: { code, nonce }, credentials: SIGNED_IN });
 
 /** Calls carrying the participant credential. */
 export const participantApi = {

@@ -165,6 +165,74 @@ export async function pinnedDefinition(committeeId: string, voteId: string): Pro
   return { definition, createdHash: entry.hash };
 }
 
+// ── A vote's own record, for a participant's phone (issue 15) ───────────────────────────────
+
+/**
+ * A participant's phone does not read the committee's chain: on a restricted committee it may
+ * not (other meetings' votes are there). It reads its own meeting's votes' records instead —
+ * through the vote.created entry while the vote is open, through the close after — each a
+ * prefix of the committee's chain. Per committee, the longest such record this page verified:
+ * every later one must hold the same entries where both reach, and extend the pinned head.
+ */
+const heldRecords = new Map<string, ChainEntry[]>();
+
+/**
+ * Checks a vote's record as served to a participant: its links, the pinned head, that it ends
+ * with this vote's `end` entry, and that it agrees with the records this page verified before.
+ * Pins its last entry. Answers the entries.
+ */
+export function checkHeldRecord(
+  record: { committeeId?: unknown; voteId?: unknown; entries?: unknown },
+  committeeId: string,
+  voteId: string,
+  end: 'vote.created' | 'vote.closed',
+): ChainEntry[] {
+  if (record.committeeId !== committeeId || record.voteId !== voteId) throw new RecordError(L('记录不属于这项表决。', 'The record is not this vote’s.'));
+  const raw = Array.isArray(record.entries) ? (record.entries as unknown[]) : [];
+  const check = verifyChainLinks(raw, pinnedHead(committeeId), { prefix: true });
+  if (!check.ok) {
+    if (check.code === 'pinned_head_mismatch') throw new RecordError(rewrittenText(check), true);
+    throw new RecordError(brokenText(check));
+  }
+  let entries: ChainEntry[];
+  try {
+    entries = raw.map((e, i) => parseEntry(e, `entries.${i}`));
+  } catch (e) {
+    throw new RecordError(L(`记录格式错误：${(e as Error).message}`, `The record is malformed: ${(e as Error).message}`));
+  }
+  const last = entries.at(-1);
+  const ends =
+    last?.committeeId === committeeId &&
+    last.kind === end &&
+    (last.kind === 'vote.created' ? last.body.definition.voteId === voteId : last.kind === 'vote.closed' && last.body.voteId === voteId);
+  if (!last || !ends)
+    throw new RecordError(
+      end === 'vote.created'
+        ? L('记录没有以这项表决的开始条目收尾。', 'The record does not end with this vote’s opening.')
+        : L('记录没有以这项表决的结束条目收尾。', 'The record does not end with this vote’s close.'),
+    );
+  const held = heldRecords.get(committeeId) ?? [];
+  for (let i = 0; i < Math.min(held.length, entries.length); i++) {
+    if (held[i]!.hash !== entries[i]!.hash)
+      throw new RecordError(
+        rewrittenText({ code: 'chain_hash', detail: `entry ${i} differs from the record read before`, detailZh: `记录项 #${i} 与先前读到的记录不同` }),
+        true,
+      );
+  }
+  if (entries.length > held.length) heldRecords.set(committeeId, entries);
+  pinHead(committeeId, { seq: last.seq, hash: last.hash });
+  return entries;
+}
+
+/** A participant's open vote: its record through the vote.created entry, checked (checkHeldRecord). */
+export async function openingRecord(committeeId: string, voteId: string, credential: string | undefined): Promise<ChainEntry[]> {
+  const reply = await recordGet<{ committeeId?: unknown; voteId?: unknown; entries?: unknown }>(
+    `/v1/votes/${encodeURIComponent(voteId)}/record?through=created`,
+    credential === undefined ? {} : { participant: credential },
+  );
+  return checkHeldRecord(reply, committeeId, voteId, 'vote.created');
+}
+
 /**
  * A vote record (genesis through the vote's close) checked before a ballot is looked up in it:
  * every link holds, it ends with this vote's vote.closed entry, and it is the very history this

@@ -1,14 +1,15 @@
 // A participant's phone at a 民主推荐 / 民主测评 meeting (issue 15), without the page: the slip's
 // code spent once for a participant credential, one blind token per open vote of the meeting
-// (blinded here, the key held to the vote.created entry of the committee's verified chain, as a
-// member's device does), the marks, and the same outbox as the member's (sendFromOutbox in
+// (blinded here, the key held to the vote.created entry of the vote's own verified record — the
+// committee's chain through that entry — as a member's device holds it to the chain), the marks, and the same outbox as the member's (sendFromOutbox in
 // member-flow.ts): the ballot is stored before it is sent and re-sent by every refresh until a
 // checked receipt or a definite refusal comes back. No DOM, no window: the service, the record,
 // the storage and the cast are passed in, so tests/unit/web-slip-flow.test.ts drives it in Node.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ballotHash, parseVoteDefinition, validateBallot, type AnyChoices, type AnyVoteDefinition, type Ballot, type Candidate } from '../protocol/ballot.ts';
-import { fromBase64url } from '../protocol/encoding.ts';
+import { fromBase64url, toBase64url } from '../protocol/encoding.ts';
+import type { ChainEntry } from '../protocol/chain.ts';
 import { buildBallot, createTokenRequest, finishToken } from '../protocol/member-ballot.ts';
 import { ABSTAIN, BLANK, isShapedItem, marksOf, RECOMMEND, type EvaluationItem, type RecommendationItem, type ShapedItem } from '../protocol/shapes.ts';
 import { versionOf } from '../protocol/version.ts';
@@ -28,8 +29,8 @@ export interface ParticipantVote {
 }
 
 export interface SlipFlowDeps {
-  /** POST /v1/participant/redeem, with no credential. */
-  redeem(code: string): Promise<{ meetingId: string; credential: string; expiresAt: string }>;
+  /** POST /v1/participant/redeem, with no credential, and the phone's redemption nonce for the code. */
+  redeem(code: string, nonce: string): Promise<{ meetingId: string; credential: string; expiresAt: string }>;
   /** Calls with the participant credential. */
   api: {
     get<T>(path: string, credential: string): Promise<T>;
@@ -37,13 +38,23 @@ export interface SlipFlowDeps {
   };
   /** The ballot, sent with no credential (castBallotAnonymously). */
   castBallot(ballot: Ballot): Promise<{ ballotHash: string; receipt: string }>;
-  /** The public record (src/web/record.ts), as the member's device reads it. */
-  record: Pick<MemberFlowDeps['record'], 'verifiedChain' | 'readVoteRecord' | 'checkVoteRecord' | 'serviceKeys'>;
+  /**
+   * The record of the meeting's votes (src/web/record.ts), read with the participant credential:
+   * never the committee's chain (a restricted committee's holds other meetings' votes), but each
+   * vote's own record — through its vote.created entry while open (`openingRecord`, checked), and
+   * through its close after (`readVoteRecord`, then `checkVoteRecord`).
+   */
+  record: Pick<MemberFlowDeps['record'], 'readVoteRecord' | 'checkVoteRecord' | 'serviceKeys'> & {
+    openingRecord(committeeId: string, voteId: string): Promise<ChainEntry[]>;
+  };
   storage: {
     /** The current slip's credential, or (with a code's hash) the one that code gave this phone. */
     loadParticipant(codeHash?: string): Promise<StoredParticipant | undefined>;
     /** Keeps the credential under its code and makes it the current one. */
     saveParticipant(p: StoredParticipant): Promise<unknown>;
+    /** The redemption nonce drawn for a code (by its hash), kept until the code gave its credential; undefined drops it. */
+    loadRedeemNonce(codeHash: string): Promise<string | undefined>;
+    saveRedeemNonce(codeHash: string, nonce: string | undefined): Promise<unknown>;
     load(voteId: string, owner: string): Promise<SlipVote | undefined>;
     save(v: SlipVote): Promise<unknown>;
   };
@@ -62,6 +73,9 @@ export class SlipFlowError extends Error {
     this.name = 'SlipFlowError';
   }
 }
+
+/** The redemption nonce's size: 128 random bits. */
+const REDEEM_NONCE_BYTES = 16;
 
 /** SHA-256 (hex) of a participation code: what the phone keeps of it. */
 export function codeHash(code: string): string {
@@ -163,7 +177,15 @@ export class SlipFlow {
         return true;
       }
       try {
-        const r = await this.deps.redeem(code);
+        // The nonce is drawn and kept before the code is first sent: if the answer is lost (the
+        // slip spent, no credential here), a reload sends the code with the same nonce, and the
+        // service gives this phone — and only it — a credential for the same slip.
+        let nonce = await this.deps.storage.loadRedeemNonce(hash);
+        if (nonce === undefined) {
+          nonce = toBase64url(this.deps.randomBytes(REDEEM_NONCE_BYTES));
+          await this.deps.storage.saveRedeemNonce(hash, nonce);
+        }
+        const r = await this.deps.redeem(code, nonce);
         const p: StoredParticipant = {
           slipId: credentialSubject(r.credential),
           meetingId: r.meetingId,
@@ -172,6 +194,7 @@ export class SlipFlow {
           codeHash: hash,
         };
         await this.deps.storage.saveParticipant(p);
+        await this.deps.storage.saveRedeemNonce(hash, undefined);
         this.participant = p;
         this.notice = undefined;
         return true;
@@ -225,9 +248,9 @@ export class SlipFlow {
     if (found) await this.keep({ ...v, ...found });
   }
 
-  /** The vote's definition from its vote.created entry in the committee's verified chain; the served key must be that one. */
+  /** The vote's definition from its vote.created entry in the vote's verified record; the served key must be that one. */
   private async pinned(vote: ParticipantVote): Promise<{ definition: AnyVoteDefinition; createdHash: string }> {
-    const entry = voteCreatedEntry(await this.deps.record.verifiedChain(vote.definition.committeeId), vote.id);
+    const entry = voteCreatedEntry(await this.deps.record.openingRecord(vote.definition.committeeId, vote.id), vote.id);
     if (!entry) throw new SlipFlowError('not_in_record');
     const definition = parseVoteDefinition(entry.body.definition);
     if (definition.voteId !== vote.id || definition.publicKey !== vote.definition.publicKey) throw new SlipFlowError('vote_key_mismatch');

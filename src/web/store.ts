@@ -126,6 +126,13 @@ export async function saveParticipant(p: StoredParticipant): Promise<void> {
   await run<unknown>('device', 'readwrite', (s) => s.put(p, 'participant'));
 }
 
+// The redemption nonce drawn for a code before it is first sent, kept until the code gave this
+// phone its credential: a reload after a lost answer asks again with the same nonce, and the
+// service answers the same phone (and only it) with a credential for the slip it spent.
+export const loadRedeemNonce = (codeHash: string) => run<string | undefined>('device', 'readonly', (s) => s.get(`redeem-nonce:${codeHash}`));
+export const saveRedeemNonce = (codeHash: string, nonce: string | undefined) =>
+  run<unknown>('device', 'readwrite', (s) => (nonce === undefined ? s.delete(`redeem-nonce:${codeHash}`) : s.put(nonce, `redeem-nonce:${codeHash}`)));
+
 export const loadSlipVote = <V extends StoredVote<AnyVoteDefinition, AnyChoices>>(voteId: string, owner: string) =>
   run<V | undefined>('device', 'readonly', (s) => s.get(`slip-vote:${owner}:${voteId}`));
 export const saveSlipVote = (v: StoredVote<AnyVoteDefinition, AnyChoices>) =>

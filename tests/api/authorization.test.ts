@@ -349,4 +349,30 @@ describe('authorisation', () => {
     expect((await a.members[0]!.api.get(`/v1/meetings/${slipsMeetingA}/slips`)).body.printed).toBe(2);
     expect((await a.secretary.api.post(`/v1/meetings/${slipsMeetingA}/slips/void`, { batch: 1 })).body.voidedNow).toBe(2);
   });
+
+  // The record's routes with a participant credential (Piaojue-Participant, issue 15): its own
+  // meeting's votes only; any other vote of the restricted committee, and its chain, 404.
+  it('lets a participant credential read only its own meeting’s votes on a restricted committee, changing nothing', async () => {
+    const m = (await a.secretary.api.post(`/v1/committees/${a.id}/meetings`, { title: '甲干部大会', kind: 'slips', entitled: 5 })).body.id as string;
+    const own = (
+      await a.secretary.api.post(`/v1/meetings/${m}/votes`, {
+        title: '甲推荐',
+        items: [{ shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: ['王芳', '李强'] }],
+      })
+    ).body.id as string;
+    const code = (await a.secretary.api.post(`/v1/meetings/${m}/slips`, { count: 1 })).body.slips[0].code as string;
+    expect((await a.secretary.api.post(`/v1/meetings/${m}/open`)).status).toBe(200);
+    expect((await a.secretary.api.post(`/v1/votes/${own}/open`)).status).toBe(200);
+    const credential = (await admin.api.as(undefined).post('/v1/participant/redeem', { code })).body.credential as string;
+    const get = (path: string) => admin.api.as(undefined).req('GET', path, undefined, { headers: { 'piaojue-participant': credential } });
+    for (const path of [`/v1/votes/${voteA}/status`, `/v1/votes/${voteA}/tally`, `/v1/votes/${voteA}/record`, `/v1/committees/${a.id}/chain`]) {
+      const before = await snapshot();
+      const r = await get(path);
+      expect({ path, status: r.status, code: r.body?.code }).toEqual({ path, status: 404, code: 'not_found' });
+      expect(await snapshot()).toBe(before);
+    }
+    expect((await get(`/v1/votes/${own}/status`)).status).toBe(200);
+    expect((await get(`/v1/votes/${own}/record?through=created`)).status).toBe(200);
+    expect((await get(`/v1/votes/${own}/tally`)).body.code).toBe('invalid_state');
+  });
 });

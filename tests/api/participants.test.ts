@@ -12,7 +12,7 @@ import { castBallot, closeAndPublish, requestToken, rng } from '../helpers/votin
 import { rehash } from '../helpers/records.ts';
 import { obtainSlipToken, redeemSlip, requestSlipToken } from '../../src/client/participant.ts';
 import type { AnyVoteDefinition } from '../../src/protocol/ballot.ts';
-import { compareStrings, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
+import { compareStrings, verifyChainLinks, type ChainEntry, type VoteRecord } from '../../src/protocol/chain.ts';
 import { buildBallot, createTokenRequest, type Token } from '../../src/protocol/member-ballot.ts';
 import type { RecommendationItem, RecommendationTally } from '../../src/protocol/shapes.ts';
 import { verifyRecord, type VerificationReport } from '../../src/protocol/verifier.ts';
@@ -240,6 +240,9 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     expect(of('ballots').some((x) => /slip|person|device|issued|created|seq/.test(x))).toBe(false);
     expect(of('slip_token_issuances').sort()).toEqual(['blind_signature', 'blinded_point', 'slip_id', 'vote_id']);
     expect(of('participation_slips').some((x) => /vote|ballot|token|receipt/.test(x))).toBe(false);
+    // Every column of a slip, listed: a new one is reviewed here. The redemption nonce's hash
+    // names only the phone that spent the slip; it is never sent with a ballot.
+    expect(of('participation_slips').sort()).toEqual(['batch', 'code_hash', 'id', 'issued_at', 'meeting_id', 'redeem_nonce_hash', 'redeemed_at', 'voided_at']);
   });
 
   it('refuses a code once the meeting is closed', async () => {
@@ -248,5 +251,158 @@ describe('a 民主推荐 at a meeting of participants holding slips', () => {
     expect([late.status, late.body.code]).toEqual([409, 'invalid_state']);
     const print = await c.secretary.api.post(`/v1/meetings/${meetingId}/slips`, { count: 1 });
     expect([print.status, print.body.code]).toEqual([409, 'invalid_state']);
+  });
+});
+
+/** A slips meeting with one open recommendation vote and `count` slips, on committee `k`. */
+async function openSlipsVote(k: CommitteeFixture, title: string, count: number): Promise<{ meetingId: string; def: AnyVoteDefinition; codes: string[] }> {
+  const m = (await k.secretary.api.post(`/v1/committees/${k.id}/meetings`, { title, kind: 'slips', entitled: count })).body.id as string;
+  const v = await k.secretary.api.post(`/v1/meetings/${m}/votes`, {
+    title: `${title}民主推荐`,
+    items: [{ shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: NAMES }],
+  });
+  const printed = await k.secretary.api.post(`/v1/meetings/${m}/slips`, { count });
+  expect((await k.secretary.api.post(`/v1/meetings/${m}/open`)).status).toBe(200);
+  expect((await k.secretary.api.post(`/v1/votes/${v.body.definition.voteId}/open`)).status).toBe(200);
+  return { meetingId: m, def: v.body.definition, codes: printed.body.slips.map((x: { code: string }) => x.code) };
+}
+
+describe('a participant on a restricted committee reads its own meeting’s votes, and nothing else', () => {
+  let r: CommitteeFixture;
+  let mine: Awaited<ReturnType<typeof openSlipsVote>>;
+  let other: Awaited<ReturnType<typeof openSlipsVote>>;
+  let credential: string;
+  const read = (path: string, cred?: string) => anon().req('GET', path, undefined, cred === undefined ? {} : { headers: { 'piaojue-participant': cred } });
+
+  beforeAll(async () => {
+    r = await createCommittee(admin, '保密民主推荐委员会', ['赵一', '钱二'], undefined, 'restricted');
+    mine = await openSlipsVote(r, '甲单位干部大会', 2);
+    other = await openSlipsVote(r, '乙单位干部大会', 1);
+    credential = (await redeemSlip(anon(), mine.codes[0]!)).body.credential;
+  });
+
+  it('reads its open vote’s status and its record through the vote.created entry, whose links hold', async () => {
+    expect([(await read(`/v1/votes/${mine.def.voteId}/status`)).status, (await read(`/v1/votes/${mine.def.voteId}/status`)).body.code]).toEqual([
+      404,
+      'not_found',
+    ]);
+    const status = await read(`/v1/votes/${mine.def.voteId}/status`, credential);
+    expect(status.status).toBe(200);
+    expect(status.body.state).toBe('open');
+    const opening = await read(`/v1/votes/${mine.def.voteId}/record?through=created`, credential);
+    expect(opening.status).toBe(200);
+    const last = opening.body.entries.at(-1);
+    expect(last.kind).toBe('vote.created');
+    expect(last.body.definition.voteId).toBe(mine.def.voteId);
+    expect(last.body.definition.publicKey).toBe(mine.def.publicKey);
+    expect(opening.body.head).toEqual({ seq: last.seq, hash: last.hash });
+    expect(verifyChainLinks(opening.body.entries).ok).toBe(true);
+    // Not the entries that followed (the other meeting's vote opened after it).
+    expect(opening.body.entries.some((e: ChainEntry) => e.kind === 'vote.created' && e.body.definition.voteId === other.def.voteId)).toBe(false);
+    const early = await read(`/v1/votes/${mine.def.voteId}/record`, credential);
+    expect([early.status, early.body.code]).toEqual([409, 'invalid_state']);
+  });
+
+  it('is refused, as for an unknown id, another meeting’s vote and the committee’s chain; a bad credential is token_invalid', async () => {
+    for (const path of [
+      `/v1/votes/${other.def.voteId}/status`,
+      `/v1/votes/${other.def.voteId}/record?through=created`,
+      `/v1/votes/${other.def.voteId}/tally`,
+      `/v1/committees/${r.id}/chain`,
+      `/v1/committees/${r.id}/chain?after=0`,
+    ]) {
+      const refused = await read(path, credential);
+      expect([path, refused.status, refused.body.code]).toEqual([path, 404, 'not_found']);
+    }
+    const unknown = await read(`/v1/votes/00000000-0000-4000-8000-000000000000/status`, credential);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'not_found']);
+    const forged = await read(`/v1/votes/${mine.def.voteId}/status`, `${credential.slice(0, -2)}AA`);
+    expect([forged.status, forged.body.code]).toEqual([401, 'token_invalid']);
+    // A member's access token is no participant credential.
+    const member = await read(`/v1/votes/${mine.def.voteId}/status`, c.members[0]!.token);
+    expect([member.status, member.body.code]).toEqual([401, 'token_invalid']);
+  });
+
+  it('votes, and after the close reads its vote’s tally and whole record, which verifies', async () => {
+    const token = await obtainSlipToken(as(credential), mine.def);
+    const item = mine.def.items[0] as RecommendationItem;
+    const cells = Object.fromEntries(item.candidates.map((x, i) => [x.candidateId, i === 0 ? 'recommend' : 'blank']));
+    expect((await castBallot(service.url, buildBallot(token, { [item.itemId]: cells }))).status).toBe(201);
+    expect((await r.secretary.api.put(`/v1/meetings/${mine.meetingId}/attendance`, { present: [r.members[0]!.personId] })).status).toBe(200);
+    const closed = await closeAndPublish(r.secretary, [r.members[0]!], mine.def.voteId, {
+      inspectors: [r.members[0]!],
+      unconfirmedReason: '凭条参会者无登记设备，不作确认',
+    });
+    expect(closed.status).toBe(200);
+    const tally = await read(`/v1/votes/${mine.def.voteId}/tally`, credential);
+    expect(tally.status).toBe(200);
+    expect(tally.body.tally).toMatchObject({ issued: 1, returned: 1 });
+    const record = await read(`/v1/votes/${mine.def.voteId}/record`, credential);
+    expect(record.status).toBe(200);
+    expect(record.body.entries.at(-1).kind).toBe('vote.closed');
+    const report = await verify(record.body);
+    expect(report.checks.filter((x) => !x.ok)).toEqual([]);
+    expect([(await read(`/v1/votes/${mine.def.voteId}/record`)).status]).toEqual([404]);
+    expect((await read(`/v1/committees/${r.id}/chain`, credential)).status).toBe(404);
+  });
+});
+
+describe('a lost redeem answer: the same phone asks again with its nonce', () => {
+  let k: CommitteeFixture;
+  let slips: Awaited<ReturnType<typeof openSlipsVote>>;
+  const nonce = 'n0nce-of-the-first-phone-0123456789';
+
+  beforeAll(async () => {
+    k = await createCommittee(admin, '重试委员会', ['周一'], undefined, 'restricted');
+    slips = await openSlipsVote(k, '丙单位干部大会', 3);
+  });
+
+  it('answers the same code and nonce again with a credential for the same slip, expiring when the first does', async () => {
+    const first = await redeemSlip(anon(), slips.codes[0]!, nonce);
+    expect(first.status).toBe(200);
+    // The answer is lost; the phone sends the same request again.
+    const again = await redeemSlip(anon(), slips.codes[0]!, nonce);
+    expect(again.status).toBe(200);
+    expect(again.body.meetingId).toBe(slips.meetingId);
+    const sub = (cred: string) => JSON.parse(Buffer.from(cred.split('.')[1]!, 'base64url').toString()).sub as string;
+    expect(sub(again.body.credential)).toBe(sub(first.body.credential));
+    expect(again.body.expiresAt).toBe(first.body.expiresAt);
+    // The retried credential takes the slip's one token; the first credential gets the same one (same slip).
+    const { request, reply } = await requestSlipToken(as(again.body.credential), slips.def);
+    expect(reply.status).toBe(200);
+    const same = await requestSlipToken(as(first.body.credential), slips.def, request);
+    expect(same.reply.body.blindSignature).toBe(reply.body.blindSignature);
+    const second = await requestSlipToken(as(first.body.credential), slips.def);
+    expect([second.reply.status, second.reply.body.code]).toEqual([409, 'token_already_issued']);
+    // Only the nonce's hash is stored.
+    const stored = await service.ctx.db.query<{ redeem_nonce_hash: string }>(
+      'SELECT redeem_nonce_hash FROM participation_slips WHERE redeem_nonce_hash IS NOT NULL',
+    );
+    expect(stored.map((x) => x.redeem_nonce_hash).some((h) => h.includes(nonce))).toBe(false);
+    expect(stored.every((x) => /^[0-9a-f]{64}$/.test(x.redeem_nonce_hash))).toBe(true);
+  });
+
+  it('still refuses the spent code with another nonce, or none (slip_spent), and a malformed nonce (validation_failed)', async () => {
+    const otherNonce = await redeemSlip(anon(), slips.codes[0]!, 'another-phone-nonce-0123456789');
+    expect([otherNonce.status, otherNonce.body.code]).toEqual([409, 'slip_spent']);
+    const none = await redeemSlip(anon(), slips.codes[0]!);
+    expect([none.status, none.body.code]).toEqual([409, 'slip_spent']);
+    const short = await redeemSlip(anon(), slips.codes[1]!, 'short');
+    expect([short.status, short.body.code]).toEqual([400, 'validation_failed']);
+    // A slip spent without a nonce cannot be asked for again with one.
+    expect((await redeemSlip(anon(), slips.codes[1]!)).status).toBe(200);
+    const late = await redeemSlip(anon(), slips.codes[1]!, nonce);
+    expect([late.status, late.body.code]).toEqual([409, 'slip_spent']);
+  });
+
+  it('two sends of the same code and nonce at once both get the slip’s credential', async () => {
+    const both = await Promise.all([redeemSlip(anon(), slips.codes[2]!, `${nonce}-2`), redeemSlip(anon(), slips.codes[2]!, `${nonce}-2`)]);
+    expect(both.map((x) => x.status)).toEqual([200, 200]);
+  });
+
+  it('refuses the retry once the credential’s lifetime is over (slip_spent)', async () => {
+    service.advance(4 * 3600 * 1000 + 1000);
+    const expired = await redeemSlip(anon(), slips.codes[0]!, nonce);
+    expect([expired.status, expired.body.code]).toEqual([409, 'slip_spent']);
   });
 });

@@ -5,6 +5,8 @@
 // leaves a cadre ungraded (弃权) — a slip opened twice is refused as spent, and a cast whose
 // answer is lost and whose page is reloaded is delivered exactly once. The votes are closed over
 // the API; the published tallies are exactly what the phones marked, and the verifier passes.
+// On a restricted committee, a phone whose redeem answer is lost is reloaded and carries on
+// with its kept nonce, votes, and finds its ballot counted without reading the committee's chain.
 // Screenshots (each an axe checkpoint): test-results/screenshots/slip-phone-*.png.
 import { describe, expect, it } from 'vitest';
 import type { JSONWebKeySet } from 'jose';
@@ -251,5 +253,60 @@ describe('the participant’s phone', () => {
     expect(await phoneA.locator('h1').textContent()).toBe('Participant’s ballot');
     await shot(phoneA, 'slip-phone-9-counted-en');
     await phoneA.context().close();
+  });
+});
+
+describe('the participant’s phone on a restricted committee', () => {
+  let r: CommitteeFixture;
+  let voteId: string;
+  let code: string;
+
+  it('redeems after a lost answer (reloaded, with its nonce), votes, and finds its ballot counted — never reading the committee’s chain', async () => {
+    r = await createCommittee(world.admin, '保密委员会', ['监票人丙', '监票人丁'], undefined, 'restricted');
+    const m = (await r.secretary.api.post(`/v1/committees/${r.id}/meetings`, { title: '某局干部大会', kind: 'slips', entitled: 3 })).body.id as string;
+    const v = await r.secretary.api.post(`/v1/meetings/${m}/votes`, {
+      title: '副局长民主推荐',
+      items: [{ shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: ['王芳', '李强', '张伟'] }],
+    });
+    voteId = v.body.id;
+    expect((await r.secretary.api.post(`/v1/meetings/${m}/open`)).status).toBe(200);
+    code = (await r.secretary.api.post(`/v1/meetings/${m}/slips`, { count: 2 })).body.slips[0].code;
+    await r.secretary.api.put(`/v1/meetings/${m}/attendance`, { present: r.members.map((x) => x.personId) });
+    expect((await r.secretary.api.post(`/v1/votes/${voteId}/open`)).status).toBe(200);
+    // The committee's record is closed to anyone not signed in as one of its people.
+    expect((await new Api(world.service.url).get(`/v1/committees/${r.id}/chain`)).status).toBe(404);
+
+    let redeems = 0;
+    const paths: string[] = [];
+    const page = await openSlip(code, async (p) => {
+      p.on('request', (req) => paths.push(new URL(req.url()).pathname));
+      await p.route('**/v1/participant/redeem', async (route) => {
+        redeems++;
+        // The first reaches the service (the slip is spent), its answer is lost.
+        if (redeems === 1) {
+          await route.fetch();
+          return route.abort('connectionreset');
+        }
+        return route.continue();
+      });
+    });
+    await page.locator('.slip-refused').waitFor({ timeout: 30_000 });
+    await shot(page, 'slip-phone-10-redeem-lost');
+    await page.reload();
+    const card = page.locator(`section.slip-vote[data-vote-id="${voteId}"]`);
+    await card.locator('input.name-search').waitFor({ timeout: 30_000 });
+    expect(redeems).toBe(2);
+    expect(page.url().endsWith('#/slip')).toBe(true);
+    expect((await r.secretary.api.get(`/v1/meetings/${m}/slips`)).body.redeemed).toBe(1);
+    await recommend(card, ['李强']);
+    await castFromReview(card);
+
+    const closed = await closeAndPublish(r.secretary, r.members, voteId, { inspectors: r.members, unconfirmedReason: '凭条参会者无登记设备，不作确认' });
+    expect(closed.status).toBe(200);
+    await card.locator('.counted').waitFor({ timeout: 30_000 });
+    await shot(page, 'slip-phone-11-restricted-counted');
+    expect(paths.filter((x) => x.includes('/chain'))).toEqual([]);
+    expect(paths).toContain(`/v1/votes/${voteId}/record`);
+    await page.context().close();
   });
 });

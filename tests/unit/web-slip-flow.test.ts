@@ -22,7 +22,9 @@ import {
   type SlipVote,
 } from '../../src/web/slip-flow.ts';
 import type { StoredParticipant } from '../../src/web/store.ts';
-import { serviceKey } from '../../testkit/protocol-scenario.ts';
+import { buildScenario, serviceKey } from '../../testkit/protocol-scenario.ts';
+import { checkHeldRecord, RecordError } from '../../src/web/record.ts';
+import { rehash } from '../helpers/records.ts';
 import { seededRandom } from '../../testkit/seeded-random.ts';
 import { evaluation, recommendation, shapedDefinition } from '../helpers/protocol-ballots.ts';
 
@@ -49,9 +51,15 @@ const network = () => new ApiError(0, 'network', '网络不可用 / Network unav
 const refusal = (status: number, code: string) => new ApiError(status, code, `${code} / ${code}`, code);
 
 /** A meeting with one open 民主推荐 vote and one phone; the service's answers scripted per test. */
-function world(options: { chainKey?: string; spent?: boolean } = {}) {
+function world(options: { chainKey?: string; spent?: boolean; loseRedeemAnswers?: number } = {}) {
   const vote: ParticipantVote = { id: 'v-1', state: 'open', definition };
   const participant = new Map<string, StoredParticipant>();
+  const nonces = new Map<string, string>();
+  /** The service's side: each code spent, with the nonce it was spent with; and every redeem sent. */
+  const spentWith = new Map<string, string>();
+  const redeemCalls: { code: string; nonce: string }[] = [];
+  const openingReads: string[] = [];
+  let lose = options.loseRedeemAnswers ?? 0;
   const stored = new Map<string, SlipVote>();
   const redeemed: string[] = [];
   const tokenPosts: string[] = [];
@@ -74,9 +82,17 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
     body: { definition: { ...definition, publicKey: options.chainKey ?? definition.publicKey } },
   } as unknown as ChainEntry;
   const deps: SlipFlowDeps = {
-    redeem: (code) => {
-      if (options.spent || redeemed.includes(code)) return Promise.reject(refusal(409, 'slip_spent'));
-      redeemed.push(code);
+    // As the service: a code is spent once; the same code with the nonce it was spent with gets
+    // the slip's credential again; `loseRedeemAnswers` answers are lost after the slip is spent.
+    redeem: (code, nonce) => {
+      redeemCalls.push({ code, nonce });
+      if (options.spent || (spentWith.has(code) && spentWith.get(code) !== nonce)) return Promise.reject(refusal(409, 'slip_spent'));
+      if (!spentWith.has(code)) redeemed.push(code);
+      spentWith.set(code, nonce);
+      if (lose > 0) {
+        lose -= 1;
+        return Promise.reject(network());
+      }
       const given = code === CODE ? credential : credential2;
       return Promise.resolve({ meetingId: 'm-1', credential: given, expiresAt: new Date(Date.now() + 4 * 3600_000).toISOString() });
     },
@@ -101,7 +117,10 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
       return { ballotHash: hash, receipt: await signReceipt({ voteId: 'v-1', ballotHash: hash }, svcKey, svc.kid) };
     },
     record: {
-      verifiedChain: () => Promise.resolve([created]),
+      openingRecord: (committeeId, voteId) => {
+        openingReads.push(`${committeeId}/${voteId}`);
+        return Promise.resolve([created]);
+      },
       readVoteRecord: () => Promise.resolve(closedRecord as never),
       checkVoteRecord: () => Promise.resolve(),
       serviceKeys: () => Promise.resolve(svc.jwks),
@@ -113,6 +132,8 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
         participant.set('p', structuredClone(p));
         return Promise.resolve();
       },
+      loadRedeemNonce: (hash) => Promise.resolve(nonces.get(hash)),
+      saveRedeemNonce: (hash, nonce) => Promise.resolve(void (nonce === undefined ? nonces.delete(hash) : nonces.set(hash, nonce))),
       load: (voteId, owner) => Promise.resolve(structuredClone(stored.get(`${owner}:${voteId}`))),
       save: (v) => Promise.resolve(void stored.set(`${v.personId}:${v.voteId}`, structuredClone(v))),
     },
@@ -120,7 +141,21 @@ function world(options: { chainKey?: string; spent?: boolean } = {}) {
     explain: (e) => `refused: ${(e as ApiError).code}`,
     onChange: () => {},
   };
-  return { deps, vote, participant, stored, redeemed, tokenPosts, casts, castAnswers, closeWith, flow: new SlipFlow(deps) };
+  return {
+    deps,
+    vote,
+    participant,
+    stored,
+    redeemed,
+    redeemCalls,
+    nonces,
+    openingReads,
+    tokenPosts,
+    casts,
+    castAnswers,
+    closeWith,
+    flow: new SlipFlow(deps),
+  };
 }
 
 describe('the ballot’s arithmetic', () => {
@@ -191,6 +226,41 @@ describe('the slip', () => {
     expect(w.flow.participant).toBeUndefined();
   });
 
+  it('a lost redeem answer: the reloaded phone sends the code again with the nonce it kept, and carries on as the slip', async () => {
+    const w = world({ loseRedeemAnswers: 1 });
+    expect(await w.flow.start(CODE)).toBe(false);
+    expect((w.flow.notice as { error: ApiError }).error.code).toBe('network');
+    expect(w.redeemed).toEqual([CODE]); // the slip is spent, the phone holds no credential
+    const nonce = w.redeemCalls[0]!.nonce;
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(w.nonces.get(codeHash(CODE))).toBe(nonce);
+    const reloaded = new SlipFlow(w.deps);
+    expect(await reloaded.start(CODE)).toBe(true);
+    expect(w.redeemCalls.map((x) => x.nonce)).toEqual([nonce, nonce]);
+    expect(reloaded.participant?.slipId).toBe('slip-7');
+    expect(w.nonces.size).toBe(0); // dropped once the credential is kept
+    await reloaded.refresh();
+    expect(w.stored.get(MINE)?.token).toBeDefined();
+  });
+
+  it('another phone (another nonce) with a spent code is still refused slip_spent', async () => {
+    const w = world();
+    expect(await w.flow.start(CODE)).toBe(true);
+    const otherPhone = new SlipFlow({
+      ...w.deps,
+      storage: {
+        ...w.deps.storage,
+        loadParticipant: () => Promise.resolve(undefined),
+        loadRedeemNonce: () => Promise.resolve(undefined),
+        saveRedeemNonce: () => Promise.resolve(),
+      },
+      randomBytes: seededRandom('other-phone'),
+    });
+    expect(await otherPhone.start(CODE)).toBe(false);
+    expect((otherPhone.notice as { error: ApiError }).error.code).toBe('slip_spent');
+    expect(new Set(w.redeemCalls.map((x) => x.nonce)).size).toBe(2);
+  });
+
   it('with no code and nothing kept, asks for a slip', async () => {
     const w = world();
     expect(await w.flow.start(undefined)).toBe(false);
@@ -207,6 +277,15 @@ describe('tokens and the outbox', () => {
     expect(w.tokenPosts).toHaveLength(1);
     expect(w.stored.get(MINE)).toMatchObject({ personId: 'slip:slip-7' });
     expect(w.stored.get(MINE)?.token?.voteId).toBe('v-1');
+  });
+
+  it('holds the key to its vote’s own record (through vote.created), read per vote, never the committee’s chain', async () => {
+    const w = world();
+    await w.flow.start(CODE);
+    await w.flow.refresh();
+    expect(w.openingReads).toEqual(['c-1/v-1']);
+    expect(w.stored.get(MINE)?.createdHash).toBe('c0'.repeat(32));
+    expect('verifiedChain' in w.deps.record).toBe(false);
   });
 
   it('refuses a token when the served key differs from the record’s (vote_key_mismatch)', async () => {
@@ -285,5 +364,43 @@ describe('tokens and the outbox', () => {
       await w.flow.refresh();
       expect(w.stored.get(MINE)).toMatchObject({ counted: present, closedHead: { seq: 9, hash: 'ee'.repeat(32) } });
     }
+  });
+});
+
+describe('a vote’s own record, as a participant’s phone checks it (checkHeldRecord)', () => {
+  const rejects = (f: () => unknown): RecordError => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RecordError);
+      return e as RecordError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('accepts the record through vote.created while open and through the close after, each ending with this vote’s entry', async () => {
+    const { record } = await buildScenario('held-1', { committeeId: 'c-held-1' });
+    const created = record.entries.findIndex((e) => e.kind === 'vote.created');
+    const opening = { ...record, entries: record.entries.slice(0, created + 1) };
+    expect(checkHeldRecord(opening, 'c-held-1', 'v-1', 'vote.created').at(-1)?.kind).toBe('vote.created');
+    expect(checkHeldRecord(record, 'c-held-1', 'v-1', 'vote.closed').at(-1)?.kind).toBe('vote.closed');
+    // Not another vote's, not the wrong end, not another committee's.
+    rejects(() => checkHeldRecord(opening, 'c-held-1', 'v-2', 'vote.created'));
+    rejects(() => checkHeldRecord(opening, 'c-held-1', 'v-1', 'vote.closed'));
+    rejects(() => checkHeldRecord(record, 'c-other', 'v-1', 'vote.closed'));
+  });
+
+  it('refuses a broken link, and a record that differs from one this page verified before (rewritten)', async () => {
+    const { record } = await buildScenario('held-2', { committeeId: 'c-held-2' });
+    const created = record.entries.findIndex((e) => e.kind === 'vote.created');
+    checkHeldRecord({ ...record, entries: record.entries.slice(0, created + 1) }, 'c-held-2', 'v-1', 'vote.created');
+    const broken = structuredClone(record);
+    (broken.entries[1] as { hash: string }).hash = '00'.repeat(32);
+    expect(rejects(() => checkHeldRecord(broken, 'c-held-2', 'v-1', 'vote.closed')).rewritten).toBe(false);
+    // The service serves the close with another history (a key made for this phone, say): links hold, but not the entries seen.
+    const forked = structuredClone(record);
+    const first = forked.entries[0] as { body: { name: string } };
+    first.body.name = `${first.body.name}（改）`;
+    expect(rejects(() => checkHeldRecord(rehash(forked), 'c-held-2', 'v-1', 'vote.closed')).rewritten).toBe(true);
   });
 });

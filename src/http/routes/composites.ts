@@ -39,13 +39,13 @@ export function compositesRouter(ctx: AppContext): Router {
   // A share link opens the chain only through its vote's close: no composite is in that range.
   r.get('/v1/committees/:committeeId/composites', async (req, res) => {
     const committeeId = parseId(req.params.committeeId, 'committee');
-    const { to } = await recordAccess(ctx.db, recordReader(req), committeeId);
+    const { to } = await recordAccess(ctx.db, await recordReader(ctx, req), committeeId);
     res.json({ committeeId, composites: (await listComposites(ctx, committeeId)).filter((c) => to === undefined || c.seq <= to) });
   });
 
   r.get('/v1/committees/:committeeId/composites/:compositeId', async (req, res) => {
     const committeeId = parseId(req.params.committeeId, 'committee');
-    const { to } = await recordAccess(ctx.db, recordReader(req), committeeId);
+    const { to } = await recordAccess(ctx.db, await recordReader(ctx, req), committeeId);
     const found = await findComposite(ctx, committeeId, parseId(req.params.compositeId, 'composite'));
     if (to !== undefined && found.seq > to) throw new AppError('not_found', 'No such composite.');
     res.json(found);

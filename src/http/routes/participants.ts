@@ -25,6 +25,7 @@ import {
   participantVotes,
   printSlips,
   redeemSlip,
+  REDEEM_NONCE,
   slipsSummary,
   SLIPS_PER_BATCH_MAX,
   SLIPS_PER_MEETING_MAX,
@@ -35,7 +36,8 @@ import {
 /** Codes voided by one request (a request body stays within the default body limit). */
 export const VOID_CODES_MAX = 200;
 
-const redeemSchema = z.strictObject({ code: z.string().min(1).max(100) });
+// `nonce`: the phone's redemption nonce (REDEEM_NONCE), which makes a lost answer safe to ask again.
+const redeemSchema = z.strictObject({ code: z.string().min(1).max(100), nonce: z.string().regex(REDEEM_NONCE).optional() });
 const tokenSchema = z.strictObject({ blindedPoint: z.string().min(1).max(200) });
 const printSchema = z.strictObject({ count: z.number().int().min(1).max(SLIPS_PER_BATCH_MAX) });
 const voidSchema = z
@@ -120,8 +122,8 @@ export function participantRouter(ctx: AppContext): Router {
   r.post('/v1/participant/redeem', async (req, res) => {
     // The code is the credential here: a member's token alongside it means a confused client.
     if (req.get('authorization') !== undefined) throw new AppError('credentials_not_allowed', 'Redeem a participation code without an Authorization header.');
-    const { code } = parseBody(redeemSchema, req.body);
-    res.json(await redeemSlip(ctx, code));
+    const { code, nonce } = parseBody(redeemSchema, req.body);
+    res.json(await redeemSlip(ctx, code, nonce));
   });
 
   r.get('/v1/participant/votes', async (req, res) => {

@@ -72,6 +72,8 @@ const noBody = z.strictObject({});
 const deviceSignatureSchema = z.strictObject({ deviceSignature: z.string().min(1).max(200) });
 const sealSchema = z.strictObject({ unconfirmedReason: z.string().trim().min(1).max(DECISION_REASON_MAX).optional() });
 const inspectorsSchema = z.strictObject({ inspectors: z.array(z.uuid()).min(1).max(MAX_INSPECTORS) });
+/** GET /v1/votes/{id}/record: through the close (the default) or, once open, through the vote.created entry. */
+const recordQuerySchema = z.strictObject({ through: z.enum(['closed', 'created']).optional(), share: z.string().max(100).optional() });
 const rangeSchema = z
   .strictObject({
     from: z.coerce.number().int().min(0).optional(),
@@ -231,7 +233,7 @@ export function votesRouter(ctx: AppContext): Router {
   // and the chain head; after close the signed tally and the whole record.
   async function readableVote(req: Request) {
     const vote = await findVote(ctx.db, parseId(req.params.voteId, 'vote'));
-    await recordAccess(ctx.db, recordReader(req), vote.committee_id, vote.id);
+    await recordAccess(ctx.db, await recordReader(ctx, req), vote.committee_id, vote.id);
     return vote;
   }
 
@@ -247,7 +249,8 @@ export function votesRouter(ctx: AppContext): Router {
 
   r.get('/v1/votes/:voteId/record', async (req, res) => {
     const vote = await readableVote(req);
-    res.json(await voteRecord(ctx.db, vote.id));
+    const { through } = parseInput(recordQuerySchema, req.query, 'query');
+    res.json(await voteRecord(ctx.db, vote.id, through));
   });
 
   // Share links (issue 12): a capability that opens one closed vote's record to an outsider.
@@ -279,7 +282,7 @@ export function votesRouter(ctx: AppContext): Router {
    */
   r.get('/v1/committees/:committeeId/chain', async (req, res) => {
     const committeeId = parseId(req.params.committeeId, 'committee');
-    const access = await recordAccess(ctx.db, recordReader(req), committeeId);
+    const access = await recordAccess(ctx.db, await recordReader(ctx, req), committeeId);
     let head = await chainHead(ctx.db, committeeId);
     if (!head) throw new AppError('not_found', 'No such committee.');
     const range = parseInput(rangeSchema, req.query, 'query');

@@ -6,24 +6,38 @@
 // the same outbox as a member's (src/web/slip-flow.ts): a cast survives a reload or a lost
 // network and is re-sent until it has its receipt. With no vote open the page waits and polls.
 import { randomBytes } from '../../client/random.ts';
+import type { VoteRecord } from '../../protocol/chain.ts';
 import { ApiError, castBallotAnonymously, participantApi, recordGet, redeemSlipCode } from '../api.ts';
 import { h, put } from '../dom.ts';
 import { L, stateLabel } from '../i18n.ts';
-import { checkVoteRecord, headDigits, serviceKeys, verifiedChain } from '../record.ts';
+import { checkHeldRecord, headDigits, openingRecord, serviceKeys } from '../record.ts';
 import { shapedItem, SlipFlow, SlipFlowError, type ParticipantVote, type SlipVote } from '../slip-flow.ts';
-import { loadParticipant, loadSlipVote, saveParticipant, saveSlipVote } from '../store.ts';
+import { loadParticipant, loadRedeemNonce, loadSlipVote, saveParticipant, saveRedeemNonce, saveSlipVote, type StoredParticipant } from '../store.ts';
 import { errorText, notice, poll, shortHash } from '../ui.ts';
 import { evaluationBallot, recommendationBallot, slipReview } from './slip/ballot.ts';
 
 const REFRESH_MS = 2000;
 
 export function mountSlip(root: HTMLElement, params: URLSearchParams): () => void {
-  const flow = new SlipFlow({
+  const flow: SlipFlow = new SlipFlow({
     redeem: redeemSlipCode,
     api: participantApi,
     castBallot: castBallotAnonymously,
-    record: { verifiedChain, serviceKeys, checkVoteRecord, readVoteRecord: (voteId) => recordGet(`/v1/votes/${voteId}/record`) },
-    storage: { loadParticipant, saveParticipant, load: (voteId, owner) => loadSlipVote<SlipVote>(voteId, owner), save: saveSlipVote },
+    // The meeting's votes' own records, read with the credential (a restricted committee's chain is closed to a participant).
+    record: {
+      openingRecord: (committeeId, voteId) => openingRecord(committeeId, voteId, flow.participant?.credential),
+      readVoteRecord: (voteId): Promise<VoteRecord> => recordGet(`/v1/votes/${voteId}/record`, credentialOf(flow.participant)),
+      checkVoteRecord: (record, committeeId, voteId) => Promise.resolve(void checkHeldRecord(record, committeeId, voteId, 'vote.closed')),
+      serviceKeys,
+    },
+    storage: {
+      loadParticipant,
+      saveParticipant,
+      loadRedeemNonce,
+      saveRedeemNonce,
+      load: (voteId, owner) => loadSlipVote<SlipVote>(voteId, owner),
+      save: saveSlipVote,
+    },
     randomBytes,
     explain: problemText,
     onChange: () => render(),
@@ -266,6 +280,10 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
     stopPoll?.();
     window.removeEventListener('online', online);
   };
+}
+
+function credentialOf(p: StoredParticipant | undefined): { participant?: string } {
+  return p ? { participant: p.credential } : {};
 }
 
 function codeOf(e: unknown): string {
