@@ -51,12 +51,12 @@ export function sha256Hex(text: string): string {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** Index just past the JSON string that starts at `i` (a quote). */
+/** Index just past the JSON string that starts at `i` (a quote): its first quote not escaped. */
 function skipString(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j++;
-    else if (c === QUOTE) return j + 1;
+  for (let j = text.indexOf('"', i + 1); j >= 0; j = text.indexOf('"', j + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return j + 1;
   }
   throw new Error('canonical text: unterminated string');
 }

@@ -15,7 +15,7 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import { appendEntry } from '../chain/store.ts';
-import { lockExclusive, lockShared } from '../db/locks.ts';
+import { lockExclusive, lockMeetingAndVoteShared } from '../db/locks.ts';
 import { SIGNING_ALG } from '../keys.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules } from '../committees/rules.ts';
@@ -180,12 +180,13 @@ async function participantCredential(ctx: AppContext, p: Participant): Promise<{
 
 /** Spends a participation code (first use only) for a participant credential. */
 export async function redeemSlip(ctx: AppContext, code: string): Promise<{ meetingId: string; credential: string; expiresAt: string }> {
-  const slip = SLIP_CODE.test(code) ? await sql.slipByHash(ctx.db, codeHash(code)) : undefined;
+  const slip = SLIP_CODE.test(code) ? await sql.spendSlipByHash(ctx.db, codeHash(code), ctx.now()) : undefined;
   if (!slip) throw new AppError('slip_invalid', 'This is not a participation code of any meeting; check the slip, or ask for a new one.');
-  if (slip.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
-  if (slip.redeemed) throw new AppError('slip_spent', 'This slip has already been used; a slip is good for one phone, once.');
-  if (slip.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
-  if (!(await sql.spendSlip(ctx.db, slip.id, ctx.now()))) {
+  if (!slip.spent) {
+    // As the slip was: voided, spent or its meeting closed.
+    if (slip.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
+    if (slip.redeemed) throw new AppError('slip_spent', 'This slip has already been used; a slip is good for one phone, once.');
+    if (slip.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
     // Another phone spent it at the same moment, or it was voided or the meeting closed meanwhile.
     const now = await sql.slipById(ctx.db, slip.id);
     if (now?.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
@@ -252,8 +253,7 @@ export async function issueSlipToken(
   const blindSignature = await signBlindedPoint(ctx, voteId, row.secret_key_sealed, blindedPoint);
   const inserted = await ctx.db.transaction(async (tx) => {
     // As issueToken: ordered against a close or a change of the slips (lock order in src/db/locks.ts).
-    await lockShared(tx, 'meeting', row.meeting_id);
-    await lockShared(tx, 'vote', voteId);
+    await lockMeetingAndVoteShared(tx, row.meeting_id, voteId);
     return sql.insertSlipIssuance(tx, voteId, p.slipId, blindedPoint, blindSignature);
   });
   if (inserted) return answer(blindSignature);
