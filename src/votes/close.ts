@@ -184,9 +184,10 @@ export interface ClosingView {
 
 /**
  * The ClosingView as JSON text, the route's answer: the prepared close (megabytes at a meeting of
- * thousands) is spliced in as stored, neither parsed nor serialised again.
+ * thousands) is spliced in as stored, neither parsed nor serialised again — or as the caller
+ * already read it (`prepared`: it never changes once stored).
  */
-export async function closingView(q: Queryable, voteId: string): Promise<string> {
+export async function closingView(q: Queryable, voteId: string, prepared?: string): Promise<string> {
   const vote = await findVote(q, voteId);
   if (vote.state !== 'confirming' && vote.state !== 'countersigning' && vote.state !== 'closed') {
     throw new AppError('invalid_state', `The vote is ${vote.state}; nothing is prepared until it closes.`);
@@ -204,7 +205,7 @@ export async function closingView(q: Queryable, voteId: string): Promise<string>
     inspectors: await listInspectors(q, vote.meeting_id),
     countersignedBy: await listCountersigners(q, voteId),
   };
-  return `{"prepared":${await readPrepared(q, voteId)},${JSON.stringify(view).slice(1)}`;
+  return `{"prepared":${prepared ?? (await readPrepared(q, voteId))},${JSON.stringify(view).slice(1)}`;
 }
 
 /**
@@ -244,12 +245,12 @@ export async function confirmClose(ctx: AppContext, principal: Principal, voteId
  * of them present.
  */
 export async function sealClose(ctx: AppContext, voteId: string, by: string, input: { unconfirmedReason?: string | undefined }): Promise<string> {
-  await ctx.db.transaction(async (tx) => {
+  const prepared = await ctx.db.transaction(async (tx) => {
     const { meeting_id: meetingId } = await findVote(tx, voteId);
     await lockShared(tx, 'meeting', meetingId);
     await lockExclusive(tx, 'vote', voteId);
     const vote = await findVote(tx, voteId, true);
-    if (vote.state === 'countersigning' || vote.state === 'closed') return;
+    if (vote.state === 'countersigning' || vote.state === 'closed') return undefined;
     if (vote.state !== 'confirming') throw new AppError('invalid_state', `The vote is ${vote.state}; close it before sealing its confirmations.`);
     const inspectors = await listInspectors(tx, meetingId);
     if (inspectors.length === 0) throw new AppError('inspectors_missing', 'Designate the meeting’s inspectors (监票人) before sealing the close.');
@@ -257,7 +258,8 @@ export async function sealClose(ctx: AppContext, voteId: string, by: string, inp
     const absent = inspectors.find((m) => !present.has(m));
     if (absent) throw new AppError('inspectors_missing', `Inspector ${absent} is not recorded present; designate present members.`);
     // 收回, the prepared close's ballots: its tally counts them (returned).
-    const returned = preparedParts(await readPrepared(tx, voteId)).tally.returned;
+    const prepared = await readPrepared(tx, voteId);
+    const returned = preparedParts(prepared).tally.returned;
     const confirmations = await confirmationsOf(tx, voteId);
     const missing = unconfirmedCount(returned, confirmations.length);
     const reason = input.unconfirmedReason?.trim() ?? '';
@@ -273,8 +275,9 @@ export async function sealClose(ctx: AppContext, voteId: string, by: string, inp
     const decision: UnconfirmedDecision | null = missing > 0 ? { unconfirmed: missing, reason, by } : null;
     const hash = sealHash({ voteId, preparedHash: vote.prepared_hash!, confirmations, decision });
     await markVoteSealed(tx, voteId, decision ? JSON.stringify(decision) : null, hash);
+    return prepared;
   });
-  return closingView(ctx.db, voteId);
+  return closingView(ctx.db, voteId, prepared);
 }
 
 /** The confirmations as the record keeps them: sorted by member. */
@@ -289,7 +292,7 @@ async function confirmationsOf(q: Queryable, voteId: string): Promise<MemberSign
  * inspector has countersigned, the close is published in the same transaction.
  */
 export async function countersignClose(ctx: AppContext, principal: Principal, voteId: string, signature: string): Promise<string> {
-  await ctx.db.transaction(async (tx) => {
+  const prepared = await ctx.db.transaction(async (tx) => {
     const { meeting_id: meetingId } = await findVote(tx, voteId);
     await lockShared(tx, 'meeting', meetingId);
     await lockExclusive(tx, 'vote', voteId);
@@ -297,7 +300,7 @@ export async function countersignClose(ctx: AppContext, principal: Principal, vo
     const inspectors = await listInspectors(tx, meetingId);
     if (!inspectors.includes(principal.personId))
       throw new AppError('forbidden', 'Only a designated inspector (监票人) of this meeting countersigns the close.');
-    if (vote.state === 'closed') return;
+    if (vote.state === 'closed') return undefined;
     if (vote.state !== 'countersigning')
       throw new AppError('invalid_state', `The vote is ${vote.state}; the secretary seals the confirmations before the inspectors countersign.`);
     const device = await readSigningDevice(tx, principal.deviceId);
@@ -307,36 +310,37 @@ export async function countersignClose(ctx: AppContext, principal: Principal, vo
       });
     }
     await upsertCountersignature(tx, voteId, { personId: principal.personId, deviceFingerprint: device.fingerprint, signature });
-    await publishIfCountersigned(ctx, tx, voteId);
+    return (await publishIfCountersigned(ctx, tx, voteId)) ?? undefined;
   });
-  return closingView(ctx.db, voteId);
+  return closingView(ctx.db, voteId, prepared);
 }
 
 /**
  * Appends the vote.closed entry when every inspector designated now has countersigned (called
  * after a countersignature and after a new designation). The caller holds the meeting lock and
- * the vote's lock.
+ * the vote's lock. Answers the prepared close's text it read when it published, else null.
  */
-export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, voteId: string): Promise<boolean> {
+export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, voteId: string): Promise<string | null> {
   const vote = await findVote(tx, voteId, true);
-  if (vote.state !== 'countersigning') return false;
+  if (vote.state !== 'countersigning') return null;
   const inspectors = await listInspectors(tx, vote.meeting_id);
   const rows = await listCountersignatures(tx, voteId);
   const current = new Set(inspectors);
   const countersignatures = sortByMember(
     rows.filter((r) => current.has(r.personId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })),
   );
-  if (inspectors.length === 0 || countersignatures.length < inspectors.length) return false;
+  if (inspectors.length === 0 || countersignatures.length < inspectors.length) return null;
   // The prepared close's members as stored (canonical text), with the signatures added.
+  const prepared = await readPrepared(tx, voteId);
   const body = canonicalObjectText({
-    ...Object.fromEntries(canonicalMembers(await readPrepared(tx, voteId))),
+    ...Object.fromEntries(canonicalMembers(prepared)),
     confirmations: await confirmationsOf(tx, voteId),
     decision: vote.decision === null ? null : (JSON.parse(vote.decision) as UnconfirmedDecision),
     countersignatures,
   });
   const entry = await appendCanonicalEntry(tx, vote.committee_id, 'vote.closed', body);
   await markVotePublished(tx, voteId, entry.seq);
-  return true;
+  return prepared;
 }
 
 /**
