@@ -3,10 +3,8 @@
 // the protocol core (src/protocol/chain.ts), so the verifier computes exactly what is stored here.
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
-import { GENESIS_PREV, hashEntry, type ChainEntry, type EntryKind, type EntryBody } from '../protocol/chain.ts';
-import { canonicalBytes } from '../protocol/encoding.ts';
-
-const decoder = new TextDecoder();
+import { GENESIS_PREV, type ChainEntry, type EntryKind, type EntryBody } from '../protocol/chain.ts';
+import { CanonicalText, canonicalObjectText, canonicalText, sha256Hex } from './canonical-text.ts';
 
 /** Creates the chain's head row; call in the transaction that creates the committee. */
 export async function initChain(tx: Queryable, committeeId: string): Promise<void> {
@@ -18,13 +16,14 @@ export async function lockHead(tx: Queryable, committeeId: string): Promise<{ se
   return (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM chain_heads WHERE committee_id = $1 FOR UPDATE', [committeeId]))[0];
 }
 
-async function insertEntry(tx: Queryable, entry: ChainEntry): Promise<void> {
+/** The entry's canonical text (what the record serves) is stored with it. */
+async function insertEntry(tx: Queryable, entry: { committeeId: string; seq: number; kind: EntryKind; hash: string }, text: string): Promise<void> {
   await tx.query('INSERT INTO chain_entries (committee_id, seq, kind, hash, entry) VALUES ($1, $2, $3, $4, $5)', [
     entry.committeeId,
     entry.seq,
     entry.kind,
     entry.hash,
-    decoder.decode(canonicalBytes(entry)),
+    text,
   ]);
 }
 
@@ -33,14 +32,28 @@ async function moveHead(tx: Queryable, committeeId: string, head: { seq: number;
 }
 
 export async function appendEntry<K extends EntryKind>(tx: Queryable, committeeId: string, kind: K, body: EntryBody<K>): Promise<ChainEntry> {
+  const { seq, prev, hash } = await appendCanonicalEntry(tx, committeeId, kind, canonicalText(body));
+  return { committeeId, seq, prev, kind, body, hash } as ChainEntry;
+}
+
+/**
+ * Appends an entry whose body is given as its canonical text (canonical-text.ts): the body is
+ * neither parsed nor canonicalised again. The hash is the protocol's hashEntry — SHA-256 of the
+ * canonical {committeeId, seq, prev, kind, body} — and the stored text the canonical entry.
+ */
+export async function appendCanonicalEntry(
+  tx: Queryable,
+  committeeId: string,
+  kind: EntryKind,
+  bodyText: string,
+): Promise<{ seq: number; prev: string; hash: string }> {
   const head = await lockHead(tx, committeeId);
   if (!head) throw new AppError('not_found', 'No such committee.');
-  const unsigned = { committeeId, seq: Number(head.seq) + 1, prev: head.hash, kind, body } as Omit<ChainEntry, 'hash'>;
-  const hash = hashEntry(unsigned);
-  const entry = { ...unsigned, hash } as ChainEntry;
-  await insertEntry(tx, entry);
-  await moveHead(tx, committeeId, entry);
-  return entry;
+  const unsigned = { committeeId, seq: Number(head.seq) + 1, prev: head.hash, kind, body: new CanonicalText(bodyText) };
+  const hash = sha256Hex(canonicalObjectText(unsigned));
+  await insertEntry(tx, { committeeId, seq: unsigned.seq, kind, hash }, canonicalObjectText({ ...unsigned, hash }));
+  await moveHead(tx, committeeId, { seq: unsigned.seq, hash });
+  return { seq: unsigned.seq, prev: unsigned.prev, hash };
 }
 
 export async function chainHead(q: Queryable, committeeId: string): Promise<{ seq: number; hash: string } | undefined> {

@@ -29,3 +29,16 @@ export async function lockShared(tx: Queryable, scope: LockScope, id: string): P
 export async function lockExclusive(tx: Queryable, scope: LockScope, id: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [NAMESPACE[scope], id]);
 }
+
+/**
+ * A token issuance's pair, both shared, in one statement (one round trip on the hot path): the
+ * meeting's lock, then the vote's, in the global order above — the CTE is materialised, so its
+ * lock is taken before the outer select, which reads its row, takes the vote's.
+ */
+export async function lockMeetingAndVoteShared(tx: Queryable, meetingId: string, voteId: string): Promise<void> {
+  await tx.query(
+    `WITH meeting AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1, hashtext($2)) AS locked)
+     SELECT pg_advisory_xact_lock_shared($3, hashtext($4)) FROM meeting`,
+    [NAMESPACE.meeting, meetingId, NAMESPACE.vote, voteId],
+  );
+}

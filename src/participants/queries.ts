@@ -103,13 +103,29 @@ export interface SlipRow {
   redeem_nonce_hash: string | null;
 }
 
-/** The slip a code hashes to, with its meeting's state. */
-export async function slipByHash(q: Queryable, codeHash: string): Promise<SlipRow | undefined> {
+/**
+ * Spends the slip a code hashes to, in one statement (one round trip per redemption): of two
+ * phones posting the same code at once exactly one spends it. Only a slip neither spent nor
+ * voided, of a meeting not closed, keeping the hash of the phone's redemption nonce if it sent
+ * one. Answers the slip as it was before (its meeting's state with it) and whether this
+ * statement spent it; nothing when no slip has this code.
+ */
+export async function spendSlipByHash(
+  q: Queryable,
+  codeHash: string,
+  now: Date,
+  nonceHash: string | null,
+): Promise<(SlipRow & { spent: boolean }) | undefined> {
   return (
-    await q.query<SlipRow>(
-      `SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state, s.redeemed_at, s.redeem_nonce_hash
-         FROM participation_slips s JOIN meetings m ON m.id = s.meeting_id WHERE s.code_hash = $1`,
-      [codeHash],
+    await q.query<SlipRow & { spent: boolean }>(
+      `WITH slip AS (
+         SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state
+           FROM participation_slips s JOIN meetings m ON m.id = s.meeting_id WHERE s.code_hash = $1),
+       spent AS (
+         UPDATE participation_slips s SET redeemed_at = $2 FROM meetings m
+          WHERE s.code_hash = $1 AND m.id = s.meeting_id AND m.state <> 'closed' AND s.redeemed_at IS NULL AND s.voided_at IS NULL RETURNING 1)
+       SELECT id, meeting_id, redeemed, voided, meeting_state, redeemed_at, redeem_nonce_hash, EXISTS (SELECT 1 FROM spent) AS spent FROM slip`,
+      [codeHash, now, nonceHash],
     )
   )[0];
 }
@@ -122,20 +138,6 @@ export async function slipById(q: Queryable, slipId: string): Promise<SlipRow | 
       [slipId],
     )
   )[0];
-}
-
-/**
- * Spends the slip: one statement, so of two phones posting the same code at once exactly one
- * gets the row back. Only a slip neither spent nor voided, of a meeting not closed. Keeps the
- * hash of the phone's redemption nonce, if it sent one.
- */
-export async function spendSlip(q: Queryable, slipId: string, now: Date, nonceHash: string | null): Promise<boolean> {
-  const rows = await q.query(
-    `UPDATE participation_slips s SET redeemed_at = $2, redeem_nonce_hash = $3 FROM meetings m
-      WHERE s.id = $1 AND m.id = s.meeting_id AND m.state <> 'closed' AND s.redeemed_at IS NULL AND s.voided_at IS NULL RETURNING 1`,
-    [slipId, now, nonceHash],
-  );
-  return rows.length > 0;
 }
 
 export interface ParticipantVoteRow {

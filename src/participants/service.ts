@@ -15,7 +15,7 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import { appendEntry } from '../chain/store.ts';
-import { lockExclusive, lockShared } from '../db/locks.ts';
+import { lockExclusive, lockMeetingAndVoteShared } from '../db/locks.ts';
 import { SIGNING_ALG } from '../keys.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules } from '../committees/rules.ts';
@@ -198,27 +198,28 @@ function retriedBySamePhone(ctx: AppContext, slip: sql.SlipRow, nonceHash: strin
 const spent = () => new AppError('slip_spent', 'This slip has already been used; a slip is good for one phone, once.');
 
 /**
- * Spends a participation code (first use only) for a participant credential. With the phone's
- * redemption nonce, the same code and nonce again (a lost answer) get a fresh credential for the
- * same slip, expiring when the first would.
+ * Spends a participation code (first use only) for a participant credential, in one statement.
+ * With the phone's redemption nonce, the same code and nonce again (a lost answer) get a fresh
+ * credential for the same slip, expiring when the first would.
  */
 export async function redeemSlip(ctx: AppContext, code: string, nonce?: string): Promise<{ meetingId: string; credential: string; expiresAt: string }> {
-  const slip = SLIP_CODE.test(code) ? await sql.slipByHash(ctx.db, codeHash(code)) : undefined;
-  if (!slip) throw new AppError('slip_invalid', 'This is not a participation code of any meeting; check the slip, or ask for a new one.');
   const nonceHash = nonce === undefined ? null : codeHash(nonce);
+  const now = ctx.now();
+  const slip = SLIP_CODE.test(code) ? await sql.spendSlipByHash(ctx.db, codeHash(code), now, nonceHash) : undefined;
+  if (!slip) throw new AppError('slip_invalid', 'This is not a participation code of any meeting; check the slip, or ask for a new one.');
   const credentialFor = async (spentAt: Date) => ({
     meetingId: slip.meeting_id,
     ...(await participantCredential(ctx, { slipId: slip.id, meetingId: slip.meeting_id }, spentAt)),
   });
+  if (slip.spent) return credentialFor(now);
+  // As the slip was: voided, spent (by this phone, whose answer was lost, or another) or its meeting closed.
   if (slip.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
   if (slip.redeemed) {
     const spentAt = retriedBySamePhone(ctx, slip, nonceHash);
     if (spentAt) return credentialFor(spentAt);
     throw spent();
   }
-  if (slip.meeting_state === 'closed') throw new AppError('invalid_state', 'The meeting is closed.');
-  const now = ctx.now();
-  if (!(await sql.spendSlip(ctx.db, slip.id, now, nonceHash))) {
+  if (slip.meeting_state !== 'closed') {
     // Another phone spent it at the same moment (or this one, sending twice), or it was voided or the meeting closed meanwhile.
     const again = await sql.slipById(ctx.db, slip.id);
     if (again?.voided) throw new AppError('slip_voided', 'This slip was voided by the secretary.');
@@ -227,9 +228,8 @@ export async function redeemSlip(ctx: AppContext, code: string, nonce?: string):
       if (spentAt) return credentialFor(spentAt);
       throw spent();
     }
-    throw new AppError('invalid_state', 'The meeting is closed.');
   }
-  return credentialFor(now);
+  throw new AppError('invalid_state', 'The meeting is closed.');
 }
 
 /** Reads a participant credential (Authorization: Bearer …); refuses a member's access token and the reverse. */
@@ -289,8 +289,7 @@ export async function issueSlipToken(
   const blindSignature = await signBlindedPoint(ctx, voteId, row.secret_key_sealed, blindedPoint);
   const inserted = await ctx.db.transaction(async (tx) => {
     // As issueToken: ordered against a close or a change of the slips (lock order in src/db/locks.ts).
-    await lockShared(tx, 'meeting', row.meeting_id);
-    await lockShared(tx, 'vote', voteId);
+    await lockMeetingAndVoteShared(tx, row.meeting_id, voteId);
     return sql.insertSlipIssuance(tx, voteId, p.slipId, blindedPoint, blindSignature);
   });
   if (inserted) return answer(blindSignature);

@@ -25,6 +25,11 @@ export async function listSealedBallots(q: Queryable, voteId: string): Promise<{
   return rows.map((r) => ({ token: r.token, ballot: r.ballot, ballotHash: r.ballot_hash }));
 }
 
+/** The prepared close as stored: its canonical JSON text (version 2, once prepared). */
+export async function readPrepared(q: Queryable, voteId: string): Promise<string> {
+  return (await q.query<{ prepared: string }>('SELECT prepared FROM votes WHERE id = $1 AND prepared IS NOT NULL', [voteId]))[0]!.prepared;
+}
+
 /** Version 1: closed in one step, its vote.closed entry at closedSeq. */
 export async function markVoteClosed(q: Queryable, voteId: string, closedAt: Date, closedSeq: number): Promise<void> {
   await q.query("UPDATE votes SET state = 'closed', closed_at = $2, closed_seq = $3 WHERE id = $1", [voteId, closedAt, closedSeq]);

@@ -9,16 +9,16 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../principal.ts';
-import { appendEntry } from '../chain/store.ts';
+import { appendCanonicalEntry, appendEntry } from '../chain/store.ts';
+import { CanonicalText, canonicalArrayText, canonicalMembers, canonicalObjectText, canonicalText, sha256Hex } from '../chain/canonical-text.ts';
 import { lockExclusive, lockShared } from '../db/locks.ts';
 import { findMeeting, getAttendance } from '../meetings/service.ts';
 import { listVotingMemberIds } from '../meetings/queries.ts';
 import type { Ballot, VoteDefinition } from '../protocol/ballot.ts';
-import { voteClosedBody, type Issuance } from '../protocol/chain.ts';
+import { compareStrings, voteClosedBody, type Issuance } from '../protocol/chain.ts';
 import {
   confirmationMessage,
   countersignatureMessage,
-  preparedHash,
   sealHash,
   sortByMember,
   unconfirmedCount,
@@ -26,7 +26,6 @@ import {
   type PreparedClose,
   type UnconfirmedDecision,
 } from '../protocol/close.ts';
-import { canonicalBytes } from '../protocol/encoding.ts';
 import { signTally } from '../protocol/receipt.ts';
 import { computeTally, type Tally } from '../protocol/tally.ts';
 import { versionOf } from '../protocol/version.ts';
@@ -46,6 +45,7 @@ import {
   listIssuancesWithFingerprints,
   listSealedBallots,
   markVoteClosed,
+  readPrepared,
   markVotePrepared,
   markVotePublished,
   markVoteSealed,
@@ -53,8 +53,6 @@ import {
   upsertCountersignature,
 } from './close-queries.ts';
 import { slipClose } from '../participants/service.ts';
-
-const decoder = new TextDecoder();
 
 /**
  * The record is append-only: a close that would publish what the verifier refuses could never
@@ -100,7 +98,7 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
       return { tally: published.tally, tallySignature: published.tallySignature, preparedHash: published.preparedHash };
     }
     if (vote.state === 'confirming' || vote.state === 'countersigning') {
-      const prepared = JSON.parse(vote.prepared!) as PreparedClose;
+      const prepared = preparedParts(await readPrepared(tx, voteId));
       return { tally: prepared.tally, tallySignature: prepared.tallySignature, preparedHash: vote.prepared_hash };
     }
     if (vote.state !== 'open') throw new AppError('invalid_state', `The vote is ${vote.state}; only an open vote can be closed.`);
@@ -111,10 +109,8 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
       deviceSignature: r.deviceSignature,
       deviceFingerprint: r.fingerprint,
     }));
-    const ballots = (await listSealedBallots(tx, voteId)).map((r) => ({
-      ballot: JSON.parse(openBallot(ctx.keys, voteId, r.token, r.ballot)) as Ballot,
-      hash: r.ballotHash,
-    }));
+    // In the record's order (voteClosedBody's: by ballot hash), each with its canonical text.
+    const ballots = (await listSealedBallots(tx, voteId)).map((r) => openedBallot(ctx, voteId, r)).sort((a, b) => compareStrings(a.hash, b.hash));
     const attendance = await getAttendance(tx, vote.meeting_id);
     // Issue 15 hook: a vote of a meeting of participants closes with its slips' tokens, 实到 = slips issued.
     const slips = await slipClose(tx, vote.meeting_id, voteId, definition.entitled, ballots.length);
@@ -127,17 +123,46 @@ export async function closeVote(ctx: AppContext, voteId: string, by: string): Pr
     );
     const tallySignature = await signTally(tally, ctx.keys.privateKey, ctx.keys.kid);
     const body = { ...voteClosedBody({ voteId, issuances, ballots, tally, tallySignature }), ...(slips ? { slipTokens: slips.slipTokens } : {}) };
+    // The body's canonical text around the ballots' own (stored canonical at the cast): the
+    // megabytes of a large meeting's ballots are not canonicalised again.
+    const members = { ...body, ballots: new CanonicalText(canonicalArrayText(ballots.map((b) => b.text))) };
     if (versionOf(definition) === 1) {
-      const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', body);
+      const entry = await appendCanonicalEntry(tx, vote.committee_id, 'vote.closed', canonicalObjectText(members));
       await markVoteClosed(tx, voteId, ctx.now(), entry.seq);
       return { tally, tallySignature, preparedHash: null };
     }
-    const prepared: PreparedClose = { ...body, by };
-    const hash = preparedHash(prepared);
-    await markVotePrepared(tx, voteId, decoder.decode(canonicalBytes(prepared)), hash, ctx.now());
+    // preparedHash (protocol/close.ts) of { ...body, by }: SHA-256 of its canonical text, which is stored.
+    const prepared = canonicalObjectText({ ...members, by });
+    const hash = sha256Hex(prepared);
+    await markVotePrepared(tx, voteId, prepared, hash, ctx.now());
     return { tally, tallySignature, preparedHash: hash };
   });
   return { vote: await viewVote(ctx.db, await findVote(ctx.db, voteId)), ...out };
+}
+
+/**
+ * A stored ballot opened: the record's ballot and its canonical text. The sealed text is the
+ * canonical ballot and its padding (ballot-v2.ts sealedBallotText); that the text less the
+ * padding hashes to the ballot hash recorded at the cast shows it is that canonical form (the
+ * hash covers the canonical ballot), so it goes into the record as is. Otherwise it is
+ * canonicalised here.
+ */
+function openedBallot(
+  ctx: AppContext,
+  voteId: string,
+  r: { token: string; ballot: string; ballotHash: string },
+): { ballot: Ballot; hash: string; text: string } {
+  const sealed = openBallot(ctx.keys, voteId, r.token, r.ballot);
+  const ballot = JSON.parse(sealed) as Ballot;
+  const trimmed = sealed.trimEnd();
+  return { ballot, hash: r.ballotHash, text: sha256Hex(trimmed) === r.ballotHash ? trimmed : canonicalText(ballot) };
+}
+
+/** The stored prepared close, split into its members (texts), with the small ones it is read for. */
+function preparedParts(text: string): { members: Map<string, CanonicalText>; tally: Tally; tallySignature: string } {
+  const members = canonicalMembers(text);
+  const member = (key: keyof PreparedClose): unknown => JSON.parse(members.get(key)!.text);
+  return { members, tally: member('tally') as Tally, tallySignature: member('tallySignature') as string };
 }
 
 /** What committee members see of a close in progress (and of a published one). */
@@ -157,18 +182,22 @@ export interface ClosingView {
   countersignedBy: string[];
 }
 
-export async function closingView(q: Queryable, voteId: string): Promise<ClosingView> {
+/**
+ * The ClosingView as JSON text, the route's answer: the prepared close (megabytes at a meeting of
+ * thousands) is spliced in as stored, neither parsed nor serialised again — or as the caller
+ * already read it (`prepared`: it never changes once stored).
+ */
+export async function closingView(q: Queryable, voteId: string, prepared?: string): Promise<string> {
   const vote = await findVote(q, voteId);
   if (vote.state !== 'confirming' && vote.state !== 'countersigning' && vote.state !== 'closed') {
     throw new AppError('invalid_state', `The vote is ${vote.state}; nothing is prepared until it closes.`);
   }
-  if (vote.prepared === null) throw new AppError('invalid_state', 'This vote closed in one step (protocol version 1); its record is published.');
+  if (vote.prepared_hash === null) throw new AppError('invalid_state', 'This vote closed in one step (protocol version 1); its record is published.');
   const confirmations = await confirmationsOf(q, voteId);
-  return {
+  const view: Omit<ClosingView, 'prepared'> = {
     voteId,
     state: vote.state,
-    prepared: JSON.parse(vote.prepared) as PreparedClose,
-    preparedHash: vote.prepared_hash!,
+    preparedHash: vote.prepared_hash,
     confirmedBy: confirmations.map((c) => c.memberId),
     confirmations,
     decision: vote.decision === null ? null : (JSON.parse(vote.decision) as UnconfirmedDecision),
@@ -176,6 +205,7 @@ export async function closingView(q: Queryable, voteId: string): Promise<Closing
     inspectors: await listInspectors(q, vote.meeting_id),
     countersignedBy: await listCountersigners(q, voteId),
   };
+  return `{"prepared":${prepared ?? (await readPrepared(q, voteId))},${JSON.stringify(view).slice(1)}`;
 }
 
 /**
@@ -214,37 +244,40 @@ export async function confirmClose(ctx: AppContext, principal: Principal, voteId
  * that the inspectors countersign and the report shows. The meeting must have inspectors, all
  * of them present.
  */
-export async function sealClose(ctx: AppContext, voteId: string, by: string, input: { unconfirmedReason?: string | undefined }): Promise<ClosingView> {
-  await ctx.db.transaction(async (tx) => {
+export async function sealClose(ctx: AppContext, voteId: string, by: string, input: { unconfirmedReason?: string | undefined }): Promise<string> {
+  const prepared = await ctx.db.transaction(async (tx) => {
     const { meeting_id: meetingId } = await findVote(tx, voteId);
     await lockShared(tx, 'meeting', meetingId);
     await lockExclusive(tx, 'vote', voteId);
     const vote = await findVote(tx, voteId, true);
-    if (vote.state === 'countersigning' || vote.state === 'closed') return;
+    if (vote.state === 'countersigning' || vote.state === 'closed') return undefined;
     if (vote.state !== 'confirming') throw new AppError('invalid_state', `The vote is ${vote.state}; close it before sealing its confirmations.`);
     const inspectors = await listInspectors(tx, meetingId);
     if (inspectors.length === 0) throw new AppError('inspectors_missing', 'Designate the meeting’s inspectors (监票人) before sealing the close.');
     const present = new Set((await getAttendance(tx, meetingId)).presentMemberIds);
     const absent = inspectors.find((m) => !present.has(m));
     if (absent) throw new AppError('inspectors_missing', `Inspector ${absent} is not recorded present; designate present members.`);
-    const prepared = JSON.parse(vote.prepared!) as PreparedClose;
+    // 收回, the prepared close's ballots: its tally counts them (returned).
+    const prepared = await readPrepared(tx, voteId);
+    const returned = preparedParts(prepared).tally.returned;
     const confirmations = await confirmationsOf(tx, voteId);
-    const missing = unconfirmedCount(prepared.ballots.length, confirmations.length);
+    const missing = unconfirmedCount(returned, confirmations.length);
     const reason = input.unconfirmedReason?.trim() ?? '';
     if (missing > 0 && reason === '') {
       throw new AppError(
         'confirmations_missing',
-        `${missing} of 收回 ${prepared.ballots.length} ballots have no confirmation yet; wait for them, or seal with a recorded reason.`,
+        `${missing} of 收回 ${returned} ballots have no confirmation yet; wait for them, or seal with a recorded reason.`,
         {
-          extra: { ballots: prepared.ballots.length, confirmations: confirmations.length },
+          extra: { ballots: returned, confirmations: confirmations.length },
         },
       );
     }
     const decision: UnconfirmedDecision | null = missing > 0 ? { unconfirmed: missing, reason, by } : null;
     const hash = sealHash({ voteId, preparedHash: vote.prepared_hash!, confirmations, decision });
     await markVoteSealed(tx, voteId, decision ? JSON.stringify(decision) : null, hash);
+    return prepared;
   });
-  return closingView(ctx.db, voteId);
+  return closingView(ctx.db, voteId, prepared);
 }
 
 /** The confirmations as the record keeps them: sorted by member. */
@@ -258,8 +291,8 @@ async function confirmationsOf(q: Queryable, voteId: string): Promise<MemberSign
  * An inspector countersigns the sealed close with one of their devices. When every designated
  * inspector has countersigned, the close is published in the same transaction.
  */
-export async function countersignClose(ctx: AppContext, principal: Principal, voteId: string, signature: string): Promise<ClosingView> {
-  await ctx.db.transaction(async (tx) => {
+export async function countersignClose(ctx: AppContext, principal: Principal, voteId: string, signature: string): Promise<string> {
+  const prepared = await ctx.db.transaction(async (tx) => {
     const { meeting_id: meetingId } = await findVote(tx, voteId);
     await lockShared(tx, 'meeting', meetingId);
     await lockExclusive(tx, 'vote', voteId);
@@ -267,7 +300,7 @@ export async function countersignClose(ctx: AppContext, principal: Principal, vo
     const inspectors = await listInspectors(tx, meetingId);
     if (!inspectors.includes(principal.personId))
       throw new AppError('forbidden', 'Only a designated inspector (监票人) of this meeting countersigns the close.');
-    if (vote.state === 'closed') return;
+    if (vote.state === 'closed') return undefined;
     if (vote.state !== 'countersigning')
       throw new AppError('invalid_state', `The vote is ${vote.state}; the secretary seals the confirmations before the inspectors countersign.`);
     const device = await readSigningDevice(tx, principal.deviceId);
@@ -277,36 +310,37 @@ export async function countersignClose(ctx: AppContext, principal: Principal, vo
       });
     }
     await upsertCountersignature(tx, voteId, { personId: principal.personId, deviceFingerprint: device.fingerprint, signature });
-    await publishIfCountersigned(ctx, tx, voteId);
+    return (await publishIfCountersigned(ctx, tx, voteId)) ?? undefined;
   });
-  return closingView(ctx.db, voteId);
+  return closingView(ctx.db, voteId, prepared);
 }
 
 /**
  * Appends the vote.closed entry when every inspector designated now has countersigned (called
  * after a countersignature and after a new designation). The caller holds the meeting lock and
- * the vote's lock.
+ * the vote's lock. Answers the prepared close's text it read when it published, else null.
  */
-export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, voteId: string): Promise<boolean> {
+export async function publishIfCountersigned(ctx: AppContext, tx: Queryable, voteId: string): Promise<string | null> {
   const vote = await findVote(tx, voteId, true);
-  if (vote.state !== 'countersigning') return false;
+  if (vote.state !== 'countersigning') return null;
   const inspectors = await listInspectors(tx, vote.meeting_id);
   const rows = await listCountersignatures(tx, voteId);
   const current = new Set(inspectors);
   const countersignatures = sortByMember(
     rows.filter((r) => current.has(r.personId)).map((r) => ({ memberId: r.personId, deviceFingerprint: r.deviceFingerprint, signature: r.signature })),
   );
-  if (inspectors.length === 0 || countersignatures.length < inspectors.length) return false;
-  const prepared = JSON.parse(vote.prepared!) as PreparedClose;
-  const body = {
-    ...prepared,
+  if (inspectors.length === 0 || countersignatures.length < inspectors.length) return null;
+  // The prepared close's members as stored (canonical text), with the signatures added.
+  const prepared = await readPrepared(tx, voteId);
+  const body = canonicalObjectText({
+    ...Object.fromEntries(canonicalMembers(prepared)),
     confirmations: await confirmationsOf(tx, voteId),
     decision: vote.decision === null ? null : (JSON.parse(vote.decision) as UnconfirmedDecision),
     countersignatures,
-  };
-  const entry = await appendEntry(tx, vote.committee_id, 'vote.closed', body);
+  });
+  const entry = await appendCanonicalEntry(tx, vote.committee_id, 'vote.closed', body);
   await markVotePublished(tx, voteId, entry.seq);
-  return true;
+  return prepared;
 }
 
 /**

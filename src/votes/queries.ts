@@ -26,15 +26,17 @@ export interface VoteRow {
   closed_at: Date | null;
   created_seq: number | null;
   closed_seq: number | null;
-  prepared: string | null;
   prepared_hash: string | null;
   decision: string | null;
   seal_hash: string | null;
 }
 
-/** The columns VoteRow holds: never the sealed vote secret. */
+/**
+ * The columns VoteRow holds: never the sealed vote secret, nor the prepared close (megabytes at a
+ * meeting of thousands: close-queries.ts readPrepared reads it where it is needed).
+ */
 const VOTE_COLUMNS =
-  'id, meeting_id, committee_id, title, state, definition, public_key, runoff_of, created_at, opened_at, closed_at, created_seq, closed_seq, prepared, prepared_hash, decision, seal_hash';
+  'id, meeting_id, committee_id, title, state, definition, public_key, runoff_of, created_at, opened_at, closed_at, created_seq, closed_seq, prepared_hash, decision, seal_hash';
 
 // --- votes ---
 

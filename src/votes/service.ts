@@ -8,7 +8,7 @@ import type { AppContext } from '../context.ts';
 import type { Principal } from '../principal.ts';
 import { appendEntry, chainHead, readEntries } from '../chain/store.ts';
 import { isUniqueViolation } from '../db/faults.ts';
-import { lockShared } from '../db/locks.ts';
+import { lockMeetingAndVoteShared, lockShared } from '../db/locks.ts';
 import { sortNames } from '../collation/index.ts';
 import { voteRules } from '../committees/rules.ts';
 import { assertCanRead } from '../committees/access.ts';
@@ -308,8 +308,7 @@ export async function issueToken(
     // issuance only if the member is still present and neither the vote nor the meeting closed.
     // Lock order (src/db/locks.ts): meeting lock, vote lock, then the votes row the foreign key
     // check of the INSERT share-locks.
-    await lockShared(tx, 'meeting', row.meeting_id);
-    await lockShared(tx, 'vote', voteId);
+    await lockMeetingAndVoteShared(tx, row.meeting_id, voteId);
     await ctx.checkpoint?.('issueToken.locked', tx);
     return insertIssuance(tx, {
       voteId,

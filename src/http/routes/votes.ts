@@ -1,7 +1,7 @@
 // Votes: defining, opening, token issuance, the anonymous cast, the close, share links, and the
 // record's public reads (votes/, ledger/). Each route parses its input, checks the caller's
 // roles and calls the votes area.
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../../context.ts';
@@ -86,6 +86,11 @@ const rangeSchema = z
   .refine((r) => r.after === undefined || r.from === undefined, { message: 'give after or from, not both', path: ['after'] });
 
 /** If-None-Match: a list of entity tags, or *. */
+/** An answer already serialised as JSON (the close's views splice the stored prepared close in). */
+function sendJsonText(res: Response, text: string): void {
+  res.type('application/json').send(text);
+}
+
 function ifNoneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   return header.split(',').some((t) => {
@@ -172,7 +177,7 @@ export function votesRouter(ctx: AppContext): Router {
 
   r.get('/v1/votes/:voteId/closing', async (req, res) => {
     const { vote } = await visibleVote(req);
-    res.json(await closingView(ctx.db, vote.id));
+    sendJsonText(res, await closingView(ctx.db, vote.id));
   });
 
   r.post('/v1/votes/:voteId/confirmations', async (req, res) => {
@@ -183,12 +188,12 @@ export function votesRouter(ctx: AppContext): Router {
   r.post('/v1/votes/:voteId/seal', async (req, res) => {
     const { p, vote } = await visibleVote(req);
     assertSecretary(p, vote.committee_id, 'vote');
-    res.json(await sealClose(ctx, vote.id, p.personId, parseBody(sealSchema, req.body)));
+    sendJsonText(res, await sealClose(ctx, vote.id, p.personId, parseBody(sealSchema, req.body)));
   });
 
   r.post('/v1/votes/:voteId/countersignatures', async (req, res) => {
     const { p, vote } = await visibleVote(req);
-    res.json(await countersignClose(ctx, p, vote.id, parseBody(deviceSignatureSchema, req.body).deviceSignature));
+    sendJsonText(res, await countersignClose(ctx, p, vote.id, parseBody(deviceSignatureSchema, req.body).deviceSignature));
   });
 
   r.put('/v1/meetings/:meetingId/inspectors', async (req, res) => {
