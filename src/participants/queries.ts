@@ -119,10 +119,11 @@ export async function spendSlipByHash(
   return (
     await q.query<SlipRow & { spent: boolean }>(
       `WITH slip AS (
-         SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state
+         SELECT s.id, s.meeting_id, s.redeemed_at IS NOT NULL AS redeemed, s.voided_at IS NOT NULL AS voided, m.state AS meeting_state,
+                s.redeemed_at, s.redeem_nonce_hash
            FROM participation_slips s JOIN meetings m ON m.id = s.meeting_id WHERE s.code_hash = $1),
        spent AS (
-         UPDATE participation_slips s SET redeemed_at = $2 FROM meetings m
+         UPDATE participation_slips s SET redeemed_at = $2, redeem_nonce_hash = $3 FROM meetings m
           WHERE s.code_hash = $1 AND m.id = s.meeting_id AND m.state <> 'closed' AND s.redeemed_at IS NULL AND s.voided_at IS NULL RETURNING 1)
        SELECT id, meeting_id, redeemed, voided, meeting_state, redeemed_at, redeem_nonce_hash, EXISTS (SELECT 1 FROM spent) AS spent FROM slip`,
       [codeHash, now, nonceHash],
