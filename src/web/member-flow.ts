@@ -36,6 +36,7 @@ import { RecordError, voteCreatedEntry } from './record.ts';
 import type { StoredVote } from './store.ts';
 import type { Attendance, Closing, Committee, Meeting, Vote } from './types.ts';
 import type { VerifyRequest } from './verify-worker.ts';
+import { VoteTasks } from './vote-tasks.ts';
 
 type VoteRecord = Parameters<typeof findBallotInRecord>[0];
 
@@ -88,12 +89,6 @@ export class MemberFlowError extends Error {
  */
 export type Rewritten = { reason: 'record'; detail: string } | { reason: 'vote_key_changed' };
 
-/** A task's failure on a vote's card: the service's error code, 'network', the protocol's or the flow's own. */
-export interface Failure {
-  code: string;
-  error: unknown;
-}
-
 /** What the page says above the votes. */
 export type PageNotice = { kind: 'info'; what: 'no_committee' | 'no_meeting' } | { kind: 'error'; error: unknown };
 
@@ -120,9 +115,11 @@ export class MemberFlow {
   rewritten: Rewritten | undefined;
   /** What this device keeps per vote, as last stored. */
   readonly local = new Map<string, StoredVote>();
+  /** One device task per vote at a time, each vote's failure kept for its card (vote-tasks.ts). */
+  private readonly tasks = new VoteTasks(failureCode, () => this.deps.onChange());
   /** Votes with a task running (one at a time per vote). */
-  readonly busy = new Set<string>();
-  readonly failures = new Map<string, Failure>();
+  readonly busy = this.tasks.busy;
+  readonly failures = this.tasks.failures;
   /** Hash of each vote's vote.created entry in the verified chain (the fingerprint's source). */
   readonly createdHashes = new Map<string, string>();
   /** The close in progress, by vote, as last read from /closing. */
@@ -198,14 +195,14 @@ export class MemberFlow {
     if (this.rewritten && vote.state !== 'closed') return;
     if ((vote.state === 'draft' || vote.state === 'open') && this.present() && !v?.token) {
       // Not present (yet) or already closed: nothing to fetch, nothing to report.
-      await this.task(vote.id, () => this.ensureToken(vote), ['not_eligible']);
+      await this.tasks.run(vote.id, () => this.ensureToken(vote), ['not_eligible']);
     } else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) {
-      await this.task(vote.id, () => this.sendBallot(vote.id));
+      await this.tasks.run(vote.id, () => this.sendBallot(vote.id));
     } else if (vote.state === 'confirming' && v?.ballot && v.ballotHash && !v.confirmedClose && !v.missingFromClose) {
       // Sealed meanwhile: too late to confirm, nothing to report on the card.
-      await this.task(vote.id, () => this.confirmBallot(vote), ['invalid_state']);
+      await this.tasks.run(vote.id, () => this.confirmBallot(vote), ['invalid_state']);
     } else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) {
-      await this.task(vote.id, () => this.checkCounted(vote));
+      await this.tasks.run(vote.id, () => this.checkCounted(vote));
     }
     if (vote.state === 'countersigning') {
       const view = await this.deps.api.get<Closing>(`/v1/votes/${vote.id}/closing`);
@@ -238,7 +235,7 @@ export class MemberFlow {
     if (!v?.token || !this.canCast(voteId)) return Promise.resolve();
     const token = v.token;
     const choices = v.draft ?? {};
-    return this.task(voteId, async () => {
+    return this.tasks.run(voteId, async () => {
       this.refuseIfRewritten();
       const ballot = validateBallot(v.definition, buildBallot(token, choices));
       // Into the outbox before anything is sent, network or not: from here on this device only
@@ -250,7 +247,7 @@ export class MemberFlow {
 
   /** 签字确认: signs this device's own hash of the sealed close it verified. */
   countersign(voteId: string): Promise<void> {
-    return this.task(voteId, async () => {
+    return this.tasks.run(voteId, async () => {
       const audit = this.audits.get(voteId);
       const view = this.closings.get(voteId);
       if (!audit?.report?.ok || !audit.localSeal || !view || audit.key !== auditKey(view) || audit.localSeal !== view.sealHash) return;
@@ -441,23 +438,6 @@ export class MemberFlow {
     const record = { committeeId: vote.committeeId, voteId: vote.id, entries: [...chain, entry], head: { seq: entry.seq, hash: entry.hash } };
     const report = await this.deps.verify({ record, jwks: await this.deps.record.serviceKeys(), beforeCountersigning: true });
     return { report, localSeal };
-  }
-
-  /** Runs one device task per vote at a time, keeping its failure for the vote's card. */
-  private async task(voteId: string, fn: () => Promise<void>, quiet: string[] = []): Promise<void> {
-    if (this.busy.has(voteId)) return;
-    this.busy.add(voteId);
-    this.deps.onChange();
-    try {
-      await fn();
-      this.failures.delete(voteId);
-    } catch (e) {
-      if (e instanceof ApiError && quiet.includes(e.code)) this.failures.delete(voteId);
-      else this.failures.set(voteId, { code: failureCode(e), error: e });
-    } finally {
-      this.busy.delete(voteId);
-      this.deps.onChange();
-    }
   }
 }
 

@@ -13,10 +13,10 @@ import type { ChainEntry } from '../protocol/chain.ts';
 import { buildBallot, createTokenRequest, finishToken } from '../protocol/member-ballot.ts';
 import { ABSTAIN, BLANK, isShapedItem, marksOf, RECOMMEND, type EvaluationItem, type RecommendationItem, type ShapedItem } from '../protocol/shapes.ts';
 import { versionOf } from '../protocol/version.ts';
-import { ApiError } from './api.ts';
-import { countedInRecord, failureCode, sendFromOutbox, type Failure, type MemberFlowDeps } from './member-flow.ts';
+import { countedInRecord, failureCode, sendFromOutbox, type MemberFlowDeps } from './member-flow.ts';
 import { voteCreatedEntry } from './record.ts';
 import type { StoredParticipant, StoredVote } from './store.ts';
+import { VoteTasks } from './vote-tasks.ts';
 
 /** A participant's vote as this phone keeps it: a shaped definition and its cells. */
 export type SlipVote = StoredVote<AnyVoteDefinition, AnyChoices>;
@@ -150,8 +150,14 @@ export class SlipFlow {
   /** The votes were read at least once (the page may say "no vote open yet"). */
   loaded = false;
   readonly local = new Map<string, SlipVote>();
-  readonly busy = new Set<string>();
-  readonly failures = new Map<string, Failure>();
+  /** One task per vote at a time, each vote's failure kept for its card (vote-tasks.ts); the flow's own refusals by their code. */
+  private readonly tasks = new VoteTasks(
+    (e) => (e instanceof SlipFlowError ? e.code : failureCode(e)),
+    () => this.deps.onChange(),
+  );
+  /** Votes with a task running (one at a time per vote). */
+  readonly busy = this.tasks.busy;
+  readonly failures = this.tasks.failures;
 
   constructor(private readonly deps: SlipFlowDeps) {}
 
@@ -235,9 +241,9 @@ export class SlipFlow {
 
   private async step(vote: ParticipantVote): Promise<void> {
     const v = this.local.get(vote.id);
-    if (vote.state === 'open' && !v?.token) await this.task(vote.id, () => this.ensureToken(vote), ['invalid_state']);
-    else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) await this.task(vote.id, () => this.send(vote));
-    else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) await this.task(vote.id, () => this.checkCounted(vote));
+    if (vote.state === 'open' && !v?.token) await this.tasks.run(vote.id, () => this.ensureToken(vote), ['invalid_state']);
+    else if (vote.state === 'open' && v?.ballot && !v.receipt && !v.refused) await this.tasks.run(vote.id, () => this.send(vote));
+    else if (vote.state === 'closed' && v?.receipt && v.counted === undefined) await this.tasks.run(vote.id, () => this.checkCounted(vote));
   }
 
   /** After the close: the ballot found in the checked record, its receipt holding (as a member's device does). */
@@ -321,7 +327,7 @@ export class SlipFlow {
     const vote = this.votes.find((x) => x.id === voteId);
     if (!v?.token || !vote || !this.canCast(voteId)) return Promise.resolve();
     const token = v.token;
-    return this.task(voteId, async () => {
+    return this.tasks.run(voteId, async () => {
       const ballot = validateBallot(v.definition, buildBallot(token, slipChoices(v.definition, v.draft)));
       await this.keep({ ...v, ballot, ballotHash: ballotHash(ballot) });
       await this.send(vote);
@@ -331,21 +337,5 @@ export class SlipFlow {
   private async keep(v: SlipVote): Promise<void> {
     await this.deps.storage.save(v);
     this.local.set(v.voteId, v);
-  }
-
-  private async task(voteId: string, fn: () => Promise<void>, quiet: string[] = []): Promise<void> {
-    if (this.busy.has(voteId)) return;
-    this.busy.add(voteId);
-    this.deps.onChange();
-    try {
-      await fn();
-      this.failures.delete(voteId);
-    } catch (e) {
-      if (e instanceof ApiError && quiet.includes(e.code)) this.failures.delete(voteId);
-      else this.failures.set(voteId, { code: e instanceof SlipFlowError ? e.code : failureCode(e), error: e });
-    } finally {
-      this.busy.delete(voteId);
-      this.deps.onChange();
-    }
   }
 }

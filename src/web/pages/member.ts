@@ -33,7 +33,7 @@ import { checkVoteRecord, fingerprintWords, headDigits, pinnedDefinition, servic
 import { signedInPage } from '../signed-in.ts';
 import { loadVote, saveVote, type StoredVote } from '../store.ts';
 import type { Vote } from '../types.ts';
-import { errorText, notice, poll, shortHash } from '../ui.ts';
+import { errorText, notice, poll, renderVoteCards, shortHash, type VoteCards } from '../ui.ts';
 import { ballotForm } from './member/ballot.ts';
 import { auditProblem, closeCheck, inspectorPanel, runVerifier } from './member/close.ts';
 
@@ -62,7 +62,7 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
 
   const head = h('section', { class: 'card member-head' });
   const list = h('div', { class: 'votes' });
-  const cards = new Map<string, { el: HTMLElement; key: string }>();
+  const cards: VoteCards = new Map();
   let headKey = '';
   const watch = deviceWatch(session);
   // The ballots before the device watch: the open ballot is what a member comes to this page for.
@@ -185,46 +185,34 @@ function runMember(root: HTMLElement, session: Session, params: URLSearchParams)
 
   function render(): void {
     renderHead();
-    const seen = new Set<string>();
-    for (const vote of flow.votes) {
-      seen.add(vote.id);
-      const v = flow.local.get(vote.id);
-      const view = flow.closings.get(vote.id);
-      const audit = flow.audits.get(vote.id);
-      const key = JSON.stringify([
-        v?.confirmedClose ?? null,
-        v?.missingFromClose ?? null,
-        view ? [view.state, view.sealHash, view.countersignedBy, view.inspectors, view.confirmations.length, view.decision] : null,
-        audit ? [audit.key, audit.running, audit.report?.ok ?? null, audit.problem ? auditProblem(audit.problem) : null] : null,
-        document.documentElement.lang,
-        vote.state,
-        flow.present(),
-        Boolean(v?.token),
-        v?.draft,
-        Boolean(v?.ballot),
-        v?.receipt ?? null,
-        v?.counted ?? null,
-        v?.refused ?? null,
-        flow.busy.has(vote.id),
-        failureMsg(vote.id) ?? null,
-        confirming === vote.id,
-        flow.createdHashes.get(vote.id) ?? null,
-        flow.rewritten ?? null,
-      ]);
-      const old = cards.get(vote.id);
-      if (old?.key === key) continue;
-      const el = voteCard(vote, v);
-      if (old) old.el.replaceWith(el);
-      cards.set(vote.id, { el, key });
-    }
-    for (const [id, c] of cards) {
-      if (seen.has(id)) continue;
-      c.el.remove();
-      cards.delete(id);
-    }
-    // The open ballot first (one tap away on a phone), then the meeting's order: the newest vote last.
-    const order = [...flow.votes.filter((v) => v.state === 'open'), ...flow.votes.filter((v) => v.state !== 'open')].map((v) => cards.get(v.id)!.el);
-    if (order.some((el, i) => list.children[i] !== el)) list.replaceChildren(...order);
+    renderVoteCards(list, cards, flow.votes, cardKey, (vote) => voteCard(vote, flow.local.get(vote.id)));
+  }
+
+  /** Everything a vote's card shows: the card is drawn again when this changes. */
+  function cardKey(vote: Vote): unknown[] {
+    const v = flow.local.get(vote.id);
+    const view = flow.closings.get(vote.id);
+    const audit = flow.audits.get(vote.id);
+    return [
+      v?.confirmedClose ?? null,
+      v?.missingFromClose ?? null,
+      view ? [view.state, view.sealHash, view.countersignedBy, view.inspectors, view.confirmations.length, view.decision] : null,
+      audit ? [audit.key, audit.running, audit.report?.ok ?? null, audit.problem ? auditProblem(audit.problem) : null] : null,
+      document.documentElement.lang,
+      vote.state,
+      flow.present(),
+      Boolean(v?.token),
+      v?.draft,
+      Boolean(v?.ballot),
+      v?.receipt ?? null,
+      v?.counted ?? null,
+      v?.refused ?? null,
+      flow.busy.has(vote.id),
+      failureMsg(vote.id) ?? null,
+      confirming === vote.id,
+      flow.createdHashes.get(vote.id) ?? null,
+      flow.rewritten ?? null,
+    ];
   }
 
   function voteCard(vote: Vote, v: StoredVote | undefined): HTMLElement {

@@ -13,7 +13,7 @@ import { L, stateLabel } from '../i18n.ts';
 import { checkHeldRecord, headDigits, openingRecord, serviceKeys } from '../record.ts';
 import { shapedItem, SlipFlow, SlipFlowError, type ParticipantVote, type SlipVote } from '../slip-flow.ts';
 import { loadParticipant, loadRedeemNonce, loadSlipVote, saveParticipant, saveRedeemNonce, saveSlipVote, type StoredParticipant } from '../store.ts';
-import { errorText, notice, poll, shortHash } from '../ui.ts';
+import { errorText, notice, poll, renderVoteCards, shortHash, type VoteCards } from '../ui.ts';
 import { evaluationBallot, recommendationBallot, slipReview } from './slip/ballot.ts';
 
 const REFRESH_MS = 2000;
@@ -45,7 +45,7 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
   const head = h('section', { class: 'card slip-head' });
   const list = h('div', { class: 'votes' });
   put(root, h('div', { class: 'slip member' }, head, list));
-  const cards = new Map<string, { el: HTMLElement; key: string }>();
+  const cards: VoteCards = new Map();
   const queries = new Map<string, string>();
   let reviewing: string | undefined;
   let started = false;
@@ -114,36 +114,25 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
   function render(): void {
     if (stopped) return;
     renderHead();
-    const seen = new Set<string>();
-    for (const vote of flow.votes) {
-      seen.add(vote.id);
-      const v = flow.local.get(vote.id);
-      const f = flow.failures.get(vote.id);
-      const key = JSON.stringify([
-        document.documentElement.lang,
-        vote.state,
-        Boolean(v?.token),
-        Boolean(v?.ballot),
-        v?.receipt ?? null,
-        v?.counted ?? null,
-        v?.refused ?? null,
-        flow.busy.has(vote.id),
-        f ? [f.code, problemText(f.error)] : null,
-        reviewing === vote.id ? v?.draft : null,
-      ]);
-      const old = cards.get(vote.id);
-      if (old?.key === key) continue;
-      const el = voteCard(vote, v);
-      if (old) old.el.replaceWith(el);
-      cards.set(vote.id, { el, key });
-    }
-    for (const [id, c] of cards) {
-      if (seen.has(id)) continue;
-      c.el.remove();
-      cards.delete(id);
-    }
-    const order = [...flow.votes.filter((v) => v.state === 'open'), ...flow.votes.filter((v) => v.state !== 'open')].map((v) => cards.get(v.id)!.el);
-    if (order.some((el, i) => list.children[i] !== el)) list.replaceChildren(...order);
+    renderVoteCards(list, cards, flow.votes, cardKey, (vote) => voteCard(vote, flow.local.get(vote.id)));
+  }
+
+  /** Everything a vote's card shows: the card is drawn again when this changes. */
+  function cardKey(vote: ParticipantVote): unknown[] {
+    const v = flow.local.get(vote.id);
+    const f = flow.failures.get(vote.id);
+    return [
+      document.documentElement.lang,
+      vote.state,
+      Boolean(v?.token),
+      Boolean(v?.ballot),
+      v?.receipt ?? null,
+      v?.counted ?? null,
+      v?.refused ?? null,
+      flow.busy.has(vote.id),
+      f ? [f.code, problemText(f.error)] : null,
+      reviewing === vote.id ? v?.draft : null,
+    ];
   }
 
   function voteCard(vote: ParticipantVote, v: SlipVote | undefined): HTMLElement {
