@@ -17,7 +17,8 @@ import { signedInPage } from '../signed-in.ts';
 import { linkBase } from '../site.ts';
 import { describeOutcome } from '../outcome.ts';
 import { candidatesOf, renderPreview } from './secretary/candidate-preview.ts';
-import { inRosterOrder, itemsSummary, meetingState, setProgress, setTurnout, setWaiting, shapedOutcome } from './secretary/vote-parts.ts';
+import { inspectorPicker } from './secretary/inspector-picker.ts';
+import { itemsSummary, meetingState, setProgress, setTurnout, setWaiting, shapedOutcome } from './secretary/vote-parts.ts';
 import { newSlipsMeetingForm, slipsMeetingSections } from './secretary/slips-meeting.ts';
 import { compositePanel } from './secretary/composite.ts';
 
@@ -457,46 +458,26 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
    * They check each close on their phones and sign it; a later designation replaces this one.
    */
   function inspectorsSection(meeting: Meeting, members: Member[], attendance: Attendance, current: string[]): HTMLElement {
-    const names = new Map(members.map((m) => [m.memberId, m.name]));
-    const msg = h('div');
-    const boxes = new Map<string, HTMLInputElement>();
     const present = members.filter((m) => m.active && m.votingRight && attendance.presentMemberIds.includes(m.memberId));
-    const shown = inRosterOrder(current, names).map((id) => names.get(id) ?? id);
-    const count = h('p', { class: 'inspector-count', 'aria-live': 'polite' });
-    const update = () => {
-      const n = [...boxes.values()].filter((b) => b.checked).length;
-      put(count, L(`已勾选 ${n} 人`, `${n} ticked`), n > 0 && n !== 2 ? h('span', { class: 'hint' }, L('（通常为两名）', ' (usually two)')) : null);
-    };
-    const list = h(
-      'ul',
-      { class: 'inspector-list' },
-      present.map((m) => {
-        const box = h('input', {
-          type: 'checkbox',
-          value: m.memberId,
-          checked: current.includes(m.memberId),
-          disabled: meeting.state === 'closed',
-          onchange: update,
-        });
-        boxes.set(m.memberId, box);
-        return h('li', null, h('label', { class: 'check' }, box, h('span', null, m.name)));
-      }),
-    );
-    update();
+    const picker = inspectorPicker({
+      names: new Map(members.map((m) => [m.memberId, m.name])),
+      eligible: present,
+      inspectors: current,
+      closed: meeting.state === 'closed',
+      none: L(
+        '尚未指定监票人。每项表决须经监票人在手机上核验并签字后才公布结果。',
+        'No inspectors yet. Each vote’s result is published only once its inspectors have checked and signed it on their phones.',
+      ),
+      designate: async (chosen) => {
+        await session.put(`/v1/meetings/${meeting.id}/inspectors`, { inspectors: chosen });
+        await showMeeting();
+      },
+    });
     return h(
       'section',
       { class: 'card inspectors', 'data-inspectors': current.length },
       h('h3', null, L('监票人', 'Inspectors (监票人)')),
-      h(
-        'p',
-        { class: `current-inspectors ${current.length > 0 ? '' : 'none'}` },
-        current.length > 0
-          ? [L('本次会议监票人：', 'Inspectors of this meeting: '), h('strong', { class: 'inspector-names' }, shown.join(L('、', ', ')))]
-          : L(
-              '尚未指定监票人。每项表决须经监票人在手机上核验并签字后才公布结果。',
-              'No inspectors yet. Each vote’s result is published only once its inspectors have checked and signed it on their phones.',
-            ),
-      ),
+      picker.current,
       meeting.state === 'closed'
         ? null
         : present.length === 0
@@ -517,35 +498,11 @@ function runSecretary(root: HTMLElement, session: Session, params: URLSearchPara
                   'Tick the inspectors among the members present (usually two). A new designation replaces the earlier one and is recorded publicly.',
                 ),
               ),
-              list,
-              count,
-              h(
-                'div',
-                { class: 'row' },
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'primary designate-inspectors',
-                    onclick: async () => {
-                      const chosen = [...boxes.entries()].filter(([, b]) => b.checked).map(([id]) => id);
-                      if (chosen.length === 0) {
-                        put(msg, notice('error', L('请至少勾选一名监票人。', 'Tick at least one inspector.')));
-                        return;
-                      }
-                      try {
-                        await session.put(`/v1/meetings/${meeting.id}/inspectors`, { inspectors: chosen });
-                        await showMeeting();
-                      } catch (e) {
-                        put(msg, notice('error', errorText(e)));
-                      }
-                    },
-                  },
-                  current.length > 0 ? L('重新指定监票人', 'Designate again') : L('指定监票人', 'Designate inspectors'),
-                ),
-              ),
+              picker.list,
+              picker.count,
+              h('div', { class: 'row' }, picker.button),
             ],
-      msg,
+      picker.msg,
     );
   }
 

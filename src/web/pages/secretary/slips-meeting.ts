@@ -10,7 +10,7 @@ import type { Attendance, Committee, Meeting, Member } from '../../types.ts';
 import { errorText, notice } from '../../ui.ts';
 import { shapedVoteForm } from './shaped-vote-form.ts';
 import { slipsSection } from './slip-sheets.ts';
-import { inRosterOrder } from './vote-parts.ts';
+import { inspectorPicker } from './inspector-picker.ts';
 
 /** 新建凭条参会会议: beside the committee's own meetings, with the number expected (应到). */
 export function newSlipsMeetingForm(session: Session, c: Committee, onCreated: (m: Meeting) => Promise<void>): HTMLElement {
@@ -84,66 +84,28 @@ export function slipsMeetingSections(p: SlipsPanel): HTMLElement[] {
  * such a meeting has: 实到 is the slips issued) and designated in one step.
  */
 function slipsInspectors(p: SlipsPanel): HTMLElement {
-  const names = new Map(p.members.map((m) => [m.memberId, m.name]));
-  const eligible = p.members.filter((m) => m.active && m.votingRight);
-  const boxes = new Map<string, HTMLInputElement>();
-  const msg = h('div');
-  const list = h(
-    'ul',
-    { class: 'inspector-list' },
-    eligible.map((m) => {
-      const box = h('input', { type: 'checkbox', value: m.memberId, checked: p.inspectors.includes(m.memberId), disabled: p.meeting.state === 'closed' });
-      boxes.set(m.memberId, box);
-      return h('li', null, h('label', { class: 'check' }, box, h('span', null, m.name)));
-    }),
-  );
-  const shown = inRosterOrder(p.inspectors, names).map((id) => names.get(id) ?? id);
+  const picker = inspectorPicker({
+    names: new Map(p.members.map((m) => [m.memberId, m.name])),
+    eligible: p.members.filter((m) => m.active && m.votingRight),
+    inspectors: p.inspectors,
+    closed: p.meeting.state === 'closed',
+    none: L(
+      '尚未指定监票人。监票人由本委员会委员担任，在手机上核验并签字后才公布结果。',
+      'No inspectors yet. They are members of the committee; a result is published once they have checked and signed it on their phones.',
+    ),
+    designate: async (chosen) => {
+      // The inspectors must be present: recorded first, then designated.
+      await p.session.put<Attendance>(`/v1/meetings/${p.meeting.id}/attendance`, { present: chosen });
+      await p.session.put(`/v1/meetings/${p.meeting.id}/inspectors`, { inspectors: chosen });
+      await p.refresh();
+    },
+  });
   return h(
     'section',
     { class: 'card inspectors slips-inspectors', 'data-inspectors': p.inspectors.length },
     h('h3', null, L('监票人', 'Inspectors (监票人)')),
-    h(
-      'p',
-      { class: `current-inspectors ${p.inspectors.length > 0 ? '' : 'none'}` },
-      p.inspectors.length > 0
-        ? [L('本次会议监票人：', 'Inspectors of this meeting: '), h('strong', { class: 'inspector-names' }, shown.join(L('、', ', ')))]
-        : L(
-            '尚未指定监票人。监票人由本委员会委员担任，在手机上核验并签字后才公布结果。',
-            'No inspectors yet. They are members of the committee; a result is published once they have checked and signed it on their phones.',
-          ),
-    ),
-    p.meeting.state === 'closed'
-      ? null
-      : [
-          list,
-          h(
-            'div',
-            { class: 'row' },
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'primary designate-inspectors',
-                onclick: async () => {
-                  const chosen = [...boxes.entries()].filter(([, b]) => b.checked).map(([id]) => id);
-                  if (chosen.length === 0) {
-                    put(msg, notice('error', L('请至少勾选一名监票人。', 'Tick at least one inspector.')));
-                    return;
-                  }
-                  try {
-                    // The inspectors must be present: recorded first, then designated.
-                    await p.session.put<Attendance>(`/v1/meetings/${p.meeting.id}/attendance`, { present: chosen });
-                    await p.session.put(`/v1/meetings/${p.meeting.id}/inspectors`, { inspectors: chosen });
-                    await p.refresh();
-                  } catch (e) {
-                    put(msg, notice('error', errorText(e)));
-                  }
-                },
-              },
-              p.inspectors.length > 0 ? L('重新指定监票人', 'Designate again') : L('指定监票人', 'Designate inspectors'),
-            ),
-          ),
-        ],
-    msg,
+    picker.current,
+    p.meeting.state === 'closed' ? null : [picker.list, picker.count, h('div', { class: 'row' }, picker.button)],
+    picker.msg,
   );
 }
