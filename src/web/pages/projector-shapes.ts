@@ -130,6 +130,21 @@ function recommendationTable(rows: RecommendationRow[], item: Pick<Recommendatio
   );
 }
 
+/** 优秀率, 称职以上率, 不称职率: the last three columns of the evaluation and composite tables. */
+const RATES = [
+  ['excellent', '优秀率', 'Excellent'],
+  ['competentOrBetter', '称职以上率', 'Competent+'],
+  ['inadequate', '不称职率', 'Inadequate'],
+] as const;
+
+function rateHeads(): HTMLElement[] {
+  return RATES.map(([, zh, en]) => h('th', { class: 'num' }, L(zh, en)));
+}
+
+function rateCells(cell: (rate: (typeof RATES)[number][0]) => string | Node): HTMLElement[] {
+  return RATES.map(([rate]) => h('td', { class: 'num', 'data-col': `rate-${rate}` }, cell(rate)));
+}
+
 function evaluationTable(rows: EvaluationRow[], t: Pick<EvaluationTally, 'grades'>): HTMLElement {
   return scrollBox(
     L('民主测评结果', 'Evaluation results'),
@@ -145,9 +160,7 @@ function evaluationTable(rows: EvaluationRow[], t: Pick<EvaluationTally, 'grades
           h('th', { class: 'name' }, L('姓名', 'Name')),
           t.grades.map((g) => h('th', { class: 'num' }, g.name)),
           h('th', { class: 'num' }, L('弃权', 'Abstain')),
-          h('th', { class: 'num' }, L('优秀率', 'Excellent')),
-          h('th', { class: 'num' }, L('称职以上率', 'Competent+')),
-          h('th', { class: 'num' }, L('不称职率', 'Inadequate')),
+          rateHeads(),
         ),
       ),
       h(
@@ -160,9 +173,7 @@ function evaluationTable(rows: EvaluationRow[], t: Pick<EvaluationTally, 'grades
             h('th', { scope: 'row', class: 'name' }, r.name),
             r.cells.map((c, i) => h('td', { class: 'num', 'data-grade': t.grades[i]!.code }, c.count)),
             h('td', { class: 'num', 'data-col': 'abstain' }, r.abstain),
-            h('td', { class: 'num', 'data-col': 'rate-excellent' }, percentCell(r.excellent)),
-            h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, percentCell(r.competentOrBetter)),
-            h('td', { class: 'num', 'data-col': 'rate-inadequate' }, percentCell(r.inadequate)),
+            rateCells((rate) => percentCell(r[rate])),
           ),
         ),
       ),
@@ -186,9 +197,7 @@ function compositeTable(rows: CompositeRow[], body: CompositeBody): HTMLElement 
           body.sources.map((s) => h('th', { class: 'num' }, s.label, h('span', { class: 'weight' }, L(`（权重 ${s.weight}%）`, ` (weight ${s.weight}%)`)))),
           h('th', { class: 'num' }, L('综合得分', 'Composite')),
           h('th', { class: 'num' }, L('名次', 'Rank')),
-          h('th', { class: 'num' }, L('优秀率', 'Excellent')),
-          h('th', { class: 'num' }, L('称职以上率', 'Competent+')),
-          h('th', { class: 'num' }, L('不称职率', 'Inadequate')),
+          rateHeads(),
         ),
       ),
       h(
@@ -202,9 +211,7 @@ function compositeTable(rows: CompositeRow[], body: CompositeBody): HTMLElement 
             r.sourceScores.map((s, i) => h('td', { class: 'num', 'data-source': i }, s)),
             h('td', { class: 'num score', 'data-col': 'score' }, r.score),
             h('td', { class: 'num', 'data-col': 'rank' }, r.rank),
-            h('td', { class: 'num', 'data-col': 'rate-excellent' }, `${r.excellent}%`),
-            h('td', { class: 'num', 'data-col': 'rate-competentOrBetter' }, `${r.competentOrBetter}%`),
-            h('td', { class: 'num', 'data-col': 'rate-inadequate' }, `${r.inadequate}%`),
+            rateCells((rate) => `${r[rate]}%`),
           ),
         ),
       ),
