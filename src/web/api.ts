@@ -121,10 +121,11 @@ export function recordGet<T>(path: string, init: { ifNoneMatch?: string; share?:
   const headers: Record<string, string> = {};
   if (init.ifNoneMatch !== undefined) headers['if-none-match'] = init.ifNoneMatch;
   if (init.share !== undefined) return publicGet<T>(path, { ...headers, 'piaojue-share': init.share });
+  // The access token and the participant credential go only to this service (an address typed
+  // on the observer page may be another's).
+  const here = path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\');
   // A participant's phone (issue 15) reads its own meeting's votes with its credential.
-  if (init.participant !== undefined) return publicGet<T>(path, { ...headers, 'piaojue-participant': init.participant });
-  // The access token goes only to this service (an address typed on the observer page may be another's).
-  const here = path.startsWith('/') && !path.startsWith('//');
+  if (init.participant !== undefined) return publicGet<T>(path, here ? { ...headers, 'piaojue-participant': init.participant } : headers);
   return signedIn && here ? signedIn.read<T>(path, headers) : publicGet<T>(path, headers);
 }
 

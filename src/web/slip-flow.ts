@@ -113,6 +113,22 @@ export function credentialSubject(credential: string): string {
   return claims.sub;
 }
 
+/**
+ * The participant credential this phone holds for a meeting, for the pages the phone opens from
+ * its slip page (the observer's check of a vote's record, the printed sheet): the current slip's,
+ * when it is that meeting's and not expired (an expired one would be refused, token_invalid).
+ * The page's address names only the meeting; the credential never leaves the phone's storage
+ * except in the Piaojue-Participant header.
+ */
+export async function meetingCredential(
+  storage: Pick<SlipFlowDeps['storage'], 'loadParticipant'>,
+  meetingId: string,
+  now: number = Date.now(),
+): Promise<string | undefined> {
+  const p = await storage.loadParticipant();
+  return p !== undefined && p.meetingId === meetingId && Date.parse(p.expiresAt) > now ? p.credential : undefined;
+}
+
 // ---- the ballot's arithmetic, for the page ----
 
 /** A recommendation ballot's marks against k: over k, the whole ballot counts as 无效 (allowed, as on paper). */

@@ -14,6 +14,7 @@ import {
   codeHash,
   evaluationCount,
   filterCandidates,
+  meetingCredential,
   recommendationCount,
   REDEEM_BACKOFF_MS,
   redeemRetryDelay,
@@ -354,6 +355,18 @@ describe('the slip', () => {
     const w = world();
     expect(await w.flow.start(undefined)).toBe(false);
     expect(w.flow.notice).toEqual({ kind: 'no_slip' });
+  });
+});
+
+describe('the credential for the pages the phone opens (observer, printed sheet)', () => {
+  it('is the current slip’s for its own meeting while valid; none for another meeting, an expired one, or no slip', async () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    const kept: StoredParticipant = { slipId: 'slip-7', meetingId: 'm-1', credential, expiresAt: '2026-12-01T12:00:00Z', codeHash: codeHash(CODE) };
+    const storage = (p: StoredParticipant | undefined) => ({ loadParticipant: () => Promise.resolve(p) });
+    expect(await meetingCredential(storage(kept), 'm-1', now)).toBe(credential);
+    expect(await meetingCredential(storage(kept), 'm-2', now)).toBeUndefined();
+    expect(await meetingCredential(storage({ ...kept, expiresAt: '2026-12-01T10:00:00Z' }), 'm-1', now)).toBeUndefined();
+    expect(await meetingCredential(storage(undefined), 'm-1', now)).toBeUndefined();
   });
 });
 

@@ -193,7 +193,11 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
         card.append(
           h(
             'a',
-            { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` },
+            {
+              class: 'link record-link',
+              // The meeting named, not the credential: the observer page reads the record with the one kept on this phone.
+              href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}&meeting=${encodeURIComponent(vote.definition.meetingId)}`,
+            },
             L('查看并验证计票记录 →', 'See and verify the record →'),
           ),
         );
