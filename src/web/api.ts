@@ -26,10 +26,23 @@ export class ApiError extends Error {
     readonly title: string,
     detail: string,
     readonly field?: string,
+    /** The wait the service asked for (Retry-After on a 429 or 503), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(detail);
     this.name = 'ApiError';
   }
+}
+
+/** A Retry-After header's wait in ms: delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: number = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its day and month ("Tue, 01 Dec 2026 10:00:30 GMT"); a bare number that is not delay-seconds is unreadable.
+  if (!/[a-z]/i.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 async function call<T>(
@@ -71,6 +84,7 @@ async function call<T>(
       typeof p.title === 'string' ? p.title : `HTTP ${res.status}`,
       typeof p.detail === 'string' ? p.detail : text.slice(0, 200),
       typeof p.field === 'string' ? p.field : undefined,
+      parseRetryAfter(res.headers.get('retry-after')),
     );
   }
   return body as T;
@@ -107,10 +121,11 @@ export function recordGet<T>(path: string, init: { ifNoneMatch?: string; share?:
   const headers: Record<string, string> = {};
   if (init.ifNoneMatch !== undefined) headers['if-none-match'] = init.ifNoneMatch;
   if (init.share !== undefined) return publicGet<T>(path, { ...headers, 'piaojue-share': init.share });
+  // The access token and the participant credential go only to this service (an address typed
+  // on the observer page may be another's).
+  const here = path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\');
   // A participant's phone (issue 15) reads its own meeting's votes with its credential.
-  if (init.participant !== undefined) return publicGet<T>(path, { ...headers, 'piaojue-participant': init.participant });
-  // The access token goes only to this service (an address typed on the observer page may be another's).
-  const here = path.startsWith('/') && !path.startsWith('//');
+  if (init.participant !== undefined) return publicGet<T>(path, here ? { ...headers, 'piaojue-participant': init.participant } : headers);
   return signedIn && here ? signedIn.read<T>(path, headers) : publicGet<T>(path, headers);
 }
 

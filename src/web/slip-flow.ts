@@ -13,6 +13,7 @@ import type { ChainEntry } from '../protocol/chain.ts';
 import { buildBallot, createTokenRequest, finishToken } from '../protocol/member-ballot.ts';
 import { ABSTAIN, BLANK, isShapedItem, marksOf, RECOMMEND, type EvaluationItem, type RecommendationItem, type ShapedItem } from '../protocol/shapes.ts';
 import { versionOf } from '../protocol/version.ts';
+import { ApiError } from './api.ts';
 import { countedInRecord, failureCode, sendFromOutbox, type MemberFlowDeps } from './member-flow.ts';
 import { voteCreatedEntry } from './record.ts';
 import type { StoredParticipant, StoredVote } from './store.ts';
@@ -62,6 +63,8 @@ export interface SlipFlowDeps {
   explain(e: unknown): string;
   onChange(): void;
   now?: () => number;
+  /** Waits `ms` before a redeem is sent again (the page: a timer; tests: a fake clock). */
+  sleep(ms: number): Promise<void>;
 }
 
 /** Why the flow itself refused; the page words each code. */
@@ -77,6 +80,25 @@ export class SlipFlowError extends Error {
 /** The redemption nonce's size: 128 random bits. */
 const REDEEM_NONCE_BYTES = 16;
 
+/** The waits between redeems of a code whose answer did not come: 1 s, doubling, at most 16 s. */
+export const REDEEM_BACKOFF_MS = { first: 1000, max: 16_000 } as const;
+/** The longest Retry-After the phone honours as asked (a longer one waits this long and asks again). */
+const RETRY_AFTER_MAX_MS = 60_000;
+
+/**
+ * Whether a failed redeem is sent again, and after how long (ms): a lost network, a 5xx or a 429
+ * is transient — after the service's Retry-After when it gave one, else after the backoff for
+ * this `attempt` (0 for the first failure). A definite answer about the code (slip_spent,
+ * slip_voided, an invalid code, any other 4xx) or anything not from the service: undefined, stop.
+ */
+export function redeemRetryDelay(e: unknown, attempt: number): number | undefined {
+  if (!(e instanceof ApiError)) return undefined;
+  const transient = e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
+  if (!transient) return undefined;
+  if (e.retryAfterMs !== undefined) return Math.min(e.retryAfterMs, RETRY_AFTER_MAX_MS);
+  return Math.min(REDEEM_BACKOFF_MS.first * 2 ** Math.min(attempt, 30), REDEEM_BACKOFF_MS.max);
+}
+
 /** SHA-256 (hex) of a participation code: what the phone keeps of it. */
 export function codeHash(code: string): string {
   return bytesToHex(sha256(new TextEncoder().encode(code)));
@@ -89,6 +111,22 @@ export function credentialSubject(credential: string): string {
   const claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as { sub?: unknown };
   if (typeof claims.sub !== 'string') throw new Error('not a participant credential');
   return claims.sub;
+}
+
+/**
+ * The participant credential this phone holds for a meeting, for the pages the phone opens from
+ * its slip page (the observer's check of a vote's record, the printed sheet): the current slip's,
+ * when it is that meeting's and not expired (an expired one would be refused, token_invalid).
+ * The page's address names only the meeting; the credential never leaves the phone's storage
+ * except in the Piaojue-Participant header.
+ */
+export async function meetingCredential(
+  storage: Pick<SlipFlowDeps['storage'], 'loadParticipant'>,
+  meetingId: string,
+  now: number = Date.now(),
+): Promise<string | undefined> {
+  const p = await storage.loadParticipant();
+  return p !== undefined && p.meetingId === meetingId && Date.parse(p.expiresAt) > now ? p.credential : undefined;
 }
 
 // ---- the ballot's arithmetic, for the page ----
@@ -141,7 +179,12 @@ export function shapedItem(def: AnyVoteDefinition): ShapedItem {
 }
 
 /** What the page says above the votes. */
-export type SlipNotice = { kind: 'no_slip' } | { kind: 'redeem_failed'; error: unknown } | { kind: 'error'; error: unknown };
+export type SlipNotice =
+  | { kind: 'no_slip' }
+  /** The code's redeem failed for now (network, 5xx, 429): it is sent again, with the same nonce, after `waitMs`. */
+  | { kind: 'reconnecting'; error: unknown; attempt: number; waitMs: number }
+  | { kind: 'redeem_failed'; error: unknown }
+  | { kind: 'error'; error: unknown };
 
 export class SlipFlow {
   participant: StoredParticipant | undefined;
@@ -159,7 +202,23 @@ export class SlipFlow {
   readonly busy = this.tasks.busy;
   readonly failures = this.tasks.failures;
 
+  /** The page is gone: a redeem waiting to be sent again is not. */
+  private stopped = false;
+  /** Ends the current wait between redeems early (back online, or stopped). */
+  private wake: (() => void) | undefined;
+
   constructor(private readonly deps: SlipFlowDeps) {}
+
+  /** The page closed: no more redeems. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  /** Back online: a redeem waiting to be sent again goes now. */
+  retryNow(): void {
+    this.wake?.();
+  }
 
   private get owner(): string {
     return `slip:${this.participant!.slipId}`;
@@ -184,14 +243,19 @@ export class SlipFlow {
       }
       try {
         // The nonce is drawn and kept before the code is first sent: if the answer is lost (the
-        // slip spent, no credential here), a reload sends the code with the same nonce, and the
-        // service gives this phone — and only it — a credential for the same slip.
+        // slip spent, no credential here), the code is sent again with the same nonce — by this
+        // page itself after a backoff, or after a reload — and the service gives this phone, and
+        // only it, a credential for the same slip.
         let nonce = await this.deps.storage.loadRedeemNonce(hash);
         if (nonce === undefined) {
           nonce = toBase64url(this.deps.randomBytes(REDEEM_NONCE_BYTES));
           await this.deps.storage.saveRedeemNonce(hash, nonce);
         }
-        const r = await this.deps.redeem(code, nonce);
+        const r = await this.redeemUntilAnswered(code, nonce);
+        if (!r) {
+          this.participant = kept;
+          return false;
+        }
         const p: StoredParticipant = {
           slipId: credentialSubject(r.credential),
           meetingId: r.meetingId,
@@ -214,6 +278,28 @@ export class SlipFlow {
     this.participant = kept;
     if (!kept) this.notice = { kind: 'no_slip' };
     return kept !== undefined;
+  }
+
+  /**
+   * Sends the code with its nonce until the service answers for it: a transient failure
+   * (redeemRetryDelay) is sent again — the same nonce, so a slip spent by an answer that was
+   * lost gives this phone its credential — after a backoff, for as long as the page is open,
+   * with the notice saying so. A definite refusal is thrown. Undefined once stopped.
+   */
+  private async redeemUntilAnswered(code: string, nonce: string): Promise<Awaited<ReturnType<SlipFlowDeps['redeem']>> | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopped) return undefined;
+      try {
+        return await this.deps.redeem(code, nonce);
+      } catch (e) {
+        const waitMs = redeemRetryDelay(e, attempt);
+        if (waitMs === undefined) throw e;
+        this.notice = { kind: 'reconnecting', error: e, attempt: attempt + 1, waitMs };
+        this.deps.onChange();
+        await Promise.race([this.deps.sleep(waitMs), new Promise<void>((resolve) => (this.wake = resolve))]);
+        this.wake = undefined;
+      }
+    }
   }
 
   /** One round: the meeting's votes, then per vote the step due (token, outbox). */

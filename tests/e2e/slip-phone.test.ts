@@ -5,8 +5,10 @@
 // leaves a cadre ungraded (弃权) — a slip opened twice is refused as spent, and a cast whose
 // answer is lost and whose page is reloaded is delivered exactly once. The votes are closed over
 // the API; the published tallies are exactly what the phones marked, and the verifier passes.
-// On a restricted committee, a phone whose redeem answer is lost is reloaded and carries on
-// with its kept nonce, votes, and finds its ballot counted without reading the committee's chain.
+// On a restricted committee, a phone whose redeem answer is lost sends the code again by itself
+// (its kept nonce, no reload), votes, and finds its ballot counted without reading the committee's
+// chain; its link to the record opens the observer page reading with the phone's credential (every
+// check passes) and the printed sheet from there, while a browser without it is told there is none.
 // Screenshots (each an axe checkpoint): test-results/screenshots/slip-phone-*.png.
 import { describe, expect, it } from 'vitest';
 import type { JSONWebKeySet } from 'jose';
@@ -260,8 +262,13 @@ describe('the participant’s phone on a restricted committee', () => {
   let r: CommitteeFixture;
   let voteId: string;
   let code: string;
+  let meetingOfVote: string;
+  /** The phone, kept open from the redeem through the record's check. */
+  let page: Page;
+  /** Every path the phone asked for. */
+  const paths: string[] = [];
 
-  it('redeems after a lost answer (reloaded, with its nonce), votes, and finds its ballot counted — never reading the committee’s chain', async () => {
+  it('redeems after a lost answer by itself (same nonce, no reload), votes, and finds its ballot counted — never reading the committee’s chain', async () => {
     r = await createCommittee(world.admin, '保密委员会', ['监票人丙', '监票人丁'], undefined, 'restricted');
     const m = (await r.secretary.api.post(`/v1/committees/${r.id}/meetings`, { title: '某局干部大会', kind: 'slips', entitled: 3 })).body.id as string;
     const v = await r.secretary.api.post(`/v1/meetings/${m}/votes`, {
@@ -269,6 +276,7 @@ describe('the participant’s phone on a restricted committee', () => {
       items: [{ shape: 'recommendation', post: '副局长', maxMarks: 1, candidates: ['王芳', '李强', '张伟'] }],
     });
     voteId = v.body.id;
+    meetingOfVote = m;
     expect((await r.secretary.api.post(`/v1/meetings/${m}/open`)).status).toBe(200);
     code = (await r.secretary.api.post(`/v1/meetings/${m}/slips`, { count: 2 })).body.slips[0].code;
     await r.secretary.api.put(`/v1/meetings/${m}/attendance`, { present: r.members.map((x) => x.personId) });
@@ -276,26 +284,37 @@ describe('the participant’s phone on a restricted committee', () => {
     // The committee's record is closed to anyone not signed in as one of its people.
     expect((await new Api(world.service.url).get(`/v1/committees/${r.id}/chain`)).status).toBe(404);
 
-    let redeems = 0;
-    const paths: string[] = [];
-    const page = await openSlip(code, async (p) => {
+    const redeems: { nonce: string }[] = [];
+    let loads = 0;
+    let releaseRetry = () => {};
+    const retryHeld = new Promise<void>((resolve) => (releaseRetry = resolve));
+    page = await openSlip(code, async (p) => {
       p.on('request', (req) => paths.push(new URL(req.url()).pathname));
+      p.on('load', () => loads++);
       await p.route('**/v1/participant/redeem', async (route) => {
-        redeems++;
+        redeems.push(route.request().postDataJSON() as { nonce: string });
         // The first reaches the service (the slip is spent), its answer is lost.
-        if (redeems === 1) {
+        if (redeems.length === 1) {
           await route.fetch();
           return route.abort('connectionreset');
         }
+        // The page's own retry is held until the test has read what the page says meanwhile.
+        if (redeems.length === 2) await retryHeld;
         return route.continue();
       });
     });
-    await page.locator('.slip-refused').waitFor({ timeout: 30_000 });
+    // No error, no reload asked for: a plain line while the page sends the code again by itself.
+    await page.locator('.slip-reconnecting').filter({ hasText: '正在重新连接' }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('.slip-refused').count()).toBe(0);
     await shot(page, 'slip-phone-10-redeem-lost');
-    await page.reload();
+    await expect.poll(() => redeems.length, { timeout: 30_000 }).toBe(2);
+    releaseRetry();
     const card = page.locator(`section.slip-vote[data-vote-id="${voteId}"]`);
     await card.locator('input.name-search').waitFor({ timeout: 30_000 });
-    expect(redeems).toBe(2);
+    expect(loads).toBe(1);
+    expect(redeems).toHaveLength(2);
+    expect(redeems[1]!.nonce).toBe(redeems[0]!.nonce);
+    expect(await page.locator('.slip-reconnecting').count()).toBe(0);
     expect(page.url().endsWith('#/slip')).toBe(true);
     expect((await r.secretary.api.get(`/v1/meetings/${m}/slips`)).body.redeemed).toBe(1);
     await recommend(card, ['李强']);
@@ -307,6 +326,56 @@ describe('the participant’s phone on a restricted committee', () => {
     await shot(page, 'slip-phone-11-restricted-counted');
     expect(paths.filter((x) => x.includes('/chain'))).toEqual([]);
     expect(paths).toContain(`/v1/votes/${voteId}/record`);
+  });
+
+  it('its link “查看并验证计票记录” opens the record with the phone’s credential: every check passes, and the printed sheet opens too', async () => {
+    const link = page.locator(`section.slip-vote[data-vote-id="${voteId}"] a.record-link`);
+    expect(await link.textContent()).toBe('查看并验证计票记录 →');
+    await link.click();
+    const report = page.locator('.report-view');
+    await report.waitFor({ timeout: 60_000 });
+    // Nothing of the credential in the address: the meeting is named, the credential stays in the phone's storage.
+    const credential = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('piaojue');
+          open.onsuccess = () => {
+            const get = open.result.transaction('device').objectStore('device').get('participant');
+            get.onsuccess = () => resolve((get.result as { credential: string }).credential);
+            get.onerror = () => reject(new Error('no participant kept'));
+          };
+        }),
+    );
+    expect(credential.split('.')).toHaveLength(3);
+    expect(page.url()).not.toContain(credential);
+    expect(page.url()).toContain('#/observer?record=');
+    expect(await report.getAttribute('data-ok')).toBe('true');
+    expect(await page.locator('.checks li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.checks li[data-ok="false"]').count()).toBe(0);
+    expect(await page.locator('.participant-read').isVisible()).toBe(true);
+    await shot(page, 'slip-phone-12-restricted-verified');
+
+    await page.locator('.report-view a.report-link').click();
+    const sheet = page.locator('article.report.sheet.recommendation');
+    await sheet.waitFor({ timeout: 30_000 });
+    expect(await sheet.locator('[data-head-hash]').first().getAttribute('data-head-hash')).toMatch(/^[0-9a-f]{64}$/);
+    expect(await page.locator('.notice.error').count()).toBe(0);
+    await shot(page, 'slip-phone-13-restricted-sheet');
+    expect(paths.filter((x) => x.includes('/chain'))).toEqual([]);
     await page.context().close();
+  });
+
+  it('the same addresses in a browser with no credential are not there', async () => {
+    const other = await (await world.browser.newContext({ locale: 'zh-CN', ...PHONE })).newPage();
+    const meetingId = meetingOfVote;
+    const record = encodeURIComponent(`/v1/votes/${voteId}/record`);
+    await other.goto(`${world.service.url}/#/observer?record=${record}&meeting=${encodeURIComponent(meetingId)}`);
+    await other.locator('.verify-out .notice.error').filter({ hasText: '不存在' }).waitFor({ timeout: 30_000 });
+    expect(await other.locator('.report-view').count()).toBe(0);
+    expect(await other.locator('.participant-read').isVisible()).toBe(false);
+    await other.goto(`${world.service.url}/#/projector?committee=${r.id}&vote=${voteId}&report=1&meeting=${encodeURIComponent(meetingId)}`);
+    await other.locator('.notice.error').filter({ hasText: '不存在' }).waitFor({ timeout: 30_000 });
+    expect(await other.locator('article.report').count()).toBe(0);
+    await other.context().close();
   });
 });

@@ -9,12 +9,15 @@ import type { ChainEntry } from '../../src/protocol/chain.ts';
 import { fromBase64url, toBase64url } from '../../src/protocol/encoding.ts';
 import { signReceipt } from '../../src/protocol/receipt.ts';
 import { generateVoteKey, signBlinded } from '../../src/protocol/tokens.ts';
-import { ApiError } from '../../src/web/api.ts';
+import { ApiError, parseRetryAfter } from '../../src/web/api.ts';
 import {
   codeHash,
   evaluationCount,
   filterCandidates,
+  meetingCredential,
   recommendationCount,
+  REDEEM_BACKOFF_MS,
+  redeemRetryDelay,
   slipChoices,
   SlipFlow,
   type ParticipantVote,
@@ -51,7 +54,17 @@ const network = () => new ApiError(0, 'network', '网络不可用 / Network unav
 const refusal = (status: number, code: string) => new ApiError(status, code, `${code} / ${code}`, code);
 
 /** A meeting with one open 民主推荐 vote and one phone; the service's answers scripted per test. */
-function world(options: { chainKey?: string; spent?: boolean; loseRedeemAnswers?: number } = {}) {
+function world(
+  options: {
+    chainKey?: string;
+    spent?: boolean;
+    loseRedeemAnswers?: number;
+    /** Failures answered before the service handles the redeem (a proxy's 502, a 503, a 429), in turn. */
+    failRedeems?: ApiError[];
+    /** The fake clock's wait: by default each wait is over at once. */
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
+) {
   const vote: ParticipantVote = { id: 'v-1', state: 'open', definition };
   const participant = new Map<string, StoredParticipant>();
   const nonces = new Map<string, string>();
@@ -60,6 +73,10 @@ function world(options: { chainKey?: string; spent?: boolean; loseRedeemAnswers?
   const redeemCalls: { code: string; nonce: string }[] = [];
   const openingReads: string[] = [];
   let lose = options.loseRedeemAnswers ?? 0;
+  const failRedeems = [...(options.failRedeems ?? [])];
+  /** Every wait the flow asked the clock for, in ms, and the notice the page was shown at each change. */
+  const sleeps: number[] = [];
+  const notices: (string | undefined)[] = [];
   const stored = new Map<string, SlipVote>();
   const redeemed: string[] = [];
   const tokenPosts: string[] = [];
@@ -86,6 +103,8 @@ function world(options: { chainKey?: string; spent?: boolean; loseRedeemAnswers?
     // the slip's credential again; `loseRedeemAnswers` answers are lost after the slip is spent.
     redeem: (code, nonce) => {
       redeemCalls.push({ code, nonce });
+      const failure = failRedeems.shift();
+      if (failure) return Promise.reject(failure);
       if (options.spent || (spentWith.has(code) && spentWith.get(code) !== nonce)) return Promise.reject(refusal(409, 'slip_spent'));
       if (!spentWith.has(code)) redeemed.push(code);
       spentWith.set(code, nonce);
@@ -139,8 +158,13 @@ function world(options: { chainKey?: string; spent?: boolean; loseRedeemAnswers?
     },
     randomBytes: seededRandom('slip-phone'),
     explain: (e) => `refused: ${(e as ApiError).code}`,
-    onChange: () => {},
+    onChange: () => void notices.push(flow.notice?.kind),
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return options.sleep ? options.sleep(ms) : Promise.resolve();
+    },
   };
+  const flow: SlipFlow = new SlipFlow(deps);
   return {
     deps,
     vote,
@@ -154,7 +178,9 @@ function world(options: { chainKey?: string; spent?: boolean; loseRedeemAnswers?
     casts,
     castAnswers,
     closeWith,
-    flow: new SlipFlow(deps),
+    sleeps,
+    notices,
+    flow,
   };
 }
 
@@ -226,21 +252,85 @@ describe('the slip', () => {
     expect(w.flow.participant).toBeUndefined();
   });
 
-  it('a lost redeem answer: the reloaded phone sends the code again with the nonce it kept, and carries on as the slip', async () => {
+  it('a lost redeem answer: the phone sends the code again by itself with the same nonce after 1 s, saying it is reconnecting, and carries on as the slip', async () => {
     const w = world({ loseRedeemAnswers: 1 });
-    expect(await w.flow.start(CODE)).toBe(false);
-    expect((w.flow.notice as { error: ApiError }).error.code).toBe('network');
-    expect(w.redeemed).toEqual([CODE]); // the slip is spent, the phone holds no credential
+    expect(await w.flow.start(CODE)).toBe(true);
     const nonce = w.redeemCalls[0]!.nonce;
     expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(w.redeemCalls.map((x) => x.nonce)).toEqual([nonce, nonce]);
+    expect(w.sleeps).toEqual([1000]);
+    expect(w.notices).toEqual(['reconnecting']);
+    expect(w.flow.notice).toBeUndefined();
+    expect(w.flow.participant?.slipId).toBe('slip-7');
+    expect(w.redeemed).toEqual([CODE]);
+    expect(w.nonces.size).toBe(0); // dropped once the credential is kept
+    await w.flow.refresh();
+    expect(w.stored.get(MINE)?.token).toBeDefined();
+  });
+
+  it('keeps sending the code while the answers are lost, waiting 1 s, 2 s, 4 s … and never more than 16 s', async () => {
+    const w = world({ loseRedeemAnswers: 8 });
+    expect(await w.flow.start(CODE)).toBe(true);
+    expect(w.sleeps).toEqual([1000, 2000, 4000, 8000, 16_000, 16_000, 16_000, 16_000]);
+    expect(new Set(w.redeemCalls.map((x) => x.nonce)).size).toBe(1);
+    expect(w.redeemCalls).toHaveLength(9);
+    expect(w.flow.participant?.slipId).toBe('slip-7');
+  });
+
+  it('waits as long as a 503’s or a 429’s Retry-After asks, and backs off after a 5xx without one', async () => {
+    const w = world({
+      failRedeems: [
+        new ApiError(503, 'database_unavailable', 't', 'd', undefined, 5000),
+        new ApiError(429, 'rate_limited', 't', 'd', undefined, 2000),
+        new ApiError(502, 'http_error', 'HTTP 502', ''),
+        new ApiError(503, 'shutting_down', 't', 'd', undefined, 3_600_000),
+      ],
+    });
+    expect(await w.flow.start(CODE)).toBe(true);
+    expect(w.sleeps).toEqual([5000, 2000, 4000, 60_000]);
+    expect(w.notices).toEqual(['reconnecting', 'reconnecting', 'reconnecting', 'reconnecting']);
+    expect(w.redeemed).toEqual([CODE]);
+  });
+
+  it.each([
+    ['slip_spent', 409],
+    ['slip_voided', 409],
+    ['slip_invalid', 401],
+  ])('a definite refusal (%s) stops at once with its code, sending the code no more', async (code, status) => {
+    const w = world({ failRedeems: [refusal(status, code)] });
+    expect(await w.flow.start(CODE)).toBe(false);
+    expect(w.redeemCalls).toHaveLength(1);
+    expect(w.sleeps).toEqual([]);
+    expect(w.flow.notice).toMatchObject({ kind: 'redeem_failed' });
+    expect((w.flow.notice as { error: ApiError }).error.code).toBe(code);
+    expect(w.flow.participant).toBeUndefined();
+  });
+
+  it('a page closed while waiting sends the code no more; reloaded, it sends it with the nonce it kept', async () => {
+    const waits: (() => void)[] = [];
+    const w = world({ loseRedeemAnswers: 1, sleep: () => new Promise<void>((resolve) => waits.push(resolve)) });
+    const started = w.flow.start(CODE);
+    await expect.poll(() => w.sleeps).toEqual([1000]);
+    w.flow.stop();
+    expect(await started).toBe(false);
+    waits[0]!(); // the page's timer, had it not gone with the page
+    expect(w.redeemCalls).toHaveLength(1);
+    expect(w.redeemed).toEqual([CODE]); // the slip is spent, the phone holds no credential
+    const nonce = w.redeemCalls[0]!.nonce;
     expect(w.nonces.get(codeHash(CODE))).toBe(nonce);
-    const reloaded = new SlipFlow(w.deps);
+    const reloaded = new SlipFlow({ ...w.deps, sleep: () => Promise.resolve() });
     expect(await reloaded.start(CODE)).toBe(true);
     expect(w.redeemCalls.map((x) => x.nonce)).toEqual([nonce, nonce]);
     expect(reloaded.participant?.slipId).toBe('slip-7');
-    expect(w.nonces.size).toBe(0); // dropped once the credential is kept
-    await reloaded.refresh();
-    expect(w.stored.get(MINE)?.token).toBeDefined();
+  });
+
+  it('back online, a redeem waiting to be sent again goes at once', async () => {
+    const w = world({ loseRedeemAnswers: 1, sleep: () => new Promise<void>(() => {}) });
+    const started = w.flow.start(CODE);
+    await expect.poll(() => w.sleeps).toEqual([1000]);
+    w.flow.retryNow();
+    expect(await started).toBe(true);
+    expect(w.redeemCalls).toHaveLength(2);
   });
 
   it('another phone (another nonce) with a spent code is still refused slip_spent', async () => {
@@ -265,6 +355,41 @@ describe('the slip', () => {
     const w = world();
     expect(await w.flow.start(undefined)).toBe(false);
     expect(w.flow.notice).toEqual({ kind: 'no_slip' });
+  });
+});
+
+describe('the credential for the pages the phone opens (observer, printed sheet)', () => {
+  it('is the current slip’s for its own meeting while valid; none for another meeting, an expired one, or no slip', async () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    const kept: StoredParticipant = { slipId: 'slip-7', meetingId: 'm-1', credential, expiresAt: '2026-12-01T12:00:00Z', codeHash: codeHash(CODE) };
+    const storage = (p: StoredParticipant | undefined) => ({ loadParticipant: () => Promise.resolve(p) });
+    expect(await meetingCredential(storage(kept), 'm-1', now)).toBe(credential);
+    expect(await meetingCredential(storage(kept), 'm-2', now)).toBeUndefined();
+    expect(await meetingCredential(storage({ ...kept, expiresAt: '2026-12-01T10:00:00Z' }), 'm-1', now)).toBeUndefined();
+    expect(await meetingCredential(storage(undefined), 'm-1', now)).toBeUndefined();
+  });
+});
+
+describe('when a redeem is sent again', () => {
+  it('a lost network, a 408, a 429 or a 5xx is sent again; any other answer is definite', () => {
+    expect([0, 1, 2, 3, 4, 5, 40].map((attempt) => redeemRetryDelay(network(), attempt))).toEqual([1000, 2000, 4000, 8000, 16_000, 16_000, 16_000]);
+    expect(REDEEM_BACKOFF_MS).toEqual({ first: 1000, max: 16_000 });
+    for (const status of [408, 429, 500, 502, 503, 504]) expect(redeemRetryDelay(refusal(status, 'x'), 1)).toBe(2000);
+    for (const status of [400, 401, 403, 404, 409, 410, 422]) expect(redeemRetryDelay(refusal(status, 'x'), 0)).toBeUndefined();
+    expect(redeemRetryDelay(new Error('not a participant credential'), 0)).toBeUndefined();
+    expect(redeemRetryDelay(new ApiError(429, 'rate_limited', 't', 'd', undefined, 7000), 3)).toBe(7000);
+    expect(redeemRetryDelay(new ApiError(503, 'shutting_down', 't', 'd', undefined, 0), 3)).toBe(0);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    expect(parseRetryAfter('5', now)).toBe(5000);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Tue, 01 Dec 2026 10:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Tue, 01 Dec 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter('-3', now)).toBeUndefined();
   });
 });
 

@@ -15,6 +15,8 @@ import { currentLang, L, markLabel, outcomeLabel } from '../i18n.ts';
 import { candidatePosts } from '../posts.ts';
 import { findCandidate, recordDefinition } from '../post-text.ts';
 import { pinHead as pin, pinnedHead as pinned, serviceKeys } from '../record.ts';
+import { meetingCredential } from '../slip-flow.ts';
+import { loadParticipant } from '../store.ts';
 import { errorText, notice } from '../ui.ts';
 import { observerShapedResult } from './projector-shapes.ts';
 import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
@@ -31,9 +33,17 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
   // to an outside observer, sent with the read (never kept). Without one, a browser whose device
   // is enrolled (a member, secretary or observer) reads the record signed in.
   const cap = params.get('cap') ?? undefined;
+  // Opened from a participant's phone (issue 15): `meeting` names the meeting of the slip this
+  // phone holds, and a vote of that meeting is read with the slip's credential, kept on the
+  // phone (never in the address). A restricted committee's record is closed to anyone else.
+  const meeting = cap === undefined ? (params.get('meeting') ?? undefined) : undefined;
+  const participant = meeting === undefined ? Promise.resolve(undefined) : meetingCredential({ loadParticipant }, meeting).catch(() => undefined);
   const fetchRecord = async (address: string) => {
-    if (cap === undefined) await signInIfEnrolled();
-    return recordGet<unknown>(address, cap !== undefined ? { share: cap } : {});
+    if (cap !== undefined) return recordGet<unknown>(address, { share: cap });
+    const credential = await participant;
+    if (credential !== undefined) return recordGet<unknown>(address, { participant: credential });
+    await signInIfEnrolled();
+    return recordGet<unknown>(address, {});
   };
   const url = h('input', {
     name: 'record-url',
@@ -41,6 +51,12 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
     placeholder: '/v1/votes/…/record',
     'aria-label': L('记录地址', 'Record address'),
   });
+  const participantHint = h(
+    'p',
+    { class: 'hint participant-read', hidden: true },
+    L('使用本手机的参会凭证读取本次会议的表决记录。', 'Reading this meeting’s vote records with this phone’s participant credential.'),
+  );
+  void participant.then((credential) => (participantHint.hidden = credential === undefined));
   const file = h('input', { type: 'file', name: 'record-file', accept: 'application/json,.json' });
   const out = h('div', { class: 'verify-out' });
   const go = h('button', { type: 'submit', class: 'primary big verify' }, L('下载并验证', 'Fetch and verify'));
@@ -95,7 +111,11 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
         else {
           if (m.report.ok && committeeId && m.report.head) pin(committeeId, m.report.head);
           // A 民主推荐 / 民主测评 record links to its printed sheet (the projector's, which reads the same chain).
-          const sheetHref = committeeId && typeof r.voteId === 'string' ? `#/projector?committee=${committeeId}&vote=${r.voteId}&report=1` : null;
+          // From a participant's phone, the sheet reads the vote the same way (the meeting named, the credential kept).
+          const sheetHref =
+            committeeId && typeof r.voteId === 'string'
+              ? `#/projector?committee=${committeeId}&vote=${r.voteId}&report=1${meeting === undefined ? '' : `&meeting=${encodeURIComponent(meeting)}`}`
+              : null;
           put(out, reportView(m.report, usable, definition, sheetHref));
         }
         resolve();
@@ -136,6 +156,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
         ),
         h('label', null, L('记录地址', 'Record address'), url),
         cap !== undefined ? h('p', { class: 'hint share-link' }, L('使用分享链接读取这份记录。', 'Reading this record with a share link.')) : null,
+        participantHint,
         go,
         h(
           'label',

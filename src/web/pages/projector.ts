@@ -14,7 +14,10 @@ import { h, put } from '../dom.ts';
 import { candidatePosts } from '../posts.ts';
 import { qrSvg } from '../qr.ts';
 import { kindLabel, L, markLabel, outcomeLabel } from '../i18n.ts';
-import { fingerprintWords, headDigits, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
+import type { ChainEntry } from '../../protocol/chain.ts';
+import { checkHeldRecord, fingerprintWords, headDigits, verifiedChain, voteCreatedEntry, voteKeyFingerprint } from '../record.ts';
+import { meetingCredential } from '../slip-flow.ts';
+import { loadParticipant } from '../store.ts';
 import type { GlanceFingerprint } from '../glance.ts';
 import type { TallyReply, VoteStatus } from '../types.ts';
 import { errorText, notice, poll } from '../ui.ts';
@@ -54,11 +57,35 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
     return () => {};
   }
   const full = params.get('full') === '1';
+  // Opened from a participant's phone (issue 15, the observer's link to the printed sheet):
+  // `meeting` names the meeting of the slip this phone holds. The vote is read with the slip's
+  // credential, kept on the phone (never in the address); and since a participant may not read a
+  // restricted committee's chain, the screen stands on the vote's own record instead — through
+  // its opening, or its close once closed — checked as the phone checks it (checkHeldRecord).
+  const meeting = params.get('meeting') ?? undefined;
+  const withMeeting = meeting === undefined ? '' : `&meeting=${encodeURIComponent(meeting)}`;
+  const participant = meeting === undefined ? Promise.resolve(undefined) : meetingCredential({ loadParticipant }, meeting).catch(() => undefined);
+  async function read<T>(path: string): Promise<T> {
+    const credential = await participant;
+    if (credential !== undefined) return recordGet<T>(path, { participant: credential });
+    // A restricted committee's record is read signed in: with this browser's device, if any.
+    await signInIfEnrolled();
+    return recordGet<T>(path);
+  }
+  /** A participant's reading: the vote's record, checked, and the entry it ends with. */
+  let held: { end: 'vote.created' | 'vote.closed'; entries: ChainEntry[] } | undefined;
+  /** The vote's record through its opening or its close, read with the credential and checked (checkHeldRecord). */
+  async function heldRecord(end: 'vote.created' | 'vote.closed'): Promise<ChainEntry[]> {
+    const record = await read<{ committeeId?: unknown; voteId?: unknown; entries?: unknown }>(
+      `/v1/votes/${encodeURIComponent(voteId!)}/record${end === 'vote.created' ? '?through=created' : ''}`,
+    );
+    return checkHeldRecord(record, committeeId!, voteId!, end);
+  }
   const screen = h('div', { class: report ? 'report-page' : 'projector' });
   /** Full-screen mode: the page without the app's bar (main.ts), and the browser's full screen. */
   const enterFullScreen = () => {
     void document.documentElement.requestFullscreen?.().catch(() => {});
-    location.hash = `#/projector?committee=${committeeId}&vote=${voteId}&full=1`;
+    location.hash = `#/projector?committee=${committeeId}&vote=${voteId}&full=1${withMeeting}`;
   };
   put(root, screen);
   let ctx: Context | undefined;
@@ -71,11 +98,11 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   let chainSeq = -1;
 
   /**
-   * Reads the committee's chain, verified and extending this screen's pinned head (only what is
-   * new is fetched): the vote's definition and fingerprint, then 实到 as re-recorded.
+   * From the committee's chain, verified and extending this screen's pinned head (only what is
+   * new is fetched) — or a participant's vote record — the vote's definition and fingerprint,
+   * then 实到 as re-recorded.
    */
-  async function follow(): Promise<void> {
-    const chain = await verifiedChain(committeeId!);
+  function follow(chain: ChainEntry[]): void {
     chainSeq = chain.length - 1;
     const created = voteCreatedEntry(chain, voteId!);
     // A draft enters the record when it opens: until then the screen shows its state alone.
@@ -111,15 +138,24 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
   const stop = poll(async () => {
     try {
       if (report) base = await linkBase();
-      // A restricted committee's record is read signed in: with this browser's device, if any.
-      await signInIfEnrolled();
-      status = await recordGet<VoteStatus>(`/v1/votes/${voteId}/status`);
-      // The head moves only when something enters the chain (attendance, a vote, a close).
-      if (status.head.seq > chainSeq) await follow();
+      status = await read<VoteStatus>(`/v1/votes/${voteId}/status`);
+      const asParticipant = (await participant) !== undefined;
+      if (asParticipant) {
+        // The vote's record is read again when it reaches further: opened, then closed.
+        const end = status.state === 'closed' ? 'vote.closed' : status.state === 'draft' ? undefined : 'vote.created';
+        if (end !== undefined && held?.end !== end) {
+          const entries = await heldRecord(end);
+          follow(entries);
+          held = { end, entries };
+        }
+      } else if (status.head.seq > chainSeq) {
+        // The head moves only when something enters the chain (attendance, a vote, a close).
+        follow(await verifiedChain(committeeId));
+      }
       if (status.state === 'closed' && !result) {
-        const t = await recordGet<TallyReply>(`/v1/votes/${voteId}/tally`);
-        // The close's hash from the verified chain (which must extend this screen's pin).
-        const chain = await verifiedChain(committeeId);
+        const t = await read<TallyReply>(`/v1/votes/${voteId}/tally`);
+        // The close's hash from the verified chain (which must extend this screen's pin), or from the participant's checked record.
+        const chain = asParticipant ? (held?.entries ?? []) : await verifiedChain(committeeId);
         const closed = chain[t.closedSeq];
         if (!closed || closed.kind !== 'vote.closed' || closed.body.voteId !== voteId)
           throw new Error(L('记录中没有这项表决的结束条目。', 'The record holds no close of this vote.'));
@@ -353,8 +389,12 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
         ? h(
             'div',
             { class: 'row no-print' },
-            h('a', { class: 'button report-link', href: `#/projector?committee=${committeeId}&vote=${voteId}&report=1` }, sheetName()),
-            h('a', { class: 'button', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${voteId}/record`)}` }, L('验证记录', 'Verify the record')),
+            h('a', { class: 'button report-link', href: `#/projector?committee=${committeeId}&vote=${voteId}&report=1${withMeeting}` }, sheetName()),
+            h(
+              'a',
+              { class: 'button', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${voteId}/record`)}${withMeeting}` },
+              L('验证记录', 'Verify the record'),
+            ),
             ctx.composites.map((c) =>
               h(
                 'a',
@@ -486,7 +526,7 @@ export function mountProjector(root: HTMLElement, params: URLSearchParams): () =
       'div',
       { class: 'row no-print' },
       h('button', { type: 'button', class: 'primary print', onclick: () => window.print() }, L('打印', 'Print')),
-      h('a', { class: 'button', href: `#/projector?committee=${committeeId}&vote=${voteId}` }, L('返回大屏', 'Back to the screen')),
+      h('a', { class: 'button', href: `#/projector?committee=${committeeId}&vote=${voteId}${withMeeting}` }, L('返回大屏', 'Back to the screen')),
     );
   }
 

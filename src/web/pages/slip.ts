@@ -41,6 +41,7 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
     randomBytes,
     explain: problemText,
     onChange: () => render(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
   const head = h('section', { class: 'card slip-head' });
   const list = h('div', { class: 'votes' });
@@ -75,7 +76,14 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
     const tokens = flow.votes.filter((v) => flow.local.get(v.id)?.token).length;
     const open = flow.votes.filter((v) => v.state === 'open' && !flow.local.get(v.id)?.ballot);
     let status: HTMLElement | null = null;
-    if (!started) status = h('p', { class: 'notice info', role: 'status' }, L('正在读取凭条…', 'Reading the slip…'));
+    // A redeem whose answer did not come is sent again by itself (slip-flow.ts): a plain line, not the error.
+    if (n?.kind === 'reconnecting')
+      status = h(
+        'p',
+        { class: 'notice info slip-reconnecting', role: 'status', 'data-code': codeOf(n.error) },
+        L('正在重新连接…凭条会自动重新提交，无需刷新页面。', 'Reconnecting… the slip is sent again by itself; no need to reload.'),
+      );
+    else if (!started) status = h('p', { class: 'notice info', role: 'status' }, L('正在读取凭条…', 'Reading the slip…'));
     else if (flow.participant && flow.loaded)
       status =
         open.length === 0
@@ -185,7 +193,11 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
         card.append(
           h(
             'a',
-            { class: 'link', href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}` },
+            {
+              class: 'link record-link',
+              // The meeting named, not the credential: the observer page reads the record with the one kept on this phone.
+              href: `#/observer?record=${encodeURIComponent(`/v1/votes/${vote.id}/record`)}&meeting=${encodeURIComponent(vote.definition.meetingId)}`,
+            },
             L('查看并验证计票记录 →', 'See and verify the record →'),
           ),
         );
@@ -262,10 +274,14 @@ export function mountSlip(root: HTMLElement, params: URLSearchParams): () => voi
     render();
     if (!stopped && flow.participant) stopPoll = poll(() => flow.refresh(), REFRESH_MS);
   });
-  const online = () => void flow.refresh();
+  const online = () => {
+    flow.retryNow();
+    void flow.refresh();
+  };
   window.addEventListener('online', online);
   return () => {
     stopped = true;
+    flow.stop();
     stopPoll?.();
     window.removeEventListener('online', online);
   };
