@@ -8,6 +8,7 @@ const only = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && 
 const benches: [string, () => Promise<void>][] = [
   ['collation', benchCollation],
   ['verify', async () => (await import('./verify.ts')).benchVerify()],
+  ['web-verify', async () => (await import('./web-verify.ts')).benchWebVerify()],
   ['http', benchHttp],
   ['cast-throughput', async () => (await import('./cast-throughput.ts')).benchCastThroughput()],
   ['flood', async () => (await import('./flood.ts')).benchFlood()],

@@ -28,7 +28,7 @@ const LOCK = join(ROOT, '.dist-build.lock');
 /** Node entry points: the CLI and the two worker modules (loaded by path, not imported). */
 const NODE_ENTRIES = ['cli/main.ts', 'votes/crypto-tasks.ts', 'cli/verify-workers.ts'];
 /** Browser entry points, bundled into dist/web/assets. */
-const WEB_ENTRIES = { app: 'web/main.ts', 'verify-worker': 'web/verify-worker.ts' };
+const WEB_ENTRIES = { app: 'web/main.ts', 'verify-worker': 'web/verify-worker.ts', 'verify-pool-worker': 'web/verify-pool-worker.ts' };
 const WEB_TEMPLATE = 'web/index.html';
 const TYPES = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8' };
 
@@ -143,7 +143,8 @@ async function bundleWeb(out) {
     byEntry[`${name.slice(0, name.lastIndexOf('-'))}${ext}`] = asset;
   }
   // The page names its hashed assets; the stylesheet and the app script carry their integrity
-  // (the verifier worker's URL is read from a meta tag, where no integrity attribute applies).
+  // (the verifier worker's and its pool worker's URLs are read from meta tags, where no integrity
+  // attribute applies).
   const template = readFileSync(join(SRC, WEB_TEMPLATE), 'utf8');
   const html = template.replace(/(\s)(src|href|content)="\{\{([a-z-]+\.(?:js|css))\}\}"/g, (_m, space, attr, key) => {
     const a = byEntry[key];

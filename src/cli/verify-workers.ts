@@ -14,7 +14,8 @@ import { verifyDeviceSignatures, type DeviceSignatureCheck } from '../protocol/d
 import { tokenBatchSums, type TokenItem } from '../protocol/tokens.ts';
 import { invalidG1Points } from '../protocol/verify/issuances.ts';
 import { nativeG1Decoder } from './native-g1.ts';
-import type { ProgressCallback, VerifyAccelerator } from '../protocol/verifier.ts';
+import type { VerifyAccelerator } from '../protocol/verifier.ts';
+import { chunkedAccelerator } from '../protocol/verify/accelerator.ts';
 import { createPool, serveTasks, TASK_WORKER, type TaskFailure, type TaskProgress } from '../workers/pool.ts';
 
 /** Items between two progress messages from a worker. */
@@ -57,18 +58,6 @@ export interface WorkerAccelerator extends VerifyAccelerator {
   close(): Promise<void>;
 }
 
-/** Splits [0, n) into at most k contiguous, nearly equal ranges (none empty). */
-export function chunkRanges(n: number, k: number): [number, number][] {
-  const parts = Math.max(1, Math.min(k, n));
-  const out: [number, number][] = [];
-  for (let i = 0; i < parts; i++) {
-    const from = Math.floor((i * n) / parts);
-    const to = Math.floor(((i + 1) * n) / parts);
-    if (to > from) out.push([from, to]);
-  }
-  return out;
-}
-
 const rebuild = (f: TaskFailure) => new Error(`verify worker: ${f.message}`);
 
 /**
@@ -80,56 +69,21 @@ export function createWorkerAccelerator(options: { threads?: number } = {}): Wor
   pool.warm();
   const { threads } = pool;
 
-  /** Runs one task per chunk (the pool gives each to the least busy worker) and reports combined progress. */
-  async function scatter<T>(
-    n: number,
-    run: (from: number, to: number, progress: TaskProgress | undefined) => Promise<T>,
-    onProgress?: ProgressCallback,
-  ): Promise<{ from: number; result: T }[]> {
-    const ranges = chunkRanges(n, threads);
-    const done = ranges.map(() => 0);
-    const report = (k: number): TaskProgress | undefined =>
-      onProgress
-        ? (d) => {
-            done[k] = d;
-            onProgress(
-              done.reduce((a, b) => a + b, 0),
-              n,
-            );
-          }
-        : undefined;
-    return Promise.all(ranges.map(async ([from, to], k) => ({ from, result: await run(from, to, report(k)) })));
-  }
-
   return {
     threads,
-    async tokenBatchSums(items: readonly TokenItem[], coefficients: readonly bigint[], onProgress?: ProgressCallback) {
-      if (items.length === 0) return { ok: true as const, sums: [] };
-      const parts = await scatter(
-        items.length,
-        (from, to, progress) =>
-          pool.run(
-            'tokens',
-            items.slice(from, to),
-            coefficients.slice(from, to).map((c) => c.toString(16)),
-            progress,
-          ),
-        onProgress,
-      );
-      const bad = parts.flatMap(({ from, result }) => (result.ok ? [] : result.bad.map((i) => from + i)));
-      if (bad.length > 0) return { ok: false as const, bad };
-      return { ok: true as const, sums: parts.flatMap(({ result }) => (result.ok ? [result] : [])) };
-    },
-    async deviceSignatures(checks: readonly DeviceSignatureCheck[], onProgress?: ProgressCallback) {
-      if (checks.length === 0) return [];
-      const parts = await scatter(checks.length, (from, to, progress) => pool.run('devices', checks.slice(from, to), progress), onProgress);
-      return parts.flatMap(({ result }) => result);
-    },
-    async invalidG1Points(points: readonly Uint8Array[]) {
-      if (points.length === 0) return [];
-      const parts = await scatter(points.length, (from, to) => pool.run('points', points.slice(from, to)));
-      return parts.flatMap(({ from, result }) => result.map((i) => from + i));
-    },
+    // One chunk per worker (the pool gives each to the least busy one); coefficients as hex.
+    ...chunkedAccelerator({
+      chunks: () => threads,
+      tokens: (items, coefficients, progress) =>
+        pool.run(
+          'tokens',
+          items,
+          coefficients.map((c) => c.toString(16)),
+          progress,
+        ),
+      devices: (checks, progress) => pool.run('devices', checks, progress),
+      points: (points) => pool.run('points', points),
+    }),
     backend: () => pool.run('backend'),
     close: () => pool.close(),
   };

@@ -35,7 +35,7 @@ import { findVote, voteState } from './verify/vote.ts';
 
 export type { Check, VerificationCode, VerificationReport } from './verify/codes.ts';
 export { inPlaceAccelerator } from './verify/accelerator.ts';
-export type { ProgressCallback, VerifyAccelerator } from './verify/accelerator.ts';
+export type { VerifyAccelerator } from './verify/accelerator.ts';
 export type { VerifyOptions } from './verify/state.ts';
 
 /** A check on the found vote; `since: 2` marks a check only version 2 records have. */

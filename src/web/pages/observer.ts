@@ -20,11 +20,12 @@ import { loadParticipant } from '../store.ts';
 import { errorText, notice } from '../ui.ts';
 import { observerShapedResult } from './projector-shapes.ts';
 import type { VerifyMessage, VerifyRequest } from '../verify-worker.ts';
+import { startVerifier, verifierPool } from '../verifier.ts';
 
-function workerUrl(): string {
-  const meta = document.querySelector<HTMLMetaElement>('meta[name="piaojue-verify-worker"]');
-  if (!meta?.content) throw new Error('verifier worker not found');
-  return meta.content;
+/** `workers=N` in the page's address: split the verification into exactly N chunks (1: no pool). */
+function poolWorkers(params: URLSearchParams): number | undefined {
+  const n = Number(params.get('workers'));
+  return Number.isInteger(n) && n >= 1 && n <= 16 ? n : undefined;
 }
 
 export function mountObserver(root: HTMLElement, params: URLSearchParams): () => void {
@@ -97,7 +98,8 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
       ),
     );
     return new Promise((resolve) => {
-      worker = new Worker(workerUrl(), { type: 'module', name: 'piaojue-verifier' });
+      delete out.dataset.verifyWorkers;
+      worker = startVerifier();
       worker.onmessage = (ev: MessageEvent<VerifyMessage>) => {
         const m = ev.data;
         if (m.type === 'progress') {
@@ -117,6 +119,8 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
               ? `#/projector?committee=${committeeId}&vote=${r.voteId}&report=1${meeting === undefined ? '' : `&meeting=${encodeURIComponent(meeting)}`}`
               : null;
           put(out, reportView(m.report, usable, definition, sheetHref));
+          // How many pool workers shared the work (0: the verifier worker alone).
+          out.dataset.verifyWorkers = String(m.workers);
         }
         resolve();
       };
@@ -124,7 +128,7 @@ export function mountObserver(root: HTMLElement, params: URLSearchParams): () =>
         put(out, notice('error', ev.message || 'worker failed'));
         resolve();
       };
-      const req: VerifyRequest = { record, jwks, ...(usable ? { pinnedHead: usable } : {}) };
+      const req: VerifyRequest = { record, jwks, ...(usable ? { pinnedHead: usable } : {}), ...verifierPool(poolWorkers(params)) };
       worker.postMessage(req);
     });
   }

@@ -10,6 +10,7 @@ import type { StoredVote } from '../../store.ts';
 import type { Closing, Vote } from '../../types.ts';
 import { errorText } from '../../ui.ts';
 import type { VerifyMessage, VerifyRequest } from '../../verify-worker.ts';
+import { startVerifier, verifierPool } from '../../verifier.ts';
 
 /** Why the inspector's check failed, in the page's words. */
 export function auditProblem(problem: NonNullable<Audit['problem']>): string {
@@ -180,12 +181,13 @@ export function inspectorPanel(
 /** verifyRecord in the verifier worker (the observer's), off the page's thread. */
 export function runVerifier(request: VerifyRequest): Promise<VerificationReport> {
   return new Promise((resolve, reject) => {
-    const meta = document.querySelector<HTMLMetaElement>('meta[name="piaojue-verify-worker"]');
-    if (!meta?.content) {
-      reject(new Error('verifier worker not found'));
+    let worker: Worker;
+    try {
+      worker = startVerifier();
+    } catch (e) {
+      reject(e instanceof Error ? e : new Error(String(e)));
       return;
     }
-    const worker = new Worker(meta.content, { type: 'module', name: 'piaojue-verifier' });
     worker.onmessage = (ev: MessageEvent<VerifyMessage>) => {
       const m = ev.data;
       if (m.type === 'progress') return;
@@ -197,6 +199,6 @@ export function runVerifier(request: VerifyRequest): Promise<VerificationReport>
       worker.terminate();
       reject(new Error(ev.message || 'verifier failed'));
     };
-    worker.postMessage(request);
+    worker.postMessage({ ...request, ...verifierPool() } satisfies VerifyRequest);
   });
 }
