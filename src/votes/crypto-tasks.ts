@@ -4,13 +4,87 @@
 // same functions run in-process when no pool is configured.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.ts';
-import { verifyDeviceSignature, type DevicePublicKey } from '../protocol/device-key.ts';
+import { verifyDeviceSignature, verifyDeviceSignatures, type DeviceSignatureCheck, type DevicePublicKey } from '../protocol/device-key.ts';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { locateInvalidTokens, signBlinded, verifyToken, type TokenItem } from '../protocol/tokens.ts';
-import { verifyBallotSignature } from '../protocol/ballot-v2.ts';
+import { decodeG2, locateInvalidTokens, signBlinded, verifyToken, type G1Decoder, type TokenItem } from '../protocol/tokens.ts';
+import { ballotSignatureCheck, verifyBallotSignature } from '../protocol/ballot-v2.ts';
+import { nativeG1Decoder } from '../cli/native-g1.ts';
 import type { BallotV2 } from '../protocol/ballot.ts';
 import type { ProtocolVersion } from '../protocol/version.ts';
 import { createPool, serveTasks, type Pool, type TaskFailure } from '../workers/pool.ts';
+
+/**
+ * What a cast's checks found: 'ok' (the ballot signature and the token both verify),
+ * 'ballot_signature' (the one-time key's signature over the marks fails: the token was not
+ * checked) or 'token' (the ballot signature verifies, the token does not).
+ */
+export type CastAnswer = 'ok' | 'ballot_signature' | 'token';
+
+/** One cast to check: its token and, for version 2, its ballot (whose signature is checked first). */
+export interface CastItem extends TokenItem {
+  ballot?: BallotV2;
+}
+
+/**
+ * The strict G1 decoding of token signatures: the optional native backend (blst, cli/native-g1.ts:
+ * the same accepted bytes and points as decodeG1) where it is installed and PIAOJUE_NATIVE_BLS is
+ * not 0, else decodeG1. Chosen once per thread.
+ */
+let decoder: { decodeG1?: G1Decoder } | undefined;
+function g1Decoding(): { decodeG1?: G1Decoder } {
+  if (!decoder) {
+    const native = nativeG1Decoder();
+    decoder = native ? { decodeG1: native } : {};
+  }
+  return decoder;
+}
+
+/** The ballot signature as a check, or null when the ballot cannot even be put as one (malformed: refused). */
+function signatureCheckOf(ballot: BallotV2): DeviceSignatureCheck | null {
+  try {
+    return ballotSignatureCheck(ballot);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Each cast's answer: first every ballot signature (Ed25519, together by the cofactored batch
+ * equation with fresh coefficients drawn here, and one by one when that fails:
+ * verifyDeviceSignatures), then the tokens of the casts whose ballot signature verified — one
+ * batch check with fresh coefficients, and bisection down to the bad tokens only if it fails
+ * (locateInvalidTokens; a single token gets one exact pairing check). A cast whose ballot
+ * signature fails costs no pairing. A malformed public key throws as verifyToken does.
+ */
+function checkCasts(publicKey: Uint8Array, items: CastItem[]): CastAnswer[] {
+  const answers: CastAnswer[] = items.map(() => 'ok');
+  const signed: number[] = [];
+  const checks: DeviceSignatureCheck[] = [];
+  items.forEach((item, i) => {
+    if (item.ballot === undefined) return;
+    const check = signatureCheckOf(item.ballot);
+    if (check) {
+      signed.push(i);
+      checks.push(check);
+    } else answers[i] = 'ballot_signature';
+  });
+  const verified =
+    checks.length === 1 ? [verifyDeviceSignature(checks[0]!.device, checks[0]!.message, checks[0]!.signature)] : verifyDeviceSignatures(checks, randomBytes);
+  verified.forEach((ok, j) => {
+    if (!ok) answers[signed[j]!] = 'ballot_signature';
+  });
+  const tokenAt = answers.flatMap((a, i) => (a === 'ok' ? [i] : []));
+  const tokenItems = tokenAt.map((i): TokenItem => {
+    const { ballot: _, ...token } = items[i]!;
+    return token;
+  });
+  if (tokenItems.length === 0) {
+    decodeG2(publicKey, 'publicKey'); // a malformed key throws even here
+    return answers;
+  }
+  for (const j of locateInvalidTokens(publicKey, tokenItems, randomBytes, g1Decoding()).bad) answers[tokenAt[j]!] = 'token';
+  return answers;
+}
 
 export const tasks = {
   signBlinded: (secretKey: Uint8Array, blinded: Uint8Array): Uint8Array => signBlinded(secretKey, blinded),
@@ -23,9 +97,11 @@ export const tasks = {
    */
   verifyTokenBatch: (publicKey: Uint8Array, items: TokenItem[]): boolean[] => {
     const ok = items.map(() => true);
-    for (const i of locateInvalidTokens(publicKey, items, randomBytes).bad) ok[i] = false;
+    for (const i of locateInvalidTokens(publicKey, items, randomBytes, g1Decoding()).bad) ok[i] = false;
     return ok;
   },
+  /** The casts' answers (checkCasts): ballot signatures, then tokens, each kind batched. */
+  verifyCasts: (publicKey: Uint8Array, items: CastItem[]): CastAnswer[] => checkCasts(publicKey, items),
   verifyBallotSignature: (ballot: BallotV2): boolean => verifyBallotSignature(ballot),
   verifyDevice: (device: DevicePublicKey, message: Uint8Array, signature: string): boolean => verifyDeviceSignature(device, message, signature),
 };

@@ -374,14 +374,19 @@ export async function castBallot(ctx: AppContext, input: unknown): Promise<{ bal
     throw new AppError('all_returned', `收回 ${now.returned} already equals 发出 ${now.issued}: every issued token has been spent.`);
   }
   await admission.admit(voteId, async () => {
-    // Version 2: the one-time key's signature over the marks (cheap) before the pairing.
-    if (v2 && !(await ctx.crypto.run('verifyBallotSignature', ballot as BallotV2))) {
+    // Checked together with the vote's other casts in flight (token-batcher.ts), in one trip to
+    // a crypto worker; the answer is this cast's own. Version 2: the one-time key's signature
+    // over the marks first — a cast whose ballot signature fails costs no pairing.
+    const key = { voteId, publicKey: fromBase64url(definition.publicKey), publicKeyId: definition.publicKey, version: versionOf(definition) };
+    const answer = v2
+      ? await tokens.verifyCast(key, fromBase64url(tokenId), fromBase64url(ballot.signature), ballot as BallotV2)
+      : (await tokens.verify(key, fromBase64url(tokenId), fromBase64url(ballot.signature)))
+        ? 'ok'
+        : 'token';
+    if (answer === 'ballot_signature') {
       throw new AppError('invalid_ballot_signature', 'The ballot signature does not verify under its ballot public key.', { field: 'ballotSignature' });
     }
-    // Checked together with the vote's other casts in flight (token-batcher.ts); the answer is
-    // this token's own.
-    const key = { voteId, publicKey: fromBase64url(definition.publicKey), publicKeyId: definition.publicKey, version: versionOf(definition) };
-    if (!(await tokens.verify(key, fromBase64url(tokenId), fromBase64url(ballot.signature)))) {
+    if (answer === 'token') {
       throw new AppError('invalid_signature', 'The token signature does not verify under this vote’s key.', { field: 'signature' });
     }
   });

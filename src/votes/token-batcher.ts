@@ -14,9 +14,15 @@
 // - A batch with a bad token halves the vote's batch size (down to one: single checks); a good
 //   batch doubles it again (up to `max`); an idle vote starts again at `max`. A flood of garbage ballots therefore costs about what
 //   single checks cost, and honest casts in a batch with a garbage one are still accepted.
+// - A version-2 cast brings its ballot too (verifyCast): the worker checks the batch's ballot
+//   signatures first (Ed25519, batched the same way, one by one if that fails), then the tokens
+//   of the casts whose ballot signature verified, so a cast with a bad ballot signature still
+//   costs no pairing, and each cast takes one trip to a worker instead of two. Only bad tokens
+//   shrink the batches (a bad ballot signature costs no more than its single check).
 import type { ProtocolVersion } from '../protocol/version.ts';
 import type { TokenItem } from '../protocol/tokens.ts';
-import type { VoteCrypto } from './crypto-tasks.ts';
+import type { BallotV2 } from '../protocol/ballot.ts';
+import type { CastAnswer, CastItem, VoteCrypto } from './crypto-tasks.ts';
 
 export interface TokenBatchOptions {
   /** Most tokens per batch; 1 turns batching off (every token checked alone). */
@@ -40,7 +46,9 @@ export interface TokenKey {
 interface Waiting {
   t: Uint8Array;
   signature: Uint8Array;
-  resolve: (ok: boolean) => void;
+  /** Version 2: the ballot whose signature is checked before the token. */
+  ballot: BallotV2 | undefined;
+  resolve: (answer: CastAnswer) => void;
   reject: (e: unknown) => void;
 }
 
@@ -64,8 +72,21 @@ export class TokenBatcher {
   ) {}
 
   /** The token's verifyToken answer (true: a valid blind signature under the key). */
-  verify(key: TokenKey, t: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  async verify(key: TokenKey, t: Uint8Array, signature: Uint8Array): Promise<boolean> {
     if (this.options.max <= 1) return this.crypto.run('verifyToken', key.publicKey, key.voteId, t, signature, key.version);
+    return (await this.enqueue(key, t, signature, undefined)) === 'ok';
+  }
+
+  /**
+   * A version-2 cast's checks: its ballot signature, then (only if that verifies) its token
+   * (crypto-tasks.ts verifyCasts), batched with the vote's other casts in flight.
+   */
+  verifyCast(key: TokenKey, t: Uint8Array, signature: Uint8Array, ballot: BallotV2): Promise<CastAnswer> {
+    if (this.options.max <= 1) return this.crypto.run('verifyCasts', key.publicKey, [this.item(key, { t, signature, ballot })]).then((a) => a[0]!);
+    return this.enqueue(key, t, signature, ballot);
+  }
+
+  private enqueue(key: TokenKey, t: Uint8Array, signature: Uint8Array, ballot: BallotV2 | undefined): Promise<CastAnswer> {
     const id = `${key.voteId}\u0000${key.version}\u0000${key.publicKeyId}`;
     let found = this.lanes.get(id);
     if (!found) {
@@ -73,9 +94,13 @@ export class TokenBatcher {
       this.lanes.set(id, found);
     }
     const lane = found;
-    const answer = new Promise<boolean>((resolve, reject) => lane.pending.push({ t, signature, resolve, reject }));
+    const answer = new Promise<CastAnswer>((resolve, reject) => lane.pending.push({ t, signature, ballot, resolve, reject }));
     this.pump(id, lane);
     return answer;
+  }
+
+  private item(key: TokenKey, w: Pick<Waiting, 't' | 'signature' | 'ballot'>): CastItem {
+    return { voteId: key.voteId, t: w.t, signature: w.signature, version: key.version, ...(w.ballot ? { ballot: w.ballot } : {}) };
   }
 
   /** Tokens waiting for a batch (not yet sent to a worker), over all votes. */
@@ -112,20 +137,29 @@ export class TokenBatcher {
     lane.running++;
     this.stats.batches++;
     this.stats.tokens += batch.length;
-    const checked: Promise<boolean[]> =
-      batch.length === 1
-        ? this.crypto.run('verifyToken', key.publicKey, key.voteId, batch[0]!.t, batch[0]!.signature, key.version).then((ok) => [ok])
-        : this.crypto.run(
-            'verifyTokenBatch',
-            key.publicKey,
-            batch.map((w): TokenItem => ({ voteId: key.voteId, t: w.t, signature: w.signature, version: key.version })),
-          );
+    const tokenAnswer = (ok: boolean): CastAnswer => (ok ? 'ok' : 'token');
+    const checked: Promise<CastAnswer[]> = batch.some((w) => w.ballot !== undefined)
+      ? this.crypto.run(
+          'verifyCasts',
+          key.publicKey,
+          batch.map((w) => this.item(key, w)),
+        )
+      : batch.length === 1
+        ? this.crypto.run('verifyToken', key.publicKey, key.voteId, batch[0]!.t, batch[0]!.signature, key.version).then((ok) => [tokenAnswer(ok)])
+        : this.crypto
+            .run(
+              'verifyTokenBatch',
+              key.publicKey,
+              batch.map((w): TokenItem => ({ voteId: key.voteId, t: w.t, signature: w.signature, version: key.version })),
+            )
+            .then((oks) => oks.map(tokenAnswer));
     checked.then(
       (answers) => {
-        const allGood = answers.every(Boolean);
+        // Only bad tokens (whose search costs pairings) shrink the vote's batches.
+        const allGood = answers.every((a) => a !== 'token');
         if (!allGood) this.stats.failedBatches++;
         lane.cap = allGood ? Math.min(this.options.max, lane.cap * 2) : Math.max(1, lane.cap >> 1);
-        batch.forEach((w, i) => w.resolve(answers[i] === true));
+        batch.forEach((w, i) => w.resolve(answers[i] ?? 'token'));
         this.done(id, lane);
       },
       (e: unknown) => {

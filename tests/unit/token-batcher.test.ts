@@ -6,7 +6,10 @@ import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createVoteCrypto, type VoteCrypto } from '../../src/votes/crypto-tasks.ts';
 import { TokenBatcher, type TokenKey } from '../../src/votes/token-batcher.ts';
-import { toBase64url } from '../../src/protocol/encoding.ts';
+import { fromBase64url, toBase64url } from '../../src/protocol/encoding.ts';
+import { generateBallotKey, verifyBallotSignature } from '../../src/protocol/ballot-v2.ts';
+import type { BallotV2 } from '../../src/protocol/ballot.ts';
+import { buildBallot } from '../../src/protocol/member-ballot.ts';
 import { blindToken, generateVoteKey, signBlinded, verifyToken, type VoteKeyPair } from '../../src/protocol/tokens.ts';
 import { seededRandom } from '../../testkit/seeded-random.ts';
 
@@ -60,7 +63,7 @@ function recording(inner: VoteCrypto): { crypto: VoteCrypto; sent: { op: string;
     ...inner,
     run: ((op: string, ...args: unknown[]) => {
       if (op === 'verifyToken') sent.push({ op, size: 1 });
-      if (op === 'verifyTokenBatch') sent.push({ op, size: (args[1] as unknown[]).length });
+      if (op === 'verifyTokenBatch' || op === 'verifyCasts') sent.push({ op, size: (args[1] as unknown[]).length });
       return (inner.run as (op: string, ...a: unknown[]) => Promise<unknown>)(op, ...args);
     }) as VoteCrypto['run'],
   };
@@ -172,5 +175,94 @@ describe('token micro-batcher', () => {
     expect(await elsewhere).toBe(false); // signed for VOTE, not OTHER_VOTE
     expect(sent.filter((s) => s.voteId === VOTE).map((s) => s.size)).toEqual([1, 8, 4, 4]);
     expect(batcher.waiting()).toBe(0);
+  });
+
+  it('gives every version-2 cast exactly the answer of its own checks (ballot signature first, then token), over random mixes of bad ballot signatures and bad tokens (in-process and in worker threads)', async () => {
+    type BallotKind = 'signed' | 'flipped signature' | 'other marks' | 'short signature' | 'other key';
+    const BALLOT_KINDS: BallotKind[] = ['signed', 'signed', 'signed', 'flipped signature', 'other marks', 'short signature', 'other key'];
+    const pick = seededRandom('token-batcher-casts');
+    /** A cast whose ballot key is the token's t (version 2), its ballot and token each spoiled (or not) as told. */
+    const cast = (ballotKind: BallotKind, tokenKind: Kind): { t: Uint8Array; signature: Uint8Array; ballot: BallotV2 } => {
+      const ballotKey = generateBallotKey(rnd);
+      const t = ballotKey.publicKey;
+      const spoiled = token(tokenKind, key, other, rnd, 2);
+      const signature =
+        tokenKind === 'valid' || tokenKind === 'other vote' || tokenKind === 'other key'
+          ? sign(tokenKind === 'other key' ? other : key, tokenKind === 'other vote' ? OTHER_VOTE : VOTE, t, 2)
+          : spoiled.signature;
+      const signingKey = ballotKind === 'other key' ? generateBallotKey(rnd).secretKey : ballotKey.secretKey;
+      const ballot = buildBallot(
+        { voteId: VOTE, ballotSecretKey: toBase64url(signingKey), ballotPublicKey: toBase64url(t), signature: toBase64url(signature) },
+        { i1: { c1: 'approve' } },
+      );
+      if (ballotKind === 'flipped signature') {
+        const b = fromBase64url(ballot.ballotSignature);
+        b[5]! ^= 1;
+        ballot.ballotSignature = toBase64url(b);
+      }
+      if (ballotKind === 'other marks') ballot.choices = { i1: { c1: 'disapprove' } };
+      if (ballotKind === 'short signature') ballot.ballotSignature = ballot.ballotSignature.slice(0, 40);
+      return { t, signature, ballot };
+    };
+    for (const [label, inner] of [
+      ['in-process', createVoteCrypto(0)],
+      ['workers', pooled],
+    ] as const) {
+      const { crypto, sent } = recording(inner);
+      const batcher = new TokenBatcher(crypto, { max: 8, windowMs: 2, parallel: label === 'workers' ? 2 : 1 });
+      for (let round = 0; round < 4; round++) {
+        const n = 3 + (pick(1)[0]! % 12);
+        const kinds = Array.from(
+          { length: n },
+          () => [BALLOT_KINDS[pick(1)[0]! % BALLOT_KINDS.length]!, pick(1)[0]! % 2 === 0 ? 'valid' : KINDS[pick(1)[0]! % KINDS.length]!] as const,
+        );
+        const casts = kinds.map(([b, tk]) => cast(b, tk));
+        const answers = await Promise.all(casts.map((c) => batcher.verifyCast(keyOf(2), c.t, c.signature, c.ballot)));
+        const single = casts.map((c) =>
+          !verifyBallotSignature(c.ballot) ? 'ballot_signature' : verifyToken(key.publicKey, VOTE, c.t, c.signature, 2) ? 'ok' : 'token',
+        );
+        expect({ kinds, answers }).toEqual({ kinds, answers: single });
+        expect(single.filter((a) => a === 'ok').length).toBe(kinds.filter(([b, tk]) => b === 'signed' && tk === 'valid').length);
+      }
+      // The casts shared checks, in one trip to a worker each.
+      expect(sent.every((s) => s.op === 'verifyCasts')).toBe(true);
+      expect(
+        sent.some((s) => s.size > 1),
+        label,
+      ).toBe(true);
+    }
+  });
+
+  it('does not shrink the batches for a bad ballot signature, only for a bad token, and checks each cast alone with batching off', async () => {
+    const { crypto, sent } = recording(createVoteCrypto(0));
+    const batcher = new TokenBatcher(crypto, { max: 32, windowMs: 2, parallel: 1 });
+    const make = (badSignature: boolean) => {
+      const ballotKey = generateBallotKey(rnd);
+      const ballot = buildBallot(
+        {
+          voteId: VOTE,
+          ballotSecretKey: toBase64url(ballotKey.secretKey),
+          ballotPublicKey: toBase64url(ballotKey.publicKey),
+          signature: toBase64url(sign(key, VOTE, ballotKey.publicKey, 2)),
+        },
+        { i1: { c1: 'approve' } },
+      );
+      if (badSignature) ballot.choices = { i1: { c1: 'abstain' } };
+      return { t: ballotKey.publicKey, signature: fromBase64url(ballot.signature), ballot };
+    };
+    const casts = [false, false, true, false, false].map(make);
+    expect(await Promise.all(casts.map((c) => batcher.verifyCast(keyOf(2), c.t, c.signature, c.ballot)))).toEqual(['ok', 'ok', 'ballot_signature', 'ok', 'ok']);
+    expect(sent).toEqual([
+      { op: 'verifyCasts', size: 1 },
+      { op: 'verifyCasts', size: 4 },
+    ]);
+    expect(batcher.stats.failedBatches).toBe(0);
+    sent.length = 0;
+    const off = new TokenBatcher(crypto, { max: 1, windowMs: 2, parallel: 1 });
+    expect(await Promise.all([true, false].map(make).map((c) => off.verifyCast(keyOf(2), c.t, c.signature, c.ballot)))).toEqual(['ballot_signature', 'ok']);
+    expect(sent).toEqual([
+      { op: 'verifyCasts', size: 1 },
+      { op: 'verifyCasts', size: 1 },
+    ]);
   });
 });
