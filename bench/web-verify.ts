@@ -14,19 +14,7 @@ import { chromium } from 'playwright-core';
 import { build } from '../scripts/build.mjs';
 import { loadWebClient, webRouter } from '../src/web/serve.ts';
 import { buildScenario } from '../testkit/protocol-scenario.ts';
-import { CHROMIUM } from '../tests/e2e/preflight.mjs';
-
-// The flags the browser suites launch Chromium with (tests/e2e/browser.ts).
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/preflight.mjs';
 
 /**
  * In the page: the record fetched and parsed (not timed), then the verifier worker started and
@@ -100,7 +88,7 @@ export async function benchWebVerifyRecord(recordText: string, jwks: JSONWebKeyS
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/#/observer`);

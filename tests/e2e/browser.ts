@@ -2,26 +2,15 @@
 // downloaded browser), where their screenshots go, and the accessibility check at each one.
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM } from './preflight.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './preflight.mjs';
 import { seriousViolations } from './axe.ts';
 
 export const SHOTS = 'test-results/screenshots';
-// Without the background-networking flags Chromium keeps trying hosts this closed network refuses.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 export const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 export async function launchChromium(): Promise<Browser> {
   await mkdir(SHOTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
 /**
