@@ -13,7 +13,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { verifyDeviceSignatures, type DeviceSignatureCheck } from '../protocol/device-key.ts';
 import { tokenBatchSums, type TokenItem } from '../protocol/tokens.ts';
 import { invalidG1Points } from '../protocol/verify/issuances.ts';
-import { nativeG1Decoder } from './native-g1.ts';
+import { nativeG1Decoder } from '../workers/native-g1.ts';
 import type { VerifyAccelerator } from '../protocol/verifier.ts';
 import { chunkedAccelerator } from '../protocol/verify/accelerator.ts';
 import { createPool, serveTasks, TASK_WORKER, type TaskFailure, type TaskProgress } from '../workers/pool.ts';

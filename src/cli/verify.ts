@@ -320,7 +320,7 @@ export async function runVerify(options: VerifyCliOptions, ioOverrides: Partial<
     if (threads !== 0) accelerator = (await import('./verify-workers.ts')).createWorkerAccelerator(threads === undefined ? {} : { threads });
     else {
       // In this thread, with the optional native G1 decoding where it loads (native-g1.ts).
-      const native = (await import('./native-g1.ts')).nativeG1Decoder();
+      const native = (await import('../workers/native-g1.ts')).nativeG1Decoder();
       if (native) accelerator = { ...inPlaceAccelerator(io.randomBytes, native), close: () => Promise.resolve() };
     }
     const bar = io.stderr.isTTY && !options.json && ballotCount(record) >= WORKER_THRESHOLD ? progressBar(io.stderr) : null;

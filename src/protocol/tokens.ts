@@ -209,7 +209,7 @@ export interface TokenItem {
  * Strict G1 decoding (decodeG1's contract: the bytes are the canonical compressed encoding of a
  * point of the subgroup other than the identity, else ProtocolError('invalid_point')). A caller
  * may pass another implementation that accepts exactly the same bytes and gives the same points
- * (the Node CLI's optional native backend, src/cli/native-g1.ts); the default is decodeG1.
+ * (the optional native backend of the Node CLI and the service, src/workers/native-g1.ts); the default is decodeG1.
  */
 export type G1Decoder = (bytes: Uint8Array, field: string) => G1Point;
 

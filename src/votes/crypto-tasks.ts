@@ -8,7 +8,7 @@ import { verifyDeviceSignature, verifyDeviceSignatures, type DeviceSignatureChec
 import { randomBytes } from '@noble/hashes/utils.js';
 import { decodeG2, locateInvalidTokens, signBlinded, verifyToken, type G1Decoder, type TokenItem } from '../protocol/tokens.ts';
 import { ballotSignatureCheck, verifyBallotSignature } from '../protocol/ballot-v2.ts';
-import { nativeG1Decoder } from '../cli/native-g1.ts';
+import { nativeG1Decoder } from '../workers/native-g1.ts';
 import type { BallotV2 } from '../protocol/ballot.ts';
 import type { ProtocolVersion } from '../protocol/version.ts';
 import { createPool, serveTasks, type Pool, type TaskFailure } from '../workers/pool.ts';
@@ -26,7 +26,7 @@ export interface CastItem extends TokenItem {
 }
 
 /**
- * The strict G1 decoding of token signatures: the optional native backend (blst, cli/native-g1.ts:
+ * The strict G1 decoding of token signatures: the optional native backend (blst, workers/native-g1.ts:
  * the same accepted bytes and points as decodeG1) where it is installed and PIAOJUE_NATIVE_BLS is
  * not 0, else decodeG1. Chosen once per thread.
  */

@@ -1,11 +1,11 @@
-// The optional native G1 decoding (src/cli/native-g1.ts, blst from @chainsafe/blst) must accept
+// The optional native G1 decoding (src/workers/native-g1.ts, blst from @chainsafe/blst) must accept
 // exactly the bytes decodeG1 accepts and give the same points, so that the verifier's answers are
 // the same on both paths. Skipped where the optional package is not installed (the pure path is
 // then the only one, and every other verifier test covers it).
 import { createRequire } from 'node:module';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blstG1Decoder, nativeG1Decoder } from '../../src/cli/native-g1.ts';
+import { blstG1Decoder, nativeG1Decoder } from '../../src/workers/native-g1.ts';
 import { createWorkerAccelerator } from '../../src/cli/verify-workers.ts';
 import { bytesToNumberBE, numberToBytesBE } from '../../src/protocol/encoding.ts';
 import { ProtocolError } from '../../src/protocol/errors.ts';

@@ -1,15 +1,15 @@
-// The optional native backend of the Node verifier: strict G1 decoding by blst (the
-// @chainsafe/blst optional dependency, a prebuilt binary from npm), for the per-ballot work that
-// dominates verifying a large record — every token signature and every slip token's blinded
-// point is decompressed and checked to be in the prime-order subgroup, which costs milliseconds
-// per point in pure JavaScript. Only that step is native: the decoder accepts exactly the bytes
-// decodeG1 accepts (blst's checked decompression with its subgroup and identity checks, and the
-// same canonical re-encoding comparison), and gives the same point, read back into @noble's
-// point class from blst's uncompressed encoding. Everything else (hash_to_curve, the sums, the
-// pairing) stays @noble's. Without the package, or with PIAOJUE_NATIVE_BLS=0, the verifier
-// runs the pure path, and the tests run on both.
+// The optional native backend of the Node verifier and of the service's cast checks: strict G1
+// decoding by blst (the @chainsafe/blst optional dependency, a prebuilt binary from npm), for the
+// per-ballot work that dominates verifying a large record — every token signature and every slip
+// token's blinded point is decompressed and checked to be in the prime-order subgroup, which
+// costs milliseconds per point in pure JavaScript. Only that step is native: the decoder accepts
+// exactly the bytes decodeG1 accepts (blst's checked decompression with its subgroup and identity
+// checks, and the same canonical re-encoding comparison), and gives the same point, read back
+// into @noble's point class from blst's uncompressed encoding. Everything else (hash_to_curve,
+// the sums, the pairing) stays @noble's. Without the package, or with PIAOJUE_NATIVE_BLS=0, the
+// verifier runs the pure path, and the tests run on both.
 //
-// Node only (src/cli): src/protocol never loads it.
+// Node only (the CLI's verifier and the service's crypto workers): src/protocol never loads it.
 import { createRequire } from 'node:module';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { abytes, ProtocolError } from '../protocol/errors.ts';
